@@ -1,0 +1,117 @@
+# mentord: a mentoring programme run by email.
+#
+#   make            build build/mentord (installs missing Debian packages
+#                   when run as root, else prints the apt-get line)
+#   make check      unit and integration tests, then again under ASan+UBSan
+#   make demo       a short programme against a local Dovecot and SMTP sink
+#   make bench      performance figures beside their references
+#   make fuzz       bounded fuzzing of the parsers (FUZZ_SECONDS each)
+#   make install    PREFIX=/usr/local DESTDIR=
+
+VERSION = 0.1.0
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share/mentord
+MANDIR ?= $(PREFIX)/share/man
+SYSCONFDIR ?= /etc
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+DESTDIR ?=
+
+BUILD ?= build
+CC ?= cc
+CFLAGS ?= -O2 -g
+WERROR ?=
+SAN ?=
+PYTHON ?= /usr/bin/python3
+FUZZ_SECONDS ?= 60
+
+PKGS = libetpan libcurl sqlite3 libical gnutls
+# libetpan's .pc file carries a gcc-only -specs= option: drop it
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(filter-out -specs=%,$(shell pkg-config --libs $(PKGS) 2>/dev/null))
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+
+WARN = -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+       -Wpointer-arith -Wcast-qual -Wwrite-strings -Wformat=2
+ALL_CFLAGS = $(WARN) $(WERROR) $(CFLAGS) $(SAN) -D_GNU_SOURCE -MMD -MP \
+             -DTEMPLATEDIR='"$(DATADIR)/templates"' -DMENTORD_VERSION='"$(VERSION)"' \
+             -Isrc $(PKG_CFLAGS)
+ALL_LDFLAGS = $(LDFLAGS) $(SAN)
+
+SRC = $(wildcard src/*.c)
+OBJ = $(SRC:src/%.c=$(BUILD)/obj/%.o)
+LIB_OBJ = $(filter-out $(BUILD)/obj/main.o,$(OBJ))
+UNIT_SRC = $(wildcard tests/unit/test_*.c)
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
+
+SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+.PHONY: all deps deps-test check unit integration check-asan demo bench fuzz install clean
+
+all: deps $(BUILD)/mentord
+
+deps:
+	@scripts/deps.sh build
+
+deps-test:
+	@scripts/deps.sh test
+
+$(BUILD)/obj/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/mentord: $(OBJ)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(OBJ) $(PKG_LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(LIB_OBJ) $(ALL_LDFLAGS) $(PKG_LIBS) $(CMOCKA_LIBS)
+
+# The whole suite twice: a normal build with -Werror, then the same under
+# AddressSanitizer and UndefinedBehaviorSanitizer.
+check: deps deps-test
+	$(MAKE) --no-print-directory WERROR=-Werror unit integration
+	$(MAKE) --no-print-directory check-asan
+	@echo "make check: all tests passed (normal and sanitizer builds)"
+
+check-asan:
+	$(MAKE) --no-print-directory BUILD=$(BUILD)/asan WERROR=-Werror CFLAGS="-O1 -g" \
+	    SAN="$(SAN_FLAGS)" unit integration
+
+unit: $(UNIT_BIN) $(BUILD)/mentord
+	@set -e; export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1; \
+	 export MENTORD_SOURCE=$(CURDIR); \
+	 for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
+
+integration: $(BUILD)/mentord
+	MENTORD=$(CURDIR)/$(BUILD)/mentord $(PYTHON) tests/integration/run.py
+
+demo: all
+	@scripts/deps.sh demo
+	@$(PYTHON) scripts/demo.py --mentord $(CURDIR)/$(BUILD)/mentord
+
+bench: all
+	@scripts/deps.sh bench
+	MENTORD=$(CURDIR)/$(BUILD)/mentord $(PYTHON) tests/bench/run.py
+
+fuzz: deps
+	@scripts/deps.sh fuzz
+	@$(MAKE) --no-print-directory -f tests/fuzz/fuzz.mk BUILD=$(BUILD)/fuzz FUZZ_SECONDS=$(FUZZ_SECONDS)
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/templates/en \
+	    $(DESTDIR)$(DATADIR)/templates/fr $(DESTDIR)$(MANDIR)/man8 \
+	    $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSCONFDIR)/mentord
+	install -m 755 $(BUILD)/mentord $(DESTDIR)$(BINDIR)/mentord
+	install -m 644 templates/en/* $(DESTDIR)$(DATADIR)/templates/en/
+	install -m 644 templates/fr/* $(DESTDIR)$(DATADIR)/templates/fr/
+	install -m 644 doc/mentord.8 $(DESTDIR)$(MANDIR)/man8/mentord.8
+	sed 's|/usr/bin/mentord|$(BINDIR)/mentord|' systemd/mentord.service > $(DESTDIR)$(UNITDIR)/mentord.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/mentord.service
+	install -m 644 doc/mentord.conf.example $(DESTDIR)$(SYSCONFDIR)/mentord/mentord.conf.example
+
+clean:
+	rm -rf build spool/demo spool/outbox
+
+-include $(OBJ:.o=.d)

@@ -1,0 +1,43 @@
+#!/bin/sh
+# Checks that the Debian packages a step needs are installed. As root, it
+# installs what is missing; otherwise it prints the exact apt-get line.
+#   scripts/deps.sh build|test|demo|bench|fuzz
+set -eu
+
+build="gcc make pkg-config libetpan-dev libcurl4-gnutls-dev libsqlite3-dev libical-dev libgnutls28-dev libsasl2-modules tzdata ca-certificates"
+servers="dovecot-imapd postfix python3 python3-aiosmtpd"
+case "${1:-build}" in
+build) want="$build" ;;
+test) want="$build libcmocka-dev $servers python3-icalendar sqlite3" ;;
+demo) want="$build $servers" ;;
+bench) want="$build $servers python3-scipy isync time" ;;
+fuzz) want="$build clang-14 libclang-rt-14-dev" ;;
+*) echo "usage: $0 build|test|demo|bench|fuzz" >&2; exit 2 ;;
+esac
+
+missing=""
+for p in $want; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+	echo "mentord needs these Debian packages:" >&2
+	echo "  sudo apt-get install -y$missing" >&2
+	exit 1
+fi
+echo "Installing:$missing"
+export DEBIAN_FRONTEND=noninteractive
+# Postfix is only wanted for its smtp-sink and smtp-source tools: keep the
+# package from configuring or starting a mail system.
+if echo "$missing" | grep -q postfix; then
+	echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+fi
+# shellcheck disable=SC2086
+if ! apt-get install -y --no-install-recommends $missing; then
+	apt-get update
+	# shellcheck disable=SC2086
+	apt-get install -y --no-install-recommends $missing
+fi

@@ -1,0 +1,36 @@
+/* bounds: every limit on untrusted input, named in one place.
+ * Over a limit, a message is quarantined or a field refused; nothing that
+ * arrives from the network may grow without bound. */
+#ifndef MENTORD_BOUNDS_H
+#define MENTORD_BOUNDS_H
+
+/* Mail in */
+#define MSG_BYTES_MAX (10u * 1024 * 1024)   /* whole raw message */
+#define HEADER_BYTES_MAX (256u * 1024)      /* the header block of one part */
+#define HEADER_FIELDS_MAX 1000              /* fields in one header block */
+#define MIME_DEPTH_MAX 16                   /* nesting of multiparts */
+#define MIME_PARTS_MAX 500                  /* parts in one message */
+#define TEXT_BYTES_MAX (2u * 1024 * 1024)   /* decoded text of a message */
+#define ADDRESS_BYTES_MAX 320               /* one e-mail address (RFC 5321 4.5.3.1.3: 64+1+255) */
+#define SUBJECT_BYTES_MAX 998               /* RFC 5322 2.1.1 line limit */
+
+/* Forms and commands */
+#define FORM_FIELD_BYTES_MAX 4000           /* one field value, e.g. About */
+#define FORM_NAME_CHARS_MAX 100             /* Name: 1..100 characters */
+#define FORM_LIST_ITEMS_MAX 20              /* items in Field or Topics */
+#define COMMAND_LINES_MAX 100               /* lines in one committee message */
+#define CASE_TEXT_BYTES_MAX 20000           /* confidential case text kept */
+
+/* iCalendar */
+#define ICAL_BYTES_MAX (512u * 1024)        /* one text/calendar part */
+#define ICAL_COMPONENTS_MAX 200             /* components in one calendar */
+
+/* Protocol */
+#define IMAP_FETCH_BATCH 200                /* UIDs per FETCH command */
+#define SMTP_REPLY_BYTES_MAX 2000           /* error text kept from a server */
+#define SECRET_BYTES_MAX 16384              /* a password or token file */
+#define CONFIG_BYTES_MAX (1024u * 1024)     /* the configuration file */
+#define TEMPLATE_BYTES_MAX (64u * 1024)     /* one template file */
+#define LOG_LINE_MAX 1024                   /* one log line, escaped */
+
+#endif

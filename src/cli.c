@@ -1,0 +1,135 @@
+#include "cli.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "cycle.h"
+#include "engine.h"
+#include "store.h"
+#include "util.h"
+
+static const char *const commands[] = { "run", "once", "check-config", "status", "queue", "backup" };
+
+int cli_known(const char *cmd)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		if (strcmp(cmd, commands[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static int open_store(const struct config *cfg, struct store **st)
+{
+	char *err = NULL;
+
+	if (mkdir_p(cfg->paths.spool, 0700) < 0) {
+		fprintf(stderr, "mentord: cannot create %s\n", cfg->paths.spool);
+		return -1;
+	}
+	if (store_open(cfg->paths.database, st, &err) < 0) {
+		fprintf(stderr, "mentord: database: %s\n", err);
+		free(err);
+		return -1;
+	}
+	return 0;
+}
+
+static const char *const status_names[] = { "queued", "sent", "failed", "bounced", "dropped" };
+
+static int cmd_status(struct store *st, const struct config *cfg)
+{
+	long n_in = 0, n_human = 0, n_quar = 0, counts[5] = { 0 };
+	int i;
+
+	if (store_inbound_count(st, NULL, &n_in) < 0 || store_inbound_count(st, "human", &n_human) < 0 ||
+	    store_inbound_count(st, "quarantined", &n_quar) < 0)
+		return 1;
+	for (i = 0; i < 5; i++)
+		if (store_outbound_count(st, (enum store_out_status)i, &counts[i]) < 0)
+			return 1;
+	printf("%s <%s>\n", cfg->programme.name, cfg->programme.address);
+	printf("inbound:  %ld message(s), %ld left for the committee, %ld quarantined\n",
+	    n_in, n_human, n_quar);
+	printf("outbound:");
+	for (i = 0; i < 5; i++)
+		printf(" %ld %s%s", counts[i], status_names[i], i < 4 ? "," : "\n");
+	return 0;
+}
+
+static int cmd_queue(struct store *st, const struct cycle_opts *o, int argc, char **argv)
+{
+	struct store_outbound *rows = NULL;
+	size_t n = 0, i;
+	long id = 0;
+	int r;
+
+	if (argc == 0 || strcmp(argv[0], "list") == 0) {
+		if (store_outbound_list(st, 200, &rows, &n) < 0)
+			return 1;
+		printf("%-6s %-8s %-18s %-8s %s\n", "ID", "STATUS", "KIND", "TRIES", "TO / LAST ERROR");
+		for (i = 0; i < n; i++) {
+			printf("%-6" PRId64 " %-8s %-18s %-8ld %s\n", rows[i].id,
+			    status_names[rows[i].status], rows[i].kind, rows[i].attempts,
+			    rows[i].envelope_to);
+			if (rows[i].last_error != NULL)
+				printf("%43s%s\n", "", rows[i].last_error);
+		}
+		store_outbound_free_rows(&rows, n);
+		return 0;
+	}
+	if (argc != 2 || str_to_long(argv[1], 1, 1L << 52, &id) < 0 ||
+	    (strcmp(argv[0], "retry") != 0 && strcmp(argv[0], "drop") != 0)) {
+		fprintf(stderr, "usage: mentord queue [list | retry ID | drop ID]\n");
+		return 2;
+	}
+	r = strcmp(argv[0], "retry") == 0 ? store_outbound_retry_now(st, id, o->now_base)
+	    : store_outbound_drop(st, id);
+	if (r < 0)
+		return 1;
+	if (r == 0) {
+		fprintf(stderr, "mentord: no queued or failed message %ld\n", id);
+		return 1;
+	}
+	printf("message %ld %s\n", id, strcmp(argv[0], "retry") == 0 ? "queued to be sent now" : "dropped");
+	return 0;
+}
+
+static int cmd_backup(struct store *st, int argc, char **argv)
+{
+	char *err = NULL;
+
+	if (argc != 1) {
+		fprintf(stderr, "usage: mentord backup FILE\n");
+		return 2;
+	}
+	if (store_backup(st, argv[0], &err) < 0) {
+		fprintf(stderr, "mentord: backup: %s\n", err);
+		free(err);
+		return 1;
+	}
+	printf("backup written to %s\n", argv[0]);
+	return 0;
+}
+
+int cli_run(const struct config *cfg, const struct cycle_opts *o, const char *cmd, int argc,
+    char **argv)
+{
+	struct store *st = NULL;
+	int ret = 2;
+
+	if (open_store(cfg, &st) < 0)
+		return 1;
+	if (strcmp(cmd, "status") == 0)
+		ret = cmd_status(st, cfg);
+	else if (strcmp(cmd, "queue") == 0)
+		ret = cmd_queue(st, o, argc, argv);
+	else if (strcmp(cmd, "backup") == 0)
+		ret = cmd_backup(st, argc, argv);
+	store_close(&st);
+	return ret;
+}

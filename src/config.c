@@ -1,0 +1,564 @@
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bounds.h"
+
+enum key_type { K_STR, K_PATH, K_LONG, K_BOOL, K_LIST, K_SEC, K_AUTH, K_WEEKDAY, K_TIME, K_DOUBLE, K_LANG };
+
+struct key {
+	const char *section;
+	const char *name;
+	enum key_type type;
+	size_t offset;
+	long min, max;
+};
+
+#define OFF(f) offsetof(struct config, f)
+
+static const struct key keys[] = {
+	{ "programme", "name", K_STR, OFF(programme.name), 0, 0 },
+	{ "programme", "address", K_STR, OFF(programme.address), 0, 0 },
+	{ "programme", "display_name", K_STR, OFF(programme.display_name), 0, 0 },
+	{ "programme", "language", K_LANG, OFF(programme.language), 0, 0 },
+	{ "programme", "timezone", K_STR, OFF(programme.timezone), 0, 0 },
+	{ "programme", "list_id", K_STR, OFF(programme.list_id), 0, 0 },
+	{ "programme", "retention_days", K_LONG, OFF(programme.retention_days), 0, 36500 },
+	{ "programme", "max_answers_per_day", K_LONG, OFF(programme.max_answers_per_day), 1, 10000 },
+	{ "programme", "confirm_days", K_LONG, OFF(programme.confirm_days), 1, 365 },
+	{ "committee", "members", K_LIST, OFF(committee.members), 0, 0 },
+	{ "committee", "authserv_id", K_STR, OFF(committee.authserv_id), 0, 0 },
+	{ "committee", "notify", K_LIST, OFF(committee.notify), 0, 0 },
+	{ "imap", "host", K_STR, OFF(imap.host), 0, 0 },
+	{ "imap", "port", K_LONG, OFF(imap.port), 1, 65535 },
+	{ "imap", "security", K_SEC, OFF(imap.security), 0, 0 },
+	{ "imap", "user", K_STR, OFF(imap.user), 0, 0 },
+	{ "imap", "password_file", K_PATH, OFF(imap.password_file), 0, 0 },
+	{ "imap", "auth", K_AUTH, OFF(imap.auth), 0, 0 },
+	{ "imap", "mailbox", K_STR, OFF(imap.mailbox), 0, 0 },
+	{ "imap", "processed_mailbox", K_STR, OFF(imap.processed_mailbox), 0, 0 },
+	{ "imap", "idle", K_BOOL, OFF(imap.idle), 0, 0 },
+	{ "imap", "poll_seconds", K_LONG, OFF(imap.poll_seconds), 1, 86400 },
+	{ "imap", "timeout_seconds", K_LONG, OFF(imap.timeout_seconds), 1, 3600 },
+	{ "imap", "ca_file", K_PATH, OFF(imap.ca_file), 0, 0 },
+	{ "smtp", "url", K_STR, OFF(smtp.url), 0, 0 },
+	{ "smtp", "security", K_SEC, OFF(smtp.security), 0, 0 },
+	{ "smtp", "user", K_STR, OFF(smtp.user), 0, 0 },
+	{ "smtp", "password_file", K_PATH, OFF(smtp.password_file), 0, 0 },
+	{ "smtp", "auth", K_AUTH, OFF(smtp.auth), 0, 0 },
+	{ "smtp", "timeout_seconds", K_LONG, OFF(smtp.timeout_seconds), 1, 3600 },
+	{ "smtp", "max_attempts", K_LONG, OFF(smtp.max_attempts), 1, 100 },
+	{ "smtp", "ca_file", K_PATH, OFF(smtp.ca_file), 0, 0 },
+	{ "schedule", "checkin_first_days", K_LONG, OFF(schedule.checkin_first_days), 1, 365 },
+	{ "schedule", "checkin_every_days", K_LONG, OFF(schedule.checkin_every_days), 1, 365 },
+	{ "schedule", "nudge_after_days", K_LONG, OFF(schedule.nudge_after_days), 1, 365 },
+	{ "schedule", "digest_weekday", K_WEEKDAY, OFF(schedule.digest_weekday), 0, 0 },
+	{ "schedule", "digest_time", K_TIME, OFF(schedule.digest_hour), 0, 0 },
+	{ "schedule", "programme_months", K_LONG, OFF(schedule.programme_months), 1, 60 },
+	{ "matching", "department", K_DOUBLE, OFF(matching.department), 0, 100 },
+	{ "matching", "field", K_DOUBLE, OFF(matching.field), 0, 100 },
+	{ "matching", "topics", K_DOUBLE, OFF(matching.topics), 0, 100 },
+	{ "matching", "language", K_DOUBLE, OFF(matching.language), 0, 100 },
+	{ "matching", "preferences", K_DOUBLE, OFF(matching.preferences), 0, 100 },
+	{ "paths", "database", K_PATH, OFF(paths.database), 0, 0 },
+	{ "paths", "spool", K_PATH, OFF(paths.spool), 0, 0 },
+	{ "paths", "templates", K_PATH, OFF(paths.templates), 0, 0 },
+};
+
+struct loader {
+	struct config *cfg;
+	const char *file;
+	char *dir;
+	struct buf errors;
+	unsigned char seen[ARRAY_SIZE(keys)];
+	int line;
+};
+
+static void err(struct loader *l, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void err(struct loader *l, int line, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = xvasprintf(fmt, ap);
+	va_end(ap);
+	if (line > 0)
+		buf_printf(&l->errors, "%s:%d: %s\n", l->file, line, s);
+	else
+		buf_printf(&l->errors, "%s: %s\n", l->file, s);
+	free(s);
+}
+
+static void set_defaults(struct config *c)
+{
+	c->programme.retention_days = 365;
+	c->programme.max_answers_per_day = 10;
+	c->programme.confirm_days = 14;
+	c->imap.security = SEC_TLS;
+	c->imap.auth = AUTH_PLAIN;
+	c->imap.idle = 1;
+	c->imap.poll_seconds = 60;
+	c->imap.timeout_seconds = 60;
+	c->smtp.security = (enum config_security)-1;
+	c->smtp.auth = AUTH_PLAIN;
+	c->smtp.timeout_seconds = 60;
+	c->smtp.max_attempts = 8;
+	c->schedule.checkin_first_days = 14;
+	c->schedule.checkin_every_days = 42;
+	c->schedule.nudge_after_days = 10;
+	c->schedule.digest_weekday = 1;
+	c->schedule.digest_hour = 8;
+	c->schedule.digest_minute = 0;
+	c->schedule.programme_months = 6;
+	c->matching.department = 4;
+	c->matching.field = 4;
+	c->matching.topics = 1;
+	c->matching.language = 2;
+	c->matching.preferences = 3;
+}
+
+static int parse_weekday(const char *v)
+{
+	static const char *const names[][3] = {
+		{ "sunday", "dimanche", "sun" }, { "monday", "lundi", "mon" },
+		{ "tuesday", "mardi", "tue" }, { "wednesday", "mercredi", "wed" },
+		{ "thursday", "jeudi", "thu" }, { "friday", "vendredi", "fri" },
+		{ "saturday", "samedi", "sat" },
+	};
+	long n;
+	int i, j;
+
+	for (i = 0; i < 7; i++)
+		for (j = 0; j < 3; j++)
+			if (strcasecmp(v, names[i][j]) == 0)
+				return i;
+	if (str_to_long(v, 0, 7, &n) == 0)
+		return (int)(n % 7);
+	return -1;
+}
+
+static char *resolve_path(struct loader *l, const char *v)
+{
+	if (v[0] == '/' || str_has_prefix(v, "credential:"))
+		return xstrdup(v);
+	return xasprintf("%s/%s", l->dir, v);
+}
+
+static int set_value(struct loader *l, const struct key *k, const char *v)
+{
+	void *field = (char *)l->cfg + k->offset;
+	char *end = NULL;
+	long n;
+	int h, m;
+	double d;
+
+	switch (k->type) {
+	case K_STR:
+		free(*(char **)field);
+		*(char **)field = xstrdup(v);
+		return 0;
+	case K_PATH:
+		free(*(char **)field);
+		*(char **)field = resolve_path(l, v);
+		return 0;
+	case K_LANG:
+		if (strcmp(v, "en") != 0 && strcmp(v, "fr") != 0)
+			return err(l, l->line, "%s: expected en or fr", k->name), -1;
+		free(*(char **)field);
+		*(char **)field = xstrdup(v);
+		return 0;
+	case K_LONG:
+		if (str_to_long(v, k->min, k->max, &n) < 0)
+			return err(l, l->line, "%s: expected a whole number from %ld to %ld",
+			    k->name, k->min, k->max), -1;
+		*(long *)field = n;
+		return 0;
+	case K_DOUBLE:
+		errno = 0;
+		d = strtod(v, &end);
+		if (errno != 0 || end == v || *end != '\0' || d < (double)k->min || d > (double)k->max)
+			return err(l, l->line, "%s: expected a number from %ld to %ld",
+			    k->name, k->min, k->max), -1;
+		*(double *)field = d;
+		return 0;
+	case K_BOOL:
+		if (strcasecmp(v, "yes") == 0 || strcasecmp(v, "true") == 0 || strcmp(v, "1") == 0)
+			*(int *)field = 1;
+		else if (strcasecmp(v, "no") == 0 || strcasecmp(v, "false") == 0 || strcmp(v, "0") == 0)
+			*(int *)field = 0;
+		else
+			return err(l, l->line, "%s: expected yes or no", k->name), -1;
+		return 0;
+	case K_LIST:
+		strlist_deinit(field);
+		strlist_split(field, v, ',');
+		return 0;
+	case K_SEC:
+		if (strcasecmp(v, "tls") == 0)
+			*(enum config_security *)field = SEC_TLS;
+		else if (strcasecmp(v, "starttls") == 0)
+			*(enum config_security *)field = SEC_STARTTLS;
+		else if (strcasecmp(v, "none") == 0)
+			*(enum config_security *)field = SEC_NONE;
+		else
+			return err(l, l->line, "%s: expected tls, starttls or none", k->name), -1;
+		return 0;
+	case K_AUTH:
+		if (strcasecmp(v, "plain") == 0)
+			*(enum config_auth *)field = AUTH_PLAIN;
+		else if (strcasecmp(v, "login") == 0)
+			*(enum config_auth *)field = AUTH_LOGIN;
+		else if (strcasecmp(v, "xoauth2") == 0)
+			*(enum config_auth *)field = AUTH_XOAUTH2;
+		else
+			return err(l, l->line, "%s: expected plain, login or xoauth2", k->name), -1;
+		return 0;
+	case K_WEEKDAY:
+		n = parse_weekday(v);
+		if (n < 0)
+			return err(l, l->line, "%s: expected a day name (monday) or 0-7", k->name), -1;
+		*(int *)field = (int)n;
+		return 0;
+	case K_TIME:
+		if (strlen(v) != 5 || v[2] != ':' || !isdigit((unsigned char)v[0]) ||
+		    !isdigit((unsigned char)v[1]) || !isdigit((unsigned char)v[3]) ||
+		    !isdigit((unsigned char)v[4]))
+			return err(l, l->line, "%s: expected HH:MM", k->name), -1;
+		h = (v[0] - '0') * 10 + (v[1] - '0');
+		m = (v[3] - '0') * 10 + (v[4] - '0');
+		if (h > 23 || m > 59)
+			return err(l, l->line, "%s: expected HH:MM", k->name), -1;
+		l->cfg->schedule.digest_hour = h;
+		l->cfg->schedule.digest_minute = m;
+		return 0;
+	}
+	return -1;
+}
+
+static void parse_line(struct loader *l, char *line, char *section, size_t section_size)
+{
+	char *eq, *key, *value, *end;
+	size_t i;
+	int known_section = 0;
+
+	str_trim(line);
+	if (line[0] == '\0' || line[0] == '#' || line[0] == ';')
+		return;
+	if (line[0] == '[') {
+		end = strchr(line, ']');
+		if (end == NULL || end[1] != '\0') {
+			err(l, l->line, "malformed section header");
+			section[0] = '\0';
+			return;
+		}
+		*end = '\0';
+		str_copy(section, section_size, str_trim(line + 1));
+		for (i = 0; i < ARRAY_SIZE(keys); i++)
+			if (strcmp(keys[i].section, section) == 0)
+				known_section = 1;
+		if (!known_section) {
+			err(l, l->line, "unknown section [%s]", section);
+			section[0] = '\0';
+		}
+		return;
+	}
+	eq = strchr(line, '=');
+	if (eq == NULL) {
+		err(l, l->line, "expected key = value");
+		return;
+	}
+	*eq = '\0';
+	key = str_trim(line);
+	value = str_trim(eq + 1);
+	if (section[0] == '\0') {
+		err(l, l->line, "%s: not inside a known section", key);
+		return;
+	}
+	for (i = 0; i < ARRAY_SIZE(keys); i++) {
+		if (strcmp(keys[i].section, section) != 0 || strcmp(keys[i].name, key) != 0)
+			continue;
+		if (l->seen[i])
+			err(l, l->line, "%s: given twice in [%s]", key, section);
+		l->seen[i] = 1;
+		if (str_has_ctl(value))
+			err(l, l->line, "%s: control characters are not allowed", key);
+		else
+			set_value(l, &keys[i], value);
+		return;
+	}
+	err(l, l->line, "unknown key %s in [%s]", key, section);
+}
+
+static int valid_address(const char *a)
+{
+	const char *at = strchr(a, '@');
+
+	return at != NULL && at != a && at[1] != '\0' && strchr(at + 1, '@') == NULL &&
+	    strlen(a) <= ADDRESS_BYTES_MAX && !str_has_ctl(a) && strpbrk(a, " <>,;\"") == NULL;
+}
+
+static void check_secret_file(struct loader *l, const char *what, const char *file)
+{
+	char *secret = NULL, *e = NULL;
+
+	if (file == NULL)
+		return;
+	if (config_read_secret(file, &secret, &e) < 0) {
+		err(l, 0, "%s: %s", what, e);
+		free(e);
+	}
+	free(secret);
+}
+
+static void validate(struct loader *l)
+{
+	struct config *c = l->cfg;
+	char tzfile[512];
+	size_t i;
+
+	if (c->programme.name == NULL)
+		err(l, 0, "[programme] name is required");
+	if (c->programme.address == NULL)
+		err(l, 0, "[programme] address is required");
+	else if (!valid_address(c->programme.address))
+		err(l, 0, "[programme] address: not an e-mail address: %s", c->programme.address);
+	else
+		c->programme.domain = xstrdup(strchr(c->programme.address, '@') + 1);
+	if (c->programme.display_name == NULL && c->programme.name != NULL)
+		c->programme.display_name = xstrdup(c->programme.name);
+	if (c->programme.language == NULL)
+		c->programme.language = xstrdup("en");
+	if (c->programme.timezone == NULL)
+		c->programme.timezone = xstrdup("UTC");
+	snprintf(tzfile, sizeof(tzfile), "/usr/share/zoneinfo/%s", c->programme.timezone);
+	if (strstr(c->programme.timezone, "..") != NULL || access(tzfile, R_OK) != 0)
+		err(l, 0, "[programme] timezone: unknown time zone %s (is tzdata installed?)",
+		    c->programme.timezone);
+	if (c->programme.list_id == NULL && c->programme.domain != NULL)
+		c->programme.list_id = xasprintf("mentoring.%s", c->programme.domain);
+
+	if (c->committee.members.n == 0)
+		err(l, 0, "[committee] members is required (a comma-separated list of addresses)");
+	for (i = 0; i < c->committee.members.n; i++)
+		if (!valid_address(c->committee.members.v[i]))
+			err(l, 0, "[committee] members: not an e-mail address: %s", c->committee.members.v[i]);
+	if (c->committee.notify.n == 0)
+		for (i = 0; i < c->committee.members.n; i++)
+			strlist_add(&c->committee.notify, c->committee.members.v[i]);
+	for (i = 0; i < c->committee.notify.n; i++)
+		if (!valid_address(c->committee.notify.v[i]))
+			err(l, 0, "[committee] notify: not an e-mail address: %s", c->committee.notify.v[i]);
+
+	if (c->imap.host == NULL)
+		err(l, 0, "[imap] host is required");
+	if (c->imap.user == NULL)
+		err(l, 0, "[imap] user is required");
+	if (c->imap.password_file == NULL)
+		err(l, 0, "[imap] password_file is required");
+	if (c->imap.port == 0)
+		c->imap.port = c->imap.security == SEC_TLS ? 993 : 143;
+	if (c->imap.security == SEC_NONE && c->imap.host != NULL && !config_host_is_loopback(c->imap.host))
+		err(l, 0, "[imap] security = none is allowed only to a loopback host, not %s", c->imap.host);
+	if (c->imap.mailbox == NULL)
+		c->imap.mailbox = xstrdup("INBOX");
+	check_secret_file(l, "[imap] password_file", c->imap.password_file);
+
+	if (c->smtp.url == NULL) {
+		err(l, 0, "[smtp] url is required (smtp://host:port or smtps://host:port)");
+	} else if (!str_has_prefix(c->smtp.url, "smtp://") && !str_has_prefix(c->smtp.url, "smtps://")) {
+		err(l, 0, "[smtp] url: expected smtp://host:port or smtps://host:port");
+	} else {
+		if ((int)c->smtp.security == -1)
+			c->smtp.security = str_has_prefix(c->smtp.url, "smtps://") ? SEC_TLS : SEC_STARTTLS;
+		if (str_has_prefix(c->smtp.url, "smtps://") && c->smtp.security != SEC_TLS)
+			err(l, 0, "[smtp] an smtps:// url needs security = tls");
+		if (str_has_prefix(c->smtp.url, "smtp://") && c->smtp.security == SEC_TLS)
+			err(l, 0, "[smtp] security = tls needs an smtps:// url");
+		if (c->smtp.security == SEC_NONE) {
+			char host[256];
+			const char *h = c->smtp.url + strlen("smtp://");
+			size_t n = strcspn(h, ":/");
+
+			if (h[0] == '[')
+				n = strcspn(++h, "]");
+			snprintf(host, sizeof(host), "%.*s", (int)(n < 255 ? n : 255), h);
+			if (!config_host_is_loopback(host))
+				err(l, 0, "[smtp] security = none is allowed only to a loopback host, not %s", host);
+		}
+	}
+	if (c->smtp.user != NULL && c->smtp.password_file == NULL)
+		err(l, 0, "[smtp] user is set but password_file is not");
+	if (c->smtp.user == NULL)
+		c->smtp.auth = AUTH_NONE;
+	check_secret_file(l, "[smtp] password_file", c->smtp.password_file);
+
+	if (c->paths.database == NULL)
+		c->paths.database = xstrdup("/var/lib/mentord/mentord.db");
+	if (c->paths.spool == NULL)
+		c->paths.spool = xstrdup("/var/lib/mentord/spool");
+}
+
+int config_load(const char *path, struct config **cfg_r, char **errors_r)
+{
+	struct loader l;
+	char *data = NULL, *line, *next, *slash;
+	char section[64] = "";
+	size_t len = 0;
+	int ret = -1;
+
+	memset(&l, 0, sizeof(l));
+	l.file = path;
+	buf_init(&l.errors, 64 * 1024);
+	l.cfg = xcalloc(1, sizeof(struct config));
+	l.cfg->path = xstrdup(path);
+	set_defaults(l.cfg);
+	slash = strrchr(path, '/');
+	l.dir = slash == NULL ? xstrdup(".") : slash == path ? xstrdup("/") : xstrndup(path, (size_t)(slash - path));
+
+	if (file_read(path, CONFIG_BYTES_MAX, &data, &len) < 0) {
+		err(&l, 0, "cannot read: %s", strerror(errno));
+		goto out;
+	}
+	if (memchr(data, '\0', len) != NULL) {
+		err(&l, 0, "the file holds a NUL byte");
+		goto out;
+	}
+	for (line = data, l.line = 1; line != NULL; line = next, l.line++) {
+		next = strchr(line, '\n');
+		if (next != NULL)
+			*next++ = '\0';
+		parse_line(&l, line, section, sizeof(section));
+	}
+	validate(&l);
+out:
+	free(data);
+	free(l.dir);
+	if (l.errors.len > 0) {
+		*errors_r = buf_steal(&l.errors);
+		config_free(&l.cfg);
+	} else {
+		*cfg_r = l.cfg;
+		ret = 0;
+	}
+	buf_deinit(&l.errors);
+	return ret;
+}
+
+void config_free(struct config **cp)
+{
+	struct config *c = *cp;
+
+	if (c == NULL)
+		return;
+	free(c->path);
+	free(c->programme.name);
+	free(c->programme.address);
+	free(c->programme.domain);
+	free(c->programme.display_name);
+	free(c->programme.language);
+	free(c->programme.timezone);
+	free(c->programme.list_id);
+	strlist_deinit(&c->committee.members);
+	free(c->committee.authserv_id);
+	strlist_deinit(&c->committee.notify);
+	free(c->imap.host);
+	free(c->imap.user);
+	free(c->imap.password_file);
+	free(c->imap.mailbox);
+	free(c->imap.processed_mailbox);
+	free(c->imap.ca_file);
+	free(c->smtp.url);
+	free(c->smtp.user);
+	free(c->smtp.password_file);
+	free(c->smtp.ca_file);
+	free(c->paths.database);
+	free(c->paths.spool);
+	free(c->paths.templates);
+	free(c);
+	*cp = NULL;
+}
+
+int config_read_secret(const char *file, char **secret_r, char **error_r)
+{
+	char *path = NULL, *data = NULL;
+	const char *credentials;
+	struct stat st;
+	size_t len = 0;
+	int ret = -1;
+
+	if (str_has_prefix(file, "credential:")) {
+		credentials = getenv("CREDENTIALS_DIRECTORY");
+		if (credentials == NULL) {
+			*error_r = xasprintf("%s: CREDENTIALS_DIRECTORY is not set "
+			    "(use LoadCredential= in the unit)", file);
+			return -1;
+		}
+		path = xasprintf("%s/%s", credentials, file + strlen("credential:"));
+	} else {
+		path = xstrdup(file);
+	}
+	if (stat(path, &st) < 0) {
+		*error_r = xasprintf("%s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		*error_r = xasprintf("%s: not a regular file", path);
+		goto out;
+	}
+	if ((st.st_mode & 077) != 0) {
+		*error_r = xasprintf("%s: readable by group or others; refusing it "
+		    "(chmod 600 %s)", path, path);
+		goto out;
+	}
+	if (file_read(path, SECRET_BYTES_MAX, &data, &len) < 0) {
+		*error_r = xasprintf("%s: %s", path, strerror(errno));
+		goto out;
+	}
+	while (len > 0 && (data[len - 1] == '\n' || data[len - 1] == '\r'))
+		data[--len] = '\0';
+	if (len == 0 || memchr(data, '\0', len) != NULL || str_has_ctl(data)) {
+		*error_r = xasprintf("%s: empty, or holds control characters", path);
+		goto out;
+	}
+	*secret_r = data;
+	data = NULL;
+	ret = 0;
+out:
+	free(data);
+	free(path);
+	return ret;
+}
+
+int config_host_is_loopback(const char *host)
+{
+	return strcmp(host, "localhost") == 0 || strcmp(host, "::1") == 0 ||
+	    strcmp(host, "[::1]") == 0 || str_has_prefix(host, "127.");
+}
+
+int config_is_member(const struct config *cfg, const char *addr)
+{
+	return addr != NULL && strlist_contains_ci(&cfg->committee.members, addr);
+}
+
+const char *config_security_name(enum config_security s)
+{
+	switch (s) {
+	case SEC_TLS:
+		return "tls";
+	case SEC_STARTTLS:
+		return "starttls";
+	case SEC_NONE:
+		return "none";
+	}
+	return "?";
+}

@@ -1,0 +1,111 @@
+/* config: the INI configuration of DESIGN.md section 5.
+ *
+ * config_load() reads and validates a file. Every problem found is reported,
+ * not only the first: errors are returned as "FILE:LINE: text" lines in one
+ * allocated string. The loaded configuration is frozen afterwards: nothing
+ * modifies it, and SIGHUP replaces it as a whole.
+ *
+ * Paths in the file are taken relative to the file's folder. Secrets are
+ * never in the file: *password_file names a file readable by its owner only,
+ * or "credential:NAME" for a systemd credential ($CREDENTIALS_DIRECTORY). */
+#ifndef MENTORD_CONFIG_H
+#define MENTORD_CONFIG_H
+
+#include <stddef.h>
+
+#include "util.h"
+
+enum config_security { SEC_TLS, SEC_STARTTLS, SEC_NONE };
+enum config_auth { AUTH_NONE, AUTH_PLAIN, AUTH_LOGIN, AUTH_XOAUTH2 };
+
+struct config {
+	char *path;
+
+	struct {
+		char *name;         /* "WIT Mentoring" */
+		char *address;      /* the mailbox's own address */
+		char *domain;       /* derived: the part after '@' */
+		char *display_name; /* From display name; default: name */
+		char *language;     /* "en" or "fr" */
+		char *timezone;     /* Olson name, e.g. Europe/Zurich */
+		char *list_id;      /* List-Id identifier, e.g. mentoring.example.org */
+		long retention_days;
+		long max_answers_per_day; /* answers to one sender per day */
+		long confirm_days;        /* an unconfirmed application expires */
+	} programme;
+
+	struct {
+		struct strlist members;
+		char *authserv_id; /* NULL: commands need the round trip */
+		struct strlist notify;
+	} committee;
+
+	struct {
+		char *host;
+		long port;
+		enum config_security security;
+		char *user;
+		char *password_file;
+		enum config_auth auth;
+		char *mailbox;
+		char *processed_mailbox; /* NULL: keyword only */
+		int idle;
+		long poll_seconds;
+		long timeout_seconds;
+		char *ca_file; /* extra trust anchors (tests, private CAs) */
+	} imap;
+
+	struct {
+		char *url;
+		enum config_security security;
+		char *user; /* NULL: no authentication */
+		char *password_file;
+		enum config_auth auth;
+		long timeout_seconds;
+		long max_attempts;
+		char *ca_file;
+	} smtp;
+
+	struct {
+		long checkin_first_days;
+		long checkin_every_days;
+		long nudge_after_days;
+		int digest_weekday; /* 0 = Sunday .. 6 = Saturday */
+		int digest_hour;
+		int digest_minute;
+		long programme_months;
+	} schedule;
+
+	struct {
+		double department;
+		double field;
+		double topics;
+		double language;
+		double preferences;
+	} matching;
+
+	struct {
+		char *database;
+		char *spool;
+		char *templates; /* site templates, looked up before the shipped ones */
+	} paths;
+};
+
+/* Loads and validates. On error returns -1 and sets *errors_r to every
+ * problem, one per line (the caller frees). */
+int config_load(const char *path, struct config **cfg_r, char **errors_r);
+void config_free(struct config **cfg);
+
+/* Reads a secret file named by the configuration, refusing one that group
+ * or others may read. Trailing newlines are removed. */
+int config_read_secret(const char *file, char **secret_r, char **error_r);
+
+/* Is host a loopback name or address? Plaintext is allowed only there. */
+int config_host_is_loopback(const char *host);
+
+/* Is addr one of the committee members? */
+int config_is_member(const struct config *cfg, const char *addr);
+
+const char *config_security_name(enum config_security s);
+
+#endif

@@ -1,0 +1,28 @@
+/* log: one line per event on stderr, with the syslog priority prefix that
+ * journald understands ("<3>" error, "<4>" warning, "<6>" info, "<7>" debug).
+ *
+ * Every line is escaped as a whole before it is written: bytes below 0x20,
+ * 0x7f and invalid UTF-8 become \xNN, so text from the network can never
+ * forge a line, and each line is capped at LOG_LINE_MAX bytes. Callers still
+ * must never pass secrets or confidential case text. */
+#ifndef MENTORD_LOG_H
+#define MENTORD_LOG_H
+
+#define LOG_ERR 3
+#define LOG_WARNING 4
+#define LOG_INFO 6
+#define LOG_DEBUG 7
+
+/* Messages above this priority number are dropped (default LOG_INFO). */
+void log_set_level(int level);
+void log_msg(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#define log_err(...) log_msg(LOG_ERR, __VA_ARGS__)
+#define log_warn(...) log_msg(LOG_WARNING, __VA_ARGS__)
+#define log_info(...) log_msg(LOG_INFO, __VA_ARGS__)
+#define log_debug(...) log_msg(LOG_DEBUG, __VA_ARGS__)
+
+/* Escapes s as log_msg would, into out (always NUL-terminated). */
+void log_escape(const char *s, char *out, size_t size);
+
+#endif

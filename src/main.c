@@ -1,0 +1,182 @@
+/* main: arguments, configuration, signals; everything else is delegated. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "config.h"
+#include "cycle.h"
+#include "imap.h"
+#include "log.h"
+#include "smtp.h"
+#include "template.h"
+#include "util.h"
+
+#define EXIT_USAGE 2
+#define EXIT_CONFIG 78 /* EX_CONFIG: systemd is told not to restart */
+
+static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t reload_requested;
+
+static void on_signal(int sig)
+{
+	if (sig == SIGHUP)
+		reload_requested = 1;
+	else
+		stop_requested = 1;
+}
+
+static void usage(FILE *f)
+{
+	fputs("usage: mentord [-c FILE] [--now ISO-8601] [--dry-run] [-v] COMMAND [ARGS]\n"
+	    "\n"
+	    "  run                 the daemon: IMAP IDLE (poll fallback), scheduler, sender\n"
+	    "  once                one full cycle; exit status 0 only if all went well\n"
+	    "  check-config [--connect]\n"
+	    "                      validate the configuration (and log in to IMAP and SMTP)\n"
+	    "  status              the programme at a glance\n"
+	    "  match | approve all|N... | reject N... | pair MENTOR MENTEE | unpair N REASON\n"
+	    "  training DATE TIME DURATION LOCATION[, TITLE] | training update ... | training cancel\n"
+	    "  close N | cohort open NAME | cohort close | digest\n"
+	    "                      the committee's commands, from the server's shell\n"
+	    "  queue [list | retry ID | drop ID]\n"
+	    "  export [--person ADDRESS] [--format csv|json]\n"
+	    "  forget ADDRESS      erase a person's data now\n"
+	    "  backup FILE         online copy of the database\n"
+	    "\n"
+	    "  -c FILE             configuration (default /etc/mentord/mentord.conf)\n"
+	    "  --now ISO-8601      pretend the time is this (tests, rehearsals)\n"
+	    "  --dry-run           send nothing: write each message to SPOOL/outbox/*.eml\n"
+	    "  -v                  debug logging\n"
+	    "  --help, --version\n", f);
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	/* no SA_RESTART: a blocked poll() must return to see the flag */
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static int check_config(const struct config *cfg, int connect)
+{
+	struct template_dirs dirs;
+	char *report = NULL, *info = NULL, *err = NULL;
+	int problems, ret = 0;
+
+	cycle_template_dirs(cfg, &dirs);
+	problems = template_check_all(&dirs, &report);
+	if (problems > 0) {
+		fprintf(stderr, "%s", report);
+		ret = EXIT_CONFIG;
+	}
+	free(report);
+	if (connect) {
+		if (imap_check(cfg, &info, &err) < 0) {
+			printf("IMAP: FAILED: %s\n", err);
+			ret = 1;
+		} else {
+			printf("IMAP: ok: %s\n", info);
+		}
+		xfree(&info);
+		xfree(&err);
+		if (smtp_check(cfg, &info, &err) < 0) {
+			printf("SMTP: FAILED: %s\n", err);
+			ret = 1;
+		} else {
+			printf("SMTP: ok: %s\n", info);
+		}
+		xfree(&info);
+		xfree(&err);
+	}
+	if (ret == 0)
+		printf("%s: configuration ok\n", cfg->path);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	const char *config_path = "/etc/mentord/mentord.conf", *now_arg = NULL, *cmd;
+	struct cycle_opts o;
+	struct config *cfg = NULL;
+	char *errors = NULL;
+	int i, dry_run = 0, ret;
+	time_t now = 0;
+
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			usage(stdout);
+			return 0;
+		} else if (strcmp(argv[i], "--version") == 0) {
+			printf("mentord %s\n", MENTORD_VERSION);
+			return 0;
+		} else if (strcmp(argv[i], "-c") == 0 && i + 1 < argc) {
+			config_path = argv[++i];
+		} else if (strcmp(argv[i], "--now") == 0 && i + 1 < argc) {
+			now_arg = argv[++i];
+		} else if (strcmp(argv[i], "--dry-run") == 0) {
+			dry_run = 1;
+		} else if (strcmp(argv[i], "-v") == 0) {
+			log_set_level(LOG_DEBUG);
+		} else {
+			fprintf(stderr, "mentord: unknown option %s\n", argv[i]);
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (i >= argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	cmd = argv[i++];
+	if (!cli_known(cmd)) {
+		fprintf(stderr, "mentord: unknown command %s\n", cmd);
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (config_load(config_path, &cfg, &errors) < 0) {
+		fprintf(stderr, "%s", errors);
+		free(errors);
+		return EXIT_CONFIG;
+	}
+	/* every local time is the programme's */
+	setenv("TZ", cfg->programme.timezone, 1);
+	tzset();
+	if (now_arg != NULL && time_parse_iso8601(now_arg, &now) < 0) {
+		fprintf(stderr, "mentord: --now: expected ISO 8601 like 2026-03-02T09:30, not %s\n", now_arg);
+		config_free(&cfg);
+		return EXIT_USAGE;
+	}
+	smtp_global_init();
+	memset(&o, 0, sizeof(o));
+	o.config_path = config_path;
+	o.dry_run = dry_run;
+	o.stop = &stop_requested;
+	o.reload = &reload_requested;
+	o.fixed_now = now_arg != NULL;
+	o.now_base = now_arg != NULL ? now : time(NULL);
+	if (strcmp(cmd, "check-config") == 0) {
+		ret = check_config(cfg, i < argc && strcmp(argv[i], "--connect") == 0);
+	} else if (strcmp(cmd, "once") == 0) {
+		ret = cycle_once(cfg, &o);
+	} else if (strcmp(cmd, "run") == 0) {
+		install_signals();
+		o.fixed_now = 0;
+		o.now_offset = now_arg != NULL ? now - time(NULL) : 0;
+		ret = cycle_run(&cfg, &o);
+	} else {
+		ret = cli_run(cfg, &o, cmd, argc - i, argv + i);
+	}
+	config_free(&cfg);
+	return ret;
+}

@@ -1,0 +1,130 @@
+#include "outbox.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "engine.h"
+#include "mime.h"
+#include "store.h"
+#include "template.h"
+#include "util.h"
+
+#define REFERENCES_MAX 20
+
+void outbox_to(struct outbox_msg *m, const char *name, const char *addr)
+{
+	if (m->n_to == OUTBOX_TO_MAX)
+		fatal("outbox: too many recipients");
+	m->to[m->n_to].name = name;
+	m->to[m->n_to].addr = addr;
+	m->n_to++;
+}
+
+char *outbox_message_id(struct engine *e, int64_t id)
+{
+	return xasprintf("mentord.%lld.%s@%s", (long long)id, store_instance(e->st),
+	    e->cfg->programme.domain);
+}
+
+static char *envelope(const struct outbox_msg *m)
+{
+	struct buf b;
+	size_t i;
+
+	buf_init(&b, 64 * 1024);
+	for (i = 0; i < m->n_to; i++)
+		buf_printf(&b, "%s%s", i ? "," : "", m->to[i].addr);
+	return buf_steal(&b);
+}
+
+/* References of an answer: theirs (the last few), then their Message-ID
+ * (RFC 5322 3.6.4). */
+static size_t references(const struct mime_msg *a, const char **refs)
+{
+	size_t n = 0, i, start;
+
+	if (a == NULL || a->message_id == NULL)
+		return 0;
+	start = a->n_references > REFERENCES_MAX - 1 ? a->n_references - (REFERENCES_MAX - 1) : 0;
+	for (i = start; i < a->n_references; i++)
+		if (strpbrk(a->references[i], "<> ") == NULL && !str_has_ctl(a->references[i]))
+			refs[n++] = a->references[i];
+	refs[n++] = a->message_id;
+	return n;
+}
+
+int outbox_queue(struct engine *e, const struct outbox_msg *m, int64_t *id_r, char **error_r)
+{
+	const struct config *cfg = e->cfg;
+	const char *refs[REFERENCES_MAX];
+	const char *tmpl = m->tmpl != NULL ? m->tmpl : m->kind;
+	char *subject = NULL, *body = NULL, *to = NULL, *mid = NULL, *data = NULL;
+	const char *cerr = NULL;
+	struct compose c;
+	size_t len = 0;
+	int64_t id = 0;
+	int ret = -1;
+
+	vars_set(m->vars, "programme", cfg->programme.name);
+	vars_set(m->vars, "address", cfg->programme.address);
+	if (vars_get(m->vars, "name") == NULL || vars_get(m->vars, "name")[0] == '\0')
+		vars_set(m->vars, "name", m->to[0].name != NULL && m->to[0].name[0] != '\0'
+		    ? m->to[0].name : m->to[0].addr);
+	if (m->lang != NULL)
+		ret = template_render(&e->dirs, m->lang, tmpl, m->vars, &subject, &body, error_r);
+	else
+		ret = template_render_bilingual(&e->dirs, tmpl, m->vars, &subject, &body, error_r);
+	if (ret < 0)
+		goto out;
+	ret = -1;
+	to = envelope(m);
+	if (store_outbound_add(e->st, m->kind, to, m->person_id, m->cause_inbound, m->ref_kind,
+	    m->ref_id, e->now, &id) < 0) {
+		*error_r = xstrdup("database error while queueing");
+		goto out;
+	}
+	mid = outbox_message_id(e, id);
+	memset(&c, 0, sizeof(c));
+	c.from_name = cfg->programme.display_name;
+	c.from_addr = cfg->programme.address;
+	c.to = m->to;
+	c.n_to = m->n_to;
+	c.reply_to = m->reply_to;
+	c.subject = subject;
+	c.body = body;
+	c.language = m->lang != NULL ? m->lang : "en, fr";
+	c.message_id = mid;
+	c.date = e->now;
+	c.kind = m->kind;
+	c.loop = cfg->programme.address;
+	c.list_name = cfg->programme.name;
+	c.list_id = cfg->programme.list_id;
+	c.alt_type = m->alt_type;
+	c.alt_body = m->alt_body;
+	if (m->answer_to != NULL && m->answer_to->message_id != NULL &&
+	    strpbrk(m->answer_to->message_id, "<> ") == NULL && !str_has_ctl(m->answer_to->message_id)) {
+		c.in_reply_to = m->answer_to->message_id;
+		c.n_references = references(m->answer_to, refs);
+		c.references = refs;
+	}
+	c.auto_submitted = m->answer_to != NULL ? "auto-replied" : "auto-generated";
+	if (compose_render(&c, &data, &len, &cerr) < 0) {
+		*error_r = xasprintf("composing %s: %s", m->kind, cerr);
+		goto out;
+	}
+	if (store_outbound_set_message(e->st, id, mid, subject, data, len) < 0) {
+		*error_r = xstrdup("database error while queueing");
+		goto out;
+	}
+	if (id_r != NULL)
+		*id_r = id;
+	ret = 0;
+out:
+	free(subject);
+	free(body);
+	free(to);
+	free(mid);
+	free(data);
+	return ret;
+}

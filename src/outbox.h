@@ -1,0 +1,49 @@
+/* outbox: turns a decision to write to someone into a queued, fully
+ * rendered message, inside the caller's transaction.
+ *
+ * The row is inserted first, so that its id gives the deterministic
+ * Message-ID <mentord.ID.INSTANCE@domain>; the template is rendered in the
+ * recipient's language (bilingual when lang is NULL), composed, and stored
+ * with the row. Nothing is sent here: the sender delivers committed rows. */
+#ifndef MENTORD_OUTBOX_H
+#define MENTORD_OUTBOX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "compose.h"
+
+struct engine;
+struct mime_msg;
+struct vars;
+
+#define OUTBOX_TO_MAX 8
+
+struct outbox_msg {
+	const char *kind;        /* X-Mentord-Kind, DESIGN.md 3.5 */
+	const char *tmpl;        /* template name; NULL: same as kind */
+	const char *lang;        /* "en" or "fr"; NULL: bilingual */
+	struct compose_addr to[OUTBOX_TO_MAX];
+	size_t n_to;
+	const struct compose_addr *reply_to; /* NULL: none */
+	const struct mime_msg *answer_to;    /* the message answered, or NULL */
+	struct vars *vars;       /* the template's variables; common ones added */
+	int64_t person_id;
+	int64_t cause_inbound;
+	const char *ref_kind;    /* what a reply to this message refers to */
+	int64_t ref_id;
+	const char *alt_type;    /* optional second alternative (iCalendar) */
+	const char *alt_body;
+};
+
+/* Adds a recipient (name may be NULL). */
+void outbox_to(struct outbox_msg *m, const char *name, const char *addr);
+
+/* Queues the message. Returns -1 with an allocated reason on a template or
+ * compose error, or a database error. */
+int outbox_queue(struct engine *e, const struct outbox_msg *m, int64_t *id_r, char **error_r);
+
+/* The Message-ID our outbound row id has, without brackets (allocated). */
+char *outbox_message_id(struct engine *e, int64_t id);
+
+#endif

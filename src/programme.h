@@ -1,0 +1,28 @@
+/* programme: what the robot does with one inbound message.
+ *
+ * programme_handle() runs inside the caller's transaction, after the inbound
+ * row was inserted: it classifies the message (classify.h), changes the
+ * programme's state and queues the answers (outbox.h). It does no network
+ * I/O. On -1 the caller rolls back and quarantines the message. */
+#ifndef MENTORD_PROGRAMME_H
+#define MENTORD_PROGRAMME_H
+
+#include <stdint.h>
+
+struct engine;
+struct mime_msg;
+
+struct handled {
+	const char *class_name; /* static */
+	char outcome[160];      /* short, never confidential text */
+	int needs_flag;         /* 1: handled; flag it on the server */
+};
+
+int programme_handle(struct engine *e, const struct mime_msg *m, int64_t inbound_id,
+    struct handled *h, char **error_r);
+
+/* Counts an answer to address today; 0 if the daily limit is reached (the
+ * answer must then not be sent), 1 if allowed, -1 on error. */
+int programme_answer_allowed(struct engine *e, const char *address);
+
+#endif

@@ -1,0 +1,13 @@
+/* sched: what the programme clock says is due at engine->now (check-ins,
+ * nudges, training reminders, digests, feedback requests, expiry of
+ * unconfirmed applications, retention). Each job has a key in the jobs table
+ * and is done at most once, whatever the restarts: a daemon that was down
+ * catches up once, not once per missed period. */
+#ifndef MENTORD_SCHED_H
+#define MENTORD_SCHED_H
+
+struct engine;
+
+int sched_run(struct engine *e);
+
+#endif

@@ -1,0 +1,157 @@
+/* store: all state, in one SQLite database (the only user of sqlite3).
+ *
+ * The database runs in WAL mode with a busy timeout; the schema is created
+ * and migrated by PRAGMA user_version. Every function returns 0 on success
+ * and -1 on a database error (logged here, since a broken database is an
+ * operator's matter), or as documented. Strings returned in structs are
+ * owned by the struct and freed by its _deinit/_free function.
+ *
+ * Transactions: store_begin() .. store_commit() or store_rollback(). The
+ * reliability protocol (DESIGN.md section 6) depends on the inbound row, the
+ * state change and the outbound rows of one message committing together. */
+#ifndef MENTORD_STORE_H
+#define MENTORD_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+struct store;
+
+#define STORE_SCHEMA_VERSION 1
+
+int store_open(const char *path, struct store **st_r, char **error_r);
+void store_close(struct store **st);
+int store_begin(struct store *st);
+int store_commit(struct store *st);
+void store_rollback(struct store *st);
+/* A random identifier made when the database was created; it keeps the
+ * Message-IDs of two installations apart. */
+const char *store_instance(struct store *st);
+/* Online backup to a file (sqlite3 backup API). */
+int store_backup(struct store *st, const char *file, char **error_r);
+int store_schema_version(struct store *st);
+
+/* ---- inbound messages ---- */
+
+struct store_inbound {
+	int64_t id;
+	const char *mailbox;
+	uint32_t uidvalidity;
+	uint32_t uid;
+	const char *message_id; /* without angle brackets; never NULL */
+	const char *sender;
+	const char *subject;
+	const char *class_name;
+	const char *outcome;
+	time_t received_at;
+	int needs_flag;   /* 1: flag (and move) on the server once committed */
+	int flagged;      /* 1: done on the server */
+	const char *quarantine; /* path of the raw copy, or NULL */
+};
+
+/* 1 if the message was recorded before (by mailbox/UIDVALIDITY/UID, or by
+ * Message-ID when the UIDVALIDITY changed), 0 if new. *id_r and *needs_flag_r
+ * describe the existing row. */
+int store_inbound_seen(struct store *st, const char *mailbox, uint32_t uidvalidity,
+    uint32_t uid, const char *message_id, int64_t *id_r, int *needs_flag_r, int *flagged_r);
+int store_inbound_add(struct store *st, const struct store_inbound *in, int64_t *id_r);
+int store_inbound_set_result(struct store *st, int64_t id, const char *class_name,
+    const char *outcome, int needs_flag, const char *quarantine);
+int store_inbound_set_flagged(struct store *st, int64_t id);
+/* Moves the row to a new UID (the same message seen under another
+ * UIDVALIDITY, or after a move). */
+int store_inbound_set_uid(struct store *st, int64_t id, uint32_t uidvalidity, uint32_t uid);
+/* The highest UID recorded for the mailbox under this UIDVALIDITY; 0 if none. */
+int store_inbound_max_uid(struct store *st, const char *mailbox, uint32_t uidvalidity, uint32_t *uid_r);
+/* UIDs committed but not yet flagged on the server (after a crash). */
+int store_inbound_unflagged(struct store *st, const char *mailbox, uint32_t uidvalidity,
+    uint32_t **uids_r, int64_t **ids_r, size_t *n_r);
+int store_inbound_count(struct store *st, const char *class_name, long *n_r);
+
+/* ---- outbound queue ---- */
+
+enum store_out_status { OUT_QUEUED, OUT_SENT, OUT_FAILED, OUT_BOUNCED, OUT_DROPPED };
+
+struct store_outbound {
+	int64_t id;
+	char *message_id;
+	char *kind;
+	char *envelope_to;    /* comma-separated envelope recipients */
+	char *data;           /* the rendered RFC 5322 message */
+	size_t len;
+	enum store_out_status status;
+	long attempts;
+	time_t next_attempt;
+	time_t created_at;
+	time_t sent_at;
+	char *last_error;
+	char *subject;        /* for listings */
+};
+void store_outbound_deinit(struct store_outbound *o);
+
+/* Inserts a queued row with no message yet; the caller then renders with
+ * the row's id and calls store_outbound_set_message. */
+int store_outbound_add(struct store *st, const char *kind, const char *envelope_to,
+    int64_t person_id, int64_t cause_inbound, const char *ref_kind, int64_t ref_id,
+    time_t now, int64_t *id_r);
+int store_outbound_set_message(struct store *st, int64_t id, const char *message_id,
+    const char *subject, const char *data, size_t len);
+/* Rows due at now, oldest first, up to max; with data. */
+int store_outbound_due(struct store *st, time_t now, size_t max,
+    struct store_outbound **rows_r, size_t *n_r);
+/* Every queued row whatever its next attempt (for --dry-run). */
+int store_outbound_queued(struct store *st, size_t max, struct store_outbound **rows_r, size_t *n_r);
+/* Latest first, without data, for `queue list`. */
+int store_outbound_list(struct store *st, size_t max, struct store_outbound **rows_r, size_t *n_r);
+int store_outbound_get(struct store *st, int64_t id, struct store_outbound *o_r);
+void store_outbound_free_rows(struct store_outbound **rows, size_t n);
+int store_outbound_mark_sent(struct store *st, int64_t id, time_t now);
+int store_outbound_mark_retry(struct store *st, int64_t id, long attempts, time_t next,
+    const char *error);
+int store_outbound_mark_failed(struct store *st, int64_t id, long attempts, const char *error);
+/* 1 if changed, 0 if no such row in a state that allows it. */
+int store_outbound_retry_now(struct store *st, int64_t id, time_t now);
+int store_outbound_drop(struct store *st, int64_t id);
+/* Finds our own message by Message-ID: 1 found, 0 not. */
+int store_outbound_by_message_id(struct store *st, const char *message_id,
+    int64_t *id_r, char **kind_r, char **ref_kind_r, int64_t *ref_id_r, int64_t *person_r);
+int store_outbound_mark_bounced(struct store *st, int64_t id, const char *error);
+int store_outbound_count(struct store *st, enum store_out_status status, long *n_r);
+
+/* ---- scheduled jobs, answers per sender, audit ---- */
+
+/* 1 if the key was new and is now marked done, 0 if it was done before. */
+int store_job_claim(struct store *st, const char *key, time_t now);
+int store_job_done(struct store *st, const char *key);
+/* Counts one answer to address on day (YYYY-MM-DD); *count_r is the count
+ * after this one. */
+int store_answer_count(struct store *st, const char *address, const char *day, long *count_r);
+int store_audit(struct store *st, time_t now, const char *actor, const char *action,
+    const char *detail);
+
+/* ---- raw access for the programme modules ---- */
+
+/* A small query layer so that the programme modules need no sqlite3:
+ * statements are prepared with '?' parameters bound from a format string:
+ * 'i' int64_t, 't' time_t, 's' const char * (NULL binds NULL), 'd' double. */
+struct store_row;
+int store_exec(struct store *st, const char *sql, const char *types, ...);
+/* Runs a query; each row is handed to fn, which returns 0 to go on and 1 to
+ * stop. */
+typedef int (*store_row_fn)(const struct store_row *row, void *arg);
+int store_query(struct store *st, const char *sql, store_row_fn fn, void *arg,
+    const char *types, ...);
+int64_t store_row_int(const struct store_row *row, int col);
+double store_row_double(const struct store_row *row, int col);
+/* NULL for SQL NULL; valid until fn returns. */
+const char *store_row_text(const struct store_row *row, int col);
+int store_row_is_null(const struct store_row *row, int col);
+int64_t store_last_id(struct store *st);
+long store_changes(struct store *st);
+/* One integer from a query (0 rows: *v_r untouched, returns 0). */
+int store_query_int(struct store *st, int64_t *v_r, const char *sql, const char *types, ...);
+/* One text value, allocated (NULL if no row or NULL). */
+int store_query_text(struct store *st, char **v_r, const char *sql, const char *types, ...);
+
+#endif

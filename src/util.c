@@ -1,0 +1,761 @@
+#include "util.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+void fatal(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("<2>mentord: fatal: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(70); /* EX_SOFTWARE */
+}
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (p == NULL)
+		fatal("out of memory");
+	return p;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (p == NULL)
+		fatal("out of memory");
+	return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (p == NULL)
+		fatal("out of memory");
+	return p;
+}
+
+char *xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+	char *p = xmalloc(n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *xvasprintf(const char *fmt, va_list ap)
+{
+	char *s = NULL;
+
+	if (vasprintf(&s, fmt, ap) < 0)
+		fatal("out of memory");
+	return s;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = xvasprintf(fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+void xfree(char **p)
+{
+	free(*p);
+	*p = NULL;
+}
+
+/* ---- buffers ---- */
+
+void buf_init(struct buf *b, size_t max)
+{
+	memset(b, 0, sizeof(*b));
+	b->max = max;
+}
+
+void buf_deinit(struct buf *b)
+{
+	free(b->s);
+	memset(b, 0, sizeof(*b));
+}
+
+void buf_reset(struct buf *b)
+{
+	b->len = 0;
+	b->toobig = 0;
+	if (b->s != NULL)
+		b->s[0] = '\0';
+}
+
+int buf_add(struct buf *b, const void *data, size_t n)
+{
+	if (b->toobig || n > b->max || b->len > b->max - n) {
+		b->toobig = 1;
+		return -1;
+	}
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 64;
+
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		b->s = xrealloc(b->s, cap);
+		b->cap = cap;
+	}
+	if (n > 0)
+		memcpy(b->s + b->len, data, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+	return 0;
+}
+
+int buf_adds(struct buf *b, const char *s)
+{
+	return buf_add(b, s, strlen(s));
+}
+
+int buf_addc(struct buf *b, char c)
+{
+	return buf_add(b, &c, 1);
+}
+
+int buf_printf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int ret;
+
+	va_start(ap, fmt);
+	s = xvasprintf(fmt, ap);
+	va_end(ap);
+	ret = buf_adds(b, s);
+	free(s);
+	return ret;
+}
+
+char *buf_steal(struct buf *b)
+{
+	char *s = b->s != NULL ? b->s : xstrdup("");
+
+	b->s = NULL;
+	b->len = b->cap = 0;
+	b->toobig = 0;
+	return s;
+}
+
+/* ---- arenas ---- */
+
+struct arena_block {
+	struct arena_block *next;
+	size_t used, size;
+	max_align_t data[];
+};
+
+struct arena {
+	struct arena_block *head;
+};
+
+struct arena *arena_new(void)
+{
+	return xcalloc(1, sizeof(struct arena));
+}
+
+void arena_free(struct arena **ap)
+{
+	struct arena_block *b, *next;
+
+	if (*ap == NULL)
+		return;
+	for (b = (*ap)->head; b != NULL; b = next) {
+		next = b->next;
+		free(b);
+	}
+	free(*ap);
+	*ap = NULL;
+}
+
+void *arena_alloc(struct arena *a, size_t n)
+{
+	const size_t align = sizeof(max_align_t);
+	struct arena_block *b = a->head;
+	void *p;
+
+	n = (n + align - 1) / align * align;
+	if (n == 0)
+		n = align;
+	if (b == NULL || b->size - b->used < n) {
+		size_t size = n > 16384 ? n : 16384;
+
+		b = xmalloc(sizeof(*b) + size);
+		b->used = 0;
+		b->size = size;
+		b->next = a->head;
+		a->head = b;
+	}
+	p = (char *)b->data + b->used;
+	b->used += n;
+	return p;
+}
+
+char *arena_strndup(struct arena *a, const char *s, size_t n)
+{
+	char *p = arena_alloc(a, n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *arena_strdup(struct arena *a, const char *s)
+{
+	return s == NULL ? NULL : arena_strndup(a, s, strlen(s));
+}
+
+char *arena_printf(struct arena *a, const char *fmt, ...)
+{
+	va_list ap;
+	char *s, *r;
+
+	va_start(ap, fmt);
+	s = xvasprintf(fmt, ap);
+	va_end(ap);
+	r = arena_strdup(a, s);
+	free(s);
+	return r;
+}
+
+/* ---- strings ---- */
+
+int str_has_prefix(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+int str_has_prefix_ci(const char *s, const char *prefix)
+{
+	return strncasecmp(s, prefix, strlen(prefix)) == 0;
+}
+
+int str_eq_ci(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcasecmp(a, b) == 0;
+}
+
+char *str_trim(char *s)
+{
+	size_t n = strlen(s), i = 0;
+
+	while (n > 0 && isspace((unsigned char)s[n - 1]))
+		n--;
+	s[n] = '\0';
+	while (isspace((unsigned char)s[i]))
+		i++;
+	if (i > 0)
+		memmove(s, s + i, n - i + 1);
+	return s;
+}
+
+void str_lower_ascii(char *s)
+{
+	for (; *s != '\0'; s++)
+		*s = (char)tolower((unsigned char)*s);
+}
+
+int str_to_long(const char *s, long min, long max, long *r)
+{
+	char *end = NULL;
+	long v;
+
+	if (s == NULL || *s == '\0' || isspace((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < min || v > max)
+		return -1;
+	*r = v;
+	return 0;
+}
+
+int str_copy(char *dst, size_t size, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (size == 0)
+		return -1;
+	if (n >= size) {
+		memcpy(dst, src, size - 1);
+		dst[size - 1] = '\0';
+		return -1;
+	}
+	memcpy(dst, src, n + 1);
+	return 0;
+}
+
+int str_has_ctl(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s == 0x7f)
+			return 1;
+	return 0;
+}
+
+/* Decodes one UTF-8 sequence; returns its length (0 if invalid). */
+static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	uint32_t c;
+	size_t len, i;
+
+	if (n == 0)
+		return 0;
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	} else if ((s[0] & 0xe0) == 0xc0) {
+		len = 2;
+		c = s[0] & 0x1f;
+	} else if ((s[0] & 0xf0) == 0xe0) {
+		len = 3;
+		c = s[0] & 0x0f;
+	} else if ((s[0] & 0xf8) == 0xf0) {
+		len = 4;
+		c = s[0] & 0x07;
+	} else {
+		return 0;
+	}
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[i] & 0x3f);
+	}
+	if ((len == 2 && c < 0x80) || (len == 3 && c < 0x800) ||
+	    (len == 4 && (c < 0x10000 || c > 0x10ffff)) ||
+	    (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return len;
+}
+
+int utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, l;
+	uint32_t cp;
+
+	while (i < n) {
+		l = utf8_decode(p + i, n - i, &cp);
+		if (l == 0)
+			return 0;
+		i += l;
+	}
+	return 1;
+}
+
+size_t utf8_len(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+/* Base letter of a Latin-1 or Latin Extended-A code point, lower case;
+ * 0 if none. "oe" and "ae" ligatures return two letters via *second. */
+static char fold_latin(uint32_t cp, char *second)
+{
+	static const char latin1[] =
+	    /* C0 */ "aaaaaaaceeeeiiii"
+	    /* D0 */ "dnooooo_ouuuuyts"
+	    /* E0 */ "aaaaaaaceeeeiiii"
+	    /* F0 */ "dnooooo_ouuuuyty";
+	static const char exta[] =
+	    /* 100 */ "aaaaaaccccccccdd"
+	    /* 110 */ "ddeeeeeeeeeegggg"
+	    /* 120 */ "gggghhhhiiiiiiii"
+	    /* 130 */ "iiiijjkkklllllll"
+	    /* 140 */ "lllnnnnnnnnnoooo"
+	    /* 150 */ "oooorrrrrrssssss"
+	    /* 160 */ "ssttttttuuuuuuuu"
+	    /* 170 */ "uuuuwwyyyzzzzzzs";
+	char c;
+
+	*second = 0;
+	if (cp >= 0xc0 && cp <= 0xff) {
+		if (cp == 0xc6 || cp == 0xe6) {
+			*second = 'e';
+			return 'a';
+		}
+		if (cp == 0xdf) {
+			*second = 's';
+			return 's';
+		}
+		c = latin1[cp - 0xc0];
+		return c == '_' ? 0 : c;
+	}
+	if (cp >= 0x100 && cp <= 0x17f) {
+		if (cp == 0x152 || cp == 0x153) {
+			*second = 'e';
+			return 'o';
+		}
+		return exta[cp - 0x100];
+	}
+	return 0;
+}
+
+char *str_fold(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), i = 0, l;
+	struct buf b;
+	int space = 0;
+	uint32_t cp;
+	char c, second;
+
+	buf_init(&b, n * 2 + 16);
+	buf_add(&b, "", 0);
+	while (i < n) {
+		l = utf8_decode(p + i, n - i, &cp);
+		if (l == 0) {
+			i++;
+			continue;
+		}
+		i += l;
+		if (cp < 0x80 && isalnum((int)cp)) {
+			c = (char)tolower((int)cp);
+			second = 0;
+		} else if (cp >= 0x80 && (c = fold_latin(cp, &second)) != 0) {
+			;
+		} else if (cp >= 0x80 && cp != 0xa0 && !(cp >= 0x2000 && cp <= 0x206f)) {
+			/* Other scripts are kept as they are. */
+			if (space && b.len > 0)
+				buf_addc(&b, ' ');
+			space = 0;
+			buf_add(&b, p + i - l, l);
+			continue;
+		} else {
+			space = 1;
+			continue;
+		}
+		if (space && b.len > 0)
+			buf_addc(&b, ' ');
+		space = 0;
+		buf_addc(&b, c);
+		if (second)
+			buf_addc(&b, second);
+	}
+	return buf_steal(&b);
+}
+
+void strlist_add(struct strlist *l, const char *s)
+{
+	l->v = xrealloc(l->v, (l->n + 1) * sizeof(char *));
+	l->v[l->n++] = xstrdup(s);
+}
+
+void strlist_deinit(struct strlist *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+int strlist_contains_ci(const struct strlist *l, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (strcasecmp(l->v[i], s) == 0)
+			return 1;
+	return 0;
+}
+
+void strlist_split(struct strlist *l, const char *s, char sep)
+{
+	const char *start = s, *p;
+	char *item;
+
+	for (p = s;; p++) {
+		if (*p == sep || *p == '\0') {
+			item = xstrndup(start, (size_t)(p - start));
+			str_trim(item);
+			if (*item != '\0')
+				strlist_add(l, item);
+			free(item);
+			if (*p == '\0')
+				break;
+			start = p + 1;
+		}
+	}
+}
+
+/* ---- time ---- */
+
+static int parse_digits(const char **pp, int n, int *r)
+{
+	const char *p = *pp;
+	int v = 0, i;
+
+	for (i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)p[i]))
+			return -1;
+		v = v * 10 + (p[i] - '0');
+	}
+	*pp = p + n;
+	*r = v;
+	return 0;
+}
+
+time_t time_from_local(int year, int mon, int day, int hour, int min)
+{
+	struct tm tm;
+	time_t t;
+
+	if (mon < 1 || mon > 12 || day < 1 || day > 31 || hour < 0 ||
+	    hour > 23 || min < 0 || min > 59)
+		return -1;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = year - 1900;
+	tm.tm_mon = mon - 1;
+	tm.tm_mday = day;
+	tm.tm_hour = hour;
+	tm.tm_min = min;
+	tm.tm_isdst = -1;
+	t = mktime(&tm);
+	if (t == (time_t)-1 || tm.tm_mday != day)
+		return -1;
+	return t;
+}
+
+int time_parse_iso8601(const char *s, time_t *r)
+{
+	int y, mo, d, h = 0, mi = 0, se = 0, zh, zm, sign;
+	const char *p = s;
+	struct tm tm;
+	time_t t;
+
+	if (parse_digits(&p, 4, &y) < 0 || *p++ != '-' ||
+	    parse_digits(&p, 2, &mo) < 0 || *p++ != '-' ||
+	    parse_digits(&p, 2, &d) < 0)
+		return -1;
+	if (*p == 'T' || *p == ' ') {
+		p++;
+		if (parse_digits(&p, 2, &h) < 0 || *p++ != ':' ||
+		    parse_digits(&p, 2, &mi) < 0)
+			return -1;
+		if (*p == ':') {
+			p++;
+			if (parse_digits(&p, 2, &se) < 0 || se > 60)
+				return -1;
+		}
+	}
+	if (*p == '\0') {
+		t = time_from_local(y, mo, d, h, mi);
+		if (t == (time_t)-1)
+			return -1;
+		*r = t + se;
+		return 0;
+	}
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59)
+		return -1;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = se;
+	t = timegm(&tm);
+	if (*p == 'Z' && p[1] == '\0') {
+		*r = t;
+		return 0;
+	}
+	if (*p != '+' && *p != '-')
+		return -1;
+	sign = *p++ == '+' ? 1 : -1;
+	if (parse_digits(&p, 2, &zh) < 0)
+		return -1;
+	if (*p == ':')
+		p++;
+	if (parse_digits(&p, 2, &zm) < 0 || *p != '\0' || zh > 23 || zm > 59)
+		return -1;
+	*r = t - sign * (zh * 3600 + zm * 60);
+	return 0;
+}
+
+void time_rfc5322(time_t t, char *out, size_t size)
+{
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	/* English names whatever the locale, RFC 5322 section 3.3. */
+	if (strftime(out, size, "%a, %d %b %Y %H:%M:%S %z", &tm) == 0 && size > 0)
+		out[0] = '\0';
+}
+
+void time_local_str(time_t t, char *out, size_t size)
+{
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	if (strftime(out, size, "%Y-%m-%d %H:%M", &tm) == 0 && size > 0)
+		out[0] = '\0';
+}
+
+void time_local_date(time_t t, char *out, size_t size)
+{
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	if (strftime(out, size, "%Y-%m-%d", &tm) == 0 && size > 0)
+		out[0] = '\0';
+}
+
+/* ---- misc ---- */
+
+uint64_t hash64(const void *data, size_t n)
+{
+	const unsigned char *p = data;
+	uint64_t h = 0xcbf29ce484222325ULL;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= p[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+int random_hex(char *out, size_t nbytes)
+{
+	unsigned char raw[64];
+	size_t i;
+
+	if (nbytes > sizeof(raw))
+		return -1;
+	if (getrandom(raw, nbytes, 0) != (ssize_t)nbytes)
+		return -1;
+	for (i = 0; i < nbytes; i++)
+		snprintf(out + 2 * i, 3, "%02x", raw[i]);
+	out[2 * nbytes] = '\0';
+	return 0;
+}
+
+int file_read(const char *path, size_t max, char **data_r, size_t *len_r)
+{
+	struct buf b;
+	char chunk[8192];
+	ssize_t n;
+	int fd, ret = -1;
+
+	buf_init(&b, max);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	buf_add(&b, "", 0);
+	for (;;) {
+		n = read(fd, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			goto out;
+		if (n == 0)
+			break;
+		if (buf_add(&b, chunk, (size_t)n) < 0) {
+			errno = EFBIG;
+			goto out;
+		}
+	}
+	*len_r = b.len;
+	*data_r = buf_steal(&b);
+	ret = 0;
+out:
+	close(fd);
+	buf_deinit(&b);
+	return ret;
+}
+
+int file_write_atomic(const char *path, const void *data, size_t len, int mode)
+{
+	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+	const char *p = data;
+	ssize_t n;
+	int fd, ret = -1;
+
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+	if (fd < 0)
+		goto out;
+	while (len > 0) {
+		n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			close(fd);
+			unlink(tmp);
+			goto out;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	/* order is important: the data must be on disk before the rename
+	 * makes the file visible under its final name */
+	if (fsync(fd) < 0 || close(fd) < 0 || rename(tmp, path) < 0) {
+		unlink(tmp);
+		goto out;
+	}
+	ret = 0;
+out:
+	free(tmp);
+	return ret;
+}
+
+int mkdir_p(const char *path, int mode)
+{
+	char *p = xstrdup(path), *s;
+	int ret = 0;
+
+	for (s = p + 1; *s != '\0'; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, (mode_t)mode) < 0 && errno != EEXIST)
+			ret = -1;
+		*s = '/';
+	}
+	if (ret == 0 && mkdir(p, (mode_t)mode) < 0 && errno != EEXIST)
+		ret = -1;
+	free(p);
+	return ret;
+}

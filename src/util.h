@@ -1,0 +1,116 @@
+/* util: allocation wrappers, bounded buffers, arenas, string and time helpers.
+ *
+ * Allocation wrappers never return NULL: out of memory is fatal, so callers
+ * do not test. Everything else returns 0 on success and -1 on error. */
+#ifndef MENTORD_UTIL_H
+#define MENTORD_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Start-up errors, broken invariants and out of memory only. */
+void fatal(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+/* free(*p) and set *p to NULL. */
+void xfree(char **p);
+
+/* A growable byte buffer with a hard maximum. Once an append would pass
+ * max, the append fails, toobig is set and the content is left as it was.
+ * s is always NUL-terminated (after the first append). */
+struct buf {
+	char *s;
+	size_t len;
+	size_t cap;
+	size_t max;
+	int toobig;
+};
+void buf_init(struct buf *b, size_t max);
+void buf_deinit(struct buf *b);
+int buf_add(struct buf *b, const void *data, size_t n);
+int buf_adds(struct buf *b, const char *s);
+int buf_addc(struct buf *b, char c);
+int buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Returns the content (never NULL) and leaves b empty; the caller frees. */
+char *buf_steal(struct buf *b);
+void buf_reset(struct buf *b);
+
+/* An arena: many small allocations freed in one call (one per message). */
+struct arena;
+struct arena *arena_new(void);
+void arena_free(struct arena **a);
+void *arena_alloc(struct arena *a, size_t n);
+char *arena_strdup(struct arena *a, const char *s);
+char *arena_strndup(struct arena *a, const char *s, size_t n);
+char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Strings. */
+int str_has_prefix(const char *s, const char *prefix);
+int str_has_prefix_ci(const char *s, const char *prefix);
+int str_eq_ci(const char *a, const char *b);
+/* Trims ASCII white space in place; returns s. */
+char *str_trim(char *s);
+void str_lower_ascii(char *s);
+/* Strict decimal parse of the whole string into [min, max]. */
+int str_to_long(const char *s, long min, long max, long *r);
+/* Copies with truncation; returns -1 when truncated. */
+int str_copy(char *dst, size_t size, const char *src);
+/* True if s holds a byte below 0x20 or 0x7f. */
+int str_has_ctl(const char *s);
+/* Valid UTF-8? */
+int utf8_valid(const char *s, size_t n);
+/* Number of code points (for length limits on names). */
+size_t utf8_len(const char *s);
+/* Folds a UTF-8 string for comparison: lower case, Latin accents removed,
+ * runs of white space and punctuation collapsed to one space, trimmed.
+ * "Département  IT-Sécurité" -> "departement it securite". */
+char *str_fold(const char *s);
+
+/* A split list of strings, owned. */
+struct strlist {
+	char **v;
+	size_t n;
+};
+void strlist_add(struct strlist *l, const char *s);
+void strlist_deinit(struct strlist *l);
+int strlist_contains_ci(const struct strlist *l, const char *s);
+/* Splits on sep, trims each item, drops empty ones. */
+void strlist_split(struct strlist *l, const char *s, char sep);
+
+/* Time. All times are UTC seconds; local time means the programme's zone,
+ * which main() installs as TZ. */
+/* ISO 8601: 2026-03-01, 2026-03-01T09:30, 2026-03-01T09:30:00[Z|+01:00]
+ * (no zone means local time). */
+int time_parse_iso8601(const char *s, time_t *r);
+/* RFC 5322 date in local time, e.g. "Mon, 02 Mar 2026 09:30:00 +0100". */
+void time_rfc5322(time_t t, char *out, size_t size);
+/* 2026-03-02 09:30 in local time. */
+void time_local_str(time_t t, char *out, size_t size);
+/* 2026-03-02 in local time. */
+void time_local_date(time_t t, char *out, size_t size);
+/* Seconds since the epoch for a local wall-clock time; -1 on error. */
+time_t time_from_local(int year, int mon, int day, int hour, int min);
+
+/* 64-bit FNV-1a, for deterministic identifiers (not for security). */
+uint64_t hash64(const void *data, size_t n);
+/* n random bytes as lowercase hex into out (2n+1 bytes). */
+int random_hex(char *out, size_t nbytes);
+
+/* Reads a whole file up to max bytes. */
+int file_read(const char *path, size_t max, char **data_r, size_t *len_r);
+/* Writes atomically: temp file (O_EXCL, mode), write, fsync, close, rename. */
+int file_write_atomic(const char *path, const void *data, size_t len, int mode);
+/* mkdir -p with mode for the created components. */
+int mkdir_p(const char *path, int mode);
+
+#endif

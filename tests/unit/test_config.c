@@ -1,0 +1,180 @@
+#include "testutil.h"
+
+#include "config.h"
+
+struct fx {
+	char *dir;
+	char *secret;
+};
+
+static const char base[] =
+    "[programme]\n"
+    "name = WIT Mentoring\n"
+    "address = Mentoring@Example.org\n"
+    "timezone = Europe/Zurich\n"
+    "\n"
+    "[committee]\n"
+    "members = chair@example.org , vice@example.org\n"
+    "[imap]\n"
+    "host = imap.example.org\n"
+    "user = mentoring\n"
+    "password_file = secret\n"
+    "[smtp]\n"
+    "url = smtps://smtp.example.org:465\n";
+
+static int setup(void **state)
+{
+	struct fx *f = xcalloc(1, sizeof(*f));
+
+	f->dir = tu_tmpdir();
+	f->secret = xasprintf("%s/secret", f->dir);
+	tu_write(f->secret, "s3cret\n", 0600);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+
+	free(f->secret);
+	tu_rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+static int load_text(struct fx *f, const char *text, struct config **cfg, char **errors)
+{
+	char *path = xasprintf("%s/mentord.conf", f->dir);
+	int r;
+
+	tu_write(path, text, 0644);
+	*cfg = NULL;
+	*errors = NULL;
+	r = config_load(path, cfg, errors);
+	free(path);
+	return r;
+}
+
+static void test_valid_with_defaults(void **state)
+{
+	struct config *cfg = NULL;
+	char *errors = NULL;
+
+	assert_int_equal(load_text(*state, base, &cfg, &errors), 0);
+	assert_null(errors);
+	assert_string_equal(cfg->programme.name, "WIT Mentoring");
+	assert_string_equal(cfg->programme.domain, "Example.org");
+	assert_string_equal(cfg->programme.display_name, "WIT Mentoring");
+	assert_string_equal(cfg->programme.language, "en");
+	assert_int_equal(cfg->committee.members.n, 2);
+	assert_string_equal(cfg->committee.members.v[1], "vice@example.org");
+	assert_int_equal(cfg->committee.notify.n, 2);
+	assert_true(config_is_member(cfg, "CHAIR@example.org"));
+	assert_false(config_is_member(cfg, "chair@example.org.evil"));
+	assert_int_equal(cfg->imap.port, 993);
+	assert_int_equal(cfg->imap.security, SEC_TLS);
+	assert_string_equal(cfg->imap.mailbox, "INBOX");
+	assert_null(cfg->imap.processed_mailbox);
+	assert_int_equal(cfg->smtp.security, SEC_TLS);
+	assert_int_equal(cfg->schedule.checkin_first_days, 14);
+	assert_int_equal(cfg->schedule.checkin_every_days, 42);
+	assert_int_equal(cfg->schedule.digest_weekday, 1);
+	assert_int_equal(cfg->schedule.digest_hour, 8);
+	assert_int_equal(cfg->schedule.programme_months, 6);
+	/* relative paths are taken from the file's folder */
+	assert_true(str_has_prefix(cfg->imap.password_file, ((struct fx *)*state)->dir));
+	config_free(&cfg);
+	assert_null(cfg);
+}
+
+static void test_every_error_reported_with_line(void **state)
+{
+	struct config *cfg = NULL;
+	char *errors = NULL;
+	char *text = xasprintf("%s[schedule]\ndigest_weekday = someday\ndigest_time = 25:00\n"
+	    "bogus = 1\n[imap]\nport = 99999\n[nowhere]\nx = y\n", base);
+
+	assert_int_equal(load_text(*state, text, &cfg, &errors), -1);
+	assert_null(cfg);
+	assert_non_null(strstr(errors, "mentord.conf:15: digest_weekday"));
+	assert_non_null(strstr(errors, "mentord.conf:16: digest_time: expected HH:MM"));
+	assert_non_null(strstr(errors, "mentord.conf:17: unknown key bogus in [schedule]"));
+	assert_non_null(strstr(errors, "mentord.conf:19: port: expected a whole number"));
+	assert_non_null(strstr(errors, "mentord.conf:20: unknown section [nowhere]"));
+	free(errors);
+	free(text);
+}
+
+static void test_missing_required_and_bad_values(void **state)
+{
+	struct config *cfg = NULL;
+	char *errors = NULL;
+
+	assert_int_equal(load_text(*state, "[programme]\nname = X\naddress = nope\nlanguage = de\n"
+	    "timezone = Mars/Olympus\n[imap]\nsecurity = none\nhost = imap.example.org\n", &cfg, &errors), -1);
+	assert_non_null(strstr(errors, "language: expected en or fr"));
+	assert_non_null(strstr(errors, "not an e-mail address: nope"));
+	assert_non_null(strstr(errors, "unknown time zone Mars/Olympus"));
+	assert_non_null(strstr(errors, "[committee] members is required"));
+	assert_non_null(strstr(errors, "[imap] user is required"));
+	assert_non_null(strstr(errors, "security = none is allowed only to a loopback host"));
+	assert_non_null(strstr(errors, "[smtp] url is required"));
+	free(errors);
+}
+
+static void test_secret_file_permissions(void **state)
+{
+	struct fx *f = *state;
+	struct config *cfg = NULL;
+	char *errors = NULL, *secret = NULL, *err = NULL;
+
+	assert_int_equal(config_read_secret(f->secret, &secret, &err), 0);
+	assert_string_equal(secret, "s3cret");
+	free(secret);
+	assert_int_equal(chmod(f->secret, 0640), 0);
+	assert_int_equal(config_read_secret(f->secret, &secret, &err), -1);
+	assert_non_null(strstr(err, "readable by group or others"));
+	free(err);
+	assert_int_equal(load_text(f, base, &cfg, &errors), -1);
+	assert_non_null(strstr(errors, "readable by group or others"));
+	free(errors);
+	assert_int_equal(chmod(f->secret, 0600), 0);
+}
+
+static void test_duplicate_key_and_control_characters(void **state)
+{
+	struct config *cfg = NULL;
+	char *errors = NULL;
+	char *text = xasprintf("%s[programme]\nname = Again\nlist_id = a\tb\n", base);
+
+	assert_int_equal(load_text(*state, text, &cfg, &errors), -1);
+	assert_non_null(strstr(errors, "name: given twice"));
+	assert_non_null(strstr(errors, "list_id: control characters"));
+	free(errors);
+	free(text);
+}
+
+static void test_loopback(void **state)
+{
+	(void)state;
+	assert_true(config_host_is_loopback("127.0.0.1"));
+	assert_true(config_host_is_loopback("localhost"));
+	assert_true(config_host_is_loopback("::1"));
+	assert_false(config_host_is_loopback("imap.example.org"));
+	assert_false(config_host_is_loopback("10.0.0.1"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_valid_with_defaults, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_every_error_reported_with_line, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_missing_required_and_bad_values, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_secret_file_permissions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_duplicate_key_and_control_characters, setup, teardown),
+		cmocka_unit_test(test_loopback),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

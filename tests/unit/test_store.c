@@ -1,0 +1,243 @@
+#include "testutil.h"
+
+#include "store.h"
+
+struct fx {
+	char *dir;
+	char *path;
+	struct store *st;
+};
+
+static int setup(void **state)
+{
+	struct fx *f = xcalloc(1, sizeof(*f));
+	char *err = NULL;
+
+	f->dir = tu_tmpdir();
+	f->path = xasprintf("%s/m.db", f->dir);
+	assert_int_equal(store_open(f->path, &f->st, &err), 0);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+
+	store_close(&f->st);
+	assert_null(f->st);
+	free(f->path);
+	tu_rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+static void test_schema_and_wal(void **state)
+{
+	struct fx *f = *state;
+	struct store *again = NULL;
+	char *mode = NULL, *err = NULL, *inst;
+
+	assert_int_equal(store_schema_version(f->st), STORE_SCHEMA_VERSION);
+	assert_int_equal(store_query_text(f->st, &mode, "PRAGMA journal_mode", NULL), 0);
+	assert_string_equal(mode, "wal");
+	free(mode);
+	assert_int_equal(strlen(store_instance(f->st)), 16);
+	inst = xstrdup(store_instance(f->st));
+	/* reopening migrates nothing and keeps the instance */
+	assert_int_equal(store_open(f->path, &again, &err), 0);
+	assert_string_equal(store_instance(again), inst);
+	assert_int_equal(store_schema_version(again), STORE_SCHEMA_VERSION);
+	store_close(&again);
+	free(inst);
+}
+
+static void test_newer_schema_refused(void **state)
+{
+	struct fx *f = *state;
+	struct store *again = NULL;
+	char *err = NULL;
+
+	assert_int_equal(store_exec(f->st, "PRAGMA user_version = 999", NULL), 0);
+	assert_int_equal(store_open(f->path, &again, &err), -1);
+	assert_non_null(strstr(err, "newer than this mentord knows"));
+	free(err);
+}
+
+static void test_inbound_seen_by_uid_and_message_id(void **state)
+{
+	struct fx *f = *state;
+	struct store_inbound in;
+	int64_t id = 0, id2 = 0;
+	int needs = -1, flagged = -1;
+	uint32_t max = 99, *uids = NULL;
+	int64_t *ids = NULL;
+	size_t n = 0;
+
+	memset(&in, 0, sizeof(in));
+	in.mailbox = "INBOX";
+	in.uidvalidity = 7;
+	in.uid = 42;
+	in.message_id = "abc@example.com";
+	in.class_name = "command";
+	in.received_at = 1000;
+	in.needs_flag = 1;
+	assert_int_equal(store_inbound_max_uid(f->st, "INBOX", 7, &max), 0);
+	assert_int_equal(max, 0);
+	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_inbound_add(f->st, &in, &id), 0);
+	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(store_inbound_seen(f->st, "INBOX", 7, 42, "other@x", &id2, &needs, &flagged), 1);
+	assert_int_equal(id2, id);
+	assert_int_equal(needs, 1);
+	assert_int_equal(flagged, 0);
+	/* a new UIDVALIDITY: found by Message-ID */
+	assert_int_equal(store_inbound_seen(f->st, "INBOX", 8, 1, "abc@example.com", &id2, &needs, &flagged), 1);
+	assert_int_equal(store_inbound_seen(f->st, "INBOX", 8, 1, "new@example.com", &id2, &needs, &flagged), 0);
+	assert_int_equal(store_inbound_max_uid(f->st, "INBOX", 7, &max), 0);
+	assert_int_equal(max, 42);
+	assert_int_equal(store_inbound_unflagged(f->st, "INBOX", 7, &uids, &ids, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(uids[0], 42);
+	free(uids);
+	free(ids);
+	assert_int_equal(store_inbound_set_flagged(f->st, id), 0);
+	assert_int_equal(store_inbound_unflagged(f->st, "INBOX", 7, &uids, &ids, &n), 0);
+	assert_int_equal(n, 0);
+	free(uids);
+	free(ids);
+	/* the same UID twice violates the key */
+	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_inbound_add(f->st, &in, &id2), -1);
+	store_rollback(f->st);
+}
+
+static void test_rollback_discards_everything(void **state)
+{
+	struct fx *f = *state;
+	int64_t id = 0, n = -1;
+
+	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_outbound_add(f->st, "help", "a@example.com", 0, 0, NULL, 0, 100, &id), 0);
+	store_rollback(f->st);
+	assert_int_equal(store_query_int(f->st, &n, "SELECT count(*) FROM outbound", NULL), 0);
+	assert_int_equal(n, 0);
+}
+
+static void test_outbound_lifecycle(void **state)
+{
+	struct fx *f = *state;
+	struct store_outbound *rows = NULL, one;
+	int64_t id = 0, found = 0, ref = 0, person = 0;
+	char *kind = NULL, *ref_kind = NULL;
+	size_t n = 0;
+	long count = -1;
+
+	assert_int_equal(store_outbound_add(f->st, "help", "a@example.com", 0, 0, "confirm", 5, 100, &id), 0);
+	/* without a rendered message a row is never due */
+	assert_int_equal(store_outbound_due(f->st, 100, 10, &rows, &n), 0);
+	assert_int_equal(n, 0);
+	free(rows);
+	assert_int_equal(store_outbound_set_message(f->st, id, "m1@x", "Subj", "data\0more", 9), 0);
+	assert_int_equal(store_outbound_due(f->st, 99, 10, &rows, &n), 0);
+	assert_int_equal(n, 0);
+	free(rows);
+	assert_int_equal(store_outbound_due(f->st, 100, 10, &rows, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(rows[0].len, 9);
+	assert_memory_equal(rows[0].data, "data\0more", 9);
+	assert_string_equal(rows[0].kind, "help");
+	store_outbound_free_rows(&rows, n);
+	assert_null(rows);
+	assert_int_equal(store_outbound_by_message_id(f->st, "m1@x", &found, &kind, &ref_kind, &ref, &person), 1);
+	assert_int_equal(found, id);
+	assert_string_equal(kind, "help");
+	assert_string_equal(ref_kind, "confirm");
+	assert_int_equal(ref, 5);
+	free(kind);
+	free(ref_kind);
+	assert_int_equal(store_outbound_by_message_id(f->st, "nope@x", NULL, NULL, NULL, NULL, NULL), 0);
+	/* retry later, then fail for good */
+	assert_int_equal(store_outbound_mark_retry(f->st, id, 1, 500, "451 try later"), 0);
+	assert_int_equal(store_outbound_due(f->st, 499, 10, &rows, &n), 0);
+	assert_int_equal(n, 0);
+	free(rows);
+	assert_int_equal(store_outbound_mark_failed(f->st, id, 2, "550 no such user"), 0);
+	assert_int_equal(store_outbound_count(f->st, OUT_FAILED, &count), 0);
+	assert_int_equal(count, 1);
+	assert_int_equal(store_outbound_get(f->st, id, &one), 1);
+	assert_string_equal(one.last_error, "550 no such user");
+	assert_int_equal(one.attempts, 2);
+	store_outbound_deinit(&one);
+	/* an operator retries it */
+	assert_int_equal(store_outbound_retry_now(f->st, id, 600), 1);
+	assert_int_equal(store_outbound_mark_sent(f->st, id, 601), 0);
+	assert_int_equal(store_outbound_count(f->st, OUT_SENT, &count), 0);
+	assert_int_equal(count, 1);
+	/* a sent message cannot be dropped or retried */
+	assert_int_equal(store_outbound_drop(f->st, id), 0);
+	assert_int_equal(store_outbound_retry_now(f->st, id, 700), 0);
+}
+
+static void test_jobs_once_and_answers(void **state)
+{
+	struct fx *f = *state;
+	long count = 0;
+
+	assert_int_equal(store_job_claim(f->st, "checkin:1:1", 10), 1);
+	assert_int_equal(store_job_claim(f->st, "checkin:1:1", 20), 0);
+	assert_int_equal(store_job_done(f->st, "checkin:1:1"), 1);
+	assert_int_equal(store_job_done(f->st, "checkin:1:2"), 0);
+	assert_int_equal(store_answer_count(f->st, "A@x.org", "2026-01-01", &count), 0);
+	assert_int_equal(count, 1);
+	assert_int_equal(store_answer_count(f->st, "a@X.org", "2026-01-01", &count), 0);
+	assert_int_equal(count, 2);
+	assert_int_equal(store_answer_count(f->st, "a@x.org", "2026-01-02", &count), 0);
+	assert_int_equal(count, 1);
+}
+
+static void test_hostile_text_is_data(void **state)
+{
+	struct fx *f = *state;
+	char *back = NULL;
+	const char *evil = "x'); DROP TABLE people; --";
+
+	assert_int_equal(store_exec(f->st, "INSERT INTO people(address, name, created_at) VALUES(?, ?, ?)",
+	    "sst", "p@x.org", evil, (time_t)1), 0);
+	assert_int_equal(store_query_text(f->st, &back, "SELECT name FROM people WHERE address = ?", "s",
+	    "P@X.ORG"), 0);
+	assert_string_equal(back, evil);
+	free(back);
+}
+
+static void test_backup(void **state)
+{
+	struct fx *f = *state;
+	char *copy = xasprintf("%s/copy.db", f->dir), *err = NULL;
+	struct store *b = NULL;
+	int64_t n = 0;
+
+	assert_int_equal(store_job_claim(f->st, "k", 1), 1);
+	assert_int_equal(store_backup(f->st, copy, &err), 0);
+	assert_int_equal(store_open(copy, &b, &err), 0);
+	assert_int_equal(store_query_int(b, &n, "SELECT count(*) FROM jobs", NULL), 0);
+	assert_int_equal(n, 1);
+	store_close(&b);
+	free(copy);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_schema_and_wal, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_inbound_seen_by_uid_and_message_id, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rollback_discards_everything, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_outbound_lifecycle, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_jobs_once_and_answers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hostile_text_is_data, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_backup, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
