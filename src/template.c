@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -99,16 +100,22 @@ static int load(const struct template_dirs *dirs, const char *lang, const char *
 	return -1;
 }
 
-static int substitute(const char *text, const struct vars *v, const char *where, struct buf *out,
-    char **error_r)
+/* {{var}} is replaced; {{#var}}...{{/var}} is kept only when var is
+ * non-empty, {{^var}}...{{/var}} only when it is empty. Sections may nest. */
+static int substitute(const char *text, size_t len, const struct vars *v, const char *where,
+    struct buf *out, int depth, char **error_r)
 {
-	const char *p = text, *open, *close, *value;
-	char name[64];
+	const char *p = text, *end = text + len, *open, *close, *value;
+	char name[64], closing[72];
 	size_t l;
 
-	while ((open = strstr(p, "{{")) != NULL) {
+	if (depth > 8) {
+		*error_r = xasprintf("%s: sections nested too deep", where);
+		return -1;
+	}
+	while (p < end && (open = memmem(p, (size_t)(end - p), "{{", 2)) != NULL) {
 		buf_add(out, p, (size_t)(open - p));
-		close = strstr(open + 2, "}}");
+		close = memmem(open + 2, (size_t)(end - open - 2), "}}", 2);
 		if (close == NULL) {
 			*error_r = xasprintf("%s: {{ without }}", where);
 			return -1;
@@ -121,6 +128,37 @@ static int substitute(const char *text, const struct vars *v, const char *where,
 		memcpy(name, open + 2, l);
 		name[l] = '\0';
 		str_trim(name);
+		if (name[0] == '#' || name[0] == '^') {
+			const char *inner = close + 2, *stop;
+			int show;
+
+			snprintf(closing, sizeof(closing), "{{/%s}}", name + 1);
+			stop = memmem(inner, (size_t)(end - inner), closing, strlen(closing));
+			if (stop == NULL) {
+				*error_r = xasprintf("%s: {{%s}} without {{/%s}}", where, name, name + 1);
+				return -1;
+			}
+			value = vars_get(v, name + 1);
+			if (value == NULL) {
+				*error_r = xasprintf("%s: unknown placeholder {{%s}}", where, name + 1);
+				return -1;
+			}
+			show = (name[0] == '#') == (value[0] != '\0');
+			/* a section on lines of its own leaves no empty line */
+			if (*inner == '\n')
+				inner++;
+			if (show && substitute(inner, (size_t)(stop - inner), v, where, out, depth + 1,
+			    error_r) < 0)
+				return -1;
+			p = stop + strlen(closing);
+			if (*p == '\n' && (out->len == 0 || out->s[out->len - 1] == '\n'))
+				p++;
+			continue;
+		}
+		if (name[0] == '/') {
+			*error_r = xasprintf("%s: {{%s}} without its opening", where, name);
+			return -1;
+		}
 		value = vars_get(v, name);
 		if (value == NULL) {
 			*error_r = xasprintf("%s: unknown placeholder {{%s}}", where, name);
@@ -129,7 +167,8 @@ static int substitute(const char *text, const struct vars *v, const char *where,
 		buf_adds(out, value);
 		p = close + 2;
 	}
-	buf_adds(out, p);
+	if (p < end)
+		buf_add(out, p, (size_t)(end - p));
 	return 0;
 }
 
@@ -155,8 +194,10 @@ int template_render(const struct template_dirs *dirs, const char *lang, const ch
 		body++;
 	else if (body[0] == '\r' && body[1] == '\n')
 		body += 2;
-	if (substitute(data + strlen("Subject:"), v, where, &subject, error_r) < 0 ||
-	    substitute(body, v, where, &out, error_r) < 0)
+	buf_add(&subject, "", 0);
+	buf_add(&out, "", 0);
+	if (substitute(data + strlen("Subject:"), strlen(data + strlen("Subject:")), v, where,
+	    &subject, 0, error_r) < 0 || substitute(body, strlen(body), v, where, &out, 0, error_r) < 0)
 		goto out;
 	if (subject.toobig || out.toobig) {
 		*error_r = xasprintf("%s: rendered text too long", where);

@@ -2,8 +2,10 @@
  *
  * A template is the file templates/<lang>/<name>: a first line
  * "Subject: ...", an empty line, then the body. {{var}} is replaced by the
- * variable's value; {{var}} with no such variable is an error, so a typo in
- * a site's template is found by check-config rather than mailed out.
+ * variable's value; {{#var}}...{{/var}} is kept only when var is not empty
+ * and {{^var}}...{{/var}} only when it is. A placeholder naming no variable
+ * is an error, so a typo in a site's template is found by check-config
+ * rather than mailed out.
  *
  * Lookup order: the site folder ([paths] templates), then the shipped folder
  * (TEMPLATEDIR, where `make install` puts templates/). A person's language
