@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import textwrap
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -60,9 +61,12 @@ def main():
     root = os.path.join(REPO, "spool", "demo")
     shutil.rmtree(root, ignore_errors=True)
     os.makedirs(root)
+    # Dovecot's own unprivileged processes must reach its folder: a
+    # checkout under a private home would not do, /tmp does
+    servers = tempfile.mkdtemp(prefix="mentord-demo-")
     dovecot = smtp = None
     try:
-        dovecot = Dovecot(root)
+        dovecot = Dovecot(servers)
         smtp = Recorder()
         config = mentord_config(root, dovecot.port, smtp.port, REPO)
         print(f"Dovecot on 127.0.0.1:{dovecot.port}, SMTP recorder on 127.0.0.1:{smtp.port}")
@@ -95,6 +99,7 @@ def main():
             smtp.close()
         if dovecot is not None:
             dovecot.stop()
+        shutil.rmtree(servers, ignore_errors=True)
 
 
 if __name__ == "__main__":
