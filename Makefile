@@ -28,14 +28,14 @@ FUZZ_SECONDS ?= 60
 PKGS = libetpan libcurl sqlite3 libical gnutls
 # libetpan's .pc file carries a gcc-only -specs= option: drop it
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS := $(filter-out -specs=%,$(shell pkg-config --libs $(PKGS) 2>/dev/null))
+PKG_LIBS := $(filter-out -specs=%,$(shell pkg-config --libs $(PKGS) 2>/dev/null)) -lm
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
 
 WARN = -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
        -Wpointer-arith -Wcast-qual -Wwrite-strings -Wformat=2
 ALL_CFLAGS = $(WARN) $(WERROR) $(CFLAGS) $(SAN) -D_GNU_SOURCE -MMD -MP \
              -DTEMPLATEDIR='"$(DATADIR)/templates"' -DMENTORD_VERSION='"$(VERSION)"' \
-             -Isrc $(PKG_CFLAGS)
+             -iquote src $(PKG_CFLAGS)
 ALL_LDFLAGS = $(LDFLAGS) $(SAN)
 
 SRC = $(wildcard src/*.c)

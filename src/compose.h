@@ -1,10 +1,16 @@
 /* compose: an outgoing RFC 5322 / MIME message from plain fields.
  *
- * Pure: no I/O. Non-ASCII header text is encoded by RFC 2047 (UTF-8, B or
- * Q, whichever is shorter), display names too; long header lines are folded;
- * the body is UTF-8 in quoted-printable with lines of at most 76 characters
- * (RFC 2045 6.7). Header data holding CR, LF or another control character
- * is refused: header injection cannot happen. */
+ * Pure: no I/O. Every line ends in CRLF. Header text that needs it (non-ASCII
+ * words, text that would read as an encoded word, a word too long to fold)
+ * is written as RFC 2047 encoded words (UTF-8, B or Q, whichever is
+ * shorter), each at most 75 characters and never splitting a UTF-8
+ * sequence; other words stay readable. A display name with specials and no
+ * other need is a quoted-string. Header lines are folded at 76 characters
+ * (RFC 2047 2, within RFC 5322 2.1.1's 78); only a single token longer than
+ * a line (an address, a message identifier) can make a longer one. The body
+ * is UTF-8 in quoted-printable, lines of at most 76 characters (RFC 2045
+ * 6.7). Header data holding CR, LF or another control character, or bytes
+ * that are not UTF-8, is refused: header injection cannot happen. */
 #ifndef MENTORD_COMPOSE_H
 #define MENTORD_COMPOSE_H
 
@@ -44,17 +50,32 @@ struct compose {
 };
 
 /* Renders into an allocated CRLF message. Returns -1 with a static reason
- * when a field is unusable (control characters, missing address). */
+ * when a field is unusable (control characters, bad UTF-8, an address or
+ * message identifier compose_address_ok / compose_msgid_ok refuse, no
+ * recipient, alt_type without alt_body). */
 int compose_render(const struct compose *c, char **msg_r, size_t *len_r, const char **error_r);
 
-/* RFC 2047 encoding of a header text (no folding); allocated. ASCII text
- * without specials comes back unchanged. */
+/* A header text as it would be written, words separated by one space but
+ * not folded; allocated. phrase: a display name (RFC 5322 3.2.5), else
+ * unstructured text (a Subject). Runs of spaces count as one; ASCII text
+ * without specials (in a phrase) and with words of at most 60 characters
+ * comes back unchanged. The text must be valid UTF-8 without control
+ * characters (compose_render checks that). */
 char *compose_encode_words(const char *text, int phrase);
 
-/* Quoted-printable body encoding, CRLF line ends; allocated. */
+/* Quoted-printable body encoding (RFC 2045 6.7), CRLF line ends, lines of
+ * at most 76 characters; LF or CRLF in the text are line ends, a lone CR is
+ * encoded; the result ends with a line end; allocated. */
 char *compose_qp(const char *text);
 
-/* Is the address safe for a header and an SMTP envelope? */
+/* Is the address safe for a header and an SMTP envelope? 1 or 0: printable
+ * ASCII (no SMTPUTF8), one '@' with both sides non-empty, no space, no
+ * specials, at most ADDRESS_BYTES_MAX bytes. */
 int compose_address_ok(const char *addr);
+
+/* Is a message identifier (without brackets) safe to write inside <>? 1 or
+ * 0: printable ASCII without space, '<' or '>', at most 250 bytes.
+ * compose_render also wants '@' in the message's own Message-ID. */
+int compose_msgid_ok(const char *id);
 
 #endif

@@ -44,11 +44,11 @@ static size_t references(const struct mime_msg *a, const char **refs)
 {
 	size_t n = 0, i, start;
 
-	if (a == NULL || a->message_id == NULL)
+	if (a == NULL || a->message_id == NULL || !compose_msgid_ok(a->message_id))
 		return 0;
 	start = a->n_references > REFERENCES_MAX - 1 ? a->n_references - (REFERENCES_MAX - 1) : 0;
 	for (i = start; i < a->n_references; i++)
-		if (strpbrk(a->references[i], "<> ") == NULL && !str_has_ctl(a->references[i]))
+		if (compose_msgid_ok(a->references[i]))
 			refs[n++] = a->references[i];
 	refs[n++] = a->message_id;
 	return n;
@@ -102,8 +102,10 @@ int outbox_queue(struct engine *e, const struct outbox_msg *m, int64_t *id_r, ch
 	c.list_id = cfg->programme.list_id;
 	c.alt_type = m->alt_type;
 	c.alt_body = m->alt_body;
+	/* an identifier we could not write back (8-bit, overlong) only costs
+	 * the threading, never the answer */
 	if (m->answer_to != NULL && m->answer_to->message_id != NULL &&
-	    strpbrk(m->answer_to->message_id, "<> ") == NULL && !str_has_ctl(m->answer_to->message_id)) {
+	    compose_msgid_ok(m->answer_to->message_id)) {
 		c.in_reply_to = m->answer_to->message_id;
 		c.n_references = references(m->answer_to, refs);
 		c.references = refs;

@@ -9,18 +9,83 @@
 #include "bounds.h"
 #include "util.h"
 
-/* Every template and the variables the robot gives it, besides the common
- * ones: programme (its name), address (the programme's address), name (the
- * recipient's name, or a greeting word when unknown). */
+/* Every template the robot sends and the variables it gives it, besides
+ * the common ones: programme (its name), address (the programme's address),
+ * name (the recipient's name, or their address when unknown). Every value
+ * is plain text; flags (st_*) are "1" or "", exactly one of them "1".
+ * Multi-line values (summary, errors, commands, proposal, unmatched,
+ * results, digest, text) come formatted, one item a line. days (in
+ * confirm-reminder) counts the days since the confirmation request; next
+ * (no-cohort) is free text such as "September 2026", or "". A template
+ * never puts a value that may hold confidential text (text, about, errors,
+ * summary) in its subject. template_check_all() renders each with exactly
+ * these variables, so a site template naming another one is reported by
+ * check-config. */
 static const struct {
 	const char *name;
 	const char *vars;
 } registry[] = {
 	{ "help", "" },
+	{ "confirm-request", "token role cohort summary" },
+	{ "confirm-reminder", "token role cohort days" },
+	{ "confirm-withdraw", "token cohort" },
+	{ "confirm-forget", "token" },
+	{ "confirm-command", "token commands" },
+	{ "confirmed", "role cohort summary" },
+	{ "updated", "role cohort summary" },
+	{ "form-errors", "errors" },
+	{ "both-roles", "role cohort" },
+	{ "no-cohort", "next" },
+	{ "nothing-to-confirm", "" },
+	{ "status", "role cohort st_none st_pending st_confirmed st_matched st_withdrawn "
+	    "partner_name partner_address token" },
+	{ "withdrawn", "cohort" },
+	{ "partner-withdrawn", "partner_name" },
+	{ "pair-ended", "partner_name" },
+	{ "committee-withdrawn", "who role pair" },
+	{ "waitlist", "role cohort" },
+	{ "introduction", "mentor_name mentor_address mentor_department mentor_field "
+	    "mentor_topics mentor_about mentee_name mentee_address mentee_department "
+	    "mentee_field mentee_topics mentee_about cohort" },
+	{ "invitation", "title date time end_time duration location timezone" },
+	{ "invitation-update", "title date time end_time duration location timezone" },
+	{ "invitation-cancel", "title date time location" },
+	{ "training-reminder", "title date time end_time duration location" },
+	{ "checkin-first", "partner_name number" },
+	{ "checkin", "partner_name number" },
+	{ "checkin-nudge", "partner_name number" },
+	{ "issue-ack", "case" },
+	{ "issue-notice", "case reporter reporter_name role pair text" },
+	{ "checkin-end", "who pair" },
+	{ "proposal", "cohort count proposal unmatched" },
+	{ "command-result", "results" },
+	{ "digest", "date digest" },
+	{ "feedback", "cohort" },
+	{ "feedback-received", "who text" },
+	{ "erased", "" },
 };
 
 static const char *const common_vars[] = { "programme", "address", "name" };
 
+int template_registry(size_t i, const char **name_r, const char **vars_r)
+{
+	if (i >= ARRAY_SIZE(registry))
+		return -1;
+	*name_r = registry[i].name;
+	*vars_r = registry[i].vars;
+	return 0;
+}
+
+/* A multi-line value (a summary, a list) usually ends with a line end; a
+ * template puts its own after the placeholder. */
+static char *value_dup(const char *value)
+{
+	size_t n = value != NULL ? strlen(value) : 0;
+
+	while (n > 0 && (value[n - 1] == '\n' || value[n - 1] == '\r'))
+		n--;
+	return xstrndup(value != NULL ? value : "", n);
+}
 
 void vars_set(struct vars *v, const char *name, const char *value)
 {
@@ -29,14 +94,14 @@ void vars_set(struct vars *v, const char *name, const char *value)
 	for (i = 0; i < v->n; i++) {
 		if (strcmp(v->name[i], name) == 0) {
 			free(v->value[i]);
-			v->value[i] = xstrdup(value != NULL ? value : "");
+			v->value[i] = value_dup(value);
 			return;
 		}
 	}
 	if (v->n == VARS_MAX)
 		fatal("template: too many variables");
 	v->name[v->n] = name;
-	v->value[v->n] = xstrdup(value != NULL ? value : "");
+	v->value[v->n] = value_dup(value);
 	v->n++;
 }
 
@@ -100,76 +165,108 @@ static int load(const struct template_dirs *dirs, const char *lang, const char *
 	return -1;
 }
 
+struct subst {
+	const struct vars *v;
+	const char *where;
+	const char *base; /* start of the whole text, to tell line starts */
+	char **error_r;
+};
+
+static int section(struct subst *s, const char *name, const char *open, const char *inner,
+    const char *end, struct buf *out, int depth, const char **next_r);
+
 /* {{var}} is replaced; {{#var}}...{{/var}} is kept only when var is
- * non-empty, {{^var}}...{{/var}} only when it is empty. Sections may nest. */
-static int substitute(const char *text, size_t len, const struct vars *v, const char *where,
-    struct buf *out, int depth, char **error_r)
+ * non-empty, {{^var}}...{{/var}} only when it is empty. Sections may nest.
+ * out NULL checks the text without writing it: a hidden section is checked
+ * all the same, so that a typo in it is found before the day it shows. */
+static int substitute(struct subst *s, const char *text, size_t len, struct buf *out, int depth)
 {
 	const char *p = text, *end = text + len, *open, *close, *value;
-	char name[64], closing[72];
+	char name[64];
 	size_t l;
 
 	if (depth > 8) {
-		*error_r = xasprintf("%s: sections nested too deep", where);
+		*s->error_r = xasprintf("%s: sections nested too deep", s->where);
 		return -1;
 	}
 	while (p < end && (open = memmem(p, (size_t)(end - p), "{{", 2)) != NULL) {
-		buf_add(out, p, (size_t)(open - p));
+		if (out != NULL)
+			buf_add(out, p, (size_t)(open - p));
 		close = memmem(open + 2, (size_t)(end - open - 2), "}}", 2);
+		l = close != NULL ? (size_t)(close - open - 2) : 0;
 		if (close == NULL) {
-			*error_r = xasprintf("%s: {{ without }}", where);
+			*s->error_r = xasprintf("%s: {{ without }}", s->where);
 			return -1;
 		}
-		l = (size_t)(close - open - 2);
-		if (l == 0 || l >= sizeof(name)) {
-			*error_r = xasprintf("%s: bad placeholder", where);
+		if (l == 0 || l >= sizeof(name) || memchr(open + 2, '\n', l) != NULL) {
+			*s->error_r = xasprintf("%s: bad placeholder", s->where);
 			return -1;
 		}
 		memcpy(name, open + 2, l);
 		name[l] = '\0';
 		str_trim(name);
 		if (name[0] == '#' || name[0] == '^') {
-			const char *inner = close + 2, *stop;
-			int show;
-
-			snprintf(closing, sizeof(closing), "{{/%s}}", name + 1);
-			stop = memmem(inner, (size_t)(end - inner), closing, strlen(closing));
-			if (stop == NULL) {
-				*error_r = xasprintf("%s: {{%s}} without {{/%s}}", where, name, name + 1);
+			if (section(s, name, open, close + 2, end, out, depth, &p) < 0)
 				return -1;
-			}
-			value = vars_get(v, name + 1);
-			if (value == NULL) {
-				*error_r = xasprintf("%s: unknown placeholder {{%s}}", where, name + 1);
-				return -1;
-			}
-			show = (name[0] == '#') == (value[0] != '\0');
-			/* a section on lines of its own leaves no empty line */
-			if (*inner == '\n')
-				inner++;
-			if (show && substitute(inner, (size_t)(stop - inner), v, where, out, depth + 1,
-			    error_r) < 0)
-				return -1;
-			p = stop + strlen(closing);
-			if (*p == '\n' && (out->len == 0 || out->s[out->len - 1] == '\n'))
-				p++;
 			continue;
 		}
 		if (name[0] == '/') {
-			*error_r = xasprintf("%s: {{%s}} without its opening", where, name);
+			*s->error_r = xasprintf("%s: {{%s}} without its opening", s->where, name);
 			return -1;
 		}
-		value = vars_get(v, name);
+		value = vars_get(s->v, name);
 		if (value == NULL) {
-			*error_r = xasprintf("%s: unknown placeholder {{%s}}", where, name);
+			*s->error_r = xasprintf("%s: unknown placeholder {{%s}}", s->where, name);
 			return -1;
 		}
-		buf_adds(out, value);
+		if (out != NULL)
+			buf_adds(out, value);
 		p = close + 2;
 	}
-	if (p < end)
+	if (p < end && out != NULL)
 		buf_add(out, p, (size_t)(end - p));
 	return 0;
+}
+
+/* The section opened by {{#name}} or {{^name}} at open, its text starting at
+ * inner; *next_r is where the text goes on after its {{/name}}. A section
+ * whose tags stand on lines of their own leaves no empty line. */
+static int section(struct subst *s, const char *name, const char *open, const char *inner,
+    const char *end, struct buf *out, int depth, const char **next_r)
+{
+	const char *stop, *value, *p;
+	char closing[72];
+	int show;
+
+	snprintf(closing, sizeof(closing), "{{/%s}}", name + 1);
+	stop = memmem(inner, (size_t)(end - inner), closing, strlen(closing));
+	if (stop == NULL) {
+		*s->error_r = xasprintf("%s: {{%s}} without {{/%s}}", s->where, name, name + 1);
+		return -1;
+	}
+	value = vars_get(s->v, name + 1);
+	if (value == NULL) {
+		*s->error_r = xasprintf("%s: unknown placeholder {{%s}}", s->where, name + 1);
+		return -1;
+	}
+	show = (name[0] == '#') == (value[0] != '\0');
+	if (inner < stop && *inner == '\n' && (open == s->base || open[-1] == '\n'))
+		inner++;
+	if (substitute(s, inner, (size_t)(stop - inner), show ? out : NULL, depth + 1) < 0)
+		return -1;
+	p = stop + strlen(closing);
+	if (out != NULL && p < end && *p == '\n' && (out->len == 0 || out->s[out->len - 1] == '\n'))
+		p++;
+	*next_r = p;
+	return 0;
+}
+
+static int substitute_text(const struct vars *v, const char *where, const char *text,
+    struct buf *out, char **error_r)
+{
+	struct subst s = { v, where, text, error_r };
+
+	return substitute(&s, text, strlen(text), out, 0);
 }
 
 int template_render(const struct template_dirs *dirs, const char *lang, const char *name,
@@ -196,8 +293,8 @@ int template_render(const struct template_dirs *dirs, const char *lang, const ch
 		body += 2;
 	buf_add(&subject, "", 0);
 	buf_add(&out, "", 0);
-	if (substitute(data + strlen("Subject:"), strlen(data + strlen("Subject:")), v, where,
-	    &subject, 0, error_r) < 0 || substitute(body, strlen(body), v, where, &out, 0, error_r) < 0)
+	if (substitute_text(v, where, data + strlen("Subject:"), &subject, error_r) < 0 ||
+	    substitute_text(v, where, body, &out, error_r) < 0)
 		goto out;
 	if (subject.toobig || out.toobig) {
 		*error_r = xasprintf("%s: rendered text too long", where);
@@ -218,6 +315,27 @@ out:
 	return ret;
 }
 
+/* "WIT: how to take part / comment participer": the French subject drops
+ * the programme's name when both start with it, so that the subject stays
+ * short enough to read in a list. */
+static char *bilingual_subject(const char *en, const char *fr, const char *programme)
+{
+	size_t pl = programme != NULL ? strlen(programme) : 0;
+	const char *rest;
+
+	if (strcmp(en, fr) == 0)
+		return xstrdup(en);
+	if (pl > 0 && strncmp(en, programme, pl) == 0 && en[pl] == ':' &&
+	    strncmp(fr, programme, pl) == 0 && (fr[pl] == ':' || str_has_prefix(fr + pl, " :"))) {
+		rest = fr + pl + (fr[pl] == ':' ? 1 : 2);
+		while (*rest == ' ')
+			rest++;
+		if (*rest != '\0')
+			return xasprintf("%s / %s", en, rest);
+	}
+	return xasprintf("%s / %s", en, fr);
+}
+
 int template_render_bilingual(const struct template_dirs *dirs, const char *name,
     const struct vars *v, char **subject_r, char **body_r, char **error_r)
 {
@@ -227,7 +345,7 @@ int template_render_bilingual(const struct template_dirs *dirs, const char *name
 	if (template_render(dirs, "en", name, v, &s_en, &b_en, error_r) < 0 ||
 	    template_render(dirs, "fr", name, v, &s_fr, &b_fr, error_r) < 0)
 		goto out;
-	*subject_r = strcmp(s_en, s_fr) == 0 ? xstrdup(s_en) : xasprintf("%s / %s", s_en, s_fr);
+	*subject_r = bilingual_subject(s_en, s_fr, vars_get(v, "programme"));
 	*body_r = xasprintf("(Le texte en français suit l'anglais.)\n\n%s\n"
 	    "------------------------------------------------------------\n\n%s", b_en, b_fr);
 	ret = 0;

@@ -2,15 +2,25 @@
  *
  * A template is the file templates/<lang>/<name>: a first line
  * "Subject: ...", an empty line, then the body. {{var}} is replaced by the
- * variable's value; {{#var}}...{{/var}} is kept only when var is not empty
- * and {{^var}}...{{/var}} only when it is. A placeholder naming no variable
- * is an error, so a typo in a site's template is found by check-config
- * rather than mailed out.
+ * variable's value, as it is (a value is never read for placeholders);
+ * {{#var}}...{{/var}} is kept only when var is not empty and
+ * {{^var}}...{{/var}} only when it is. Sections may nest (not a section
+ * inside one of the same name); a section whose tags stand on lines of their
+ * own leaves no empty line behind. A placeholder naming no variable, even in
+ * a hidden section, is an error, so a typo in a site's template is found by
+ * check-config rather than mailed out. A subject is one line: line breaks a
+ * value brings into it become spaces.
  *
- * Lookup order: the site folder ([paths] templates), then the shipped folder
- * (TEMPLATEDIR, where `make install` puts templates/). A person's language
- * picks the folder; mail to a sender whose language is unknown is bilingual:
- * template_render_bilingual() joins the English and French texts. */
+ * Every template the robot sends is in a registry with the variables it is
+ * given (template_registry()), besides three common ones: programme (the
+ * programme's name), address (its mailbox), name (the recipient's name, or
+ * their address when unknown).
+ *
+ * Lookup order, file by file: the site folder ([paths] templates), then the
+ * shipped folder (TEMPLATEDIR, where `make install` puts templates/). A
+ * person's language picks the folder; mail to a sender whose language is
+ * unknown is bilingual: template_render_bilingual() joins the English and
+ * French texts. */
 #ifndef MENTORD_TEMPLATE_H
 #define MENTORD_TEMPLATE_H
 
@@ -24,7 +34,9 @@ struct vars {
 	size_t n;
 };
 
-/* Sets (or replaces) a variable; value is copied. */
+/* Sets (or replaces) a variable. The name is kept as a pointer (it must
+ * outlive v); the value is copied, without its trailing line ends, and NULL
+ * counts as "". */
 void vars_set(struct vars *v, const char *name, const char *value);
 void vars_setf(struct vars *v, const char *name, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -40,14 +52,22 @@ struct template_dirs {
  * the template is missing, malformed, or names an unknown variable. */
 int template_render(const struct template_dirs *dirs, const char *lang, const char *name,
     const struct vars *v, char **subject_r, char **body_r, char **error_r);
-/* English and French in one message: "English / Français" subject and both
- * bodies, English first. */
+/* English and French in one message, for a sender whose language is
+ * unknown: both bodies, English first, and the subject "English / French"
+ * ("P: how to take part / comment participer" when both start with the
+ * programme's name P). */
 int template_render_bilingual(const struct template_dirs *dirs, const char *name,
     const struct vars *v, char **subject_r, char **body_r, char **error_r);
 
-/* Renders every template in both languages with sample values of the
- * variables the robot provides, reporting each problem as a line. Returns the
- * number of problems. */
+/* Renders every registry template in both languages with sample values of
+ * exactly the variables the robot provides, reporting each problem (a
+ * missing or malformed template, a placeholder the robot does not provide)
+ * as a line of the allocated *report_r. Returns the number of problems. */
 int template_check_all(const struct template_dirs *dirs, char **report_r);
+
+/* The i-th registry entry: the template's name and its variables (names
+ * separated by one space; "" for none), besides the common three. Returns 0,
+ * or -1 when i is past the end. */
+int template_registry(size_t i, const char **name_r, const char **vars_r);
 
 #endif

@@ -643,6 +643,15 @@ void time_local_date(time_t t, char *out, size_t size)
 		out[0] = '\0';
 }
 
+void time_local_hm(time_t t, char *out, size_t size)
+{
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	if (strftime(out, size, "%H:%M", &tm) == 0 && size > 0)
+		out[0] = '\0';
+}
+
 /* ---- misc ---- */
 
 uint64_t hash64(const void *data, size_t n)

@@ -98,6 +98,8 @@ void time_rfc5322(time_t t, char *out, size_t size);
 void time_local_str(time_t t, char *out, size_t size);
 /* 2026-03-02 in local time. */
 void time_local_date(time_t t, char *out, size_t size);
+/* 09:30 in local time. */
+void time_local_hm(time_t t, char *out, size_t size);
 /* Seconds since the epoch for a local wall-clock time; -1 on error. */
 time_t time_from_local(int year, int mon, int day, int hour, int min);
 

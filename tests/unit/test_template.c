@@ -1,0 +1,757 @@
+#include "testutil.h"
+
+#include <dirent.h>
+
+#include "template.h"
+
+/* A variable list written "name=value|name=value" ("|" separates, so that
+ * values may hold spaces and line ends). The names live in the strlist. */
+struct tvars {
+	struct vars v;
+	struct strlist names;
+};
+
+static void tvars_init(struct tvars *t, const char *spec)
+{
+	const char *p = spec, *bar, *eq;
+	char *name;
+
+	memset(t, 0, sizeof(*t));
+	while (p != NULL && *p != '\0') {
+		bar = strchr(p, '|');
+		eq = strchr(p, '=');
+		assert_non_null(eq);
+		name = xstrndup(p, (size_t)(eq - p));
+		strlist_add(&t->names, name);
+		free(name);
+		name = xstrndup(eq + 1, bar != NULL ? (size_t)(bar - eq - 1) : strlen(eq + 1));
+		vars_set(&t->v, t->names.v[t->names.n - 1], name);
+		free(name);
+		p = bar != NULL ? bar + 1 : NULL;
+	}
+}
+
+static void tvars_deinit(struct tvars *t)
+{
+	vars_deinit(&t->v);
+	strlist_deinit(&t->names);
+}
+
+/* Writes dir/lang/name. */
+static void put(const char *dir, const char *lang, const char *name, const char *text)
+{
+	char *d = xasprintf("%s/%s", dir, lang), *path = xasprintf("%s/%s", d, name);
+
+	assert_int_equal(mkdir_p(d, 0700), 0);
+	tu_write(path, text, 0644);
+	free(d);
+	free(path);
+}
+
+static char *source_templates(void)
+{
+	const char *root = getenv("MENTORD_SOURCE");
+
+	return xasprintf("%s/templates", root != NULL ? root : ".");
+}
+
+/* Renders text as templates/en/t in a fresh folder. */
+static int render_text(const char *text, const char *spec, char **subject_r, char **body_r,
+    char **error_r)
+{
+	char *dir = tu_tmpdir();
+	struct template_dirs dirs = { NULL, dir };
+	struct tvars t;
+	int r;
+
+	put(dir, "en", "t", text);
+	tvars_init(&t, spec);
+	*subject_r = *body_r = *error_r = NULL;
+	r = template_render(&dirs, "en", "t", &t.v, subject_r, body_r, error_r);
+	tvars_deinit(&t);
+	tu_rmdir(dir);
+	return r;
+}
+
+static void expect_render(const char *what, const char *text, const char *spec,
+    const char *subject, const char *body)
+{
+	char *s = NULL, *b = NULL, *e = NULL;
+
+	if (render_text(text, spec, &s, &b, &e) < 0)
+		fail_msg("%s: %s", what, e);
+	if (strcmp(s, subject) != 0)
+		fail_msg("%s: subject [%s], expected [%s]", what, s, subject);
+	if (strcmp(b, body) != 0)
+		fail_msg("%s: body [%s], expected [%s]", what, b, body);
+	free(s);
+	free(b);
+	free(e);
+}
+
+static void test_vars(void **state)
+{
+	struct vars v = { { NULL }, { NULL }, 0 };
+
+	(void)state;
+	assert_null(vars_get(&v, "a"));
+	vars_set(&v, "a", "one");
+	vars_set(&v, "b", NULL);
+	vars_setf(&v, "c", "%d-%s", 7, "x");
+	vars_set(&v, "a", "two\n\n");
+	assert_int_equal(v.n, 3);
+	assert_string_equal(vars_get(&v, "a"), "two");
+	assert_string_equal(vars_get(&v, "b"), "");
+	assert_string_equal(vars_get(&v, "c"), "7-x");
+	vars_deinit(&v);
+	assert_int_equal(v.n, 0);
+}
+
+static void test_substitution(void **state)
+{
+	static const struct {
+		const char *what, *text, *vars, *subject, *body;
+	} cases[] = {
+		{ "plain", "Subject: S {{a}}\n\nHello {{a}}!\n", "a=Zoé", "S Zoé", "Hello Zoé!\n" },
+		{ "spaces inside the braces", "Subject: x\n\n{{ a }}.\n", "a=1", "x", "1.\n" },
+		{ "adjacent and repeated", "Subject: x\n\n{{a}}{{b}}{{a}}\n", "a=A|b=B", "x", "ABA\n" },
+		{ "a value is not read for placeholders", "Subject: x\n\n{{a}}\n", "a={{b}}|b=no",
+		    "x", "{{b}}\n" },
+		{ "a multi-line value loses its last line end", "Subject: x\n\n{{a}}\nend\n",
+		    "a=l1\nl2\n", "x", "l1\nl2\nend\n" },
+		{ "a line end in a subject value becomes a space", "Subject: {{a}} [{{b}}]\n\nb\n",
+		    "a=one\ntwo|b=t", "one two [t]", "b\n" },
+		{ "no empty line after the subject", "Subject: x\nbody\n", "", "x", "body\n" },
+		{ "CRLF template", "Subject: x\r\n\r\nbody {{a}}\r\n", "a=1", "x", "body 1\r\n" },
+		{ "single braces are text", "Subject: x\n\n{a} } {\n", "", "x", "{a} } {\n" },
+		{ "empty value", "Subject: x\n\n[{{a}}]\n", "a=", "x", "[]\n" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
+		expect_render(cases[i].what, cases[i].text, cases[i].vars, cases[i].subject,
+		    cases[i].body);
+}
+
+static void test_sections(void **state)
+{
+	static const struct {
+		const char *what, *text, *vars, *body;
+	} cases[] = {
+		{ "# shown", "Subject: x\n\nA{{#v}}[{{v}}]{{/v}}B\n", "v=1", "A[1]B\n" },
+		{ "# hidden", "Subject: x\n\nA{{#v}}[{{v}}]{{/v}}B\n", "v=", "AB\n" },
+		{ "^ shown", "Subject: x\n\nA{{^v}}none{{/v}}B\n", "v=", "AnoneB\n" },
+		{ "^ hidden", "Subject: x\n\nA{{^v}}none{{/v}}B\n", "v=1", "AB\n" },
+		{ "own lines shown", "Subject: x\n\nL1\n{{#v}}\nX {{v}}\n{{/v}}\nL2\n", "v=1",
+		    "L1\nX 1\nL2\n" },
+		{ "own lines hidden: no empty line", "Subject: x\n\nL1\n{{#v}}\nX\n{{/v}}\nL2\n",
+		    "v=", "L1\nL2\n" },
+		{ "own lines ^ hidden", "Subject: x\n\nL1\n{{^v}}\nX\n{{/v}}\nL2\n", "v=1",
+		    "L1\nL2\n" },
+		{ "blank line kept around a hidden section",
+		    "Subject: x\n\nL1\n\n{{#v}}\nX\n\n{{/v}}\nL2\n", "v=", "L1\n\nL2\n" },
+		{ "blank line inside a shown section",
+		    "Subject: x\n\nL1\n\n{{#v}}\nX\n\n{{/v}}\nL2\n", "v=1", "L1\n\nX\n\nL2\n" },
+		{ "section at the very start", "Subject: x\n\n{{#v}}\nX\n{{/v}}\nL\n", "v=", "L\n" },
+		{ "hidden section holding a whole line", "Subject: x\n\nA\n{{#v}}B {{v}}{{/v}}\nC\n",
+		    "v=", "A\nC\n" },
+		{ "inline section ending a line", "Subject: x\n\nA{{#v}} {{v}}{{/v}}\nC\n", "v=",
+		    "A\nC\n" },
+		{ "opening tag after text keeps its line end",
+		    "Subject: x\n\nHi {{#v}}\nfoo\n{{/v}}\nbar\n", "v=1", "Hi \nfoo\nbar\n" },
+		{ "nested, both shown", "Subject: x\n\n{{#a}}A{{#b}}B{{/b}}{{^b}}-{{/b}}{{/a}}.\n",
+		    "a=1|b=1", "AB.\n" },
+		{ "nested, inner hidden", "Subject: x\n\n{{#a}}A{{#b}}B{{/b}}{{^b}}-{{/b}}{{/a}}.\n",
+		    "a=1|b=", "A-.\n" },
+		{ "nested, outer hidden", "Subject: x\n\n{{#a}}A{{#b}}B{{/b}}{{/a}}.\n", "a=|b=1",
+		    ".\n" },
+		{ "nested on own lines",
+		    "Subject: x\n\nL1\n{{#a}}\nA\n{{#b}}\nB\n{{/b}}\nA2\n{{/a}}\nL2\n", "a=1|b=",
+		    "L1\nA\nA2\nL2\n" },
+		{ "spaces around section tags", "Subject: x\n\n{{ #v }}y{{/v}}\n", "v=1", "y\n" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
+		expect_render(cases[i].what, cases[i].text, cases[i].vars, "x", cases[i].body);
+	expect_render("section in the subject", "Subject: P{{#t}} [{{t}}]{{/t}}\n\nb\n", "t=9",
+	    "P [9]", "b\n");
+	expect_render("hidden section in the subject", "Subject: P{{#t}} [{{t}}]{{/t}}\n\nb\n",
+	    "t=", "P", "b\n");
+}
+
+static void test_errors(void **state)
+{
+	static const struct {
+		const char *what, *text, *vars, *error;
+	} cases[] = {
+		{ "unknown placeholder", "Subject: x\n\n{{nope}}\n", "a=1",
+		    "unknown placeholder {{nope}}" },
+		{ "unknown placeholder in the subject", "Subject: {{nope}}\n\nx\n", "",
+		    "unknown placeholder {{nope}}" },
+		{ "unknown section", "Subject: x\n\n{{#nope}}y{{/nope}}\n", "",
+		    "unknown placeholder {{nope}}" },
+		{ "unknown placeholder in a hidden section", "Subject: x\n\n{{#a}}{{nope}}{{/a}}\n",
+		    "a=", "unknown placeholder {{nope}}" },
+		{ "unknown placeholder in a hidden ^ section",
+		    "Subject: x\n\n{{^a}}{{#b}}{{nope}}{{/b}}{{/a}}\n", "a=1|b=",
+		    "unknown placeholder {{nope}}" },
+		{ "no closing braces", "Subject: x\n\nHello {{a\n", "a=1", "{{ without }}" },
+		{ "empty placeholder", "Subject: x\n\n{{}}\n", "", "bad placeholder" },
+		{ "placeholder across lines", "Subject: x\n\n{{a\n}}\n", "a=1", "bad placeholder" },
+		{ "section not closed", "Subject: x\n\n{{#a}}y\n", "a=1", "{{#a}} without {{/a}}" },
+		{ "closing without opening", "Subject: x\n\ny{{/a}}\n", "a=1",
+		    "{{/a}} without its opening" },
+		{ "no subject line", "Hello\n\n{{a}}\n", "a=1", "the first line must be" },
+		{ "empty file", "", "", "the first line must be" },
+		{ "nested too deep",
+		    "Subject: x\n\n{{#a}}{{#b}}{{#c}}{{#d}}{{#e}}{{#f}}{{#g}}{{#h}}{{#i}}{{#j}}."
+		    "{{/j}}{{/i}}{{/h}}{{/g}}{{/f}}{{/e}}{{/d}}{{/c}}{{/b}}{{/a}}\n",
+		    "a=1|b=1|c=1|d=1|e=1|f=1|g=1|h=1|i=1|j=1", "nested too deep" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		char *s = NULL, *b = NULL, *e = NULL;
+
+		if (render_text(cases[i].text, cases[i].vars, &s, &b, &e) == 0)
+			fail_msg("%s: rendered [%s]", cases[i].what, b);
+		assert_non_null(e);
+		if (strstr(e, cases[i].error) == NULL)
+			fail_msg("%s: error [%s], expected [%s]", cases[i].what, e, cases[i].error);
+		/* the error names the template */
+		assert_non_null(strstr(e, "en/t"));
+		free(s);
+		free(b);
+		free(e);
+	}
+}
+
+static void test_missing_and_bad_files(void **state)
+{
+	char *dir = tu_tmpdir(), *s = NULL, *b = NULL, *e = NULL;
+	struct template_dirs dirs = { NULL, dir };
+	struct vars v = { { NULL }, { NULL }, 0 };
+
+	(void)state;
+	assert_int_equal(template_render(&dirs, "en", "absent", &v, &s, &b, &e), -1);
+	assert_non_null(strstr(e, "en/absent"));
+	assert_non_null(strstr(e, "not found"));
+	xfree(&e);
+	/* English exists, French does not: the bilingual form fails too */
+	put(dir, "en", "half", "Subject: x\n\ny\n");
+	assert_int_equal(template_render_bilingual(&dirs, "half", &v, &s, &b, &e), -1);
+	assert_non_null(strstr(e, "fr/half"));
+	xfree(&e);
+	put(dir, "en", "latin1", "Subject: caf\xe9\n\ny\n");
+	assert_int_equal(template_render(&dirs, "en", "latin1", &v, &s, &b, &e), -1);
+	assert_non_null(strstr(e, "not UTF-8"));
+	xfree(&e);
+	assert_null(s);
+	assert_null(b);
+	tu_rmdir(dir);
+}
+
+/* The site folder overrides one template; the others still come from the
+ * shipped folder. */
+static void test_lookup_order(void **state)
+{
+	char *site = tu_tmpdir(), *shipped = tu_tmpdir(), *s = NULL, *b = NULL, *e = NULL;
+	struct template_dirs both = { site, shipped }, only = { NULL, shipped };
+	struct vars v = { { NULL }, { NULL }, 0 };
+
+	(void)state;
+	put(shipped, "en", "help", "Subject: shipped help\n\nshipped\n");
+	put(shipped, "en", "status", "Subject: shipped status\n\nshipped\n");
+	put(shipped, "fr", "help", "Subject: aide livrée\n\nlivrée\n");
+	put(site, "en", "help", "Subject: site help\n\nsite\n");
+	assert_int_equal(template_render(&both, "en", "help", &v, &s, &b, &e), 0);
+	assert_string_equal(s, "site help");
+	assert_string_equal(b, "site\n");
+	xfree(&s);
+	xfree(&b);
+	assert_int_equal(template_render(&both, "en", "status", &v, &s, &b, &e), 0);
+	assert_string_equal(s, "shipped status");
+	xfree(&s);
+	xfree(&b);
+	/* the site has no French folder at all */
+	assert_int_equal(template_render(&both, "fr", "help", &v, &s, &b, &e), 0);
+	assert_string_equal(s, "aide livrée");
+	xfree(&s);
+	xfree(&b);
+	assert_int_equal(template_render(&only, "en", "help", &v, &s, &b, &e), 0);
+	assert_string_equal(s, "shipped help");
+	xfree(&s);
+	xfree(&b);
+	assert_null(e);
+	tu_rmdir(site);
+	tu_rmdir(shipped);
+}
+
+static void test_bilingual(void **state)
+{
+	static const struct {
+		const char *en, *fr, *subject;
+	} cases[] = {
+		{ "Subject: {{programme}}: hello\n", "Subject: {{programme}} : bonjour\n",
+		    "Égalité WIT: hello / bonjour" },
+		{ "Subject: {{programme}}: hello\n", "Subject: {{programme}}: bonjour\n",
+		    "Égalité WIT: hello / bonjour" },
+		{ "Subject: hello\n", "Subject: bonjour\n", "hello / bonjour" },
+		{ "Subject: {{programme}}: x\n", "Subject: Programme : y\n",
+		    "Égalité WIT: x / Programme : y" },
+		{ "Subject: same\n", "Subject: same\n", "same" },
+	};
+	char *dir = tu_tmpdir(), *s = NULL, *b = NULL, *e = NULL, *text;
+	struct template_dirs dirs = { NULL, dir };
+	struct vars v = { { NULL }, { NULL }, 0 };
+	const char *en, *fr;
+	size_t i;
+
+	(void)state;
+	vars_set(&v, "programme", "Égalité WIT");
+	vars_set(&v, "name", "Zoé");
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		text = xasprintf("%s\nHello {{name}}.\n", cases[i].en);
+		put(dir, "en", "t", text);
+		free(text);
+		text = xasprintf("%s\nBonjour {{name}}.\n", cases[i].fr);
+		put(dir, "fr", "t", text);
+		free(text);
+		assert_int_equal(template_render_bilingual(&dirs, "t", &v, &s, &b, &e), 0);
+		assert_string_equal(s, cases[i].subject);
+		en = strstr(b, "Hello Zoé.\n");
+		fr = strstr(b, "Bonjour Zoé.\n");
+		assert_non_null(en);
+		assert_non_null(fr);
+		assert_true(en < fr);
+		xfree(&s);
+		xfree(&b);
+	}
+	vars_deinit(&v);
+	tu_rmdir(dir);
+}
+
+/* Values that may be empty in real use. */
+static int optional_var(const char *template, const char *var)
+{
+	static const char *const optional[] = { "next", "pair", "unmatched", "mentor_topics",
+	    "mentor_about", "mentee_topics", "mentee_about", "reporter_name" };
+	size_t k;
+
+	for (k = 0; k < ARRAY_SIZE(optional); k++)
+		if (strcmp(var, optional[k]) == 0)
+			return 1;
+	return strcmp(template, "issue-notice") == 0 && strcmp(var, "role") == 0;
+}
+
+/* Sample values of the registry's variables: every one set, or (sparse)
+ * the optional ones empty and only the first status flag set. */
+static void sample_vars(struct vars *v, struct strlist *names, const char *template,
+    const char *spec, int sparse)
+{
+	size_t k;
+
+	strlist_split(names, spec, ' ');
+	vars_set(v, "programme", "WIT");
+	vars_set(v, "address", "mentoring@example.org");
+	vars_set(v, "name", "Zoé");
+	for (k = 0; k < names->n; k++) {
+		const char *var = names->v[k];
+
+		if (strcmp(var, "token") == 0)
+			vars_set(v, var, "T0K3N");
+		else if (str_has_prefix(var, "st_"))
+			vars_set(v, var, !sparse || strcmp(var, "st_none") == 0 ? "1" : "");
+		else
+			vars_set(v, var, sparse && optional_var(template, var) ? "" : "value");
+	}
+}
+
+/* Every registry template renders in both languages with exactly its
+ * variables, subjects start as the house style wants, token-bearing
+ * subjects carry [token], and no section leaves a double empty line. */
+static void test_registry_renders(void **state)
+{
+	static const char *const langs[] = { "en", "fr" };
+	static const char *const prefix[] = { "WIT: ", "WIT : " };
+	static const char *const sign[] = { "\nThe WIT committee\n", "\nLe comité WIT\n" };
+	char *shipped = source_templates(), *report = NULL;
+	struct template_dirs dirs = { NULL, shipped };
+	const char *name, *spec;
+	size_t i, j;
+	int empty, checked = 0;
+
+	(void)state;
+	if (template_check_all(&dirs, &report) != 0)
+		fail_msg("template_check_all:\n%s", report);
+	assert_string_equal(report, "");
+	free(report);
+	for (i = 0; template_registry(i, &name, &spec) == 0; i++) {
+		for (j = 0; j < ARRAY_SIZE(langs); j++) {
+			for (empty = 0; empty < 2; empty++) {
+				struct vars v = { { NULL }, { NULL }, 0 };
+				struct strlist names = { NULL, 0 };
+				char *s = NULL, *b = NULL, *e = NULL;
+
+				sample_vars(&v, &names, name, spec, empty);
+				if (template_render(&dirs, langs[j], name, &v, &s, &b, &e) < 0)
+					fail_msg("%s", e);
+				if (!str_has_prefix(s, prefix[j]))
+					fail_msg("%s/%s: subject [%s]", langs[j], name, s);
+				if (str_has_prefix(name, "confirm-") && strstr(s, "[T0K3N]") == NULL)
+					fail_msg("%s/%s: no [token] in [%s]", langs[j], name, s);
+				if (strstr(b, "\n\n\n") != NULL || b[0] == '\n')
+					fail_msg("%s/%s: double empty line:\n%s", langs[j], name, b);
+				if (strlen(b) < strlen(sign[j]) ||
+				    strcmp(b + strlen(b) - strlen(sign[j]), sign[j]) != 0)
+					fail_msg("%s/%s: not signed by the committee", langs[j], name);
+				assert_null(strstr(b, "{{"));
+				vars_deinit(&v);
+				strlist_deinit(&names);
+				free(s);
+				free(b);
+				checked++;
+			}
+		}
+	}
+	assert_int_equal(checked, (int)(i * 4));
+	assert_true(i >= 35);
+	free(shipped);
+}
+
+/* A site template naming a variable the robot does not give it is
+ * reported, even in a section that the sample values hide. */
+static void test_unregistered_variable_reported(void **state)
+{
+	static const struct {
+		const char *lang, *name, *text, *needle;
+	} cases[] = {
+		{ "en", "help", "Subject: {{programme}}: help\n\nYour token {{token}}\n", "{{token}}" },
+		{ "fr", "withdrawn", "Subject: x\n\n{{^cohort}}{{partner_name}}{{/cohort}}\n",
+		    "{{partner_name}}" },
+		{ "en", "status", "Subject: x\n\n{{#st_none}}{{st_unknown}}{{/st_none}}\n",
+		    "{{st_unknown}}" },
+	};
+	char *shipped = source_templates(), *report = NULL;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		char *site = tu_tmpdir(), *where = xasprintf("%s/%s", cases[i].lang, cases[i].name);
+		struct template_dirs dirs = { site, shipped };
+
+		put(site, cases[i].lang, cases[i].name, cases[i].text);
+		assert_int_equal(template_check_all(&dirs, &report), 1);
+		if (strstr(report, where) == NULL || strstr(report, cases[i].needle) == NULL)
+			fail_msg("report [%s] misses %s %s", report, where, cases[i].needle);
+		xfree(&report);
+		free(where);
+		tu_rmdir(site);
+	}
+	/* a missing French template is a problem too */
+	{
+		char *site = tu_tmpdir(), *copy = xasprintf("cp -r '%s/en' '%s/'", shipped, site);
+		struct template_dirs dirs = { NULL, site };
+		const char *name, *spec;
+		size_t n;
+
+		assert_int_equal(system(copy), 0);
+		for (n = 0; template_registry(n, &name, &spec) == 0; n++)
+			;
+		assert_int_equal(template_check_all(&dirs, &report), (int)n);
+		assert_non_null(strstr(report, "fr/erased: not found"));
+		xfree(&report);
+		free(copy);
+		tu_rmdir(site);
+	}
+	free(shipped);
+}
+
+/* Count of code points before the end of the line at p. */
+static size_t line_chars(const char *p, const char **next_r)
+{
+	const char *nl = strchr(p, '\n');
+	size_t n = nl != NULL ? (size_t)(nl - p) : strlen(p);
+	char *line = xstrndup(p, n);
+	size_t chars = utf8_len(line);
+
+	free(line);
+	*next_r = nl != NULL ? nl + 1 : p + n;
+	return chars;
+}
+
+/* French typography: a space before : ; ? ! and inside « », no straight
+ * double quotes; English: no space before them. Placeholders aside. */
+static void check_punctuation(const char *lang, const char *name, size_t lineno,
+    const char *line, size_t n)
+{
+	size_t i;
+	int in_tag = 0;
+
+	for (i = 0; i + 1 < n; i++) {
+		if (strcmp(lang, "fr") == 0 && ((strncmp(line + i, "«", 2) == 0 && line[i + 2] != ' ') ||
+		    (strncmp(line + i, "»", 2) == 0 && (i == 0 || line[i - 1] != ' '))))
+			fail_msg("fr/%s:%zu: « » without their spaces: %.*s", name, lineno, (int)n, line);
+	}
+	for (i = 0; i < n; i++) {
+		char c = line[i], prev = i > 0 ? line[i - 1] : ' ';
+
+		if (c == '{' && i + 1 < n && line[i + 1] == '{')
+			in_tag = 1;
+		if (in_tag) {
+			if (c == '}' && prev == '}')
+				in_tag = 0;
+			continue;
+		}
+		if (lineno == 1 && i < strlen("Subject:"))
+			continue;
+		if (strchr(":;?!", c) == NULL && c != '"')
+			continue;
+		if (strcmp(lang, "fr") == 0 && (c == '"' || prev != ' ' ||
+		    (i + 1 < n && line[i + 1] != ' ')) && !(c == '?' && i + 1 < n && line[i + 1] == ')'))
+			fail_msg("fr/%s:%zu: typography at column %zu: %.*s", name, lineno, i + 1,
+			    (int)n, line);
+		if (strcmp(lang, "en") == 0 && c != '"' && prev == ' ')
+			fail_msg("en/%s:%zu: space before '%c': %.*s", name, lineno, c, (int)n, line);
+	}
+}
+
+/* Placeholders a subject may hold: nothing confidential (DESIGN.md 7). */
+static void check_subject_placeholders(const char *lang, const char *name, const char *line,
+    size_t n)
+{
+	static const char *const allowed[] = { "programme", "token", "cohort", "title", "date",
+	    "number", "case" };
+	const char *p = line, *end = line + n, *close;
+	size_t k, l;
+	int ok;
+
+	while ((p = strstr(p, "{{")) != NULL && p < end) {
+		close = strstr(p, "}}");
+		assert_non_null(close);
+		ok = 0;
+		for (k = 0; k < ARRAY_SIZE(allowed); k++) {
+			l = strlen(allowed[k]);
+			if ((size_t)(close - p - 2) == l && strncmp(p + 2, allowed[k], l) == 0)
+				ok = 1;
+		}
+		if (!ok)
+			fail_msg("%s/%s: placeholder %.*s in the subject", lang, name,
+			    (int)(close - p + 2), p);
+		p = close + 2;
+	}
+}
+
+/* The shipped files themselves: one per registry entry and language, no
+ * other; lines under 76 characters; no tab, no trailing space; house
+ * typography; nothing confidential in a subject. */
+static void test_shipped_style(void **state)
+{
+	static const char *const langs[] = { "en", "fr" };
+	char *shipped = source_templates();
+	const char *name, *spec, *p, *next;
+	size_t i, j, lineno, n_registry;
+
+	(void)state;
+	for (n_registry = 0; template_registry(n_registry, &name, &spec) == 0; n_registry++)
+		;
+	for (j = 0; j < ARRAY_SIZE(langs); j++) {
+		char *d = xasprintf("%s/%s", shipped, langs[j]);
+		DIR *dir = opendir(d);
+		struct dirent *de;
+		size_t files = 0;
+
+		assert_non_null(dir);
+		while ((de = readdir(dir)) != NULL) {
+			int known = 0;
+
+			if (de->d_name[0] == '.')
+				continue;
+			for (i = 0; template_registry(i, &name, &spec) == 0; i++)
+				known |= strcmp(name, de->d_name) == 0;
+			if (!known)
+				fail_msg("%s/%s is in no registry entry", langs[j], de->d_name);
+			files++;
+		}
+		closedir(dir);
+		assert_int_equal(files, n_registry);
+		free(d);
+		for (i = 0; template_registry(i, &name, &spec) == 0; i++) {
+			char *rel = xasprintf("templates/%s/%s", langs[j], name);
+			char *text = tu_read_source(rel, NULL);
+
+			assert_true(strlen(text) > 0 && text[strlen(text) - 1] == '\n');
+			for (p = text, lineno = 1; *p != '\0'; p = next, lineno++) {
+				size_t chars = line_chars(p, &next), n = (size_t)(next - p) - 1;
+
+				if (chars > 75)
+					fail_msg("%s: line %zu has %zu characters", rel, lineno, chars);
+				if (memchr(p, '\t', n) != NULL || (n > 0 && p[n - 1] == ' '))
+					fail_msg("%s: line %zu: tab or trailing space", rel, lineno);
+				check_punctuation(langs[j], name, lineno, p, n);
+				if (lineno == 1)
+					check_subject_placeholders(langs[j], name, p, n);
+			}
+			free(rel);
+			free(text);
+		}
+	}
+	free(shipped);
+}
+
+/* Rendered with values of a typical length, every line the template itself
+ * lays out stays under 76 characters. Lines holding free text (a summary,
+ * a title, someone's words) are left out: their length is the writer's. */
+static void test_rendered_width(void **state)
+{
+	static const struct {
+		const char *name, *value;
+	} typical[] = {
+		{ "programme", "WIT Mentoring Programme" }, { "address", "wit-mentoring@example.org" },
+		{ "name", "Marie-Hélène Dubois" }, { "partner_name", "Marie-Hélène Dubois" },
+		{ "mentor_name", "Marie-Hélène Dubois" }, { "mentee_name", "Zoé Lefèvre-Martin" },
+		{ "partner_address", "mh.dubois@example.org" },
+		{ "mentor_address", "mh.dubois@example.org" },
+		{ "mentee_address", "zoe.lefevre@example.org" },
+		{ "reporter", "zoe.lefevre@example.org" }, { "reporter_name", "Zoé Lefèvre-Martin" },
+		{ "token", "k7q2m9xa" }, { "role", "mentee" }, { "cohort", "2026" }, { "days", "7" },
+		{ "number", "2" }, { "case", "17" }, { "date", "2026-03-12" }, { "time", "14:00" },
+		{ "end_time", "15:30" }, { "duration", "1h30" }, { "timezone", "Europe/Zurich" },
+		{ "count", "12" }, { "next", "September 2026" },
+	};
+	static const char *const langs[] = { "en", "fr" };
+	char *shipped = source_templates();
+	struct template_dirs dirs = { NULL, shipped };
+	const char *name, *spec, *p, *next;
+	size_t i, j, k, t, lineno;
+
+	(void)state;
+	for (i = 0; template_registry(i, &name, &spec) == 0; i++) {
+		for (j = 0; j < ARRAY_SIZE(langs); j++) {
+			struct vars v = { { NULL }, { NULL }, 0 };
+			struct strlist names = { NULL, 0 };
+			char *s = NULL, *b = NULL, *e = NULL;
+
+			strlist_split(&names, spec, ' ');
+			strlist_add(&names, "programme");
+			strlist_add(&names, "address");
+			strlist_add(&names, "name");
+			for (k = 0; k < names.n; k++) {
+				const char *value = "@@free text@@";
+
+				for (t = 0; t < ARRAY_SIZE(typical); t++)
+					if (strcmp(typical[t].name, names.v[k]) == 0)
+						value = typical[t].value;
+				vars_set(&v, names.v[k], str_has_prefix(names.v[k], "st_") ? "1" : value);
+			}
+			if (template_render(&dirs, langs[j], name, &v, &s, &b, &e) < 0)
+				fail_msg("%s", e);
+			for (p = b, lineno = 1; *p != '\0'; p = next, lineno++) {
+				size_t chars = line_chars(p, &next);
+
+				if (chars > 75 && memmem(p, (size_t)(next - p), "@@", 2) == NULL)
+					fail_msg("%s/%s: rendered line %zu has %zu characters: %.*s", langs[j],
+					    name, lineno, chars, (int)(next - p - 1), p);
+			}
+			vars_deinit(&v);
+			strlist_deinit(&names);
+			free(s);
+			free(b);
+		}
+	}
+	free(shipped);
+}
+
+/* The help text keeps the blank form exactly as applicants copy it. */
+static void test_help_form_lines(void **state)
+{
+	static const char *const en[] = { "\nRole: mentor or mentee\n", "\nName:\n",
+	    "\nDepartment:\n", "\nField:\n", "\nLanguage:\n", "\nTopics:\n", "\nPreference:\n",
+	    "\nCapacity:\n", "\nGender:\n", "\nAbout:\n" };
+	static const char *const fr[] = { "\nRôle : mentor ou mentoré\n", "\nNom :\n",
+	    "\nDépartement :\n", "\nDomaine :\n", "\nLangue :\n", "\nSujets :\n",
+	    "\nPréférence :\n", "\nCapacité :\n", "\nGenre :\n", "\nÀ propos :\n" };
+	static const char *const files[] = { "templates/en/help", "templates/en/form-errors",
+	    "templates/fr/help", "templates/fr/form-errors" };
+	size_t i, k;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(files); i++) {
+		char *text = tu_read_source(files[i], NULL);
+		const char *const *keys = i < 2 ? en : fr;
+
+		for (k = 0; k < ARRAY_SIZE(en); k++)
+			if (strstr(text, keys[k]) == NULL)
+				fail_msg("%s: no line %s", files[i], keys[k] + 1);
+		free(text);
+	}
+}
+
+/* status: each state shows its own paragraph, and only it. */
+static void test_status_states(void **state)
+{
+	static const char *const flags[] = { "st_none", "st_pending", "st_confirmed",
+	    "st_matched", "st_withdrawn" };
+	static const char *const langs[] = { "en", "fr" };
+	char *shipped = source_templates(), *bodies[ARRAY_SIZE(flags)];
+	struct template_dirs dirs = { NULL, shipped };
+	size_t i, j, k;
+
+	(void)state;
+	for (j = 0; j < ARRAY_SIZE(langs); j++) {
+		for (i = 0; i < ARRAY_SIZE(flags); i++) {
+			struct vars v = { { NULL }, { NULL }, 0 };
+			char *s = NULL, *e = NULL;
+
+			vars_set(&v, "programme", "WIT");
+			vars_set(&v, "address", "m@example.org");
+			vars_set(&v, "name", "Zoé");
+			vars_set(&v, "role", "mentee");
+			vars_set(&v, "cohort", "2026");
+			vars_set(&v, "partner_name", "Ada Lovelace");
+			vars_set(&v, "partner_address", "ada@example.org");
+			vars_set(&v, "token", "T0K3N");
+			for (k = 0; k < ARRAY_SIZE(flags); k++)
+				vars_set(&v, flags[k], k == i ? "1" : "");
+			if (template_render(&dirs, langs[j], "status", &v, &s, &bodies[i], &e) < 0)
+				fail_msg("%s", e);
+			assert_null(strstr(bodies[i], "\n\n\n"));
+			/* the token and the partner show only where they belong */
+			assert_int_equal(strstr(bodies[i], "T0K3N") != NULL, i == 1);
+			assert_int_equal(strstr(bodies[i], "ada@example.org") != NULL, i == 3);
+			vars_deinit(&v);
+			free(s);
+		}
+		for (i = 0; i < ARRAY_SIZE(flags); i++)
+			for (k = i + 1; k < ARRAY_SIZE(flags); k++)
+				assert_string_not_equal(bodies[i], bodies[k]);
+		for (i = 0; i < ARRAY_SIZE(flags); i++)
+			free(bodies[i]);
+	}
+	free(shipped);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_vars),
+		cmocka_unit_test(test_substitution),
+		cmocka_unit_test(test_sections),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_missing_and_bad_files),
+		cmocka_unit_test(test_lookup_order),
+		cmocka_unit_test(test_bilingual),
+		cmocka_unit_test(test_registry_renders),
+		cmocka_unit_test(test_unregistered_variable_reported),
+		cmocka_unit_test(test_shipped_style),
+		cmocka_unit_test(test_rendered_width),
+		cmocka_unit_test(test_help_form_lines),
+		cmocka_unit_test(test_status_states),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
