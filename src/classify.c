@@ -197,18 +197,20 @@ static int is_command(const struct mime_msg *m, const struct classify_ctx *c)
 	char *arg = NULL, *subject, *text;
 	int r = 0;
 
-	if (command_applicant(m->subject, &arg, &lang) != ACMD_NONE) {
-		free(arg);
-		return 1;
-	}
+	/* a member's "status" is the committee's command, not an applicant's */
 	if (m->from_addr != NULL && c->is_member != NULL && c->is_member(m->from_addr, c->arg)) {
 		subject = command_subject_strip(m->subject);
 		memset(&cc, 0, sizeof(cc));
-		r = command_committee_parse(subject, &cc) == 1;
+		/* "Match results for March" is a member's mail, not a command */
+		r = command_committee_parse(subject, &cc) == 1 && cc.error == NULL;
 		command_committee_deinit(&cc);
 		free(subject);
 		if (r)
 			return 1;
+	}
+	if (command_applicant(m->subject, &arg, &lang) != ACMD_NONE) {
+		free(arg);
+		return 1;
 	}
 	text = quote_strip(m->text);
 	r = form_detect(text);

@@ -3,46 +3,160 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "bounds.h"
 #include "util.h"
+
+/* Longest reply prefix word ("doorst", "antw", "Réf"), in bytes. */
+#define PREFIX_WORD_BYTES_MAX 10
+/* Longest gateway tag ("[EXTERNAL SENDER]", "[Mentoring 2026]"). */
+#define TAG_BYTES_MAX 40
+/* An answer line longer than this is a sentence, not an answer. */
+#define ANSWER_BYTES_MAX 100
+#define ANSWER_WORDS_MAX 12
+/* Pair and case numbers. */
+#define NUM_MAX 1000000L
+
+/* ---- small text helpers ---- */
+
+/* Length of the white space at s: ASCII blanks, U+00A0 or U+202F. */
+static size_t ws_at(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	if (u[0] == ' ' || u[0] == '\t')
+		return 1;
+	if (u[0] == 0xc2 && u[1] == 0xa0)
+		return 2;
+	if (u[0] == 0xe2 && u[1] == 0x80 && u[2] == 0xaf)
+		return 3;
+	return 0;
+}
+
+static const char *skip_ws(const char *s)
+{
+	size_t k;
+
+	while ((k = ws_at(s)) > 0)
+		s += k;
+	return s;
+}
+
+static char *fold_n(const char *s, size_t n)
+{
+	char *raw = xstrndup(s, n), *f = str_fold(raw);
+
+	free(raw);
+	return f;
+}
+
+/* Copy of s[0..n) with control characters dropped, white space runs made
+ * one space, trimmed (U+00A0 included). */
+static char *clean_text(const char *s, size_t n)
+{
+	struct buf b;
+	size_t i = 0, k;
+	int space = 0;
+
+	buf_init(&b, n + 1);
+	buf_add(&b, "", 0);
+	while (i < n) {
+		k = ws_at(s + i);
+		if (k > 0 && i + k <= n) {
+			space = 1;
+			i += k;
+			continue;
+		}
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) {
+			i++;
+			continue;
+		}
+		if (space && b.len > 0)
+			buf_addc(&b, ' ');
+		space = 0;
+		buf_addc(&b, s[i++]);
+	}
+	return buf_steal(&b);
+}
+
+/* Bytes of a word at s: up to white space, ':' or the end. */
+static size_t run_len(const char *s)
+{
+	size_t i = 0;
+
+	while (s[i] != '\0' && s[i] != ':' && ws_at(s + i) == 0)
+		i++;
+	return i;
+}
+
+/* ---- subjects ---- */
 
 /* Reply and forward prefixes of many clients and languages, folded. */
 static const char *const prefixes[] = {
 	"re", "fw", "fwd", "tr", "aw", "wg", "ref", "rif", "sv", "vs", "antw", "doorst", "r", "rv",
-	"enc", "odp", "pd", "ynt", "ilt",
+	"enc", "odp", "pd", "ynt", "ilt", "rep", "external",
 };
 
 /* Length of one "Re:" / "RE :" / "Re[2]:" / "Réf. :" prefix at s, 0 if none. */
 static size_t prefix_len(const char *s)
 {
-	size_t i, j, l;
-	char *fold;
-	const char *colon;
+	size_t i = 0, w;
+	char *f;
+	int ok;
 
-	colon = strchr(s, ':');
-	if (colon == NULL || colon - s > 12)
+	while (s[i] != '\0' && i <= PREFIX_WORD_BYTES_MAX &&
+	    (isalpha((unsigned char)s[i]) || (unsigned char)s[i] >= 0x80) && ws_at(s + i) == 0 &&
+	    strncmp(s + i, "\xef\xbc\x9a", 3) != 0)
+		i++;
+	w = i;
+	if (w == 0 || w > PREFIX_WORD_BYTES_MAX)
 		return 0;
-	fold = xstrndup(s, (size_t)(colon - s));
-	/* "Re[2]" and "Re(2)" */
-	for (j = 0; fold[j] != '\0'; j++)
-		if (fold[j] == '[' || fold[j] == '(') {
-			fold[j] = '\0';
-			break;
-		}
-	{
-		char *f = str_fold(fold);
+	if (s[i] == '.')
+		i++;
+	if (s[i] == '[' || s[i] == '(') {
+		char close = s[i] == '[' ? ']' : ')';
 
-		free(fold);
-		fold = f;
+		i++;
+		while (isdigit((unsigned char)s[i]))
+			i++;
+		if (s[i] != close)
+			return 0;
+		i++;
 	}
-	for (i = 0; i < ARRAY_SIZE(prefixes); i++) {
-		if (strcmp(fold, prefixes[i]) == 0) {
-			free(fold);
-			l = (size_t)(colon - s) + 1;
-			return l;
-		}
+	i = (size_t)(skip_ws(s + i) - s);
+	if (s[i] == ':')
+		i++;
+	else if (strncmp(s + i, "\xef\xbc\x9a", 3) == 0) /* fullwidth colon */
+		i += 3;
+	else
+		return 0;
+	f = fold_n(s, w);
+	ok = f[0] != '\0' && !strchr(f, ' ');
+	if (ok) {
+		size_t k;
+
+		ok = 0;
+		for (k = 0; k < ARRAY_SIZE(prefixes) && !ok; k++)
+			ok = strcmp(f, prefixes[k]) == 0;
 	}
-	free(fold);
+	free(f);
+	return ok ? i : 0;
+}
+
+/* Length of a leading "[EXTERNAL]" tag, 0 if none. */
+static size_t tag_len(const char *s)
+{
+	size_t i;
+
+	if (s[0] != '[')
+		return 0;
+	for (i = 1; s[i] != '\0' && i <= TAG_BYTES_MAX; i++) {
+		if (s[i] == ']')
+			return i > 1 ? i + 1 : 0;
+		if (s[i] == '[' || (unsigned char)s[i] < 0x20)
+			return 0;
+	}
 	return 0;
 }
 
@@ -50,23 +164,24 @@ char *command_subject_strip(const char *subject)
 {
 	const char *p = subject;
 	size_t l;
-	char *r;
 
 	for (;;) {
-		while (*p == ' ' || *p == '\t')
-			p++;
+		p = skip_ws(p);
 		l = prefix_len(p);
+		if (l == 0)
+			l = tag_len(p);
 		if (l == 0)
 			break;
 		p += l;
 	}
-	r = xstrdup(p);
-	return str_trim(r);
+	return str_trim(xstrdup(p));
 }
+
+/* ---- applicant keywords ---- */
 
 struct keyword {
 	const char *word; /* folded: lower case, no accents, single spaces */
-	int cmd;
+	int value;
 	const char *lang;
 };
 
@@ -74,78 +189,639 @@ static const struct keyword applicant_words[] = {
 	{ "apply", ACMD_APPLY, "en" }, { "application", ACMD_APPLY, "en" },
 	{ "candidature", ACMD_APPLY, "fr" }, { "postuler", ACMD_APPLY, "fr" },
 	{ "confirm", ACMD_CONFIRM, "en" }, { "confirmer", ACMD_CONFIRM, "fr" },
-	{ "confirmation", ACMD_CONFIRM, "fr" },
 	{ "update", ACMD_UPDATE, "en" }, { "modifier", ACMD_UPDATE, "fr" },
-	{ "withdraw", ACMD_WITHDRAW, "en" }, { "retrait", ACMD_WITHDRAW, "fr" },
+	{ "withdraw", ACMD_WITHDRAW, "en" }, { "withdrawal", ACMD_WITHDRAW, "en" },
+	{ "retrait", ACMD_WITHDRAW, "fr" }, { "retirer", ACMD_WITHDRAW, "fr" },
 	{ "status", ACMD_STATUS, "en" }, { "statut", ACMD_STATUS, "fr" },
-	{ "issue", ACMD_ISSUE, "en" }, { "probleme", ACMD_ISSUE, "fr" },
+	{ "issue", ACMD_ISSUE, "en" }, { "problem", ACMD_ISSUE, "en" },
+	{ "probleme", ACMD_ISSUE, "fr" },
 	{ "help", ACMD_HELP, "en" }, { "aide", ACMD_HELP, "fr" },
 	{ "forget me", ACMD_FORGET, "en" }, { "oubliez moi", ACMD_FORGET, "fr" },
-	{ "oubliez-moi", ACMD_FORGET, "fr" },
 };
 
-/* Does the folded subject start with word, followed by the end, a space or
- * a colon? Returns the length of the word in the original subject. */
-static int starts_with_word(const char *subject, const char *word, size_t *orig_len_r)
+static const struct keyword *find_keyword(const struct keyword *t, size_t n, const char *folded)
 {
-	size_t wl = strlen(word), i;
-	char *prefix, *fold;
-	int ok;
+	size_t i;
 
-	/* compare the folded first words of the subject with the keyword */
-	for (i = 0; subject[i] != '\0'; i++) {
-		if (subject[i] == ':' || subject[i] == ' ' || subject[i] == '-' || subject[i] == '\t' ||
-		    subject[i + 1] == '\0') {
-			size_t end = (subject[i] == ':' || subject[i] == ' ' || subject[i] == '\t' ||
-			    subject[i] == '-') ? i : i + 1;
+	for (i = 0; i < n; i++)
+		if (strcmp(t[i].word, folded) == 0)
+			return &t[i];
+	return NULL;
+}
 
-			prefix = xstrndup(subject, end);
-			fold = str_fold(prefix);
-			free(prefix);
-			ok = strcmp(fold, word) == 0;
-			free(fold);
-			if (ok && (subject[end] == '\0' || subject[end] == ' ' || subject[end] == ':' ||
-			    subject[end] == '\t' || (subject[end] == '-' && strchr(word, ' ') == NULL &&
-			    strcmp(word, "oubliez") != 0 && 0))) {
-				*orig_len_r = end;
-				return 1;
-			}
-			if (end - 0 > wl + 16)
-				return 0;
-		}
+/* Matches the first word, or the first two ("forget me"), of s against
+ * the table; returns the entry and sets *end_r past the words matched. */
+static const struct keyword *match_words(const struct keyword *t, size_t n, const char *s,
+    const char **end_r)
+{
+	const struct keyword *k = NULL;
+	size_t l1 = run_len(s), l2;
+	const char *second;
+	char *f1, *f2, *both;
+
+	if (l1 == 0)
+		return NULL;
+	f1 = fold_n(s, l1);
+	second = skip_ws(s + l1);
+	l2 = second > s + l1 ? run_len(second) : 0;
+	if (l2 > 0 && l1 + l2 < 64) {
+		f2 = fold_n(second, l2);
+		both = xasprintf("%s %s", f1, f2);
+		if ((k = find_keyword(t, n, both)) != NULL)
+			*end_r = second + l2;
+		free(both);
+		free(f2);
 	}
-	return 0;
+	if (k == NULL && (k = find_keyword(t, n, f1)) != NULL)
+		*end_r = s + l1;
+	free(f1);
+	return k;
 }
 
 enum applicant_cmd command_applicant(const char *subject, char **arg_r, const char **lang_r)
 {
 	char *s = command_subject_strip(subject);
-	size_t i, l = 0;
+	const struct keyword *k;
+	const char *rest = NULL;
 	enum applicant_cmd r = ACMD_NONE;
 
 	*arg_r = NULL;
 	*lang_r = NULL;
-	for (i = 0; i < ARRAY_SIZE(applicant_words); i++) {
-		if (starts_with_word(s, applicant_words[i].word, &l)) {
-			const char *rest = s + l;
-
-			while (*rest == ' ' || *rest == ':' || *rest == '\t')
-				rest++;
-			*arg_r = *rest != '\0' ? str_trim(xstrdup(rest)) : NULL;
-			*lang_r = applicant_words[i].lang;
-			r = (enum applicant_cmd)applicant_words[i].cmd;
-			break;
-		}
+	k = match_words(applicant_words, ARRAY_SIZE(applicant_words), s, &rest);
+	if (k != NULL) {
+		rest = skip_ws(rest);
+		while (*rest == ':' || *rest == '-')
+			rest = skip_ws(rest + 1);
+		if (*rest != '\0')
+			*arg_r = str_trim(xstrdup(rest));
+		*lang_r = k->lang;
+		r = (enum applicant_cmd)k->value;
 	}
 	free(s);
 	return r;
 }
 
+/* ---- addresses ---- */
+
+static int atext(unsigned char c)
+{
+	return isalnum(c) || (c != '\0' && strchr("!#$%&'*+-/=?^_`{|}~", c) != NULL);
+}
+
+/* RFC 5322 3.2.3 dot-atom: atext runs separated by single dots. */
+static int dot_atom(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || s[0] == '.' || s[n - 1] == '.')
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (s[i] == '.') {
+			if (s[i + 1] == '.')
+				return 0;
+		} else if (!atext((unsigned char)s[i])) {
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* RFC 1035 2.3.1 labels: letters, digits, inner hyphens, 1..63 each. */
+static int host_name(const char *s, size_t n)
+{
+	size_t i, label = 0;
+
+	if (n == 0 || n > 255)
+		return 0;
+	for (i = 0; i <= n; i++) {
+		if (i == n || s[i] == '.') {
+			if (label == 0 || label > 63 || s[i - 1] == '-' || s[i - label] == '-')
+				return 0;
+			label = 0;
+		} else if (isalnum((unsigned char)s[i]) || s[i] == '-') {
+			label++;
+		} else {
+			return 0;
+		}
+	}
+	return 1;
+}
+
+int command_address_valid(const char *addr)
+{
+	size_t n = strlen(addr);
+	const char *at = strchr(addr, '@');
+
+	if (n < 3 || n > ADDRESS_BYTES_MAX || at == NULL || strchr(at + 1, '@') != NULL)
+		return 0;
+	if (at - addr > 64 || !dot_atom(addr, (size_t)(at - addr)))
+		return 0;
+	return host_name(at + 1, strlen(at + 1));
+}
+
+/* ---- committee commands ---- */
+
+/* "cohort" alone: the second word decides */
+#define CCMD_COHORT_WORD 100
+
+static const struct keyword committee_words[] = {
+	{ "commands", CCMD_COMMANDS, "en" }, { "commandes", CCMD_COMMANDS, "fr" },
+	{ "match", CCMD_MATCH, "en" }, { "apparier", CCMD_MATCH, "fr" },
+	{ "approve", CCMD_APPROVE, "en" }, { "approuver", CCMD_APPROVE, "fr" },
+	{ "reject", CCMD_REJECT, "en" }, { "rejeter", CCMD_REJECT, "fr" },
+	{ "pair", CCMD_PAIR, "en" }, { "associer", CCMD_PAIR, "fr" },
+	{ "unpair", CCMD_UNPAIR, "en" }, { "dissocier", CCMD_UNPAIR, "fr" },
+	{ "training", CCMD_TRAINING, "en" }, { "formation", CCMD_TRAINING, "fr" },
+	{ "training update", CCMD_TRAINING_UPDATE, "en" },
+	{ "formation modifier", CCMD_TRAINING_UPDATE, "fr" },
+	{ "training cancel", CCMD_TRAINING_CANCEL, "en" },
+	{ "formation annuler", CCMD_TRAINING_CANCEL, "fr" },
+	{ "close", CCMD_CLOSE, "en" }, { "clore", CCMD_CLOSE, "fr" }, { "fermer", CCMD_CLOSE, "fr" },
+	{ "cohort", CCMD_COHORT_WORD, "en" }, { "cohorte", CCMD_COHORT_WORD, "fr" },
+	{ "cohort open", CCMD_COHORT_OPEN, "en" }, { "cohorte ouvrir", CCMD_COHORT_OPEN, "fr" },
+	{ "cohort close", CCMD_COHORT_CLOSE, "en" }, { "cohorte fermer", CCMD_COHORT_CLOSE, "fr" },
+	{ "cohorte clore", CCMD_COHORT_CLOSE, "fr" },
+	{ "digest", CCMD_DIGEST, "en" }, { "resume", CCMD_DIGEST, "fr" },
+	{ "status", CCMD_STATUS, "en" }, { "statut", CCMD_STATUS, "fr" },
+};
+
+static const char *const ccmd_names[] = {
+	"", "commands", "match", "approve", "reject", "pair", "unpair", "training",
+	"training update", "training cancel", "close", "cohort open", "cohort close", "digest",
+	"status",
+};
+
+const char *command_committee_name(enum committee_cmd cmd)
+{
+	if ((size_t)cmd >= ARRAY_SIZE(ccmd_names))
+		return "";
+	return ccmd_names[cmd];
+}
+
+#define TRAINING_USAGE "expected YYYY-MM-DD HH:MM DURATION LOCATION[, TITLE]"
+
+static void set_error(struct committee_command *c, const char *msg)
+{
+	if (c->error == NULL)
+		c->error = xasprintf("%s: %s", command_committee_name(c->cmd), msg);
+}
+
+/* An error that repeats the word at fault, made printable and short. */
+static void set_error_word(struct committee_command *c, const char *word, size_t n,
+    const char *msg)
+{
+	char *w = clean_text(word, n < 40 ? n : 40);
+	size_t i;
+
+	for (i = 0; w[i] != '\0'; i++)
+		if (w[i] == '"')
+			w[i] = '\'';
+	if (c->error == NULL)
+		c->error = xasprintf("%s: \"%s%s\" %s", command_committee_name(c->cmd), w,
+		    n > 40 ? "..." : "", msg);
+	free(w);
+}
+
+/* The next token of s up to white space or one of seps; *s moves past it. */
+static size_t next_token(const char **s, const char *seps, const char **tok_r)
+{
+	const char *p = *s;
+	size_t n = 0;
+
+	for (;;) {
+		p = skip_ws(p);
+		if (*p == '\0' || strchr(seps, *p) == NULL)
+			break;
+		p++;
+	}
+	*tok_r = p;
+	while (p[n] != '\0' && ws_at(p + n) == 0 && strchr(seps, p[n]) == NULL)
+		n++;
+	*s = p + n;
+	return n;
+}
+
+/* Strict decimal of 1..7 digits. */
+static int parse_num(const char *s, size_t n, long *r)
+{
+	long v = 0;
+	size_t i;
+
+	if (n == 0 || n > 7)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)s[i]))
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	*r = v;
+	return 0;
+}
+
+static int add_num(struct committee_command *c, long v)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_nums; i++)
+		if (c->nums[i] == v)
+			return 0;
+	if (c->n_nums >= COMMAND_NUMS_MAX)
+		return -1;
+	c->nums[c->n_nums++] = v;
+	return 0;
+}
+
+/* "N" or "N-M" (also "#N", and an en dash); adds the numbers. */
+static int number_item(struct committee_command *c, const char *t, size_t n)
+{
+	const char *dash;
+	size_t a_len, skip = 1;
+	long a, b, v;
+
+	if (n > 0 && *t == '#') {
+		t++;
+		n--;
+	}
+	dash = memchr(t, '-', n);
+	if (dash == NULL && (dash = memmem(t, n, "\xe2\x80\x93", 3)) != NULL)
+		skip = 3;
+	a_len = dash != NULL ? (size_t)(dash - t) : n;
+	if (parse_num(t, a_len, &a) < 0 || a < 1 || a > NUM_MAX)
+		return -1;
+	b = a;
+	if (dash != NULL) {
+		const char *m = dash + skip;
+
+		if (*m == '#')
+			m++;
+		if (parse_num(m, n - (size_t)(m - t), &b) < 0 || b < a || b > NUM_MAX)
+			return -1;
+	}
+	if (b - a >= COMMAND_NUMS_MAX)
+		return -2;
+	for (v = a; v <= b; v++)
+		if (add_num(c, v) < 0)
+			return -2;
+	return 0;
+}
+
+/* Every number of s; 0, or -1 with c->error set. */
+static int parse_numbers(struct committee_command *c, const char *s, const char *usage)
+{
+	const char *tok;
+	char *msg;
+	size_t n;
+	int r;
+
+	for (;;) {
+		n = next_token(&s, ",;", &tok);
+		if (n == 0)
+			break;
+		r = number_item(c, tok, n);
+		if (r == -2) {
+			msg = xasprintf("at most %d numbers at a time", COMMAND_NUMS_MAX);
+			set_error(c, msg);
+			free(msg);
+			return -1;
+		}
+		if (r < 0) {
+			msg = xasprintf("is not a number from 1 to %ld; %s", NUM_MAX, usage);
+			set_error_word(c, tok, n, msg);
+			free(msg);
+			return -1;
+		}
+	}
+	if (c->n_nums == 0) {
+		set_error(c, usage);
+		return -1;
+	}
+	return 0;
+}
+
+static int is_empty_folded(const char *s)
+{
+	char *f = str_fold(s);
+	int r = *f == '\0';
+
+	free(f);
+	return r;
+}
+
+static void parse_approve(struct committee_command *c, const char *rest)
+{
+	static const char *const all[] = { "all", "tout", "tous", "toutes" };
+	char *f = str_fold(rest);
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(all); i++)
+		if (strcmp(f, all[i]) == 0)
+			c->all = 1;
+	free(f);
+	if (!c->all)
+		parse_numbers(c, rest, "expected all or pair numbers, like approve 1 3 4");
+}
+
+/* One address token: "<a@b>", "mailto:a@b" or "a@b"; lower case. */
+static char *address_arg(struct committee_command *c, const char *t, size_t n)
+{
+	char *a;
+
+	if (n >= 2 && t[0] == '<' && t[n - 1] == '>') {
+		t++;
+		n -= 2;
+	}
+	if (n > 7 && strncasecmp(t, "mailto:", 7) == 0) {
+		t += 7;
+		n -= 7;
+	}
+	a = xstrndup(t, n);
+	if (strlen(a) != n || !command_address_valid(a)) {
+		set_error_word(c, t, n, "is not a valid address");
+		free(a);
+		return NULL;
+	}
+	str_lower_ascii(a);
+	return a;
+}
+
+static void parse_pair(struct committee_command *c, const char *rest)
+{
+	const char *t1, *t2, *t3;
+	size_t n1 = next_token(&rest, ",;", &t1);
+	size_t n2 = next_token(&rest, ",;", &t2);
+	size_t n3 = next_token(&rest, ",;", &t3);
+
+	(void)t3;
+	if (n1 == 0 || n2 == 0 || n3 != 0) {
+		set_error(c, "expected the mentor's address, then the mentee's");
+		return;
+	}
+	if ((c->arg1 = address_arg(c, t1, n1)) == NULL ||
+	    (c->arg2 = address_arg(c, t2, n2)) == NULL)
+		return;
+	if (strcmp(c->arg1, c->arg2) == 0)
+		set_error(c, "the mentor and the mentee must be two people");
+}
+
+/* Text argument: control characters removed, 1..SUBJECT_BYTES_MAX bytes. */
+static char *text_arg(struct committee_command *c, const char *s, size_t n, const char *what)
+{
+	char *t = clean_text(s, n);
+
+	if (*t == '\0' || strlen(t) > SUBJECT_BYTES_MAX) {
+		set_error(c, what);
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
+static void parse_unpair(struct committee_command *c, const char *rest)
+{
+	static const char usage[] = "expected a pair number and a reason, like unpair 3 moved away";
+	const char *tok;
+	size_t n = next_token(&rest, "", &tok);
+	long v;
+
+	if (n > 1 && *tok == '#') {
+		tok++;
+		n--;
+	}
+	if (parse_num(tok, n, &v) < 0 || v < 1 || v > NUM_MAX) {
+		set_error(c, usage);
+		return;
+	}
+	c->nums[0] = v;
+	c->n_nums = 1;
+	c->arg1 = text_arg(c, rest, strlen(rest), usage);
+}
+
+static void parse_close(struct committee_command *c, const char *rest)
+{
+	static const char usage[] = "expected one case number, like close 4";
+
+	if (parse_numbers(c, rest, usage) == 0 && c->n_nums != 1) {
+		c->n_nums = 0;
+		set_error(c, usage);
+	}
+}
+
+static void parse_cohort_open(struct committee_command *c, const char *rest)
+{
+	c->arg1 = text_arg(c, rest, strlen(rest), "expected a NAME, like cohort open 2026");
+}
+
+static int days_in_month(int y, int m)
+{
+	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return 29;
+	return days[m - 1];
+}
+
+static int digits(const char *s, size_t n)
+{
+	int v = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		v = v * 10 + (s[i] - '0');
+	return v;
+}
+
+static size_t count_digits(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && isdigit((unsigned char)s[i]))
+		i++;
+	return i;
+}
+
+/* YYYY-MM-DD, a date of the real calendar. */
+static int parse_date(struct committee_command *c, const char *s, size_t n)
+{
+	if (n != 10 || count_digits(s, 4) != 4 || s[4] != '-' || count_digits(s + 5, 2) != 2 ||
+	    s[7] != '-' || count_digits(s + 8, 2) != 2)
+		return -1;
+	c->year = digits(s, 4);
+	c->month = digits(s + 5, 2);
+	c->day = digits(s + 8, 2);
+	if (c->year < 1970 || c->month < 1 || c->month > 12 || c->day < 1 ||
+	    c->day > days_in_month(c->year, c->month))
+		return -1;
+	return 0;
+}
+
+/* HH:MM, H:MM, and the French 14h30 and 14h. */
+static int parse_time(struct committee_command *c, const char *s, size_t n)
+{
+	size_t h = count_digits(s, n), m;
+
+	if (h < 1 || h > 2 || h >= n)
+		return -1;
+	c->hour = digits(s, h);
+	if (s[h] == ':') {
+		m = count_digits(s + h + 1, n - h - 1);
+		if (m != 2 || h + 1 + m != n)
+			return -1;
+	} else if (s[h] == 'h' || s[h] == 'H') {
+		m = count_digits(s + h + 1, n - h - 1);
+		if ((m != 0 && m != 2) || h + 1 + m != n)
+			return -1;
+	} else {
+		return -1;
+	}
+	c->minute = m > 0 ? digits(s + h + 1, 2) : 0;
+	return c->hour <= 23 && c->minute <= 59 ? 0 : -1;
+}
+
+/* Length of a minutes unit at s: "m", "min", "mn", "mins", 0 if none. */
+static size_t minutes_unit(const char *s, size_t n)
+{
+	static const char *const units[] = { "mins", "min", "mn", "m" };
+	size_t i, l;
+
+	for (i = 0; i < ARRAY_SIZE(units); i++) {
+		l = strlen(units[i]);
+		if (l == n && strncasecmp(s, units[i], l) == 0)
+			return l;
+	}
+	return 0;
+}
+
+/* 90m, 45min, 2h, 1h30, 1h30m: 1 minute to 24 hours. */
+static int parse_duration(struct committee_command *c, const char *s, size_t n)
+{
+	size_t a = count_digits(s, n), b;
+	long v;
+
+	if (a < 1 || a > 4 || a == n)
+		return -1;
+	v = digits(s, a);
+	if (s[a] == 'h' || s[a] == 'H') {
+		v *= 60;
+		/* "1h30": the minutes in two digits */
+		b = count_digits(s + a + 1, n - a - 1);
+		if (b != 0 && b != 2)
+			return -1;
+		if (b > 0) {
+			if (digits(s + a + 1, b) > 59)
+				return -1;
+			v += digits(s + a + 1, b);
+		}
+		if (a + 1 + b != n && (b == 0 || minutes_unit(s + a + 1 + b, n - a - 1 - b) == 0))
+			return -1;
+	} else if (minutes_unit(s + a, n - a) == 0) {
+		return -1;
+	}
+	if (v < 1 || v > 24 * 60)
+		return -1;
+	c->duration_min = v;
+	return 0;
+}
+
+static void parse_training(struct committee_command *c, const char *rest)
+{
+	const char *date, *time, *dur, *comma;
+	size_t nd = next_token(&rest, "", &date);
+	size_t nt = next_token(&rest, "", &time);
+	size_t nu = next_token(&rest, "", &dur);
+
+	if (nd == 0 || nt == 0 || nu == 0) {
+		set_error(c, TRAINING_USAGE);
+		return;
+	}
+	if (parse_date(c, date, nd) < 0) {
+		set_error_word(c, date, nd, "is not a date of the calendar; " TRAINING_USAGE);
+		return;
+	}
+	if (parse_time(c, time, nt) < 0) {
+		set_error_word(c, time, nt, "is not a time of day; " TRAINING_USAGE);
+		return;
+	}
+	if (parse_duration(c, dur, nu) < 0) {
+		set_error_word(c, dur, nu, "is not a duration from 1 minute to 24 hours, "
+		    "like 90m, 2h or 1h30; " TRAINING_USAGE);
+		return;
+	}
+	rest = skip_ws(rest);
+	comma = strchr(rest, ',');
+	c->location = text_arg(c, rest, comma != NULL ? (size_t)(comma - rest) : strlen(rest),
+	    "a LOCATION is missing; " TRAINING_USAGE);
+	if (c->location != NULL && comma != NULL) {
+		c->title = clean_text(comma + 1, strlen(comma + 1));
+		if (*c->title == '\0')
+			xfree(&c->title);
+		else if (strlen(c->title) > SUBJECT_BYTES_MAX)
+			set_error(c, "the TITLE is too long");
+	}
+}
+
+static void no_arguments(struct committee_command *c, const char *rest)
+{
+	if (!is_empty_folded(rest))
+		set_error(c, "takes no arguments");
+}
+
+static void parse_arguments(struct committee_command *c, int verb, const char *rest)
+{
+	switch (verb) {
+	case CCMD_COMMANDS:
+		/* the subject "commands" may say more ("commands for Monday") */
+		break;
+	case CCMD_APPROVE:
+		parse_approve(c, rest);
+		break;
+	case CCMD_REJECT:
+		parse_numbers(c, rest, "expected pair numbers, like reject 2");
+		break;
+	case CCMD_PAIR:
+		parse_pair(c, rest);
+		break;
+	case CCMD_UNPAIR:
+		parse_unpair(c, rest);
+		break;
+	case CCMD_TRAINING:
+	case CCMD_TRAINING_UPDATE:
+		parse_training(c, rest);
+		break;
+	case CCMD_CLOSE:
+		parse_close(c, rest);
+		break;
+	case CCMD_COHORT_OPEN:
+		parse_cohort_open(c, rest);
+		break;
+	case CCMD_COHORT_WORD:
+		c->cmd = CCMD_COHORT_OPEN;
+		c->error = xstrdup("cohort: expected open NAME or close");
+		break;
+	default: /* match, digest, status, training cancel, cohort close */
+		no_arguments(c, rest);
+		break;
+	}
+}
+
 int command_committee_parse(const char *line, struct committee_command *c)
 {
-	(void)line;
+	char *l = xstrndup(line, strcspn(line, "\r\n"));
+	const struct keyword *k;
+	const char *rest = NULL;
+
 	memset(c, 0, sizeof(*c));
-	return 0;
+	k = match_words(committee_words, ARRAY_SIZE(committee_words), skip_ws(l), &rest);
+	if (k == NULL) {
+		free(l);
+		return 0;
+	}
+	c->cmd = k->value == CCMD_COHORT_WORD ? CCMD_COHORT_OPEN : (enum committee_cmd)k->value;
+	rest = skip_ws(rest);
+	if (*rest == ':')
+		rest = skip_ws(rest + 1);
+	parse_arguments(c, k->value, rest);
+	free(l);
+	return 1;
 }
 
 void command_committee_deinit(struct committee_command *c)
@@ -158,15 +834,180 @@ void command_committee_deinit(struct committee_command *c)
 	memset(c, 0, sizeof(*c));
 }
 
+/* ---- one-line answers ---- */
+
+static const struct keyword rsvp_words[] = {
+	{ "yes", RSVP_YES, "en" }, { "accept", RSVP_YES, "en" }, { "accepted", RSVP_YES, "en" },
+	{ "oui", RSVP_YES, "fr" }, { "accepte", RSVP_YES, "fr" }, { "acceptee", RSVP_YES, "fr" },
+	{ "no", RSVP_NO, "en" }, { "decline", RSVP_NO, "en" }, { "declined", RSVP_NO, "en" },
+	{ "non", RSVP_NO, "fr" }, { "refuse", RSVP_NO, "fr" }, { "refusee", RSVP_NO, "fr" },
+	{ "maybe", RSVP_MAYBE, "en" }, { "tentative", RSVP_MAYBE, "en" },
+	{ "peut etre", RSVP_MAYBE, "fr" }, { "peutetre", RSVP_MAYBE, "fr" },
+};
+
+static const struct keyword checkin_words[] = {
+	{ "ok", CHK_OK, "en" }, { "okay", CHK_OK, "en" }, { "met", CHK_MET, "en" },
+	{ "rencontre", CHK_MET, "fr" }, { "rencontres", CHK_MET, "fr" },
+	{ "rencontree", CHK_MET, "fr" }, { "rencontrees", CHK_MET, "fr" },
+	{ "problem", CHK_PROBLEM, "en" }, { "problems", CHK_PROBLEM, "en" },
+	{ "probleme", CHK_PROBLEM, "fr" }, { "problemes", CHK_PROBLEM, "fr" },
+	{ "pause", CHK_PAUSE, "en" }, { "end", CHK_END, "en" }, { "fin", CHK_END, "fr" },
+};
+
+/* Words that may follow an answer without a comma: "no thanks". */
+static const char *const courtesies[] = {
+	"thanks", "thank", "thx", "please", "sorry", "merci", "svp", "desole", "desolee", "bien",
+};
+
+/* Bytes of a word at s: letters and digits (any non-ASCII byte counts as
+ * a letter), with inner hyphens ("peut-être"). */
+static size_t word_len(const char *s, const char *end)
+{
+	size_t i = 0;
+
+	for (;;) {
+		while (s + i < end && (isalnum((unsigned char)s[i]) ||
+		    ((unsigned char)s[i] >= 0x80 && ws_at(s + i) == 0)))
+			i++;
+		if (i > 0 && s + i + 1 < end && s[i] == '-' && isalpha((unsigned char)s[i + 1]))
+			i++;
+		else
+			return i;
+	}
+}
+
+/* Finds the first non-empty line of text; returns its start, *end_r its end. */
+static const char *first_line(const char *text, const char **end_r)
+{
+	const char *p = text, *e;
+
+	while (*p != '\0') {
+		e = p + strcspn(p, "\r\n");
+		p = skip_ws(p);
+		if (p < e) {
+			*end_r = e;
+			return p;
+		}
+		p = *e != '\0' ? e + 1 : e;
+	}
+	*end_r = p;
+	return p;
+}
+
+/* Reads the answer keyword at the start of [s, end): the entry, and
+ * *after_r just past the keyword; NULL if the line does not start with one. */
+static const struct keyword *answer_word(const struct keyword *t, size_t nt, const char *s,
+    const char *end, const char **after_r)
+{
+	const struct keyword *k = NULL;
+	size_t l1 = word_len(s, end), l2;
+	const char *second = s + l1;
+	char *f, *f2;
+
+	if (l1 == 0 || l1 > 32)
+		return NULL;
+	f = fold_n(s, l1);
+	/* "peut être" in two words */
+	if (strcmp(f, "peut") == 0 && second < end && (*second == ' ' || *second == '-')) {
+		l2 = word_len(second + 1, end);
+		f2 = fold_n(second + 1, l2 < 32 ? l2 : 32);
+		if (strcmp(f2, "etre") == 0)
+			l1 += 1 + l2;
+		free(f2);
+		free(f);
+		f = fold_n(s, l1);
+	}
+	if ((k = find_keyword(t, nt, f)) != NULL)
+		*after_r = s + l1;
+	free(f);
+	return k;
+}
+
+/* Does what follows the keyword keep the line an answer? Nothing,
+ * punctuation first ("Yes, I will come"), or a courtesy ("no thanks"). */
+static int answer_tail_ok(const char *after, const char *end)
+{
+	const char *p = skip_ws(after);
+	size_t l;
+	char *f;
+	int r;
+
+	if (p >= end)
+		return 1;
+	l = word_len(p, end);
+	if (l == 0)
+		return 1;
+	f = fold_n(p, l < 32 ? l : 32);
+	for (r = 0, l = 0; l < ARRAY_SIZE(courtesies) && !r; l++)
+		r = strcmp(f, courtesies[l]) == 0;
+	free(f);
+	return r;
+}
+
+/* A short line: at most ANSWER_BYTES_MAX bytes and ANSWER_WORDS_MAX words. */
+static int short_line(const char *s, const char *end)
+{
+	size_t words = 0, l;
+
+	if (end - s > ANSWER_BYTES_MAX)
+		return 0;
+	while (s < end) {
+		l = word_len(s, end);
+		words += l > 0;
+		s += l > 0 ? l : 1;
+	}
+	return words <= ANSWER_WORDS_MAX;
+}
+
 enum rsvp_answer command_rsvp_answer(const char *text)
 {
-	(void)text;
-	return RSVP_NONE;
+	const char *end, *after = NULL, *s = first_line(text, &end);
+	const struct keyword *k;
+
+	if (!short_line(s, end))
+		return RSVP_NONE;
+	k = answer_word(rsvp_words, ARRAY_SIZE(rsvp_words), s, end, &after);
+	if (k == NULL || !answer_tail_ok(after, end))
+		return RSVP_NONE;
+	return (enum rsvp_answer)k->value;
+}
+
+/* The text after "problem": its separator skipped, trimmed, at most
+ * CASE_TEXT_BYTES_MAX bytes cut on a character boundary; NULL if empty. */
+static char *problem_rest(const char *after)
+{
+	const char *p = after;
+	size_t n;
+	char *r;
+
+	while (*p != '\0' && (ws_at(p) > 0 || *p == ':' || *p == '-' || *p == ',' || *p == '.'))
+		p += ws_at(p) > 0 ? ws_at(p) : 1;
+	n = strlen(p);
+	if (n > CASE_TEXT_BYTES_MAX) {
+		n = CASE_TEXT_BYTES_MAX;
+		while (n > 0 && ((unsigned char)p[n] & 0xc0) == 0x80)
+			n--;
+	}
+	r = str_trim(xstrndup(p, n));
+	if (*r == '\0')
+		xfree(&r);
+	return r;
 }
 
 enum checkin_answer command_checkin_answer(const char *text, char **rest_r)
 {
-	(void)text;
+	const char *end, *after = NULL, *s = first_line(text, &end);
+	const struct keyword *k;
+
 	*rest_r = NULL;
-	return CHK_NONE;
+	k = answer_word(checkin_words, ARRAY_SIZE(checkin_words), s, end, &after);
+	if (k == NULL)
+		return CHK_NONE;
+	if (k->value == CHK_PROBLEM) {
+		*rest_r = problem_rest(after);
+		return CHK_PROBLEM;
+	}
+	if (!short_line(s, end) || !answer_tail_ok(after, end))
+		return CHK_NONE;
+	return (enum checkin_answer)k->value;
 }

@@ -1,15 +1,17 @@
-/* command: subject keywords and committee command lines, in English and
- * French (DESIGN.md sections 3.2 and 3.4). Pure.
+/* command: subject keywords, committee command lines and one-line answers,
+ * in English and French (DESIGN.md sections 3.2, 3.4, 3.5 and 3.6). Pure.
  *
- * Comparison ignores case, accents and surrounding space; reply and
- * forward prefixes (Re:, RE :, Fwd:, Fw:, TR:, AW:, WG:, Réf :, and
- * repeats like "Re: Re[2]:") are removed first. */
+ * Keywords are compared case- and accent-insensitively (str_fold). Reply
+ * and forward prefixes (Re:, RE :, Re[2]:, Fwd:, FW:, TR:, AW:, WG:,
+ * Réf :, in any number, "RE: TR: ...") and the "[EXTERNAL]"-style tags that
+ * mail gateways put in front are removed from a subject first. */
 #ifndef MENTORD_COMMAND_H
 #define MENTORD_COMMAND_H
 
 #include <stddef.h>
 
-/* Subject without reply/forward prefixes, trimmed; allocated. */
+/* Subject without reply/forward prefixes and leading [tags], trimmed;
+ * allocated, never NULL. */
 char *command_subject_strip(const char *subject);
 
 enum applicant_cmd {
@@ -17,31 +19,34 @@ enum applicant_cmd {
 	ACMD_APPLY,     /* apply / candidature */
 	ACMD_CONFIRM,   /* confirm TOKEN / confirmer TOKEN */
 	ACMD_UPDATE,    /* update / modifier */
-	ACMD_WITHDRAW,  /* withdraw / retrait */
+	ACMD_WITHDRAW,  /* withdraw / retrait, retirer */
 	ACMD_STATUS,    /* status / statut */
 	ACMD_ISSUE,     /* issue / problème */
 	ACMD_HELP,      /* help / aide */
 	ACMD_FORGET,    /* forget me / oubliez-moi */
 };
 
-/* Reads the keyword at the start of a (stripped or not) subject. *arg_r
- * (allocated, may be NULL) is the rest of the subject after the keyword;
- * *lang_r is "en" or "fr" by the keyword's language. The keyword must be the
- * whole subject or be followed by a space or ':' ("issue: my mentor..."). */
+/* Reads the keyword at the start of a subject (prefixes are stripped here).
+ * The keyword must be the whole subject or be followed by a space or ':'
+ * ("issue: my mentor...", "Problème avec mon mentor"); punctuation stuck
+ * to it ("Help?") is allowed, another letter is not ("helpful tips" is not
+ * help). *arg_r (allocated) is the rest after the keyword and its ':',
+ * trimmed, or NULL if none. *lang_r is "en" or "fr" by the keyword's
+ * language, NULL for ACMD_NONE. */
 enum applicant_cmd command_applicant(const char *subject, char **arg_r, const char **lang_r);
 
 enum committee_cmd {
 	CCMD_NONE,
 	CCMD_COMMANDS,        /* the subject "commands" / "commandes" */
 	CCMD_MATCH,           /* match / apparier */
-	CCMD_APPROVE,         /* approve all | approve N... / approuver */
+	CCMD_APPROVE,         /* approve all | approve N... / approuver tout | N... */
 	CCMD_REJECT,          /* reject N... / rejeter */
 	CCMD_PAIR,            /* pair MENTOR MENTEE / associer */
 	CCMD_UNPAIR,          /* unpair N REASON / dissocier */
 	CCMD_TRAINING,        /* training DATE TIME DURATION LOCATION[, TITLE] / formation */
 	CCMD_TRAINING_UPDATE, /* training update ... / formation modifier ... */
 	CCMD_TRAINING_CANCEL, /* training cancel / formation annuler */
-	CCMD_CLOSE,           /* close N / clore N */
+	CCMD_CLOSE,           /* close N / clore N, fermer N */
 	CCMD_COHORT_OPEN,     /* cohort open NAME / cohorte ouvrir NAME */
 	CCMD_COHORT_CLOSE,    /* cohort close / cohorte fermer */
 	CCMD_DIGEST,          /* digest / résumé */
@@ -65,20 +70,49 @@ struct committee_command {
 	char *error;                   /* why the line could not be read, English */
 };
 
-/* Parses one command line. Returns 1 if it is a command (check c->error for
- * a malformed one: "training" with a bad date), 0 if the line is not a
- * command at all. */
+/* Parses one command line (anything after a CR or LF is ignored).
+ * Returns 1 if it is a command, 0 if the line is not a command at all.
+ * A command with bad arguments returns 1 with c->error set (one English
+ * sentence, starting with the command's name) and nothing else to trust.
+ *
+ * Numbers: "1 3 4", "1,3,4", "1-3" (ranges), "#2"; at most
+ * COMMAND_NUMS_MAX, in the order given, without repeats, each 1..1000000.
+ * Addresses (pair): one '@', the characters of RFC 5322 dot-atoms, stored
+ * in lower case; "<a@b>" and "mailto:" are accepted. Training: a real
+ * calendar date YYYY-MM-DD, HH:MM (also 9:30, 14h30, 14h), a duration of
+ * 1 minute to 24 hours written 90m, 45min, 2h, 1h30 or 1h30m; the rest is
+ * LOCATION, and after its first comma the TITLE. Texts (location, title,
+ * cohort name, unpair reason) lose their control characters and are at most
+ * SUBJECT_BYTES_MAX bytes.
+ *
+ * c is overwritten: a struct filled by an earlier call must be given to
+ * command_committee_deinit() first. */
 int command_committee_parse(const char *line, struct committee_command *c);
 void command_committee_deinit(struct committee_command *c);
+/* The English name of a command ("training update"), "" for CCMD_NONE. */
+const char *command_committee_name(enum committee_cmd cmd);
 
-/* Plain one-word answers: yes/no/maybe/oui/non/peut-être for RSVPs,
- * ok/met/problem/pause/end (ok/rencontré/problème/pause/fin) for check-ins.
- * Only the first non-empty line of the (stripped) text is read. */
+/* 1 if addr is a plain address: one '@', a dot-atom local part of 1..64
+ * bytes and a host name, at most ADDRESS_BYTES_MAX bytes, ASCII only. */
+int command_address_valid(const char *addr);
+
+/* Plain answers, read from the first non-empty line of a text that the
+ * caller has already stripped of quotes (quote_strip). The line must start
+ * with the keyword and be short; after the keyword come only punctuation
+ * and a few more words ("Yes, I will come", "oui !") or a courtesy ("no
+ * thanks", "oui merci"): "no idea" is not an answer.
+ *
+ * RSVP: yes, accept(ed), oui, accepté(e) / no, decline(d), non, refusé(e)
+ * / maybe, tentative, peut-être. */
 enum rsvp_answer { RSVP_NONE, RSVP_YES, RSVP_NO, RSVP_MAYBE };
 enum rsvp_answer command_rsvp_answer(const char *text);
 
+/* Check-in: ok / met, rencontré(e)(s) / problem, problème ... / pause /
+ * end, fin. "problem" may be followed by anything: *rest_r (allocated,
+ * NULL if empty or for another answer) is the whole text after the
+ * keyword, its following lines included, trimmed, at most
+ * CASE_TEXT_BYTES_MAX bytes (cut on a character boundary). */
 enum checkin_answer { CHK_NONE, CHK_OK, CHK_MET, CHK_PROBLEM, CHK_PAUSE, CHK_END };
-/* *rest_r (allocated, may be NULL) is what follows "problem". */
 enum checkin_answer command_checkin_answer(const char *text, char **rest_r);
 
 #endif
