@@ -1,6 +1,8 @@
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
+#include <netinet/in.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -541,8 +543,22 @@ out:
 
 int config_host_is_loopback(const char *host)
 {
-	return strcmp(host, "localhost") == 0 || strcmp(host, "::1") == 0 ||
-	    strcmp(host, "[::1]") == 0 || str_has_prefix(host, "127.");
+	struct in_addr a4;
+	struct in6_addr a6;
+	char bare[64];
+	size_t n = strlen(host);
+
+	if (strcmp(host, "localhost") == 0)
+		return 1;
+	/* literals only: "127.evil.example.org" is a name like any other */
+	if (inet_pton(AF_INET, host, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	if (n >= 2 && host[0] == '[' && host[n - 1] == ']' && n - 2 < sizeof(bare)) {
+		memcpy(bare, host + 1, n - 2);
+		bare[n - 2] = '\0';
+		host = bare;
+	}
+	return inet_pton(AF_INET6, host, &a6) == 1 && IN6_IS_ADDR_LOOPBACK(&a6);
 }
 
 int config_is_member(const struct config *cfg, const char *addr)

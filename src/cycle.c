@@ -431,6 +431,8 @@ int cycle_run(struct config **cfg, const struct cycle_opts *o)
 			break;
 		}
 		if (work(&e, &imap, o) < 0 && imap == NULL) {
+			if (*o->stop)
+				break;
 			backoff = backoff == 0 ? 2 : backoff * 2;
 			if (backoff > RECONNECT_MAX)
 				backoff = RECONNECT_MAX;

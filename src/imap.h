@@ -3,9 +3,25 @@
  *
  * Every failure here is temporary from the robot's point of view: the caller
  * closes the session and reconnects later with backoff. Functions return 0
- * on success and -1 on error with an allocated message in *error_r.
- * Every network operation is bounded by imap.timeout_seconds. Messages are
- * fetched with BODY.PEEK[], so reading never marks a message \Seen. */
+ * on success and -1 on error with an allocated message in *error_r (the
+ * caller frees it and logs it; it names the host and, where the server
+ * answered, quotes its escaped words; it never holds a secret).
+ *
+ * Every network operation (connect, TLS handshake, each read and write) is
+ * bounded by imap.timeout_seconds, and a caught signal (SIGTERM, SIGINT,
+ * SIGHUP under `run`) ends a wait at once; after such a failure the
+ * session only fails, and imap_close() does not wait for the server.
+ *
+ * Security: tls and starttls verify the certificate chain against the
+ * system's store plus imap.ca_file, and the host name (DNS or IP) against
+ * the certificate; starttls is refused when the server does not offer it or
+ * sends anything between its answer and the handshake; security none is
+ * refused unless the host name and the address connected to are loopback.
+ *
+ * UID lists given to these functions may be in any order and hold
+ * duplicates; they are sent as compressed sets (1:5,9), cut into several
+ * commands when long. Messages are fetched with BODY.PEEK[], so reading
+ * never marks a message \Seen. */
 #ifndef MENTORD_IMAP_H
 #define MENTORD_IMAP_H
 
@@ -20,21 +36,26 @@ struct imap;
 #define IMAP_DONE_KEYWORD "$MentordDone"
 
 /* Connects, negotiates TLS as configured (certificates verified), and logs
- * in. Plaintext authentication is refused unless the host is loopback. */
+ * in: auth plain is SASL PLAIN (LOGIN when the server or the SASL library
+ * lacks PLAIN, said at debug level), login is the LOGIN command, xoauth2
+ * sends the bearer token read from password_file. */
 int imap_open(const struct config *cfg, struct imap **imap_r, char **error_r);
 void imap_close(struct imap **imap);
 
-/* Selects the mailbox. */
+/* Selects the mailbox; fails if the server gives no UIDVALIDITY. */
 int imap_select(struct imap *imap, const char *mailbox, uint32_t *uidvalidity_r, char **error_r);
-/* UIDs greater than after, ascending. */
+/* UIDs greater than after, ascending, without duplicates; *uids_r is
+ * allocated (also when *n_r is 0) and the caller frees it. */
 int imap_search_after(struct imap *imap, uint32_t after, uint32_t **uids_r, size_t *n_r,
     char **error_r);
 /* Sizes of the given messages (RFC822.SIZE), in the order of uids; 0 for a
  * message that has gone. */
 int imap_sizes(struct imap *imap, const uint32_t *uids, size_t n, uint32_t *sizes_r, char **error_r);
 
-/* Fetches whole messages. fn is called once per message in UID order; a
- * non-zero return from fn stops the fetch (and is returned). */
+/* Fetches whole messages. fn is called once per message in ascending UID
+ * order (a message that has gone is skipped); data is valid only during the
+ * call. A non-zero return from fn stops the fetch and is returned, with
+ * *error_r left untouched. */
 typedef int (*imap_message_fn)(uint32_t uid, const char *data, size_t len, void *arg);
 int imap_fetch(struct imap *imap, const uint32_t *uids, size_t n, imap_message_fn fn, void *arg,
     char **error_r);
@@ -42,21 +63,27 @@ int imap_fetch(struct imap *imap, const uint32_t *uids, size_t n, imap_message_f
 /* Adds the keyword to the messages (silently). */
 int imap_flag(struct imap *imap, const uint32_t *uids, size_t n, const char *keyword,
     char **error_r);
-/* Moves messages (MOVE where offered, else COPY + \Deleted + UID EXPUNGE). */
+/* Moves messages (MOVE where offered, else COPY + \Deleted + UID EXPUNGE of
+ * exactly these; without UIDPLUS the originals stay marked \Deleted, since
+ * a plain EXPUNGE would remove what people marked \Deleted too). Flags set
+ * before the move go with the messages. */
 int imap_move(struct imap *imap, const uint32_t *uids, size_t n, const char *mailbox,
     char **error_r);
 /* Creates the mailbox if it does not exist. */
 int imap_ensure_mailbox(struct imap *imap, const char *mailbox, char **error_r);
 
 /* IDLE (RFC 2177). imap_can_idle() says whether the server offers it.
- * imap_idle() waits until the server reports a change (1), timeout_ms has
- * passed (0), or *stop became non-zero (0), and always leaves IDLE before it
- * returns; -1 on error. */
+ * imap_idle() needs a selected mailbox; it waits until the server says
+ * anything (1: news, also when they came with the "+" or are already
+ * buffered), timeout_ms has passed (0; at most 29 minutes, RFC 2177 3), or
+ * *stop became non-zero or a signal arrived (0), and always leaves IDLE
+ * before it returns; -1 on error. Waiting uses no CPU. */
 int imap_can_idle(struct imap *imap);
 int imap_idle(struct imap *imap, int timeout_ms, volatile sig_atomic_t *stop, char **error_r);
 
-/* Logs in and out again, for check-config --connect; *info_r says what the
- * server offers. */
+/* Logs in, selects imap.mailbox and logs out again, for check-config
+ * --connect; *info_r (allocated) says how: TLS protocol and cipher, the
+ * mechanism, the mailbox, and whether IDLE, MOVE and UIDPLUS are offered. */
 int imap_check(const struct config *cfg, char **info_r, char **error_r);
 
 #endif

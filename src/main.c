@@ -65,7 +65,6 @@ static void install_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
 }
 
 static int check_config(const struct config *cfg, int connect)
@@ -157,6 +156,8 @@ int main(int argc, char **argv)
 		config_free(&cfg);
 		return EXIT_USAGE;
 	}
+	/* a server that hangs up is an error to report, not a signal to die of */
+	signal(SIGPIPE, SIG_IGN);
 	smtp_global_init();
 	memset(&o, 0, sizeof(o));
 	o.config_path = config_path;

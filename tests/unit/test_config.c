@@ -163,6 +163,9 @@ static void test_loopback(void **state)
 	assert_true(config_host_is_loopback("::1"));
 	assert_false(config_host_is_loopback("imap.example.org"));
 	assert_false(config_host_is_loopback("10.0.0.1"));
+	assert_false(config_host_is_loopback("127.evil.example.org"));
+	assert_true(config_host_is_loopback("127.0.0.2"));
+	assert_true(config_host_is_loopback("[::1]"));
 }
 
 int main(void)
