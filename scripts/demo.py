@@ -1,9 +1,11 @@
 """make demo: a short programme played through the real daemon.
 
-Starts a private Dovecot and an SMTP recorder on loopback, delivers a few
-messages as applicants and the committee would write them, runs
-`mentord once` after each step, prints every message the robot sent, and
-stops the servers again. State is kept in spool/demo/ for a look afterwards.
+Starts a private Dovecot and an SMTP recorder on loopback, plays a short
+programme as applicants and the committee would write it (help, applications
+in English and French, confirmations by reply, match, approve, a training
+invitation, a check-in), runs `mentord once` after each step, prints what
+the robot sent, and stops the servers again. The robot's state stays in
+spool/demo/ for a look afterwards.
 """
 import argparse
 import email.policy
@@ -17,41 +19,84 @@ import textwrap
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(REPO, "tests", "harness"))
+sys.path.insert(0, os.path.join(REPO, "tests", "integration"))
 
 from servers import Dovecot, Recorder, ServerError, mentord_config  # noqa: E402
+from common import DKIM_OK, form, mail, reply  # noqa: E402
 
-sys.path.insert(0, os.path.join(REPO, "tests", "integration"))
-from common import mail  # noqa: E402
-
-STEPS = [
-    ("Alice asks for help, in English", [
-        mail("Alice Martin <alice.martin@example.org>", "help"),
-    ], []),
-    ("Bruno asks in French, and a colleague writes to the committee", [
-        mail("Bruno Durand <bruno.durand@example.org>", "Aide"),
-        mail("Carol White <carol.white@example.org>", "Question about dates",
-             "Hello, when does the next edition start?\nCarol"),
-    ], []),
-    ("An out-of-office reply arrives: it is never answered", [
-        mail("Dan Brown <dan.brown@example.org>", "Out of Office: help",
-             "I am away until Monday.", headers={"Auto-Submitted": "auto-replied"}),
-    ], []),
-]
+DAY0 = "2026-03-02T09:00"
 
 
-def show(msg):
-    print(f"  From:    {msg['From']}")
-    print(f"  To:      {msg['To']}")
-    print(f"  Subject: {msg['Subject']}")
-    print(f"  Kind:    {msg['X-Mentord-Kind']}")
-    body = msg.get_body(("plain",))
-    text = body.get_content() if body is not None else ""
-    lines = text.strip().splitlines()
-    for line in lines[:12]:
-        print("  | " + line)
-    if len(lines) > 12:
-        print(f"  | ... ({len(lines) - 12} more lines)")
-    print()
+class Demo:
+    def __init__(self, mentord, dovecot, smtp, config):
+        self.mentord = mentord
+        self.dovecot = dovecot
+        self.smtp = smtp
+        self.config = config
+        self.seen = 0
+
+    def run(self, *args, now=DAY0):
+        r = subprocess.run([self.mentord, "-c", self.config, "--now", now] + list(args),
+                           capture_output=True, text=True)
+        if r.returncode != 0:
+            print(r.stdout + r.stderr)
+            sys.exit(f"mentord {' '.join(args)} failed with status {r.returncode}")
+        return r.stdout
+
+    def step(self, title, messages=(), now=DAY0, show_body=True):
+        print(f"\n== {title}")
+        for m in messages:
+            self.dovecot.deliver(m)
+        self.run("once", now=now)
+        sent = self.smtp.sent()[self.seen:]
+        self.seen += len(sent)
+        if not sent:
+            print("   (nothing sent)")
+        for _, rcpts, data in sent:
+            msg = email.message_from_bytes(data, policy=email.policy.default)
+            print(f"   -> {', '.join(rcpts)}: [{msg['X-Mentord-Kind']}] {msg['Subject']}")
+            if show_body:
+                body = msg.get_body(("plain",)).get_content().strip().splitlines()
+                for line in body[:8]:
+                    print("      | " + line)
+                if len(body) > 8:
+                    print(f"      | ... ({len(body) - 8} more lines)")
+                if any(p.get_content_type() == "text/calendar" for p in msg.walk()):
+                    print("      + a text/calendar invitation (Accept / Decline buttons)")
+        return [email.message_from_bytes(d, policy=email.policy.default) for _, _, d in sent]
+
+    def latest(self, kind, to):
+        for _, rcpts, data in reversed(self.smtp.sent()):
+            msg = email.message_from_bytes(data, policy=email.policy.default)
+            if msg["X-Mentord-Kind"] == kind and to in rcpts:
+                return msg
+        sys.exit(f"demo: no {kind} message to {to}")
+
+
+def play(d):
+    d.step("Alice asks for help", [mail("Alice Martin <alice@example.org>", "help")], show_body=False)
+    print("\n== The committee opens the cohort on the server")
+    print(textwrap.indent(d.run("cohort", "open", "2026"), "   "))
+    people = [
+        ("alice@example.org", "Alice Martin", "mentor", "IT", "Software, Security", "en"),
+        ("bruno@example.org", "Bruno Durand", "mentor", "Physique", "Accélérateurs", "fr"),
+        ("chloe@example.org", "Chloé Petit", "mentee", "physique", "accelerateurs", "fr"),
+        ("dan@example.org", "Dan Brown", "mentee", "it", "software", "en"),
+    ]
+    d.step("Four people apply, in English and French", [
+        mail(f"{n} <{a}>", "apply" if l == "en" else "candidature", form(r, n, dep, f, l))
+        for a, n, r, dep, f, l in people], show_body=False)
+    d.step("Each confirms by replying", [
+        reply(d.latest("confirm-request", a), a, "Yes, I confirm." if l == "en" else "Oui, je confirme.",
+              "outlook" if l == "en" else "gmail-fr") for a, n, r, dep, f, l in people], show_body=False)
+    d.step("The chair asks for a proposal", [mail("chair@example.org", "match", headers=DKIM_OK)])
+    proposal = d.latest("proposal", "chair@example.org")
+    d.step("The chair approves by replying to the proposal",
+           [reply(proposal, "chair@example.org", "approve all", "outlook", extra_headers=DKIM_OK)])
+    d.step("A training session is announced", [
+        mail("chair@example.org", "training 2026-03-20 14:00 90m Room 40-S2-A01, Mentoring basics",
+             headers=DKIM_OK)], show_body=False)
+    d.step("Two weeks later, the first check-in", now="2026-03-16T09:00", show_body=False)
 
 
 def main():
@@ -68,30 +113,15 @@ def main():
     try:
         dovecot = Dovecot(servers)
         smtp = Recorder()
-        config = mentord_config(root, dovecot.port, smtp.port, REPO)
+        config = mentord_config(root, dovecot.port, smtp.port, REPO,
+                                "committee.authserv_id = mx.example.org")
         print(f"Dovecot on 127.0.0.1:{dovecot.port}, SMTP recorder on 127.0.0.1:{smtp.port}")
-        print(f"configuration: {config}\n")
-        seen = 0
-        for title, messages, commands in STEPS:
-            print(f"== {title}")
-            for m in messages:
-                dovecot.deliver(m)
-            for argv in commands:
-                subprocess.run([args.mentord, "-c", config] + argv, check=True)
-            r = subprocess.run([args.mentord, "-c", config, "once"], capture_output=True, text=True)
-            if r.returncode != 0:
-                print(r.stderr)
-                sys.exit(f"mentord once failed with status {r.returncode}")
-            sent = smtp.sent()[seen:]
-            seen += len(sent)
-            if not sent:
-                print("  (nothing sent)\n")
-            for _, _, data in sent:
-                show(email.message_from_bytes(data, policy=email.policy.default))
-        r = subprocess.run([args.mentord, "-c", config, "status"], capture_output=True, text=True)
-        print("== mentord status")
-        print(textwrap.indent(r.stdout, "  "))
-        print(f"The demo's database and spool are in {root}.")
+        print(f"configuration: {config}")
+        d = Demo(args.mentord, dovecot, smtp, config)
+        play(d)
+        print("\n== mentord status")
+        print(textwrap.indent(d.run("status", now="2026-03-16T10:00"), "   "))
+        print(f"{len(smtp.sent())} messages sent in all. The robot's database and spool are in {root}.")
     except ServerError as e:
         sys.exit(f"demo: {e}")
     finally:

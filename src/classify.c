@@ -8,6 +8,7 @@
 #include <sys/random.h>
 
 #include "command.h"
+#include "dsn.h"
 #include "form.h"
 #include "mime.h"
 #include "quote.h"
@@ -95,7 +96,8 @@ static int local_part_is(const char *addr, const char *local)
 
 int classify_is_bounce(const struct mime_msg *m)
 {
-	const char *auto_sub = mime_header(m, "Auto-Submitted");
+	const char *auto_sub = mime_header(m, "Auto-Submitted"), *from;
+	struct dsn d;
 
 	if (m->report_type != NULL || (m->content_type != NULL &&
 	    strcmp(m->content_type, "multipart/report") == 0))
@@ -103,7 +105,17 @@ int classify_is_bounce(const struct mime_msg *m)
 	if (local_part_is(m->from_addr, "mailer-daemon") || local_part_is(m->from_addr, "postmaster") ||
 	    local_part_is(m->from_addr, "mail-daemon"))
 		return 1;
-	if (m->from_addr == NULL && m->from_name != NULL && strcasestr(m->from_name, "mailer-daemon") != NULL)
+	/* "MAILER-DAEMON <>", "mailer-daemon", "MAILER DAEMON": no address
+	 * to parse, the words are the mark */
+	from = mime_header(m, "From");
+	if (from != NULL && (strcasestr(from, "mailer-daemon") != NULL ||
+	    strcasestr(from, "mailer daemon") != NULL || strcasestr(from, "mail delivery subsystem") != NULL))
+		return 1;
+	if (m->delivery_status != NULL)
+		return 1;
+	/* the bounces of old MTAs say so in words only (qmail, Exchange,
+	 * mailing list managers): the DSN reader knows their shapes */
+	if (dsn_parse(m->arena, m, &d) == 1 && (d.permanent || d.temporary))
 		return 1;
 	/* a null return path is a bounce's mark (RFC 5321 4.5.5), but RFC
 	 * 3834 autoresponders use it too: those say Auto-Submitted */

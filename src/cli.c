@@ -6,12 +6,19 @@
 #include <string.h>
 
 #include "config.h"
+#include "applicant.h"
+#include "command.h"
+#include "committee.h"
 #include "cycle.h"
+#include "digest.h"
+#include "export.h"
 #include "engine.h"
 #include "store.h"
 #include "util.h"
 
-static const char *const commands[] = { "run", "once", "check-config", "status", "queue", "backup" };
+static const char *const commands[] = { "run", "once", "check-config", "status", "queue", "backup",
+	"match", "approve", "reject", "pair", "unpair", "training", "close", "cohort", "digest",
+	"forget", "export" };
 
 int cli_known(const char *cmd)
 {
@@ -41,8 +48,13 @@ static int open_store(const struct config *cfg, struct store **st)
 
 static const char *const status_names[] = { "queued", "sent", "failed", "bounced", "dropped" };
 
-static int cmd_status(struct store *st, const struct config *cfg)
+static void engine_for(struct engine *e, const struct config *cfg, const struct cycle_opts *o,
+    struct store *st);
+
+static int cmd_status(struct store *st, const struct config *cfg, const struct cycle_opts *o)
 {
+	struct engine e;
+	struct buf b;
 	long n_in = 0, n_human = 0, n_quar = 0, counts[5] = { 0 };
 	int i;
 
@@ -57,8 +69,14 @@ static int cmd_status(struct store *st, const struct config *cfg)
 	    n_in, n_human, n_quar);
 	printf("outbound:");
 	for (i = 0; i < 5; i++)
-		printf(" %ld %s%s", counts[i], status_names[i], i < 4 ? "," : "\n");
-	return 0;
+		printf(" %ld %s%s", counts[i], status_names[i], i < 4 ? "," : "\n\n");
+	engine_for(&e, cfg, o, st);
+	buf_init(&b, 4u * 1024 * 1024);
+	buf_add(&b, "", 0);
+	i = digest_status(&e, &b);
+	fputs(b.s, stdout);
+	buf_deinit(&b);
+	return i < 0 ? 1 : 0;
 }
 
 static int cmd_queue(struct store *st, const struct cycle_opts *o, int argc, char **argv)
@@ -116,6 +134,81 @@ static int cmd_backup(struct store *st, int argc, char **argv)
 	return 0;
 }
 
+static void engine_for(struct engine *e, const struct config *cfg, const struct cycle_opts *o,
+    struct store *st)
+{
+	memset(e, 0, sizeof(*e));
+	e->cfg = cfg;
+	e->st = st;
+	e->now = o->now_base;
+	e->dry_run = o->dry_run;
+	cycle_template_dirs(cfg, &e->dirs);
+}
+
+/* A committee command typed on the server: the same layer as by email. */
+static int cmd_committee(struct store *st, const struct config *cfg, const struct cycle_opts *o,
+    const char *cmd, int argc, char **argv)
+{
+	struct committee_command cc;
+	struct engine e;
+	struct buf line, out;
+	const char *user = getenv("SUDO_USER") != NULL ? getenv("SUDO_USER") : getenv("USER");
+	char *actor = xasprintf("shell:%s", user != NULL ? user : "?");
+	int i, r, ret = 1;
+
+	buf_init(&line, 64 * 1024);
+	buf_init(&out, 4 * 1024 * 1024);
+	buf_add(&out, "", 0);
+	buf_adds(&line, cmd);
+	for (i = 0; i < argc; i++)
+		buf_printf(&line, " %s", argv[i]);
+	r = command_committee_parse(line.s, &cc);
+	if (r != 1 || cc.error != NULL) {
+		fprintf(stderr, "mentord: %s\n", r == 1 ? cc.error : "not a committee command");
+		ret = 2;
+		goto out;
+	}
+	engine_for(&e, cfg, o, st);
+	if (store_begin(st) < 0)
+		goto out;
+	if (committee_exec(&e, actor, &cc, 0, &out) < 0) {
+		store_rollback(st);
+		goto out;
+	}
+	if (store_commit(st) < 0)
+		goto out;
+	fputs(out.s, stdout);
+	ret = 0;
+out:
+	command_committee_deinit(&cc);
+	buf_deinit(&line);
+	buf_deinit(&out);
+	free(actor);
+	return ret;
+}
+
+static int cmd_forget(struct store *st, const struct config *cfg, const struct cycle_opts *o,
+    int argc, char **argv)
+{
+	struct engine e;
+
+	if (argc != 1 || strchr(argv[0], '@') == NULL) {
+		fprintf(stderr, "usage: mentord forget ADDRESS\n");
+		return 2;
+	}
+	engine_for(&e, cfg, o, st);
+	if (store_begin(st) < 0)
+		return 1;
+	if (applicant_erase(&e, argv[0]) < 0) {
+		store_rollback(st);
+		return 1;
+	}
+	if (store_commit(st) < 0)
+		return 1;
+	printf("the personal data of %s is erased\n", argv[0]);
+	return 0;
+}
+
 int cli_run(const struct config *cfg, const struct cycle_opts *o, const char *cmd, int argc,
     char **argv)
 {
@@ -125,11 +218,17 @@ int cli_run(const struct config *cfg, const struct cycle_opts *o, const char *cm
 	if (open_store(cfg, &st) < 0)
 		return 1;
 	if (strcmp(cmd, "status") == 0)
-		ret = cmd_status(st, cfg);
+		ret = cmd_status(st, cfg, o);
 	else if (strcmp(cmd, "queue") == 0)
 		ret = cmd_queue(st, o, argc, argv);
 	else if (strcmp(cmd, "backup") == 0)
 		ret = cmd_backup(st, argc, argv);
+	else if (strcmp(cmd, "forget") == 0)
+		ret = cmd_forget(st, cfg, o, argc, argv);
+	else if (strcmp(cmd, "export") == 0)
+		ret = export_run(st, cfg, argc, argv);
+	else
+		ret = cmd_committee(st, cfg, o, cmd, argc, argv);
 	store_close(&st);
 	return ret;
 }

@@ -4,15 +4,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "applicant.h"
 #include "classify.h"
 #include "command.h"
+#include "committee.h"
 #include "config.h"
+#include "dsn.h"
 #include "engine.h"
+#include "followup.h"
+#include "form.h"
 #include "log.h"
 #include "mime.h"
 #include "outbox.h"
+#include "quote.h"
+#include "roster.h"
 #include "store.h"
 #include "template.h"
+#include "training.h"
 #include "util.h"
 
 static int is_ours(const char *message_id, void *arg)
@@ -42,75 +50,207 @@ int programme_answer_allowed(struct engine *e, const char *address)
 	return count <= e->cfg->programme.max_answers_per_day;
 }
 
-/* The language to answer in: the person's recorded one, else the keyword's,
- * else NULL (bilingual). */
-static const char *person_language(struct engine *e, const char *address, const char *fallback)
+void programme_leave(struct msgctx *c, const char *why)
 {
-	char *lang = NULL;
-	const char *r = fallback;
-
-	if (store_query_text(e->st, &lang, "SELECT language FROM people WHERE address = ?", "s",
-	    address) == 0 && lang != NULL) {
-		if (strcmp(lang, "fr") == 0)
-			r = "fr";
-		else if (strcmp(lang, "en") == 0)
-			r = "en";
-	}
-	free(lang);
-	return r;
+	c->h->needs_flag = 0;
+	c->h->class_name = classify_name(CLASS_HUMAN);
+	snprintf(c->h->outcome, sizeof(c->h->outcome), "left for the committee: %s", why);
 }
 
-static int answer_help(struct engine *e, const struct mime_msg *m, int64_t inbound_id,
-    struct handled *h, char **error_r)
+int programme_answer(struct msgctx *c, const char *kind, const char *tmpl, const char *lang,
+    struct vars *v, const char *ref_kind, int64_t ref_id, int64_t person_id, char **error_r)
 {
-	struct outbox_msg out;
-	struct vars v = { { NULL }, { NULL }, 0 };
-	int allowed, ret;
+	struct outbox_msg m;
+	int allowed = programme_answer_allowed(c->e, c->m->from_addr);
 
-	allowed = programme_answer_allowed(e, m->from_addr);
 	if (allowed < 0)
 		return -1;
 	if (allowed == 0) {
-		snprintf(h->outcome, sizeof(h->outcome), "help request; daily answer limit reached");
+		log_warn("daily answer limit reached for a sender; %s not sent", kind);
 		return 0;
 	}
-	memset(&out, 0, sizeof(out));
-	out.kind = "help";
-	/* the help text is bilingual on purpose: it is what a newcomer sees */
-	out.lang = NULL;
-	outbox_to(&out, m->from_name, m->from_addr);
-	out.answer_to = m;
-	out.vars = &v;
-	out.cause_inbound = inbound_id;
-	ret = outbox_queue(e, &out, NULL, error_r);
-	vars_deinit(&v);
-	if (ret == 0)
-		snprintf(h->outcome, sizeof(h->outcome), "help sent");
-	return ret;
+	memset(&m, 0, sizeof(m));
+	m.kind = kind;
+	m.tmpl = tmpl;
+	m.lang = lang;
+	outbox_to(&m, c->m->from_name, c->m->from_addr);
+	m.answer_to = c->m;
+	m.vars = v;
+	m.person_id = person_id;
+	m.cause_inbound = c->inbound_id;
+	m.ref_kind = ref_kind;
+	m.ref_id = ref_id;
+	return outbox_queue(c->e, &m, NULL, error_r);
 }
 
-static int handle_command(struct engine *e, const struct mime_msg *m, int64_t inbound_id,
-    struct handled *h, char **error_r)
+int programme_to_committee(struct engine *e, int members, const char *kind, const char *tmpl,
+    struct vars *v, const char *reply_to, int64_t cause_inbound, const char *ref_kind,
+    int64_t ref_id, char **error_r)
 {
-	const char *lang = NULL;
-	char *arg = NULL;
-	enum applicant_cmd cmd = command_applicant(m->subject, &arg, &lang);
-	int ret = 0;
+	const struct strlist *to = members ? &e->cfg->committee.members : &e->cfg->committee.notify;
+	struct compose_addr rt = { NULL, reply_to };
+	struct outbox_msg m;
+	size_t i;
 
-	(void)person_language;
-	free(arg);
-	switch (cmd) {
-	case ACMD_HELP:
-		ret = answer_help(e, m, inbound_id, h, error_r);
-		break;
-	default:
-		/* not understood by this version: leave it to the committee */
-		h->needs_flag = 0;
-		h->class_name = classify_name(CLASS_HUMAN);
-		snprintf(h->outcome, sizeof(h->outcome), "left for the committee");
-		break;
+	memset(&m, 0, sizeof(m));
+	m.kind = kind;
+	m.tmpl = tmpl;
+	m.lang = e->cfg->programme.language;
+	for (i = 0; i < to->n && i < OUTBOX_TO_MAX; i++)
+		outbox_to(&m, NULL, to->v[i]);
+	m.reply_to = reply_to != NULL ? &rt : NULL;
+	m.vars = v;
+	if (vars_get(v, "name") == NULL)
+		vars_set(v, "name", "");
+	m.cause_inbound = cause_inbound;
+	m.ref_kind = ref_kind;
+	m.ref_id = ref_id;
+	return outbox_queue(e, &m, NULL, error_r);
+}
+
+int programme_to_person(struct engine *e, const struct application *a, const char *kind,
+    const char *tmpl, struct vars *v, int64_t cause_inbound, char **error_r)
+{
+	struct outbox_msg m;
+
+	memset(&m, 0, sizeof(m));
+	m.kind = kind;
+	m.tmpl = tmpl;
+	m.lang = a->language != NULL && (strcmp(a->language, "en") == 0 || strcmp(a->language, "fr") == 0)
+	    ? a->language : e->cfg->programme.language;
+	outbox_to(&m, a->name, a->address);
+	if (vars_get(v, "name") == NULL && a->name != NULL)
+		vars_set(v, "name", a->name);
+	m.vars = v;
+	m.person_id = a->person_id;
+	m.cause_inbound = cause_inbound;
+	return outbox_queue(e, &m, NULL, error_r);
+}
+
+/* ---- bounces ---- */
+
+static int handle_bounce(struct msgctx *c)
+{
+	struct dsn d;
+	char *kind = NULL, info[300];
+	int64_t out_id = 0, person = 0;
+	int r = 0;
+
+	memset(&d, 0, sizeof(d));
+	if (dsn_parse(c->m->arena, c->m, &d) != 1 || (!d.permanent && !d.temporary)) {
+		snprintf(c->h->outcome, sizeof(c->h->outcome), "report recorded (not a failed delivery)");
+		return 0;
 	}
-	return ret;
+	if (d.original_message_id != NULL)
+		r = store_outbound_by_message_id(c->e->st, d.original_message_id, &out_id, &kind, NULL,
+		    NULL, &person);
+	free(kind);
+	if (r < 0)
+		return -1;
+	if (!d.permanent) {
+		snprintf(c->h->outcome, sizeof(c->h->outcome), "delivery delayed for a recipient");
+		return 0;
+	}
+	snprintf(info, sizeof(info), "%s%s%s", d.status != NULL ? d.status : "failed",
+	    d.diagnostic != NULL ? ": " : "", d.diagnostic != NULL ? d.diagnostic : "");
+	if (r == 1 && store_outbound_mark_bounced(c->e->st, out_id, info) < 0)
+		return -1;
+	if (d.recipient != NULL && store_exec(c->e->st, "UPDATE people SET bouncing = 1, bounce_info = ?"
+	    " WHERE address = ?", "ss", info, d.recipient) < 0)
+		return -1;
+	snprintf(c->h->outcome, sizeof(c->h->outcome), "bounce%s%s", r == 1 ? " of our message" : "",
+	    d.recipient != NULL ? "; address marked bouncing" : "");
+	return 0;
+}
+
+/* ---- replies ---- */
+
+/* A reply to one of our messages: what it refers to decides. Returns 1 if
+ * handled, 0 to treat it as a fresh message. */
+static int handle_reply(struct msgctx *c, const struct classification *cl)
+{
+	char *kind = NULL, *ref_kind = NULL;
+	int64_t ref_id = 0, person = 0;
+	int r = 0;
+
+	if (cl->our_message != NULL) {
+		r = store_outbound_by_message_id(c->e->st, cl->our_message, NULL, &kind, &ref_kind,
+		    &ref_id, &person);
+		if (r < 0)
+			return -1;
+	}
+	if (r == 1 && ref_kind != NULL) {
+		if (strcmp(ref_kind, "application") == 0 || strcmp(ref_kind, "confirmation") == 0)
+			r = applicant_reply(c, ref_kind, ref_id);
+		else if (strcmp(ref_kind, "proposal") == 0 && config_is_member(c->e->cfg, c->m->from_addr))
+			r = committee_reply(c, ref_id) < 0 ? -1 : 1;
+		else if (strcmp(ref_kind, "event") == 0)
+			r = training_text_reply(c, ref_id) < 0 ? -1 : 1;
+		else if (strcmp(ref_kind, "checkin") == 0)
+			r = followup_checkin_reply(c, ref_id) < 0 ? -1 : 1;
+		else if (strcmp(ref_kind, "feedback") == 0)
+			r = followup_feedback_reply(c, ref_id) < 0 ? -1 : 1;
+		else
+			r = 0;
+	} else if (cl->token[0] != '\0') {
+		r = applicant_token(c, cl->token);
+	} else {
+		r = 0;
+	}
+	free(kind);
+	free(ref_kind);
+	return r;
+}
+
+/* ---- commands ---- */
+
+static int answer_help(struct msgctx *c, const char *kw_lang)
+{
+	struct vars v = { { NULL }, { NULL }, 0 };
+	char *err = NULL, *lang = roster_person_language(c->e, c->m->from_addr);
+	int ret;
+
+	(void)kw_lang;
+	/* a known person gets their language; a newcomer both */
+	ret = programme_answer(c, "help", NULL, lang, &v, NULL, 0, 0, &err);
+	vars_deinit(&v);
+	free(lang);
+	if (ret < 0) {
+		log_err("%s", err);
+		free(err);
+		return -1;
+	}
+	snprintf(c->h->outcome, sizeof(c->h->outcome), "help sent");
+	return 0;
+}
+
+static int handle_command(struct msgctx *c)
+{
+	struct committee_command cc;
+	const char *lang = NULL;
+	char *arg = NULL, *subject;
+	enum applicant_cmd cmd = command_applicant(c->m->subject, &arg, &lang);
+	int r, ret = 0;
+
+	if (cmd == ACMD_HELP)
+		ret = answer_help(c, lang);
+	else if (cmd != ACMD_NONE)
+		ret = applicant_command(c, cmd, arg, lang);
+	free(arg);
+	if (cmd != ACMD_NONE)
+		return ret;
+	if (config_is_member(c->e->cfg, c->m->from_addr)) {
+		subject = command_subject_strip(c->m->subject);
+		r = command_committee_parse(subject, &cc);
+		command_committee_deinit(&cc);
+		free(subject);
+		if (r == 1)
+			return committee_message(c);
+	}
+	if (form_detect(c->text))
+		return applicant_form(c, NULL);
+	programme_leave(c, "not understood");
+	return 0;
 }
 
 int programme_handle(struct engine *e, const struct mime_msg *m, int64_t inbound_id,
@@ -118,32 +258,50 @@ int programme_handle(struct engine *e, const struct mime_msg *m, int64_t inbound
 {
 	struct classify_ctx cc = { e->cfg->programme.address, e->cfg->programme.domain, is_ours,
 		is_member, e };
-	struct classification c;
+	struct classification cl;
+	struct msgctx c = { e, m, inbound_id, h, NULL };
+	int r = 0;
 
 	memset(h, 0, sizeof(*h));
-	classify(m, &cc, &c);
-	h->class_name = classify_name(c.cls);
+	classify(m, &cc, &cl);
+	h->class_name = classify_name(cl.cls);
 	h->needs_flag = 1;
-	switch (c.cls) {
+	c.text = quote_strip(m->text);
+	switch (cl.cls) {
 	case CLASS_OWN:
 		snprintf(h->outcome, sizeof(h->outcome), "own message, archived");
-		return 0;
+		break;
 	case CLASS_BOUNCE:
-		snprintf(h->outcome, sizeof(h->outcome), "delivery report recorded");
-		return 0;
+		r = handle_bounce(&c);
+		break;
 	case CLASS_AUTOREPLY:
 		snprintf(h->outcome, sizeof(h->outcome), "automatic reply recorded, not answered");
-		return 0;
-	case CLASS_COMMAND:
-		if (m->from_addr == NULL)
-			break;
-		return handle_command(e, m, inbound_id, h, error_r);
+		break;
 	case CLASS_CALENDAR:
+		r = training_calendar_reply(&c);
+		break;
 	case CLASS_REPLY:
+		r = handle_reply(&c, &cl);
+		if (r == 0) {
+			/* not an answer we act on: maybe a command or a form */
+			h->class_name = classify_name(CLASS_REPLY);
+			r = m->from_addr != NULL ? handle_command(&c) : 0;
+		} else if (r == 1) {
+			r = 0;
+		}
+		break;
+	case CLASS_COMMAND:
+		if (m->from_addr != NULL)
+			r = handle_command(&c);
+		else
+			programme_leave(&c, "no sender address");
+		break;
 	case CLASS_HUMAN:
+		programme_leave(&c, "human mail");
 		break;
 	}
-	h->needs_flag = 0;
-	snprintf(h->outcome, sizeof(h->outcome), "left for the committee");
-	return 0;
+	free(c.text);
+	if (r < 0 && *error_r == NULL)
+		*error_r = xstrdup("processing failed (see the log)");
+	return r < 0 ? -1 : 0;
 }

@@ -153,6 +153,11 @@ static sqlite3_stmt *prepare(struct store *st, const char *sql)
 
 static int bind_va(struct store *st, sqlite3_stmt *stmt, const char *types, va_list ap)
 {
+	/* a types string that does not fit the statement is a bug in the
+	 * caller: varargs cannot be checked by the compiler */
+	if ((size_t)sqlite3_bind_parameter_count(stmt) != (types != NULL ? strlen(types) : 0))
+		fatal("store: %d parameters but types \"%s\" in: %s", sqlite3_bind_parameter_count(stmt),
+		    types != NULL ? types : "", sqlite3_sql(stmt));
 	const char *s;
 	int i, rc = SQLITE_OK;
 

@@ -42,3 +42,93 @@ class MentordTest(unittest.TestCase):
         self.assertNotIn("runtime error", r.stderr)
         self.assertNotIn("AddressSanitizer", r.stderr)
         return r
+
+
+def reply(original, frm, body, style="gmail", extra_headers=None):
+    """A reply to one of our messages (an EmailMessage), quoting it in the
+    shape a given client uses."""
+    quoted_text = original.get_body(("plain",)).get_content()
+    subject = original["Subject"]
+    if style == "outlook":
+        subject = "RE: " + subject
+        quote = ("\n\n________________________________\n"
+                 f"From: {original['From']}\nSent: Monday, 2 March 2026 10:00\n"
+                 f"To: {frm}\nSubject: {original['Subject']}\n\n{quoted_text}")
+    elif style == "outlook-fr":
+        subject = "RE : " + subject
+        quote = ("\n\n-----Message d'origine-----\n"
+                 f"De : {original['From']}\nEnvoyé : lundi 2 mars 2026 10:00\n"
+                 f"À : {frm}\nObjet : {original['Subject']}\n\n{quoted_text}")
+    elif style == "gmail-fr":
+        subject = "Re: " + subject
+        quote = ("\n\nLe lun. 2 mars 2026 à 10:00, WIT Mentoring <mentoring@example.org> a écrit :\n"
+                 + "".join("> " + l + "\n" for l in quoted_text.splitlines()))
+    elif style == "apple":
+        subject = "Re: " + subject
+        quote = ("\n\n> On 2 Mar 2026, at 10:00, WIT Mentoring <mentoring@example.org> wrote:\n>\n"
+                 + "".join("> " + l + "\n" for l in quoted_text.splitlines()))
+    else:
+        subject = "Re: " + subject
+        quote = ("\n\nOn Mon, 2 Mar 2026 at 10:00, WIT Mentoring <mentoring@example.org> wrote:\n"
+                 + "".join("> " + l + "\n" for l in quoted_text.splitlines()))
+    headers = {"In-Reply-To": original["Message-ID"],
+               "References": original["Message-ID"]}
+    headers.update(extra_headers or {})
+    return mail(frm, subject, body + quote, headers=headers)
+
+
+def of_kind(env, kind, to=None):
+    """Messages received of an X-Mentord-Kind, optionally to one address."""
+    out = []
+    for _, rcpts, msg in env.smtp.parsed():
+        if msg["X-Mentord-Kind"] != kind:
+            continue
+        if to is not None and to not in rcpts:
+            continue
+        out.append(msg)
+    return out
+
+
+def text_of(msg):
+    return msg.get_body(("plain",)).get_content()
+
+
+DKIM_OK = {"Authentication-Results": "mx.example.org; dkim=pass header.d=example.org; spf=pass smtp.mailfrom=chair@example.org"}
+
+
+def form(role, name, department, field, language="en", extra=""):
+    return (f"Role: {role}\nName: {name}\nDepartment: {department}\nField: {field}\n"
+            f"Language: {language}\n{extra}")
+
+
+class ProgrammeTest(MentordTest):
+    """A programme with a cohort and confirmed, paired people."""
+    extra_config = "committee.authserv_id = mx.example.org"
+
+    def deliver(self, *messages, now=None):
+        for m in messages:
+            self.env.dovecot.deliver(m)
+        return self.once(now=now)
+
+    def latest(self, kind, to):
+        msgs = of_kind(self.env, kind, to)
+        self.assertTrue(msgs, f"no {kind} to {to}")
+        return msgs[-1]
+
+    def cli(self, *args, now=None):
+        r = self.env.run(*args, now=now)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        return r.stdout
+
+    def enrol(self, people, now=None):
+        """people: (address, role, name, department, field, language);
+        each applies and confirms by reply."""
+        self.deliver(*[mail(f"{n} <{a}>", "apply", form(r, n, d, f, l)) for a, r, n, d, f, l in people],
+                     now=now)
+        self.deliver(*[reply(self.latest("confirm-request", a), a, "yes") for a, *_ in people], now=now)
+        for a, *_ in people:
+            self.latest("confirmed", a)
+
+    def pair(self, mentor, mentee, now=None):
+        out = self.cli("pair", mentor, mentee, now=now)
+        self.assertIn("approved", out)

@@ -1,0 +1,814 @@
+#include "applicant.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bounds.h"
+#include "classify.h"
+#include "committee.h"
+#include "config.h"
+#include "engine.h"
+#include "form.h"
+#include "log.h"
+#include "mime.h"
+#include "programme.h"
+#include "roster.h"
+#include "store.h"
+#include "template.h"
+#include "util.h"
+
+/* A reply longer than this many words says more than "yes": it is
+ * handled and also left for a person to read. */
+#define SUBSTANTIAL_WORDS 25
+
+static const char *lang_or(const char *lang, const char *fallback)
+{
+	if (lang != NULL && (strcmp(lang, "en") == 0 || strcmp(lang, "fr") == 0))
+		return lang;
+	return fallback;
+}
+
+static int substantial(const char *text)
+{
+	const char *p = text;
+	int words = 0, in = 0;
+
+	for (; *p != '\0'; p++) {
+		int space = *p == ' ' || *p == '\n' || *p == '\t' || *p == '\r';
+
+		if (!space && !in)
+			words++;
+		in = !space;
+	}
+	return words > SUBSTANTIAL_WORDS;
+}
+
+static void outcome(struct msgctx *c, const char *what)
+{
+	snprintf(c->h->outcome, sizeof(c->h->outcome), "%s", what);
+}
+
+static int same_sender(struct msgctx *c, const char *address)
+{
+	return address != NULL && c->m->from_addr != NULL && str_eq_ci(address, c->m->from_addr);
+}
+
+static int send_form_errors(struct msgctx *c, const struct strlist *errors, const char *lang,
+    char **error_r)
+{
+	struct vars v = { { NULL }, { NULL }, 0 };
+	struct buf b;
+	size_t i;
+	int ret;
+
+	buf_init(&b, 64 * 1024);
+	buf_add(&b, "", 0);
+	for (i = 0; i < errors->n; i++)
+		buf_printf(&b, "  - %s\n", errors->v[i]);
+	vars_set(&v, "errors", b.s);
+	buf_deinit(&b);
+	ret = programme_answer(c, "form-errors", NULL, lang, &v, NULL, 0, 0, error_r);
+	vars_deinit(&v);
+	outcome(c, "form with errors answered; nothing stored");
+	return ret;
+}
+
+static int send_confirm_request(struct msgctx *c, const struct application *a, char **error_r)
+{
+	struct vars v = { { NULL }, { NULL }, 0 };
+	const char *lang = lang_or(a->language, c->e->cfg->programme.language);
+	char *cohort = NULL, *summary = roster_summary(a, lang);
+	int ret = -1;
+
+	if (roster_cohort_name(c->e, a->cohort_id, &cohort) < 0)
+		goto out;
+	vars_set(&v, "name", a->name);
+	vars_set(&v, "token", a->token);
+	vars_set(&v, "role", roster_role_word(a->role, lang));
+	vars_set(&v, "cohort", cohort);
+	vars_set(&v, "summary", summary);
+	ret = programme_answer(c, "confirm-request", NULL, lang, &v, "application", a->id,
+	    a->person_id, error_r);
+out:
+	vars_deinit(&v);
+	free(cohort);
+	free(summary);
+	return ret;
+}
+
+static int send_app_notice(struct msgctx *c, const struct application *a, const char *tmpl,
+    char **error_r)
+{
+	struct vars v = { { NULL }, { NULL }, 0 };
+	const char *lang = lang_or(a->language, c->e->cfg->programme.language);
+	char *cohort = NULL, *summary = roster_summary(a, lang);
+	int ret = -1;
+
+	if (roster_cohort_name(c->e, a->cohort_id, &cohort) < 0)
+		goto out;
+	vars_set(&v, "name", a->name);
+	vars_set(&v, "role", roster_role_word(a->role, lang));
+	vars_set(&v, "cohort", cohort);
+	vars_set(&v, "summary", summary);
+	ret = programme_answer(c, "confirmed", tmpl, lang, &v, NULL, 0, a->person_id, error_r);
+out:
+	vars_deinit(&v);
+	free(cohort);
+	free(summary);
+	return ret;
+}
+
+static int no_cohort(struct msgctx *c, const char *lang, char **error_r)
+{
+	struct vars v = { { NULL }, { NULL }, 0 };
+	char *next = NULL;
+	int ret;
+
+	/* the committee may record when the next edition opens */
+	if (store_query_text(c->e->st, &next, "SELECT value FROM meta WHERE key = 'next_cohort'", NULL) < 0)
+		return -1;
+	vars_set(&v, "next", next != NULL ? next : "");
+	free(next);
+	ret = programme_answer(c, "status", "no-cohort", lang, &v, NULL, 0, 0, error_r);
+	vars_deinit(&v);
+	outcome(c, "application while no cohort is open; told so");
+	return ret;
+}
+
+static int both_roles(struct msgctx *c, const struct application *live, const char *lang,
+    char **error_r)
+{
+	struct vars v = { { NULL }, { NULL }, 0 };
+	char *cohort = NULL;
+	int ret;
+
+	if (roster_cohort_name(c->e, live->cohort_id, &cohort) < 0)
+		return -1;
+	vars_set(&v, "role", roster_role_word(live->role, lang));
+	vars_set(&v, "cohort", cohort);
+	free(cohort);
+	ret = programme_answer(c, "form-errors", "both-roles", lang, &v, NULL, 0, live->person_id, error_r);
+	vars_deinit(&v);
+	outcome(c, "second role refused");
+	return ret;
+}
+
+/* An application form, new or applying again (which is an update). */
+static int apply(struct msgctx *c, const char *kw_lang, int explicit, char **error_r)
+{
+	struct form f;
+	struct application live, a;
+	const char *lang;
+	int64_t cohort = 0, person = 0;
+	int found, r, ret = -1;
+
+	form_init(&f);
+	memset(&live, 0, sizeof(live));
+	memset(&a, 0, sizeof(a));
+	found = form_parse(c->text, FORM_NEW, &f);
+	lang = found ? f.written_lang : lang_or(kw_lang, NULL);
+	if (!found && explicit) {
+		struct strlist errs = { NULL, 0 };
+
+		strlist_add(&errs, lang != NULL && strcmp(lang, "fr") == 0
+		    ? "Le formulaire de candidature est introuvable dans votre message."
+		    : "No application form was found in your message.");
+		ret = send_form_errors(c, &errs, lang, error_r);
+		strlist_deinit(&errs);
+		goto out;
+	}
+	if (f.errors.n > 0) {
+		ret = send_form_errors(c, &f.errors, lang, error_r);
+		goto out;
+	}
+	r = roster_open_cohort(c->e, &cohort, NULL);
+	if (r < 0)
+		goto out;
+	if (r == 0) {
+		ret = no_cohort(c, lang, error_r);
+		goto out;
+	}
+	r = roster_application_live(c->e, cohort, c->m->from_addr, &live);
+	if (r < 0)
+		goto out;
+	if (r == 1 && strcmp(live.role, form_role_name(f.role)) != 0) {
+		ret = both_roles(c, &live, lang, error_r);
+		goto out;
+	}
+	if (roster_person(c->e, c->m->from_addr, f.name, f.language, &person) < 0)
+		goto out;
+	if (r == 1) {
+		/* applying again updates the open application */
+		f.present |= FK_NAME | FK_DEPARTMENT | FK_FIELD | FK_LANGUAGE | FK_TOPICS |
+		    FK_PREFERENCE | FK_CAPACITY | FK_ABOUT | FK_GENDER;
+		if (roster_application_update(c->e, live.id, &f) < 0 ||
+		    roster_application_by_id(c->e, live.id, &a) != 1)
+			goto out;
+		ret = strcmp(a.status, "pending") == 0 ? send_confirm_request(c, &a, error_r)
+		    : send_app_notice(c, &a, "updated", error_r);
+		outcome(c, "application sent again: updated");
+		goto out;
+	}
+	if (roster_application_new(c->e, cohort, person, &f, &a) < 0)
+		goto out;
+	ret = send_confirm_request(c, &a, error_r);
+	snprintf(c->h->outcome, sizeof(c->h->outcome), "application #%lld recorded, confirmation asked",
+	    (long long)a.id);
+out:
+	form_deinit(&f);
+	roster_application_deinit(&live);
+	roster_application_deinit(&a);
+	return ret;
+}
+
+static int update(struct msgctx *c, const char *kw_lang, char **error_r)
+{
+	struct form f;
+	struct application live, a;
+	int64_t cohort = 0;
+	int r, ret = -1;
+
+	form_init(&f);
+	memset(&live, 0, sizeof(live));
+	memset(&a, 0, sizeof(a));
+	form_parse(c->text, FORM_UPDATE, &f);
+	if (f.present == 0 && f.errors.n == 0)
+		strlist_add(&f.errors, kw_lang != NULL && strcmp(kw_lang, "fr") == 0
+		    ? "Aucune ligne « Clé : valeur » à modifier n'a été trouvée."
+		    : "No \"Key: value\" line to change was found.");
+	r = roster_open_cohort(c->e, &cohort, NULL);
+	if (r == 1)
+		r = roster_application_live(c->e, cohort, c->m->from_addr, &live);
+	if (r < 0)
+		goto out;
+	if (r == 0) {
+		ret = applicant_command(c, ACMD_STATUS, NULL, kw_lang);
+		outcome(c, "update without an application; status sent");
+		goto out;
+	}
+	if (f.errors.n > 0) {
+		ret = send_form_errors(c, &f.errors, lang_or(live.language, f.written_lang), error_r);
+		goto out;
+	}
+	if ((f.present & FK_ROLE) && strcmp(form_role_name(f.role), live.role) != 0) {
+		ret = both_roles(c, &live, lang_or(live.language, f.written_lang), error_r);
+		goto out;
+	}
+	if (roster_application_update(c->e, live.id, &f) < 0 ||
+	    roster_application_by_id(c->e, live.id, &a) != 1)
+		goto out;
+	if (f.present & FK_LANGUAGE)
+		store_exec(c->e->st, "UPDATE people SET language = ? WHERE id = ?", "si", a.language,
+		    a.person_id);
+	ret = strcmp(a.status, "pending") == 0 ? send_confirm_request(c, &a, error_r)
+	    : send_app_notice(c, &a, "updated", error_r);
+	outcome(c, "application updated");
+out:
+	form_deinit(&f);
+	roster_application_deinit(&live);
+	roster_application_deinit(&a);
+	return ret;
+}
+
+static int status(struct msgctx *c, const char *kw_lang, char **error_r)
+{
+	struct vars v = { { NULL }, { NULL }, 0 };
+	struct application a, partner;
+	char *cohort = NULL, *plang = roster_person_language(c->e, c->m->from_addr);
+	const char *lang = lang_or(plang, kw_lang);
+	int64_t cohort_id = 0, pair = 0, partner_id = 0;
+	int r, matched = 0, ret = -1;
+
+	memset(&a, 0, sizeof(a));
+	memset(&partner, 0, sizeof(partner));
+	r = roster_open_cohort(c->e, &cohort_id, &cohort);
+	if (r == 1)
+		r = roster_application_live(c->e, cohort_id, c->m->from_addr, &a);
+	if (r < 0)
+		goto out;
+	if (r == 1 && strcmp(a.status, "confirmed") == 0) {
+		r = roster_active_pair_of(c->e, a.id, &pair, &partner_id);
+		if (r < 0 || (r == 1 && roster_application_by_id(c->e, partner_id, &partner) < 0))
+			goto out;
+		matched = r == 1;
+	}
+	vars_set(&v, "role", a.id ? roster_role_word(a.role, lang) : "");
+	vars_set(&v, "cohort", cohort != NULL ? cohort : "");
+	vars_set(&v, "st_none", a.id == 0 ? "1" : "");
+	vars_set(&v, "st_pending", a.id && strcmp(a.status, "pending") == 0 ? "1" : "");
+	vars_set(&v, "st_confirmed", a.id && strcmp(a.status, "confirmed") == 0 && !matched ? "1" : "");
+	vars_set(&v, "st_matched", matched ? "1" : "");
+	vars_set(&v, "st_withdrawn", "");
+	vars_set(&v, "partner_name", matched ? partner.name : "");
+	vars_set(&v, "partner_address", matched ? partner.address : "");
+	vars_set(&v, "token", a.id ? a.token : "");
+	if (a.name != NULL)
+		vars_set(&v, "name", a.name);
+	ret = programme_answer(c, "status", NULL, lang, &v, a.id && strcmp(a.status, "pending") == 0
+	    ? "application" : NULL, a.id, a.person_id, error_r);
+	outcome(c, "status sent");
+out:
+	vars_deinit(&v);
+	roster_application_deinit(&a);
+	roster_application_deinit(&partner);
+	free(cohort);
+	free(plang);
+	return ret;
+}
+
+int applicant_confirmation_new(struct msgctx *c, const char *kind, int64_t ref_id,
+    const char *payload, char token_r[16], int64_t *rowid_r)
+{
+	char token[TOKEN_LEN + 1];
+
+	token_new(token);
+	if (store_exec(c->e->st, "INSERT INTO confirmations(token, kind, address, ref_id, payload,"
+	    " created_at) VALUES(?, ?, ?, nullif(?, 0), ?, ?)", "sssist", token, kind,
+	    c->m->from_addr, ref_id, payload, c->e->now) < 0)
+		return -1;
+	*rowid_r = store_last_id(c->e->st);
+	str_copy(token_r, 16, token);
+	return 0;
+}
+
+static int withdraw_request(struct msgctx *c, const char *kw_lang, char **error_r)
+{
+	struct vars v = { { NULL }, { NULL }, 0 };
+	struct application a;
+	char token[16], *cohort = NULL;
+	int64_t cohort_id = 0, rowid = 0;
+	const char *lang;
+	int r, ret = -1;
+
+	memset(&a, 0, sizeof(a));
+	r = roster_open_cohort(c->e, &cohort_id, &cohort);
+	if (r == 1)
+		r = roster_application_live(c->e, cohort_id, c->m->from_addr, &a);
+	if (r < 0)
+		goto out;
+	if (r == 0) {
+		ret = status(c, kw_lang, error_r);
+		outcome(c, "withdrawal without an application; status sent");
+		goto out;
+	}
+	lang = lang_or(a.language, kw_lang);
+	if (applicant_confirmation_new(c, "withdraw", a.id, NULL, token, &rowid) < 0)
+		goto out;
+	vars_set(&v, "token", token);
+	vars_set(&v, "cohort", cohort);
+	vars_set(&v, "name", a.name);
+	ret = programme_answer(c, "confirm-request", "confirm-withdraw", lang, &v, "confirmation",
+	    rowid, a.person_id, error_r);
+	outcome(c, "withdrawal asked; confirmation requested");
+out:
+	vars_deinit(&v);
+	roster_application_deinit(&a);
+	free(cohort);
+	return ret;
+}
+
+static int forget_request(struct msgctx *c, const char *kw_lang, char **error_r)
+{
+	struct vars v = { { NULL }, { NULL }, 0 };
+	char token[16], *plang = roster_person_language(c->e, c->m->from_addr);
+	int64_t rowid = 0;
+	int ret = -1;
+
+	if (applicant_confirmation_new(c, "forget", 0, NULL, token, &rowid) < 0)
+		goto out;
+	vars_set(&v, "token", token);
+	ret = programme_answer(c, "confirm-request", "confirm-forget", lang_or(plang, kw_lang), &v,
+	    "confirmation", rowid, 0, error_r);
+	outcome(c, "erasure asked; confirmation requested");
+out:
+	vars_deinit(&v);
+	free(plang);
+	return ret;
+}
+
+static int issue(struct msgctx *c, const char *arg, const char *kw_lang, char **error_r)
+{
+	struct vars v = { { NULL }, { NULL }, 0 };
+	struct application a, partner;
+	struct buf text, pair;
+	char *plang = roster_person_language(c->e, c->m->from_addr), *cohort = NULL;
+	int64_t person = 0, cohort_id = 0, pair_id = 0, partner_id = 0, case_id;
+	int r, ret = -1;
+
+	memset(&a, 0, sizeof(a));
+	memset(&partner, 0, sizeof(partner));
+	buf_init(&text, CASE_TEXT_BYTES_MAX);
+	buf_init(&pair, 4096);
+	buf_add(&pair, "", 0);
+	if (arg != NULL)
+		buf_printf(&text, "%s\n\n", arg);
+	buf_add(&text, c->text, strlen(c->text) < CASE_TEXT_BYTES_MAX / 2 ? strlen(c->text)
+	    : CASE_TEXT_BYTES_MAX / 2);
+	if (roster_person(c->e, c->m->from_addr, NULL, NULL, &person) < 0)
+		goto out;
+	r = roster_open_cohort(c->e, &cohort_id, &cohort);
+	if (r == 1)
+		r = roster_application_live(c->e, cohort_id, c->m->from_addr, &a);
+	if (r == 1)
+		r = roster_active_pair_of(c->e, a.id, &pair_id, &partner_id);
+	if (r == 1)
+		r = roster_application_by_id(c->e, partner_id, &partner);
+	if (r < 0)
+		goto out;
+	if (partner.id)
+		buf_printf(&pair, "#%lld, with %s <%s>", (long long)pair_id, partner.name, partner.address);
+	if (store_exec(c->e->st, "INSERT INTO cases(person_id, pair_id, text, status, opened_at, inbound_id)"
+	    " VALUES(?, nullif(?, 0), ?, 'open', ?, ?)", "iisti", person, pair_id,
+	    text.s != NULL ? text.s : "", c->e->now, c->inbound_id) < 0)
+		goto out;
+	case_id = store_last_id(c->e->st);
+	vars_setf(&v, "case", "%lld", (long long)case_id);
+	if (programme_answer(c, "issue-ack", NULL, lang_or(plang, kw_lang), &v, NULL, 0, person,
+	    error_r) < 0)
+		goto out;
+	vars_set(&v, "reporter", c->m->from_addr);
+	vars_set(&v, "reporter_name", c->m->from_name != NULL ? c->m->from_name : c->m->from_addr);
+	vars_set(&v, "role", a.id ? a.role : "");
+	vars_set(&v, "pair", pair.s);
+	vars_set(&v, "text", text.s != NULL ? text.s : "");
+	if (programme_to_committee(c->e, 0, "issue-notice", NULL, &v, c->m->from_addr, c->inbound_id,
+	    "case", case_id, error_r) < 0)
+		goto out;
+	/* the log names the case number only: its text is confidential */
+	snprintf(c->h->outcome, sizeof(c->h->outcome), "case %lld opened", (long long)case_id);
+	ret = 0;
+out:
+	vars_deinit(&v);
+	roster_application_deinit(&a);
+	roster_application_deinit(&partner);
+	buf_deinit(&text);
+	buf_deinit(&pair);
+	free(plang);
+	free(cohort);
+	return ret;
+}
+
+int applicant_command(struct msgctx *c, enum applicant_cmd cmd, const char *arg, const char *lang)
+{
+	char *err = NULL;
+	int ret = 0;
+
+	switch (cmd) {
+	case ACMD_APPLY:
+		ret = apply(c, lang, 1, &err);
+		break;
+	case ACMD_UPDATE:
+		ret = update(c, lang, &err);
+		break;
+	case ACMD_STATUS:
+		ret = status(c, lang, &err);
+		break;
+	case ACMD_WITHDRAW:
+		ret = withdraw_request(c, lang, &err);
+		break;
+	case ACMD_FORGET:
+		ret = forget_request(c, lang, &err);
+		break;
+	case ACMD_ISSUE:
+		ret = issue(c, arg, lang, &err);
+		break;
+	case ACMD_CONFIRM:
+		if (arg != NULL)
+			ret = applicant_token(c, arg);
+		else
+			programme_leave(c, "confirm without a reference");
+		break;
+	case ACMD_HELP:
+	case ACMD_NONE:
+		break;
+	}
+	if (ret < 0 && err != NULL) {
+		log_err("%s", err);
+		free(err);
+	}
+	return ret;
+}
+
+int applicant_form(struct msgctx *c, const char *lang)
+{
+	char *err = NULL;
+	int ret = apply(c, lang, 0, &err);
+
+	if (ret < 0 && err != NULL) {
+		log_err("%s", err);
+		free(err);
+	}
+	return ret;
+}
+
+/* ---- confirmations ---- */
+
+static int confirm_application(struct msgctx *c, struct application *a, char **error_r)
+{
+	if (!same_sender(c, a->address)) {
+		programme_leave(c, "confirmation from another address");
+		return 0;
+	}
+	if (strcmp(a->status, "pending") != 0) {
+		if (strcmp(a->status, "confirmed") == 0 && !substantial(c->text)) {
+			outcome(c, "already confirmed");
+			return 0;
+		}
+		programme_leave(c, "reply to a request already settled");
+		return 0;
+	}
+	if (roster_application_set_status(c->e, a->id, "confirmed") < 0)
+		return -1;
+	free(a->status);
+	a->status = xstrdup("confirmed");
+	if (send_app_notice(c, a, "confirmed", error_r) < 0)
+		return -1;
+	snprintf(c->h->outcome, sizeof(c->h->outcome), "application #%lld confirmed", (long long)a->id);
+	if (substantial(c->text))
+		c->h->needs_flag = 0; /* confirmed, and left for a person to read */
+	return 0;
+}
+
+/* Ends what an application is part of: proposed pairs are dropped; an
+ * active pair ends and the partner and the committee are told. */
+static int end_participation(struct engine *e, const struct application *a, int64_t cause,
+    char **error_r);
+
+static int do_withdraw(struct msgctx *c, int64_t app_id, char **error_r)
+{
+	struct vars v = { { NULL }, { NULL }, 0 };
+	struct application a;
+	char *cohort = NULL;
+	int ret = -1;
+
+	if (roster_application_by_id(c->e, app_id, &a) != 1)
+		return -1;
+	if (strcmp(a.status, "pending") != 0 && strcmp(a.status, "confirmed") != 0) {
+		ret = programme_answer(c, "status", "nothing-to-confirm", lang_or(a.language, NULL), &v,
+		    NULL, 0, a.person_id, error_r);
+		goto out;
+	}
+	if (roster_application_set_status(c->e, a.id, "withdrawn") < 0 ||
+	    end_participation(c->e, &a, c->inbound_id, error_r) < 0 ||
+	    roster_cohort_name(c->e, a.cohort_id, &cohort) < 0)
+		goto out;
+	vars_set(&v, "cohort", cohort);
+	vars_set(&v, "name", a.name);
+	ret = programme_answer(c, "withdrawn", NULL, lang_or(a.language, NULL), &v, NULL, 0,
+	    a.person_id, error_r);
+	snprintf(c->h->outcome, sizeof(c->h->outcome), "application #%lld withdrawn", (long long)a.id);
+out:
+	vars_deinit(&v);
+	roster_application_deinit(&a);
+	free(cohort);
+	return ret;
+}
+
+static int do_forget(struct msgctx *c, char **error_r)
+{
+	struct vars v = { { NULL }, { NULL }, 0 };
+	char *plang = roster_person_language(c->e, c->m->from_addr);
+	int ret;
+
+	/* the acknowledgement is queued before the data goes */
+	ret = programme_answer(c, "erased", NULL, plang, &v, NULL, 0, 0, error_r);
+	vars_deinit(&v);
+	free(plang);
+	if (ret < 0 || applicant_erase(c->e, c->m->from_addr) < 0)
+		return -1;
+	outcome(c, "personal data erased");
+	return 0;
+}
+
+struct confirmation {
+	int64_t rowid, ref_id;
+	char *token, *kind, *address, *payload;
+	int done;
+};
+
+static int confirmation_row(const struct store_row *row, void *arg)
+{
+	struct confirmation *k = arg;
+	const char *s;
+
+	k->rowid = store_row_int(row, 0);
+	k->token = xstrdup(store_row_text(row, 1));
+	k->kind = xstrdup(store_row_text(row, 2));
+	k->address = xstrdup(store_row_text(row, 3));
+	k->ref_id = store_row_int(row, 4);
+	s = store_row_text(row, 5);
+	k->payload = s != NULL ? xstrdup(s) : NULL;
+	k->done = !store_row_is_null(row, 6);
+	return 1;
+}
+
+static void confirmation_deinit(struct confirmation *k)
+{
+	free(k->token);
+	free(k->kind);
+	free(k->address);
+	free(k->payload);
+}
+
+static int run_confirmation(struct msgctx *c, struct confirmation *k, char **error_r)
+{
+	if (!same_sender(c, k->address)) {
+		programme_leave(c, "confirmation from another address");
+		return 0;
+	}
+	if (k->done) {
+		if (substantial(c->text))
+			programme_leave(c, "reply to a request already settled");
+		else
+			outcome(c, "already confirmed");
+		return 0;
+	}
+	if (store_exec(c->e->st, "UPDATE confirmations SET done_at = ? WHERE rowid = ?", "ti",
+	    c->e->now, k->rowid) < 0)
+		return -1;
+	if (strcmp(k->kind, "withdraw") == 0)
+		return do_withdraw(c, k->ref_id, error_r);
+	if (strcmp(k->kind, "forget") == 0)
+		return do_forget(c, error_r);
+	if (strcmp(k->kind, "commands") == 0)
+		return committee_confirmed(c, k->payload != NULL ? k->payload : "");
+	programme_leave(c, "unknown confirmation");
+	return 0;
+}
+
+static int confirmation_by(struct msgctx *c, const char *sql, const char *types, int64_t id,
+    const char *token)
+{
+	struct confirmation k;
+	char *err = NULL;
+	int ret;
+
+	memset(&k, 0, sizeof(k));
+	if ((types[0] == 'i' ? store_query(c->e->st, sql, confirmation_row, &k, "i", id)
+	    : store_query(c->e->st, sql, confirmation_row, &k, "s", token)) < 0)
+		return -1;
+	if (k.rowid == 0)
+		return 0;
+	ret = run_confirmation(c, &k, &err);
+	if (ret < 0 && err != NULL) {
+		log_err("%s", err);
+		free(err);
+	}
+	confirmation_deinit(&k);
+	return ret < 0 ? -1 : 1;
+}
+
+#define CONFIRMATION_COLS "SELECT rowid, token, kind, address, coalesce(ref_id, 0), payload, done_at" \
+	" FROM confirmations"
+
+int applicant_reply(struct msgctx *c, const char *ref_kind, int64_t ref_id)
+{
+	struct application a;
+	char *err = NULL;
+	int r, ret;
+
+	if (strcmp(ref_kind, "confirmation") == 0)
+		return confirmation_by(c, CONFIRMATION_COLS " WHERE rowid = ?", "i", ref_id, NULL);
+	if (strcmp(ref_kind, "application") != 0)
+		return 0;
+	r = roster_application_by_id(c->e, ref_id, &a);
+	if (r <= 0)
+		return r;
+	ret = confirm_application(c, &a, &err);
+	if (ret < 0 && err != NULL) {
+		log_err("%s", err);
+		free(err);
+	}
+	roster_application_deinit(&a);
+	return ret < 0 ? -1 : 1;
+}
+
+int applicant_token(struct msgctx *c, const char *token)
+{
+	struct application a;
+	char found[TOKEN_LEN + 1], *err = NULL;
+	int r, ret;
+
+	if (!token_find(token, found)) {
+		programme_leave(c, "unknown reference");
+		return 0;
+	}
+	r = roster_application_by_token(c->e, found, &a);
+	if (r < 0)
+		return -1;
+	if (r == 1) {
+		ret = confirm_application(c, &a, &err);
+		roster_application_deinit(&a);
+	} else {
+		ret = confirmation_by(c, CONFIRMATION_COLS " WHERE token = ?", "s", 0, found);
+		if (ret == 0) {
+			struct vars v = { { NULL }, { NULL }, 0 };
+
+			ret = programme_answer(c, "status", "nothing-to-confirm", NULL, &v, NULL, 0, 0, &err);
+			vars_deinit(&v);
+			outcome(c, "reference matches nothing pending");
+		}
+	}
+	if (ret < 0 && err != NULL) {
+		log_err("%s", err);
+		free(err);
+	}
+	return ret < 0 ? -1 : 1;
+}
+
+/* ---- ending, erasing ---- */
+
+static int tell_partner_and_committee(struct engine *e, const struct application *a,
+    const struct application *partner, int64_t pair_id, int64_t cause, char **error_r)
+{
+	struct vars v = { { NULL }, { NULL }, 0 };
+	char pair[600];
+	int ret;
+
+	vars_set(&v, "name", partner->name);
+	vars_set(&v, "partner_name", a->name);
+	ret = programme_to_person(e, partner, "withdrawn", "partner-withdrawn", &v, cause, error_r);
+	vars_deinit(&v);
+	if (ret < 0)
+		return -1;
+	snprintf(pair, sizeof(pair), "%s <%s> (pair #%lld)", partner->name, partner->address,
+	    (long long)pair_id);
+	vars_set(&v, "who", a->name != NULL ? a->name : a->address);
+	vars_set(&v, "role", a->role);
+	vars_set(&v, "pair", pair);
+	ret = programme_to_committee(e, 0, "withdrawn", "committee-withdrawn", &v, NULL, cause, NULL, 0,
+	    error_r);
+	vars_deinit(&v);
+	return ret;
+}
+
+static int end_participation(struct engine *e, const struct application *a, int64_t cause,
+    char **error_r)
+{
+	struct application partner;
+	int64_t pair = 0, partner_id = 0;
+	int r;
+
+	if (store_exec(e->st, "UPDATE pairs SET status = 'rejected' WHERE status = 'proposed'"
+	    " AND (mentor_app = ?1 OR mentee_app = ?1)", "i", a->id) < 0)
+		return -1;
+	for (;;) {
+		r = roster_active_pair_of(e, a->id, &pair, &partner_id);
+		if (r <= 0)
+			break;
+		if (store_exec(e->st, "UPDATE pairs SET status = 'ended', ended_at = ?, end_reason = 'withdrawal'"
+		    " WHERE id = ?", "ti", e->now, pair) < 0 ||
+		    roster_application_by_id(e, partner_id, &partner) != 1)
+			return -1;
+		r = tell_partner_and_committee(e, a, &partner, pair, cause, error_r);
+		roster_application_deinit(&partner);
+		if (r < 0)
+			return -1;
+	}
+	return r < 0 ? -1 : 0;
+}
+
+int applicant_erase(struct engine *e, const char *address)
+{
+	struct application a;
+	int64_t person = 0, cohort = 0;
+	char *err = NULL;
+	int r;
+
+	if (store_query_int(e->st, &person, "SELECT id FROM people WHERE address = ?", "s", address) < 0)
+		return -1;
+	if (person == 0)
+		return 0;
+	/* a live application is withdrawn first, so that a partner hears */
+	r = roster_open_cohort(e, &cohort, NULL);
+	if (r == 1)
+		r = roster_application_live(e, cohort, address, &a);
+	if (r == 1) {
+		r = roster_application_set_status(e, a.id, "withdrawn") < 0 ||
+		    end_participation(e, &a, 0, &err) < 0 ? -1 : 0;
+		roster_application_deinit(&a);
+		if (err != NULL) {
+			log_err("%s", err);
+			free(err);
+		}
+	}
+	if (r < 0)
+		return -1;
+	if (store_exec(e->st, "UPDATE applications SET name = NULL, department = NULL, field = NULL,"
+	    " topics = NULL, about = NULL, pref_mentors = NULL, gender = NULL, pref_gender = NULL,"
+	    " status = CASE WHEN status IN ('pending', 'confirmed') THEN 'withdrawn' ELSE status END"
+	    " WHERE person_id = ?", "i", person) < 0 ||
+	    store_exec(e->st, "UPDATE cases SET text = NULL WHERE person_id = ?", "i", person) < 0 ||
+	    store_exec(e->st, "UPDATE inbound SET sender = NULL, subject = NULL WHERE sender = ?", "s",
+	    address) < 0 ||
+	    store_exec(e->st, "UPDATE outbound SET data = NULL, subject = NULL, envelope_to = 'erased'"
+	    " WHERE person_id = ? AND status <> 'queued'", "i", person) < 0 ||
+	    store_exec(e->st, "UPDATE confirmations SET address = 'erased', payload = NULL"
+	    " WHERE address = ?", "s", address) < 0 ||
+	    store_exec(e->st, "DELETE FROM answers WHERE address = ?", "s", address) < 0 ||
+	    store_exec(e->st, "UPDATE people SET address = 'erased-' || id || '@invalid', name = NULL,"
+	    " language = NULL, bounce_info = NULL, erased_at = ? WHERE id = ?", "ti", e->now, person) < 0)
+		return -1;
+	return store_audit(e->st, e->now, "system", "erase", "a person's data was erased");
+}

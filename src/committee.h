@@ -1,0 +1,33 @@
+/* committee: the committee's commands (DESIGN.md 3.4), one layer for both
+ * ways in: a member's email and `mentord COMMAND` on the server.
+ *
+ * committee_exec() runs one parsed command inside the caller's transaction
+ * and appends what it did, as lines of plain text, to out. Mail it causes
+ * (the proposal, introductions, waitlist notices, ...) is queued, not sent.
+ * Email commands are accepted only from members, and only when the message
+ * is authenticated (auth.h); otherwise the member confirms by reply first. */
+#ifndef MENTORD_COMMITTEE_H
+#define MENTORD_COMMITTEE_H
+
+#include <stdint.h>
+
+#include "command.h"
+
+struct buf;
+struct engine;
+struct msgctx;
+
+int committee_exec(struct engine *e, const char *actor, const struct committee_command *cmd,
+    int64_t cause_inbound, struct buf *out);
+/* Runs every command line of text (blank lines skipped), reporting each. */
+int committee_exec_lines(struct engine *e, const char *actor, const char *text,
+    int64_t cause_inbound, struct buf *out);
+
+/* A member's command message (the subject is a command or "commands"). */
+int committee_message(struct msgctx *c);
+/* A member's reply to one of our proposals: the body's lines are commands. */
+int committee_reply(struct msgctx *c, int64_t proposal_id);
+/* The member confirmed unauthenticated commands by reply. */
+int committee_confirmed(struct msgctx *c, const char *commands);
+
+#endif

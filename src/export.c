@@ -1,0 +1,186 @@
+#include "export.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "store.h"
+#include "util.h"
+
+enum format { CSV, JSON };
+
+struct out {
+	enum format fmt;
+	int rows;
+	const char *const *cols;
+	size_t n_cols;
+	const char *section;
+};
+
+static void csv_field(const char *s)
+{
+	const char *p;
+
+	if (s == NULL)
+		return;
+	if (strpbrk(s, ",\"\r\n") == NULL) {
+		fputs(s, stdout);
+		return;
+	}
+	putchar('"');
+	for (p = s; *p; p++) {
+		if (*p == '"')
+			putchar('"');
+		putchar(*p);
+	}
+	putchar('"');
+}
+
+static void json_string(const char *s)
+{
+	const unsigned char *p;
+
+	if (s == NULL) {
+		fputs("null", stdout);
+		return;
+	}
+	putchar('"');
+	for (p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			printf("\\%c", *p);
+		else if (*p == '\n')
+			fputs("\\n", stdout);
+		else if (*p < 0x20)
+			printf("\\u%04x", *p);
+		else
+			putchar(*p);
+	}
+	putchar('"');
+}
+
+static int row_cb(const struct store_row *row, void *arg)
+{
+	struct out *o = arg;
+	size_t i;
+
+	if (o->fmt == CSV) {
+		for (i = 0; i < o->n_cols; i++) {
+			if (i > 0)
+				putchar(',');
+			csv_field(store_row_text(row, (int)i));
+		}
+		putchar('\n');
+	} else {
+		printf("%s\n    {", o->rows > 0 ? "," : "");
+		for (i = 0; i < o->n_cols; i++) {
+			printf("%s\"%s\": ", i ? ", " : "", o->cols[i]);
+			json_string(store_row_text(row, (int)i));
+		}
+		putchar('}');
+	}
+	o->rows++;
+	return 0;
+}
+
+static int section(struct store *st, struct out *o, const char *name, const char *const *cols,
+    size_t n, const char *sql, const char *person)
+{
+	size_t i;
+	int r;
+
+	o->cols = cols;
+	o->n_cols = n;
+	o->rows = 0;
+	if (o->fmt == CSV) {
+		if (person != NULL)
+			printf("# %s\n", name);
+		for (i = 0; i < n; i++)
+			printf("%s%s", i ? "," : "", cols[i]);
+		putchar('\n');
+	} else {
+		printf("  \"%s\": [", name);
+	}
+	r = person != NULL ? store_query(st, sql, row_cb, o, "s", person)
+	    : store_query(st, sql, row_cb, o, NULL);
+	if (o->fmt == JSON)
+		printf("%s]", o->rows ? "\n  " : "");
+	return r;
+}
+
+static const char *const app_cols[] = { "cohort", "role", "status", "name", "address",
+	"department", "field", "language", "topics", "preference", "capacity", "applied",
+	"confirmed", "partner", "pair_status" };
+
+#define APP_SQL "SELECT c.name, a.role, a.status, a.name, p.address, a.department, a.field," \
+	" a.language, a.topics, a.preference, a.capacity, datetime(a.created_at, 'unixepoch')," \
+	" datetime(a.confirmed_at, 'unixepoch'), (SELECT o.name FROM pairs x JOIN applications o" \
+	" ON o.id = CASE WHEN x.mentor_app = a.id THEN x.mentee_app ELSE x.mentor_app END" \
+	" WHERE (x.mentor_app = a.id OR x.mentee_app = a.id) AND x.status IN ('active', 'ended')" \
+	" ORDER BY x.id DESC LIMIT 1), (SELECT x.status FROM pairs x WHERE (x.mentor_app = a.id" \
+	" OR x.mentee_app = a.id) AND x.status IN ('active', 'ended') ORDER BY x.id DESC LIMIT 1)" \
+	" FROM applications a JOIN people p ON p.id = a.person_id JOIN cohorts c ON c.id = a.cohort_id"
+
+static const char *const checkin_cols[] = { "pair", "number", "sent", "answer", "answered" };
+static const char *const rsvp_cols[] = { "event", "start", "answer", "updated" };
+static const char *const case_cols[] = { "case", "status", "opened", "closed", "text" };
+
+int export_run(struct store *st, const struct config *cfg, int argc, char **argv)
+{
+	struct out o;
+	const char *person = NULL;
+	int i, r = 0;
+
+	(void)cfg;
+	memset(&o, 0, sizeof(o));
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--person") == 0 && i + 1 < argc) {
+			person = argv[++i];
+		} else if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
+			i++;
+			if (strcmp(argv[i], "json") == 0)
+				o.fmt = JSON;
+			else if (strcmp(argv[i], "csv") != 0)
+				goto usage;
+		} else {
+			goto usage;
+		}
+	}
+	if (o.fmt == JSON)
+		puts("{");
+	if (person == NULL) {
+		r = section(st, &o, "applications", app_cols, ARRAY_SIZE(app_cols),
+		    APP_SQL " ORDER BY c.id, a.role, a.id", NULL);
+	} else {
+		r = section(st, &o, "applications", app_cols, ARRAY_SIZE(app_cols),
+		    APP_SQL " WHERE p.address = ? ORDER BY a.id", person);
+		if (o.fmt == JSON)
+			puts(",");
+		if (r == 0)
+			r = section(st, &o, "checkins", checkin_cols, ARRAY_SIZE(checkin_cols),
+			    "SELECT k.pair_id, k.number, datetime(k.sent_at, 'unixepoch'), k.answer,"
+			    " datetime(k.answered_at, 'unixepoch') FROM checkins k JOIN people p"
+			    " ON p.id = k.person_id WHERE p.address = ? ORDER BY k.id", person);
+		if (o.fmt == JSON)
+			puts(",");
+		if (r == 0)
+			r = section(st, &o, "rsvps", rsvp_cols, ARRAY_SIZE(rsvp_cols),
+			    "SELECT e.title, datetime(e.start_at, 'unixepoch'), r.partstat,"
+			    " datetime(r.updated_at, 'unixepoch') FROM rsvps r JOIN events e"
+			    " ON e.id = r.event_id JOIN people p ON p.id = r.person_id WHERE p.address = ?"
+			    " ORDER BY e.id", person);
+		if (o.fmt == JSON)
+			puts(",");
+		if (r == 0)
+			r = section(st, &o, "cases", case_cols, ARRAY_SIZE(case_cols),
+			    "SELECT k.id, k.status, datetime(k.opened_at, 'unixepoch'),"
+			    " datetime(k.closed_at, 'unixepoch'), k.text FROM cases k JOIN people p"
+			    " ON p.id = k.person_id WHERE p.address = ? ORDER BY k.id", person);
+	}
+	if (o.fmt == JSON)
+		puts("\n}");
+	return r < 0 ? 1 : 0;
+usage:
+	fprintf(stderr, "usage: mentord export [--person ADDRESS] [--format csv|json]\n");
+	return 2;
+}

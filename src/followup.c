@@ -1,0 +1,559 @@
+/* The clock of a pair, from its introduction T0 to the programme's end
+ * (T0 + programme_months):
+ *   check-in n is due at T0 + checkin_first_days + (n - 1) * checkin_every_days
+ *   no answer after nudge_after_days: one nudge; again none: flagged
+ *   at the end: a feedback request to both
+ * Each check-in is a row keyed (pair, person, number): it is sent at most
+ * once whatever the restarts, and a daemon that was down sends only the
+ * latest check-in due, not every one it missed. */
+#include "followup.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bounds.h"
+#include "command.h"
+#include "config.h"
+#include "engine.h"
+#include "log.h"
+#include "mime.h"
+#include "outbox.h"
+#include "programme.h"
+#include "roster.h"
+#include "store.h"
+#include "template.h"
+#include "util.h"
+
+#define DAY 86400
+
+struct pair_info {
+	int64_t id, mentor, mentee;
+	time_t introduced, paused_until, feedback_at;
+};
+
+struct pairs {
+	struct pair_info *v;
+	size_t n;
+};
+
+static int pair_cb(const struct store_row *row, void *arg)
+{
+	struct pairs *p = arg;
+
+	p->v = xrealloc(p->v, (p->n + 1) * sizeof(*p->v));
+	p->v[p->n].id = store_row_int(row, 0);
+	p->v[p->n].mentor = store_row_int(row, 1);
+	p->v[p->n].mentee = store_row_int(row, 2);
+	p->v[p->n].introduced = (time_t)store_row_int(row, 3);
+	p->v[p->n].paused_until = (time_t)store_row_int(row, 4);
+	p->v[p->n].feedback_at = (time_t)store_row_int(row, 5);
+	p->n++;
+	return 0;
+}
+
+static time_t add_months(time_t t, long months)
+{
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	tm.tm_mon += (int)months;
+	tm.tm_isdst = -1;
+	return mktime(&tm);
+}
+
+static int send_checkin(struct engine *e, const struct pair_info *p, int mentor_side, long number,
+    const char *tmpl, const char *kind, int64_t checkin_id)
+{
+	struct application me, other;
+	struct vars v = { { NULL }, { NULL }, 0 };
+	struct outbox_msg m;
+	char *err = NULL;
+	int ret = -1;
+
+	memset(&me, 0, sizeof(me));
+	memset(&other, 0, sizeof(other));
+	if (roster_application_by_id(e, mentor_side ? p->mentor : p->mentee, &me) != 1 ||
+	    roster_application_by_id(e, mentor_side ? p->mentee : p->mentor, &other) != 1)
+		goto out;
+	vars_set(&v, "partner_name", other.name);
+	vars_setf(&v, "number", "%ld", number);
+	vars_set(&v, "name", me.name);
+	memset(&m, 0, sizeof(m));
+	m.kind = kind;
+	m.tmpl = tmpl;
+	m.lang = me.language;
+	outbox_to(&m, me.name, me.address);
+	m.vars = &v;
+	m.person_id = me.person_id;
+	m.ref_kind = "checkin";
+	m.ref_id = checkin_id;
+	ret = outbox_queue(e, &m, NULL, &err);
+	if (ret < 0)
+		log_err("check-in: %s", err);
+out:
+	free(err);
+	vars_deinit(&v);
+	roster_application_deinit(&me);
+	roster_application_deinit(&other);
+	return ret;
+}
+
+static int person_of(struct engine *e, int64_t app, int64_t *person_r)
+{
+	return store_query_int(e->st, person_r, "SELECT person_id FROM applications WHERE id = ?", "i", app);
+}
+
+static int checkins_due(struct engine *e, const struct pair_info *p)
+{
+	const struct config *cfg = e->cfg;
+	time_t first = p->introduced + cfg->schedule.checkin_first_days * DAY;
+	time_t end = add_months(p->introduced, cfg->schedule.programme_months);
+	long n;
+	int side;
+
+	if (e->now < first || p->paused_until > e->now)
+		return 0;
+	/* only the latest check-in due is sent */
+	n = 1 + (long)((e->now - first) / (cfg->schedule.checkin_every_days * DAY));
+	if (first + (n - 1) * cfg->schedule.checkin_every_days * DAY >= end)
+		return 0;
+	for (side = 1; side >= 0; side--) {
+		int64_t person = 0, id;
+
+		if (person_of(e, side ? p->mentor : p->mentee, &person) < 0)
+			return -1;
+		if (store_exec(e->st, "INSERT OR IGNORE INTO checkins(pair_id, person_id, number, sent_at)"
+		    " VALUES(?, ?, ?, ?)", "iiit", p->id, person, (int64_t)n, e->now) < 0)
+			return -1;
+		if (store_changes(e->st) == 0)
+			continue;
+		id = store_last_id(e->st);
+		if (send_checkin(e, p, side, n, n == 1 ? "checkin-first" : "checkin", "checkin", id) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+struct nudge {
+	int64_t id, pair, person;
+	long number;
+};
+
+struct nudges {
+	struct nudge *v;
+	size_t n;
+};
+
+static int nudge_cb(const struct store_row *row, void *arg)
+{
+	struct nudges *n = arg;
+
+	n->v = xrealloc(n->v, (n->n + 1) * sizeof(*n->v));
+	n->v[n->n].id = store_row_int(row, 0);
+	n->v[n->n].pair = store_row_int(row, 1);
+	n->v[n->n].person = store_row_int(row, 2);
+	n->v[n->n].number = (long)store_row_int(row, 3);
+	n->n++;
+	return 0;
+}
+
+static int nudges(struct engine *e)
+{
+	struct nudges n = { NULL, 0 };
+	time_t limit = e->now - e->cfg->schedule.nudge_after_days * DAY;
+	size_t i;
+	int ret = -1;
+
+	if (store_query(e->st, "SELECT k.id, k.pair_id, k.person_id, k.number FROM checkins k"
+	    " JOIN pairs p ON p.id = k.pair_id WHERE p.status = 'active' AND k.answer IS NULL"
+	    " AND k.nudged_at IS NULL AND k.sent_at <= ? ORDER BY k.id", nudge_cb, &n, "t", limit) < 0)
+		goto out;
+	for (i = 0; i < n.n; i++) {
+		struct pairs p = { NULL, 0 };
+		int64_t mentor_person = 0;
+		int r;
+
+		if (store_query(e->st, "SELECT id, mentor_app, mentee_app, introduced_at, paused, 0"
+		    " FROM pairs WHERE id = ?", pair_cb, &p, "i", n.v[i].pair) < 0 || p.n == 0 ||
+		    person_of(e, p.v[0].mentor, &mentor_person) < 0) {
+			free(p.v);
+			goto out;
+		}
+		r = store_exec(e->st, "UPDATE checkins SET nudged_at = ? WHERE id = ?", "ti", e->now, n.v[i].id);
+		if (r == 0)
+			r = send_checkin(e, &p.v[0], mentor_person == n.v[i].person, n.v[i].number,
+			    "checkin-nudge", "checkin-nudge", n.v[i].id);
+		free(p.v);
+		if (r < 0)
+			goto out;
+	}
+	/* still silent a nudge period later: flagged for the digest */
+	if (store_exec(e->st, "UPDATE checkins SET flagged_at = ? WHERE answer IS NULL AND flagged_at IS NULL"
+	    " AND nudged_at IS NOT NULL AND nudged_at <= ?", "tt", e->now, limit) < 0)
+		goto out;
+	ret = 0;
+out:
+	free(n.v);
+	return ret;
+}
+
+static int ask_feedback(struct engine *e, const struct pair_info *p, int64_t cause)
+{
+	int64_t apps[2] = { p->mentor, p->mentee };
+	char *cohort = NULL, *err = NULL;
+	int i, ret = -1;
+
+	if (store_exec(e->st, "UPDATE pairs SET feedback_at = ? WHERE id = ?", "ti", e->now, p->id) < 0)
+		return -1;
+	for (i = 0; i < 2; i++) {
+		struct application a;
+		struct vars v = { { NULL }, { NULL }, 0 };
+		struct outbox_msg m;
+		int r;
+
+		if (roster_application_by_id(e, apps[i], &a) != 1)
+			goto out;
+		if (cohort == NULL && roster_cohort_name(e, a.cohort_id, &cohort) < 0) {
+			roster_application_deinit(&a);
+			goto out;
+		}
+		vars_set(&v, "cohort", cohort);
+		vars_set(&v, "name", a.name);
+		memset(&m, 0, sizeof(m));
+		m.kind = "feedback";
+		m.lang = a.language;
+		outbox_to(&m, a.name, a.address);
+		m.vars = &v;
+		m.person_id = a.person_id;
+		m.cause_inbound = cause;
+		m.ref_kind = "feedback";
+		m.ref_id = p->id;
+		r = outbox_queue(e, &m, NULL, &err);
+		vars_deinit(&v);
+		roster_application_deinit(&a);
+		if (r < 0)
+			goto out;
+	}
+	ret = 0;
+out:
+	if (err != NULL)
+		log_err("feedback: %s", err);
+	free(err);
+	free(cohort);
+	return ret;
+}
+
+/* Personal data of cohorts closed retention_days ago is removed; the counts
+ * (applications, pairs, answers) stay. */
+static int retention(struct engine *e)
+{
+	time_t limit = e->now - e->cfg->programme.retention_days * DAY;
+
+	if (store_exec(e->st, "CREATE TEMP TABLE IF NOT EXISTS expired(id INTEGER PRIMARY KEY)", NULL) < 0 ||
+	    store_exec(e->st, "DELETE FROM temp.expired", NULL) < 0 ||
+	    store_exec(e->st, "INSERT INTO temp.expired SELECT id FROM cohorts WHERE status = 'closed'"
+	    " AND closed_at <= ? AND anonymised_at IS NULL", "t", limit) < 0)
+		return -1;
+	if (store_exec(e->st, "UPDATE cases SET text = NULL WHERE pair_id IN (SELECT id FROM pairs"
+	    " WHERE cohort_id IN (SELECT id FROM temp.expired))", NULL) < 0 ||
+	    store_exec(e->st, "UPDATE pairs SET reasons = NULL, end_reason = NULL"
+	    " WHERE cohort_id IN (SELECT id FROM temp.expired)", NULL) < 0 ||
+	    store_exec(e->st, "UPDATE applications SET name = NULL, department = NULL, field = NULL,"
+	    " topics = NULL, about = NULL, pref_mentors = NULL, gender = NULL, pref_gender = NULL"
+	    " WHERE cohort_id IN (SELECT id FROM temp.expired)", NULL) < 0 ||
+	    /* people with nothing in a cohort still held lose their address */
+	    store_exec(e->st, "UPDATE outbound SET data = NULL, subject = NULL, envelope_to = 'erased'"
+	    " WHERE status <> 'queued' AND person_id IN (SELECT p.id FROM people p WHERE p.erased_at IS NULL"
+	    " AND EXISTS (SELECT 1 FROM applications a WHERE a.person_id = p.id)"
+	    " AND NOT EXISTS (SELECT 1 FROM applications a JOIN cohorts c ON c.id = a.cohort_id"
+	    " WHERE a.person_id = p.id AND c.anonymised_at IS NULL AND c.id NOT IN (SELECT id FROM temp.expired)))",
+	    NULL) < 0 ||
+	    store_exec(e->st, "UPDATE people SET address = 'erased-' || id || '@invalid', name = NULL,"
+	    " bounce_info = NULL, erased_at = ? WHERE erased_at IS NULL"
+	    " AND EXISTS (SELECT 1 FROM applications a WHERE a.person_id = people.id)"
+	    " AND NOT EXISTS (SELECT 1 FROM applications a JOIN cohorts c ON c.id = a.cohort_id"
+	    " WHERE a.person_id = people.id AND c.anonymised_at IS NULL"
+	    " AND c.id NOT IN (SELECT id FROM temp.expired))", "t", e->now) < 0 ||
+	    store_exec(e->st, "UPDATE cohorts SET status = 'anonymised', anonymised_at = ?"
+	    " WHERE id IN (SELECT id FROM temp.expired)", "t", e->now) < 0)
+		return -1;
+	if (store_changes(e->st) > 0)
+		log_info("retention: personal data of %ld closed cohort(s) anonymised", store_changes(e->st));
+	return 0;
+}
+
+struct ids {
+	int64_t *v;
+	size_t n;
+};
+
+static int id_cb(const struct store_row *row, void *arg)
+{
+	struct ids *ids = arg;
+
+	ids->v = xrealloc(ids->v, (ids->n + 1) * sizeof(*ids->v));
+	ids->v[ids->n++] = store_row_int(row, 0);
+	return 0;
+}
+
+/* Unconfirmed applications: one reminder half-way, then they expire. */
+static int expiry(struct engine *e)
+{
+	long days = e->cfg->programme.confirm_days;
+	struct ids ids = { NULL, 0 };
+	char *err = NULL, *cohort = NULL;
+	size_t i;
+	int ret = -1;
+
+	if (store_exec(e->st, "UPDATE applications SET status = 'expired', ended_at = ?"
+	    " WHERE status = 'pending' AND created_at <= ?", "tt", e->now, e->now - days * DAY) < 0 ||
+	    store_query(e->st, "SELECT id FROM applications WHERE status = 'pending' AND reminded_at IS NULL"
+	    " AND created_at <= ? ORDER BY id", id_cb, &ids, "t", e->now - (days / 2) * DAY) < 0)
+		goto out;
+	for (i = 0; i < ids.n; i++) {
+		struct application a;
+		struct vars v = { { NULL }, { NULL }, 0 };
+		int r;
+
+		if (roster_application_by_id(e, ids.v[i], &a) != 1 ||
+		    roster_cohort_name(e, a.cohort_id, &cohort) < 0)
+			goto out;
+		vars_set(&v, "token", a.token);
+		vars_set(&v, "role", roster_role_word(a.role, a.language));
+		vars_set(&v, "cohort", cohort);
+		vars_setf(&v, "days", "%ld", (long)((e->now - a.created_at) / DAY));
+		r = store_exec(e->st, "UPDATE applications SET reminded_at = ? WHERE id = ?", "ti", e->now, a.id);
+		if (r == 0) {
+			struct outbox_msg m;
+
+			memset(&m, 0, sizeof(m));
+			m.kind = "confirm-request";
+			m.tmpl = "confirm-reminder";
+			m.lang = a.language;
+			outbox_to(&m, a.name, a.address);
+			vars_set(&v, "name", a.name);
+			m.vars = &v;
+			m.person_id = a.person_id;
+			m.ref_kind = "application";
+			m.ref_id = a.id;
+			r = outbox_queue(e, &m, NULL, &err);
+		}
+		vars_deinit(&v);
+		roster_application_deinit(&a);
+		xfree(&cohort);
+		if (r < 0)
+			goto out;
+	}
+	ret = 0;
+out:
+	if (err != NULL)
+		log_err("reminder: %s", err);
+	free(err);
+	free(cohort);
+	free(ids.v);
+	return ret;
+}
+
+static int due(struct engine *e)
+{
+	struct pairs p = { NULL, 0 };
+	size_t i;
+	int ret = -1;
+
+	if (store_query(e->st, "SELECT id, mentor_app, mentee_app, introduced_at, paused,"
+	    " coalesce(feedback_at, 0) FROM pairs WHERE status = 'active' AND introduced_at IS NOT NULL"
+	    " ORDER BY id", pair_cb, &p, NULL) < 0)
+		return -1;
+	for (i = 0; i < p.n; i++) {
+		if (checkins_due(e, &p.v[i]) < 0)
+			goto out;
+		if (p.v[i].feedback_at == 0 &&
+		    add_months(p.v[i].introduced, e->cfg->schedule.programme_months) <= e->now &&
+		    ask_feedback(e, &p.v[i], 0) < 0)
+			goto out;
+	}
+	if (nudges(e) < 0 || expiry(e) < 0 || retention(e) < 0)
+		goto out;
+	ret = 0;
+out:
+	free(p.v);
+	return ret;
+}
+
+int followup_due(struct engine *e)
+{
+	if (store_begin(e->st) < 0)
+		return -1;
+	if (due(e) < 0) {
+		store_rollback(e->st);
+		return -1;
+	}
+	return store_commit(e->st);
+}
+
+/* ---- answers ---- */
+
+static int open_case(struct msgctx *c, int64_t person, int64_t pair, const char *text)
+{
+	struct vars v = { { NULL }, { NULL }, 0 };
+	char *err = NULL, *lang = roster_person_language(c->e, c->m->from_addr), pairs[64];
+	int64_t id;
+	int ret = -1;
+
+	if (store_exec(c->e->st, "INSERT INTO cases(person_id, pair_id, text, status, opened_at, inbound_id)"
+	    " VALUES(?, ?, ?, 'open', ?, ?)", "iisti", person, pair, text, c->e->now, c->inbound_id) < 0)
+		goto out;
+	id = store_last_id(c->e->st);
+	vars_setf(&v, "case", "%" PRId64, id);
+	if (programme_answer(c, "issue-ack", NULL, lang, &v, NULL, 0, person, &err) < 0)
+		goto out;
+	snprintf(pairs, sizeof(pairs), "#%" PRId64 " (from a check-in answer)", pair);
+	vars_set(&v, "reporter", c->m->from_addr);
+	vars_set(&v, "reporter_name", c->m->from_name != NULL ? c->m->from_name : c->m->from_addr);
+	vars_set(&v, "role", "");
+	vars_set(&v, "pair", pairs);
+	vars_set(&v, "text", text);
+	if (programme_to_committee(c->e, 0, "issue-notice", NULL, &v, c->m->from_addr, c->inbound_id,
+	    "case", id, &err) < 0)
+		goto out;
+	snprintf(c->h->outcome, sizeof(c->h->outcome), "check-in answer: problem; case %" PRId64 " opened", id);
+	ret = 0;
+out:
+	if (err != NULL)
+		log_err("case: %s", err);
+	free(err);
+	free(lang);
+	vars_deinit(&v);
+	return ret;
+}
+
+static int tell_end(struct msgctx *c, int64_t pair)
+{
+	struct vars v = { { NULL }, { NULL }, 0 };
+	char *err = NULL, pairs[64];
+	int ret;
+
+	snprintf(pairs, sizeof(pairs), "#%" PRId64, pair);
+	vars_set(&v, "who", c->m->from_name != NULL ? c->m->from_name : c->m->from_addr);
+	vars_set(&v, "pair", pairs);
+	ret = programme_to_committee(c->e, 0, "issue-notice", "checkin-end", &v, c->m->from_addr,
+	    c->inbound_id, NULL, 0, &err);
+	if (err != NULL)
+		log_err("check-in end: %s", err);
+	free(err);
+	vars_deinit(&v);
+	return ret;
+}
+
+struct checkin_row {
+	int64_t pair, person;
+	char *address;
+	int answered;
+};
+
+static int checkin_cb(const struct store_row *row, void *arg)
+{
+	struct checkin_row *k = arg;
+	const char *a = store_row_text(row, 2);
+
+	k->pair = store_row_int(row, 0);
+	k->person = store_row_int(row, 1);
+	k->address = a != NULL ? xstrdup(a) : NULL;
+	k->answered = !store_row_is_null(row, 3);
+	return 1;
+}
+
+int followup_checkin_reply(struct msgctx *c, int64_t checkin_id)
+{
+	static const char *const words[] = { "", "ok", "met", "problem", "pause", "end" };
+	struct checkin_row k = { 0, 0, NULL, 0 };
+	enum checkin_answer a;
+	char *rest = NULL;
+	int ret = -1;
+
+	if (store_query(c->e->st, "SELECT k.pair_id, k.person_id, p.address, k.answer FROM checkins k"
+	    " JOIN people p ON p.id = k.person_id WHERE k.id = ?", checkin_cb, &k, "i", checkin_id) < 0)
+		return -1;
+	if (k.address == NULL || !str_eq_ci(k.address, c->m->from_addr)) {
+		programme_leave(c, "check-in answer from another address");
+		ret = 0;
+		goto out;
+	}
+	a = command_checkin_answer(c->text, &rest);
+	if (a == CHK_NONE) {
+		/* words the robot cannot read: a person will */
+		if (store_exec(c->e->st, "UPDATE checkins SET answer = coalesce(answer, 'other'),"
+		    " answered_at = coalesce(answered_at, ?) WHERE id = ?", "ti", c->e->now, checkin_id) < 0)
+			goto out;
+		programme_leave(c, "check-in answer in words");
+		ret = 0;
+		goto out;
+	}
+	if (store_exec(c->e->st, "UPDATE checkins SET answer = ?, answered_at = ? WHERE id = ?", "sti",
+	    words[a], c->e->now, checkin_id) < 0)
+		goto out;
+	snprintf(c->h->outcome, sizeof(c->h->outcome), "check-in answer: %s", words[a]);
+	if (a == CHK_PROBLEM) {
+		ret = open_case(c, k.person, k.pair, rest != NULL && rest[0] != '\0' ? rest : c->text);
+		goto out;
+	}
+	if (a == CHK_END) {
+		ret = tell_end(c, k.pair);
+		goto out;
+	}
+	if (a == CHK_PAUSE && store_exec(c->e->st, "UPDATE pairs SET paused = ? WHERE id = ?", "ti",
+	    c->e->now + c->e->cfg->schedule.checkin_every_days * DAY, k.pair) < 0)
+		goto out;
+	ret = 0;
+out:
+	free(rest);
+	free(k.address);
+	return ret;
+}
+
+int followup_feedback_reply(struct msgctx *c, int64_t pair_id)
+{
+	struct vars v = { { NULL }, { NULL }, 0 };
+	char *err = NULL;
+	int ret;
+
+	(void)pair_id;
+	vars_set(&v, "who", c->m->from_name != NULL ? c->m->from_name : c->m->from_addr);
+	vars_set(&v, "text", c->text);
+	ret = programme_to_committee(c->e, 1, "feedback", "feedback-received", &v, c->m->from_addr,
+	    c->inbound_id, NULL, 0, &err);
+	if (err != NULL)
+		log_err("feedback: %s", err);
+	free(err);
+	vars_deinit(&v);
+	snprintf(c->h->outcome, sizeof(c->h->outcome), "feedback passed to the committee");
+	return ret;
+}
+
+int followup_cohort_close(struct engine *e, int64_t cohort_id, int64_t cause)
+{
+	struct pairs p = { NULL, 0 };
+	size_t i;
+	int ret = -1;
+
+	if (store_query(e->st, "SELECT id, mentor_app, mentee_app, introduced_at, paused,"
+	    " coalesce(feedback_at, 0) FROM pairs WHERE status = 'active' AND cohort_id = ? ORDER BY id",
+	    pair_cb, &p, "i", cohort_id) < 0)
+		return -1;
+	for (i = 0; i < p.n; i++)
+		if (p.v[i].feedback_at == 0 && ask_feedback(e, &p.v[i], cause) < 0)
+			goto out;
+	if (store_exec(e->st, "UPDATE pairs SET status = 'ended', ended_at = ?, end_reason = 'cohort closed'"
+	    " WHERE status = 'active' AND cohort_id = ?", "ti", e->now, cohort_id) < 0 ||
+	    store_exec(e->st, "UPDATE pairs SET status = 'rejected' WHERE status = 'proposed'"
+	    " AND cohort_id = ?", "i", cohort_id) < 0 ||
+	    store_exec(e->st, "UPDATE applications SET status = 'expired' WHERE status = 'pending'"
+	    " AND cohort_id = ?", "i", cohort_id) < 0)
+		goto out;
+	ret = 0;
+out:
+	free(p.v);
+	return ret;
+}

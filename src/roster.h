@@ -1,0 +1,83 @@
+/* roster: people, cohorts, applications and pairs, as the programme logic
+ * reads and writes them (SQL through store.h; no I/O of its own).
+ *
+ * Application states:
+ *   pending --confirmed by reply--> confirmed --withdraw confirmed--> withdrawn
+ *   pending --confirm_days without confirmation--> expired
+ * Pair states:
+ *   proposed --approve--> active --unpair, withdrawal, cohort close--> ended
+ *   proposed --reject, a newer proposal--> rejected
+ * Functions return 0/-1 (database error), or 1/0/-1 for lookups (found or
+ * not). Structs own their strings; _deinit frees them. */
+#ifndef MENTORD_ROSTER_H
+#define MENTORD_ROSTER_H
+
+#include <stdint.h>
+#include <time.h>
+
+struct engine;
+struct form;
+
+struct application {
+	int64_t id;
+	int64_t cohort_id;
+	int64_t person_id;
+	char *address;
+	char *role;        /* "mentor" or "mentee" */
+	char *name;
+	char *department;
+	char *field;
+	char *language;
+	char *topics;
+	char *preference;
+	char *pref_gender;
+	char *pref_mentors;
+	char *gender;
+	long capacity;
+	char *about;
+	char *status;      /* pending, confirmed, withdrawn, expired */
+	char *token;
+	time_t created_at;
+	time_t confirmed_at;
+};
+
+void roster_application_deinit(struct application *a);
+
+/* The person with this address, created if new; name and language are
+ * updated when given (non-NULL). */
+int roster_person(struct engine *e, const char *address, const char *name, const char *language,
+    int64_t *id_r);
+/* The recorded language of a person ("en", "fr") or NULL; allocated. */
+char *roster_person_language(struct engine *e, const char *address);
+int roster_person_address(struct engine *e, int64_t person_id, char **address_r, char **name_r,
+    char **lang_r);
+
+/* The open cohort: 1 and its id (and name, allocated, if name_r) or 0. */
+int roster_open_cohort(struct engine *e, int64_t *id_r, char **name_r);
+int roster_cohort_name(struct engine *e, int64_t id, char **name_r);
+
+/* The person's live (pending or confirmed) application in the cohort. */
+int roster_application_live(struct engine *e, int64_t cohort_id, const char *address,
+    struct application *a);
+int roster_application_by_id(struct engine *e, int64_t id, struct application *a);
+int roster_application_by_token(struct engine *e, const char *token, struct application *a);
+
+/* Inserts a pending application from a valid form; a token is made. */
+int roster_application_new(struct engine *e, int64_t cohort_id, int64_t person_id,
+    const struct form *f, struct application *a);
+/* Replaces the fields the form holds (its present bits). */
+int roster_application_update(struct engine *e, int64_t id, const struct form *f);
+int roster_application_set_status(struct engine *e, int64_t id, const char *status);
+
+/* The application as "Key: value" lines in lang ("en" or "fr"); allocated. */
+char *roster_summary(const struct application *a, const char *lang);
+/* The role as a word in lang. */
+const char *roster_role_word(const char *role, const char *lang);
+
+/* The active pair the application belongs to: 1 with the partner's
+ * application id and the pair id, 0 if none. */
+int roster_active_pair_of(struct engine *e, int64_t app_id, int64_t *pair_r, int64_t *partner_r);
+/* Active pairs of a mentor. */
+int roster_mentor_load(struct engine *e, int64_t app_id, long *n_r);
+
+#endif

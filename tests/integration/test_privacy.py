@@ -1,0 +1,66 @@
+"""Erasure by email (after confirmation) and on the server; export for the
+committee."""
+import csv
+import io
+import json
+
+from common import ProgrammeTest, mail, of_kind, reply
+
+PEOPLE = [
+    ("anna@example.org", "mentor", "Anna Keller", "IT", "Software", "en"),
+    ("bea@example.org", "mentee", "Béatrice Roux", "IT", "Software", "fr"),
+]
+NOW = "2026-03-02T09:00"
+
+
+class Privacy(ProgrammeTest):
+    def setUp(self):
+        super().setUp()
+        self.cli("cohort", "open", "2026", now=NOW)
+        self.enrol(PEOPLE, now=NOW)
+        self.pair("anna@example.org", "bea@example.org", now=NOW)
+        self.once(now=NOW)
+
+    def test_export_csv_and_json(self):
+        out = self.cli("export", now=NOW)
+        rows = list(csv.DictReader(io.StringIO(out)))
+        self.assertEqual(len(rows), 2)
+        bea = [r for r in rows if r["address"] == "bea@example.org"][0]
+        self.assertEqual(bea["name"], "Béatrice Roux")
+        self.assertEqual(bea["partner"], "Anna Keller")
+        self.assertEqual(bea["pair_status"], "active")
+        data = json.loads(self.cli("export", "--format", "json", "--person", "anna@example.org", now=NOW))
+        self.assertEqual(len(data["applications"]), 1)
+        self.assertEqual(data["applications"][0]["role"], "mentor")
+        self.assertEqual(data["cases"], [])
+        r = self.env.run("export", "--format", "xml")
+        self.assertEqual(r.returncode, 2)
+
+    def test_forget_me_by_email_needs_confirmation(self):
+        env = self.env
+        self.deliver(mail("bea@example.org", "oubliez-moi"), now=NOW)
+        req = self.latest("confirm-request", "bea@example.org")
+        self.assertEqual(req["Content-Language"], "fr")
+        # nothing is erased before the confirmation
+        self.assertIn("Béatrice Roux", self.cli("export", now=NOW))
+        # a forged confirmation from elsewhere does nothing
+        self.deliver(reply(req, "mallory@example.net", "yes"), now=NOW)
+        self.assertIn("Béatrice Roux", self.cli("export", now=NOW))
+        self.deliver(reply(req, "bea@example.org", "oui"), now=NOW)
+        self.latest("erased", "bea@example.org")
+        out = self.cli("export", now=NOW)
+        self.assertNotIn("Béatrice", out)
+        self.assertNotIn("bea@example.org", out)
+        # her partner hears that she left
+        self.assertTrue(of_kind(env, "withdrawn", "anna@example.org"))
+        db = env.db()
+        self.assertEqual(db.execute("SELECT count(*) FROM people WHERE address = 'bea@example.org'").fetchone()[0], 0)
+        self.assertEqual(db.execute("SELECT count(*) FROM inbound WHERE sender = 'bea@example.org'").fetchone()[0], 0)
+        db.close()
+
+    def test_forget_on_the_server(self):
+        out = self.cli("forget", "anna@example.org", now=NOW)
+        self.assertIn("erased", out)
+        self.once(now=NOW)
+        self.assertTrue(of_kind(self.env, "withdrawn", "bea@example.org"))
+        self.assertNotIn("Anna", self.cli("export", now=NOW))
