@@ -229,9 +229,19 @@ static int handle_command(struct msgctx *c)
 	struct committee_command cc;
 	const char *lang = NULL;
 	char *arg = NULL, *subject;
-	enum applicant_cmd cmd = command_applicant(c->m->subject, &arg, &lang);
+	enum applicant_cmd cmd;
 	int r, ret = 0;
 
+	/* a member's "status" is the committee's command (classify.c agrees) */
+	if (config_is_member(c->e->cfg, c->m->from_addr)) {
+		subject = command_subject_strip(c->m->subject);
+		r = command_committee_parse(subject, &cc) == 1 && cc.error == NULL;
+		command_committee_deinit(&cc);
+		free(subject);
+		if (r)
+			return committee_message(c);
+	}
+	cmd = command_applicant(c->m->subject, &arg, &lang);
 	if (cmd == ACMD_HELP)
 		ret = answer_help(c, lang);
 	else if (cmd != ACMD_NONE)
@@ -239,14 +249,6 @@ static int handle_command(struct msgctx *c)
 	free(arg);
 	if (cmd != ACMD_NONE)
 		return ret;
-	if (config_is_member(c->e->cfg, c->m->from_addr)) {
-		subject = command_subject_strip(c->m->subject);
-		r = command_committee_parse(subject, &cc);
-		command_committee_deinit(&cc);
-		free(subject);
-		if (r == 1)
-			return committee_message(c);
-	}
 	if (form_detect(c->text))
 		return applicant_form(c, NULL);
 	programme_leave(c, "not understood");
