@@ -61,6 +61,15 @@ $(BUILD)/obj/%.o: src/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+# The shipped templates' folder is compiled into cycle.o: rebuild it when
+# PREFIX or DATADIR changes (make; sudo make install PREFIX=/usr)
+PREFIX_STAMP = $(BUILD)/datadir$(subst /,-,$(DATADIR)).stamp
+$(PREFIX_STAMP):
+	@mkdir -p $(@D)
+	@rm -f $(BUILD)/datadir*.stamp
+	@touch $@
+$(BUILD)/obj/cycle.o: $(PREFIX_STAMP)
+
 $(BUILD)/mentord: $(OBJ)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(OBJ) $(PKG_LIBS)
 
