@@ -29,6 +29,7 @@ struct ingest {
 	uint32_t *done_uids;     /* handled, to flag on the server */
 	int64_t *done_ids;
 	size_t n_done;
+	size_t batch_done;       /* n_done when the open transaction began */
 	size_t processed, quarantined;
 	int failed;
 };
@@ -99,6 +100,36 @@ static int flush_done(struct ingest *in)
 	return 0;
 }
 
+/* The messages of one fetch share a transaction, each inside its own
+ * savepoint: what one message does still commits with its answers or not
+ * at all, and the server hears of none of them before the commit. One
+ * commit per batch instead of per message spares the disk. */
+static int batch_begin(struct ingest *in)
+{
+	if (store_in_transaction(in->e->st))
+		return 0;
+	in->batch_done = in->n_done;
+	return store_begin(in->e->st);
+}
+
+static void batch_abort(struct ingest *in)
+{
+	store_rollback(in->e->st);
+	in->n_done = in->batch_done; /* nothing of it may be flagged */
+}
+
+static int batch_commit(struct ingest *in)
+{
+	if (!store_in_transaction(in->e->st))
+		return 0;
+	if (store_commit(in->e->st) < 0) {
+		in->n_done = in->batch_done;
+		return -1;
+	}
+	fault_point("kill-after-commit");
+	return 0;
+}
+
 static int quarantine(struct ingest *in, uint32_t uid, const char *raw, size_t len,
     const char *message_id, const char *reason)
 {
@@ -125,10 +156,10 @@ static int quarantine(struct ingest *in, uint32_t uid, const char *raw, size_t l
 	row.outcome = reason;
 	row.received_at = e->now;
 	row.quarantine = path;
-	if (store_begin(e->st) < 0)
+	if (batch_begin(in) < 0 || store_savepoint(e->st) < 0)
 		goto out;
-	if (store_inbound_add(e->st, &row, &id) < 0 || store_commit(e->st) < 0) {
-		store_rollback(e->st);
+	if (store_inbound_add(e->st, &row, &id) < 0 || store_release(e->st) < 0) {
+		batch_abort(in);
 		goto out;
 	}
 	log_warn("message UID %u quarantined in %s: %s", uid, path, reason);
@@ -164,7 +195,7 @@ static int process_one(uint32_t uid, const char *raw, size_t len, void *arg)
 	row.subject = m->subject;
 	row.class_name = "pending";
 	row.received_at = e->now;
-	if (store_begin(e->st) < 0)
+	if (batch_begin(in) < 0 || store_savepoint(e->st) < 0)
 		goto db_error;
 	seen = store_inbound_seen(e->st, row.mailbox, row.uidvalidity, uid, row.message_id, &id,
 	    &needs_flag, &flagged);
@@ -173,7 +204,7 @@ static int process_one(uint32_t uid, const char *raw, size_t len, void *arg)
 	if (seen == 1) {
 		/* processed before: a replay after a crash, or a changed
 		 * UIDVALIDITY; only the server's flag may be missing */
-		if (store_inbound_set_uid(e->st, id, in->uidvalidity, uid) < 0 || store_commit(e->st) < 0)
+		if (store_inbound_set_uid(e->st, id, in->uidvalidity, uid) < 0 || store_release(e->st) < 0)
 			goto db_error;
 		if (needs_flag)
 			done_add(in, uid, id);
@@ -183,16 +214,15 @@ static int process_one(uint32_t uid, const char *raw, size_t len, void *arg)
 	if (store_inbound_add(e->st, &row, &id) < 0)
 		goto db_error;
 	if (programme_handle(e, m, id, &h, &err) < 0) {
-		store_rollback(e->st);
+		store_rollback_to_savepoint(e->st);
 		quarantine(in, uid, raw, len, row.message_id, err != NULL ? err : "processing failed");
 		free(err);
 		mime_free(&m);
 		return 0;
 	}
 	if (store_inbound_set_result(e->st, id, h.class_name, h.outcome, h.needs_flag, NULL) < 0 ||
-	    store_commit(e->st) < 0)
+	    store_release(e->st) < 0)
 		goto db_error;
-	fault_point("kill-after-commit");
 	in->processed++;
 	log_info("UID %u: %s: %s", uid, h.class_name, h.outcome);
 	if (h.needs_flag)
@@ -200,7 +230,7 @@ static int process_one(uint32_t uid, const char *raw, size_t len, void *arg)
 	mime_free(&m);
 	return 0;
 db_error:
-	store_rollback(e->st);
+	batch_abort(in);
 	mime_free(&m);
 	log_err("database error while processing UID %u; it will be tried again", uid);
 	return -1;
@@ -233,7 +263,7 @@ static int ingest(struct engine *e, struct imap *imap, size_t *processed_r, int 
 	uint32_t last = 0, *uids = NULL, *sizes = NULL;
 	size_t n = 0, i, start, bytes;
 	char *err = NULL;
-	int ret = -1;
+	int r, ret = -1;
 
 	memset(&in, 0, sizeof(in));
 	in.e = e;
@@ -267,10 +297,16 @@ static int ingest(struct engine *e, struct imap *imap, size_t *processed_r, int 
 
 			snprintf(fallback, sizeof(fallback), "toolarge.%u.%u", in.uidvalidity, uids[i]);
 			quarantine(&in, uids[i], "", 0, fallback, "message over the size limit, left in the mailbox");
+			if (batch_commit(&in) < 0)
+				goto out;
 			start++;
 			continue;
 		}
-		if (imap_fetch(imap, uids + start, i - start, process_one, &in, &err) != 0) {
+		r = imap_fetch(imap, uids + start, i - start, process_one, &in, &err);
+		/* what was handled before a broken connection is kept */
+		if (batch_commit(&in) < 0)
+			goto out;
+		if (r != 0) {
 			if (err != NULL)
 				goto imap_error;
 			goto out;
@@ -285,6 +321,8 @@ imap_error:
 	log_err("%s", err);
 	free(err);
 out:
+	if (store_in_transaction(e->st))
+		batch_abort(&in);
 	/* what was committed is flagged on the next cycle if not now */
 	*processed_r = in.processed;
 	*failed_r = in.failed;

@@ -432,6 +432,28 @@ void store_rollback(struct store *st)
 	st->in_txn = 0;
 }
 
+int store_in_transaction(struct store *st)
+{
+	return st->in_txn;
+}
+
+int store_savepoint(struct store *st)
+{
+	return store_exec(st, "SAVEPOINT message", NULL);
+}
+
+int store_release(struct store *st)
+{
+	return store_exec(st, "RELEASE message", NULL);
+}
+
+void store_rollback_to_savepoint(struct store *st)
+{
+	/* ROLLBACK TO keeps the savepoint open: release it too */
+	if (store_exec(st, "ROLLBACK TO message", NULL) == 0)
+		store_exec(st, "RELEASE message", NULL);
+}
+
 const char *store_instance(struct store *st)
 {
 	return st->instance;

@@ -25,6 +25,13 @@ void store_close(struct store **st);
 int store_begin(struct store *st);
 int store_commit(struct store *st);
 void store_rollback(struct store *st);
+/* 1 inside a transaction. */
+int store_in_transaction(struct store *st);
+/* A savepoint inside the transaction: what one message did can be undone
+ * without undoing the messages before it in the same transaction. */
+int store_savepoint(struct store *st);
+int store_release(struct store *st);
+void store_rollback_to_savepoint(struct store *st);
 /* A random identifier made when the database was created; it keeps the
  * Message-IDs of two installations apart. */
 const char *store_instance(struct store *st);

@@ -22,9 +22,25 @@ def mail(frm, subject, body="", to="mentoring@example.org", headers=None, msgid=
     return ("\r\n".join(lines) + "\r\n\r\n" + body.replace("\n", "\r\n")).encode()
 
 
+def delivered(env):
+    """Every message the SMTP server received, once per Message-ID, with
+    the recipients of all its envelopes (the sender may deliver each
+    recipient in a transaction of its own): (mail_from, rcpts, message)."""
+    out, index = [], {}
+    for mail_from, rcpts, msg in env.smtp.parsed():
+        mid = msg["Message-ID"]
+        if mid in index:
+            merged = out[index[mid]]
+            out[index[mid]] = (merged[0], sorted(set(merged[1]) | set(rcpts)), merged[2])
+        else:
+            index[mid] = len(out)
+            out.append((mail_from, sorted(rcpts), msg))
+    return out
+
+
 def kinds(env):
     """X-Mentord-Kind of every message the SMTP server received."""
-    return [msg["X-Mentord-Kind"] for _, _, msg in env.smtp.parsed()]
+    return [msg["X-Mentord-Kind"] for _, _, msg in delivered(env)]
 
 
 class MentordTest(unittest.TestCase):
@@ -80,7 +96,7 @@ def reply(original, frm, body, style="gmail", extra_headers=None):
 def of_kind(env, kind, to=None):
     """Messages received of an X-Mentord-Kind, optionally to one address."""
     out = []
-    for _, rcpts, msg in env.smtp.parsed():
+    for _, rcpts, msg in delivered(env):
         if msg["X-Mentord-Kind"] != kind:
             continue
         if to is not None and to not in rcpts:

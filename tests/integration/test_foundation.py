@@ -4,14 +4,14 @@ import signal
 import subprocess
 import time
 
-from common import MentordTest, kinds, mail
+from common import MentordTest, kinds, mail, delivered
 
 
 class HelpRoundTrip(MentordTest):
     def test_help_is_answered_once_in_both_languages(self):
         self.env.dovecot.deliver(mail("Alice Martin <alice@example.com>", "help"))
         self.once()
-        sent = self.env.smtp.parsed()
+        sent = delivered(self.env)
         self.assertEqual(len(sent), 1)
         mail_from, rcpts, msg = sent[0]
         self.assertEqual(rcpts, ["alice@example.com"])

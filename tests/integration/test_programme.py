@@ -4,7 +4,7 @@ replies, a forged application never confirmed, match, approve,
 introductions and waitlist notices checked at the SMTP server."""
 import re
 
-from common import DKIM_OK, MentordTest, mail, of_kind, reply, text_of
+from common import DKIM_OK, MentordTest, mail, of_kind, reply, text_of, delivered
 
 ALICE_OUTLOOK = """Hello committee,
 
@@ -85,7 +85,7 @@ class Programme(MentordTest):
 
     def latest(self, kind, to):
         msgs = of_kind(self.env, kind, to)
-        self.assertTrue(msgs, f"no {kind} to {to}; got {[(m['X-Mentord-Kind'], m['To']) for _, _, m in self.env.smtp.parsed()]}")
+        self.assertTrue(msgs, f"no {kind} to {to}; got {[(m['X-Mentord-Kind'], m['To']) for _, _, m in delivered(self.env)]}")
         return msgs[-1]
 
     def test_whole_flow(self):
@@ -125,7 +125,7 @@ class Programme(MentordTest):
         self.assertEqual(of_kind(env, "confirmed", "frank@example.org"), [])
 
         # a forged match (no authentication) changes nothing: the member is asked
-        before = len(env.smtp.sent())
+        before = len(delivered(env))
         self.deliver(mail("chair@example.org", "match"))
         confirm = self.latest("confirm-request", "chair@example.org")
         self.assertIn("match", text_of(confirm))
@@ -134,7 +134,7 @@ class Programme(MentordTest):
         # an authenticated match: the proposal goes to the committee only
         self.deliver(mail("chair@example.org", "match", headers=DKIM_OK))
         proposal = self.latest("proposal", "chair@example.org")
-        _, rcpts, _ = [x for x in env.smtp.parsed() if x[2]["X-Mentord-Kind"] == "proposal"][-1]
+        _, rcpts, _ = [x for x in delivered(env) if x[2]["X-Mentord-Kind"] == "proposal"][-1]
         self.assertEqual(sorted(rcpts), ["chair@example.org", "vice@example.org"])
         body = text_of(proposal)
         self.assertIn("Alice Martin", body)
@@ -152,7 +152,7 @@ class Programme(MentordTest):
         intros = of_kind(env, "introduction")
         self.assertEqual(len(intros), 2)
         pairs = {}
-        for _, rcpts, msg in env.smtp.parsed():
+        for _, rcpts, msg in delivered(env):
             if msg["X-Mentord-Kind"] == "introduction":
                 pairs[tuple(sorted(rcpts))] = msg
         self.assertIn(("alice@example.org", "dan@example.org"), pairs)
@@ -165,7 +165,7 @@ class Programme(MentordTest):
         self.assertEqual(of_kind(env, "introduction", "frank@example.org"), [])
 
         # approving again sends nothing twice
-        n = len(env.smtp.sent())
+        n = len(delivered(env))
         self.deliver(mail("chair@example.org", "approve all", headers=DKIM_OK))
         self.assertEqual(len(of_kind(env, "introduction")), 2)
         self.assertEqual(len(of_kind(env, "waitlist")), 1)
@@ -223,7 +223,7 @@ class Programme(MentordTest):
         notice = self.latest("issue-notice", "chair@example.org")
         self.assertIn("SECRET-4711", text_of(notice))
         self.assertEqual(notice["Reply-To"], "zoe@example.org")
-        for _, rcpts, msg in env.smtp.parsed():
+        for _, rcpts, msg in delivered(env):
             if "SECRET-4711" in msg.as_string():
                 self.assertTrue(set(rcpts) <= {"chair@example.org", "vice@example.org"})
         r = env.run("status")

@@ -3,7 +3,7 @@ updates, late pairs, reminders and cancellation."""
 import email
 import subprocess
 
-from common import ProgrammeTest, mail, of_kind, reply, text_of
+from common import ProgrammeTest, mail, of_kind, reply, text_of, delivered
 
 PEOPLE = [
     ("anna@example.org", "mentor", "Anna Keller", "IT", "Software", "en"),
@@ -87,7 +87,7 @@ class Training(ProgrammeTest):
         self.assertIn("4 matched people invited", out)
         self.once(now=NOW)
         invitations = {}
-        for _, rcpts, msg in env.smtp.parsed():
+        for _, rcpts, msg in delivered(env):
             if msg["X-Mentord-Kind"] == "invitation":
                 self.assertEqual(len(rcpts), 1)
                 invitations[rcpts[0]] = msg
@@ -108,7 +108,7 @@ class Training(ProgrammeTest):
 
         # answers: an Outlook calendar reply, a plain "no", an unreadable
         # calendar that falls back to its words
-        n_sent = len(env.smtp.sent())
+        n_sent = len(delivered(env))
         env.dovecot.deliver(calendar_mail("Anna Keller <anna@example.org>", "Accepted: Mentoring basics",
                                           outlook_reply(uid, "anna@example.org", "ACCEPTED"),
                                           invitations["anna@example.org"]["Message-ID"]))
@@ -120,7 +120,7 @@ class Training(ProgrammeTest):
         self.assertEqual(self.rsvp("bea@example.org"), "DECLINED")
         self.assertEqual(self.rsvp("carl@example.org"), "TENTATIVE")
         self.assertEqual(self.rsvp("dora@example.org"), "NEEDS-ACTION")
-        self.assertEqual(len(env.smtp.sent()), n_sent, "answers are never answered")
+        self.assertEqual(len(delivered(env)), n_sent, "answers are never answered")
         # an older calendar answer does not overwrite a newer one
         env.dovecot.deliver(calendar_mail("anna@example.org", "Declined",
                                           outlook_reply(uid, "anna@example.org", "DECLINED", seq=0).replace(
@@ -146,7 +146,7 @@ class Training(ProgrammeTest):
 
         # the day before: a reminder to all but the one who declined
         self.once(now="2026-03-09T16:00")
-        reminded = sorted(r[0] for _, r, m in env.smtp.parsed() if m["X-Mentord-Kind"] == "training-reminder")
+        reminded = sorted(r[0] for _, r, m in delivered(env) if m["X-Mentord-Kind"] == "training-reminder")
         self.assertEqual(reminded, ["anna@example.org", "carl@example.org", "dora@example.org",
                                     "emil@example.org", "fay@example.org"])
         self.once(now="2026-03-09T18:00")

@@ -5,7 +5,7 @@ confided reaches anyone but the committee."""
 import datetime
 import re
 
-from common import ProgrammeTest, mail, of_kind, reply, text_of
+from common import ProgrammeTest, mail, of_kind, reply, text_of, delivered
 
 PEOPLE = [
     ("anna@example.org", "mentor", "Anna Keller", "IT", "Software", "en"),
@@ -49,7 +49,7 @@ programme.retention_days = 30"""
         # day 14: the first check-in, to each person individually
         self.once(now=at(14))
         first = {}
-        for _, rcpts, msg in env.smtp.parsed():
+        for _, rcpts, msg in delivered(env):
             if msg["X-Mentord-Kind"] == "checkin":
                 self.assertEqual(len(rcpts), 1)
                 first[rcpts[0]] = msg
@@ -76,7 +76,7 @@ programme.retention_days = 30"""
         # ten days later: one nudge to each silent person (the
         # out-of-office is not an answer)
         self.once(now=at(24, 10))
-        nudged = sorted(r[0] for _, r, m in env.smtp.parsed() if m["X-Mentord-Kind"] == "checkin-nudge")
+        nudged = sorted(r[0] for _, r, m in delivered(env) if m["X-Mentord-Kind"] == "checkin-nudge")
         self.assertEqual(nudged, ["carl@example.org", "dora@example.org"])
         self.once(now=at(25))
         self.assertEqual(self.count("checkin-nudge"), 2)
@@ -101,7 +101,7 @@ programme.retention_days = 30"""
         # a feedback answer reaches the committee
         fb = self.latest("feedback", "anna@example.org")
         self.deliver(reply(fb, "anna@example.org", "It was great, thank you."), now=at(190))
-        got = [m for _, r, m in env.smtp.parsed() if m["X-Mentord-Kind"] == "feedback"
+        got = [m for _, r, m in delivered(env) if m["X-Mentord-Kind"] == "feedback"
                and set(r) == COMMITTEE]
         self.assertEqual(len(got), 1)
         self.assertIn("It was great", text_of(got[0]))
@@ -111,7 +111,7 @@ programme.retention_days = 30"""
         self.assertIn("closed", out)
         self.once(now=at(195))
         self.assertEqual(self.count("feedback"), 5)
-        before = len(env.smtp.sent())
+        before = len(delivered(env))
         self.once(now=at(224))
         export = self.cli("export", "--format", "csv", now=at(224))
         self.assertIn("Anna Keller", export)
@@ -125,7 +125,7 @@ programme.retention_days = 30"""
         db.close()
 
         # nothing confided went to anyone outside the committee
-        for _, rcpts, msg in env.smtp.parsed():
+        for _, rcpts, msg in delivered(env):
             if SECRET in msg.as_string():
                 self.assertTrue(set(rcpts) <= COMMITTEE, (msg["X-Mentord-Kind"], rcpts))
         r = env.run("once", now=at(227))
