@@ -91,9 +91,12 @@ static int local_is(const char *addr, const char *const *locals, size_t n)
 	return 0;
 }
 
+/* The first MTA_SENDERS name an MTA as a sender; all of them name the
+ * MTA's side of a report, never a failed recipient. */
+#define MTA_SENDERS 6
 static const char *const mta_locals[] = {
-	"mailer-daemon", "mailer_daemon", "mail-daemon", "maildaemon", "postmaster", "post_master",
-	"poostmaster", "mdaemon", "mail.delivery.system", "bounce", "bounces", "nobody",
+	"mailer-daemon", "mailer_daemon", "mail-daemon", "maildaemon", "postmaster", "poostmaster",
+	"post_master", "mdaemon", "mail.delivery.system", "bounce", "bounces", "nobody",
 };
 
 /* One line of at most DIAG_MAX bytes, white space collapsed, in the arena. */
@@ -426,18 +429,37 @@ static const char *recipient_line(struct arena *a, const char *line, size_t n)
 }
 
 /* The failed recipient named in the report text [t, t+n). */
+/* Does the line say an address failed ("Could not be delivered to: <a>",
+ * "Recipient address: a")? */
+static int delivery_words(const char *line, size_t l)
+{
+	static const char *const words[] = { "deliver", "recipient", "address", "failed", "rejected" };
+	char *s = xstrndup(line, l);
+	size_t i;
+	int r = 0;
+
+	for (i = 0; i < ARRAY_SIZE(words) && !r; i++)
+		r = strcasestr(s, words[i]) != NULL;
+	free(s);
+	return r;
+}
+
+/* The failed recipient named in the report text [t, t+n). *sure_r is set
+ * when the line names it as an MTA does, not merely in passing. */
 static const char *text_recipient(struct arena *a, const char *t, size_t n, const struct exclude *x,
-    const char **line_r)
+    const char **line_r, int *sure_r)
 {
 	const char *p = t, *r, *at, *first, *any = NULL, *any_line = NULL;
 	size_t l, k;
 
+	*sure_r = 0;
 	for (; p < t + n; p += l + (p[l] == '\n')) {
 		l = line_len(p);
 		if (l > (size_t)(t + n - p))
 			l = (size_t)(t + n - p);
 		if ((r = recipient_line(a, p, l)) != NULL && !excluded(x, r)) {
 			*line_r = p;
+			*sure_r = 1;
 			return r;
 		}
 		if (any != NULL || strncasecmp(p + strspn(p, " \t"), "mail from", 9) == 0)
@@ -450,6 +472,7 @@ static const char *text_recipient(struct arena *a, const char *t, size_t n, cons
 			if (r != NULL && !excluded(x, r) && !local_is(r, mta_locals, ARRAY_SIZE(mta_locals))) {
 				any = r;
 				any_line = p;
+				*sure_r = delivery_words(p, l);
 			}
 		}
 	}
@@ -512,12 +535,14 @@ static const char *report_words(struct arena *a, const struct mime_msg *m)
 	return arena_strndup(a, m->text, n);
 }
 
-static int from_text(struct arena *a, const struct mime_msg *m, const struct exclude *x, struct dsn *d)
+static int from_text(struct arena *a, const struct mime_msg *m, const struct exclude *x, struct dsn *d,
+    int *sure_r)
 {
 	const char *t = report_words(a, m), *line = NULL, *code;
 	size_t n = strlen(t);
 
-	if (d->recipient == NULL && (d->recipient = text_recipient(a, t, n, x, &line)) != NULL &&
+	*sure_r = d->recipient != NULL;
+	if (d->recipient == NULL && (d->recipient = text_recipient(a, t, n, x, &line, sure_r)) != NULL &&
 	    d->diagnostic == NULL)
 		d->diagnostic = next_line(a, line, t + n);
 	if (d->status == NULL && (d->status = find_status(a, t, n, &line)) != NULL)
@@ -563,20 +588,32 @@ static const char *original_id(struct arena *a, const struct mime_msg *m)
 
 /* ---- is it a delivery report? ---- */
 
+/* How MTAs begin the subject of a bounce (a person's reply starts "Re:"). */
 static const char *const bounce_subjects[] = {
-	"undeliver", "undelivered", "delivery status notification", "returned mail", "failure notice",
-	"delivery failure", "delivery failed", "mail delivery failed", "non remis", "unzustellbar",
-	"nondeliverable", "non-deliverable", "not delivered", "delivery notification",
-	"mail system error", "could not send message", "delayed mail", "delivery problem",
-	"returned to sender", "message delivery", "error sending your mail", "delivery report",
-	"mail error", "エラー", "undeliverable", "delivery has failed",
+	"undeliverable", "undelivered mail", "undeliverable mail", "delivery status notification",
+	"returned mail", "failure notice", "delivery failure", "mail delivery failed",
+	"delivery has failed", "non remis", "non distribuable", "unzustellbar", "nondeliverable",
+	"non-deliverable", "message not delivered", "mail system error", "warning: could not send",
+	"delayed mail", "there was an error sending your mail", "returned mail:", "mail delivery failure",
+	"delivery notification", "メールエラー", "sorry, your message could not be delivered",
+	"delivery problem", "undelivered message",
 };
+
+static int bounce_subject(const char *subject)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(bounce_subjects); i++)
+		if (str_has_prefix_ci(subject, bounce_subjects[i]))
+			return 1;
+	return 0;
+}
 
 static int from_mta(const struct mime_msg *m)
 {
 	const char *from = mime_header(m, "From");
 
-	if (local_is(m->from_addr, mta_locals, 7))
+	if (local_is(m->from_addr, mta_locals, MTA_SENDERS))
 		return 1;
 	if (from != NULL && (strcasestr(from, "mailer-daemon") != NULL || strcasestr(from, "mail delivery") != NULL ||
 	    strcasestr(from, "postmaster") != NULL || strcasestr(from, "mail deliver system") != NULL ||
@@ -585,16 +622,23 @@ static int from_mta(const struct mime_msg *m)
 	return 0;
 }
 
-static int is_delivery_report(const struct mime_msg *m)
+enum evidence { EV_NONE, EV_SUBJECT, EV_STRONG };
+
+/* A delivery report: a report part, or an MTA as sender (RFC 3464 2, RFC
+ * 5321 4.5.5: the null reverse path), is strong evidence; a bounce
+ * subject alone is weak, and then a status code or a recipient named as
+ * MTAs name it must be found too, so that a person writing about a lost
+ * message is not taken for an MTA. */
+static enum evidence report_evidence(const struct mime_msg *m)
 {
 	int null_path = m->return_path != NULL && m->return_path[0] == '\0';
 
 	if (m->delivery_status != NULL || (m->report_type != NULL && strcmp(m->report_type, "delivery-status") == 0))
-		return 1;
-	if (from_mta(m) || has_any(m->subject, bounce_subjects, ARRAY_SIZE(bounce_subjects)))
-		return 1;
-	return null_path && (strcasestr(m->text, "Final-Recipient:") != NULL ||
-	    strcasestr(m->text, "could not be delivered") != NULL);
+		return EV_STRONG;
+	if (from_mta(m) || (null_path && (bounce_subject(m->subject) ||
+	    strcasestr(m->text, "Final-Recipient:") != NULL || strcasestr(m->text, "could not be delivered") != NULL)))
+		return EV_STRONG;
+	return bounce_subject(m->subject) ? EV_SUBJECT : EV_NONE;
 }
 
 /* The report's own people: its sender and addressees (the original sender,
@@ -630,21 +674,23 @@ static void classify_failure(struct dsn *d)
 int dsn_parse(struct arena *a, const struct mime_msg *m, struct dsn *d)
 {
 	struct exclude x;
+	enum evidence ev;
 	const char *to;
+	int sure = 0;
 
 	memset(d, 0, sizeof(*d));
 	/* RFC 8098 and RFC 5965 reports say nothing about delivery */
 	if (m->report_type != NULL && (strcmp(m->report_type, "disposition-notification") == 0 ||
 	    strcmp(m->report_type, "feedback-report") == 0))
 		return 0;
-	if (!is_delivery_report(m))
+	if ((ev = report_evidence(m)) == EV_NONE)
 		return 0;
 	exclusions(a, m, &x);
 	if (!from_fields(a, m->delivery_status, d))
 		from_fields(a, m->text, d);
 	if (d->recipient != NULL && excluded(&x, d->recipient))
 		d->recipient = NULL;
-	from_text(a, m, &x, d);
+	from_text(a, m, &x, d, &sure);
 	if (d->recipient == NULL) {
 		/* the one person the returned message was for */
 		to = mime_block_header(a, returned_headers(m), "To");
@@ -652,7 +698,8 @@ int dsn_parse(struct arena *a, const struct mime_msg *m, struct dsn *d)
 			d->recipient = mime_address(a, to, NULL);
 	}
 	d->original_message_id = original_id(a, m);
-	if (d->recipient == NULL && d->status == NULL && d->action == NULL) {
+	if ((d->recipient == NULL && d->status == NULL && d->action == NULL) ||
+	    (ev == EV_SUBJECT && d->status == NULL && !sure)) {
 		memset(d, 0, sizeof(*d));
 		return 0;
 	}
