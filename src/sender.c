@@ -1,9 +1,17 @@
 #include "sender.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 
+#include "bounds.h"
 #include "config.h"
 #include "engine.h"
 #include "log.h"
@@ -11,9 +19,35 @@
 #include "store.h"
 #include "util.h"
 
-#define SENDER_BATCH 500
+/* Rows read per query, and deliveries per transaction: each row carries
+ * its rendered message, so the batch keeps memory flat however long the
+ * queue; one commit per batch instead of one per message is what lets the
+ * sender keep up with the SMTP server (tests/bench/bench_send.py). */
+#define SENDER_BATCH 64
 #define BACKOFF_FIRST 60
 #define BACKOFF_MAX (6 * 3600)
+/* The journal holds at most one batch of lines "ID MESSAGE-ID". */
+#define JOURNAL_BYTES_MAX (SENDER_BATCH * 1024)
+
+struct batch {
+	struct engine *e;
+	struct smtp *smtp;
+	struct sender_stats *stats;
+	int stop;           /* the server cannot take mail now */
+	time_t down_until;  /* set by SMTP_DOWN: the queue waits until then */
+	int journal;        /* fd of SPOOL/sent.journal, locked; -1: none */
+	char *journal_path;
+	int64_t sent[SENDER_BATCH]; /* accepted, journaled, not yet committed */
+	size_t n_sent;
+	int fault;          /* MENTORD_FAULT=kill-mid-batch (tests) */
+};
+
+/* What one pass over a row's recipients found. */
+struct pass {
+	struct buf owed;    /* recipients that do not have it, comma-separated */
+	struct buf errors;  /* why, for last_error */
+	int temp, perm, down;
+};
 
 static time_t backoff(long attempts)
 {
@@ -24,6 +58,157 @@ static time_t backoff(long attempts)
 		d *= 2;
 	return d < BACKOFF_MAX ? d : BACKOFF_MAX;
 }
+
+/* ---- the journal of deliveries ----
+ *
+ * A 250 is first appended to SPOOL/sent.journal ("ID MESSAGE-ID\n", one
+ * write(2)); the rows of a batch are then marked sent in one transaction,
+ * and only after its commit is the journal emptied (order matters: a crash
+ * in between finds both, and the replay checks the row is still queued).
+ * A crash anywhere else leaves the journal, which the next run replays
+ * before it sends anything: a message accepted is never sent again, as with
+ * one commit per message, at a fraction of the cost. Like the database
+ * (WAL, synchronous NORMAL), it survives a crash of the process, not of
+ * the machine. The lock on the journal also keeps two mentord processes
+ * from sending the same queue at once. */
+
+static int journal_open(struct batch *b)
+{
+	b->journal_path = xasprintf("%s/sent.journal", b->e->cfg->paths.spool);
+	b->journal = open(b->journal_path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (b->journal < 0) {
+		log_err("cannot open %s: %s", b->journal_path, strerror(errno));
+		return -1;
+	}
+	if (flock(b->journal, LOCK_EX | LOCK_NB) < 0) {
+		if (errno == EWOULDBLOCK) {
+			log_info("another mentord is sending the queue; not sending now");
+			return 1;
+		}
+		log_err("cannot lock %s: %s", b->journal_path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static void journal_close(struct batch *b)
+{
+	if (b->journal >= 0)
+		close(b->journal);
+	b->journal = -1;
+	free(b->journal_path);
+	b->journal_path = NULL;
+}
+
+/* Marks the row sent if the journal line names it and it is still queued. */
+static int replay_line(struct batch *b, char *line)
+{
+	struct store_outbound o;
+	char *space = strchr(line, ' ');
+	long id = 0;
+	int r, ret = 0;
+
+	if (space == NULL)
+		return 0;
+	*space = '\0';
+	if (str_to_long(line, 1, LONG_MAX, &id) < 0)
+		return 0;   /* a torn line: that message may go twice */
+	memset(&o, 0, sizeof(o));
+	r = store_outbound_get(b->e->st, id, &o);
+	if (r < 0)
+		return -1;
+	if (r == 1 && o.status == OUT_QUEUED && o.message_id != NULL &&
+	    strcmp(o.message_id, space + 1) == 0) {
+		ret = store_outbound_mark_sent(b->e->st, id, b->e->now);
+		log_info("sent %s #%lld (recorded after an interruption)", o.kind, (long long)id);
+	}
+	store_outbound_deinit(&o);
+	return ret;
+}
+
+static int journal_replay(struct batch *b)
+{
+	char *data = NULL, *p, *nl;
+	size_t len = 0;
+	int ret = -1;
+
+	if (lseek(b->journal, 0, SEEK_END) == 0)
+		return 0;
+	if (file_read(b->journal_path, JOURNAL_BYTES_MAX, &data, &len) < 0) {
+		log_err("cannot read %s: %s; nothing is sent until it is looked at",
+		    b->journal_path, strerror(errno));
+		return -1;
+	}
+	if (store_begin(b->e->st) < 0)
+		goto out;
+	/* only whole lines: one cut short by a crash names nothing */
+	for (p = data; (nl = memchr(p, '\n', len - (size_t)(p - data))) != NULL; p = nl + 1) {
+		*nl = '\0';
+		if (replay_line(b, p) < 0) {
+			store_rollback(b->e->st);
+			goto out;
+		}
+	}
+	if (store_commit(b->e->st) < 0)
+		goto out;
+	if (ftruncate(b->journal, 0) < 0) {
+		log_err("cannot empty %s: %s", b->journal_path, strerror(errno));
+		goto out;
+	}
+	ret = 0;
+out:
+	free(data);
+	return ret;
+}
+
+/* Records an accepted row: in the journal, or directly without one. */
+static int journal_add(struct batch *b, const struct store_outbound *o)
+{
+	char *line = xasprintf("%lld %s\n", (long long)o->id,
+	    o->message_id != NULL ? o->message_id : "-");
+	size_t n = strlen(line);
+	ssize_t w = write(b->journal, line, n);
+
+	free(line);
+	/* one write(2): the line is there whole or, cut by a crash, ignored */
+	if (w < 0 || (size_t)w != n) {
+		log_warn("cannot write %s: %s; recording #%lld at once", b->journal_path,
+		    w < 0 ? strerror(errno) : "short write", (long long)o->id);
+		return store_outbound_mark_sent(b->e->st, o->id, b->e->now);
+	}
+	b->sent[b->n_sent++] = o->id;
+	if (b->fault && b->n_sent == 2) {
+		log_warn("fault injection: kill-mid-batch");
+		raise(SIGKILL);
+	}
+	return 0;
+}
+
+/* One transaction for the batch's deliveries, then an empty journal. */
+static int journal_flush(struct batch *b)
+{
+	size_t i;
+
+	if (b->n_sent == 0)
+		return 0;
+	if (store_begin(b->e->st) < 0)
+		return -1;
+	for (i = 0; i < b->n_sent; i++)
+		if (store_outbound_mark_sent(b->e->st, b->sent[i], b->e->now) < 0) {
+			store_rollback(b->e->st);
+			return -1;
+		}
+	if (store_commit(b->e->st) < 0)
+		return -1;
+	b->n_sent = 0;
+	if (ftruncate(b->journal, 0) < 0) {
+		log_err("cannot empty %s: %s", b->journal_path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- --dry-run ---- */
 
 static int write_outbox(struct engine *e, const struct store_outbound *o)
 {
@@ -40,110 +225,266 @@ static int write_outbox(struct engine *e, const struct store_outbound *o)
 	return ret;
 }
 
+struct id_list {
+	int64_t v[SENDER_BATCH];
+	size_t n;
+};
+
+static int id_row(const struct store_row *row, void *arg)
+{
+	struct id_list *l = arg;
+
+	if (l->n < SENDER_BATCH)
+		l->v[l->n++] = store_row_int(row, 0);
+	return 0;
+}
+
+/* Every queued row, one at a time: the whole queue never sits in memory. */
 static int dry_run(struct engine *e, struct sender_stats *stats)
 {
-	struct store_outbound *rows = NULL;
-	size_t n = 0, i;
-	int ret = 0;
+	struct store_outbound o;
+	struct id_list ids;
+	int64_t last = 0;
+	size_t i;
+	int ret = 0, r;
 
-	if (store_outbound_queued(e->st, 1000000, &rows, &n) < 0)
-		return -1;
-	for (i = 0; i < n; i++) {
-		if (write_outbox(e, &rows[i]) < 0)
-			ret = -1;
-		else
-			stats->written++;
-	}
-	store_outbound_free_rows(&rows, n);
-	if (n > 0)
+	do {
+		ids.n = 0;
+		if (store_query(e->st, "SELECT id FROM outbound WHERE status = 'queued'"
+		    " AND data IS NOT NULL AND id > ? ORDER BY id LIMIT ?", id_row, &ids, "ii",
+		    last, (int64_t)SENDER_BATCH) < 0)
+			return -1;
+		for (i = 0; i < ids.n; i++) {
+			last = ids.v[i];
+			memset(&o, 0, sizeof(o));
+			r = store_outbound_get(e->st, ids.v[i], &o);
+			if (r < 0)
+				return -1;
+			if (r == 1 && write_outbox(e, &o) < 0)
+				ret = -1;
+			else if (r == 1)
+				stats->written++;
+			store_outbound_deinit(&o);
+		}
+	} while (ids.n == SENDER_BATCH);
+	if (stats->written > 0)
 		log_info("dry run: %zu message(s) written to %s/outbox, nothing sent", stats->written,
 		    e->cfg->paths.spool);
 	return ret;
 }
 
-/* Splits "a@x,b@y" into an array pointing into s. */
-static size_t split_rcpts(char *s, const char **v, size_t max)
-{
-	size_t n = 0;
-	char *p = s, *comma;
+/* ---- delivery ---- */
 
-	while (p != NULL && *p != '\0' && n < max) {
-		comma = strchr(p, ',');
-		if (comma != NULL)
-			*comma = '\0';
-		v[n++] = p;
-		p = comma != NULL ? comma + 1 : NULL;
-	}
-	return n;
+static void pass_add(struct buf *b, const char *sep, const char *s)
+{
+	/* a full buffer keeps what it has: the list stays bounded */
+	if (b->len > 0)
+		buf_adds(b, sep);
+	buf_adds(b, s);
 }
 
-static int deliver(struct engine *e, struct smtp *smtp, struct store_outbound *o,
-    struct sender_stats *stats, int *stop)
+/* Records, before anything else is sent, that the recipients before next
+ * have the message: envelope_to keeps only those still owed. */
+static int save_owed(struct batch *b, const struct store_outbound *o, const struct pass *p,
+    const struct strlist *rcpts, size_t next)
 {
-	const char *rcpts[16];
-	char *err = NULL;
-	enum smtp_result r;
-	size_t n = split_rcpts(o->envelope_to, rcpts, 16);
-	long attempts = o->attempts + 1;
-	int ret = 0;
+	struct buf to;
+	size_t i;
+	int ret;
 
-	r = smtp_send(smtp, e->cfg->programme.address, rcpts, n, o->data, o->len, &err);
+	buf_init(&to, strlen(o->envelope_to) + 1);
+	if (p->owed.len > 0)
+		buf_adds(&to, p->owed.s);
+	for (i = next; i < rcpts->n; i++)
+		pass_add(&to, ",", rcpts->v[i]);
+	ret = store_exec(b->e->st, "UPDATE outbound SET envelope_to = ? WHERE id = ?", "si",
+	    to.len > 0 ? to.s : "", o->id);
+	buf_deinit(&to);
+	return ret;
+}
+
+static int try_rcpt(struct batch *b, const struct store_outbound *o, const struct strlist *rcpts,
+    size_t i, struct pass *p)
+{
+	const char *rcpt = rcpts->v[i];
+	enum smtp_result r;
+	char *err = NULL;
+
+	r = smtp_send(b->smtp, b->e->cfg->programme.address, rcpt, o->data, o->len, &err);
 	if (r == SMTP_OK) {
-		ret = store_outbound_mark_sent(e->st, o->id, e->now);
-		stats->sent++;
-		log_info("sent %s #%lld", o->kind, (long long)o->id);
-	} else if (r == SMTP_PERM || attempts >= e->cfg->smtp.max_attempts) {
-		ret = store_outbound_mark_failed(e->st, o->id, attempts, err);
-		stats->failed++;
-		log_warn("%s #%lld failed for good after %ld attempt(s): %s", o->kind, (long long)o->id,
-		    attempts, err);
+		if (rcpts->n > 1)
+			log_info("%s #%lld accepted for %s", o->kind, (long long)o->id, rcpt);
+		/* order matters: committed before the next command, so that a
+		 * crash cannot send it to this recipient again */
+		if (p->owed.len > 0 || i + 1 < rcpts->n)
+			return save_owed(b, o, p, rcpts, i + 1);
+		return 0;
+	}
+	pass_add(&p->owed, ",", rcpt);
+	if (rcpts->n > 1) {
+		pass_add(&p->errors, "; ", rcpt);
+		buf_adds(&p->errors, ": ");
+		buf_adds(&p->errors, err);
 	} else {
-		ret = store_outbound_mark_retry(e->st, o->id, attempts, e->now + backoff(attempts), err);
-		stats->retried++;
+		pass_add(&p->errors, "; ", err);
+	}
+	p->temp |= r == SMTP_TEMP;
+	p->perm |= r == SMTP_PERM;
+	p->down |= r == SMTP_DOWN;
+	if (smtp_stalled(b->smtp))
+		b->stop = 1;
+	free(err);
+	return 0;
+}
+
+/* The row's new state after a pass (sender.h lists the outcomes). */
+static int record(struct batch *b, const struct store_outbound *o, struct pass *p)
+{
+	struct engine *e = b->e;
+	long attempts = o->attempts + 1;
+	const char *err = p->errors.len > 0 ? p->errors.s : "not sent";
+	time_t next;
+
+	if (p->owed.len == 0) {
+		b->stats->sent++;
+		log_info("sent %s #%lld", o->kind, (long long)o->id);
+		return journal_add(b, o);
+	}
+	if (p->perm || (p->temp && attempts >= e->cfg->smtp.max_attempts)) {
+		b->stats->failed++;
+		log_err("%s #%lld failed for good after %ld attempt(s): %s", o->kind,
+		    (long long)o->id, attempts, err);
+		return store_outbound_mark_failed(e->st, o->id, attempts, err);
+	}
+	next = e->now + backoff(attempts);
+	if (p->down && !p->temp) {
+		b->down_until = next;
+		log_err("%s #%lld not sent, the server cannot take mail now: %s", o->kind,
+		    (long long)o->id, err);
+	} else {
 		log_warn("%s #%lld will be retried (attempt %ld): %s", o->kind, (long long)o->id,
 		    attempts, err);
-		/* no reply code at all: the server is unreachable; the rest
-		 * of the batch would only wait for the same timeout */
-		if (err != NULL && !(err[0] >= '4' && err[0] <= '5'))
-			*stop = 1;
 	}
-	free(err);
+	b->stats->retried++;
+	return store_outbound_mark_retry(e->st, o->id, attempts, next, err);
+}
+
+static int deliver(struct batch *b, const struct store_outbound *o)
+{
+	struct strlist rcpts = { NULL, 0 };
+	struct pass p;
+	size_t i;
+	int ret = 0;
+
+	strlist_split(&rcpts, o->envelope_to, ',');
+	if (rcpts.n == 0) {
+		b->stats->failed++;
+		log_err("%s #%lld has no envelope recipient", o->kind, (long long)o->id);
+		return store_outbound_mark_failed(b->e->st, o->id, o->attempts, "no envelope recipient");
+	}
+	memset(&p, 0, sizeof(p));
+	/* what is owed is a part of envelope_to: it cannot grow past it */
+	buf_init(&p.owed, strlen(o->envelope_to) + 1);
+	buf_init(&p.errors, SMTP_REPLY_BYTES_MAX);
+	for (i = 0; i < rcpts.n && ret == 0; i++) {
+		if (b->stop)
+			pass_add(&p.owed, ",", rcpts.v[i]);  /* not tried */
+		else
+			ret = try_rcpt(b, o, &rcpts, i, &p);
+	}
+	/* a database that cannot record a delivery must stop the sending:
+	 * what is not recorded would go out again */
+	if (ret == 0)
+		ret = record(b, o, &p);
+	strlist_deinit(&rcpts);
+	buf_deinit(&p.owed);
+	buf_deinit(&p.errors);
+	return ret;
+}
+
+/* The server is unusable: every other due row waits as long as the one
+ * tried, without an attempt counted (it was not tried), rather than each
+ * coming back at once to find the same closed door. */
+static int postpone(struct engine *e, time_t until)
+{
+	char when[32];
+
+	if (store_exec(e->st, "UPDATE outbound SET next_attempt = ? WHERE status = 'queued'"
+	    " AND next_attempt < ? AND data IS NOT NULL", "tt", until, until) < 0)
+		return -1;
+	time_local_str(until, when, sizeof(when));
+	log_err("smtp: sending postponed until %s (%ld more message(s) waiting)", when,
+	    store_changes(e->st));
+	return 0;
+}
+
+static int send_queue(struct batch *b)
+{
+	struct engine *e = b->e;
+	struct store_outbound *rows = NULL;
+	char *err = NULL;
+	size_t n = 0, i;
+	int ret = 0;
+
+	do {
+		if (store_outbound_due(e->st, e->now, SENDER_BATCH, &rows, &n) < 0)
+			return -1;
+		if (n > 0 && b->smtp == NULL && smtp_open(e->cfg, &b->smtp, &err) < 0) {
+			log_err("smtp: %s", err);
+			free(err);
+			b->stop = 1;
+			b->down_until = e->now + BACKOFF_FIRST;
+		}
+		for (i = 0; i < n && !b->stop && ret == 0; i++)
+			if (rows[i].status == OUT_QUEUED)
+				ret = deliver(b, &rows[i]);
+		store_outbound_free_rows(&rows, n);
+		/* before the next query, which would see these rows queued */
+		if (journal_flush(b) < 0)
+			ret = -1;
+	} while (n == SENDER_BATCH && !b->stop && ret == 0);
 	return ret;
 }
 
 int sender_run(struct engine *e, struct sender_stats *stats)
 {
-	struct store_outbound *rows = NULL;
-	struct smtp *smtp = NULL;
-	char *err = NULL;
-	size_t n = 0, i;
-	int stop = 0, ret = 0;
+	const char *fault = getenv("MENTORD_FAULT");
+	struct batch b;
+	int ret;
 
 	memset(stats, 0, sizeof(*stats));
 	if (e->dry_run)
 		return dry_run(e, stats);
-	do {
-		if (store_outbound_due(e->st, e->now, SENDER_BATCH, &rows, &n) < 0)
-			return -1;
-		if (n > 0 && smtp == NULL && smtp_open(e->cfg, &smtp, &err) < 0) {
-			log_err("smtp: %s", err);
-			free(err);
-			store_outbound_free_rows(&rows, n);
-			return -1;
-		}
-		for (i = 0; i < n && !stop; i++)
-			if (deliver(e, smtp, &rows[i], stats, &stop) < 0)
-				ret = -1;
-		store_outbound_free_rows(&rows, n);
-	} while (n == SENDER_BATCH && !stop && ret == 0);
-	smtp_close(&smtp);
-	return stop ? -1 : ret;
+	/* nothing due: the journal is empty too (what it names was due) */
+	if (sender_next_due(e) != 0)
+		return 0;
+	memset(&b, 0, sizeof(b));
+	b.e = e;
+	b.stats = stats;
+	b.fault = fault != NULL && strcmp(fault, "kill-mid-batch") == 0;
+	ret = journal_open(&b);
+	if (ret != 0) {
+		journal_close(&b);
+		return ret < 0 ? -1 : 0;
+	}
+	ret = journal_replay(&b);
+	if (ret == 0)
+		ret = send_queue(&b);
+	smtp_close(&b.smtp);
+	if (b.down_until != 0 && ret == 0)
+		ret = postpone(e, b.down_until);
+	else if (b.stop && ret == 0)
+		log_err("smtp: the connection failed; the rest of the queue waits for the next cycle");
+	journal_close(&b);
+	return b.stop || ret < 0 ? -1 : 0;
 }
 
 long sender_next_due(struct engine *e)
 {
 	int64_t next = -1;
 
+	if (e->dry_run)
+		return -1;
 	if (store_query_int(e->st, &next, "SELECT coalesce(min(next_attempt), -1) FROM outbound"
 	    " WHERE status = 'queued' AND data IS NOT NULL", NULL) < 0 || next < 0)
 		return -1;

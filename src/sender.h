@@ -1,10 +1,31 @@
 /* sender: delivers the committed outbound queue.
  *
- * A row is marked sent only after the server accepted it. A temporary
- * failure (4xx, network) is retried with exponential backoff, from one
- * minute to six hours, until smtp.max_attempts; a permanent one (5xx) fails
- * the row at once. The error text is kept for `queue list` and the digest.
- * A connection failure ends the batch: the rest waits for the next cycle.
+ * Due rows go out oldest first over one SMTP connection, one transaction
+ * per envelope recipient (smtp.h says why). A row is marked sent only after
+ * the server accepted it for every recipient. Each acceptance is recorded
+ * before the next command: in SPOOL/sent.journal, whose lines are committed
+ * to the database once per batch and replayed by the next run after a
+ * crash; so a crash resends at most the one message whose 250 had not been
+ * recorded (its deterministic Message-ID makes that duplicate
+ * recognisable). A row with several recipients keeps in envelope_to only
+ * those still owed: a retry never goes to one who has it. The journal is
+ * locked while sending: a second mentord (say `once` beside the daemon)
+ * leaves the queue to the first.
+ *
+ * Outcomes (attempts counts every try, backoff doubles from one minute to
+ * six hours):
+ *   all accepted                  -> sent
+ *   a 5xx for a recipient         -> failed at once, with the server's reply
+ *   4xx, or a lost connection     -> queued again after the backoff, until
+ *   or timeout once offered          smtp.max_attempts, then failed
+ *   the server unusable (SMTP_DOWN: connection, TLS, greeting, EHLO, AUTH,
+ *   our sender refused)           -> the batch stops; the row tried and every
+ *                                    other due row wait for its backoff. It
+ *                                    never fails a row by itself: a long
+ *                                    outage or a bad password must not turn
+ *                                    the whole queue into failures.
+ * The error text is kept for `queue list` and the digest (escaped, at most
+ * SMTP_REPLY_BYTES_MAX).
  *
  * With --dry-run nothing is sent: every queued message is written to
  * SPOOL/outbox/ID.eml and the queue is left as it was. */
@@ -20,10 +41,12 @@ struct sender_stats {
 };
 
 /* Returns 0 when every due row was handled (sent, scheduled for retry or
- * failed), -1 when the batch stopped early or the database failed. */
+ * failed), -1 when the batch stopped early (the server unusable) or the
+ * database failed. */
 int sender_run(struct engine *e, struct sender_stats *stats);
 
-/* Seconds until the next queued row is due (-1 if none). */
+/* Seconds until the next queued row is due (-1 if none, and always with
+ * --dry-run, which never sends). */
 long sender_next_due(struct engine *e);
 
 #endif

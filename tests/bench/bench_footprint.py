@@ -1,0 +1,133 @@
+#!/usr/bin/python3
+"""Footprint benchmark (DESIGN.md section 9): `mentord run` after 10,000
+messages processed, then idle. 10,000 help requests (distinct senders, so no
+daily cap applies) are delivered as Maildir files before the daemon starts;
+once all are answered (every outbound row sent, counted in the database) and
+every inbound row is flagged, the daemon is left alone.
+
+Figures from /proc/PID/status (VmRSS now, VmHWM the peak since start) and
+/proc/PID/stat (utime + stime) over IDLE_SECONDS of idle, with the context
+switches in the same window (how often it woke up).
+Target: resident memory under 10 MB (both VmRSS and VmHWM); no CPU time
+spent while idle. There is no reference run: these are absolute figures.
+
+Environment: FOOTPRINT_BENCH_COUNT (10000), FOOTPRINT_IDLE_SECONDS (10).
+"""
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+from common import (SOURCE, Drain, help_request, mentord_binary, proc_cpu_seconds,
+                    proc_runtime_ns, proc_status, verdict)
+
+from servers import Env, ServerError, SmtpSink
+from smtp_extra import wait_until
+
+COUNT = int(os.environ.get("FOOTPRINT_BENCH_COUNT", "10000"))
+IDLE_SECONDS = float(os.environ.get("FOOTPRINT_IDLE_SECONDS", "10"))
+TARGET_KB = 10 * 1024
+
+
+def progress(env):
+    """(outbound rows sent, inbound rows not yet flagged)."""
+    path = os.path.join(env.root, "state", "mentord.db")
+    if not os.path.exists(path):
+        return 0, COUNT
+    db = sqlite3.connect(path, timeout=10)
+    try:
+        sent = db.execute("SELECT count(*) FROM outbound WHERE status = 'sent'").fetchone()[0]
+        unflagged = db.execute("SELECT count(*) FROM inbound"
+                               " WHERE needs_flag = 1 AND flagged = 0").fetchone()[0]
+        inbound = db.execute("SELECT count(*) FROM inbound").fetchone()[0]
+        return sent, unflagged + (COUNT - inbound)
+    except sqlite3.OperationalError:
+        return 0, COUNT       # the schema is being made
+    finally:
+        db.close()
+
+
+def switches(pid):
+    s = proc_status_raw(pid)
+    return s.get("voluntary_ctxt_switches", 0) + s.get("nonvoluntary_ctxt_switches", 0)
+
+
+def proc_status_raw(pid):
+    out = {}
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            key, _, value = line.partition(":")
+            if value.strip().isdigit():
+                out[key] = int(value)
+    return out
+
+
+def floor_kb(mentord):
+    """Peak RSS of `mentord --version`: the shared libraries alone."""
+    r = subprocess.run(["/usr/bin/time", "-f", "%M", mentord, "--version"],
+                       capture_output=True, text=True)
+    return int(r.stderr.strip().splitlines()[-1])
+
+
+def main():
+    mentord = mentord_binary()
+    env = proc = None
+    try:
+        # the shipped poll interval (60 s), not the tests' 5 s
+        env = Env(mentord, SOURCE, "imap.poll_seconds =",
+                  smtp=lambda root: SmtpSink(root, dump=False))
+        start = time.monotonic()
+        for i in range(COUNT):
+            env.dovecot.deliver(help_request(f"Applicant {i} <applicant{i}@example.com>"))
+        print(f"footprint: {COUNT} help requests delivered in {time.monotonic() - start:.1f} s")
+        start = time.monotonic()
+        proc = env.spawn("run")
+        drain = Drain(proc)
+        done = wait_until(lambda: progress(env) == (COUNT, 0) or proc.poll() is not None, 1800)
+        if not done or proc.poll() is not None:
+            sent, left = progress(env)
+            sys.exit(f"footprint: after {time.monotonic() - start:.0f} s, {sent} of {COUNT} answered,"
+                     f" {left} not flagged; mentord: {proc.poll()}\n{drain.text()[-3000:]}")
+        busy = time.monotonic() - start
+        print(f"footprint: all {COUNT} processed and answered by `mentord run` in {busy:.1f} s")
+        time.sleep(2)   # the cycle that committed the last one ends
+        before = proc_status(proc.pid)
+        cpu0, sw0 = proc_cpu_seconds(proc.pid), switches(proc.pid)
+        ns0 = proc_runtime_ns(proc.pid)
+        time.sleep(IDLE_SECONDS)
+        after = proc_status(proc.pid)
+        cpu1, sw1 = proc_cpu_seconds(proc.pid), switches(proc.pid)
+        ns1 = proc_runtime_ns(proc.pid)
+        proc.send_signal(signal.SIGTERM)
+        if proc.wait(10) != 0:
+            sys.exit(f"footprint: mentord run exited with {proc.returncode}\n{drain.text()[-3000:]}")
+    except ServerError as e:
+        sys.exit(f"footprint: cannot start a server: {e}")
+    finally:
+        if proc is not None:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+            proc.stdout.close()
+            proc.stderr.close()
+        if env is not None:
+            env.close()
+    rss, hwm = after["VmRSS"], after["VmHWM"]
+    floor = floor_kb(mentord)
+    cpu = cpu1 - cpu0
+    print(f"footprint: VmRSS {rss / 1024:.1f} MB idle (was {before['VmRSS'] / 1024:.1f} MB"
+          f" {IDLE_SECONDS:.0f} s before), VmHWM {hwm / 1024:.1f} MB (peak since start)")
+    print(f"footprint: of VmRSS: RssAnon {after['RssAnon'] / 1024:.1f} MB (the process's own),"
+          f" RssFile {after['RssFile'] / 1024:.1f} MB (program and shared libraries);"
+          f" `mentord --version` alone peaks at {floor / 1024:.1f} MB")
+    print(f"footprint: CPU while idle {cpu:.2f} s over {IDLE_SECONDS:.0f} s"
+          f" (utime+stime, {1 / os.sysconf('SC_CLK_TCK') * 1000:.0f} ms ticks);"
+          f" {(ns1 - ns0) / 1e6:.2f} ms run (schedstat); {sw1 - sw0} context switches")
+    ok = rss < TARGET_KB and hwm < TARGET_KB and cpu == 0
+    return verdict("footprint", ok, "VmRSS and VmHWM under 10 MB; no CPU while idle")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,182 @@
+#!/usr/bin/python3
+"""Ingest benchmark (DESIGN.md section 9): 10,000 applications in a local
+Dovecot, processed and answered end to end by `mentord once` (each recorded
+in its own transaction, asked for confirmation, the answer sent to a local
+smtp-sink, the message flagged on the server), against the same work done by
+stock tools in the same run: mbsync (isync) downloading the whole mailbox to
+a Maildir, plus Postfix's smtp-source sending as many messages of the
+answer's size to an smtp-sink. Target: at most 1.5 times.
+
+Each side runs INGEST_BENCH_REPEATS times on a fresh mailbox; the best run
+of each counts. Environment: INGEST_BENCH_COUNT (10000),
+INGEST_BENCH_REPEATS (2).
+"""
+import os
+import random
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from email.utils import formatdate
+
+from common import SOURCE, mentord_binary, run_mentord, verdict
+
+from servers import Dovecot, ServerError, SmtpSink, mentord_config
+
+COUNT = int(os.environ.get("INGEST_BENCH_COUNT", "10000"))
+REPEATS = int(os.environ.get("INGEST_BENCH_REPEATS", "2"))
+TARGET = 1.5
+MBSYNC = "/usr/bin/mbsync"
+SMTP_SOURCE = "/usr/sbin/smtp-source"
+
+DEPARTMENTS = ["IT", "Physics", "Engineering", "Finance", "HR", "Legal", "Safety", "Research"]
+FIELDS = ["software", "accelerators", "detectors", "electronics", "accounting", "recruitment",
+          "data science", "mechanics", "vacuum", "cryogenics"]
+
+
+def application(i):
+    rnd = random.Random(i)
+    role = "mentor" if i % 3 == 0 else "mentee"
+    fr = i % 4 == 0
+    name = f"Applicant {i}"
+    dept = rnd.choice(DEPARTMENTS)
+    fields = ", ".join(rnd.sample(FIELDS, rnd.randint(1, 3)))
+    if fr:
+        body = (f"Bonjour,\n\nRôle : {'mentor' if role == 'mentor' else 'mentorée'}\nNom : {name}\n"
+                f"Département : {dept}\nDomaine : {fields}\nLangue : fr\n"
+                f"Sujets : carrière, leadership\n\nCordialement,\n{name}\n")
+        subject = "candidature"
+    else:
+        body = (f"Hello,\n\nRole: {role}\nName: {name}\nDepartment: {dept}\nField: {fields}\n"
+                f"Topics: leadership, public speaking\n{'Capacity: 2' if role == 'mentor' else ''}\n"
+                f"\nBest regards,\n{name}\n--\n{name} | {dept}\n")
+        subject = "apply"
+    lines = [f"From: {name} <applicant{i}@example.com>", "To: mentoring@example.org",
+             f"Subject: {subject}", f"Date: {formatdate(localtime=False)}",
+             f"Message-ID: <ingest.{i}.{os.getpid()}@example.com>", "MIME-Version: 1.0",
+             "Content-Type: text/plain; charset=UTF-8", "Content-Transfer-Encoding: 8bit", ""]
+    return ("\r\n".join(lines) + "\r\n" + body.replace("\n", "\r\n")).encode()
+
+
+def mailbox(tmp, n):
+    root = os.path.join(tmp, f"dovecot-{n}")
+    os.makedirs(root)
+    d = Dovecot(root)
+    for i in range(1, COUNT + 1):
+        d.deliver(application(i))
+    return d
+
+
+def ours(mentord, tmp, n):
+    dovecot = mailbox(tmp, n)
+    sink = None
+    try:
+        root = os.path.join(tmp, f"mentord-{n}")
+        os.makedirs(root)
+        sink = SmtpSink(root, dump=False)
+        config = mentord_config(root, dovecot.port, sink.port, SOURCE)
+        run_mentord(mentord, config, "cohort", "open", "Benchmark")
+        r, elapsed = run_mentord(mentord, config, "once", check=False)
+        db = sqlite3.connect(os.path.join(root, "state", "mentord.db"))
+        apps = db.execute("SELECT count(*) FROM applications").fetchone()[0]
+        sent = db.execute("SELECT count(*) FROM outbound WHERE status = 'sent'").fetchone()[0]
+        flagged = db.execute("SELECT count(*) FROM inbound WHERE flagged = 1").fetchone()[0]
+        size = db.execute("SELECT avg(length(data)) FROM outbound").fetchone()[0]
+        db.close()
+        if r.returncode != 0 or apps != COUNT or sent != COUNT or flagged != COUNT:
+            sys.exit(f"mentord once: exit {r.returncode}; {apps} applications, {sent} answers sent,"
+                     f" {flagged} flagged of {COUNT}\n{r.stderr[-3000:]}")
+        return elapsed, int(size)
+    finally:
+        if sink is not None:
+            sink.close()
+        dovecot.stop()
+
+
+def reference(tmp, n, size):
+    dovecot = mailbox(tmp, f"ref-{n}")
+    sink = None
+    try:
+        root = os.path.join(tmp, f"ref-{n}")
+        local = os.path.join(root, "local")
+        os.makedirs(local)
+        rc = os.path.join(root, "mbsyncrc")
+        with open(rc, "w") as f:
+            f.write(f"""IMAPAccount bench
+Host 127.0.0.1
+Port {dovecot.port}
+User {dovecot.user}
+Pass {dovecot.password}
+SSLType None
+AuthMechs LOGIN
+
+IMAPStore remote
+Account bench
+
+MaildirStore local
+Path {local}/
+Inbox {local}/INBOX
+
+Channel bench
+Far :remote:INBOX
+Near :local:
+Sync Pull
+Create Near
+SyncState *
+""")
+        start = time.monotonic()
+        r = subprocess.run([MBSYNC, "-c", rc, "-q", "bench"], capture_output=True, text=True)
+        t_fetch = time.monotonic() - start
+        got = sum(len(files) for path, _, files in os.walk(local)
+                  if os.path.basename(path) in ("new", "cur"))
+        if r.returncode != 0 or got != COUNT:
+            listing = subprocess.run(["find", local], capture_output=True, text=True).stdout[:2000]
+            sys.exit(f"mbsync: exit {r.returncode}, {got} of {COUNT} messages\n{r.stderr}\n{listing}")
+        sink = SmtpSink(root, dump=False)
+        start = time.monotonic()
+        r = subprocess.run([SMTP_SOURCE, "-d", "-s", "1", "-m", str(COUNT), "-l", str(size),
+                            "-f", "mentoring@example.org", "-t", "applicant@example.com",
+                            f"127.0.0.1:{sink.port}"], capture_output=True, text=True)
+        t_send = time.monotonic() - start
+        if r.returncode != 0:
+            sys.exit(f"smtp-source: exit {r.returncode}\n{r.stderr}")
+        return t_fetch, t_send
+    finally:
+        if sink is not None:
+            sink.close()
+        dovecot.stop()
+
+
+def main():
+    mentord = mentord_binary()
+    for tool in (MBSYNC, SMTP_SOURCE):
+        if not os.path.exists(tool):
+            sys.exit(f"{tool} is not installed (apt-get install isync postfix)")
+    tmp = tempfile.mkdtemp(prefix="mentord-bench-ingest-")
+    os.chmod(tmp, 0o755)
+    runs, refs = [], []
+    try:
+        for n in range(REPEATS):
+            runs.append(ours(mentord, tmp, n))
+            refs.append(reference(tmp, n, runs[-1][1]))
+    except ServerError as e:
+        sys.exit(f"ingest: cannot start a server: {e}")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    best = min(t for t, _ in runs)
+    best_ref = min(f + s for f, s in refs)
+    fetch, send = min(refs, key=lambda x: x[0] + x[1])
+    ratio = best / best_ref
+    print(f"ingest: {COUNT} applications, answers of {runs[0][1]} bytes")
+    print(f"ingest: mentord once              {best:7.3f} s  {COUNT / best:7.0f} msg/s  "
+          f"(runs: {', '.join(f'{t:.3f}' for t, _ in runs)})")
+    print(f"ingest: mbsync + smtp-source       {best_ref:7.3f} s  "
+          f"(mbsync {fetch:.3f} s, smtp-source {send:.3f} s)")
+    print(f"ingest: ratio mentord / stock tools = {ratio:.2f}")
+    return verdict("ingest", ratio <= TARGET, f"at most {TARGET} times mbsync + smtp-source")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
