@@ -74,22 +74,27 @@ static int send_form_errors(struct msgctx *c, const struct strlist *errors, cons
 	return ret;
 }
 
-static int send_confirm_request(struct msgctx *c, const struct application *a, char **error_r)
+/* A message about an application, in its language: the confirmation
+ * request (with the token, answered by reply) or a notice. */
+static int send_application(struct msgctx *c, const struct application *a, const char *kind,
+    const char *tmpl, char **error_r)
 {
 	struct vars v = { { NULL }, { NULL }, 0 };
 	const char *lang = lang_or(a->language, c->e->cfg->programme.language);
+	int request = strcmp(kind, "confirm-request") == 0;
 	char *cohort = NULL, *summary = roster_summary(a, lang);
 	int ret = -1;
 
 	if (roster_cohort_name(c->e, a->cohort_id, &cohort) < 0)
 		goto out;
 	vars_set(&v, "name", a->name);
-	vars_set(&v, "token", a->token);
+	if (request)
+		vars_set(&v, "token", a->token);
 	vars_set(&v, "role", roster_role_word(a->role, lang));
 	vars_set(&v, "cohort", cohort);
 	vars_set(&v, "summary", summary);
-	ret = programme_answer(c, "confirm-request", NULL, lang, &v, "application", a->id,
-	    a->person_id, error_r);
+	ret = programme_answer(c, kind, tmpl, lang, &v, request ? "application" : NULL,
+	    request ? a->id : 0, a->person_id, error_r);
 out:
 	vars_deinit(&v);
 	free(cohort);
@@ -97,26 +102,15 @@ out:
 	return ret;
 }
 
+static int send_confirm_request(struct msgctx *c, const struct application *a, char **error_r)
+{
+	return send_application(c, a, "confirm-request", NULL, error_r);
+}
+
 static int send_app_notice(struct msgctx *c, const struct application *a, const char *tmpl,
     char **error_r)
 {
-	struct vars v = { { NULL }, { NULL }, 0 };
-	const char *lang = lang_or(a->language, c->e->cfg->programme.language);
-	char *cohort = NULL, *summary = roster_summary(a, lang);
-	int ret = -1;
-
-	if (roster_cohort_name(c->e, a->cohort_id, &cohort) < 0)
-		goto out;
-	vars_set(&v, "name", a->name);
-	vars_set(&v, "role", roster_role_word(a->role, lang));
-	vars_set(&v, "cohort", cohort);
-	vars_set(&v, "summary", summary);
-	ret = programme_answer(c, "confirmed", tmpl, lang, &v, NULL, 0, a->person_id, error_r);
-out:
-	vars_deinit(&v);
-	free(cohort);
-	free(summary);
-	return ret;
+	return send_application(c, a, "confirmed", tmpl, error_r);
 }
 
 static int no_cohort(struct msgctx *c, const char *lang, char **error_r)

@@ -284,25 +284,11 @@ static int retention(struct engine *e)
 	return 0;
 }
 
-struct ids {
-	int64_t *v;
-	size_t n;
-};
-
-static int id_cb(const struct store_row *row, void *arg)
-{
-	struct ids *ids = arg;
-
-	ids->v = xrealloc(ids->v, (ids->n + 1) * sizeof(*ids->v));
-	ids->v[ids->n++] = store_row_int(row, 0);
-	return 0;
-}
-
 /* Unconfirmed applications: one reminder half-way, then they expire. */
 static int expiry(struct engine *e)
 {
 	long days = e->cfg->programme.confirm_days;
-	struct ids ids = { NULL, 0 };
+	struct store_ids ids = { NULL, 0 };
 	char *err = NULL, *cohort = NULL;
 	size_t i;
 	int ret = -1;
@@ -310,7 +296,7 @@ static int expiry(struct engine *e)
 	if (store_exec(e->st, "UPDATE applications SET status = 'expired', ended_at = ?"
 	    " WHERE status = 'pending' AND created_at <= ?", "tt", e->now, e->now - days * DAY) < 0 ||
 	    store_query(e->st, "SELECT id FROM applications WHERE status = 'pending' AND reminded_at IS NULL"
-	    " AND created_at <= ? ORDER BY id", id_cb, &ids, "t", e->now - (days / 2) * DAY) < 0)
+	    " AND created_at <= ? ORDER BY id", store_ids_row, &ids, "t", e->now - (days / 2) * DAY) < 0)
 		goto out;
 	for (i = 0; i < ids.n; i++) {
 		struct application a;

@@ -132,35 +132,6 @@ static const char *const skip_tags[] = { "script", "style", "title", "noscript",
 
 /* ---- output ---- */
 
-static void put_cp(struct buf *b, uint32_t cp)
-{
-	char s[4];
-	size_t n;
-
-	if (cp == 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		cp = 0xfffd;
-	if (cp < 0x80) {
-		s[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		s[0] = (char)(0xc0 | (cp >> 6));
-		s[1] = (char)(0x80 | (cp & 0x3f));
-		n = 2;
-	} else if (cp < 0x10000) {
-		s[0] = (char)(0xe0 | (cp >> 12));
-		s[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		s[2] = (char)(0x80 | (cp & 0x3f));
-		n = 3;
-	} else {
-		s[0] = (char)(0xf0 | (cp >> 18));
-		s[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		s[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		s[3] = (char)(0x80 | (cp & 0x3f));
-		n = 4;
-	}
-	buf_add(b, s, n);
-}
-
 static void put_prefix(struct conv *c, int trailing_space)
 {
 	int i;
@@ -308,7 +279,7 @@ static size_t text(struct conv *c, const char *s, size_t n, size_t i)
 				owe_space(c);
 			} else if (cp != 0xad) { /* a soft hyphen is invisible */
 				buf_init(&tmp, 8);
-				put_cp(&tmp, cp);
+				buf_add_utf8(&tmp, cp);
 				word_add(c, tmp.s, tmp.len);
 				buf_deinit(&tmp);
 			}

@@ -35,35 +35,6 @@
 
 /* ---- UTF-8 ---- */
 
-static void put_cp(struct buf *b, uint32_t cp)
-{
-	char s[4];
-	size_t n;
-
-	if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		cp = 0xfffd;
-	if (cp < 0x80) {
-		s[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		s[0] = (char)(0xc0 | (cp >> 6));
-		s[1] = (char)(0x80 | (cp & 0x3f));
-		n = 2;
-	} else if (cp < 0x10000) {
-		s[0] = (char)(0xe0 | (cp >> 12));
-		s[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		s[2] = (char)(0x80 | (cp & 0x3f));
-		n = 3;
-	} else {
-		s[0] = (char)(0xf0 | (cp >> 18));
-		s[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		s[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		s[3] = (char)(0x80 | (cp & 0x3f));
-		n = 4;
-	}
-	buf_add(b, s, n);
-}
-
 /* Length of the valid UTF-8 sequence at s, 0 if none starts there. */
 static size_t utf8_seq(const char *s, size_t n)
 {
@@ -124,7 +95,7 @@ static void utf8_mend(struct buf *b, const char *s, size_t n)
 			buf_add(b, s + i, l);
 			i += l;
 		} else {
-			put_cp(b, cp1252_cp((unsigned char)s[i]));
+			buf_add_utf8(b, cp1252_cp((unsigned char)s[i]));
 			i++;
 		}
 	}
@@ -240,7 +211,7 @@ static long iconv_decode(struct buf *b, const char *cs, const char *data, size_t
 		if (e == E2BIG && out != chunk)
 			continue;
 		errors++;
-		put_cp(b, 0xfffd);
+		buf_add_utf8(b, 0xfffd);
 		if (e == EINVAL || inleft == 0)
 			break; /* truncated sequence at the end */
 		if (e != EILSEQ && before != inleft)
@@ -321,7 +292,7 @@ static void decode_charset(struct buf *b, const char *data, size_t len, const ch
 	}
 	if (kind == CS_1252) {
 		for (i = 0; i < len && !b->toobig; i++)
-			put_cp(b, cp1252_cp((unsigned char)data[i]));
+			buf_add_utf8(b, cp1252_cp((unsigned char)data[i]));
 		return;
 	}
 	err = iconv_best(b, cands != NULL ? cands : canon, data, len);

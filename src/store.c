@@ -256,6 +256,25 @@ int store_row_is_null(const struct store_row *row, int col)
 	return sqlite3_column_type(row->stmt, col) == SQLITE_NULL;
 }
 
+int store_ids_row(const struct store_row *row, void *arg)
+{
+	struct store_ids *ids = arg;
+
+	ids->v = xrealloc(ids->v, (ids->n + 1) * sizeof(*ids->v));
+	ids->v[ids->n++] = store_row_int(row, 0);
+	return 0;
+}
+
+int store_ids_contain(const struct store_ids *ids, int64_t id)
+{
+	size_t i;
+
+	for (i = 0; i < ids->n; i++)
+		if (ids->v[i] == id)
+			return 1;
+	return 0;
+}
+
 int64_t store_last_id(struct store *st)
 {
 	return sqlite3_last_insert_rowid(st->db);

@@ -155,6 +155,14 @@ double store_row_double(const struct store_row *row, int col);
 const char *store_row_text(const struct store_row *row, int col);
 int store_row_is_null(const struct store_row *row, int col);
 int64_t store_last_id(struct store *st);
+/* A row callback collecting column 0 of every row into a store_ids
+ * (free v when done). */
+struct store_ids {
+	int64_t *v;
+	size_t n;
+};
+int store_ids_row(const struct store_row *row, void *arg);
+int store_ids_contain(const struct store_ids *ids, int64_t id);
 long store_changes(struct store *st);
 /* One integer from a query (0 rows: *v_r untouched, returns 0). */
 int store_query_int(struct store *st, int64_t *v_r, const char *sql, const char *types, ...);

@@ -189,42 +189,18 @@ static int invite_reminder(struct engine *e, const struct event *ev, int64_t per
 	return send_one(e, ev, person, "training-reminder", INVITE_REMINDER, 0);
 }
 
-struct ids {
-	int64_t *v;
-	size_t n;
-};
-
-static int id_cb(const struct store_row *row, void *arg)
-{
-	struct ids *ids = arg;
-
-	ids->v = xrealloc(ids->v, (ids->n + 1) * sizeof(*ids->v));
-	ids->v[ids->n++] = store_row_int(row, 0);
-	return 0;
-}
-
 /* The people of the cohort's active pairs. */
-static int matched_people(struct engine *e, int64_t cohort, struct ids *ids)
+static int matched_people(struct engine *e, int64_t cohort, struct store_ids *ids)
 {
 	return store_query(e->st, "SELECT DISTINCT a.person_id FROM pairs p JOIN applications a"
 	    " ON a.id = p.mentor_app OR a.id = p.mentee_app WHERE p.cohort_id = ? AND p.status = 'active'"
-	    " ORDER BY a.person_id", id_cb, ids, "i", cohort);
+	    " ORDER BY a.person_id", store_ids_row, ids, "i", cohort);
 }
 
-static int invited_people(struct engine *e, int64_t event, struct ids *ids)
+static int invited_people(struct engine *e, int64_t event, struct store_ids *ids)
 {
 	return store_query(e->st, "SELECT person_id FROM rsvps WHERE event_id = ? ORDER BY person_id",
-	    id_cb, ids, "i", event);
-}
-
-static int contains(const struct ids *ids, int64_t id)
-{
-	size_t i;
-
-	for (i = 0; i < ids->n; i++)
-		if (ids->v[i] == id)
-			return 1;
-	return 0;
+	    store_ids_row, ids, "i", event);
 }
 
 static time_t start_of(const struct committee_command *cmd)
@@ -235,7 +211,7 @@ static time_t start_of(const struct committee_command *cmd)
 static int create(struct engine *e, int64_t cohort, const struct committee_command *cmd,
     int64_t cause, struct buf *out)
 {
-	struct ids people = { NULL, 0 };
+	struct store_ids people = { NULL, 0 };
 	struct event ev;
 	char *title, uid[256];
 	time_t start = start_of(cmd);
@@ -268,7 +244,7 @@ out:
 static int change(struct engine *e, int64_t cohort, const struct committee_command *cmd,
     int64_t cause, struct buf *out)
 {
-	struct ids invited = { NULL, 0 }, people = { NULL, 0 };
+	struct store_ids invited = { NULL, 0 }, people = { NULL, 0 };
 	int cancel = cmd->cmd == CCMD_TRAINING_CANCEL;
 	struct event ev;
 	size_t i, sent = 0;
@@ -301,7 +277,7 @@ static int change(struct engine *e, int64_t cohort, const struct committee_comma
 			goto out;
 	/* people paired since the first invitation are invited now */
 	for (i = 0; !cancel && i < people.n; i++)
-		if (!contains(&invited, people.v[i])) {
+		if (!store_ids_contain(&invited, people.v[i])) {
 			if (invite(e, &ev, people.v[i], "invitation", 0, cause) < 0)
 				goto out;
 			sent++;
@@ -348,7 +324,7 @@ int training_command(struct engine *e, const struct committee_command *cmd, int6
 
 int training_pair_added(struct engine *e, int64_t pair, int64_t cause)
 {
-	struct ids people = { NULL, 0 }, invited = { NULL, 0 };
+	struct store_ids people = { NULL, 0 }, invited = { NULL, 0 };
 	struct event ev;
 	int64_t cohort = 0;
 	size_t i;
@@ -362,11 +338,11 @@ int training_pair_added(struct engine *e, int64_t pair, int64_t cause)
 		return r < 0 ? -1 : 0;
 	}
 	if (store_query(e->st, "SELECT a.person_id FROM pairs p JOIN applications a ON a.id = p.mentor_app"
-	    " OR a.id = p.mentee_app WHERE p.id = ?", id_cb, &people, "i", pair) < 0 ||
+	    " OR a.id = p.mentee_app WHERE p.id = ?", store_ids_row, &people, "i", pair) < 0 ||
 	    invited_people(e, ev.id, &invited) < 0)
 		goto out;
 	for (i = 0; i < people.n; i++)
-		if (!contains(&invited, people.v[i]) && invite(e, &ev, people.v[i], "invitation", 0, cause) < 0)
+		if (!store_ids_contain(&invited, people.v[i]) && invite(e, &ev, people.v[i], "invitation", 0, cause) < 0)
 			goto out;
 	ret = 0;
 out:

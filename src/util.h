@@ -43,6 +43,9 @@ int buf_addc(struct buf *b, char c);
 int buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Returns the content (never NULL) and leaves b empty; the caller frees. */
 char *buf_steal(struct buf *b);
+/* Appends a code point as UTF-8; NUL, surrogates and values past U+10FFFF
+ * become U+FFFD, so that decoded text never holds them. */
+int buf_add_utf8(struct buf *b, uint32_t cp);
 void buf_reset(struct buf *b);
 
 /* An arena: many small allocations freed in one call (one per message). */
