@@ -27,6 +27,7 @@
 
 /* Protocol */
 #define IMAP_FETCH_BATCH 200                /* UIDs per FETCH command */
+#define IMAP_SIZES_BATCH 1000               /* UIDs per FETCH RFC822.SIZE */
 #define IMAP_SET_CHARS_MAX 4000             /* a UID set on one command line (RFC 7162 4) */
 #define SMTP_REPLY_BYTES_MAX 2000           /* error text kept from a server */
 #define SECRET_BYTES_MAX 16384              /* a password or token file */

@@ -1,6 +1,7 @@
 #include "cycle.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -261,7 +262,7 @@ static int ingest(struct engine *e, struct imap *imap, size_t *processed_r, int 
 {
 	struct ingest in;
 	uint32_t last = 0, *uids = NULL, *sizes = NULL;
-	size_t n = 0, i, start, bytes;
+	size_t n = 0, i, start, bytes, sized, window;
 	char *err = NULL;
 	int r, ret = -1;
 
@@ -280,11 +281,17 @@ static int ingest(struct engine *e, struct imap *imap, size_t *processed_r, int 
 	if (imap_search_after(imap, last, &uids, &n, &err) < 0)
 		goto imap_error;
 	sizes = xcalloc(n + 1, sizeof(*sizes));
-	if (imap_sizes(imap, uids, n, sizes, &err) < 0)
-		goto imap_error;
-	for (start = 0; start < n;) {
+	for (start = 0, sized = 0; start < n;) {
+		/* sizes a window at a time: the server's answer for a whole
+		 * mailbox would be parsed into memory at once */
+		if (start == sized) {
+			window = n - sized < IMAP_SIZES_BATCH ? n - sized : IMAP_SIZES_BATCH;
+			if (imap_sizes(imap, uids + sized, window, sizes + sized, &err) < 0)
+				goto imap_error;
+			sized += window;
+		}
 		/* a batch: up to IMAP_FETCH_BATCH messages or 8 MB */
-		for (i = start, bytes = 0; i < n && i - start < IMAP_FETCH_BATCH; i++) {
+		for (i = start, bytes = 0; i < sized && i - start < IMAP_FETCH_BATCH; i++) {
 			if (sizes[i] > MSG_BYTES_MAX)
 				break;
 			if (i > start && bytes + sizes[i] > FETCH_BATCH_BYTES)
@@ -479,6 +486,10 @@ int cycle_run(struct config **cfg, const struct cycle_opts *o)
 			continue;
 		}
 		backoff = 0;
+		/* an idle daemon keeps little: the database's page cache and
+		 * the freed heap go back to the system before the wait */
+		store_release_memory(e.st);
+		malloc_trim(0);
 		wait_for_work(&e, &imap, o);
 	}
 	log_info("stopping");

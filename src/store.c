@@ -385,9 +385,12 @@ int store_open(const char *path, struct store **st_r, char **error_r)
 	sqlite3_extended_result_codes(st->db, 1);
 	/* WAL: readers (status, export) never block the daemon; NORMAL
 	 * synchronous is durable across process crashes, which is what the
-	 * reliability protocol needs. */
+	 * reliability protocol needs. A page cache of 1 MiB (SQLite's default
+	 * is 2): the kernel's file cache holds the rest, and an idle daemon
+	 * stays small (DESIGN.md section 9). */
 	if (sqlite3_exec(st->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
-	    "PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;", NULL, NULL, &msg) != SQLITE_OK) {
+	    "PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; PRAGMA cache_size = -1024;",
+	    NULL, NULL, &msg) != SQLITE_OK) {
 		*error_r = xasprintf("%s: %s", path, msg ? msg : sqlite3_errmsg(st->db));
 		sqlite3_free(msg);
 		goto fail;
@@ -476,6 +479,11 @@ void store_rollback_to_savepoint(struct store *st)
 const char *store_instance(struct store *st)
 {
 	return st->instance;
+}
+
+void store_release_memory(struct store *st)
+{
+	sqlite3_db_release_memory(st->db);
 }
 
 int store_schema_version(struct store *st)

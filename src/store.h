@@ -38,6 +38,8 @@ const char *store_instance(struct store *st);
 /* Online backup to a file (sqlite3 backup API). */
 int store_backup(struct store *st, const char *file, char **error_r);
 int store_schema_version(struct store *st);
+/* Gives the page cache back before a long wait. */
+void store_release_memory(struct store *st);
 
 /* ---- inbound messages ---- */
 

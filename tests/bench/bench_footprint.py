@@ -64,6 +64,20 @@ def proc_status_raw(pid):
     return out
 
 
+def largest_mappings(pid, n=int(os.environ.get("FOOTPRINT_MAPPINGS", "8"))):
+    """The n files (or [heap], [anon]) holding the most resident memory."""
+    rss, name = {}, "[anon]"
+    with open(f"/proc/{pid}/smaps") as f:
+        for line in f:
+            fields = line.split()
+            if "-" in fields[0] and ":" not in fields[0]:
+                name = os.path.basename(fields[5]) if len(fields) > 5 else "[anon]"
+            elif fields[0] == "Rss:":
+                rss[name] = rss.get(name, 0) + int(fields[1])
+    top = sorted(rss.items(), key=lambda kv: -kv[1])[:n]
+    return ", ".join(f"{k} {v / 1024:.1f}" for k, v in top)
+
+
 def floor_kb(mentord):
     """Peak RSS of `mentord --version`: the shared libraries alone."""
     r = subprocess.run(["/usr/bin/time", "-f", "%M", mentord, "--version"],
@@ -94,6 +108,7 @@ def main():
         print(f"footprint: all {COUNT} processed and answered by `mentord run` in {busy:.1f} s")
         time.sleep(2)   # the cycle that committed the last one ends
         before = proc_status(proc.pid)
+        mappings = largest_mappings(proc.pid)
         cpu0, sw0 = proc_cpu_seconds(proc.pid), switches(proc.pid)
         ns0 = proc_runtime_ns(proc.pid)
         time.sleep(IDLE_SECONDS)
@@ -122,6 +137,7 @@ def main():
     print(f"footprint: of VmRSS: RssAnon {after['RssAnon'] / 1024:.1f} MB (the process's own),"
           f" RssFile {after['RssFile'] / 1024:.1f} MB (program and shared libraries);"
           f" `mentord --version` alone peaks at {floor / 1024:.1f} MB")
+    print(f"footprint: largest resident mappings (MB): {mappings}")
     print(f"footprint: CPU while idle {cpu:.2f} s over {IDLE_SECONDS:.0f} s"
           f" (utime+stime, {1 / os.sysconf('SC_CLK_TCK') * 1000:.0f} ms ticks);"
           f" {(ns1 - ns0) / 1e6:.2f} ms run (schedstat); {sw1 - sw0} context switches")
