@@ -26,15 +26,26 @@ PYTHON ?= /usr/bin/python3
 FUZZ_SECONDS ?= 60
 
 PKGS = libetpan libcurl sqlite3 libical gnutls
+# libcurl and libical are opened at run time, while they are needed
+# (src/smtp.c, src/ical.c): an idle daemon does not carry them
+LINKED_PKGS = libetpan sqlite3 gnutls
 # libetpan's .pc file carries a gcc-only -specs= option: drop it
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS := $(filter-out -specs=%,$(shell pkg-config --libs $(PKGS) 2>/dev/null)) -lm
+PKG_LIBS := $(filter-out -specs=%,$(shell pkg-config --libs $(LINKED_PKGS) 2>/dev/null)) -ldl -lm
+# the name the run-time loader knows a library by: SONAME of its .so link
+soname = $(shell objdump -p $$(pkg-config --variable=libdir $(1) 2>/dev/null)/$(2) 2>/dev/null \
+           | sed -n 's/^ *SONAME *//p')
+CURL_SONAME := $(or $(call soname,libcurl,libcurl.so),libcurl-gnutls.so.4)
+ICAL_SONAME := $(or $(call soname,libical,libical.so),libical.so.3)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+# test_ical reads what ical.c writes with libical itself
+TEST_LIBS := $(shell pkg-config --libs libical 2>/dev/null) $(CMOCKA_LIBS)
 
 WARN = -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
        -Wpointer-arith -Wcast-qual -Wwrite-strings -Wformat=2
 ALL_CFLAGS = $(WARN) $(WERROR) $(CFLAGS) $(SAN) -D_GNU_SOURCE -MMD -MP \
              -DTEMPLATEDIR='"$(DATADIR)/templates"' -DMENTORD_VERSION='"$(VERSION)"' \
+             -DCURL_SONAME='"$(CURL_SONAME)"' -DICAL_SONAME='"$(ICAL_SONAME)"' \
              -iquote src $(PKG_CFLAGS)
 ALL_LDFLAGS = $(LDFLAGS) $(SAN)
 
@@ -75,7 +86,7 @@ $(BUILD)/mentord: $(OBJ)
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(LIB_OBJ) $(ALL_LDFLAGS) $(PKG_LIBS) $(CMOCKA_LIBS)
+	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(LIB_OBJ) $(ALL_LDFLAGS) $(PKG_LIBS) $(TEST_LIBS)
 
 # The whole suite twice: a normal build with -Werror, then the same under
 # AddressSanitizer and UndefinedBehaviorSanitizer.

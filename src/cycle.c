@@ -11,6 +11,7 @@
 #include "bounds.h"
 #include "config.h"
 #include "engine.h"
+#include "ical.h"
 #include "imap.h"
 #include "log.h"
 #include "mime.h"
@@ -486,8 +487,10 @@ int cycle_run(struct config **cfg, const struct cycle_opts *o)
 			continue;
 		}
 		backoff = 0;
-		/* an idle daemon keeps little: the database's page cache and
-		 * the freed heap go back to the system before the wait */
+		/* an idle daemon keeps little: the calendar library, the
+		 * database's page cache and the freed heap go back to the
+		 * system before the wait */
+		ical_unload();
 		store_release_memory(e.st);
 		malloc_trim(0);
 		wait_for_work(&e, &imap, o);

@@ -13,6 +13,7 @@
  * parsed but never expanded. */
 #include "ical.h"
 
+#include <dlfcn.h>
 #include <libical/ical.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -21,10 +22,14 @@
 #include <strings.h>
 
 #include "bounds.h"
+#include "log.h"
 #include "util.h"
 
 #ifndef MENTORD_VERSION
 #define MENTORD_VERSION "0"
+#endif
+#ifndef ICAL_SONAME
+#define ICAL_SONAME "libical.so.3"
 #endif
 #define ICAL_PRODID "-//mentord//mentord " MENTORD_VERSION "//EN"
 
@@ -32,11 +37,107 @@
 #define TZ_RULES_MAX 8          /* distinct yearly rules looked at in one zone */
 #define YEAR_LAST 9999          /* RFC 5545 3.3.4: four-digit years */
 
-/* Some builds of libical abort on the first error; nothing a peer sends
- * may stop the daemon. */
-static void lib_init(void)
+/* ---- the library, loaded while it is needed ---- */
+
+/* libical and the ICU it brings weigh more than the rest of an idle daemon:
+ * they are opened on first use and closed by ical_unload(). Every function
+ * used here is in this list and called through lib. */
+#define ICAL_FUNCTIONS(X) \
+	X(icalcomponent_count_components) \
+	X(icalcomponent_count_errors) \
+	X(icalcomponent_free) \
+	X(icalcomponent_get_first_component) \
+	X(icalcomponent_get_first_property) \
+	X(icalcomponent_get_method) \
+	X(icalcomponent_get_next_component) \
+	X(icalcomponent_get_next_property) \
+	X(icalcomponent_get_sequence) \
+	X(icalcomponent_get_uid) \
+	X(icalcomponent_isa) \
+	X(icalcomponent_new_clone) \
+	X(icalcomponent_remove_component) \
+	X(icalerror_set_errors_are_fatal) \
+	X(icalmemory_free_buffer) \
+	X(icalmemory_free_ring) \
+	X(icalparser_parse_string) \
+	X(icalproperty_as_ical_string_r) \
+	X(icalproperty_get_attendee) \
+	X(icalproperty_get_dtstamp) \
+	X(icalproperty_get_dtstart) \
+	X(icalproperty_get_parameter_as_string_r) \
+	X(icalproperty_get_rrule) \
+	X(icalproperty_get_sequence) \
+	X(icalproperty_get_tzoffsetfrom) \
+	X(icalproperty_get_tzoffsetto) \
+	X(icalproperty_get_value) \
+	X(icalproperty_get_value_as_string_r) \
+	X(icalproperty_isa) \
+	X(icalrecurrencetype_as_string_r) \
+	X(icalrecurrencetype_day_position) \
+	X(icaltime_as_timet) \
+	X(icaltime_as_timet_with_zone) \
+	X(icaltime_compare) \
+	X(icaltime_from_timet_with_zone) \
+	X(icaltime_is_null_time) \
+	X(icaltime_is_utc) \
+	X(icaltime_null_time) \
+	X(icaltimezone_free) \
+	X(icaltimezone_free_builtin_timezones) \
+	X(icaltimezone_get_builtin_timezone) \
+	X(icaltimezone_get_component) \
+	X(icaltimezone_get_location) \
+	X(icaltimezone_get_tznames) \
+	X(icaltimezone_get_utc_offset_of_utc_time) \
+	X(icaltimezone_get_utc_timezone) \
+	X(icaltimezone_new) \
+	X(icaltimezone_set_component) \
+	X(icaltimezone_truncate_vtimezone) \
+	X(icalvalue_get_datetime)
+
+static struct {
+	void *handle;
+#define X(f) __typeof__(&f) f;
+	ICAL_FUNCTIONS(X)
+#undef X
+} lib;
+
+/* 0 when libical is ready; -1 (logged) when it or one of
+ * its functions cannot be found. */
+static int lib_load(void)
 {
-	icalerror_set_errors_are_fatal(0);
+	void *h;
+
+	if (lib.handle != NULL)
+		return 0;
+	if ((h = dlopen(ICAL_SONAME, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+		log_err("calendar: cannot load %s: %s", ICAL_SONAME, dlerror());
+		return -1;
+	}
+#define X(f) \
+	if ((lib.f = (__typeof__(lib.f))dlsym(h, #f)) == NULL) { \
+		log_err("calendar: %s has no %s", ICAL_SONAME, #f); \
+		dlclose(h); \
+		memset(&lib, 0, sizeof(lib)); \
+		return -1; \
+	}
+	ICAL_FUNCTIONS(X)
+#undef X
+	lib.handle = h;
+	/* some builds of libical abort on the first error; nothing a peer
+	 * sends may stop the daemon */
+	lib.icalerror_set_errors_are_fatal(0);
+	return 0;
+}
+
+void ical_unload(void)
+{
+	if (lib.handle == NULL)
+		return;
+	/* what libical keeps between calls lives on our heap */
+	lib.icaltimezone_free_builtin_timezones();
+	lib.icalmemory_free_ring();
+	dlclose(lib.handle);
+	memset(&lib, 0, sizeof(lib));
 }
 
 /* ---- writing lines ---- */
@@ -252,24 +353,24 @@ static const char *check_event(const struct ical_event *e)
 
 static icaltimezone *tz_find(const char *tzid)
 {
-	icaltimezone *z = icaltimezone_get_builtin_timezone(tzid);
+	icaltimezone *z = lib.icaltimezone_get_builtin_timezone(tzid);
 	char *etc;
 
 	/* libical answers "UTC" and "GMT" with its own UTC zone, which has no
 	 * VTIMEZONE to send; the zoneinfo files Etc/UTC and Etc/GMT have one. */
-	if (z != NULL && icaltimezone_get_component(z) == NULL) {
+	if (z != NULL && lib.icaltimezone_get_component(z) == NULL) {
 		etc = xasprintf("Etc/%s", tzid);
-		z = icaltimezone_get_builtin_timezone(etc);
+		z = lib.icaltimezone_get_builtin_timezone(etc);
 		free(etc);
 	}
-	if (z == NULL || icaltimezone_get_component(z) == NULL)
+	if (z == NULL || lib.icaltimezone_get_component(z) == NULL)
 		return NULL;
 	return z;
 }
 
 static struct icaltimetype utc_time(time_t t)
 {
-	return icaltime_from_timet_with_zone(t, 0, icaltimezone_get_utc_timezone());
+	return lib.icaltime_from_timet_with_zone(t, 0, lib.icaltimezone_get_utc_timezone());
 }
 
 static void fmt_time(char *out, size_t size, struct icaltimetype t, int utc)
@@ -289,11 +390,11 @@ static int same_wall_clock(struct icaltimetype a, struct icaltimetype b)
 static int local_repeated(icaltimezone *z, time_t t)
 {
 	static const int shift[] = { -7200, -3600, -1800, 1800, 3600, 7200 };
-	struct icaltimetype l = icaltime_from_timet_with_zone(t, 0, z);
+	struct icaltimetype l = lib.icaltime_from_timet_with_zone(t, 0, z);
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(shift); i++)
-		if (same_wall_clock(l, icaltime_from_timet_with_zone(t + shift[i], 0, z)))
+		if (same_wall_clock(l, lib.icaltime_from_timet_with_zone(t + shift[i], 0, z)))
 			return 1;
 	return 0;
 }
@@ -309,7 +410,7 @@ static void w_when(struct writer *w, const char *name, const char *tzid, icaltim
 		fmt_time(s, sizeof(s), utc_time(t), 1);
 		w_add(w, ":");
 	} else {
-		fmt_time(s, sizeof(s), icaltime_from_timet_with_zone(t, 0, z), 0);
+		fmt_time(s, sizeof(s), lib.icaltime_from_timet_with_zone(t, 0, z), 0);
 		w_add(w, ";TZID=");
 		w_add(w, tzid);
 		w_add(w, ":");
@@ -321,7 +422,7 @@ static void w_when(struct writer *w, const char *name, const char *tzid, icaltim
  * content line of ours. */
 static void w_lib_prop(struct writer *w, icalproperty *p)
 {
-	char *s = icalproperty_as_ical_string_r(p);
+	char *s = lib.icalproperty_as_ical_string_r(p);
 	const char *q;
 
 	for (q = s; q != NULL && *q != '\0'; q++) {
@@ -334,7 +435,7 @@ static void w_lib_prop(struct writer *w, icalproperty *p)
 		}
 		buf_addc(&w->line, *q);
 	}
-	icalmemory_free_buffer(s);
+	lib.icalmemory_free_buffer(s);
 	w_end(w);
 }
 
@@ -342,24 +443,24 @@ static void w_lib_prop(struct writer *w, icalproperty *p)
  * and COUNT. libical's X-LIC- properties stay out. */
 static void w_observance(struct writer *w, icalcomponent *sub, int open)
 {
-	const char *kind = icalcomponent_isa(sub) == ICAL_XDAYLIGHT_COMPONENT ?
+	const char *kind = lib.icalcomponent_isa(sub) == ICAL_XDAYLIGHT_COMPONENT ?
 	    "DAYLIGHT" : "STANDARD";
 	icalproperty *p;
 	struct icalrecurrencetype rr;
 	char *s;
 
 	w_line(w, "BEGIN:", kind);
-	for (p = icalcomponent_get_first_property(sub, ICAL_ANY_PROPERTY); p != NULL;
-	    p = icalcomponent_get_next_property(sub, ICAL_ANY_PROPERTY)) {
-		if (icalproperty_isa(p) == ICAL_X_PROPERTY)
+	for (p = lib.icalcomponent_get_first_property(sub, ICAL_ANY_PROPERTY); p != NULL;
+	    p = lib.icalcomponent_get_next_property(sub, ICAL_ANY_PROPERTY)) {
+		if (lib.icalproperty_isa(p) == ICAL_X_PROPERTY)
 			continue;
-		if (open && icalproperty_isa(p) == ICAL_RRULE_PROPERTY) {
-			rr = icalproperty_get_rrule(p);
-			rr.until = icaltime_null_time();
+		if (open && lib.icalproperty_isa(p) == ICAL_RRULE_PROPERTY) {
+			rr = lib.icalproperty_get_rrule(p);
+			rr.until = lib.icaltime_null_time();
 			rr.count = 0;
-			s = icalrecurrencetype_as_string_r(&rr);
+			s = lib.icalrecurrencetype_as_string_r(&rr);
 			w_line(w, "RRULE:", s);
-			icalmemory_free_buffer(s);
+			lib.icalmemory_free_buffer(s);
 		} else {
 			w_lib_prop(w, p);
 		}
@@ -386,7 +487,7 @@ static int rule_outlook(const struct icalrecurrencetype *rr)
 	    rr->by_month[1] == ICAL_RECURRENCE_ARRAY_MAX &&
 	    rr->by_day[0] != ICAL_RECURRENCE_ARRAY_MAX &&
 	    rr->by_day[1] == ICAL_RECURRENCE_ARRAY_MAX &&
-	    icalrecurrencetype_day_position(rr->by_day[0]) != 0 &&
+	    lib.icalrecurrencetype_day_position(rr->by_day[0]) != 0 &&
 	    rr->by_month_day[0] == ICAL_RECURRENCE_ARRAY_MAX &&
 	    rr->by_year_day[0] == ICAL_RECURRENCE_ARRAY_MAX &&
 	    rr->by_week_no[0] == ICAL_RECURRENCE_ARRAY_MAX &&
@@ -395,25 +496,25 @@ static int rule_outlook(const struct icalrecurrencetype *rr)
 
 static int tz_offset(icalcomponent *c, icalproperty_kind kind)
 {
-	icalproperty *p = icalcomponent_get_first_property(c, kind);
+	icalproperty *p = lib.icalcomponent_get_first_property(c, kind);
 
 	if (p == NULL)
 		return 0;
-	return kind == ICAL_TZOFFSETFROM_PROPERTY ? icalproperty_get_tzoffsetfrom(p) :
-	    icalproperty_get_tzoffsetto(p);
+	return kind == ICAL_TZOFFSETFROM_PROPERTY ? lib.icalproperty_get_tzoffsetfrom(p) :
+	    lib.icalproperty_get_tzoffsetto(p);
 }
 
 static char *rule_key(icalcomponent *sub, struct icalrecurrencetype rr)
 {
 	char *r, *key;
 
-	rr.until = icaltime_null_time();
+	rr.until = lib.icaltime_null_time();
 	rr.count = 0;
-	r = icalrecurrencetype_as_string_r(&rr);
-	key = xasprintf("%d %d %d %s", (int)icalcomponent_isa(sub),
+	r = lib.icalrecurrencetype_as_string_r(&rr);
+	key = xasprintf("%d %d %d %s", (int)lib.icalcomponent_isa(sub),
 	    tz_offset(sub, ICAL_TZOFFSETFROM_PROPERTY), tz_offset(sub, ICAL_TZOFFSETTO_PROPERTY),
 	    r != NULL ? r : "");
-	icalmemory_free_buffer(r);
+	lib.icalmemory_free_buffer(r);
 	return key;
 }
 
@@ -435,18 +536,18 @@ static int tz_rule_add(struct tz_rule *rules, size_t *n, icalcomponent *sub,
 		rules[i].first = sub;
 		rules[i].dtstart = dtstart;
 		rules[i].until = rr.until;
-		rules[i].daylight = icalcomponent_isa(sub) == ICAL_XDAYLIGHT_COMPONENT;
+		rules[i].daylight = lib.icalcomponent_isa(sub) == ICAL_XDAYLIGHT_COMPONENT;
 		rules[i].outlook = rule_outlook(&rr);
 		(*n)++;
 		return 0;
 	}
 	free(key);
-	if (icaltime_compare(dtstart, rules[i].dtstart) < 0) {
+	if (lib.icaltime_compare(dtstart, rules[i].dtstart) < 0) {
 		rules[i].first = sub;
 		rules[i].dtstart = dtstart;
 	}
-	if (icaltime_is_null_time(rr.until) || (!icaltime_is_null_time(rules[i].until) &&
-	    icaltime_compare(rr.until, rules[i].until) > 0))
+	if (lib.icaltime_is_null_time(rr.until) || (!lib.icaltime_is_null_time(rules[i].until) &&
+	    lib.icaltime_compare(rr.until, rules[i].until) > 0))
 		rules[i].until = rr.until;
 	return 0;
 }
@@ -471,16 +572,16 @@ static int tz_pick(icalcomponent *vtz, time_t start, icalcomponent **std_r,
 	size_t n = 0, i;
 
 	*std_r = *dst_r = NULL;
-	for (sub = icalcomponent_get_first_component(vtz, ICAL_ANY_COMPONENT); sub != NULL;
-	    sub = icalcomponent_get_next_component(vtz, ICAL_ANY_COMPONENT)) {
-		rp = icalcomponent_get_first_property(sub, ICAL_RRULE_PROPERTY);
-		dp = icalcomponent_get_first_property(sub, ICAL_DTSTART_PROPERTY);
+	for (sub = lib.icalcomponent_get_first_component(vtz, ICAL_ANY_COMPONENT); sub != NULL;
+	    sub = lib.icalcomponent_get_next_component(vtz, ICAL_ANY_COMPONENT)) {
+		rp = lib.icalcomponent_get_first_property(sub, ICAL_RRULE_PROPERTY);
+		dp = lib.icalcomponent_get_first_property(sub, ICAL_DTSTART_PROPERTY);
 		if (rp == NULL || dp == NULL)
 			continue;
-		rr = icalproperty_get_rrule(rp);
-		dt = icalproperty_get_dtstart(dp);
+		rr = lib.icalproperty_get_rrule(rp);
+		dt = lib.icalproperty_get_dtstart(dp);
 		if (rr.freq != ICAL_YEARLY_RECURRENCE || rr.count != 0 || dt.year > year + 1 ||
-		    (!icaltime_is_null_time(rr.until) && rr.until.year < year - 1))
+		    (!lib.icaltime_is_null_time(rr.until) && rr.until.year < year - 1))
 			continue;
 		if (tz_rule_add(rules, &n, sub, rr, dt) < 0)
 			goto out;
@@ -488,13 +589,13 @@ static int tz_pick(icalcomponent *vtz, time_t start, icalcomponent **std_r,
 	for (i = 0; i < n; i++) {
 		icalcomponent **slot = rules[i].daylight ? dst_r : std_r;
 
-		if (!icaltime_is_null_time(rules[i].until) &&
-		    icaltime_as_timet(rules[i].until) < start)
+		if (!lib.icaltime_is_null_time(rules[i].until) &&
+		    lib.icaltime_as_timet(rules[i].until) < start)
 			continue; /* ended before the event */
 		/* a rule that begins after the event cannot say what held then
 		 * (DTSTART is local time: a day of margin, verify() decides) */
 		if (*slot != NULL || !rules[i].outlook ||
-		    icaltime_as_timet(rules[i].dtstart) > start + 86400)
+		    lib.icaltime_as_timet(rules[i].dtstart) > start + 86400)
 			goto out;
 		*slot = rules[i].first;
 	}
@@ -533,11 +634,11 @@ static void fmt_offset(char *out, size_t size, int secs)
 static int w_tz_fixed(struct writer *w, icaltimezone *z, time_t start, time_t end)
 {
 	struct icaltimetype a = utc_time(start), b = utc_time(end);
-	int off = icaltimezone_get_utc_offset_of_utc_time(z, &a, NULL);
-	const char *names = icaltimezone_get_tznames(z);
+	int off = lib.icaltimezone_get_utc_offset_of_utc_time(z, &a, NULL);
+	const char *names = lib.icaltimezone_get_tznames(z);
 	char s[24];
 
-	if (off != icaltimezone_get_utc_offset_of_utc_time(z, &b, NULL))
+	if (off != lib.icaltimezone_get_utc_offset_of_utc_time(z, &b, NULL))
 		return 1;
 	fmt_offset(s, sizeof(s), off);
 	w_line(w, "BEGIN:", "STANDARD");
@@ -556,19 +657,19 @@ static int w_tz_fixed(struct writer *w, icaltimezone *z, time_t start, time_t en
 
 static int w_tz_truncated(struct writer *w, icaltimezone *z, time_t start, time_t end)
 {
-	icalcomponent *copy = icalcomponent_new_clone(icaltimezone_get_component(z)), *sub;
+	icalcomponent *copy = lib.icalcomponent_new_clone(lib.icaltimezone_get_component(z)), *sub;
 	int n = 0;
 
-	icaltimezone_truncate_vtimezone(copy, utc_time(start), utc_time(end), 1);
-	for (sub = icalcomponent_get_first_component(copy, ICAL_ANY_COMPONENT); sub != NULL;
-	    sub = icalcomponent_get_next_component(copy, ICAL_ANY_COMPONENT)) {
-		if (icalcomponent_isa(sub) != ICAL_XSTANDARD_COMPONENT &&
-		    icalcomponent_isa(sub) != ICAL_XDAYLIGHT_COMPONENT)
+	lib.icaltimezone_truncate_vtimezone(copy, utc_time(start), utc_time(end), 1);
+	for (sub = lib.icalcomponent_get_first_component(copy, ICAL_ANY_COMPONENT); sub != NULL;
+	    sub = lib.icalcomponent_get_next_component(copy, ICAL_ANY_COMPONENT)) {
+		if (lib.icalcomponent_isa(sub) != ICAL_XSTANDARD_COMPONENT &&
+		    lib.icalcomponent_isa(sub) != ICAL_XDAYLIGHT_COMPONENT)
 			continue;
 		w_observance(w, sub, 0);
 		n++;
 	}
-	icalcomponent_free(copy);
+	lib.icalcomponent_free(copy);
 	return n > 0 ? 0 : 1;
 }
 
@@ -577,7 +678,7 @@ static int w_vtimezone(struct writer *w, const char *tzid, icaltimezone *z, time
     time_t end, enum tz_mode mode)
 {
 	icalcomponent *std, *dst;
-	const char *loc = icaltimezone_get_location(z);
+	const char *loc = lib.icaltimezone_get_location(z);
 	int r = 0;
 
 	w_line(w, "BEGIN:", "VTIMEZONE");
@@ -586,7 +687,7 @@ static int w_vtimezone(struct writer *w, const char *tzid, icaltimezone *z, time
 	if (loc != NULL && tzid_ok(loc))
 		w_line(w, "X-LIC-LOCATION:", loc);
 	if (mode == TZ_RULES) {
-		if (tz_pick(icaltimezone_get_component(z), start, &std, &dst) < 0)
+		if (tz_pick(lib.icaltimezone_get_component(z), start, &std, &dst) < 0)
 			return 1;
 		w_observance(w, std, 1);
 		w_observance(w, dst, 1);
@@ -659,14 +760,14 @@ static int w_calendar(struct writer *w, const struct ical_event *e, int cancel,
 
 static time_t prop_instant(icalcomponent *ev, icalproperty_kind kind, icaltimezone *z)
 {
-	icalproperty *p = icalcomponent_get_first_property(ev, kind);
+	icalproperty *p = lib.icalcomponent_get_first_property(ev, kind);
 	struct icaltimetype t;
 
 	if (p == NULL)
 		return -1;
-	t = icalvalue_get_datetime(icalproperty_get_value(p));
-	return icaltime_as_timet_with_zone(t, icaltime_is_utc(t) ?
-	    icaltimezone_get_utc_timezone() : z);
+	t = lib.icalvalue_get_datetime(lib.icalproperty_get_value(p));
+	return lib.icaltime_as_timet_with_zone(t, lib.icaltime_is_utc(t) ?
+	    lib.icaltimezone_get_utc_timezone() : z);
 }
 
 /* Reads the text back as a receiver would: one VEVENT, the METHOD and the
@@ -674,34 +775,34 @@ static time_t prop_instant(icalcomponent *ev, icalproperty_kind kind, icaltimezo
  * the VTIMEZONE written (not the system's zone). */
 static int verify(const char *text, const struct ical_event *e, int cancel, time_t end)
 {
-	icalcomponent *cal = icalparser_parse_string(text), *vtz, *ev;
+	icalcomponent *cal = lib.icalparser_parse_string(text), *vtz, *ev;
 	icaltimezone *z = NULL;
 	int ret = -1;
 
-	if (cal == NULL || icalcomponent_isa(cal) != ICAL_VCALENDAR_COMPONENT ||
-	    icalcomponent_count_errors(cal) != 0 ||
-	    icalcomponent_count_components(cal, ICAL_VEVENT_COMPONENT) != 1 ||
-	    icalcomponent_count_components(cal, ICAL_VTIMEZONE_COMPONENT) != 1 ||
-	    icalcomponent_get_method(cal) != (cancel ? ICAL_METHOD_CANCEL : ICAL_METHOD_REQUEST))
+	if (cal == NULL || lib.icalcomponent_isa(cal) != ICAL_VCALENDAR_COMPONENT ||
+	    lib.icalcomponent_count_errors(cal) != 0 ||
+	    lib.icalcomponent_count_components(cal, ICAL_VEVENT_COMPONENT) != 1 ||
+	    lib.icalcomponent_count_components(cal, ICAL_VTIMEZONE_COMPONENT) != 1 ||
+	    lib.icalcomponent_get_method(cal) != (cancel ? ICAL_METHOD_CANCEL : ICAL_METHOD_REQUEST))
 		goto out;
-	vtz = icalcomponent_get_first_component(cal, ICAL_VTIMEZONE_COMPONENT);
-	icalcomponent_remove_component(cal, vtz);
-	z = icaltimezone_new();
-	if (!icaltimezone_set_component(z, vtz)) {
+	vtz = lib.icalcomponent_get_first_component(cal, ICAL_VTIMEZONE_COMPONENT);
+	lib.icalcomponent_remove_component(cal, vtz);
+	z = lib.icaltimezone_new();
+	if (!lib.icaltimezone_set_component(z, vtz)) {
 		/* the zone did not take it */
-		icalcomponent_free(vtz);
+		lib.icalcomponent_free(vtz);
 		goto out;
 	}
-	ev = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
+	ev = lib.icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
 	if (prop_instant(ev, ICAL_DTSTART_PROPERTY, z) == e->start &&
 	    prop_instant(ev, ICAL_DTEND_PROPERTY, z) == end &&
-	    icalcomponent_get_sequence(ev) == e->sequence)
+	    lib.icalcomponent_get_sequence(ev) == e->sequence)
 		ret = 0;
 out:
 	if (z != NULL)
-		icaltimezone_free(z, 1);
+		lib.icaltimezone_free(z, 1);
 	if (cal != NULL)
-		icalcomponent_free(cal);
+		lib.icalcomponent_free(cal);
 	return ret;
 }
 
@@ -719,7 +820,10 @@ int ical_request(const struct ical_event *e, int cancel, char **text_r, const ch
 	w_init(&w);
 	if ((*error_r = check_event(e)) != NULL)
 		goto out;
-	lib_init();
+	if (lib_load() < 0) {
+		*error_r = "the calendar library cannot be loaded";
+		goto out;
+	}
 	if ((z = tz_find(e->tzid)) == NULL) {
 		*error_r = "unknown time zone";
 		goto out;
@@ -843,33 +947,33 @@ out:
 /* Seconds for a UTC date-time; 0 for a null or unreasonable one. */
 static time_t instant_or_zero(struct icaltimetype t)
 {
-	if (icaltime_is_null_time(t) || t.is_date || t.year < 1970 || t.year > YEAR_LAST)
+	if (lib.icaltime_is_null_time(t) || t.is_date || t.year < 1970 || t.year > YEAR_LAST)
 		return 0;
-	return icaltime_as_timet_with_zone(t, icaltimezone_get_utc_timezone());
+	return lib.icaltime_as_timet_with_zone(t, lib.icaltimezone_get_utc_timezone());
 }
 
 static void lib_read_event(icalcomponent *ev, struct replies *r)
 {
 	icalproperty *p;
-	const char *uid = icalcomponent_get_uid(ev);
+	const char *uid = lib.icalcomponent_get_uid(ev);
 	long seq = 0;
 	time_t stamp = 0;
 	char *ps, *email;
 
-	if ((p = icalcomponent_get_first_property(ev, ICAL_SEQUENCE_PROPERTY)) != NULL)
-		seq = icalproperty_get_sequence(p);
+	if ((p = lib.icalcomponent_get_first_property(ev, ICAL_SEQUENCE_PROPERTY)) != NULL)
+		seq = lib.icalproperty_get_sequence(p);
 	if (seq < 0)
 		seq = 0;
-	if ((p = icalcomponent_get_first_property(ev, ICAL_DTSTAMP_PROPERTY)) != NULL)
-		stamp = instant_or_zero(icalproperty_get_dtstamp(p));
+	if ((p = lib.icalcomponent_get_first_property(ev, ICAL_DTSTAMP_PROPERTY)) != NULL)
+		stamp = instant_or_zero(lib.icalproperty_get_dtstamp(p));
 	/* the loop must stay the only user of ev's property iterator */
-	for (p = icalcomponent_get_first_property(ev, ICAL_ATTENDEE_PROPERTY); p != NULL;
-	    p = icalcomponent_get_next_property(ev, ICAL_ATTENDEE_PROPERTY)) {
-		ps = icalproperty_get_parameter_as_string_r(p, "PARTSTAT");
-		email = icalproperty_get_parameter_as_string_r(p, "EMAIL");
-		replies_add(r, uid, icalproperty_get_attendee(p), email, ps, seq, stamp);
-		icalmemory_free_buffer(ps);
-		icalmemory_free_buffer(email);
+	for (p = lib.icalcomponent_get_first_property(ev, ICAL_ATTENDEE_PROPERTY); p != NULL;
+	    p = lib.icalcomponent_get_next_property(ev, ICAL_ATTENDEE_PROPERTY)) {
+		ps = lib.icalproperty_get_parameter_as_string_r(p, "PARTSTAT");
+		email = lib.icalproperty_get_parameter_as_string_r(p, "EMAIL");
+		replies_add(r, uid, lib.icalproperty_get_attendee(p), email, ps, seq, stamp);
+		lib.icalmemory_free_buffer(ps);
+		lib.icalmemory_free_buffer(email);
 	}
 }
 
@@ -878,37 +982,37 @@ static void lib_read_event(icalcomponent *ev, struct replies *r)
  * type. */
 static void lib_read_calendar(icalcomponent *cal, struct replies *r)
 {
-	icalproperty *p = icalcomponent_get_first_property(cal, ICAL_METHOD_PROPERTY);
+	icalproperty *p = lib.icalcomponent_get_first_property(cal, ICAL_METHOD_PROPERTY);
 	icalcomponent *ev;
 	char *m;
 	int reply = 1;
 
 	if (p != NULL) {
-		m = icalproperty_get_value_as_string_r(p);
+		m = lib.icalproperty_get_value_as_string_r(p);
 		reply = m != NULL && str_eq_ci(str_trim(m), "REPLY");
-		icalmemory_free_buffer(m);
+		lib.icalmemory_free_buffer(m);
 	}
 	if (!reply)
 		return;
-	for (ev = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT); ev != NULL;
-	    ev = icalcomponent_get_next_component(cal, ICAL_VEVENT_COMPONENT))
+	for (ev = lib.icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT); ev != NULL;
+	    ev = lib.icalcomponent_get_next_component(cal, ICAL_VEVENT_COMPONENT))
 		lib_read_event(ev, r);
 }
 
 static void lib_read(const char *text, struct replies *r)
 {
-	icalcomponent *root = icalparser_parse_string(text), *cal;
+	icalcomponent *root = lib.icalparser_parse_string(text), *cal;
 
 	if (root == NULL)
 		return;
-	switch (icalcomponent_isa(root)) {
+	switch (lib.icalcomponent_isa(root)) {
 	case ICAL_VCALENDAR_COMPONENT:
 		lib_read_calendar(root, r);
 		break;
 	case ICAL_XROOT_COMPONENT: /* several top-level components */
-		for (cal = icalcomponent_get_first_component(root, ICAL_VCALENDAR_COMPONENT);
+		for (cal = lib.icalcomponent_get_first_component(root, ICAL_VCALENDAR_COMPONENT);
 		    cal != NULL;
-		    cal = icalcomponent_get_next_component(root, ICAL_VCALENDAR_COMPONENT))
+		    cal = lib.icalcomponent_get_next_component(root, ICAL_VCALENDAR_COMPONENT))
 			lib_read_calendar(cal, r);
 		break;
 	case ICAL_VEVENT_COMPONENT: /* no VCALENDAR around it */
@@ -917,7 +1021,7 @@ static void lib_read(const char *text, struct replies *r)
 	default:
 		break;
 	}
-	icalcomponent_free(root);
+	lib.icalcomponent_free(root);
 }
 
 /* ---- the line reader, for what libical rejects ---- */
@@ -1232,8 +1336,8 @@ int ical_parse_reply(const char *text, size_t len, struct ical_reply **replies_r
 	balanced = scan(copy, &begins);
 	if (begins > ICAL_COMPONENTS_MAX)
 		goto out;
-	lib_init();
-	if (balanced)
+	/* without libical, the line reader alone */
+	if (balanced && lib_load() == 0)
 		lib_read(copy, &r);
 	if (r.n == 0)
 		lines_read(copy, &r);

@@ -82,4 +82,9 @@ int ical_parse_reply(const char *text, size_t len, struct ical_reply **replies_r
 /* Frees the array and its strings; sets *replies to NULL. */
 void ical_replies_free(struct ical_reply **replies, size_t n);
 
+/* libical is loaded by the first call that needs it (a reply is then read by
+ * the line reader alone if it cannot be) and stays until ical_unload(),
+ * which gives its memory back: the daemon calls it before waiting. */
+void ical_unload(void);
+
 #endif

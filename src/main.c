@@ -158,7 +158,6 @@ int main(int argc, char **argv)
 	}
 	/* a server that hangs up is an error to report, not a signal to die of */
 	signal(SIGPIPE, SIG_IGN);
-	smtp_global_init();
 	memset(&o, 0, sizeof(o));
 	o.config_path = config_path;
 	o.dry_run = dry_run;

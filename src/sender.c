@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "bounds.h"
@@ -178,7 +179,9 @@ static int journal_add(struct batch *b, const struct store_outbound *o)
 	}
 	b->sent[b->n_sent++] = o->id;
 	if (b->fault && b->n_sent == 2) {
+		/* the daemon killed: the parent first, then this child */
 		log_warn("fault injection: kill-mid-batch");
+		kill(getppid(), SIGKILL);
 		raise(SIGKILL);
 	}
 	return 0;
@@ -446,18 +449,13 @@ static int send_queue(struct batch *b)
 	return ret;
 }
 
-int sender_run(struct engine *e, struct sender_stats *stats)
+/* The batch itself, in the sending process. */
+static int send_due(struct engine *e, struct sender_stats *stats)
 {
 	const char *fault = getenv("MENTORD_FAULT");
 	struct batch b;
 	int ret;
 
-	memset(stats, 0, sizeof(*stats));
-	if (e->dry_run)
-		return dry_run(e, stats);
-	/* nothing due: the journal is empty too (what it names was due) */
-	if (sender_next_due(e) != 0)
-		return 0;
 	memset(&b, 0, sizeof(b));
 	b.e = e;
 	b.stats = stats;
@@ -477,6 +475,76 @@ int sender_run(struct engine *e, struct sender_stats *stats)
 		log_err("smtp: the connection failed; the rest of the queue waits for the next cycle");
 	journal_close(&b);
 	return b.stop || ret < 0 ? -1 : 0;
+}
+
+/* The child: its own database connection (SQLite's must never cross a
+ * fork, so the parent closed its own first), the batch, the figures back
+ * through the pipe. _exit: the parent's atexit handlers and buffers are the
+ * parent's. */
+static void __attribute__((noreturn)) child(struct engine *e, int out)
+{
+	struct sender_stats stats;
+	char *err = NULL;
+	int ret = -1;
+
+	memset(&stats, 0, sizeof(stats));
+	if (store_open(e->cfg->paths.database, &e->st, &err) < 0) {
+		log_err("database: %s", err);
+		free(err);
+	} else {
+		ret = send_due(e, &stats);
+		store_close(&e->st);
+	}
+	if (write(out, &stats, sizeof(stats)) != (ssize_t)sizeof(stats))
+		ret = -1;
+	_exit(ret < 0 ? 1 : 0);
+}
+
+int sender_run(struct engine *e, struct sender_stats *stats)
+{
+	struct sender_stats got;
+	char *err = NULL;
+	int fds[2], status = 0, ret = 0;
+	ssize_t n;
+	pid_t pid;
+
+	memset(stats, 0, sizeof(*stats));
+	if (e->dry_run)
+		return dry_run(e, stats);
+	/* nothing due: the journal is empty too (what it names was due) */
+	if (sender_next_due(e) != 0)
+		return 0;
+	if (pipe(fds) < 0) {
+		log_err("sender: pipe: %s", strerror(errno));
+		return -1;
+	}
+	store_close(&e->st);
+	if ((pid = fork()) == 0) {
+		close(fds[0]);
+		child(e, fds[1]);
+	}
+	close(fds[1]);
+	if (pid < 0) {
+		log_err("sender: fork: %s", strerror(errno));
+		ret = -1;
+	} else {
+		do
+			n = read(fds[0], &got, sizeof(got));
+		while (n < 0 && errno == EINTR);
+		if (n == (ssize_t)sizeof(got))
+			*stats = got;
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+		if (WIFSIGNALED(status))
+			log_err("sender: the sending process died of signal %d; the next cycle"
+			    " takes over what it had not recorded", WTERMSIG(status));
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+			ret = -1;
+	}
+	close(fds[0]);
+	if (store_open(e->cfg->paths.database, &e->st, &err) < 0)
+		fatal("database: %s", err);
+	return ret;
 }
 
 long sender_next_due(struct engine *e)

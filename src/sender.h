@@ -27,6 +27,12 @@
  * The error text is kept for `queue list` and the digest (escaped, at most
  * SMTP_REPLY_BYTES_MAX).
  *
+ * The batch runs in a child process, which loads libcurl (smtp.h) and exits
+ * when the batch is done: the daemon itself never carries libcurl and what
+ * it brings. The parent closes its database connection across the fork and
+ * reopens it after; the child's crash is the daemon's crash as far as the
+ * journal is concerned.
+ *
  * With --dry-run nothing is sent: every queued message is written to
  * SPOOL/outbox/ID.eml and the queue is left as it was. */
 #ifndef MENTORD_SENDER_H

@@ -1,6 +1,9 @@
 #include "smtp.h"
 
+/* plain functions: they are called through pointers */
+#define CURL_DISABLE_TYPECHECK
 #include <curl/curl.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
@@ -16,9 +19,62 @@
 #include "log.h"
 #include "util.h"
 
+#ifndef CURL_SONAME
+#define CURL_SONAME "libcurl-gnutls.so.4"
+#endif
+
+/* libcurl and what it brings (OpenSSL's libcrypto among them, which never
+ * unloads) would double the resident size of an idle daemon: it is opened
+ * by the first smtp_open(), which runs in the process that sends
+ * (sender.h). Every function used here is in this list, called through lib. */
+#define CURL_FUNCTIONS(X) \
+	X(curl_easy_cleanup) \
+	X(curl_easy_getinfo) \
+	X(curl_easy_init) \
+	X(curl_easy_perform) \
+	X(curl_easy_recv) \
+	X(curl_easy_send) \
+	X(curl_easy_setopt) \
+	X(curl_easy_strerror) \
+	X(curl_global_init)
+
+static struct {
+	void *handle;
+#define X(f) __typeof__(&f) f;
+	CURL_FUNCTIONS(X)
+#undef X
+} lib;
+
+static int lib_load(char **error_r)
+{
+	void *h;
+
+	if (lib.handle != NULL)
+		return 0;
+	if ((h = dlopen(CURL_SONAME, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+		*error_r = xasprintf("cannot load %s: %s", CURL_SONAME, dlerror());
+		return -1;
+	}
+#define X(f) \
+	if ((lib.f = (__typeof__(lib.f))dlsym(h, #f)) == NULL) { \
+		*error_r = xasprintf("%s has no %s", CURL_SONAME, #f); \
+		dlclose(h); \
+		return -1; \
+	}
+	CURL_FUNCTIONS(X)
+#undef X
+	if (lib.curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		*error_r = xstrdup("libcurl initialisation failed");
+		dlclose(h);
+		return -1;
+	}
+	lib.handle = h;
+	return 0;
+}
+
 /* The session (TCP, TLS, greeting, EHLO, STARTTLS, AUTH) is libcurl's, in
  * CURLOPT_CONNECT_ONLY mode; the mail transactions on it are ours, through
- * curl_easy_send() and curl_easy_recv(). libcurl's own SMTP transfer costs
+ * lib.curl_easy_send() and lib.curl_easy_recv(). libcurl's own SMTP transfer costs
  * four round trips and a transfer set-up per message; ours pipelines MAIL,
  * RCPT and DATA when the server offers it (RFC 2920), knows which command
  * each reply answers, keeps the reply text, and resets a failed transaction
@@ -179,12 +235,12 @@ static int io_send(struct smtp *s, const char *p, size_t len, const char **why_r
 
 	while (len > 0) {
 		n = 0;
-		rc = curl_easy_send(s->curl, p, len, &n);
+		rc = lib.curl_easy_send(s->curl, p, len, &n);
 		if (rc == CURLE_OK) {
 			p += n;
 			len -= n;
 		} else if (rc != CURLE_AGAIN) {
-			*why_r = curl_easy_strerror(rc);
+			*why_r = lib.curl_easy_strerror(rc);
 			return -1;
 		} else if (wait_sock(s, POLLOUT, why_r) < 0) {
 			return -1;
@@ -206,7 +262,7 @@ static int io_fill(struct smtp *s, const char **why_r)
 			return -1;
 		}
 		n = 0;
-		rc = curl_easy_recv(s->curl, s->in + s->in_len, sizeof(s->in) - s->in_len, &n);
+		rc = lib.curl_easy_recv(s->curl, s->in + s->in_len, sizeof(s->in) - s->in_len, &n);
 		if (rc == CURLE_OK && n == 0) {
 			*why_r = "connection closed by the server";
 			return -1;
@@ -216,7 +272,7 @@ static int io_fill(struct smtp *s, const char **why_r)
 			return 0;
 		}
 		if (rc != CURLE_AGAIN) {
-			*why_r = curl_easy_strerror(rc);
+			*why_r = lib.curl_easy_strerror(rc);
 			return -1;
 		}
 		if (wait_sock(s, POLLIN, why_r) < 0)
@@ -259,12 +315,6 @@ static int read_reply(struct smtp *s, long *code_r, const char **why_r)
 
 /* ---- the session ---- */
 
-void smtp_global_init(void)
-{
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-		fatal("libcurl initialisation failed");
-}
-
 static void url_host(const char *url, char *host, size_t size)
 {
 	const char *h = strstr(url, "://");
@@ -287,13 +337,13 @@ static void setup_auth(struct smtp *s, CURL *c)
 
 	if (s->secret == NULL)
 		return;
-	curl_easy_setopt(c, CURLOPT_USERNAME, cfg->smtp.user);
+	lib.curl_easy_setopt(c, CURLOPT_USERNAME, cfg->smtp.user);
 	if (cfg->smtp.auth == AUTH_XOAUTH2) {
-		curl_easy_setopt(c, CURLOPT_XOAUTH2_BEARER, s->secret);
-		curl_easy_setopt(c, CURLOPT_LOGIN_OPTIONS, "AUTH=XOAUTH2");
+		lib.curl_easy_setopt(c, CURLOPT_XOAUTH2_BEARER, s->secret);
+		lib.curl_easy_setopt(c, CURLOPT_LOGIN_OPTIONS, "AUTH=XOAUTH2");
 	} else {
-		curl_easy_setopt(c, CURLOPT_PASSWORD, s->secret);
-		curl_easy_setopt(c, CURLOPT_LOGIN_OPTIONS,
+		lib.curl_easy_setopt(c, CURLOPT_PASSWORD, s->secret);
+		lib.curl_easy_setopt(c, CURLOPT_LOGIN_OPTIONS,
 		    cfg->smtp.auth == AUTH_LOGIN ? "AUTH=LOGIN" : "AUTH=PLAIN");
 	}
 }
@@ -303,33 +353,36 @@ static void setup(struct smtp *s, CURL *c)
 	const struct config *cfg = s->cfg;
 	long t = cfg->smtp.timeout_seconds;
 
-	curl_easy_setopt(c, CURLOPT_URL, s->url);
-	curl_easy_setopt(c, CURLOPT_CONNECT_ONLY, 1L);
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, s->errbuf);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_VERBOSE, 1L);
-	curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, debug_cb);
-	curl_easy_setopt(c, CURLOPT_DEBUGDATA, s);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, t);
-	curl_easy_setopt(c, CURLOPT_SERVER_RESPONSE_TIMEOUT, t);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, 5 * t);
-	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+	lib.curl_easy_setopt(c, CURLOPT_URL, s->url);
+	lib.curl_easy_setopt(c, CURLOPT_CONNECT_ONLY, 1L);
+	lib.curl_easy_setopt(c, CURLOPT_ERRORBUFFER, s->errbuf);
+	lib.curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	lib.curl_easy_setopt(c, CURLOPT_VERBOSE, 1L);
+	lib.curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, debug_cb);
+	lib.curl_easy_setopt(c, CURLOPT_DEBUGDATA, s);
+	lib.curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, t);
+	lib.curl_easy_setopt(c, CURLOPT_SERVER_RESPONSE_TIMEOUT, t);
+	lib.curl_easy_setopt(c, CURLOPT_TIMEOUT, 5 * t);
+	lib.curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+	lib.curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	lib.curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
 	if (cfg->smtp.ca_file != NULL)
-		curl_easy_setopt(c, CURLOPT_CAINFO, cfg->smtp.ca_file);
+		lib.curl_easy_setopt(c, CURLOPT_CAINFO, cfg->smtp.ca_file);
 	if (cfg->smtp.security == SEC_STARTTLS)
-		curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
+		lib.curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
 	else if (cfg->smtp.security == SEC_NONE)
-		curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_NONE);
+		lib.curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_NONE);
 	setup_auth(s, c);
 }
 
 int smtp_open(const struct config *cfg, struct smtp **smtp_r, char **error_r)
 {
-	struct smtp *s = xcalloc(1, sizeof(*s));
+	struct smtp *s;
 	const char *path = strstr(cfg->smtp.url, "://");
 
+	if (lib_load(error_r) < 0)
+		return -1;
+	s = xcalloc(1, sizeof(*s));
 	s->cfg = cfg;
 	url_host(cfg->smtp.url, s->host, sizeof(s->host));
 	/* the URL's path is the EHLO argument: our own domain rather than
@@ -357,10 +410,10 @@ int smtp_open(const struct config *cfg, struct smtp **smtp_r, char **error_r)
 
 static char *describe_session(struct smtp *s, CURLcode rc)
 {
-	const char *text = s->errbuf[0] != '\0' ? s->errbuf : curl_easy_strerror(rc);
+	const char *text = s->errbuf[0] != '\0' ? s->errbuf : lib.curl_easy_strerror(rc);
 	long code = 0;
 
-	curl_easy_getinfo(s->curl, CURLINFO_RESPONSE_CODE, &code);
+	lib.curl_easy_getinfo(s->curl, CURLINFO_RESPONSE_CODE, &code);
 	if (rc == CURLE_PEER_FAILED_VERIFICATION)
 		return xasprintf("TLS: the certificate of %s is not trusted: %s", s->host, text);
 	if (rc == CURLE_SSL_CONNECT_ERROR)
@@ -404,7 +457,7 @@ static void session_close(struct smtp *s, int polite)
 		 * we gave up on */
 		shutdown(s->sock, SHUT_RDWR);
 	}
-	curl_easy_cleanup(s->curl);
+	lib.curl_easy_cleanup(s->curl);
 	s->curl = NULL;
 }
 
@@ -413,7 +466,7 @@ static enum smtp_result session_open(struct smtp *s, char **error_r)
 {
 	CURLcode rc;
 
-	s->curl = curl_easy_init();
+	s->curl = lib.curl_easy_init();
 	if (s->curl == NULL)
 		fatal("curl_easy_init failed");
 	setup(s, s->curl);
@@ -425,12 +478,12 @@ static enum smtp_result session_open(struct smtp *s, char **error_r)
 	s->reply[0] = '\0';
 	s->errbuf[0] = '\0';
 	s->in_len = 0;
-	rc = curl_easy_perform(s->curl);
+	rc = lib.curl_easy_perform(s->curl);
 	if (rc == CURLE_OK)
-		rc = curl_easy_getinfo(s->curl, CURLINFO_ACTIVESOCKET, &s->sock);
+		rc = lib.curl_easy_getinfo(s->curl, CURLINFO_ACTIVESOCKET, &s->sock);
 	if (rc != CURLE_OK || s->sock == CURL_SOCKET_BAD) {
 		escaped(error_r, describe_session(s, rc));
-		curl_easy_cleanup(s->curl);
+		lib.curl_easy_cleanup(s->curl);
 		s->curl = NULL;
 		return SMTP_DOWN;
 	}

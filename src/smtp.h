@@ -41,7 +41,8 @@ struct smtp;
 
 enum smtp_result { SMTP_OK = 0, SMTP_TEMP = 1, SMTP_PERM = 2, SMTP_DOWN = 3 };
 
-/* Prepares a session (no connection yet). -1 with *error_r if the secret
+/* Prepares a session (no connection yet), loading libcurl the first time.
+ * -1 with *error_r if libcurl cannot be loaded, if the secret
  * cannot be read or plaintext authentication would leave the machine. */
 int smtp_open(const struct config *cfg, struct smtp **smtp_r, char **error_r);
 /* Sends QUIT if connected, closes, wipes the secret. */
@@ -58,8 +59,5 @@ int smtp_stalled(const struct smtp *smtp);
 
 /* Connects and authenticates without sending, for check-config --connect. */
 int smtp_check(const struct config *cfg, char **info_r, char **error_r);
-
-/* Global set-up of libcurl, once per process. */
-void smtp_global_init(void);
 
 #endif

@@ -14,8 +14,9 @@ DATADIR ?= /usr/local/share/mentord
 
 PKGS = libetpan libcurl sqlite3 libical gnutls
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-# libetpan's .pc file carries a gcc-only -specs= option: drop it
-PKG_LIBS := $(filter-out -specs=%,$(shell pkg-config --libs $(PKGS) 2>/dev/null))
+# libetpan's .pc file carries a gcc-only -specs= option: drop it; libcurl
+# and libical are loaded at run time (see the Makefile)
+PKG_LIBS := $(filter-out -specs=%,$(shell pkg-config --libs libetpan sqlite3 gnutls 2>/dev/null)) -ldl -lm
 
 SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_CFLAGS = -std=c11 -g -O1 -D_GNU_SOURCE -DTEMPLATEDIR='"$(DATADIR)/templates"' \

@@ -5,6 +5,9 @@ import subprocess
 import time
 
 from common import MentordTest, kinds, mail, delivered
+from smtp_extra import wait_until
+
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 class HelpRoundTrip(MentordTest):
@@ -204,3 +207,39 @@ class Daemon(MentordTest):
                 p.wait()
             p.stdout.close()
             p.stderr.close()
+
+    def test_idle_daemon_holds_neither_libcurl_nor_libical(self):
+        """Sending runs in a child process that loads libcurl; libical is
+        let go before the wait (DESIGN.md section 9: an idle daemon stays
+        small). A calendar reply makes the daemon read a calendar first."""
+        with open(os.path.join(HERE, "..", "fixtures", "ical", "google-accepted.ics")) as f:
+            cal = f.read().replace("\r\n", "\n").replace("\n", "\r\n")
+        p = self.env.spawn("run")
+        try:
+            self.env.dovecot.deliver(mail("lee@example.com", "help"))
+            self.env.dovecot.deliver((
+                "MIME-Version: 1.0\r\nFrom: lee@example.com\r\nTo: mentoring@example.org\r\n"
+                "Subject: Accepted: Training\r\nMessage-ID: <cal-idle@example.com>\r\n"
+                "Date: Tue, 03 Mar 2026 10:15:00 +0000\r\n"
+                "Content-Type: text/calendar; charset=utf-8; method=REPLY\r\n\r\n" + cal).encode())
+            self.assertTrue(self.env.smtp.wait_for(1, timeout=10), "no answer from run")
+
+            def idle_without_libraries():
+                with open(f"/proc/{p.pid}/maps") as f:
+                    maps = f.read()
+                db = self.env.db()
+                try:
+                    handled = db.execute("SELECT count(*) FROM inbound").fetchone()[0]
+                finally:
+                    db.close()
+                return handled == 2 and "libcurl" not in maps and "libical" not in maps
+            self.assertTrue(wait_until(idle_without_libraries, 5),
+                            "libcurl or libical still mapped in the idle daemon")
+            self.assertIsNone(p.poll())
+        finally:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+            p.stdout.close()
+            p.stderr.close()
+        self.assertEqual(kinds(self.env), ["help"])
