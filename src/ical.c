@@ -1144,7 +1144,6 @@ static int digits(const char *s, size_t n, int *r)
 /* YYYYMMDDTHHMMSS[Z], read as UTC; 0 when it is not one. */
 static time_t lr_instant(const char *s)
 {
-	struct tm tm;
 	int y, mo, d, h, mi, se;
 	time_t t;
 
@@ -1154,14 +1153,7 @@ static time_t lr_instant(const char *s)
 		return 0;
 	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
 		return 0;
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = se;
-	t = timegm(&tm);
+	t = time_from_utc(y, mo, d, h, mi, se);
 	return t < 0 ? 0 : t;
 }
 

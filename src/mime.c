@@ -2263,7 +2263,6 @@ static void node(struct walk *w, struct mailmime *mm, const char *hdr, int depth
 static void envelope_date(struct mime_msg *m, const char *v)
 {
 	struct mailimf_date_time *dt = NULL;
-	struct tm tm;
 	size_t idx = 0;
 
 	if (v == NULL || mailimf_date_time_parse(v, strlen(v), &idx, &dt) != MAILIMF_NO_ERROR || dt == NULL)
@@ -2272,14 +2271,8 @@ static void envelope_date(struct mime_msg *m, const char *v)
 	    dt->dt_day >= 1 && dt->dt_day <= 31 && dt->dt_hour >= 0 && dt->dt_hour <= 23 &&
 	    dt->dt_min >= 0 && dt->dt_min <= 59 && dt->dt_sec >= 0 && dt->dt_sec <= 60 &&
 	    dt->dt_zone >= -9959 && dt->dt_zone <= 9959) {
-		memset(&tm, 0, sizeof(tm));
-		tm.tm_year = dt->dt_year - 1900;
-		tm.tm_mon = dt->dt_month - 1;
-		tm.tm_mday = dt->dt_day;
-		tm.tm_hour = dt->dt_hour;
-		tm.tm_min = dt->dt_min;
-		tm.tm_sec = dt->dt_sec;
-		m->date = timegm(&tm) - (dt->dt_zone / 100) * 3600 - (dt->dt_zone % 100) * 60;
+		m->date = time_from_utc(dt->dt_year, dt->dt_month, dt->dt_day, dt->dt_hour,
+		    dt->dt_min, dt->dt_sec) - (dt->dt_zone / 100) * 3600 - (dt->dt_zone % 100) * 60;
 	}
 	mailimf_date_time_free(dt);
 }

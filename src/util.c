@@ -588,11 +588,24 @@ time_t time_from_local(int year, int mon, int day, int hour, int min)
 	return t;
 }
 
+time_t time_from_utc(int year, int mon, int day, int hour, int min, int sec)
+{
+	struct tm tm;
+
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = year - 1900;
+	tm.tm_mon = mon - 1;
+	tm.tm_mday = day;
+	tm.tm_hour = hour;
+	tm.tm_min = min;
+	tm.tm_sec = sec;
+	return timegm(&tm);
+}
+
 int time_parse_iso8601(const char *s, time_t *r)
 {
 	int y, mo, d, h = 0, mi = 0, se = 0, zh, zm, sign;
 	const char *p = s;
-	struct tm tm;
 	time_t t;
 
 	if (parse_digits(&p, 4, &y) < 0 || *p++ != '-' ||
@@ -619,14 +632,7 @@ int time_parse_iso8601(const char *s, time_t *r)
 	}
 	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59)
 		return -1;
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = se;
-	t = timegm(&tm);
+	t = time_from_utc(y, mo, d, h, mi, se);
 	if (*p == 'Z' && p[1] == '\0') {
 		*r = t;
 		return 0;

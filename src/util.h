@@ -105,6 +105,9 @@ void time_local_date(time_t t, char *out, size_t size);
 void time_local_hm(time_t t, char *out, size_t size);
 /* Seconds since the epoch for a local wall-clock time; -1 on error. */
 time_t time_from_local(int year, int mon, int day, int hour, int min);
+/* Seconds since the epoch for a UTC date and time whose fields the caller
+ * checked (month 1-12, second up to 60). */
+time_t time_from_utc(int year, int mon, int day, int hour, int min, int sec);
 
 /* 64-bit FNV-1a, for deterministic identifiers (not for security). */
 uint64_t hash64(const void *data, size_t n);

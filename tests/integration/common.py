@@ -1,4 +1,5 @@
 """Shared pieces of the integration tests."""
+import contextlib
 import email
 import email.policy
 import os
@@ -41,6 +42,20 @@ def delivered(env):
 def kinds(env):
     """X-Mentord-Kind of every message the SMTP server received."""
     return [msg["X-Mentord-Kind"] for _, _, msg in delivered(env)]
+
+
+@contextlib.contextmanager
+def running(env):
+    """`mentord run` for the length of a with block, killed if still there."""
+    p = env.spawn("run")
+    try:
+        yield p
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+        p.stdout.close()
+        p.stderr.close()
 
 
 class MentordTest(unittest.TestCase):

@@ -4,7 +4,7 @@ import signal
 import subprocess
 import time
 
-from common import MentordTest, kinds, mail, delivered
+from common import MentordTest, kinds, mail, delivered, running
 from smtp_extra import wait_until
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -170,8 +170,7 @@ class CommandLine(MentordTest):
 
 class Daemon(MentordTest):
     def test_run_answers_and_stops_on_sigterm(self):
-        p = self.env.spawn("run")
-        try:
+        with running(self.env) as p:
             time.sleep(0.5)
             self.env.dovecot.deliver(mail("jo@example.com", "help"))
             self.assertTrue(self.env.smtp.wait_for(1, timeout=10), "no answer from run")
@@ -180,17 +179,10 @@ class Daemon(MentordTest):
             p.wait(5)
             self.assertLess(time.monotonic() - start, 1.5)
             self.assertEqual(p.returncode, 0)
-        finally:
-            if p.poll() is None:
-                p.kill()
-                p.wait()
-            p.stdout.close()
-            p.stderr.close()
         self.assertEqual(kinds(self.env), ["help"])
 
     def test_sighup_reloads_and_keeps_running(self):
-        p = self.env.spawn("run")
-        try:
+        with running(self.env) as p:
             time.sleep(0.5)
             p.send_signal(signal.SIGHUP)
             time.sleep(0.8)
@@ -201,12 +193,6 @@ class Daemon(MentordTest):
             p.wait(5)
             err = p.stderr.read()
             self.assertIn("configuration reloaded", err)
-        finally:
-            if p.poll() is None:
-                p.kill()
-                p.wait()
-            p.stdout.close()
-            p.stderr.close()
 
     def test_idle_daemon_holds_neither_libcurl_nor_libical(self):
         """Sending runs in a child process that loads libcurl; libical is
@@ -214,8 +200,7 @@ class Daemon(MentordTest):
         small). A calendar reply makes the daemon read a calendar first."""
         with open(os.path.join(HERE, "..", "fixtures", "ical", "google-accepted.ics")) as f:
             cal = f.read().replace("\r\n", "\n").replace("\n", "\r\n")
-        p = self.env.spawn("run")
-        try:
+        with running(self.env) as p:
             self.env.dovecot.deliver(mail("lee@example.com", "help"))
             self.env.dovecot.deliver((
                 "MIME-Version: 1.0\r\nFrom: lee@example.com\r\nTo: mentoring@example.org\r\n"
@@ -236,10 +221,4 @@ class Daemon(MentordTest):
             self.assertTrue(wait_until(idle_without_libraries, 5),
                             "libcurl or libical still mapped in the idle daemon")
             self.assertIsNone(p.poll())
-        finally:
-            if p.poll() is None:
-                p.kill()
-                p.wait()
-            p.stdout.close()
-            p.stderr.close()
         self.assertEqual(kinds(self.env), ["help"])
