@@ -567,28 +567,7 @@ static int parse_digits(const char **pp, int n, int *r)
 	return 0;
 }
 
-time_t time_from_local(int year, int mon, int day, int hour, int min)
-{
-	struct tm tm;
-	time_t t;
-
-	if (mon < 1 || mon > 12 || day < 1 || day > 31 || hour < 0 ||
-	    hour > 23 || min < 0 || min > 59)
-		return -1;
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = year - 1900;
-	tm.tm_mon = mon - 1;
-	tm.tm_mday = day;
-	tm.tm_hour = hour;
-	tm.tm_min = min;
-	tm.tm_isdst = -1;
-	t = mktime(&tm);
-	if (t == (time_t)-1 || tm.tm_mday != day)
-		return -1;
-	return t;
-}
-
-time_t time_from_utc(int year, int mon, int day, int hour, int min, int sec)
+static struct tm tm_of(int year, int mon, int day, int hour, int min, int sec)
 {
 	struct tm tm;
 
@@ -599,6 +578,29 @@ time_t time_from_utc(int year, int mon, int day, int hour, int min, int sec)
 	tm.tm_hour = hour;
 	tm.tm_min = min;
 	tm.tm_sec = sec;
+	return tm;
+}
+
+time_t time_from_local(int year, int mon, int day, int hour, int min)
+{
+	struct tm tm;
+	time_t t;
+
+	if (mon < 1 || mon > 12 || day < 1 || day > 31 || hour < 0 ||
+	    hour > 23 || min < 0 || min > 59)
+		return -1;
+	tm = tm_of(year, mon, day, hour, min, 0);
+	tm.tm_isdst = -1;
+	t = mktime(&tm);
+	if (t == (time_t)-1 || tm.tm_mday != day)
+		return -1;
+	return t;
+}
+
+time_t time_from_utc(int year, int mon, int day, int hour, int min, int sec)
+{
+	struct tm tm = tm_of(year, mon, day, hour, min, sec);
+
 	return timegm(&tm);
 }
 
