@@ -40,7 +40,9 @@ struct batch {
 	char *journal_path;
 	int64_t sent[SENDER_BATCH]; /* accepted, journaled, not yet committed */
 	size_t n_sent;
-	int fault;          /* MENTORD_FAULT=kill-mid-batch (tests) */
+	/* MENTORD_FAULT (tests): 1 kill-mid-batch, the daemon killed;
+	 * 2 kill-sender-mid-batch, the sending process alone */
+	int fault;
 };
 
 /* What one pass over a row's recipients found. */
@@ -178,10 +180,11 @@ static int journal_add(struct batch *b, const struct store_outbound *o)
 		return store_outbound_mark_sent(b->e->st, o->id, b->e->now);
 	}
 	b->sent[b->n_sent++] = o->id;
-	if (b->fault && b->n_sent == 2) {
-		/* the daemon killed: the parent first, then this child */
-		log_warn("fault injection: kill-mid-batch");
-		kill(getppid(), SIGKILL);
+	if (b->fault != 0 && b->n_sent == 2) {
+		log_warn("fault injection: %s", b->fault == 1 ? "kill-mid-batch"
+		    : "kill-sender-mid-batch");
+		if (b->fault == 1)
+			kill(getppid(), SIGKILL);
 		raise(SIGKILL);
 	}
 	return 0;
@@ -459,7 +462,8 @@ static int send_due(struct engine *e, struct sender_stats *stats)
 	memset(&b, 0, sizeof(b));
 	b.e = e;
 	b.stats = stats;
-	b.fault = fault != NULL && strcmp(fault, "kill-mid-batch") == 0;
+	b.fault = fault == NULL ? 0 : strcmp(fault, "kill-mid-batch") == 0 ? 1
+	    : strcmp(fault, "kill-sender-mid-batch") == 0 ? 2 : 0;
 	ret = journal_open(&b);
 	if (ret != 0) {
 		journal_close(&b);
@@ -506,7 +510,7 @@ int sender_run(struct engine *e, struct sender_stats *stats)
 	char *err = NULL;
 	int fds[2], status = 0, ret = 0;
 	ssize_t n;
-	pid_t pid;
+	pid_t pid, w;
 
 	memset(stats, 0, sizeof(*stats));
 	if (e->dry_run)
@@ -533,12 +537,14 @@ int sender_run(struct engine *e, struct sender_stats *stats)
 		while (n < 0 && errno == EINTR);
 		if (n == (ssize_t)sizeof(got))
 			*stats = got;
-		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		while ((w = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
 			;
-		if (WIFSIGNALED(status))
+		if (w < 0)
+			log_err("sender: waitpid: %s", strerror(errno));
+		else if (WIFSIGNALED(status))
 			log_err("sender: the sending process died of signal %d; the next cycle"
 			    " takes over what it had not recorded", WTERMSIG(status));
-		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		if (w < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
 			ret = -1;
 	}
 	close(fds[0]);

@@ -436,6 +436,25 @@ class KilledMidBatch(DeliveryTest):
         self.assert_each_once()
 
 
+class SenderKilledMidBatch(DeliveryTest):
+    """The sending process alone killed (say, by the out-of-memory killer)
+    after two of four deliveries: the daemon says so and carries on; nothing
+    lost, nothing sent twice."""
+    smtp = staticmethod(lambda root: Smtpd(pipelining=True))
+
+    def test_daemon_survives_its_sender(self):
+        self.ask(*[f"s{i}@example.com" for i in range(4)])
+        r = self.env.run("once", now=at(0), env={"MENTORD_FAULT": "kill-sender-mid-batch"})
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("the sending process died of signal 9", r.stderr)
+        self.assertEqual(len(self.env.smtp.sent()), 2)
+        self.assert_rows([("queued", 0)] * 4)
+        r = self.once(now=at(0))
+        self.assertEqual(r.stderr.count("recorded after an interruption"), 2, r.stderr)
+        self.assert_rows([("sent", 1)] * 4)
+        self.assert_each_once()
+
+
 class DryRun(DeliveryTest):
     def outbox(self):
         folder = os.path.join(self.env.root, "state", "spool", "outbox")
