@@ -74,7 +74,7 @@ static int lib_load(char **error_r)
 
 /* The session (TCP, TLS, greeting, EHLO, STARTTLS, AUTH) is libcurl's, in
  * CURLOPT_CONNECT_ONLY mode; the mail transactions on it are ours, through
- * lib.curl_easy_send() and lib.curl_easy_recv(). libcurl's own SMTP transfer costs
+ * curl_easy_send() and curl_easy_recv(). libcurl's own SMTP transfer costs
  * four round trips and a transfer set-up per message; ours pipelines MAIL,
  * RCPT and DATA when the server offers it (RFC 2920), knows which command
  * each reply answers, keeps the reply text, and resets a failed transaction
