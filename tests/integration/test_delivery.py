@@ -423,36 +423,29 @@ class KilledMidBatch(DeliveryTest):
     nothing sent twice (DESIGN.md section 8)."""
     smtp = staticmethod(lambda root: Smtpd(pipelining=True))
 
-    def test_killed_after_two_deliveries(self):
+    def killed_after_two(self, fault):
+        """Runs once with the fault; then checks that the next run records
+        the two deliveries from the journal and sends only the other two."""
         self.ask(*[f"k{i}@example.com" for i in range(4)])
-        r = self.env.run("once", now=at(0), env={"MENTORD_FAULT": "kill-mid-batch"})
-        self.assertEqual(r.returncode, -9, r.stderr)
+        r = self.env.run("once", now=at(0), env={"MENTORD_FAULT": fault})
         self.assertEqual(len(self.env.smtp.sent()), 2)
         # not in the database yet: the journal has them
         self.assert_rows([("queued", 0)] * 4)
-        r = self.once(now=at(0))
-        self.assertEqual(r.stderr.count("recorded after an interruption"), 2, r.stderr)
+        again = self.once(now=at(0))
+        self.assertEqual(again.stderr.count("recorded after an interruption"), 2, again.stderr)
         self.assert_rows([("sent", 1)] * 4)
         self.assert_each_once()
+        return r
 
+    def test_daemon_killed(self):
+        r = self.killed_after_two("kill-mid-batch")
+        self.assertEqual(r.returncode, -9, r.stderr)
 
-class SenderKilledMidBatch(DeliveryTest):
-    """The sending process alone killed (say, by the out-of-memory killer)
-    after two of four deliveries: the daemon says so and carries on; nothing
-    lost, nothing sent twice."""
-    smtp = staticmethod(lambda root: Smtpd(pipelining=True))
-
-    def test_daemon_survives_its_sender(self):
-        self.ask(*[f"s{i}@example.com" for i in range(4)])
-        r = self.env.run("once", now=at(0), env={"MENTORD_FAULT": "kill-sender-mid-batch"})
+    def test_sending_process_alone_killed(self):
+        """Say, by the out-of-memory killer: the daemon says so and carries on."""
+        r = self.killed_after_two("kill-sender-mid-batch")
         self.assertEqual(r.returncode, 1, r.stderr)
         self.assertIn("the sending process died of signal 9", r.stderr)
-        self.assertEqual(len(self.env.smtp.sent()), 2)
-        self.assert_rows([("queued", 0)] * 4)
-        r = self.once(now=at(0))
-        self.assertEqual(r.stderr.count("recorded after an interruption"), 2, r.stderr)
-        self.assert_rows([("sent", 1)] * 4)
-        self.assert_each_once()
 
 
 class DryRun(DeliveryTest):
