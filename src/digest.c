@@ -62,6 +62,16 @@ static void end_line(struct buf *b)
 	buf_addc(b, '\n');
 }
 
+/* After a list whose rows stop at LIST_MAX: what stands for an empty one,
+ * or how many rows were left out. */
+static void list_end(struct buf *b, size_t rows, const char *none)
+{
+	if (rows == 0)
+		buf_printf(b, "  %s\n", none);
+	else if (rows > LIST_MAX)
+		buf_printf(b, "  ... and %zu more\n", rows - LIST_MAX);
+}
+
 static void date_of(time_t t, char *out, size_t size)
 {
 	if (t <= 0)
@@ -130,10 +140,7 @@ static int section_applications(struct engine *e, int64_t cohort, struct buf *b)
 	    " FROM applications a WHERE a.cohort_id = ? AND (a.status = 'pending' OR a.created_at >= ?)"
 	    " ORDER BY a.created_at, a.id", application_row, &s, "it", cohort, e->now - WEEK) < 0)
 		return -1;
-	if (s.rows == 0)
-		buf_adds(b, "  (none)\n");
-	else if (s.rows > LIST_MAX)
-		buf_printf(b, "  ... and %zu more\n", s.rows - LIST_MAX);
+	list_end(b, s.rows, "(none)");
 	buf_addc(b, '\n');
 	return 0;
 }
@@ -195,10 +202,7 @@ static int section_pairs(struct engine *e, int64_t cohort, struct buf *b)
 	    " ON t.id = p.mentee_app WHERE p.cohort_id = ? AND p.status = 'active' ORDER BY p.id",
 	    pair_row, &s, "i", cohort) < 0)
 		return -1;
-	if (s.rows == 0)
-		buf_adds(b, "  (none)\n");
-	else if (s.rows > LIST_MAX)
-		buf_printf(b, "  ... and %zu more\n", s.rows - LIST_MAX);
+	list_end(b, s.rows, "(none)");
 	buf_addc(b, '\n');
 	return 0;
 }
@@ -241,8 +245,7 @@ static int section_checkins(struct engine *e, int64_t cohort, struct buf *b)
 	    " WHERE p.cohort_id = ? AND p.status = 'active' AND k.answer IS NULL AND k.flagged_at IS NOT NULL"
 	    " ORDER BY k.pair_id, k.number", silent_row, &s, "i", cohort) < 0)
 		return -1;
-	if (s.rows == 0)
-		buf_adds(b, "  silences: none\n");
+	list_end(b, s.rows, "silences: none");
 	buf_addc(b, '\n');
 	return 0;
 }
@@ -282,8 +285,7 @@ static int section_cases(struct engine *e, struct buf *b)
 	if (store_query(e->st, "SELECT id, opened_at, status FROM cases WHERE status = 'open'"
 	    " ORDER BY id", case_row, &s, NULL) < 0)
 		return -1;
-	if (s.rows == 0)
-		buf_adds(b, "  (none)\n");
+	list_end(b, s.rows, "(none)");
 	buf_addc(b, '\n');
 	return 0;
 }
@@ -313,8 +315,7 @@ static int section_problems(struct engine *e, struct buf *b)
 	if (store_query(e->st, "SELECT created_at, address, bounce_info FROM people WHERE bouncing = 1"
 	    " AND erased_at IS NULL ORDER BY address", line_row, &s, NULL) < 0)
 		return -1;
-	if (s.rows == 0)
-		buf_adds(b, "  (none)\n");
+	list_end(b, s.rows, "(none)");
 	if (store_outbound_count(e->st, OUT_FAILED, &failed) < 0)
 		return -1;
 	buf_printf(b, "\nMessages that could not be delivered: %ld%s\n", failed,
@@ -324,17 +325,13 @@ static int section_problems(struct engine *e, struct buf *b)
 	if (store_query(e->st, "SELECT received_at, sender, outcome FROM inbound WHERE class = 'quarantined'"
 	    " AND received_at >= ? ORDER BY id", line_row, &s, "t", e->now - WEEK) < 0)
 		return -1;
-	if (s.rows == 0)
-		buf_adds(b, "  (none this week)\n");
+	list_end(b, s.rows, "(none this week)");
 	s.rows = 0;
 	buf_adds(b, "\nMail left for the committee this week (the robot did not answer it)\n");
 	if (store_query(e->st, "SELECT received_at, sender, subject FROM inbound WHERE class = 'human'"
 	    " AND received_at >= ? ORDER BY id", line_row, &s, "t", e->now - WEEK) < 0)
 		return -1;
-	if (s.rows == 0)
-		buf_adds(b, "  (none)\n");
-	else if (s.rows > LIST_MAX)
-		buf_printf(b, "  ... and %zu more\n", s.rows - LIST_MAX);
+	list_end(b, s.rows, "(none)");
 	return 0;
 }
 

@@ -130,3 +130,30 @@ programme.retention_days = 30"""
                 self.assertTrue(set(rcpts) <= COMMITTEE, (msg["X-Mentord-Kind"], rcpts))
         r = env.run("once", now=at(227))
         self.assertNotIn(SECRET, r.stderr)
+
+
+class LongDigest(ProgrammeTest):
+    """Every list in the digest stops at 200 rows and says how many more
+    there are: the committee is never shown a silently shortened list."""
+
+    def test_long_lists_say_how_many_more(self):
+        self.cli("cohort", "open", "2026", now=at(0))
+        db = self.env.db()
+        try:
+            db.executemany("INSERT INTO cases(text, status, opened_at) VALUES (?, 'open', ?)",
+                           [(f"{SECRET} {i}", 1772442000 + i) for i in range(203)])
+            db.executemany("INSERT INTO people(address, bouncing, created_at) VALUES (?, 1, ?)",
+                           [(f"gone{i}@example.com", 1772442000) for i in range(205)])
+            db.commit()
+        finally:
+            db.close()
+        self.cli("digest", now=at(1))
+        self.once(now=at(1))
+        digest = text_of(of_kind(self.env, "digest")[-1]).replace("\r\n", "\n")
+        cases = digest.split("Open cases")[1].split("\n\n")[0]
+        self.assertEqual(len(re.findall(r"(?m)^\s+\d+\s+2026-03-0\d\s+\d+ d\s+open$", cases)), 200)
+        self.assertIn("... and 3 more", cases)
+        bouncing = digest.split("Bouncing addresses")[1].split("\n\n")[0]
+        self.assertEqual(bouncing.count("@example.com"), 200)
+        self.assertIn("... and 5 more", bouncing)
+        self.assertNotIn(SECRET, digest)
