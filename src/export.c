@@ -125,10 +125,34 @@ static const char *const checkin_cols[] = { "pair", "number", "sent", "answer", 
 static const char *const rsvp_cols[] = { "event", "start", "answer", "updated" };
 static const char *const case_cols[] = { "case", "status", "opened", "closed", "text" };
 
+/* What `export --person ADDRESS` gives, in this order. */
+static const struct {
+	const char *name;
+	const char *const *cols;
+	size_t n_cols;
+	const char *sql;
+} person_sections[] = {
+	{ "applications", app_cols, ARRAY_SIZE(app_cols), APP_SQL " WHERE p.address = ? ORDER BY a.id" },
+	{ "checkins", checkin_cols, ARRAY_SIZE(checkin_cols),
+	  "SELECT k.pair_id, k.number, datetime(k.sent_at, 'unixepoch'), k.answer,"
+	  " datetime(k.answered_at, 'unixepoch') FROM checkins k JOIN people p"
+	  " ON p.id = k.person_id WHERE p.address = ? ORDER BY k.id" },
+	{ "rsvps", rsvp_cols, ARRAY_SIZE(rsvp_cols),
+	  "SELECT e.title, datetime(e.start_at, 'unixepoch'), r.partstat,"
+	  " datetime(r.updated_at, 'unixepoch') FROM rsvps r JOIN events e"
+	  " ON e.id = r.event_id JOIN people p ON p.id = r.person_id WHERE p.address = ?"
+	  " ORDER BY e.id" },
+	{ "cases", case_cols, ARRAY_SIZE(case_cols),
+	  "SELECT k.id, k.status, datetime(k.opened_at, 'unixepoch'),"
+	  " datetime(k.closed_at, 'unixepoch'), k.text FROM cases k JOIN people p"
+	  " ON p.id = k.person_id WHERE p.address = ? ORDER BY k.id" },
+};
+
 int export_run(struct store *st, const struct config *cfg, int argc, char **argv)
 {
 	struct out o;
 	const char *person = NULL;
+	size_t k;
 	int i, r = 0;
 
 	(void)cfg;
@@ -152,30 +176,12 @@ int export_run(struct store *st, const struct config *cfg, int argc, char **argv
 		r = section(st, &o, "applications", app_cols, ARRAY_SIZE(app_cols),
 		    APP_SQL " ORDER BY c.id, a.role, a.id", NULL);
 	} else {
-		r = section(st, &o, "applications", app_cols, ARRAY_SIZE(app_cols),
-		    APP_SQL " WHERE p.address = ? ORDER BY a.id", person);
-		if (o.fmt == JSON)
-			puts(",");
-		if (r == 0)
-			r = section(st, &o, "checkins", checkin_cols, ARRAY_SIZE(checkin_cols),
-			    "SELECT k.pair_id, k.number, datetime(k.sent_at, 'unixepoch'), k.answer,"
-			    " datetime(k.answered_at, 'unixepoch') FROM checkins k JOIN people p"
-			    " ON p.id = k.person_id WHERE p.address = ? ORDER BY k.id", person);
-		if (o.fmt == JSON)
-			puts(",");
-		if (r == 0)
-			r = section(st, &o, "rsvps", rsvp_cols, ARRAY_SIZE(rsvp_cols),
-			    "SELECT e.title, datetime(e.start_at, 'unixepoch'), r.partstat,"
-			    " datetime(r.updated_at, 'unixepoch') FROM rsvps r JOIN events e"
-			    " ON e.id = r.event_id JOIN people p ON p.id = r.person_id WHERE p.address = ?"
-			    " ORDER BY e.id", person);
-		if (o.fmt == JSON)
-			puts(",");
-		if (r == 0)
-			r = section(st, &o, "cases", case_cols, ARRAY_SIZE(case_cols),
-			    "SELECT k.id, k.status, datetime(k.opened_at, 'unixepoch'),"
-			    " datetime(k.closed_at, 'unixepoch'), k.text FROM cases k JOIN people p"
-			    " ON p.id = k.person_id WHERE p.address = ? ORDER BY k.id", person);
+		for (k = 0; k < ARRAY_SIZE(person_sections) && r == 0; k++) {
+			if (k > 0 && o.fmt == JSON)
+				puts(",");
+			r = section(st, &o, person_sections[k].name, person_sections[k].cols,
+			    person_sections[k].n_cols, person_sections[k].sql, person);
+		}
 	}
 	if (o.fmt == JSON)
 		puts("\n}");
