@@ -27,7 +27,7 @@ FUZZ_SECONDS ?= 60
 
 PKGS = libetpan libcurl sqlite3 libical gnutls
 # libcurl and libical are opened at run time, while they are needed
-# (src/smtp.c, src/ical.c): an idle daemon does not carry them
+# (src/net/smtp.c, src/mail/ical.c): an idle daemon does not carry them
 LINKED_PKGS = libetpan sqlite3 gnutls
 # libetpan's .pc file carries a gcc-only -specs= option: drop it
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -46,10 +46,13 @@ WARN = -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes 
 ALL_CFLAGS = $(WARN) $(WERROR) $(CFLAGS) $(SAN) -D_GNU_SOURCE -MMD -MP \
              -DTEMPLATEDIR='"$(DATADIR)/templates"' -DMENTORD_VERSION='"$(VERSION)"' \
              -DCURL_SONAME='"$(CURL_SONAME)"' -DICAL_SONAME='"$(ICAL_SONAME)"' \
-             -iquote src $(PKG_CFLAGS)
+             $(SRC_DIRS:%=-iquote %) $(PKG_CFLAGS)
 ALL_LDFLAGS = $(LDFLAGS) $(SAN)
 
-SRC = $(wildcard src/*.c)
+# The layers, from the bottom up (src/README.md): each folder may include
+# the ones before it only
+SRC_DIRS = src/core src/mail src/net src/programme src
+SRC = $(wildcard $(SRC_DIRS:%=%/*.c))
 OBJ = $(SRC:src/%.c=$(BUILD)/obj/%.o)
 LIB_OBJ = $(filter-out $(BUILD)/obj/main.o,$(OBJ))
 UNIT_SRC = $(wildcard tests/unit/test_*.c)

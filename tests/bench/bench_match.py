@@ -13,7 +13,7 @@ objective in the same run:
   BIG = (best pair score) * min(rows, columns) + 1, so that one more pair
   always outweighs any difference in score: most pairs first, then score.
 
-The scores are computed here independently from the rules in src/match.h, so
+The scores are computed here independently from the rules in src/programme/match.h, so
 the check also covers the scoring. It fails (exit 1) unless both find the
 same number of pairs and the same total score, and every pair the C code
 returns is allowed, within capacity and scored as here. The target is PASS
@@ -68,7 +68,7 @@ TOPIC_KINDS = ["", " basics", " for managers", " abroad", " in practice"]
 
 
 def fold(s):
-    """str_fold() of src/util.h for the Latin text generated here."""
+    """str_fold() of src/core/util.h for the Latin text generated here."""
     out, space = [], False
     for ch in unicodedata.normalize("NFKD", s):
         if unicodedata.combining(ch):

@@ -20,9 +20,10 @@ PKG_LIBS := $(filter-out -specs=%,$(shell pkg-config --libs libetpan sqlite3 gnu
 
 SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_CFLAGS = -std=c11 -g -O1 -D_GNU_SOURCE -DTEMPLATEDIR='"$(DATADIR)/templates"' \
-	      -DMENTORD_VERSION='"$(VERSION)"' -iquote src $(PKG_CFLAGS) $(SAN)
+	      -DMENTORD_VERSION='"$(VERSION)"' $(SRC_DIRS:%=-iquote %) $(PKG_CFLAGS) $(SAN)
 
-SRC = $(filter-out src/main.c,$(wildcard src/*.c))
+SRC_DIRS = src/core src/mail src/net src/programme src
+SRC = $(filter-out src/main.c,$(wildcard $(SRC_DIRS:%=%/*.c)))
 OBJ = $(SRC:src/%.c=$(BUILD)/obj/%.o)
 SEEDS = tests/corpus tests/fixtures/mime
 

@@ -1,6 +1,6 @@
 #include "testutil.h"
 
-/* With src on the -I path, the module header src/sched.h hides the system
+/* With src on the -I path, the module header src/programme/sched.h hides the system
  * <sched.h> that <spawn.h> needs: include the system one first. */
 #if defined(__has_include)
 #if __has_include("/usr/include/sched.h")
