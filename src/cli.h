@@ -1,4 +1,4 @@
-/* cli: the commands of DESIGN.md section 4 other than run, once and
+/* cli: the commands of doc/DESIGN.md section 4 other than run, once and
  * check-config, for the operator and the committee on the server's shell.
  * Each prints its result on stdout and returns the exit status. */
 #ifndef MENTORD_CLI_H

@@ -4,7 +4,7 @@
  * flagged before a crash; fetch every message above the highest UID known for
  * this UIDVALIDITY; for each, in one transaction, record it, apply its
  * effects and queue its answers, commit, and only then flag (and move) it
- * (DESIGN.md section 6); then run what the clock says is due; then send the
+ * (doc/DESIGN.md section 6); then run what the clock says is due; then send the
  * queue.
  *
  * States of `run`:

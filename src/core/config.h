@@ -1,4 +1,4 @@
-/* config: the INI configuration of DESIGN.md section 5.
+/* config: the INI configuration of doc/DESIGN.md section 5.
  *
  * config_load() reads and validates a file. Every problem found is reported,
  * not only the first: errors are returned as "FILE:LINE: text" lines in one

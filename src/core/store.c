@@ -387,7 +387,7 @@ int store_open(const char *path, struct store **st_r, char **error_r)
 	 * synchronous is durable across process crashes, which is what the
 	 * reliability protocol needs. A page cache of 1 MiB (SQLite's default
 	 * is 2): the kernel's file cache holds the rest, and an idle daemon
-	 * stays small (DESIGN.md section 9). */
+	 * stays small (doc/DESIGN.md section 9). */
 	if (sqlite3_exec(st->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
 	    "PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; PRAGMA cache_size = -1024;",
 	    NULL, NULL, &msg) != SQLITE_OK) {

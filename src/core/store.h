@@ -7,7 +7,7 @@
  * owned by the struct and freed by its _deinit/_free function.
  *
  * Transactions: store_begin() .. store_commit() or store_rollback(). The
- * reliability protocol (DESIGN.md section 6) depends on the inbound row, the
+ * reliability protocol (doc/DESIGN.md section 6) depends on the inbound row, the
  * state change and the outbound rows of one message committing together. */
 #ifndef MENTORD_STORE_H
 #define MENTORD_STORE_H

@@ -1,4 +1,4 @@
-/* applicant: what applicants ask by email (DESIGN.md 3.2, 3.3): apply,
+/* applicant: what applicants ask by email (doc/DESIGN.md 3.2, 3.3): apply,
  * confirm, update, withdraw, status, issue, forget me; and the replies that
  * confirm an application, a withdrawal or an erasure.
  *

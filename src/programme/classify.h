@@ -1,4 +1,4 @@
-/* classify: what kind of message is this? DESIGN.md section 3.1, in order:
+/* classify: what kind of message is this? doc/DESIGN.md section 3.1, in order:
  *
  *   1 own      our own mail come back (our Message-ID domain, our X-Loop)
  *   2 bounce   delivery reports: multipart/report, null return path,

@@ -1,5 +1,5 @@
 /* command: subject keywords, committee command lines and one-line answers,
- * in English and French (DESIGN.md sections 3.2, 3.4, 3.5 and 3.6). Pure.
+ * in English and French (doc/DESIGN.md sections 3.2, 3.4, 3.5 and 3.6). Pure.
  *
  * Keywords are compared case- and accent-insensitively (str_fold). Reply
  * and forward prefixes (Re:, RE :, Re[2]:, Fwd:, FW:, TR:, AW:, WG:,

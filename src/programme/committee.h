@@ -1,4 +1,4 @@
-/* committee: the committee's commands (DESIGN.md 3.4), one layer for both
+/* committee: the committee's commands (doc/DESIGN.md 3.4), one layer for both
  * ways in: a member's email and `mentord COMMAND` on the server.
  *
  * committee_exec() runs one parsed command inside the caller's transaction

@@ -1,4 +1,4 @@
-/* digest: what the committee sees: the weekly digest (DESIGN.md 3.6) and the
+/* digest: what the committee sees: the weekly digest (doc/DESIGN.md 3.6) and the
  * one-screen status, as plain text with aligned columns. No case text ever
  * appears: cases are listed by number, age and status only. */
 #ifndef MENTORD_DIGEST_H

@@ -1,4 +1,4 @@
-/* followup: following the pairs (DESIGN.md 3.6): check-ins and nudges,
+/* followup: following the pairs (doc/DESIGN.md 3.6): check-ins and nudges,
  * their answers, end-of-programme feedback, cohort close and retention. */
 #ifndef MENTORD_FOLLOWUP_H
 #define MENTORD_FOLLOWUP_H

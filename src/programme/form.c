@@ -24,7 +24,7 @@ enum lang { L_ANY, L_EN, L_FR };
 #define FORM_KEY_BYTES_MAX 40
 /* Bytes of a wrong value repeated in an error message. */
 #define FORM_ECHO_CHARS_MAX 60
-/* Preferred mentors named by address (DESIGN.md 3.3). */
+/* Preferred mentors named by address (doc/DESIGN.md 3.3). */
 #define FORM_PREF_MENTORS_MAX 3
 
 static const struct {

@@ -1,4 +1,4 @@
-/* form: the application form of DESIGN.md section 3.3.
+/* form: the application form of doc/DESIGN.md section 3.3.
  *
  * "Key: value" lines, French typography "Clé : valeur" too (a space, U+00A0
  * or U+202F before the colon). Keys are case- and accent-insensitive,

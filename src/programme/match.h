@@ -2,7 +2,7 @@
  * reasons for each pair and the reason each person is left without one.
  * Pure computation: no I/O, no global state, safe to call from any thread.
  *
- * Rules (DESIGN.md 3.3). Departments, fields, topics, languages and genders
+ * Rules (doc/DESIGN.md 3.3). Departments, fields, topics, languages and genders
  * are compared after str_fold() (case, Latin accents, punctuation and space
  * do not matter: "Département IT" = "departement it"); addresses
  * case-insensitively. A mentor and a mentee may be paired when

@@ -20,7 +20,7 @@ struct vars;
 #define OUTBOX_TO_MAX 8
 
 struct outbox_msg {
-	const char *kind;        /* X-Mentord-Kind, DESIGN.md 3.5 */
+	const char *kind;        /* X-Mentord-Kind, doc/DESIGN.md 3.5 */
 	const char *tmpl;        /* template name; NULL: same as kind */
 	const char *lang;        /* "en" or "fr"; NULL: bilingual */
 	struct compose_addr to[OUTBOX_TO_MAX];

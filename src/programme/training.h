@@ -1,4 +1,4 @@
-/* training: training sessions (DESIGN.md 3.4, 3.5): the `training` command
+/* training: training sessions (doc/DESIGN.md 3.4, 3.5): the `training` command
  * creates, updates or cancels the cohort's session and invites every matched
  * person individually by iMIP (ical.h); calendar replies and plain yes/no
  * answers record each person's RSVP; a reminder goes out the day before. */
