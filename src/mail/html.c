@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "charset.h"
 #include "util.h"
 
 #define CONTAINERS_MAX 32
@@ -112,14 +113,6 @@ static const struct entity {
 	{ "yuml", 0xff }, { "zeta", 0x3b6 }, { "zwj", 0x200d }, { "zwnj", 0x200c },
 };
 
-/* windows-1252 for 128-159: what browsers make of &#128; to &#159;. */
-static const uint16_t c1_1252[32] = {
-	0x20ac, 0x81, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
-	0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8d, 0x017d, 0x8f,
-	0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
-	0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0x9d, 0x017e, 0x0178,
-};
-
 static const char *const block_tags[] = {
 	"address", "article", "aside", "body", "caption", "center", "dd", "details", "dialog",
 	"dir", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form",
@@ -217,8 +210,9 @@ static uint32_t numeric_ref(const char *s, size_t n, size_t *used)
 	if (i == start)
 		return 0;
 	*used = i + (i < n && s[i] == ';');
+	/* what browsers make of &#128; to &#159;, one table with MIME's */
 	if (cp >= 0x80 && cp <= 0x9f)
-		return c1_1252[cp - 0x80];
+		return charset_cp1252((unsigned char)cp);
 	return cp == 0 || cp > 0x10ffff ? 0xfffd : cp;
 }
 
@@ -246,15 +240,6 @@ static uint32_t char_ref(const char *s, size_t n, size_t *used)
 }
 
 /* ---- text ---- */
-
-/* Length of the valid UTF-8 sequence at s, 0 if none starts there. */
-static size_t utf8_seq(const char *s, size_t n)
-{
-	unsigned char ch = (unsigned char)s[0];
-	size_t l = ch < 0x80 ? 1 : (ch & 0xe0) == 0xc0 ? 2 : (ch & 0xf0) == 0xe0 ? 3 : (ch & 0xf8) == 0xf0 ? 4 : 0;
-
-	return l > 0 && l <= n && utf8_valid(s, l) ? l : 0;
-}
 
 static void pre_newline(struct conv *c)
 {
@@ -294,7 +279,7 @@ static size_t text(struct conv *c, const char *s, size_t n, size_t i)
 			i++;
 		} else if (ch < 0x20 || ch == 0x7f) {
 			i++;
-		} else if ((l = utf8_seq(s + i, n - i)) > 0) {
+		} else if ((l = charset_utf8_seq(s + i, n - i)) > 0) {
 			word_add(c, s + i, l);
 			i += l;
 		} else {

@@ -5,8 +5,9 @@
  * a line; li gives "- "; table cells of a row stay on one line; script,
  * style, head, title, comments, CDATA and display:none content are dropped;
  * character references (every HTML 4 name, decimal and hexadecimal, with
- * the windows-1252 reading of 128-159 that browsers apply) are decoded;
- * white space is collapsed except in pre.
+ * the windows-1252 reading of 128-159 that browsers apply; charset.h says
+ * what the five unassigned ones become) are decoded; white space is
+ * collapsed except in pre.
  *
  * Quoted text stays recognisable: the content of blockquote, of Gmail's
  * div.gmail_quote, Yahoo's div.yahoo_quoted and Outlook for Mac's

@@ -31,6 +31,8 @@ static const struct html_case cases[] = {
 	  "&eacute;&Eacute;&agrave;&ccedil;&uuml;&szlig;&amp;&lt;&gt;&quot;&apos;&euro;&copy;&hellip;&mdash;&ndash;&laquo;&raquo;&rsquo;&oelig;&alpha;&trade;",
 	  "éÉàçüß&<>\"'€©…—–«»’œα™\n" },
 	{ "numeric references", "&#233;&#xE9;&#x1F600;&#0;&#150;&#1114112;&#x41", "éé😀\xef\xbf\xbd–\xef\xbf\xbd" "A\n" },
+	{ "references 128-159 read as windows-1252, unassigned ones as U+FFFD",
+	  "&#128;&#129;&#x8d;&#150;&#157;&#159;", "€\xef\xbf\xbd\xef\xbf\xbd–\xef\xbf\xbdŸ\n" },
 	{ "legacy names without semicolon", "&amp &copy 2026 &eacuteb &notanentity; &", "& © 2026 &eacuteb &notanentity; &\n" },
 	{ "soft hyphen invisible", "men&shy;tor", "mentor\n" },
 	{ "white space collapsed", "  a \n\t b  &nbsp; c ", "a b c\n" },
