@@ -1,9 +1,27 @@
 /* ical_write: ical_request() of ical.h, the invitations.
  *
- * The text is made here, line by line, so that escaping, quoting and
- * folding are ours to guarantee; libical supplies the zone data (the
- * system's zoneinfo through its builtin timezones) and reads the result
- * back as a receiver would before anything is returned. */
+ * libical builds the calendar and we write it out. The object is a tree of
+ * libical's components and properties (icalcomponent_new,
+ * icalproperty_new_*): BEGIN and END always pair, each property name, each
+ * enumerated value (METHOD, STATUS, TRANSP, ROLE, PARTSTAT, RSVP), each
+ * date-time, integer, UTC offset and recurrence rule is written by libical
+ * from a typed value, and the VTIMEZONE observances are libical's own
+ * components, copied. libical also supplies the zone data (the system's
+ * zoneinfo through its builtin timezones) and reads the result back as a
+ * receiver would before anything is returned.
+ *
+ * The text itself is ours, because libical 3.0's writer
+ * (icalcomponent_as_ical_string_r) does three things worse than ours:
+ * - it drops a lone CR from a TEXT value ("Room\rEND" becomes "RoomEND")
+ *   where we write every line break as \n (RFC 5545 3.3.11);
+ * - it writes a caret in a parameter value as it is, where RFC 6868 asks
+ *   for ^^ (a name "a^nb" would be read back with a line break);
+ * - it folds between a backslash and the character it escapes, which
+ *   readers that unescape before they unfold misread, and right after the
+ *   colon of a long value.
+ * So TEXT values and CN parameters are escaped here (w_text, w_param), every
+ * other property is taken as libical writes it, and every line is folded
+ * here (w_end). The VTIMEZONE keeps the shape Outlook reads (tz_pick). */
 #include "ical.h"
 
 #include <stdint.h>
@@ -134,19 +152,83 @@ static void w_param(struct writer *w, const char *s)
 		buf_addc(&w->line, '"');
 }
 
-/* NAME;CN=name:mailto:addr, CN left out for an empty name. */
-static void w_address(struct writer *w, const char *name, const char *params,
-    const char *cn, const char *addr)
+/* Appends a string libical allocated, and gives it back. */
+static void w_add_lib(struct writer *w, char *s)
 {
-	w_add(w, name);
-	if (cn != NULL && *cn != '\0') {
-		w_add(w, ";CN=");
-		w_param(w, cn);
+	if (s != NULL)
+		w_add(w, s);
+	lib->icalmemory_free_buffer(s);
+}
+
+/* Copies a property as libical writes it (folded with CRLF or LF) into one
+ * content line of ours. */
+static void w_lib_prop(struct writer *w, icalproperty *p)
+{
+	char *s = lib->icalproperty_as_ical_string_r(p);
+	const char *q;
+
+	for (q = s; q != NULL && *q != '\0'; q++) {
+		if (*q == '\r')
+			continue;
+		if (*q == '\n') {
+			if (q[1] == ' ' || q[1] == '\t')
+				q++;
+			continue;
+		}
+		buf_addc(&w->line, *q);
 	}
-	w_add(w, params);
-	w_add(w, ":mailto:");
-	w_add(w, addr);
+	lib->icalmemory_free_buffer(s);
 	w_end(w);
+}
+
+/* One property: a TEXT value, or a property with a CN parameter, written
+ * with our escaping and quoting (the header says why); any other as libical
+ * writes it. */
+static void w_prop(struct writer *w, icalproperty *p)
+{
+	icalvalue *v = lib->icalproperty_get_value(p);
+	int text = v != NULL && lib->icalvalue_isa(v) == ICAL_TEXT_VALUE;
+	icalparameter *par;
+
+	if (v == NULL || (!text && lib->icalproperty_get_first_parameter(p, ICAL_CN_PARAMETER) == NULL)) {
+		w_lib_prop(w, p);
+		return;
+	}
+	w_add_lib(w, lib->icalproperty_get_property_name_r(p));
+	for (par = lib->icalproperty_get_first_parameter(p, ICAL_ANY_PARAMETER); par != NULL;
+	    par = lib->icalproperty_get_next_parameter(p, ICAL_ANY_PARAMETER)) {
+		w_add(w, ";");
+		if (lib->icalparameter_isa(par) == ICAL_CN_PARAMETER) {
+			w_add(w, "CN=");
+			w_param(w, lib->icalparameter_get_cn(par));
+		} else {
+			w_add_lib(w, lib->icalparameter_as_ical_string_r(par));
+		}
+	}
+	w_add(w, ":");
+	if (text)
+		w_text(w, lib->icalvalue_get_text(v));
+	else
+		w_add_lib(w, lib->icalvalue_as_ical_string_r(v));
+	w_end(w);
+}
+
+/* A component and what it holds, in the order it was built: its properties,
+ * then its components. */
+static void w_component(struct writer *w, icalcomponent *c)
+{
+	const char *name = lib->icalcomponent_kind_to_string(lib->icalcomponent_isa(c));
+	icalproperty *p;
+	icalcomponent *sub;
+
+	w_line(w, "BEGIN:", name);
+	for (p = lib->icalcomponent_get_first_property(c, ICAL_ANY_PROPERTY); p != NULL;
+	    p = lib->icalcomponent_get_next_property(c, ICAL_ANY_PROPERTY))
+		w_prop(w, p);
+	for (sub = lib->icalcomponent_get_first_component(c, ICAL_ANY_COMPONENT); sub != NULL;
+	    sub = lib->icalcomponent_get_next_component(c, ICAL_ANY_COMPONENT))
+		w_component(w, sub);
+	w_line(w, "END:", name);
 }
 
 /* ---- checking the event ---- */
@@ -241,12 +323,6 @@ static struct icaltimetype utc_time(time_t t)
 	return lib->icaltime_from_timet_with_zone(t, 0, lib->icaltimezone_get_utc_timezone());
 }
 
-static void fmt_time(char *out, size_t size, struct icaltimetype t, int utc)
-{
-	snprintf(out, size, "%04d%02d%02dT%02d%02d%02d%s", t.year, t.month, t.day,
-	    t.hour, t.minute, t.second, utc ? "Z" : "");
-}
-
 static int same_wall_clock(struct icaltimetype a, struct icaltimetype b)
 {
 	return a.year == b.year && a.month == b.month && a.day == b.day &&
@@ -267,57 +343,46 @@ static int local_repeated(icaltimezone *z, time_t t)
 	return 0;
 }
 
-/* NAME;TZID=zone:local time, or NAME:UTC time for a repeated local time. */
-static void w_when(struct writer *w, const char *name, const char *tzid, icaltimezone *z,
-    time_t t)
+/* DTSTART or DTEND: the local time with TZID=zone, or the UTC time for a
+ * local time the clock shows twice. libical writes a time that carries a
+ * zone with a "Z" whatever the zone, so the local time is given to it
+ * floating, and the zone as the TZID parameter. */
+static icalproperty *p_when(__typeof__(&icalproperty_new_dtstart) make, const char *tzid,
+    icaltimezone *z, time_t t)
 {
-	char s[40];
+	struct icaltimetype local;
+	icalproperty *p;
 
-	w_add(w, name);
-	if (local_repeated(z, t)) {
-		fmt_time(s, sizeof(s), utc_time(t), 1);
-		w_add(w, ":");
-	} else {
-		fmt_time(s, sizeof(s), lib->icaltime_from_timet_with_zone(t, 0, z), 0);
-		w_add(w, ";TZID=");
-		w_add(w, tzid);
-		w_add(w, ":");
-	}
-	w_line(w, "", s);
+	if (local_repeated(z, t))
+		return make(utc_time(t));
+	local = lib->icaltime_from_timet_with_zone(t, 0, z);
+	local.zone = NULL;
+	p = make(local);
+	lib->icalproperty_add_parameter(p, lib->icalparameter_new_tzid(tzid));
+	return p;
 }
 
-/* Copies a property as libical writes it (folded with CRLF or LF) into one
- * content line of ours. */
-static void w_lib_prop(struct writer *w, icalproperty *p)
+/* ORGANIZER or ATTENDEE: mailto:addr, with CN unless the name is empty. */
+static icalproperty *p_address(__typeof__(&icalproperty_new_attendee) make, const char *cn,
+    const char *addr)
 {
-	char *s = lib->icalproperty_as_ical_string_r(p);
-	const char *q;
+	char *uri = xasprintf("mailto:%s", addr);
+	icalproperty *p = make(uri);
 
-	for (q = s; q != NULL && *q != '\0'; q++) {
-		if (*q == '\r')
-			continue;
-		if (*q == '\n') {
-			if (q[1] == ' ' || q[1] == '\t')
-				q++;
-			continue;
-		}
-		buf_addc(&w->line, *q);
-	}
-	lib->icalmemory_free_buffer(s);
-	w_end(w);
+	free(uri);
+	if (cn != NULL && *cn != '\0')
+		lib->icalproperty_add_parameter(p, lib->icalparameter_new_cn(cn));
+	return p;
 }
 
-/* One STANDARD or DAYLIGHT observance; with open, its rule loses UNTIL
- * and COUNT. libical's X-LIC- properties stay out. */
-static void w_observance(struct writer *w, icalcomponent *sub, int open)
+/* A copy of one STANDARD or DAYLIGHT observance; with open, its rule loses
+ * UNTIL and COUNT. libical's X-LIC- properties stay out. */
+static icalcomponent *c_observance(icalcomponent *sub, int open)
 {
-	const char *kind = lib->icalcomponent_isa(sub) == ICAL_XDAYLIGHT_COMPONENT ?
-	    "DAYLIGHT" : "STANDARD";
+	icalcomponent *c = lib->icalcomponent_new(lib->icalcomponent_isa(sub));
 	icalproperty *p;
 	struct icalrecurrencetype rr;
-	char *s;
 
-	w_line(w, "BEGIN:", kind);
 	for (p = lib->icalcomponent_get_first_property(sub, ICAL_ANY_PROPERTY); p != NULL;
 	    p = lib->icalcomponent_get_next_property(sub, ICAL_ANY_PROPERTY)) {
 		if (lib->icalproperty_isa(p) == ICAL_X_PROPERTY)
@@ -326,14 +391,12 @@ static void w_observance(struct writer *w, icalcomponent *sub, int open)
 			rr = lib->icalproperty_get_rrule(p);
 			rr.until = lib->icaltime_null_time();
 			rr.count = 0;
-			s = lib->icalrecurrencetype_as_string_r(&rr);
-			w_line(w, "RRULE:", s);
-			lib->icalmemory_free_buffer(s);
+			lib->icalcomponent_add_property(c, lib->icalproperty_new_rrule(rr));
 		} else {
-			w_lib_prop(w, p);
+			lib->icalcomponent_add_property(c, lib->icalproperty_new_clone(p));
 		}
 	}
-	w_line(w, "END:", kind);
+	return c;
 }
 
 /* One yearly rule of a zone, joined from the pieces libical gives. */
@@ -488,42 +551,30 @@ out:
  *   a change of offset that no yearly rule describes. */
 enum tz_mode { TZ_RULES, TZ_FIXED, TZ_TRUNCATED };
 
-static void fmt_offset(char *out, size_t size, int secs)
+static int c_tz_fixed(icalcomponent *vtz, icaltimezone *z, time_t start, time_t end)
 {
-	int a = secs < 0 ? -secs : secs;
-
-	if (a % 60 != 0)
-		snprintf(out, size, "%c%02d%02d%02d", secs < 0 ? '-' : '+', a / 3600,
-		    a / 60 % 60, a % 60);
-	else
-		snprintf(out, size, "%c%02d%02d", secs < 0 ? '-' : '+', a / 3600, a / 60 % 60);
-}
-
-static int w_tz_fixed(struct writer *w, icaltimezone *z, time_t start, time_t end)
-{
-	struct icaltimetype a = utc_time(start), b = utc_time(end);
+	struct icaltimetype a = utc_time(start), b = utc_time(end), epoch = lib->icaltime_null_time();
 	int off = lib->icaltimezone_get_utc_offset_of_utc_time(z, &a, NULL);
 	const char *names = lib->icaltimezone_get_tznames(z);
-	char s[24];
+	icalcomponent *std;
 
 	if (off != lib->icaltimezone_get_utc_offset_of_utc_time(z, &b, NULL))
 		return 1;
-	fmt_offset(s, sizeof(s), off);
-	w_line(w, "BEGIN:", "STANDARD");
+	std = lib->icalcomponent_new(ICAL_XSTANDARD_COMPONENT);
 	/* "JST", "UTC"; libical gives "CET/CEST" for a zone with two names */
-	if (names != NULL && *names != '\0' && strchr(names, '/') == NULL && field_ok(names, 0)) {
-		w_add(w, "TZNAME:");
-		w_text(w, names);
-		w_end(w);
-	}
-	w_line(w, "DTSTART:", "19700101T000000");
-	w_line(w, "TZOFFSETFROM:", s);
-	w_line(w, "TZOFFSETTO:", s);
-	w_line(w, "END:", "STANDARD");
+	if (names != NULL && *names != '\0' && strchr(names, '/') == NULL && field_ok(names, 0))
+		lib->icalcomponent_add_property(std, lib->icalproperty_new_tzname(names));
+	epoch.year = 1970;
+	epoch.month = 1;
+	epoch.day = 1;
+	lib->icalcomponent_add_property(std, lib->icalproperty_new_dtstart(epoch));
+	lib->icalcomponent_add_property(std, lib->icalproperty_new_tzoffsetfrom(off));
+	lib->icalcomponent_add_property(std, lib->icalproperty_new_tzoffsetto(off));
+	lib->icalcomponent_add_component(vtz, std);
 	return 0;
 }
 
-static int w_tz_truncated(struct writer *w, icaltimezone *z, time_t start, time_t end)
+static int c_tz_truncated(icalcomponent *vtz, icaltimezone *z, time_t start, time_t end)
 {
 	icalcomponent *copy = lib->icalcomponent_new_clone(lib->icaltimezone_get_component(z)), *sub;
 	int n = 0;
@@ -534,95 +585,101 @@ static int w_tz_truncated(struct writer *w, icaltimezone *z, time_t start, time_
 		if (lib->icalcomponent_isa(sub) != ICAL_XSTANDARD_COMPONENT &&
 		    lib->icalcomponent_isa(sub) != ICAL_XDAYLIGHT_COMPONENT)
 			continue;
-		w_observance(w, sub, 0);
+		lib->icalcomponent_add_component(vtz, c_observance(sub, 0));
 		n++;
 	}
 	lib->icalcomponent_free(copy);
 	return n > 0 ? 0 : 1;
 }
 
-/* 0, or 1 when the mode does not fit the zone at that date. */
-static int w_vtimezone(struct writer *w, const char *tzid, icaltimezone *z, time_t start,
-    time_t end, enum tz_mode mode)
+/* The VTIMEZONE in *vtz_r; 0, or 1 (nothing returned) when the mode does
+ * not fit the zone at that date. */
+static int c_vtimezone(const char *tzid, icaltimezone *z, time_t start, time_t end,
+    enum tz_mode mode, icalcomponent **vtz_r)
 {
-	icalcomponent *std, *dst;
+	icalcomponent *vtz = lib->icalcomponent_new(ICAL_VTIMEZONE_COMPONENT), *std, *dst;
 	const char *loc = lib->icaltimezone_get_location(z);
+	icalproperty *p;
 	int r = 0;
 
-	w_line(w, "BEGIN:", "VTIMEZONE");
-	w_line(w, "TZID:", tzid);
+	lib->icalcomponent_add_property(vtz, lib->icalproperty_new_tzid(tzid));
 	/* libical-based readers (Evolution) map the zone to their own by it */
-	if (loc != NULL && tzid_ok(loc))
-		w_line(w, "X-LIC-LOCATION:", loc);
-	if (mode == TZ_RULES) {
-		if (tz_pick(lib->icaltimezone_get_component(z), start, &std, &dst) < 0)
-			return 1;
-		w_observance(w, std, 1);
-		w_observance(w, dst, 1);
-	} else if (mode == TZ_TRUNCATED) {
-		r = w_tz_truncated(w, z, start, end);
-	} else {
-		r = w_tz_fixed(w, z, start, end);
+	if (loc != NULL && tzid_ok(loc)) {
+		p = lib->icalproperty_new_x(loc);
+		lib->icalproperty_set_x_name(p, "X-LIC-LOCATION");
+		lib->icalcomponent_add_property(vtz, p);
 	}
-	w_line(w, "END:", "VTIMEZONE");
+	if (mode == TZ_RULES) {
+		r = tz_pick(lib->icaltimezone_get_component(z), start, &std, &dst) < 0;
+		if (r == 0) {
+			lib->icalcomponent_add_component(vtz, c_observance(std, 1));
+			lib->icalcomponent_add_component(vtz, c_observance(dst, 1));
+		}
+	} else if (mode == TZ_TRUNCATED) {
+		r = c_tz_truncated(vtz, z, start, end);
+	} else {
+		r = c_tz_fixed(vtz, z, start, end);
+	}
+	if (r != 0) {
+		lib->icalcomponent_free(vtz);
+		vtz = NULL;
+	}
+	*vtz_r = vtz;
 	return r;
 }
 
 /* ---- the invitation ---- */
 
-static void w_vevent(struct writer *w, const struct ical_event *e, int cancel,
-    icaltimezone *z, time_t end, time_t dtstamp)
+static icalcomponent *c_vevent(const struct ical_event *e, int cancel, icaltimezone *z,
+    time_t end, time_t dtstamp)
 {
-	char s[40];
+	icalcomponent *ev = lib->icalcomponent_new(ICAL_VEVENT_COMPONENT);
+	icalproperty *att;
 
-	w_line(w, "BEGIN:", "VEVENT");
-	w_add(w, "UID:");
-	w_text(w, e->uid);
-	w_end(w);
-	fmt_time(s, sizeof(s), utc_time(dtstamp), 1);
-	w_line(w, "DTSTAMP:", s);
-	snprintf(s, sizeof(s), "%ld", e->sequence);
-	w_line(w, "SEQUENCE:", s);
-	w_when(w, "DTSTART", e->tzid, z, e->start);
-	w_when(w, "DTEND", e->tzid, z, end);
-	w_add(w, "SUMMARY:");
-	w_text(w, e->summary);
-	w_end(w);
-	if (e->location != NULL && *e->location != '\0') {
-		w_add(w, "LOCATION:");
-		w_text(w, e->location);
-		w_end(w);
-	}
-	if (e->description != NULL && *e->description != '\0') {
-		w_add(w, "DESCRIPTION:");
-		w_text(w, e->description);
-		w_end(w);
-	}
-	w_address(w, "ORGANIZER", "", e->organizer_name, e->organizer_addr);
+	lib->icalcomponent_add_property(ev, lib->icalproperty_new_uid(e->uid));
+	lib->icalcomponent_add_property(ev, lib->icalproperty_new_dtstamp(utc_time(dtstamp)));
+	lib->icalcomponent_add_property(ev, lib->icalproperty_new_sequence((int)e->sequence));
+	lib->icalcomponent_add_property(ev, p_when(lib->icalproperty_new_dtstart, e->tzid, z, e->start));
+	lib->icalcomponent_add_property(ev, p_when(lib->icalproperty_new_dtend, e->tzid, z, end));
+	lib->icalcomponent_add_property(ev, lib->icalproperty_new_summary(e->summary));
+	if (e->location != NULL && *e->location != '\0')
+		lib->icalcomponent_add_property(ev, lib->icalproperty_new_location(e->location));
+	if (e->description != NULL && *e->description != '\0')
+		lib->icalcomponent_add_property(ev, lib->icalproperty_new_description(e->description));
+	lib->icalcomponent_add_property(ev, p_address(lib->icalproperty_new_organizer,
+	    e->organizer_name, e->organizer_addr));
 	/* RFC 5546 3.2.2: the attendee asked to answer; RFC 6047 sends the
 	 * same object to each recipient, so each sees only themselves. */
-	w_address(w, "ATTENDEE", ";ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE",
-	    e->attendee_name, e->attendee_addr);
-	w_line(w, "STATUS:", cancel ? "CANCELLED" : "CONFIRMED");
-	w_line(w, "TRANSP:", "OPAQUE");
-	w_line(w, "END:", "VEVENT");
+	att = p_address(lib->icalproperty_new_attendee, e->attendee_name, e->attendee_addr);
+	lib->icalproperty_add_parameter(att, lib->icalparameter_new_role(ICAL_ROLE_REQPARTICIPANT));
+	lib->icalproperty_add_parameter(att, lib->icalparameter_new_partstat(ICAL_PARTSTAT_NEEDSACTION));
+	lib->icalproperty_add_parameter(att, lib->icalparameter_new_rsvp(ICAL_RSVP_TRUE));
+	lib->icalcomponent_add_property(ev, att);
+	lib->icalcomponent_add_property(ev, lib->icalproperty_new_status(cancel ?
+	    ICAL_STATUS_CANCELLED : ICAL_STATUS_CONFIRMED));
+	lib->icalcomponent_add_property(ev, lib->icalproperty_new_transp(ICAL_TRANSP_OPAQUE));
+	return ev;
 }
 
-/* 0, 1 when the zone mode does not fit, -1 when the text is too big. */
+/* The calendar written into w: 0, 1 when the zone mode does not fit, -1
+ * when the text is too big. */
 static int w_calendar(struct writer *w, const struct ical_event *e, int cancel,
     icaltimezone *z, time_t end, time_t dtstamp, enum tz_mode mode)
 {
-	int r;
+	icalcomponent *cal, *vtz;
 
-	w_line(w, "BEGIN:", "VCALENDAR");
-	w_line(w, "PRODID:", ICAL_PRODID);
-	w_line(w, "VERSION:", "2.0");
-	w_line(w, "CALSCALE:", "GREGORIAN");
-	w_line(w, "METHOD:", cancel ? "CANCEL" : "REQUEST");
-	if ((r = w_vtimezone(w, e->tzid, z, e->start, end, mode)) != 0)
-		return r;
-	w_vevent(w, e, cancel, z, end, dtstamp);
-	w_line(w, "END:", "VCALENDAR");
+	if (c_vtimezone(e->tzid, z, e->start, end, mode, &vtz) != 0)
+		return 1;
+	cal = lib->icalcomponent_new(ICAL_VCALENDAR_COMPONENT);
+	lib->icalcomponent_add_property(cal, lib->icalproperty_new_prodid(ICAL_PRODID));
+	lib->icalcomponent_add_property(cal, lib->icalproperty_new_version("2.0"));
+	lib->icalcomponent_add_property(cal, lib->icalproperty_new_calscale("GREGORIAN"));
+	lib->icalcomponent_add_property(cal, lib->icalproperty_new_method(cancel ?
+	    ICAL_METHOD_CANCEL : ICAL_METHOD_REQUEST));
+	lib->icalcomponent_add_component(cal, vtz);
+	lib->icalcomponent_add_component(cal, c_vevent(e, cancel, z, end, dtstamp));
+	w_component(w, cal);
+	lib->icalcomponent_free(cal);
 	return w->out.toobig || w->line.toobig ? -1 : 0;
 }
 

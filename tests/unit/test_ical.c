@@ -579,6 +579,59 @@ static void test_request_injection(void **state)
 	free(text);
 }
 
+/* A fold never falls inside an escape, between a backslash and what it
+ * escapes (readers that unescape before they unfold misread that), at any
+ * offset of the escapes in the line. */
+static void test_request_fold_escapes(void **state)
+{
+	static const struct req_case c = { "fold", "Europe/Zurich", "20260701T070000Z",
+		90, 0, 0, "", 0, 0 };
+	struct ical_event e;
+	icalcomponent *cal;
+	char *text, *desc, *flat;
+	const char *err, *p;
+	size_t shift, i, o, run, folds;
+
+	(void)state;
+	for (shift = 0; shift < 80; shift++) {
+		struct buf b;
+
+		buf_init(&b, 4096);
+		for (i = 0; i < shift; i++)
+			buf_addc(&b, 'x');
+		for (i = 0; i < 120; i++)
+			buf_adds(&b, i % 7 == 0 ? "," : i % 5 == 0 ? ";" : i % 3 == 0 ? "\n" : "\\");
+		desc = buf_steal(&b);
+		fill_event(&e, &c, desc);
+		assert_int_equal(ical_request(&e, 0, &text, &err), 0);
+		assert_lines(text);
+		/* the text unfolded, each fold checked against the escapes
+		 * before it */
+		flat = xmalloc(strlen(text) + 1);
+		for (p = text, o = 0, folds = 0; *p != '\0'; p++) {
+			if (p[0] == '\r' && p[1] == '\n' && p[2] == ' ') {
+				for (run = 0; run < o && flat[o - run - 1] == '\\'; run++)
+					;
+				if (run % 2 != 0)
+					fail_msg("shift %zu: a fold after an odd run of backslashes", shift);
+				folds++;
+				p += 2;
+				continue;
+			}
+			flat[o++] = *p;
+		}
+		flat[o] = '\0';
+		assert_true(folds >= 3);
+		cal = icalparser_parse_string(text);
+		assert_string_equal(icalcomponent_get_description(
+		    icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT)), desc);
+		icalcomponent_free(cal);
+		free(flat);
+		free(text);
+		free(desc);
+	}
+}
+
 struct err_case {
 	const char *name;
 	const char *field;   /* which field is replaced */
@@ -1066,6 +1119,7 @@ int main(void)
 		cmocka_unit_test(test_request_vtimezone_shape),
 		cmocka_unit_test(test_checker_detects_errors),
 		cmocka_unit_test(test_request_injection),
+		cmocka_unit_test(test_request_fold_escapes),
 		cmocka_unit_test(test_request_errors),
 		cmocka_unit_test(test_reply_fixtures),
 		cmocka_unit_test(test_reply_line_reader_agrees),
