@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "bounds.h"
+#include "charset.h"
 #include "util.h"
 
 /* RFC 2045 6.7 rule 5: encoded lines of at most 76 characters. */
@@ -107,18 +108,13 @@ static void header_words(struct buf *b, const char *name, const char *value)
 
 /* ---- RFC 2047 encoded words ---- */
 
-/* Length of the UTF-8 sequence starting at p, within n bytes. */
+/* Length of the UTF-8 sequence starting at p, within n bytes; header text
+ * was checked (text_ok), so a byte that starts none is only taken alone. */
 static size_t seq_len(const unsigned char *p, size_t n)
 {
-	size_t l = 1;
+	size_t l = charset_utf8_seq((const char *)p, n);
 
-	if ((*p & 0xe0) == 0xc0)
-		l = 2;
-	else if ((*p & 0xf0) == 0xe0)
-		l = 3;
-	else if ((*p & 0xf8) == 0xf0)
-		l = 4;
-	return l < n ? l : n;
+	return l > 0 ? l : 1;
 }
 
 /* RFC 2047 5 rule 3: the only characters a Q-encoded word may show as
