@@ -1,0 +1,198 @@
+/* followup: the programme clock after an introduction (check-ins, one
+ * nudge, then a flag), the one-line answers, the feedback at the end, the
+ * reminder and expiry of an unconfirmed application, and retention. */
+#include "fixture.h"
+
+#include "sched.h"
+
+static int setup(void **state)
+{
+	struct fx *f = fx_new(NULL);
+
+	fx_cohort(f, "2026");
+	fx_paired(f);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+
+	fx_free(&f);
+	return 0;
+}
+
+static void run_at(struct fx *f, double days)
+{
+	f->e.now = FX_NOW + (time_t)(days * FX_DAY);
+	assert_int_equal(sched_run(&f->e), 0);
+}
+
+static void test_checkins_are_sent_once_each(void **state)
+{
+	struct fx *f = *state;
+	struct fx_out o;
+
+	run_at(f, 13);
+	assert_int_equal(fx_count(f, "checkin"), 0);
+	run_at(f, 14);
+	assert_int_equal(fx_count(f, "checkin"), 2);
+	fx_out(f, "checkin", "chloe@example.org", &o);
+	assert_non_null(strstr(o.data, "Content-Language: fr"));
+	assert_non_null(strstr(o.data, "Alice Martin"));
+	assert_string_equal(o.ref_kind, "checkin");
+	fx_out_deinit(&o);
+	run_at(f, 15);
+	assert_int_equal(fx_count(f, "checkin"), 2);
+	/* a daemon down for months sends only the latest one due */
+	run_at(f, 14 + 42 * 2 + 1);
+	assert_int_equal(fx_count(f, "checkin"), 4);
+	assert_int_equal(fx_int(f, "SELECT max(number) FROM checkins"), 3);
+}
+
+static void test_silence_is_nudged_then_flagged(void **state)
+{
+	struct fx *f = *state;
+
+	run_at(f, 14);
+	fx_handle(f, fx_reply(f, "alice@example.org", "checkin", "ok\n", NULL));
+	assert_string_equal(f->h.outcome, "check-in answer: ok");
+	run_at(f, 24);
+	assert_int_equal(fx_count(f, "checkin-nudge"), 1);
+	assert_true(fx_out_has(f, "checkin-nudge", "chloe@example.org", "Content-Language: fr"));
+	run_at(f, 25);
+	assert_int_equal(fx_count(f, "checkin-nudge"), 1);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM checkins WHERE flagged_at IS NOT NULL"), 0);
+	run_at(f, 34);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM checkins WHERE flagged_at IS NOT NULL"), 1);
+}
+
+static void test_answers(void **state)
+{
+	struct fx *f = *state;
+	struct fx_out o;
+
+	run_at(f, 14);
+	/* from another address: left */
+	fx_handle(f, fx_reply_as(f, "eve@example.org", "alice@example.org", "checkin", "ok\n", NULL));
+	assert_string_equal(f->h.outcome, "left for the committee: check-in answer from another address");
+	fx_handle(f, fx_reply(f, "alice@example.org", "checkin", "Well, it is complicated\n", NULL));
+	assert_string_equal(f->h.outcome, "left for the committee: check-in answer in words");
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM checkins WHERE answer = 'other'"), 1);
+	fx_handle(f, fx_reply(f, "chloe@example.org", "checkin", "problème on ne se voit jamais\n", NULL));
+	assert_string_equal(f->h.outcome, "check-in answer: problem; case 1 opened");
+	fx_out(f, "issue-notice", NULL, &o);
+	assert_non_null(strstr(o.data, "on ne se voit jamais"));
+	assert_non_null(strstr(o.data, "from a check-in answer"));
+	fx_out_deinit(&o);
+	assert_int_equal(fx_count(f, "issue-ack"), 1);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM cases WHERE pair_id = 1"), 1);
+}
+
+static void test_pause_and_end(void **state)
+{
+	struct fx *f = *state;
+
+	run_at(f, 14);
+	fx_days(f, 6);
+	fx_handle(f, fx_reply(f, "alice@example.org", "checkin", "pause\n", NULL));
+	assert_string_equal(f->h.outcome, "check-in answer: pause");
+	/* paused for one period from the answer: the next check-in waits */
+	run_at(f, 14 + 42);
+	assert_int_equal(fx_count(f, "checkin"), 2);
+	run_at(f, 20 + 42);
+	assert_int_equal(fx_count(f, "checkin"), 4);
+	fx_handle(f, fx_reply(f, "chloe@example.org", "checkin", "fin\n", NULL));
+	assert_string_equal(f->h.outcome, "check-in answer: end");
+	assert_true(fx_out_has(f, "issue-notice", "chair@example.org", "answered \"end\""));
+	/* the pair goes on until the committee decides */
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM pairs WHERE status = 'active'"), 1);
+}
+
+static void test_feedback_at_the_end(void **state)
+{
+	struct fx *f = *state;
+	struct fx_out o;
+
+	run_at(f, 185);
+	assert_int_equal(fx_count(f, "feedback"), 2);
+	run_at(f, 186);
+	assert_int_equal(fx_count(f, "feedback"), 2);
+	fx_handle(f, fx_reply(f, "alice@example.org", "feedback", "It was great.\n", NULL));
+	assert_string_equal(f->h.outcome, "feedback passed to the committee");
+	fx_out(f, "feedback", "vice@example.org", &o);
+	assert_non_null(strstr(o.data, "It was great."));
+	fx_out_deinit(&o);
+}
+
+static void test_unconfirmed_application_reminded_then_expired(void **state)
+{
+	struct fx *f = *state;
+
+	f->e.now = FX_NOW;
+	fx_handle(f, fx_msg(f, "eve@example.org", "apply", FX_EVE));
+	run_at(f, 6);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM outbound WHERE kind = 'confirm-request'"
+	    " AND envelope_to = 'eve@example.org'"), 1);
+	run_at(f, 7);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM outbound WHERE kind = 'confirm-request'"
+	    " AND envelope_to = 'eve@example.org'"), 2);
+	assert_true(fx_out_has(f, "confirm-request", "eve@example.org", "waiting for you"));
+	run_at(f, 8);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM outbound WHERE kind = 'confirm-request'"
+	    " AND envelope_to = 'eve@example.org'"), 2);
+	run_at(f, 14);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM applications WHERE status = 'expired'"), 1);
+}
+
+static void test_retention_after_close(void **state)
+{
+	struct fx *f = *state;
+
+	free(fx_command(f, "cohort close"));
+	run_at(f, 364);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM people WHERE erased_at IS NOT NULL"), 0);
+	run_at(f, 366);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM people WHERE erased_at IS NOT NULL"), 2);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM applications WHERE name IS NOT NULL"), 0);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM cohorts WHERE status = 'anonymised'"), 1);
+	/* the counts stay */
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM pairs"), 1);
+}
+
+static void test_weekly_digest(void **state)
+{
+	struct fx *f = *state;
+
+	/* Monday 08:00 is before FX_NOW: the first digest is the next one */
+	run_at(f, 0);
+	run_at(f, 6.9);
+	assert_int_equal(fx_count(f, "digest"), 0);
+	run_at(f, 7);
+	assert_int_equal(fx_count(f, "digest"), 1);
+	assert_true(fx_out_has(f, "digest", "chair@example.org", "Cohort 2026"));
+	run_at(f, 7.5);
+	assert_int_equal(fx_count(f, "digest"), 1);
+	/* down for three weeks: the latest missed digest, once */
+	run_at(f, 30);
+	assert_int_equal(fx_count(f, "digest"), 2);
+}
+
+int main(void)
+{
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_checkins_are_sent_once_each),
+		T(test_silence_is_nudged_then_flagged),
+		T(test_answers),
+		T(test_pause_and_end),
+		T(test_feedback_at_the_end),
+		T(test_unconfirmed_application_reminded_then_expired),
+		T(test_retention_after_close),
+		T(test_weekly_digest),
+	};
+#undef T
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
