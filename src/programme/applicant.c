@@ -12,7 +12,8 @@
 #include "form.h"
 #include "log.h"
 #include "mime.h"
-#include "programme.h"
+#include "inbound.h"
+#include "notify.h"
 #include "roster.h"
 #include "store.h"
 #include "template.h"
@@ -21,13 +22,6 @@
 /* A reply longer than this many words says more than "yes": it is
  * handled and also left for a person to read. */
 #define SUBSTANTIAL_WORDS 25
-
-static const char *lang_or(const char *lang, const char *fallback)
-{
-	if (lang != NULL && (strcmp(lang, "en") == 0 || strcmp(lang, "fr") == 0))
-		return lang;
-	return fallback;
-}
 
 static int substantial(const char *text)
 {
@@ -68,7 +62,8 @@ static int send_form_errors(struct msgctx *c, const struct strlist *errors, cons
 		buf_printf(&b, "  - %s\n", errors->v[i]);
 	vars_set(&v, "errors", b.s);
 	buf_deinit(&b);
-	ret = programme_answer(c, "form-errors", NULL, lang, &v, NULL, 0, 0, error_r);
+	ret = notify_answer(c, &(struct notice){ .kind = "form-errors", .lang = lang, .vars = &v },
+	    error_r);
 	vars_deinit(&v);
 	outcome(c, "form with errors answered; nothing stored");
 	return ret;
@@ -80,7 +75,7 @@ static int send_application(struct msgctx *c, const struct application *a, const
     const char *tmpl, char **error_r)
 {
 	struct vars v = { { NULL }, { NULL }, 0 };
-	const char *lang = lang_or(a->language, c->e->cfg->programme.language);
+	const char *lang = notify_language(c->e, a->language, NULL, 1);
 	int request = strcmp(kind, "confirm-request") == 0;
 	char *cohort = NULL, *summary = roster_summary(a, lang);
 	int ret = -1;
@@ -93,8 +88,9 @@ static int send_application(struct msgctx *c, const struct application *a, const
 	vars_set(&v, "role", roster_role_word(a->role, lang));
 	vars_set(&v, "cohort", cohort);
 	vars_set(&v, "summary", summary);
-	ret = programme_answer(c, kind, tmpl, lang, &v, request ? "application" : NULL,
-	    request ? a->id : 0, a->person_id, error_r);
+	ret = notify_answer(c, &(struct notice){ .kind = kind, .tmpl = tmpl, .lang = lang,
+	    .vars = &v, .ref_kind = request ? "application" : NULL, .ref_id = request ? a->id : 0,
+	    .person_id = a->person_id }, error_r);
 out:
 	vars_deinit(&v);
 	free(cohort);
@@ -124,7 +120,8 @@ static int no_cohort(struct msgctx *c, const char *lang, char **error_r)
 		return -1;
 	vars_set(&v, "next", next != NULL ? next : "");
 	free(next);
-	ret = programme_answer(c, "status", "no-cohort", lang, &v, NULL, 0, 0, error_r);
+	ret = notify_answer(c, &(struct notice){ .kind = "status", .tmpl = "no-cohort",
+	    .lang = lang, .vars = &v }, error_r);
 	vars_deinit(&v);
 	outcome(c, "application while no cohort is open; told so");
 	return ret;
@@ -142,7 +139,8 @@ static int both_roles(struct msgctx *c, const struct application *live, const ch
 	vars_set(&v, "role", roster_role_word(live->role, lang));
 	vars_set(&v, "cohort", cohort);
 	free(cohort);
-	ret = programme_answer(c, "form-errors", "both-roles", lang, &v, NULL, 0, live->person_id, error_r);
+	ret = notify_answer(c, &(struct notice){ .kind = "form-errors", .tmpl = "both-roles",
+	    .lang = lang, .vars = &v, .person_id = live->person_id }, error_r);
 	vars_deinit(&v);
 	outcome(c, "second role refused");
 	return ret;
@@ -161,7 +159,7 @@ static int apply(struct msgctx *c, const char *kw_lang, int explicit, char **err
 	memset(&live, 0, sizeof(live));
 	memset(&a, 0, sizeof(a));
 	found = form_parse(c->text, FORM_NEW, &f);
-	lang = found ? f.written_lang : lang_or(kw_lang, NULL);
+	lang = notify_language(c->e, NULL, found ? f.written_lang : kw_lang, 0);
 	if (!found && explicit) {
 		struct strlist errs = { NULL, 0 };
 
@@ -242,11 +240,11 @@ static int update(struct msgctx *c, const char *kw_lang, char **error_r)
 		goto out;
 	}
 	if (f.errors.n > 0) {
-		ret = send_form_errors(c, &f.errors, lang_or(live.language, f.written_lang), error_r);
+		ret = send_form_errors(c, &f.errors, notify_language(c->e, live.language, f.written_lang, 0), error_r);
 		goto out;
 	}
 	if ((f.present & FK_ROLE) && strcmp(form_role_name(f.role), live.role) != 0) {
-		ret = both_roles(c, &live, lang_or(live.language, f.written_lang), error_r);
+		ret = both_roles(c, &live, notify_language(c->e, live.language, f.written_lang, 0), error_r);
 		goto out;
 	}
 	if (roster_application_update(c->e, live.id, &f) < 0 ||
@@ -270,7 +268,7 @@ static int status(struct msgctx *c, const char *kw_lang, char **error_r)
 	struct vars v = { { NULL }, { NULL }, 0 };
 	struct application a, partner;
 	char *cohort = NULL, *plang = roster_person_language(c->e, c->m->from_addr);
-	const char *lang = lang_or(plang, kw_lang);
+	const char *lang = notify_language(c->e, plang, kw_lang, 0);
 	int64_t cohort_id = 0, pair = 0, partner_id = 0;
 	int r, matched = 0, ret = -1;
 
@@ -299,8 +297,9 @@ static int status(struct msgctx *c, const char *kw_lang, char **error_r)
 	vars_set(&v, "token", a.id ? a.token : "");
 	if (a.name != NULL)
 		vars_set(&v, "name", a.name);
-	ret = programme_answer(c, "status", NULL, lang, &v, a.id && strcmp(a.status, "pending") == 0
-	    ? "application" : NULL, a.id, a.person_id, error_r);
+	ret = notify_answer(c, &(struct notice){ .kind = "status", .lang = lang, .vars = &v,
+	    .ref_kind = a.id && strcmp(a.status, "pending") == 0 ? "application" : NULL,
+	    .ref_id = a.id, .person_id = a.person_id }, error_r);
 	outcome(c, "status sent");
 out:
 	vars_deinit(&v);
@@ -346,14 +345,15 @@ static int withdraw_request(struct msgctx *c, const char *kw_lang, char **error_
 		outcome(c, "withdrawal without an application; status sent");
 		goto out;
 	}
-	lang = lang_or(a.language, kw_lang);
+	lang = notify_language(c->e, a.language, kw_lang, 0);
 	if (applicant_confirmation_new(c, "withdraw", a.id, NULL, token, &rowid) < 0)
 		goto out;
 	vars_set(&v, "token", token);
 	vars_set(&v, "cohort", cohort);
 	vars_set(&v, "name", a.name);
-	ret = programme_answer(c, "confirm-request", "confirm-withdraw", lang, &v, "confirmation",
-	    rowid, a.person_id, error_r);
+	ret = notify_answer(c, &(struct notice){ .kind = "confirm-request",
+	    .tmpl = "confirm-withdraw", .lang = lang, .vars = &v, .ref_kind = "confirmation",
+	    .ref_id = rowid, .person_id = a.person_id }, error_r);
 	outcome(c, "withdrawal asked; confirmation requested");
 out:
 	vars_deinit(&v);
@@ -372,8 +372,9 @@ static int forget_request(struct msgctx *c, const char *kw_lang, char **error_r)
 	if (applicant_confirmation_new(c, "forget", 0, NULL, token, &rowid) < 0)
 		goto out;
 	vars_set(&v, "token", token);
-	ret = programme_answer(c, "confirm-request", "confirm-forget", lang_or(plang, kw_lang), &v,
-	    "confirmation", rowid, 0, error_r);
+	ret = notify_answer(c, &(struct notice){ .kind = "confirm-request",
+	    .tmpl = "confirm-forget", .lang = notify_language(c->e, plang, kw_lang, 0), .vars = &v,
+	    .ref_kind = "confirmation", .ref_id = rowid }, error_r);
 	outcome(c, "erasure asked; confirmation requested");
 out:
 	vars_deinit(&v);
@@ -418,16 +419,17 @@ static int issue(struct msgctx *c, const char *arg, const char *kw_lang, char **
 		goto out;
 	case_id = store_last_id(c->e->st);
 	vars_setf(&v, "case", "%lld", (long long)case_id);
-	if (programme_answer(c, "issue-ack", NULL, lang_or(plang, kw_lang), &v, NULL, 0, person,
-	    error_r) < 0)
+	if (notify_answer(c, &(struct notice){ .kind = "issue-ack", .lang = notify_language(c->e,
+	    plang, kw_lang, 0), .vars = &v, .person_id = person }, error_r) < 0)
 		goto out;
 	vars_set(&v, "reporter", c->m->from_addr);
 	vars_set(&v, "reporter_name", c->m->from_name != NULL ? c->m->from_name : c->m->from_addr);
 	vars_set(&v, "role", a.id ? a.role : "");
 	vars_set(&v, "pair", pair.s);
 	vars_set(&v, "text", text.s != NULL ? text.s : "");
-	if (programme_to_committee(c->e, 0, "issue-notice", NULL, &v, c->m->from_addr, c->inbound_id,
-	    "case", case_id, error_r) < 0)
+	if (notify_committee(c->e, &(struct notice){ .kind = "issue-notice", .vars = &v,
+	    .reply_to = c->m->from_addr, .cause = c->inbound_id, .ref_kind = "case",
+	    .ref_id = case_id }, error_r) < 0)
 		goto out;
 	/* the log names the case number only: its text is confidential */
 	snprintf(c->h->outcome, sizeof(c->h->outcome), "case %lld opened", (long long)case_id);
@@ -471,7 +473,7 @@ int applicant_command(struct msgctx *c, enum applicant_cmd cmd, const char *arg,
 		if (arg != NULL)
 			ret = applicant_token(c, arg);
 		else
-			programme_leave(c, "confirm without a reference");
+			inbound_leave(c, "confirm without a reference");
 		break;
 	case ACMD_HELP:
 	case ACMD_NONE:
@@ -501,7 +503,7 @@ int applicant_form(struct msgctx *c, const char *lang)
 static int confirm_application(struct msgctx *c, struct application *a, char **error_r)
 {
 	if (!same_sender(c, a->address)) {
-		programme_leave(c, "confirmation from another address");
+		inbound_leave(c, "confirmation from another address");
 		return 0;
 	}
 	if (strcmp(a->status, "pending") != 0) {
@@ -509,7 +511,7 @@ static int confirm_application(struct msgctx *c, struct application *a, char **e
 			outcome(c, "already confirmed");
 			return 0;
 		}
-		programme_leave(c, "reply to a request already settled");
+		inbound_leave(c, "reply to a request already settled");
 		return 0;
 	}
 	if (roster_application_set_status(c->e, a->id, "confirmed") < 0)
@@ -539,8 +541,9 @@ static int do_withdraw(struct msgctx *c, int64_t app_id, char **error_r)
 	if (roster_application_by_id(c->e, app_id, &a) != 1)
 		return -1;
 	if (strcmp(a.status, "pending") != 0 && strcmp(a.status, "confirmed") != 0) {
-		ret = programme_answer(c, "status", "nothing-to-confirm", lang_or(a.language, NULL), &v,
-		    NULL, 0, a.person_id, error_r);
+		ret = notify_answer(c, &(struct notice){ .kind = "status",
+		    .tmpl = "nothing-to-confirm", .lang = notify_language(c->e, a.language, NULL,
+		    0), .vars = &v, .person_id = a.person_id }, error_r);
 		goto out;
 	}
 	if (roster_application_set_status(c->e, a.id, "withdrawn") < 0 ||
@@ -549,8 +552,8 @@ static int do_withdraw(struct msgctx *c, int64_t app_id, char **error_r)
 		goto out;
 	vars_set(&v, "cohort", cohort);
 	vars_set(&v, "name", a.name);
-	ret = programme_answer(c, "withdrawn", NULL, lang_or(a.language, NULL), &v, NULL, 0,
-	    a.person_id, error_r);
+	ret = notify_answer(c, &(struct notice){ .kind = "withdrawn", .lang = notify_language(c->e,
+	    a.language, NULL, 0), .vars = &v, .person_id = a.person_id }, error_r);
 	snprintf(c->h->outcome, sizeof(c->h->outcome), "application #%lld withdrawn", (long long)a.id);
 out:
 	vars_deinit(&v);
@@ -566,7 +569,8 @@ static int do_forget(struct msgctx *c, char **error_r)
 	int ret;
 
 	/* the acknowledgement is queued before the data goes */
-	ret = programme_answer(c, "erased", NULL, plang, &v, NULL, 0, 0, error_r);
+	ret = notify_answer(c, &(struct notice){ .kind = "erased", .lang = notify_language(c->e,
+	    plang, NULL, 0), .vars = &v }, error_r);
 	vars_deinit(&v);
 	free(plang);
 	if (ret < 0 || applicant_erase(c->e, c->m->from_addr) < 0)
@@ -608,12 +612,12 @@ static void confirmation_deinit(struct confirmation *k)
 static int run_confirmation(struct msgctx *c, struct confirmation *k, char **error_r)
 {
 	if (!same_sender(c, k->address)) {
-		programme_leave(c, "confirmation from another address");
+		inbound_leave(c, "confirmation from another address");
 		return 0;
 	}
 	if (k->done) {
 		if (substantial(c->text))
-			programme_leave(c, "reply to a request already settled");
+			inbound_leave(c, "reply to a request already settled");
 		else
 			outcome(c, "already confirmed");
 		return 0;
@@ -627,7 +631,7 @@ static int run_confirmation(struct msgctx *c, struct confirmation *k, char **err
 		return do_forget(c, error_r);
 	if (strcmp(k->kind, "commands") == 0)
 		return committee_confirmed(c, k->payload != NULL ? k->payload : "");
-	programme_leave(c, "unknown confirmation");
+	inbound_leave(c, "unknown confirmation");
 	return 0;
 }
 
@@ -685,7 +689,7 @@ int applicant_token(struct msgctx *c, const char *token)
 	int r, ret;
 
 	if (!token_find(token, found)) {
-		programme_leave(c, "unknown reference");
+		inbound_leave(c, "unknown reference");
 		return 0;
 	}
 	r = roster_application_by_token(c->e, found, &a);
@@ -699,7 +703,8 @@ int applicant_token(struct msgctx *c, const char *token)
 		if (ret == 0) {
 			struct vars v = { { NULL }, { NULL }, 0 };
 
-			ret = programme_answer(c, "status", "nothing-to-confirm", NULL, &v, NULL, 0, 0, &err);
+			ret = notify_answer(c, &(struct notice){ .kind = "status",
+			    .tmpl = "nothing-to-confirm", .vars = &v }, &err);
 			vars_deinit(&v);
 			outcome(c, "reference matches nothing pending");
 		}
@@ -722,7 +727,8 @@ static int tell_partner_and_committee(struct engine *e, const struct application
 
 	vars_set(&v, "name", partner->name);
 	vars_set(&v, "partner_name", a->name);
-	ret = programme_to_person(e, partner, "withdrawn", "partner-withdrawn", &v, cause, error_r);
+	ret = notify_person(e, partner, &(struct notice){ .kind = "withdrawn",
+	    .tmpl = "partner-withdrawn", .vars = &v, .cause = cause }, error_r);
 	vars_deinit(&v);
 	if (ret < 0)
 		return -1;
@@ -731,8 +737,8 @@ static int tell_partner_and_committee(struct engine *e, const struct application
 	vars_set(&v, "who", a->name != NULL ? a->name : a->address);
 	vars_set(&v, "role", a->role);
 	vars_set(&v, "pair", pair);
-	ret = programme_to_committee(e, 0, "withdrawn", "committee-withdrawn", &v, NULL, cause, NULL, 0,
-	    error_r);
+	ret = notify_committee(e, &(struct notice){ .kind = "withdrawn",
+	    .tmpl = "committee-withdrawn", .vars = &v, .cause = cause }, error_r);
 	vars_deinit(&v);
 	return ret;
 }

@@ -17,7 +17,8 @@
 #include "match.h"
 #include "mime.h"
 #include "outbox.h"
-#include "programme.h"
+#include "inbound.h"
+#include "notify.h"
 #include "roster.h"
 #include "store.h"
 #include "template.h"
@@ -142,7 +143,9 @@ static int send_proposal(struct engine *e, int64_t proposal, const char *cohort,
 	vars_set(&v, "unmatched", unmatched);
 	vars_setf(&v, "count", "%zu", count);
 	vars_set(&v, "name", "");
-	ret = programme_to_committee(e, 1, "proposal", NULL, &v, NULL, cause, "proposal", proposal, error_r);
+	ret = notify_committee(e, &(struct notice){ .kind = "proposal", .vars = &v,
+	    .all_members = 1, .cause = cause, .ref_kind = "proposal", .ref_id = proposal },
+	    error_r);
 	vars_deinit(&v);
 	return ret;
 }
@@ -259,7 +262,6 @@ static int introduce(struct engine *e, int64_t pair, const struct application *m
     const struct application *mentee, int64_t cause, char **error_r)
 {
 	struct vars v = { { NULL }, { NULL }, 0 };
-	struct outbox_msg m;
 	char *cohort = NULL;
 	int ret = -1;
 
@@ -269,18 +271,8 @@ static int introduce(struct engine *e, int64_t pair, const struct application *m
 	person_vars(&v, "mentee", mentee);
 	vars_set(&v, "cohort", cohort);
 	vars_setf(&v, "name", "%s, %s", mentor->name, mentee->name);
-	memset(&m, 0, sizeof(m));
-	m.kind = "introduction";
-	/* one language if they share it, else both */
-	m.lang = mentor->language != NULL && mentee->language != NULL &&
-	    strcmp(mentor->language, mentee->language) == 0 ? mentor->language : NULL;
-	outbox_to(&m, mentor->name, mentor->address);
-	outbox_to(&m, mentee->name, mentee->address);
-	m.vars = &v;
-	m.cause_inbound = cause;
-	m.ref_kind = "pair";
-	m.ref_id = pair;
-	ret = outbox_queue(e, &m, NULL, error_r);
+	ret = notify_pair(e, mentor, mentee, &(struct notice){ .kind = "introduction", .vars = &v,
+	    .cause = cause, .ref_kind = "pair", .ref_id = pair }, error_r);
 	vars_deinit(&v);
 	free(cohort);
 	return ret;
@@ -367,7 +359,8 @@ static int waitlist(struct engine *e, int64_t cohort, int64_t cause, struct buf 
 			goto out;
 		vars_set(&v, "role", roster_role_word(a.role, a.language));
 		vars_set(&v, "cohort", name);
-		r = programme_to_person(e, &a, "waitlist", NULL, &v, cause, &err);
+		r = notify_person(e, &a, &(struct notice){ .kind = "waitlist", .vars = &v,
+		    .cause = cause }, &err);
 		vars_deinit(&v);
 		if (r == 0)
 			r = store_exec(e->st, "UPDATE applications SET waitlisted_at = ? WHERE id = ?",
@@ -551,7 +544,8 @@ static int cmd_unpair(struct engine *e, const struct committee_command *cmd, int
 		int r;
 
 		vars_set(&v, "partner_name", a[1 - i].name);
-		r = programme_to_person(e, &a[i], "withdrawn", "pair-ended", &v, cause, &err);
+		r = notify_person(e, &a[i], &(struct notice){ .kind = "withdrawn",
+		    .tmpl = "pair-ended", .vars = &v, .cause = cause }, &err);
 		vars_deinit(&v);
 		if (r < 0)
 			goto out;
@@ -730,8 +724,8 @@ static int reply_results(struct msgctx *c, const char *results, char **error_r)
 	int ret;
 
 	vars_set(&v, "results", results);
-	ret = programme_answer(c, "command-result", NULL, c->e->cfg->programme.language, &v, NULL, 0,
-	    0, error_r);
+	ret = notify_answer(c, &(struct notice){ .kind = "command-result",
+	    .lang = notify_language(c->e, NULL, NULL, 1), .vars = &v }, error_r);
 	vars_deinit(&v);
 	return ret;
 }
@@ -769,8 +763,9 @@ static int run_or_confirm(struct msgctx *c, const char *lines)
 			goto out;
 		vars_set(&v, "token", token);
 		vars_set(&v, "commands", lines);
-		ret = programme_answer(c, "confirm-request", "confirm-command",
-		    c->e->cfg->programme.language, &v, "confirmation", rowid, 0, &err);
+		ret = notify_answer(c, &(struct notice){ .kind = "confirm-request",
+		    .tmpl = "confirm-command", .lang = notify_language(c->e, NULL, NULL, 1),
+		    .vars = &v, .ref_kind = "confirmation", .ref_id = rowid }, &err);
 		snprintf(c->h->outcome, sizeof(c->h->outcome), "committee commands held for confirmation");
 		goto out;
 	}

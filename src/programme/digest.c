@@ -8,7 +8,8 @@
 #include "config.h"
 #include "engine.h"
 #include "log.h"
-#include "programme.h"
+#include "inbound.h"
+#include "notify.h"
 #include "roster.h"
 #include "store.h"
 #include "template.h"
@@ -381,7 +382,8 @@ int digest_send(struct engine *e, int64_t cause)
 	vars_set(&v, "date", date);
 	vars_set(&v, "digest", b.s);
 	vars_set(&v, "name", "");
-	ret = programme_to_committee(e, 1, "digest", NULL, &v, NULL, cause, NULL, 0, &err);
+	ret = notify_committee(e, &(struct notice){ .kind = "digest", .vars = &v, .all_members = 1,
+	    .cause = cause }, &err);
 	if (ret < 0)
 		log_err("digest: %s", err);
 out:

@@ -20,7 +20,8 @@
 #include "log.h"
 #include "mime.h"
 #include "outbox.h"
-#include "programme.h"
+#include "inbound.h"
+#include "notify.h"
 #include "roster.h"
 #include "store.h"
 #include "template.h"
@@ -68,7 +69,6 @@ static int send_checkin(struct engine *e, const struct pair_info *p, int mentor_
 {
 	struct application me, other;
 	struct vars v = { { NULL }, { NULL }, 0 };
-	struct outbox_msg m;
 	char *err = NULL;
 	int ret = -1;
 
@@ -80,16 +80,8 @@ static int send_checkin(struct engine *e, const struct pair_info *p, int mentor_
 	vars_set(&v, "partner_name", other.name);
 	vars_setf(&v, "number", "%ld", number);
 	vars_set(&v, "name", me.name);
-	memset(&m, 0, sizeof(m));
-	m.kind = kind;
-	m.tmpl = tmpl;
-	m.lang = me.language;
-	outbox_to(&m, me.name, me.address);
-	m.vars = &v;
-	m.person_id = me.person_id;
-	m.ref_kind = "checkin";
-	m.ref_id = checkin_id;
-	ret = outbox_queue(e, &m, NULL, &err);
+	ret = notify_person(e, &me, &(struct notice){ .kind = kind, .tmpl = tmpl, .vars = &v,
+	    .ref_kind = "checkin", .ref_id = checkin_id }, &err);
 	if (ret < 0)
 		log_err("check-in: %s", err);
 out:
@@ -210,7 +202,6 @@ static int ask_feedback(struct engine *e, const struct pair_info *p, int64_t cau
 	for (i = 0; i < 2; i++) {
 		struct application a;
 		struct vars v = { { NULL }, { NULL }, 0 };
-		struct outbox_msg m;
 		int r;
 
 		if (roster_application_by_id(e, apps[i], &a) != 1)
@@ -221,16 +212,9 @@ static int ask_feedback(struct engine *e, const struct pair_info *p, int64_t cau
 		}
 		vars_set(&v, "cohort", cohort);
 		vars_set(&v, "name", a.name);
-		memset(&m, 0, sizeof(m));
-		m.kind = "feedback";
-		m.lang = a.language;
-		outbox_to(&m, a.name, a.address);
-		m.vars = &v;
-		m.person_id = a.person_id;
-		m.cause_inbound = cause;
-		m.ref_kind = "feedback";
-		m.ref_id = p->id;
-		r = outbox_queue(e, &m, NULL, &err);
+		r = notify_person(e, &a, &(struct notice){ .kind = "feedback", .vars = &v,
+		    .cause = cause,
+		    .ref_kind = "feedback", .ref_id = p->id }, &err);
 		vars_deinit(&v);
 		roster_application_deinit(&a);
 		if (r < 0)
@@ -312,19 +296,10 @@ static int expiry(struct engine *e)
 		vars_setf(&v, "days", "%ld", (long)((e->now - a.created_at) / DAY));
 		r = store_exec(e->st, "UPDATE applications SET reminded_at = ? WHERE id = ?", "ti", e->now, a.id);
 		if (r == 0) {
-			struct outbox_msg m;
-
-			memset(&m, 0, sizeof(m));
-			m.kind = "confirm-request";
-			m.tmpl = "confirm-reminder";
-			m.lang = a.language;
-			outbox_to(&m, a.name, a.address);
 			vars_set(&v, "name", a.name);
-			m.vars = &v;
-			m.person_id = a.person_id;
-			m.ref_kind = "application";
-			m.ref_id = a.id;
-			r = outbox_queue(e, &m, NULL, &err);
+			r = notify_person(e, &a, &(struct notice){ .kind = "confirm-request",
+			    .tmpl = "confirm-reminder", .vars = &v, .ref_kind = "application",
+			    .ref_id = a.id }, &err);
 		}
 		vars_deinit(&v);
 		roster_application_deinit(&a);
@@ -393,7 +368,8 @@ static int open_case(struct msgctx *c, int64_t person, int64_t pair, const char 
 		goto out;
 	id = store_last_id(c->e->st);
 	vars_setf(&v, "case", "%" PRId64, id);
-	if (programme_answer(c, "issue-ack", NULL, lang, &v, NULL, 0, person, &err) < 0)
+	if (notify_answer(c, &(struct notice){ .kind = "issue-ack", .lang = lang, .vars = &v,
+	    .person_id = person }, &err) < 0)
 		goto out;
 	snprintf(pairs, sizeof(pairs), "#%" PRId64 " (from a check-in answer)", pair);
 	vars_set(&v, "reporter", c->m->from_addr);
@@ -401,8 +377,9 @@ static int open_case(struct msgctx *c, int64_t person, int64_t pair, const char 
 	vars_set(&v, "role", "");
 	vars_set(&v, "pair", pairs);
 	vars_set(&v, "text", text);
-	if (programme_to_committee(c->e, 0, "issue-notice", NULL, &v, c->m->from_addr, c->inbound_id,
-	    "case", id, &err) < 0)
+	if (notify_committee(c->e, &(struct notice){ .kind = "issue-notice", .vars = &v,
+	    .reply_to = c->m->from_addr, .cause = c->inbound_id, .ref_kind = "case", .ref_id = id },
+	    &err) < 0)
 		goto out;
 	snprintf(c->h->outcome, sizeof(c->h->outcome), "check-in answer: problem; case %" PRId64 " opened", id);
 	ret = 0;
@@ -424,8 +401,9 @@ static int tell_end(struct msgctx *c, int64_t pair)
 	snprintf(pairs, sizeof(pairs), "#%" PRId64, pair);
 	vars_set(&v, "who", c->m->from_name != NULL ? c->m->from_name : c->m->from_addr);
 	vars_set(&v, "pair", pairs);
-	ret = programme_to_committee(c->e, 0, "issue-notice", "checkin-end", &v, c->m->from_addr,
-	    c->inbound_id, NULL, 0, &err);
+	ret = notify_committee(c->e, &(struct notice){ .kind = "issue-notice",
+	    .tmpl = "checkin-end", .vars = &v, .reply_to = c->m->from_addr,
+	    .cause = c->inbound_id }, &err);
 	if (err != NULL)
 		log_err("check-in end: %s", err);
 	free(err);
@@ -463,7 +441,7 @@ int followup_checkin_reply(struct msgctx *c, int64_t checkin_id)
 	    " JOIN people p ON p.id = k.person_id WHERE k.id = ?", checkin_cb, &k, "i", checkin_id) < 0)
 		return -1;
 	if (k.address == NULL || !str_eq_ci(k.address, c->m->from_addr)) {
-		programme_leave(c, "check-in answer from another address");
+		inbound_leave(c, "check-in answer from another address");
 		ret = 0;
 		goto out;
 	}
@@ -473,7 +451,7 @@ int followup_checkin_reply(struct msgctx *c, int64_t checkin_id)
 		if (store_exec(c->e->st, "UPDATE checkins SET answer = coalesce(answer, 'other'),"
 		    " answered_at = coalesce(answered_at, ?) WHERE id = ?", "ti", c->e->now, checkin_id) < 0)
 			goto out;
-		programme_leave(c, "check-in answer in words");
+		inbound_leave(c, "check-in answer in words");
 		ret = 0;
 		goto out;
 	}
@@ -508,8 +486,9 @@ int followup_feedback_reply(struct msgctx *c, int64_t pair_id)
 	(void)pair_id;
 	vars_set(&v, "who", c->m->from_name != NULL ? c->m->from_name : c->m->from_addr);
 	vars_set(&v, "text", c->text);
-	ret = programme_to_committee(c->e, 1, "feedback", "feedback-received", &v, c->m->from_addr,
-	    c->inbound_id, NULL, 0, &err);
+	ret = notify_committee(c->e, &(struct notice){ .kind = "feedback",
+	    .tmpl = "feedback-received", .vars = &v, .reply_to = c->m->from_addr, .all_members = 1,
+	    .cause = c->inbound_id }, &err);
 	if (err != NULL)
 		log_err("feedback: %s", err);
 	free(err);

@@ -15,7 +15,7 @@
 #include "form.h"
 #include "log.h"
 #include "mime.h"
-#include "outbox.h"
+#include "notify.h"
 #include "quote.h"
 #include "roster.h"
 #include "store.h"
@@ -35,96 +35,6 @@ static int is_member(const char *address, void *arg)
 	struct engine *e = arg;
 
 	return config_is_member(e->cfg, address);
-}
-
-int programme_answer_allowed(struct engine *e, const char *address)
-{
-	char day[16];
-	long count = 0;
-
-	if (config_is_member(e->cfg, address))
-		return 1;
-	time_local_date(e->now, day, sizeof(day));
-	if (store_answer_count(e->st, address, day, &count) < 0)
-		return -1;
-	return count <= e->cfg->programme.max_answers_per_day;
-}
-
-void programme_leave(struct msgctx *c, const char *why)
-{
-	c->h->needs_flag = 0;
-	c->h->class_name = classify_name(CLASS_HUMAN);
-	snprintf(c->h->outcome, sizeof(c->h->outcome), "left for the committee: %s", why);
-}
-
-int programme_answer(struct msgctx *c, const char *kind, const char *tmpl, const char *lang,
-    struct vars *v, const char *ref_kind, int64_t ref_id, int64_t person_id, char **error_r)
-{
-	struct outbox_msg m;
-	int allowed = programme_answer_allowed(c->e, c->m->from_addr);
-
-	if (allowed < 0)
-		return -1;
-	if (allowed == 0) {
-		log_warn("daily answer limit reached for a sender; %s not sent", kind);
-		return 0;
-	}
-	memset(&m, 0, sizeof(m));
-	m.kind = kind;
-	m.tmpl = tmpl;
-	m.lang = lang;
-	outbox_to(&m, c->m->from_name, c->m->from_addr);
-	m.answer_to = c->m;
-	m.vars = v;
-	m.person_id = person_id;
-	m.cause_inbound = c->inbound_id;
-	m.ref_kind = ref_kind;
-	m.ref_id = ref_id;
-	return outbox_queue(c->e, &m, NULL, error_r);
-}
-
-int programme_to_committee(struct engine *e, int members, const char *kind, const char *tmpl,
-    struct vars *v, const char *reply_to, int64_t cause_inbound, const char *ref_kind,
-    int64_t ref_id, char **error_r)
-{
-	const struct strlist *to = members ? &e->cfg->committee.members : &e->cfg->committee.notify;
-	struct compose_addr rt = { NULL, reply_to };
-	struct outbox_msg m;
-	size_t i;
-
-	memset(&m, 0, sizeof(m));
-	m.kind = kind;
-	m.tmpl = tmpl;
-	m.lang = e->cfg->programme.language;
-	for (i = 0; i < to->n && i < OUTBOX_TO_MAX; i++)
-		outbox_to(&m, NULL, to->v[i]);
-	m.reply_to = reply_to != NULL ? &rt : NULL;
-	m.vars = v;
-	if (vars_get(v, "name") == NULL)
-		vars_set(v, "name", "");
-	m.cause_inbound = cause_inbound;
-	m.ref_kind = ref_kind;
-	m.ref_id = ref_id;
-	return outbox_queue(e, &m, NULL, error_r);
-}
-
-int programme_to_person(struct engine *e, const struct application *a, const char *kind,
-    const char *tmpl, struct vars *v, int64_t cause_inbound, char **error_r)
-{
-	struct outbox_msg m;
-
-	memset(&m, 0, sizeof(m));
-	m.kind = kind;
-	m.tmpl = tmpl;
-	m.lang = a->language != NULL && (strcmp(a->language, "en") == 0 || strcmp(a->language, "fr") == 0)
-	    ? a->language : e->cfg->programme.language;
-	outbox_to(&m, a->name, a->address);
-	if (vars_get(v, "name") == NULL && a->name != NULL)
-		vars_set(v, "name", a->name);
-	m.vars = v;
-	m.person_id = a->person_id;
-	m.cause_inbound = cause_inbound;
-	return outbox_queue(e, &m, NULL, error_r);
 }
 
 /* ---- bounces ---- */
@@ -212,7 +122,8 @@ static int answer_help(struct msgctx *c, const char *kw_lang)
 
 	(void)kw_lang;
 	/* a known person gets their language; a newcomer both */
-	ret = programme_answer(c, "help", NULL, lang, &v, NULL, 0, 0, &err);
+	ret = notify_answer(c, &(struct notice){ .kind = "help", .vars = &v,
+	    .lang = notify_language(c->e, lang, NULL, 0) }, &err);
 	vars_deinit(&v);
 	free(lang);
 	if (ret < 0) {
@@ -251,7 +162,7 @@ static int handle_command(struct msgctx *c)
 		return ret;
 	if (form_detect(c->text))
 		return applicant_form(c, NULL);
-	programme_leave(c, "not understood");
+	inbound_leave(c, "not understood");
 	return 0;
 }
 
@@ -296,13 +207,15 @@ int programme_handle(struct engine *e, const struct mime_msg *m, int64_t inbound
 		if (m->from_addr != NULL)
 			r = handle_command(&c);
 		else
-			programme_leave(&c, "no sender address");
+			inbound_leave(&c, "no sender address");
 		break;
 	case CLASS_HUMAN:
-		programme_leave(&c, "human mail");
+		inbound_leave(&c, "human mail");
 		break;
 	}
 	free(c.text);
+	if (h->withheld != NULL)
+		log_warn("daily answer limit reached for a sender; %s not sent", h->withheld);
 	if (r < 0 && *error_r == NULL)
 		*error_r = xstrdup("processing failed (see the log)");
 	return r < 0 ? -1 : 0;

@@ -20,7 +20,8 @@
 #include "log.h"
 #include "mime.h"
 #include "outbox.h"
-#include "programme.h"
+#include "inbound.h"
+#include "notify.h"
 #include "roster.h"
 #include "store.h"
 #include "template.h"
@@ -113,7 +114,6 @@ static int send_one(struct engine *e, const struct event *ev, int64_t person, co
 {
 	int cancel = mode == INVITE_CANCEL;
 	struct ical_event ie;
-	struct outbox_msg m;
 	struct vars v = { { NULL }, { NULL }, 0 };
 	char *address = NULL, *name = NULL, *lang = NULL, *cal = NULL, *err = NULL;
 	const char *ierr = NULL;
@@ -142,21 +142,10 @@ static int send_one(struct engine *e, const struct event *ev, int64_t person, co
 	}
 	event_vars(e, ev, &v);
 	vars_set(&v, "name", name != NULL ? name : address);
-	memset(&m, 0, sizeof(m));
-	m.kind = kind;
-	m.lang = lang != NULL ? lang : e->cfg->programme.language;
-	outbox_to(&m, name, address);
-	m.vars = &v;
-	m.person_id = person;
-	m.cause_inbound = cause;
-	m.ref_kind = "event";
-	m.ref_id = ev->id;
-	if (mode != INVITE_REMINDER) {
-		m.alt_type = cancel ? "text/calendar; charset=UTF-8; method=CANCEL"
-		    : "text/calendar; charset=UTF-8; method=REQUEST";
-		m.alt_body = cal;
-	}
-	if (outbox_queue(e, &m, NULL, &err) < 0) {
+	if (notify_to(e, name, address, lang, &(struct notice){ .kind = kind, .vars = &v,
+	    .person_id = person, .cause = cause, .ref_kind = "event", .ref_id = ev->id,
+	    .alt_type = cal == NULL ? NULL : cancel ? "text/calendar; charset=UTF-8; method=CANCEL"
+	    : "text/calendar; charset=UTF-8; method=REQUEST", .alt_body = cal }, &err) < 0) {
 		log_err("training: %s", err);
 		goto out;
 	}
@@ -387,7 +376,7 @@ int training_calendar_reply(struct msgctx *c)
 		if (r == 1 && ref_kind != NULL && strcmp(ref_kind, "event") == 0)
 			r = training_text_reply(c, ref);
 		else if (r >= 0)
-			programme_leave(c, "calendar reply that could not be read");
+			inbound_leave(c, "calendar reply that could not be read");
 		free(kind);
 		free(ref_kind);
 		return r < 0 ? -1 : 0;
@@ -406,7 +395,7 @@ int training_calendar_reply(struct msgctx *c)
 		recorded += store_changes(c->e->st) > 0;
 	}
 	if (recorded == 0)
-		programme_leave(c, "calendar reply to no invitation of ours");
+		inbound_leave(c, "calendar reply to no invitation of ours");
 	else
 		snprintf(c->h->outcome, sizeof(c->h->outcome), "calendar answer recorded (%s)",
 		    replies[0].partstat);
@@ -427,7 +416,7 @@ int training_text_reply(struct msgctx *c, int64_t event_id)
 	    " AND person_id = ?", "ii", event_id, person) < 0)
 		return -1;
 	if (a == RSVP_NONE || invited == 0) {
-		programme_leave(c, "reply to an invitation");
+		inbound_leave(c, "reply to an invitation");
 		return 0;
 	}
 	if (record(c->e, event_id, person, partstat[a], 1L << 30, c->e->now, "text") < 0)

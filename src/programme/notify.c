@@ -1,0 +1,126 @@
+#include "notify.h"
+
+#include <string.h>
+
+#include "config.h"
+#include "engine.h"
+#include "inbound.h"
+#include "mime.h"
+#include "outbox.h"
+#include "roster.h"
+#include "store.h"
+#include "template.h"
+#include "util.h"
+
+static int lang_ok(const char *lang)
+{
+	return lang != NULL && (strcmp(lang, "en") == 0 || strcmp(lang, "fr") == 0);
+}
+
+const char *notify_language(const struct engine *e, const char *chosen, const char *written,
+    int known)
+{
+	if (lang_ok(chosen))
+		return chosen;
+	if (lang_ok(written))
+		return written;
+	return known ? e->cfg->programme.language : NULL;
+}
+
+int notify_answer_allowed(struct engine *e, const char *address)
+{
+	char day[16];
+	long count = 0;
+
+	if (config_is_member(e->cfg, address))
+		return 1;
+	time_local_date(e->now, day, sizeof(day));
+	if (store_answer_count(e->st, address, day, &count) < 0)
+		return -1;
+	return count <= e->cfg->programme.max_answers_per_day;
+}
+
+/* The outbox message for a notice, without its recipients. */
+static void message_of(const struct notice *n, const char *lang, struct outbox_msg *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->kind = n->kind;
+	m->tmpl = n->tmpl;
+	m->lang = lang;
+	m->vars = n->vars;
+	m->person_id = n->person_id;
+	m->cause_inbound = n->cause;
+	m->ref_kind = n->ref_kind;
+	m->ref_id = n->ref_id;
+	m->alt_type = n->alt_type;
+	m->alt_body = n->alt_body;
+}
+
+int notify_answer(struct msgctx *c, const struct notice *n, char **error_r)
+{
+	struct outbox_msg m;
+	int allowed = notify_answer_allowed(c->e, c->m->from_addr);
+
+	if (allowed < 0)
+		return -1;
+	if (allowed == 0) {
+		c->h->withheld = n->kind;
+		return 0;
+	}
+	message_of(n, n->lang, &m);
+	outbox_to(&m, c->m->from_name, c->m->from_addr);
+	m.answer_to = c->m;
+	m.cause_inbound = c->inbound_id;
+	return outbox_queue(c->e, &m, NULL, error_r);
+}
+
+int notify_committee(struct engine *e, const struct notice *n, char **error_r)
+{
+	const struct strlist *to = n->all_members ? &e->cfg->committee.members : &e->cfg->committee.notify;
+	struct compose_addr rt = { NULL, n->reply_to };
+	struct outbox_msg m;
+	size_t i;
+
+	message_of(n, notify_language(e, NULL, NULL, 1), &m);
+	for (i = 0; i < to->n && i < OUTBOX_TO_MAX; i++)
+		outbox_to(&m, NULL, to->v[i]);
+	m.reply_to = n->reply_to != NULL ? &rt : NULL;
+	if (vars_get(n->vars, "name") == NULL)
+		vars_set(n->vars, "name", "");
+	return outbox_queue(e, &m, NULL, error_r);
+}
+
+int notify_to(struct engine *e, const char *name, const char *address, const char *chosen,
+    const struct notice *n, char **error_r)
+{
+	struct outbox_msg m;
+
+	message_of(n, notify_language(e, chosen, NULL, 1), &m);
+	outbox_to(&m, name, address);
+	return outbox_queue(e, &m, NULL, error_r);
+}
+
+int notify_person(struct engine *e, const struct application *a, const struct notice *n,
+    char **error_r)
+{
+	struct notice own = *n;
+
+	if (own.person_id == 0)
+		own.person_id = a->person_id;
+	if (vars_get(n->vars, "name") == NULL && a->name != NULL)
+		vars_set(n->vars, "name", a->name);
+	return notify_to(e, a->name, a->address, a->language, &own, error_r);
+}
+
+int notify_pair(struct engine *e, const struct application *mentor,
+    const struct application *mentee, const struct notice *n, char **error_r)
+{
+	const char *a = notify_language(e, mentor->language, NULL, 0);
+	const char *b = notify_language(e, mentee->language, NULL, 0);
+	struct outbox_msg m;
+
+	message_of(n, a != NULL && b != NULL && strcmp(a, b) == 0 ? a : NULL, &m);
+	outbox_to(&m, mentor->name, mentor->address);
+	outbox_to(&m, mentee->name, mentee->address);
+	return outbox_queue(e, &m, NULL, error_r);
+}
