@@ -750,15 +750,14 @@ static int end_participation(struct engine *e, const struct application *a, int6
 	int64_t pair = 0, partner_id = 0;
 	int r;
 
-	if (store_exec(e->st, "UPDATE pairs SET status = 'rejected' WHERE status = 'proposed'"
-	    " AND (mentor_app = ?1 OR mentee_app = ?1)", "i", a->id) < 0)
+	if (roster_pairs_move(e, 0, a->id, PAIR_REJECTED, NULL) < 0)
 		return -1;
 	for (;;) {
 		r = roster_active_pair_of(e, a->id, &pair, &partner_id);
 		if (r <= 0)
 			break;
-		if (store_exec(e->st, "UPDATE pairs SET status = 'ended', ended_at = ?, end_reason = 'withdrawal'"
-		    " WHERE id = ?", "ti", e->now, pair) < 0 ||
+		/* active, so it can end: anything else would loop */
+		if (roster_pair_move(e, pair, PAIR_ENDED, "withdrawal") != 1 ||
 		    roster_application_by_id(e, partner_id, &partner) != 1)
 			return -1;
 		r = tell_partner_and_committee(e, a, &partner, pair, cause, error_r);

@@ -174,8 +174,7 @@ static int cmd_match(struct engine *e, int64_t cause, struct buf *out)
 		goto out;
 	}
 	/* a new proposal replaces any earlier one still waiting */
-	if (store_exec(e->st, "UPDATE pairs SET status = 'rejected' WHERE status = 'proposed'"
-	    " AND cohort_id = ?", "i", cohort) < 0 ||
+	if (roster_pairs_move(e, cohort, 0, PAIR_REJECTED, NULL) < 0 ||
 	    store_exec(e->st, "UPDATE proposals SET status = 'closed' WHERE status = 'open'"
 	    " AND cohort_id = ?", "i", cohort) < 0 ||
 	    load_candidates(e, cohort, &mentors, &mentees) < 0)
@@ -198,11 +197,12 @@ static int cmd_match(struct engine *e, int64_t cause, struct buf *out)
 	for (i = 0; i < res.n_pairs; i++) {
 		const struct application *m = &mentors.apps[res.pairs[i].mentor];
 		const struct application *t = &mentees.apps[res.pairs[i].mentee];
+		int64_t pair = 0;
 
-		if (store_exec(e->st, "INSERT INTO pairs(cohort_id, mentor_app, mentee_app, proposal_id,"
-		    " number, status, score, reasons, created_at) VALUES(?, ?, ?, ?, ?, 'proposed', ?, ?, ?)",
-		    "iiiiidst", cohort, m->id, t->id, proposal, (int64_t)(i + 1),
-		    (double)res.pairs[i].score / 100.0, res.pairs[i].reasons, e->now) < 0)
+		if (roster_pair_new(e, &(struct pair_proposal){ .cohort_id = cohort, .mentor_app = m->id,
+		    .mentee_app = t->id, .proposal_id = proposal, .number = (int64_t)(i + 1),
+		    .score = (double)res.pairs[i].score / 100.0, .reasons = res.pairs[i].reasons },
+		    &pair) < 0)
 			goto out;
 		buf_printf(&list, "%zu. mentor ", i + 1);
 		describe(&list, m);
@@ -285,7 +285,7 @@ static int activate(struct engine *e, int64_t pair, int64_t mentor_id, int64_t m
 	int64_t other_pair = 0, other = 0;
 	long load = 0;
 	char *err = NULL;
-	int ret = -1;
+	int r, ret = -1;
 
 	memset(&mentor, 0, sizeof(mentor));
 	memset(&mentee, 0, sizeof(mentee));
@@ -296,18 +296,22 @@ static int activate(struct engine *e, int64_t pair, int64_t mentor_id, int64_t m
 	if (strcmp(mentor.status, "confirmed") != 0 || strcmp(mentee.status, "confirmed") != 0) {
 		say(out, "%s: not approved: %s has withdrawn", label,
 		    strcmp(mentor.status, "confirmed") != 0 ? mentor.name : mentee.name);
-		ret = store_exec(e->st, "UPDATE pairs SET status = 'rejected' WHERE id = ?", "i", pair);
+		ret = roster_pair_move(e, pair, PAIR_REJECTED, NULL) < 0 ? -1 : 0;
 		goto out;
 	}
 	if (roster_active_pair_of(e, mentee_id, &other_pair, &other) != 0 || load >= mentor.capacity) {
 		say(out, "%s: not approved: %s", label, load >= mentor.capacity
 		    ? "the mentor is at capacity" : "the mentee is already paired");
-		ret = store_exec(e->st, "UPDATE pairs SET status = 'rejected' WHERE id = ?", "i", pair);
+		ret = roster_pair_move(e, pair, PAIR_REJECTED, NULL) < 0 ? -1 : 0;
 		goto out;
 	}
-	if (store_exec(e->st, "UPDATE pairs SET status = 'active', introduced_at = ? WHERE id = ?",
-	    "ti", e->now, pair) < 0)
+	r = roster_pair_move(e, pair, PAIR_ACTIVE, NULL);
+	if (r <= 0) {
+		if (r == 0)
+			say(out, "%s: not approved: the pair is no longer proposed", label);
+		ret = r;
 		goto out;
+	}
 	if (introduce(e, pair, &mentor, &mentee, cause, &err) < 0) {
 		log_err("introduction of pair %lld: %s", (long long)pair, err);
 		goto out;
@@ -453,8 +457,7 @@ static int cmd_decide(struct engine *e, const struct committee_command *cmd, int
 			continue;
 		snprintf(label, sizeof(label), "%s %" PRId64, what, pairs.v[i].number);
 		if (cmd->cmd == CCMD_REJECT) {
-			if (store_exec(e->st, "UPDATE pairs SET status = 'rejected' WHERE id = ?", "i",
-			    pairs.v[i].id) < 0)
+			if (roster_pair_move(e, pairs.v[i].id, PAIR_REJECTED, NULL) < 0)
 				goto out;
 			say(out, "%s: pair rejected", label);
 		} else if (activate(e, pairs.v[i].id, pairs.v[i].mentor, pairs.v[i].mentee, cause, out,
@@ -483,7 +486,7 @@ static int cmd_pair(struct engine *e, const struct committee_command *cmd, int64
     struct buf *out)
 {
 	struct application mentor, mentee;
-	int64_t cohort = 0, pair;
+	int64_t cohort = 0, pair = 0;
 	int r, ret = -1;
 
 	memset(&mentor, 0, sizeof(mentor));
@@ -504,11 +507,9 @@ static int cmd_pair(struct engine *e, const struct committee_command *cmd, int64
 		ret = 0;
 		goto out;
 	}
-	if (store_exec(e->st, "INSERT INTO pairs(cohort_id, mentor_app, mentee_app, status, score,"
-	    " reasons, created_at) VALUES(?, ?, ?, 'proposed', 0, 'paired by the committee', ?)",
-	    "iiit", cohort, mentor.id, mentee.id, e->now) < 0)
+	if (roster_pair_new(e, &(struct pair_proposal){ .cohort_id = cohort, .mentor_app = mentor.id,
+	    .mentee_app = mentee.id, .reasons = "paired by the committee" }, &pair) < 0)
 		goto out;
-	pair = store_last_id(e->st);
 	ret = activate(e, pair, mentor.id, mentee.id, cause, out, "pair");
 out:
 	roster_application_deinit(&mentor);
@@ -533,8 +534,7 @@ static int cmd_unpair(struct engine *e, const struct committee_command *cmd, int
 		ret = 0;
 		goto out;
 	}
-	if (store_exec(e->st, "UPDATE pairs SET status = 'ended', ended_at = ?, end_reason = ?"
-	    " WHERE id = ?", "tsi", e->now, cmd->arg1 != NULL ? cmd->arg1 : "", pairs.v[0].id) < 0 ||
+	if (roster_pair_move(e, pairs.v[0].id, PAIR_ENDED, cmd->arg1) != 1 ||
 	    roster_application_by_id(e, pairs.v[0].mentor, &a[0]) != 1 ||
 	    roster_application_by_id(e, pairs.v[0].mentee, &a[1]) != 1)
 		goto out;

@@ -467,8 +467,8 @@ int followup_checkin_reply(struct msgctx *c, int64_t checkin_id)
 		ret = tell_end(c, k.pair);
 		goto out;
 	}
-	if (a == CHK_PAUSE && store_exec(c->e->st, "UPDATE pairs SET paused = ? WHERE id = ?", "ti",
-	    c->e->now + c->e->cfg->schedule.checkin_every_days * DAY, k.pair) < 0)
+	if (a == CHK_PAUSE && roster_pair_pause(c->e, k.pair,
+	    c->e->now + c->e->cfg->schedule.checkin_every_days * DAY) < 0)
 		goto out;
 	ret = 0;
 out:
@@ -510,10 +510,8 @@ int followup_cohort_close(struct engine *e, int64_t cohort_id, int64_t cause)
 	for (i = 0; i < p.n; i++)
 		if (p.v[i].feedback_at == 0 && ask_feedback(e, &p.v[i], cause) < 0)
 			goto out;
-	if (store_exec(e->st, "UPDATE pairs SET status = 'ended', ended_at = ?, end_reason = 'cohort closed'"
-	    " WHERE status = 'active' AND cohort_id = ?", "ti", e->now, cohort_id) < 0 ||
-	    store_exec(e->st, "UPDATE pairs SET status = 'rejected' WHERE status = 'proposed'"
-	    " AND cohort_id = ?", "i", cohort_id) < 0 ||
+	if (roster_pairs_move(e, cohort_id, 0, PAIR_ENDED, "cohort closed") < 0 ||
+	    roster_pairs_move(e, cohort_id, 0, PAIR_REJECTED, NULL) < 0 ||
 	    store_exec(e->st, "UPDATE applications SET status = 'expired' WHERE status = 'pending'"
 	    " AND cohort_id = ?", "i", cohort_id) < 0)
 		goto out;

@@ -345,3 +345,70 @@ int roster_mentor_load(struct engine *e, int64_t app_id, long *n_r)
 	*n_r = (long)n;
 	return 0;
 }
+
+int roster_pair_new(struct engine *e, const struct pair_proposal *p, int64_t *id_r)
+{
+	if (store_exec(e->st, "INSERT INTO pairs(cohort_id, mentor_app, mentee_app, proposal_id, number,"
+	    " status, score, reasons, created_at) VALUES(?, ?, ?, nullif(?, 0), nullif(?, 0), 'proposed',"
+	    " ?, ?, ?)", "iiiiidst", p->cohort_id, p->mentor_app, p->mentee_app, p->proposal_id,
+	    p->number, p->score, p->reasons, e->now) < 0)
+		return -1;
+	*id_r = store_last_id(e->st);
+	return 0;
+}
+
+/* The legal moves: each state a pair can go to is reached from one other. */
+static const struct {
+	enum pair_status to;
+	const char *from;
+	const char *set;   /* binds now, and the reason for ended */
+} moves[] = {
+	{ PAIR_ACTIVE, "proposed", "status = 'active', introduced_at = ?" },
+	{ PAIR_REJECTED, "proposed", "status = 'rejected'" },
+	{ PAIR_ENDED, "active", "status = 'ended', ended_at = ?, end_reason = ?" },
+};
+
+/* Moves the pairs in scope (an SQL condition with one parameter, id). */
+static int move(struct engine *e, const char *scope, int64_t id, enum pair_status to,
+    const char *reason)
+{
+	char *sql;
+	size_t i;
+	int r;
+
+	for (i = 0; i < ARRAY_SIZE(moves) && moves[i].to != to; i++)
+		;
+	if (i == ARRAY_SIZE(moves))
+		return 0;
+	/* the statement is made of the constants above; values are bound */
+	sql = xasprintf("UPDATE pairs SET %s WHERE status = '%s' AND %s", moves[i].set, moves[i].from,
+	    scope);
+	if (to == PAIR_ENDED)
+		r = store_exec(e->st, sql, "tsi", e->now, reason != NULL ? reason : "", id);
+	else if (to == PAIR_ACTIVE)
+		r = store_exec(e->st, sql, "ti", e->now, id);
+	else
+		r = store_exec(e->st, sql, "i", id);
+	free(sql);
+	if (r < 0)
+		return -1;
+	return store_changes(e->st) > 0;
+}
+
+int roster_pair_move(struct engine *e, int64_t pair, enum pair_status to, const char *reason)
+{
+	return move(e, "id = ?", pair, to, reason);
+}
+
+int roster_pairs_move(struct engine *e, int64_t cohort_id, int64_t app_id, enum pair_status to,
+    const char *reason)
+{
+	if (cohort_id != 0)
+		return move(e, "cohort_id = ?", cohort_id, to, reason) < 0 ? -1 : 0;
+	return move(e, "? IN (mentor_app, mentee_app)", app_id, to, reason) < 0 ? -1 : 0;
+}
+
+int roster_pair_pause(struct engine *e, int64_t pair, time_t until)
+{
+	return store_exec(e->st, "UPDATE pairs SET paused = ? WHERE id = ?", "ti", until, pair);
+}

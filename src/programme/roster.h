@@ -6,9 +6,14 @@
  *   pending --confirm_days without confirmation--> expired
  * Pair states:
  *   proposed --approve--> active --unpair, withdrawal, cohort close--> ended
- *   proposed --reject, a newer proposal--> rejected
+ *   proposed --reject, a newer proposal, a withdrawal--> rejected
+ * A pair's status changes here only, by roster_pair_move() and
+ * roster_pairs_move(), which refuse any other transition: nothing else
+ * writes pairs.status.
+ *
  * Functions return 0/-1 (database error), or 1/0/-1 for lookups (found or
- * not). Structs own their strings; _deinit frees them. */
+ * not) and moves (done or refused). Structs own their strings; _deinit
+ * frees them. */
 #ifndef MENTORD_ROSTER_H
 #define MENTORD_ROSTER_H
 
@@ -73,6 +78,30 @@ int roster_application_set_status(struct engine *e, int64_t id, const char *stat
 char *roster_summary(const struct application *a, const char *lang);
 /* The role as a word in lang. */
 const char *roster_role_word(const char *role, const char *lang);
+
+enum pair_status { PAIR_PROPOSED, PAIR_ACTIVE, PAIR_ENDED, PAIR_REJECTED };
+
+/* A pair as a proposal (or the committee's "pair") makes it: proposed. */
+struct pair_proposal {
+	int64_t cohort_id, mentor_app, mentee_app;
+	int64_t proposal_id;   /* 0: paired by hand, outside a proposal */
+	int64_t number;        /* its number in the proposal (0: none) */
+	double score;
+	const char *reasons;
+};
+int roster_pair_new(struct engine *e, const struct pair_proposal *p, int64_t *id_r);
+
+/* Moves one pair to `to` from the one state that leads there (proposed to
+ * active or rejected, active to ended): 1 moved, 0 refused (the pair is
+ * not in that state, or `to` is proposed), -1 database error. A pair made
+ * active is introduced now; one ended records now and reason. */
+int roster_pair_move(struct engine *e, int64_t pair, enum pair_status to, const char *reason);
+/* The same for every pair of a cohort (app_id 0) or of an application
+ * (cohort_id 0) that can make the move; returns 0 or -1. */
+int roster_pairs_move(struct engine *e, int64_t cohort_id, int64_t app_id, enum pair_status to,
+    const char *reason);
+/* A pair's check-ins wait until `until` (a "pause" answer). */
+int roster_pair_pause(struct engine *e, int64_t pair, time_t until);
 
 /* The active pair the application belongs to: 1 with the partner's
  * application id and the pair id, 0 if none. */
