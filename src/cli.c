@@ -153,7 +153,7 @@ static int cmd_committee(struct store *st, const struct config *cfg, const struc
 	struct engine e;
 	struct buf line, out;
 	const char *user = getenv("SUDO_USER") != NULL ? getenv("SUDO_USER") : getenv("USER");
-	char *actor = xasprintf("shell:%s", user != NULL ? user : "?");
+	char *actor = xasprintf("shell:%s", user != NULL ? user : "?"), *err = NULL;
 	int i, r, ret = 1;
 
 	buf_init(&line, 64 * 1024);
@@ -171,8 +171,10 @@ static int cmd_committee(struct store *st, const struct config *cfg, const struc
 	engine_for(&e, cfg, o, st);
 	if (store_begin(st) < 0)
 		goto out;
-	if (committee_exec(&e, actor, &cc, 0, &out) < 0) {
+	if (committee_exec(&e, actor, &cc, 0, &out, &err) < 0) {
 		store_rollback(st);
+		if (err != NULL)
+			fprintf(stderr, "mentord: %s\n", err);
 		goto out;
 	}
 	if (store_commit(st) < 0)
@@ -184,6 +186,7 @@ out:
 	buf_deinit(&line);
 	buf_deinit(&out);
 	free(actor);
+	free(err);
 	return ret;
 }
 
@@ -191,6 +194,7 @@ static int cmd_forget(struct store *st, const struct config *cfg, const struct c
     int argc, char **argv)
 {
 	struct engine e;
+	char *err = NULL;
 
 	if (argc != 1 || strchr(argv[0], '@') == NULL) {
 		fprintf(stderr, "usage: mentord forget ADDRESS\n");
@@ -199,8 +203,11 @@ static int cmd_forget(struct store *st, const struct config *cfg, const struct c
 	engine_for(&e, cfg, o, st);
 	if (store_begin(st) < 0)
 		return 1;
-	if (applicant_erase(&e, argv[0]) < 0) {
+	if (applicant_erase(&e, argv[0], &err) < 0) {
 		store_rollback(st);
+		if (err != NULL)
+			fprintf(stderr, "mentord: forget: %s\n", err);
+		free(err);
 		return 1;
 	}
 	if (store_commit(st) < 0)

@@ -1,3 +1,6 @@
+/* The applicants' side of the programme (doc/DESIGN.md 3.2, 3.3). Each
+ * exported handler follows applicant.h's return rule; the static ones
+ * return 0 or -1 and leave the outcome to say what they did. */
 #include "applicant.h"
 
 #include <stdio.h>
@@ -5,47 +8,23 @@
 #include <string.h>
 
 #include "bounds.h"
-#include "classify.h"
-#include "committee.h"
+#include "cases.h"
 #include "config.h"
+#include "confirm.h"
 #include "engine.h"
 #include "form.h"
-#include "log.h"
-#include "mime.h"
 #include "inbound.h"
+#include "mime.h"
 #include "notify.h"
 #include "roster.h"
 #include "store.h"
 #include "template.h"
 #include "util.h"
 
-/* A reply longer than this many words says more than "yes": it is
- * handled and also left for a person to read. */
-#define SUBSTANTIAL_WORDS 25
-
-static int substantial(const char *text)
+/* 1 handled, or -1 */
+static int handled(int r)
 {
-	const char *p = text;
-	int words = 0, in = 0;
-
-	for (; *p != '\0'; p++) {
-		int space = *p == ' ' || *p == '\n' || *p == '\t' || *p == '\r';
-
-		if (!space && !in)
-			words++;
-		in = !space;
-	}
-	return words > SUBSTANTIAL_WORDS;
-}
-
-static void outcome(struct msgctx *c, const char *what)
-{
-	snprintf(c->h->outcome, sizeof(c->h->outcome), "%s", what);
-}
-
-static int same_sender(struct msgctx *c, const char *address)
-{
-	return address != NULL && c->m->from_addr != NULL && str_eq_ci(address, c->m->from_addr);
+	return r < 0 ? -1 : 1;
 }
 
 static int send_form_errors(struct msgctx *c, const struct strlist *errors, const char *lang,
@@ -65,7 +44,7 @@ static int send_form_errors(struct msgctx *c, const struct strlist *errors, cons
 	ret = notify_answer(c, &(struct notice){ .kind = "form-errors", .lang = lang, .vars = &v },
 	    error_r);
 	vars_deinit(&v);
-	outcome(c, "form with errors answered; nothing stored");
+	inbound_outcome(c, "form with errors answered; nothing stored");
 	return ret;
 }
 
@@ -123,7 +102,7 @@ static int no_cohort(struct msgctx *c, const char *lang, char **error_r)
 	ret = notify_answer(c, &(struct notice){ .kind = "status", .tmpl = "no-cohort",
 	    .lang = lang, .vars = &v }, error_r);
 	vars_deinit(&v);
-	outcome(c, "application while no cohort is open; told so");
+	inbound_outcome(c, "application while no cohort is open; told so");
 	return ret;
 }
 
@@ -142,9 +121,11 @@ static int both_roles(struct msgctx *c, const struct application *live, const ch
 	ret = notify_answer(c, &(struct notice){ .kind = "form-errors", .tmpl = "both-roles",
 	    .lang = lang, .vars = &v, .person_id = live->person_id }, error_r);
 	vars_deinit(&v);
-	outcome(c, "second role refused");
+	inbound_outcome(c, "second role refused");
 	return ret;
 }
+
+static int status(struct msgctx *c, const char *kw_lang, char **error_r);
 
 /* An application form, new or applying again (which is an update). */
 static int apply(struct msgctx *c, const char *kw_lang, int explicit, char **error_r)
@@ -199,14 +180,13 @@ static int apply(struct msgctx *c, const char *kw_lang, int explicit, char **err
 			goto out;
 		ret = strcmp(a.status, "pending") == 0 ? send_confirm_request(c, &a, error_r)
 		    : send_app_notice(c, &a, "updated", error_r);
-		outcome(c, "application sent again: updated");
+		inbound_outcome(c, "application sent again: updated");
 		goto out;
 	}
 	if (roster_application_new(c->e, cohort, person, &f, &a) < 0)
 		goto out;
 	ret = send_confirm_request(c, &a, error_r);
-	snprintf(c->h->outcome, sizeof(c->h->outcome), "application #%lld recorded, confirmation asked",
-	    (long long)a.id);
+	inbound_outcome(c, "application #%lld recorded, confirmation asked", (long long)a.id);
 out:
 	form_deinit(&f);
 	roster_application_deinit(&live);
@@ -218,7 +198,7 @@ static int update(struct msgctx *c, const char *kw_lang, char **error_r)
 {
 	struct form f;
 	struct application live, a;
-	int64_t cohort = 0;
+	int64_t cohort = 0, person = 0;
 	int r, ret = -1;
 
 	form_init(&f);
@@ -235,8 +215,8 @@ static int update(struct msgctx *c, const char *kw_lang, char **error_r)
 	if (r < 0)
 		goto out;
 	if (r == 0) {
-		ret = applicant_command(c, ACMD_STATUS, NULL, kw_lang);
-		outcome(c, "update without an application; status sent");
+		ret = status(c, kw_lang, error_r);
+		inbound_outcome(c, "update without an application; status sent");
 		goto out;
 	}
 	if (f.errors.n > 0) {
@@ -250,12 +230,12 @@ static int update(struct msgctx *c, const char *kw_lang, char **error_r)
 	if (roster_application_update(c->e, live.id, &f) < 0 ||
 	    roster_application_by_id(c->e, live.id, &a) != 1)
 		goto out;
-	if (f.present & FK_LANGUAGE)
-		store_exec(c->e->st, "UPDATE people SET language = ? WHERE id = ?", "si", a.language,
-		    a.person_id);
+	if ((f.present & FK_LANGUAGE) &&
+	    roster_person(c->e, a.address, NULL, a.language, &person) < 0)
+		goto out;
 	ret = strcmp(a.status, "pending") == 0 ? send_confirm_request(c, &a, error_r)
 	    : send_app_notice(c, &a, "updated", error_r);
-	outcome(c, "application updated");
+	inbound_outcome(c, "application updated");
 out:
 	form_deinit(&f);
 	roster_application_deinit(&live);
@@ -300,7 +280,7 @@ static int status(struct msgctx *c, const char *kw_lang, char **error_r)
 	ret = notify_answer(c, &(struct notice){ .kind = "status", .lang = lang, .vars = &v,
 	    .ref_kind = a.id && strcmp(a.status, "pending") == 0 ? "application" : NULL,
 	    .ref_id = a.id, .person_id = a.person_id }, error_r);
-	outcome(c, "status sent");
+	inbound_outcome(c, "status sent");
 out:
 	vars_deinit(&v);
 	roster_application_deinit(&a);
@@ -308,21 +288,6 @@ out:
 	free(cohort);
 	free(plang);
 	return ret;
-}
-
-int applicant_confirmation_new(struct msgctx *c, const char *kind, int64_t ref_id,
-    const char *payload, char token_r[16], int64_t *rowid_r)
-{
-	char token[TOKEN_LEN + 1];
-
-	token_new(token);
-	if (store_exec(c->e->st, "INSERT INTO confirmations(token, kind, address, ref_id, payload,"
-	    " created_at) VALUES(?, ?, ?, nullif(?, 0), ?, ?)", "sssist", token, kind,
-	    c->m->from_addr, ref_id, payload, c->e->now) < 0)
-		return -1;
-	*rowid_r = store_last_id(c->e->st);
-	str_copy(token_r, 16, token);
-	return 0;
 }
 
 static int withdraw_request(struct msgctx *c, const char *kw_lang, char **error_r)
@@ -342,11 +307,11 @@ static int withdraw_request(struct msgctx *c, const char *kw_lang, char **error_
 		goto out;
 	if (r == 0) {
 		ret = status(c, kw_lang, error_r);
-		outcome(c, "withdrawal without an application; status sent");
+		inbound_outcome(c, "withdrawal without an application; status sent");
 		goto out;
 	}
 	lang = notify_language(c->e, a.language, kw_lang, 0);
-	if (applicant_confirmation_new(c, "withdraw", a.id, NULL, token, &rowid) < 0)
+	if (confirm_new(c, "withdraw", a.id, NULL, token, &rowid) < 0)
 		goto out;
 	vars_set(&v, "token", token);
 	vars_set(&v, "cohort", cohort);
@@ -354,7 +319,7 @@ static int withdraw_request(struct msgctx *c, const char *kw_lang, char **error_
 	ret = notify_answer(c, &(struct notice){ .kind = "confirm-request",
 	    .tmpl = "confirm-withdraw", .lang = lang, .vars = &v, .ref_kind = "confirmation",
 	    .ref_id = rowid, .person_id = a.person_id }, error_r);
-	outcome(c, "withdrawal asked; confirmation requested");
+	inbound_outcome(c, "withdrawal asked; confirmation requested");
 out:
 	vars_deinit(&v);
 	roster_application_deinit(&a);
@@ -369,13 +334,13 @@ static int forget_request(struct msgctx *c, const char *kw_lang, char **error_r)
 	int64_t rowid = 0;
 	int ret = -1;
 
-	if (applicant_confirmation_new(c, "forget", 0, NULL, token, &rowid) < 0)
+	if (confirm_new(c, "forget", 0, NULL, token, &rowid) < 0)
 		goto out;
 	vars_set(&v, "token", token);
 	ret = notify_answer(c, &(struct notice){ .kind = "confirm-request",
 	    .tmpl = "confirm-forget", .lang = notify_language(c->e, plang, kw_lang, 0), .vars = &v,
 	    .ref_kind = "confirmation", .ref_id = rowid }, error_r);
-	outcome(c, "erasure asked; confirmation requested");
+	inbound_outcome(c, "erasure asked; confirmation requested");
 out:
 	vars_deinit(&v);
 	free(plang);
@@ -384,11 +349,10 @@ out:
 
 static int issue(struct msgctx *c, const char *arg, const char *kw_lang, char **error_r)
 {
-	struct vars v = { { NULL }, { NULL }, 0 };
 	struct application a, partner;
 	struct buf text, pair;
 	char *plang = roster_person_language(c->e, c->m->from_addr), *cohort = NULL;
-	int64_t person = 0, cohort_id = 0, pair_id = 0, partner_id = 0, case_id;
+	int64_t person = 0, cohort_id = 0, pair_id = 0, partner_id = 0, case_id = 0;
 	int r, ret = -1;
 
 	memset(&a, 0, sizeof(a));
@@ -413,29 +377,14 @@ static int issue(struct msgctx *c, const char *arg, const char *kw_lang, char **
 		goto out;
 	if (partner.id)
 		buf_printf(&pair, "#%lld, with %s <%s>", (long long)pair_id, partner.name, partner.address);
-	if (store_exec(c->e->st, "INSERT INTO cases(person_id, pair_id, text, status, opened_at, inbound_id)"
-	    " VALUES(?, nullif(?, 0), ?, 'open', ?, ?)", "iisti", person, pair_id,
-	    text.s != NULL ? text.s : "", c->e->now, c->inbound_id) < 0)
-		goto out;
-	case_id = store_last_id(c->e->st);
-	vars_setf(&v, "case", "%lld", (long long)case_id);
-	if (notify_answer(c, &(struct notice){ .kind = "issue-ack", .lang = notify_language(c->e,
-	    plang, kw_lang, 0), .vars = &v, .person_id = person }, error_r) < 0)
-		goto out;
-	vars_set(&v, "reporter", c->m->from_addr);
-	vars_set(&v, "reporter_name", c->m->from_name != NULL ? c->m->from_name : c->m->from_addr);
-	vars_set(&v, "role", a.id ? a.role : "");
-	vars_set(&v, "pair", pair.s);
-	vars_set(&v, "text", text.s != NULL ? text.s : "");
-	if (notify_committee(c->e, &(struct notice){ .kind = "issue-notice", .vars = &v,
-	    .reply_to = c->m->from_addr, .cause = c->inbound_id, .ref_kind = "case",
-	    .ref_id = case_id }, error_r) < 0)
+	if (cases_open(c, &(struct case_report){ .person_id = person, .pair_id = pair_id,
+	    .text = text.s != NULL ? text.s : "", .role = a.id ? a.role : "", .pair = pair.s,
+	    .lang = notify_language(c->e, plang, kw_lang, 0) }, &case_id, error_r) < 0)
 		goto out;
 	/* the log names the case number only: its text is confidential */
-	snprintf(c->h->outcome, sizeof(c->h->outcome), "case %lld opened", (long long)case_id);
+	inbound_outcome(c, "case %lld opened", (long long)case_id);
 	ret = 0;
 out:
-	vars_deinit(&v);
 	roster_application_deinit(&a);
 	roster_application_deinit(&partner);
 	buf_deinit(&text);
@@ -445,85 +394,109 @@ out:
 	return ret;
 }
 
-int applicant_command(struct msgctx *c, enum applicant_cmd cmd, const char *arg, const char *lang)
-{
-	char *err = NULL;
-	int ret = 0;
+/* ---- the keywords ---- */
 
-	switch (cmd) {
-	case ACMD_APPLY:
-		ret = apply(c, lang, 1, &err);
-		break;
-	case ACMD_UPDATE:
-		ret = update(c, lang, &err);
-		break;
-	case ACMD_STATUS:
-		ret = status(c, lang, &err);
-		break;
-	case ACMD_WITHDRAW:
-		ret = withdraw_request(c, lang, &err);
-		break;
-	case ACMD_FORGET:
-		ret = forget_request(c, lang, &err);
-		break;
-	case ACMD_ISSUE:
-		ret = issue(c, arg, lang, &err);
-		break;
-	case ACMD_CONFIRM:
-		if (arg != NULL)
-			ret = applicant_token(c, arg);
-		else
-			inbound_leave(c, "confirm without a reference");
-		break;
-	case ACMD_HELP:
-	case ACMD_NONE:
-		break;
-	}
-	if (ret < 0 && err != NULL) {
-		log_err("%s", err);
-		free(err);
-	}
-	return ret;
+int applicant_apply(struct msgctx *c, const char *arg, const char *lang, char **error_r)
+{
+	(void)arg;
+	return handled(apply(c, lang, 1, error_r));
 }
 
-int applicant_form(struct msgctx *c, const char *lang)
+int applicant_form(struct msgctx *c, char **error_r)
 {
-	char *err = NULL;
-	int ret = apply(c, lang, 0, &err);
+	return handled(apply(c, NULL, 0, error_r));
+}
 
-	if (ret < 0 && err != NULL) {
-		log_err("%s", err);
-		free(err);
-	}
-	return ret;
+int applicant_update(struct msgctx *c, const char *arg, const char *lang, char **error_r)
+{
+	(void)arg;
+	return handled(update(c, lang, error_r));
+}
+
+int applicant_status(struct msgctx *c, const char *arg, const char *lang, char **error_r)
+{
+	(void)arg;
+	return handled(status(c, lang, error_r));
+}
+
+int applicant_withdraw(struct msgctx *c, const char *arg, const char *lang, char **error_r)
+{
+	(void)arg;
+	return handled(withdraw_request(c, lang, error_r));
+}
+
+int applicant_forget(struct msgctx *c, const char *arg, const char *lang, char **error_r)
+{
+	(void)arg;
+	return handled(forget_request(c, lang, error_r));
+}
+
+int applicant_issue(struct msgctx *c, const char *arg, const char *lang, char **error_r)
+{
+	return handled(issue(c, arg, lang, error_r));
+}
+
+int applicant_help(struct msgctx *c, const char *arg, const char *lang, char **error_r)
+{
+	struct vars v = { { NULL }, { NULL }, 0 };
+	char *plang = roster_person_language(c->e, c->m->from_addr);
+	int ret;
+
+	(void)arg;
+	(void)lang;
+	/* a known person gets their language; a newcomer both, whatever the
+	 * keyword's language */
+	ret = notify_answer(c, &(struct notice){ .kind = "help", .vars = &v,
+	    .lang = notify_language(c->e, plang, NULL, 0) }, error_r);
+	vars_deinit(&v);
+	free(plang);
+	inbound_outcome(c, "help sent");
+	return handled(ret);
 }
 
 /* ---- confirmations ---- */
 
 static int confirm_application(struct msgctx *c, struct application *a, char **error_r)
 {
-	if (!same_sender(c, a->address)) {
-		inbound_leave(c, "confirmation from another address");
+	if (!confirm_gate(c, a->address, strcmp(a->status, "pending") == 0 ? CONFIRM_WAITING
+	    : strcmp(a->status, "confirmed") == 0 ? CONFIRM_DONE : CONFIRM_CLOSED))
 		return 0;
-	}
-	if (strcmp(a->status, "pending") != 0) {
-		if (strcmp(a->status, "confirmed") == 0 && !substantial(c->text)) {
-			outcome(c, "already confirmed");
-			return 0;
-		}
-		inbound_leave(c, "reply to a request already settled");
-		return 0;
-	}
 	if (roster_application_set_status(c->e, a->id, "confirmed") < 0)
 		return -1;
 	free(a->status);
 	a->status = xstrdup("confirmed");
 	if (send_app_notice(c, a, "confirmed", error_r) < 0)
 		return -1;
-	snprintf(c->h->outcome, sizeof(c->h->outcome), "application #%lld confirmed", (long long)a->id);
-	if (substantial(c->text))
+	inbound_outcome(c, "application #%lld confirmed", (long long)a->id);
+	if (confirm_substantial(c->text))
 		c->h->needs_flag = 0; /* confirmed, and left for a person to read */
 	return 0;
+}
+
+int applicant_reply(struct msgctx *c, int64_t app_id, char **error_r)
+{
+	struct application a;
+	int r;
+
+	r = roster_application_by_id(c->e, app_id, &a);
+	if (r <= 0)
+		return r;
+	r = confirm_application(c, &a, error_r);
+	roster_application_deinit(&a);
+	return handled(r);
+}
+
+int applicant_token(struct msgctx *c, const char *token, char **error_r)
+{
+	struct application a;
+	int r;
+
+	r = roster_application_by_token(c->e, token, &a);
+	if (r <= 0)
+		return r;
+	r = confirm_application(c, &a, error_r);
+	roster_application_deinit(&a);
+	return handled(r);
 }
 
 /* Ends what an application is part of: proposed pairs are dropped; an
@@ -531,19 +504,19 @@ static int confirm_application(struct msgctx *c, struct application *a, char **e
 static int end_participation(struct engine *e, const struct application *a, int64_t cause,
     char **error_r);
 
-static int do_withdraw(struct msgctx *c, int64_t app_id, char **error_r)
+int applicant_withdraw_confirmed(struct msgctx *c, const struct confirmation *k, char **error_r)
 {
 	struct vars v = { { NULL }, { NULL }, 0 };
 	struct application a;
 	char *cohort = NULL;
 	int ret = -1;
 
-	if (roster_application_by_id(c->e, app_id, &a) != 1)
+	if (roster_application_by_id(c->e, k->ref_id, &a) != 1)
 		return -1;
 	if (strcmp(a.status, "pending") != 0 && strcmp(a.status, "confirmed") != 0) {
-		ret = notify_answer(c, &(struct notice){ .kind = "status",
-		    .tmpl = "nothing-to-confirm", .lang = notify_language(c->e, a.language, NULL,
-		    0), .vars = &v, .person_id = a.person_id }, error_r);
+		ret = notify_answer(c, &(struct notice){ .kind = "status", .tmpl = "nothing-to-confirm",
+		    .lang = notify_language(c->e, a.language, NULL, 0), .vars = &v,
+		    .person_id = a.person_id }, error_r);
 		goto out;
 	}
 	if (roster_application_set_status(c->e, a.id, "withdrawn") < 0 ||
@@ -552,168 +525,33 @@ static int do_withdraw(struct msgctx *c, int64_t app_id, char **error_r)
 		goto out;
 	vars_set(&v, "cohort", cohort);
 	vars_set(&v, "name", a.name);
-	ret = notify_answer(c, &(struct notice){ .kind = "withdrawn", .lang = notify_language(c->e,
-	    a.language, NULL, 0), .vars = &v, .person_id = a.person_id }, error_r);
-	snprintf(c->h->outcome, sizeof(c->h->outcome), "application #%lld withdrawn", (long long)a.id);
+	ret = notify_answer(c, &(struct notice){ .kind = "withdrawn",
+	    .lang = notify_language(c->e, a.language, NULL, 0), .vars = &v,
+	    .person_id = a.person_id }, error_r);
+	inbound_outcome(c, "application #%lld withdrawn", (long long)a.id);
 out:
 	vars_deinit(&v);
 	roster_application_deinit(&a);
 	free(cohort);
-	return ret;
+	return handled(ret);
 }
 
-static int do_forget(struct msgctx *c, char **error_r)
+int applicant_forget_confirmed(struct msgctx *c, const struct confirmation *k, char **error_r)
 {
 	struct vars v = { { NULL }, { NULL }, 0 };
 	char *plang = roster_person_language(c->e, c->m->from_addr);
 	int ret;
 
+	(void)k;
 	/* the acknowledgement is queued before the data goes */
-	ret = notify_answer(c, &(struct notice){ .kind = "erased", .lang = notify_language(c->e,
-	    plang, NULL, 0), .vars = &v }, error_r);
+	ret = notify_answer(c, &(struct notice){ .kind = "erased",
+	    .lang = notify_language(c->e, plang, NULL, 0), .vars = &v }, error_r);
 	vars_deinit(&v);
 	free(plang);
-	if (ret < 0 || applicant_erase(c->e, c->m->from_addr) < 0)
+	if (ret < 0 || applicant_erase(c->e, c->m->from_addr, error_r) < 0)
 		return -1;
-	outcome(c, "personal data erased");
-	return 0;
-}
-
-struct confirmation {
-	int64_t rowid, ref_id;
-	char *token, *kind, *address, *payload;
-	int done;
-};
-
-static int confirmation_row(const struct store_row *row, void *arg)
-{
-	struct confirmation *k = arg;
-	const char *s;
-
-	k->rowid = store_row_int(row, 0);
-	k->token = xstrdup(store_row_text(row, 1));
-	k->kind = xstrdup(store_row_text(row, 2));
-	k->address = xstrdup(store_row_text(row, 3));
-	k->ref_id = store_row_int(row, 4);
-	s = store_row_text(row, 5);
-	k->payload = s != NULL ? xstrdup(s) : NULL;
-	k->done = !store_row_is_null(row, 6);
+	inbound_outcome(c, "personal data erased");
 	return 1;
-}
-
-static void confirmation_deinit(struct confirmation *k)
-{
-	free(k->token);
-	free(k->kind);
-	free(k->address);
-	free(k->payload);
-}
-
-static int run_confirmation(struct msgctx *c, struct confirmation *k, char **error_r)
-{
-	if (!same_sender(c, k->address)) {
-		inbound_leave(c, "confirmation from another address");
-		return 0;
-	}
-	if (k->done) {
-		if (substantial(c->text))
-			inbound_leave(c, "reply to a request already settled");
-		else
-			outcome(c, "already confirmed");
-		return 0;
-	}
-	if (store_exec(c->e->st, "UPDATE confirmations SET done_at = ? WHERE rowid = ?", "ti",
-	    c->e->now, k->rowid) < 0)
-		return -1;
-	if (strcmp(k->kind, "withdraw") == 0)
-		return do_withdraw(c, k->ref_id, error_r);
-	if (strcmp(k->kind, "forget") == 0)
-		return do_forget(c, error_r);
-	if (strcmp(k->kind, "commands") == 0)
-		return committee_confirmed(c, k->payload != NULL ? k->payload : "");
-	inbound_leave(c, "unknown confirmation");
-	return 0;
-}
-
-static int confirmation_by(struct msgctx *c, const char *sql, const char *types, int64_t id,
-    const char *token)
-{
-	struct confirmation k;
-	char *err = NULL;
-	int ret;
-
-	memset(&k, 0, sizeof(k));
-	if ((types[0] == 'i' ? store_query(c->e->st, sql, confirmation_row, &k, "i", id)
-	    : store_query(c->e->st, sql, confirmation_row, &k, "s", token)) < 0)
-		return -1;
-	if (k.rowid == 0)
-		return 0;
-	ret = run_confirmation(c, &k, &err);
-	if (ret < 0 && err != NULL) {
-		log_err("%s", err);
-		free(err);
-	}
-	confirmation_deinit(&k);
-	return ret < 0 ? -1 : 1;
-}
-
-#define CONFIRMATION_COLS "SELECT rowid, token, kind, address, coalesce(ref_id, 0), payload, done_at" \
-	" FROM confirmations"
-
-int applicant_reply(struct msgctx *c, const char *ref_kind, int64_t ref_id)
-{
-	struct application a;
-	char *err = NULL;
-	int r, ret;
-
-	if (strcmp(ref_kind, "confirmation") == 0)
-		return confirmation_by(c, CONFIRMATION_COLS " WHERE rowid = ?", "i", ref_id, NULL);
-	if (strcmp(ref_kind, "application") != 0)
-		return 0;
-	r = roster_application_by_id(c->e, ref_id, &a);
-	if (r <= 0)
-		return r;
-	ret = confirm_application(c, &a, &err);
-	if (ret < 0 && err != NULL) {
-		log_err("%s", err);
-		free(err);
-	}
-	roster_application_deinit(&a);
-	return ret < 0 ? -1 : 1;
-}
-
-int applicant_token(struct msgctx *c, const char *token)
-{
-	struct application a;
-	char found[TOKEN_LEN + 1], *err = NULL;
-	int r, ret;
-
-	if (!token_find(token, found)) {
-		inbound_leave(c, "unknown reference");
-		return 0;
-	}
-	r = roster_application_by_token(c->e, found, &a);
-	if (r < 0)
-		return -1;
-	if (r == 1) {
-		ret = confirm_application(c, &a, &err);
-		roster_application_deinit(&a);
-	} else {
-		ret = confirmation_by(c, CONFIRMATION_COLS " WHERE token = ?", "s", 0, found);
-		if (ret == 0) {
-			struct vars v = { { NULL }, { NULL }, 0 };
-
-			ret = notify_answer(c, &(struct notice){ .kind = "status",
-			    .tmpl = "nothing-to-confirm", .vars = &v }, &err);
-			vars_deinit(&v);
-			outcome(c, "reference matches nothing pending");
-		}
-	}
-	if (ret < 0 && err != NULL) {
-		log_err("%s", err);
-		free(err);
-	}
-	return ret < 0 ? -1 : 1;
 }
 
 /* ---- ending, erasing ---- */
@@ -768,11 +606,10 @@ static int end_participation(struct engine *e, const struct application *a, int6
 	return r < 0 ? -1 : 0;
 }
 
-int applicant_erase(struct engine *e, const char *address)
+int applicant_erase(struct engine *e, const char *address, char **error_r)
 {
 	struct application a;
 	int64_t person = 0, cohort = 0;
-	char *err = NULL;
 	int r;
 
 	if (store_query_int(e->st, &person, "SELECT id FROM people WHERE address = ?", "s", address) < 0)
@@ -785,12 +622,8 @@ int applicant_erase(struct engine *e, const char *address)
 		r = roster_application_live(e, cohort, address, &a);
 	if (r == 1) {
 		r = roster_application_set_status(e, a.id, "withdrawn") < 0 ||
-		    end_participation(e, &a, 0, &err) < 0 ? -1 : 0;
+		    end_participation(e, &a, 0, error_r) < 0 ? -1 : 0;
 		roster_application_deinit(&a);
-		if (err != NULL) {
-			log_err("%s", err);
-			free(err);
-		}
 	}
 	if (r < 0)
 		return -1;

@@ -1,36 +1,51 @@
 /* applicant: what applicants ask by email (doc/DESIGN.md 3.2, 3.3): apply,
- * confirm, update, withdraw, status, issue, forget me; and the replies that
- * confirm an application, a withdrawal or an erasure.
+ * update, status, withdraw, issue, forget me, help; and the confirmations
+ * by reply that activate an application, a withdrawal or an erasure.
  *
- * Confirmation by reply, never by link: a pending request holds a token;
- * the applicant confirms by replying to our message (In-Reply-To names it),
- * by keeping [TOKEN] in the subject, or with "confirm TOKEN". Only a message
- * from the address the request went to confirms it, so a forged application
- * is never confirmed. Runs inside the dispatcher's transaction. */
+ * Confirmation by reply, never by link (confirm.h): an application holds a
+ * token; the applicant confirms by replying to our request (In-Reply-To
+ * names it), by keeping [TOKEN] in the subject, or with "confirm TOKEN".
+ * Only a message from the address the request went to confirms it, so a
+ * forged application is never confirmed.
+ *
+ * Return rule of every handler here: 1 handled (the outcome says how;
+ * leaving the message for a person is handling it), 0 not mine (the
+ * dispatcher goes on), -1 on error with an allocated reason in *error_r, or
+ * *error_r left NULL for a database error, which store.h has logged.
+ * Nothing here logs. All run inside the dispatcher's transaction. */
 #ifndef MENTORD_APPLICANT_H
 #define MENTORD_APPLICANT_H
 
 #include <stdint.h>
 
-#include "command.h"
-
+struct confirmation;
 struct engine;
 struct msgctx;
 
-int applicant_command(struct msgctx *c, enum applicant_cmd cmd, const char *arg, const char *lang);
+/* The subject keywords: arg is the rest of the subject (NULL if none), lang
+ * the keyword's language ("en" or "fr"). */
+int applicant_apply(struct msgctx *c, const char *arg, const char *lang, char **error_r);
+int applicant_update(struct msgctx *c, const char *arg, const char *lang, char **error_r);
+int applicant_status(struct msgctx *c, const char *arg, const char *lang, char **error_r);
+int applicant_withdraw(struct msgctx *c, const char *arg, const char *lang, char **error_r);
+int applicant_forget(struct msgctx *c, const char *arg, const char *lang, char **error_r);
+int applicant_issue(struct msgctx *c, const char *arg, const char *lang, char **error_r);
+int applicant_help(struct msgctx *c, const char *arg, const char *lang, char **error_r);
 /* A form in the body of a message without a keyword. */
-int applicant_form(struct msgctx *c, const char *lang);
-/* A reply to our message with this ref (ref_kind "application" or
- * "confirmation"); 1 if handled, 0 if it was not for us to act on. */
-int applicant_reply(struct msgctx *c, const char *ref_kind, int64_t ref_id);
-/* A token found in the subject or given with "confirm". */
-int applicant_token(struct msgctx *c, const char *token);
+int applicant_form(struct msgctx *c, char **error_r);
 
-/* Confirmation requests (withdraw, forget, commands) waiting for a reply. */
-int applicant_confirmation_new(struct msgctx *c, const char *kind, int64_t ref_id,
-    const char *payload, char token_r[16], int64_t *rowid_r);
+/* A reply to our confirmation request of application app_id; 0 if there
+ * is no such application. */
+int applicant_reply(struct msgctx *c, int64_t app_id, char **error_r);
+/* A token (as token_find() gives it); 0 if it is no application's. */
+int applicant_token(struct msgctx *c, const char *token, char **error_r);
+/* What a confirmed request does: withdraw (k->ref_id is the application),
+ * forget me. */
+int applicant_withdraw_confirmed(struct msgctx *c, const struct confirmation *k, char **error_r);
+int applicant_forget_confirmed(struct msgctx *c, const struct confirmation *k, char **error_r);
 
-/* Erases a person's personal data now (forget me, mentord forget). */
-int applicant_erase(struct engine *e, const char *address);
+/* Erases a person's personal data now (forget me, mentord forget); a live
+ * application is withdrawn first, so that a partner hears. 0 or -1. */
+int applicant_erase(struct engine *e, const char *address, char **error_r);
 
 #endif

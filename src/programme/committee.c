@@ -6,8 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "applicant.h"
 #include "auth.h"
+#include "cases.h"
+#include "confirm.h"
 #include "bounds.h"
 #include "config.h"
 #include "digest.h"
@@ -563,20 +564,6 @@ out:
 	return ret;
 }
 
-static int cmd_close_case(struct engine *e, const struct committee_command *cmd, struct buf *out)
-{
-	if (cmd->n_nums != 1)
-		return 0;
-	if (store_exec(e->st, "UPDATE cases SET status = 'closed', closed_at = ? WHERE id = ?"
-	    " AND status = 'open'", "ti", e->now, (int64_t)cmd->nums[0]) < 0)
-		return -1;
-	if (store_changes(e->st) == 0)
-		say(out, "close %ld: no such open case", cmd->nums[0]);
-	else
-		say(out, "close %ld: case closed", cmd->nums[0]);
-	return 0;
-}
-
 static int cmd_cohort_open(struct engine *e, const struct committee_command *cmd, struct buf *out)
 {
 	char *name = NULL;
@@ -629,10 +616,11 @@ static int cmd_cohort_close(struct engine *e, int64_t cause, struct buf *out)
 }
 
 int committee_exec(struct engine *e, const char *actor, const struct committee_command *cmd,
-    int64_t cause, struct buf *out)
+    int64_t cause, struct buf *out, char **error_r)
 {
 	int ret = 0;
 
+	(void)error_r; /* the handlers fill it in the next step */
 	if (cmd->error != NULL) {
 		say(out, "%s", cmd->error);
 		return 0;
@@ -657,7 +645,7 @@ int committee_exec(struct engine *e, const char *actor, const struct committee_c
 		ret = training_command(e, cmd, cause, out);
 		break;
 	case CCMD_CLOSE:
-		ret = cmd_close_case(e, cmd, out);
+		ret = cases_command(e, cmd, cause, out, error_r);
 		break;
 	case CCMD_COHORT_OPEN:
 		ret = cmd_cohort_open(e, cmd, out);
@@ -683,7 +671,7 @@ int committee_exec(struct engine *e, const char *actor, const struct committee_c
 }
 
 int committee_exec_lines(struct engine *e, const char *actor, const char *text, int64_t cause,
-    struct buf *out)
+    struct buf *out, char **error_r)
 {
 	const char *p = text, *nl;
 	size_t lines = 0;
@@ -705,7 +693,7 @@ int committee_exec_lines(struct engine *e, const char *actor, const char *text, 
 		r = command_committee_parse(line, &cmd);
 		if (r == 0)
 			say(out, "not a command; nothing done");
-		else if (committee_exec(e, actor, &cmd, cause, out) < 0)
+		else if (committee_exec(e, actor, &cmd, cause, out, error_r) < 0)
 			r = -1;
 		command_committee_deinit(&cmd);
 		free(line);
@@ -730,28 +718,31 @@ static int reply_results(struct msgctx *c, const char *results, char **error_r)
 	return ret;
 }
 
-/* The command lines a message holds: its subject, or its body when the
- * subject is "commands". */
+/* The command lines a member's message holds: its subject, or its body
+ * when the subject is "commands"; NULL when the subject is no command. */
 static char *command_lines(struct msgctx *c)
 {
 	struct committee_command cmd;
-	char *subject = command_subject_strip(c->m->subject), *r;
+	char *subject = command_subject_strip(c->m->subject), *r = NULL;
+	int found = command_committee_parse(subject, &cmd) == 1 && cmd.error == NULL;
 
-	if (command_committee_parse(subject, &cmd) == 1 && cmd.cmd == CCMD_COMMANDS) {
+	if (found && cmd.cmd == CCMD_COMMANDS) {
 		r = xstrndup(c->text, strlen(c->text) < COMMAND_TEXT_MAX ? strlen(c->text) : COMMAND_TEXT_MAX);
 		free(subject);
-	} else {
+	} else if (found) {
 		r = subject;
+	} else {
+		free(subject);
 	}
 	command_committee_deinit(&cmd);
 	return r;
 }
 
-static int run_or_confirm(struct msgctx *c, const char *lines)
+static int run_or_confirm(struct msgctx *c, const char *lines, char **error_r)
 {
 	struct vars v = { { NULL }, { NULL }, 0 };
 	struct buf out;
-	char *err = NULL, token[16];
+	char token[16];
 	int64_t rowid = 0;
 	int ret = -1;
 
@@ -759,58 +750,55 @@ static int run_or_confirm(struct msgctx *c, const char *lines)
 	buf_add(&out, "", 0);
 	if (!auth_message_ok(c->m, c->e->cfg->committee.authserv_id)) {
 		/* not proven to come from the member: they confirm by reply */
-		if (applicant_confirmation_new(c, "commands", 0, lines, token, &rowid) < 0)
+		if (confirm_new(c, "commands", 0, lines, token, &rowid) < 0)
 			goto out;
 		vars_set(&v, "token", token);
 		vars_set(&v, "commands", lines);
 		ret = notify_answer(c, &(struct notice){ .kind = "confirm-request",
 		    .tmpl = "confirm-command", .lang = notify_language(c->e, NULL, NULL, 1),
-		    .vars = &v, .ref_kind = "confirmation", .ref_id = rowid }, &err);
-		snprintf(c->h->outcome, sizeof(c->h->outcome), "committee commands held for confirmation");
+		    .vars = &v, .ref_kind = "confirmation", .ref_id = rowid }, error_r);
+		inbound_outcome(c, "committee commands held for confirmation");
 		goto out;
 	}
-	if (committee_exec_lines(c->e, c->m->from_addr, lines, c->inbound_id, &out) < 0)
+	if (committee_exec_lines(c->e, c->m->from_addr, lines, c->inbound_id, &out, error_r) < 0)
 		goto out;
-	ret = reply_results(c, out.s, &err);
-	snprintf(c->h->outcome, sizeof(c->h->outcome), "committee commands run");
+	ret = reply_results(c, out.s, error_r);
+	inbound_outcome(c, "committee commands run");
 out:
-	if (err != NULL)
-		log_err("%s", err);
-	free(err);
 	vars_deinit(&v);
 	buf_deinit(&out);
-	return ret;
+	return ret < 0 ? -1 : 1;
 }
 
-int committee_message(struct msgctx *c)
+int committee_message(struct msgctx *c, char **error_r)
 {
 	char *lines = command_lines(c);
-	int ret = run_or_confirm(c, lines);
+	int ret;
 
+	if (lines == NULL)
+		return 0;
+	ret = run_or_confirm(c, lines, error_r);
 	free(lines);
 	return ret;
 }
 
-int committee_reply(struct msgctx *c, int64_t proposal_id)
+int committee_reply(struct msgctx *c, int64_t proposal_id, char **error_r)
 {
 	(void)proposal_id;
-	return run_or_confirm(c, c->text);
+	return run_or_confirm(c, c->text, error_r);
 }
 
-int committee_confirmed(struct msgctx *c, const char *commands)
+int committee_confirmed(struct msgctx *c, const struct confirmation *k, char **error_r)
 {
 	struct buf out;
-	char *err = NULL;
 	int ret = -1;
 
 	buf_init(&out, 1024 * 1024);
 	buf_add(&out, "", 0);
-	if (committee_exec_lines(c->e, c->m->from_addr, commands, c->inbound_id, &out) == 0)
-		ret = reply_results(c, out.s, &err);
-	snprintf(c->h->outcome, sizeof(c->h->outcome), "confirmed committee commands run");
-	if (err != NULL)
-		log_err("%s", err);
-	free(err);
+	if (committee_exec_lines(c->e, c->m->from_addr, k->payload != NULL ? k->payload : "",
+	    c->inbound_id, &out, error_r) == 0)
+		ret = reply_results(c, out.s, error_r);
+	inbound_outcome(c, "confirmed committee commands run");
 	buf_deinit(&out);
-	return ret;
+	return ret < 0 ? -1 : 1;
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "bounds.h"
+#include "cases.h"
 #include "command.h"
 #include "config.h"
 #include "engine.h"
@@ -356,46 +357,26 @@ int followup_due(struct engine *e)
 
 /* ---- answers ---- */
 
-static int open_case(struct msgctx *c, int64_t person, int64_t pair, const char *text)
+static int open_case(struct msgctx *c, int64_t person, int64_t pair, const char *text,
+    char **error_r)
 {
-	struct vars v = { { NULL }, { NULL }, 0 };
-	char *err = NULL, *lang = roster_person_language(c->e, c->m->from_addr), pairs[64];
-	int64_t id;
-	int ret = -1;
+	char *lang = roster_person_language(c->e, c->m->from_addr), desc[64];
+	int64_t id = 0;
+	int ret;
 
-	if (store_exec(c->e->st, "INSERT INTO cases(person_id, pair_id, text, status, opened_at, inbound_id)"
-	    " VALUES(?, ?, ?, 'open', ?, ?)", "iisti", person, pair, text, c->e->now, c->inbound_id) < 0)
-		goto out;
-	id = store_last_id(c->e->st);
-	vars_setf(&v, "case", "%" PRId64, id);
-	if (notify_answer(c, &(struct notice){ .kind = "issue-ack", .lang = lang, .vars = &v,
-	    .person_id = person }, &err) < 0)
-		goto out;
-	snprintf(pairs, sizeof(pairs), "#%" PRId64 " (from a check-in answer)", pair);
-	vars_set(&v, "reporter", c->m->from_addr);
-	vars_set(&v, "reporter_name", c->m->from_name != NULL ? c->m->from_name : c->m->from_addr);
-	vars_set(&v, "role", "");
-	vars_set(&v, "pair", pairs);
-	vars_set(&v, "text", text);
-	if (notify_committee(c->e, &(struct notice){ .kind = "issue-notice", .vars = &v,
-	    .reply_to = c->m->from_addr, .cause = c->inbound_id, .ref_kind = "case", .ref_id = id },
-	    &err) < 0)
-		goto out;
-	snprintf(c->h->outcome, sizeof(c->h->outcome), "check-in answer: problem; case %" PRId64 " opened", id);
-	ret = 0;
-out:
-	if (err != NULL)
-		log_err("case: %s", err);
-	free(err);
+	snprintf(desc, sizeof(desc), "#%" PRId64 " (from a check-in answer)", pair);
+	ret = cases_open(c, &(struct case_report){ .person_id = person, .pair_id = pair, .text = text,
+	    .role = "", .pair = desc, .lang = notify_language(c->e, lang, NULL, 0) }, &id, error_r);
+	if (ret == 0)
+		inbound_outcome(c, "check-in answer: problem; case %" PRId64 " opened", id);
 	free(lang);
-	vars_deinit(&v);
 	return ret;
 }
 
-static int tell_end(struct msgctx *c, int64_t pair)
+static int tell_end(struct msgctx *c, int64_t pair, char **error_r)
 {
 	struct vars v = { { NULL }, { NULL }, 0 };
-	char *err = NULL, pairs[64];
+	char pairs[64];
 	int ret;
 
 	snprintf(pairs, sizeof(pairs), "#%" PRId64, pair);
@@ -403,10 +384,7 @@ static int tell_end(struct msgctx *c, int64_t pair)
 	vars_set(&v, "pair", pairs);
 	ret = notify_committee(c->e, &(struct notice){ .kind = "issue-notice",
 	    .tmpl = "checkin-end", .vars = &v, .reply_to = c->m->from_addr,
-	    .cause = c->inbound_id }, &err);
-	if (err != NULL)
-		log_err("check-in end: %s", err);
-	free(err);
+	    .cause = c->inbound_id }, error_r);
 	vars_deinit(&v);
 	return ret;
 }
@@ -429,7 +407,7 @@ static int checkin_cb(const struct store_row *row, void *arg)
 	return 1;
 }
 
-int followup_checkin_reply(struct msgctx *c, int64_t checkin_id)
+int followup_checkin_reply(struct msgctx *c, int64_t checkin_id, char **error_r)
 {
 	static const char *const words[] = { "", "ok", "met", "problem", "pause", "end" };
 	struct checkin_row k = { 0, 0, NULL, 0 };
@@ -458,13 +436,14 @@ int followup_checkin_reply(struct msgctx *c, int64_t checkin_id)
 	if (store_exec(c->e->st, "UPDATE checkins SET answer = ?, answered_at = ? WHERE id = ?", "sti",
 	    words[a], c->e->now, checkin_id) < 0)
 		goto out;
-	snprintf(c->h->outcome, sizeof(c->h->outcome), "check-in answer: %s", words[a]);
+	inbound_outcome(c, "check-in answer: %s", words[a]);
 	if (a == CHK_PROBLEM) {
-		ret = open_case(c, k.person, k.pair, rest != NULL && rest[0] != '\0' ? rest : c->text);
+		ret = open_case(c, k.person, k.pair, rest != NULL && rest[0] != '\0' ? rest : c->text,
+		    error_r);
 		goto out;
 	}
 	if (a == CHK_END) {
-		ret = tell_end(c, k.pair);
+		ret = tell_end(c, k.pair, error_r);
 		goto out;
 	}
 	if (a == CHK_PAUSE && roster_pair_pause(c->e, k.pair,
@@ -474,13 +453,12 @@ int followup_checkin_reply(struct msgctx *c, int64_t checkin_id)
 out:
 	free(rest);
 	free(k.address);
-	return ret;
+	return ret < 0 ? -1 : 1;
 }
 
-int followup_feedback_reply(struct msgctx *c, int64_t pair_id)
+int followup_feedback_reply(struct msgctx *c, int64_t pair_id, char **error_r)
 {
 	struct vars v = { { NULL }, { NULL }, 0 };
-	char *err = NULL;
 	int ret;
 
 	(void)pair_id;
@@ -488,13 +466,10 @@ int followup_feedback_reply(struct msgctx *c, int64_t pair_id)
 	vars_set(&v, "text", c->text);
 	ret = notify_committee(c->e, &(struct notice){ .kind = "feedback",
 	    .tmpl = "feedback-received", .vars = &v, .reply_to = c->m->from_addr, .all_members = 1,
-	    .cause = c->inbound_id }, &err);
-	if (err != NULL)
-		log_err("feedback: %s", err);
-	free(err);
+	    .cause = c->inbound_id }, error_r);
 	vars_deinit(&v);
-	snprintf(c->h->outcome, sizeof(c->h->outcome), "feedback passed to the committee");
-	return ret;
+	inbound_outcome(c, "feedback passed to the committee");
+	return ret < 0 ? -1 : 1;
 }
 
 int followup_cohort_close(struct engine *e, int64_t cohort_id, int64_t cause)

@@ -1,3 +1,10 @@
+/* The dispatcher. It decides nothing itself: the class a message is given
+ * (classify.h) picks a handler from `classes`; a reply goes by what our
+ * message referred to (`replies`), a confirmed request by its kind
+ * (`confirmed`), a subject keyword by `keywords`. The handlers are the
+ * features'; they follow applicant.h's return rule (1 handled, 0 not mine,
+ * -1 error with *error_r). A reply that is no answer we act on is read
+ * again as a fresh message: it may hold a command or a form. */
 #include "programme.h"
 
 #include <stdio.h>
@@ -5,23 +12,69 @@
 #include <string.h>
 
 #include "applicant.h"
+#include "bounce.h"
 #include "classify.h"
 #include "command.h"
 #include "committee.h"
 #include "config.h"
-#include "dsn.h"
+#include "confirm.h"
 #include "engine.h"
 #include "followup.h"
 #include "form.h"
 #include "log.h"
 #include "mime.h"
-#include "notify.h"
 #include "quote.h"
-#include "roster.h"
 #include "store.h"
-#include "template.h"
 #include "training.h"
 #include "util.h"
+
+typedef int (*keyword_fn)(struct msgctx *c, const char *arg, const char *lang, char **error_r);
+typedef int (*confirmed_fn)(struct msgctx *c, const struct confirmation *k, char **error_r);
+typedef int (*reply_fn)(struct msgctx *c, int64_t ref_id, char **error_r);
+typedef int (*class_fn)(struct msgctx *c, const struct classification *cl, char **error_r);
+
+static int keyword_confirm(struct msgctx *c, const char *arg, const char *lang, char **error_r);
+static int reply_confirmation(struct msgctx *c, int64_t rowid, char **error_r);
+
+/* An applicant's subject keyword (command.h). */
+static const struct {
+	enum applicant_cmd cmd;
+	keyword_fn fn;
+} keywords[] = {
+	{ ACMD_APPLY, applicant_apply },
+	{ ACMD_CONFIRM, keyword_confirm },
+	{ ACMD_UPDATE, applicant_update },
+	{ ACMD_WITHDRAW, applicant_withdraw },
+	{ ACMD_STATUS, applicant_status },
+	{ ACMD_ISSUE, applicant_issue },
+	{ ACMD_HELP, applicant_help },
+	{ ACMD_FORGET, applicant_forget },
+};
+
+/* What a confirmed request does, by its kind (confirm.h). */
+static const struct {
+	const char *kind;
+	confirmed_fn fn;
+} confirmed[] = {
+	{ "withdraw", applicant_withdraw_confirmed },
+	{ "forget", applicant_forget_confirmed },
+	{ "commands", committee_confirmed },
+};
+
+/* A reply to one of our messages, by the ref_kind that message was queued
+ * with (outbox.h); some answers count only from a committee member. */
+static const struct {
+	const char *ref_kind;
+	int members_only;
+	reply_fn fn;
+} replies[] = {
+	{ "application", 0, applicant_reply },
+	{ "confirmation", 0, reply_confirmation },
+	{ "proposal", 1, committee_reply },
+	{ "event", 0, training_text_reply },
+	{ "checkin", 0, followup_checkin_reply },
+	{ "feedback", 0, followup_feedback_reply },
+};
 
 static int is_ours(const char *message_id, void *arg)
 {
@@ -37,134 +90,195 @@ static int is_member(const char *address, void *arg)
 	return config_is_member(e->cfg, address);
 }
 
-/* ---- bounces ---- */
+/* ---- confirmations ---- */
 
-static int handle_bounce(struct msgctx *c)
+static int settle(struct msgctx *c, const struct confirmation *k, char **error_r)
 {
-	struct dsn d;
-	char *kind = NULL, info[300];
-	int64_t out_id = 0, person = 0;
-	int r = 0;
+	size_t i;
+	int r = confirm_settle(c, k);
 
-	memset(&d, 0, sizeof(d));
-	if (dsn_parse(c->m->arena, c->m, &d) != 1 || (!d.permanent && !d.temporary)) {
-		snprintf(c->h->outcome, sizeof(c->h->outcome), "report recorded (not a failed delivery)");
-		return 0;
-	}
-	if (d.original_message_id != NULL)
-		r = store_outbound_by_message_id(c->e->st, d.original_message_id, &out_id, &kind, NULL,
-		    NULL, &person);
-	free(kind);
-	if (r < 0)
-		return -1;
-	if (!d.permanent) {
-		snprintf(c->h->outcome, sizeof(c->h->outcome), "delivery delayed for a recipient");
-		return 0;
-	}
-	snprintf(info, sizeof(info), "%s%s%s", d.status != NULL ? d.status : "failed",
-	    d.diagnostic != NULL ? ": " : "", d.diagnostic != NULL ? d.diagnostic : "");
-	if (r == 1 && store_outbound_mark_bounced(c->e->st, out_id, info) < 0)
-		return -1;
-	if (d.recipient != NULL && store_exec(c->e->st, "UPDATE people SET bouncing = 1, bounce_info = ?"
-	    " WHERE address = ?", "ss", info, d.recipient) < 0)
-		return -1;
-	snprintf(c->h->outcome, sizeof(c->h->outcome), "bounce%s%s", r == 1 ? " of our message" : "",
-	    d.recipient != NULL ? "; address marked bouncing" : "");
-	return 0;
+	if (r <= 0)
+		return r < 0 ? -1 : 1;
+	for (i = 0; i < ARRAY_SIZE(confirmed); i++)
+		if (strcmp(k->kind, confirmed[i].kind) == 0)
+			return confirmed[i].fn(c, k, error_r);
+	inbound_leave(c, "unknown confirmation");
+	return 1;
 }
 
-/* ---- replies ---- */
-
-/* A reply to one of our messages: what it refers to decides. Returns 1 if
- * handled, 0 to treat it as a fresh message. */
-static int handle_reply(struct msgctx *c, const struct classification *cl)
+static int reply_confirmation(struct msgctx *c, int64_t rowid, char **error_r)
 {
-	char *kind = NULL, *ref_kind = NULL;
-	int64_t ref_id = 0, person = 0;
+	struct confirmation k;
+	int r = confirm_by_id(c->e, rowid, &k);
+
+	if (r == 1)
+		r = settle(c, &k, error_r);
+	confirm_deinit(&k);
+	return r;
+}
+
+/* A token in the subject or given with "confirm": an application's, or a
+ * request's, or nothing waiting. */
+static int by_token(struct msgctx *c, const char *text, char **error_r)
+{
+	struct confirmation k;
+	char token[TOKEN_LEN + 1];
+	int r;
+
+	if (!token_find(text, token)) {
+		inbound_leave(c, "unknown reference");
+		return 0;
+	}
+	r = applicant_token(c, token, error_r);
+	if (r != 0)
+		return r;
+	r = confirm_by_token(c->e, token, &k);
+	if (r == 1)
+		r = settle(c, &k, error_r);
+	else if (r == 0)
+		r = confirm_nothing(c, error_r) < 0 ? -1 : 1;
+	confirm_deinit(&k);
+	return r;
+}
+
+static int keyword_confirm(struct msgctx *c, const char *arg, const char *lang, char **error_r)
+{
+	(void)lang;
+	if (arg != NULL)
+		return by_token(c, arg, error_r);
+	inbound_leave(c, "confirm without a reference");
+	return 1;
+}
+
+/* ---- the classes ---- */
+
+static int on_own(struct msgctx *c, const struct classification *cl, char **error_r)
+{
+	(void)cl;
+	(void)error_r;
+	inbound_outcome(c, "own message, archived");
+	return 1;
+}
+
+static int on_bounce(struct msgctx *c, const struct classification *cl, char **error_r)
+{
+	(void)cl;
+	return bounce_report(c, error_r);
+}
+
+static int on_autoreply(struct msgctx *c, const struct classification *cl, char **error_r)
+{
+	(void)cl;
+	(void)error_r;
+	inbound_outcome(c, "automatic reply recorded, not answered");
+	return 1;
+}
+
+static int on_calendar(struct msgctx *c, const struct classification *cl, char **error_r)
+{
+	(void)cl;
+	return training_calendar_reply(c, error_r);
+}
+
+/* A member's committee command, an applicant's keyword, or a form. */
+static int on_fresh(struct msgctx *c, char **error_r)
+{
+	const char *lang = NULL;
+	char *arg = NULL;
+	enum applicant_cmd cmd;
+	size_t i;
+	int r;
+
+	/* a member's "status" is the committee's command (classify.c agrees) */
+	if (config_is_member(c->e->cfg, c->m->from_addr)) {
+		r = committee_message(c, error_r);
+		if (r != 0)
+			return r;
+	}
+	cmd = command_applicant(c->m->subject, &arg, &lang);
+	for (i = 0; i < ARRAY_SIZE(keywords); i++)
+		if (keywords[i].cmd == cmd) {
+			r = keywords[i].fn(c, arg, lang, error_r);
+			free(arg);
+			return r;
+		}
+	free(arg);
+	if (form_detect(c->text))
+		return applicant_form(c, error_r);
+	inbound_leave(c, "not understood");
+	return 1;
+}
+
+static int on_command(struct msgctx *c, const struct classification *cl, char **error_r)
+{
+	(void)cl;
+	if (c->m->from_addr != NULL)
+		return on_fresh(c, error_r);
+	inbound_leave(c, "no sender address");
+	return 1;
+}
+
+/* What the message we sent referred to decides; a token in the subject
+ * stands for a reference. */
+static int by_reference(struct msgctx *c, const struct classification *cl, char **error_r)
+{
+	char *ref_kind = NULL;
+	int64_t ref_id = 0;
+	size_t i;
 	int r = 0;
 
 	if (cl->our_message != NULL) {
-		r = store_outbound_by_message_id(c->e->st, cl->our_message, NULL, &kind, &ref_kind,
-		    &ref_id, &person);
+		r = store_outbound_by_message_id(c->e->st, cl->our_message, NULL, NULL, &ref_kind,
+		    &ref_id, NULL);
 		if (r < 0)
 			return -1;
 	}
 	if (r == 1 && ref_kind != NULL) {
-		if (strcmp(ref_kind, "application") == 0 || strcmp(ref_kind, "confirmation") == 0)
-			r = applicant_reply(c, ref_kind, ref_id);
-		else if (strcmp(ref_kind, "proposal") == 0 && config_is_member(c->e->cfg, c->m->from_addr))
-			r = committee_reply(c, ref_id) < 0 ? -1 : 1;
-		else if (strcmp(ref_kind, "event") == 0)
-			r = training_text_reply(c, ref_id) < 0 ? -1 : 1;
-		else if (strcmp(ref_kind, "checkin") == 0)
-			r = followup_checkin_reply(c, ref_id) < 0 ? -1 : 1;
-		else if (strcmp(ref_kind, "feedback") == 0)
-			r = followup_feedback_reply(c, ref_id) < 0 ? -1 : 1;
-		else
-			r = 0;
-	} else if (cl->token[0] != '\0') {
-		r = applicant_token(c, cl->token);
-	} else {
 		r = 0;
+		for (i = 0; i < ARRAY_SIZE(replies); i++)
+			if (strcmp(ref_kind, replies[i].ref_kind) == 0 && (!replies[i].members_only ||
+			    config_is_member(c->e->cfg, c->m->from_addr))) {
+				r = replies[i].fn(c, ref_id, error_r);
+				break;
+			}
+	} else {
+		r = cl->token[0] != '\0' ? by_token(c, cl->token, error_r) : 0;
 	}
-	free(kind);
 	free(ref_kind);
 	return r;
 }
 
-/* ---- commands ---- */
-
-static int answer_help(struct msgctx *c, const char *kw_lang)
+static int on_reply(struct msgctx *c, const struct classification *cl, char **error_r)
 {
-	struct vars v = { { NULL }, { NULL }, 0 };
-	char *err = NULL, *lang = roster_person_language(c->e, c->m->from_addr);
-	int ret;
+	int r = by_reference(c, cl, error_r);
 
-	(void)kw_lang;
-	/* a known person gets their language; a newcomer both */
-	ret = notify_answer(c, &(struct notice){ .kind = "help", .vars = &v,
-	    .lang = notify_language(c->e, lang, NULL, 0) }, &err);
-	vars_deinit(&v);
-	free(lang);
-	if (ret < 0) {
-		log_err("%s", err);
-		free(err);
-		return -1;
-	}
-	snprintf(c->h->outcome, sizeof(c->h->outcome), "help sent");
-	return 0;
+	if (r != 0)
+		return r;
+	/* not an answer we act on: maybe a command or a form */
+	c->h->class_name = classify_name(CLASS_REPLY);
+	return c->m->from_addr != NULL ? on_fresh(c, error_r) : 1;
 }
 
-static int handle_command(struct msgctx *c)
+static int on_human(struct msgctx *c, const struct classification *cl, char **error_r)
 {
-	struct committee_command cc;
-	const char *lang = NULL;
-	char *arg = NULL, *subject;
-	enum applicant_cmd cmd;
-	int r, ret = 0;
-
-	/* a member's "status" is the committee's command (classify.c agrees) */
-	if (config_is_member(c->e->cfg, c->m->from_addr)) {
-		subject = command_subject_strip(c->m->subject);
-		r = command_committee_parse(subject, &cc) == 1 && cc.error == NULL;
-		command_committee_deinit(&cc);
-		free(subject);
-		if (r)
-			return committee_message(c);
-	}
-	cmd = command_applicant(c->m->subject, &arg, &lang);
-	if (cmd == ACMD_HELP)
-		ret = answer_help(c, lang);
-	else if (cmd != ACMD_NONE)
-		ret = applicant_command(c, cmd, arg, lang);
-	free(arg);
-	if (cmd != ACMD_NONE)
-		return ret;
-	if (form_detect(c->text))
-		return applicant_form(c, NULL);
-	inbound_leave(c, "not understood");
-	return 0;
+	(void)cl;
+	(void)error_r;
+	inbound_leave(c, "human mail");
+	return 1;
 }
+
+static const struct {
+	enum msg_class cls;
+	class_fn fn;
+} classes[] = {
+	{ CLASS_OWN, on_own },
+	{ CLASS_BOUNCE, on_bounce },
+	{ CLASS_AUTOREPLY, on_autoreply },
+	{ CLASS_CALENDAR, on_calendar },
+	{ CLASS_REPLY, on_reply },
+	{ CLASS_COMMAND, on_command },
+	{ CLASS_HUMAN, on_human },
+};
 
 int programme_handle(struct engine *e, const struct mime_msg *m, int64_t inbound_id,
     struct handled *h, char **error_r)
@@ -173,6 +287,7 @@ int programme_handle(struct engine *e, const struct mime_msg *m, int64_t inbound
 		is_member, e };
 	struct classification cl;
 	struct msgctx c = { e, m, inbound_id, h, NULL };
+	size_t i;
 	int r = 0;
 
 	memset(h, 0, sizeof(*h));
@@ -180,40 +295,11 @@ int programme_handle(struct engine *e, const struct mime_msg *m, int64_t inbound
 	h->class_name = classify_name(cl.cls);
 	h->needs_flag = 1;
 	c.text = quote_strip(m->text);
-	switch (cl.cls) {
-	case CLASS_OWN:
-		snprintf(h->outcome, sizeof(h->outcome), "own message, archived");
-		break;
-	case CLASS_BOUNCE:
-		r = handle_bounce(&c);
-		break;
-	case CLASS_AUTOREPLY:
-		snprintf(h->outcome, sizeof(h->outcome), "automatic reply recorded, not answered");
-		break;
-	case CLASS_CALENDAR:
-		r = training_calendar_reply(&c);
-		break;
-	case CLASS_REPLY:
-		r = handle_reply(&c, &cl);
-		if (r == 0) {
-			/* not an answer we act on: maybe a command or a form */
-			h->class_name = classify_name(CLASS_REPLY);
-			r = m->from_addr != NULL ? handle_command(&c) : 0;
-		} else if (r == 1) {
-			r = 0;
-		}
-		break;
-	case CLASS_COMMAND:
-		if (m->from_addr != NULL)
-			r = handle_command(&c);
-		else
-			inbound_leave(&c, "no sender address");
-		break;
-	case CLASS_HUMAN:
-		inbound_leave(&c, "human mail");
-		break;
-	}
+	for (i = 0; i < ARRAY_SIZE(classes); i++)
+		if (classes[i].cls == cl.cls)
+			r = classes[i].fn(&c, &cl, error_r);
 	free(c.text);
+	/* the top of the inbound path: the only place here that logs */
 	if (h->withheld != NULL)
 		log_warn("daily answer limit reached for a sender; %s not sent", h->withheld);
 	if (r < 0 && *error_r == NULL)

@@ -131,6 +131,12 @@ int roster_person_address(struct engine *e, int64_t person_id, char **address_r,
 	return p.found;
 }
 
+int roster_person_bouncing(struct engine *e, const char *address, const char *info)
+{
+	return store_exec(e->st, "UPDATE people SET bouncing = 1, bounce_info = ? WHERE address = ?",
+	    "ss", info, address);
+}
+
 struct cohort_arg {
 	int64_t id;
 	char *name;

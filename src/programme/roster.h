@@ -56,6 +56,9 @@ int roster_person(struct engine *e, const char *address, const char *name, const
 char *roster_person_language(struct engine *e, const char *address);
 int roster_person_address(struct engine *e, int64_t person_id, char **address_r, char **name_r,
     char **lang_r);
+/* Mail to this address bounced permanently (info: the status and the
+ * server's words); the digest lists it. */
+int roster_person_bouncing(struct engine *e, const char *address, const char *info);
 
 /* The open cohort: 1 and its id (and name, allocated, if name_r) or 0. */
 int roster_open_cohort(struct engine *e, int64_t *id_r, char **name_r);

@@ -360,7 +360,7 @@ static int person_by_address(struct engine *e, const char *address, int64_t *id_
 	return store_query_int(e->st, id_r, "SELECT id FROM people WHERE address = ?", "s", address);
 }
 
-int training_calendar_reply(struct msgctx *c)
+int training_calendar_reply(struct msgctx *c, char **error_r)
 {
 	struct ical_reply *replies = NULL;
 	size_t n = 0, i, recorded = 0;
@@ -374,12 +374,12 @@ int training_calendar_reply(struct msgctx *c)
 		    c->m->in_reply_to, NULL, &kind, &ref_kind, &ref, NULL) : 0;
 
 		if (r == 1 && ref_kind != NULL && strcmp(ref_kind, "event") == 0)
-			r = training_text_reply(c, ref);
+			r = training_text_reply(c, ref, error_r);
 		else if (r >= 0)
 			inbound_leave(c, "calendar reply that could not be read");
 		free(kind);
 		free(ref_kind);
-		return r < 0 ? -1 : 0;
+		return r < 0 ? -1 : 1;
 	}
 	for (i = 0; i < n; i++) {
 		int64_t event = 0, person = 0;
@@ -397,32 +397,32 @@ int training_calendar_reply(struct msgctx *c)
 	if (recorded == 0)
 		inbound_leave(c, "calendar reply to no invitation of ours");
 	else
-		snprintf(c->h->outcome, sizeof(c->h->outcome), "calendar answer recorded (%s)",
-		    replies[0].partstat);
-	ret = 0;
+		inbound_outcome(c, "calendar answer recorded (%s)", replies[0].partstat);
+	ret = 1;
 out:
 	ical_replies_free(&replies, n);
 	return ret;
 }
 
-int training_text_reply(struct msgctx *c, int64_t event_id)
+int training_text_reply(struct msgctx *c, int64_t event_id, char **error_r)
 {
 	static const char *const partstat[] = { NULL, "ACCEPTED", "DECLINED", "TENTATIVE" };
 	enum rsvp_answer a = command_rsvp_answer(c->text);
 	int64_t person = 0, invited = 0;
 
+	(void)error_r;
 	if (person_by_address(c->e, c->m->from_addr, &person) < 0 ||
 	    store_query_int(c->e->st, &invited, "SELECT count(*) FROM rsvps WHERE event_id = ?"
 	    " AND person_id = ?", "ii", event_id, person) < 0)
 		return -1;
 	if (a == RSVP_NONE || invited == 0) {
 		inbound_leave(c, "reply to an invitation");
-		return 0;
+		return 1;
 	}
 	if (record(c->e, event_id, person, partstat[a], 1L << 30, c->e->now, "text") < 0)
 		return -1;
-	snprintf(c->h->outcome, sizeof(c->h->outcome), "answer to the invitation recorded (%s)", partstat[a]);
-	return 0;
+	inbound_outcome(c, "answer to the invitation recorded (%s)", partstat[a]);
+	return 1;
 }
 
 /* ---- reminders and tally ---- */

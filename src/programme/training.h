@@ -17,9 +17,9 @@ int training_command(struct engine *e, const struct committee_command *cmd, int6
 /* A pair became active: its two people are invited to a planned session. */
 int training_pair_added(struct engine *e, int64_t pair, int64_t cause);
 /* A message with a METHOD:REPLY calendar part. */
-int training_calendar_reply(struct msgctx *c);
+int training_calendar_reply(struct msgctx *c, char **error_r);
 /* A plain reply to an invitation (ref_id is the event). */
-int training_text_reply(struct msgctx *c, int64_t event_id);
+int training_text_reply(struct msgctx *c, int64_t event_id, char **error_r);
 /* Reminders due at e->now. */
 int training_reminders(struct engine *e);
 /* "accepted 3, declined 1, tentative 0, no answer 5" for the digest. */

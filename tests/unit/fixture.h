@@ -22,6 +22,7 @@
 #include "committee.h"
 #include "config.h"
 #include "engine.h"
+#include "inbound.h"
 #include "mime.h"
 #include "programme.h"
 #include "store.h"
@@ -248,10 +249,11 @@ static inline char *fx_command(struct fx *f, const char *line)
 	if (command_committee_parse(line, &cc) != 1)
 		fail_msg("not a committee command: %s", line);
 	assert_int_equal(store_begin(f->st), 0);
-	if (committee_exec(&f->e, "test", &cc, 0, &out) < 0)
+	if (committee_exec(&f->e, "test", &cc, 0, &out, &err) < 0)
 		fail_msg("%s: %s", line, err != NULL ? err : "database error");
 	assert_int_equal(store_commit(f->st), 0);
 	command_committee_deinit(&cc);
+	free(err);
 	return buf_steal(&out);
 }
 
