@@ -61,7 +61,7 @@ FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
 
 SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-.PHONY: all deps deps-test check unit integration check-asan demo bench fuzz install clean
+.PHONY: all deps deps-test check layers unit integration check-asan demo bench fuzz install clean
 
 all: deps $(BUILD)/mentord
 
@@ -93,10 +93,16 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ)
 
 # The whole suite twice: a normal build with -Werror, then the same under
 # AddressSanitizer and UndefinedBehaviorSanitizer.
-check: deps deps-test
+check: deps deps-test layers
 	$(MAKE) --no-print-directory WERROR=-Werror unit integration
 	$(MAKE) --no-print-directory check-asan
 	@echo "make check: all tests passed (normal and sanitizer builds)"
+
+# No include circle, no include of a higher layer (src/README.md); the
+# self-test shows the check fails on trees made to fail
+layers:
+	@$(PYTHON) tests/check_layers.py
+	@$(PYTHON) tests/check_layers.py --self-test
 
 check-asan:
 	$(MAKE) --no-print-directory BUILD=$(BUILD)/asan WERROR=-Werror CFLAGS="-O1 -g" \

@@ -18,9 +18,7 @@
 #include "command.h"
 #include "config.h"
 #include "engine.h"
-#include "log.h"
 #include "mime.h"
-#include "outbox.h"
 #include "inbound.h"
 #include "notify.h"
 #include "roster.h"
@@ -66,11 +64,10 @@ static time_t add_months(time_t t, long months)
 }
 
 static int send_checkin(struct engine *e, const struct pair_info *p, int mentor_side, long number,
-    const char *tmpl, const char *kind, int64_t checkin_id)
+    const char *tmpl, const char *kind, int64_t checkin_id, char **error_r)
 {
 	struct application me, other;
 	struct vars v = { { NULL }, { NULL }, 0 };
-	char *err = NULL;
 	int ret = -1;
 
 	memset(&me, 0, sizeof(me));
@@ -82,11 +79,8 @@ static int send_checkin(struct engine *e, const struct pair_info *p, int mentor_
 	vars_setf(&v, "number", "%ld", number);
 	vars_set(&v, "name", me.name);
 	ret = notify_person(e, &me, &(struct notice){ .kind = kind, .tmpl = tmpl, .vars = &v,
-	    .ref_kind = "checkin", .ref_id = checkin_id }, &err);
-	if (ret < 0)
-		log_err("check-in: %s", err);
+	    .ref_kind = "checkin", .ref_id = checkin_id }, error_r);
 out:
-	free(err);
 	vars_deinit(&v);
 	roster_application_deinit(&me);
 	roster_application_deinit(&other);
@@ -98,7 +92,7 @@ static int person_of(struct engine *e, int64_t app, int64_t *person_r)
 	return store_query_int(e->st, person_r, "SELECT person_id FROM applications WHERE id = ?", "i", app);
 }
 
-static int checkins_due(struct engine *e, const struct pair_info *p)
+static int checkins_due(struct engine *e, const struct pair_info *p, char **error_r)
 {
 	const struct config *cfg = e->cfg;
 	time_t first = p->introduced + cfg->schedule.checkin_first_days * DAY;
@@ -123,7 +117,8 @@ static int checkins_due(struct engine *e, const struct pair_info *p)
 		if (store_changes(e->st) == 0)
 			continue;
 		id = store_last_id(e->st);
-		if (send_checkin(e, p, side, n, n == 1 ? "checkin-first" : "checkin", "checkin", id) < 0)
+		if (send_checkin(e, p, side, n, n == 1 ? "checkin-first" : "checkin", "checkin", id,
+		    error_r) < 0)
 			return -1;
 	}
 	return 0;
@@ -152,7 +147,7 @@ static int nudge_cb(const struct store_row *row, void *arg)
 	return 0;
 }
 
-static int nudges(struct engine *e)
+static int nudges(struct engine *e, char **error_r)
 {
 	struct nudges n = { NULL, 0 };
 	time_t limit = e->now - e->cfg->schedule.nudge_after_days * DAY;
@@ -177,7 +172,7 @@ static int nudges(struct engine *e)
 		r = store_exec(e->st, "UPDATE checkins SET nudged_at = ? WHERE id = ?", "ti", e->now, n.v[i].id);
 		if (r == 0)
 			r = send_checkin(e, &p.v[0], mentor_person == n.v[i].person, n.v[i].number,
-			    "checkin-nudge", "checkin-nudge", n.v[i].id);
+			    "checkin-nudge", "checkin-nudge", n.v[i].id, error_r);
 		free(p.v);
 		if (r < 0)
 			goto out;
@@ -192,10 +187,11 @@ out:
 	return ret;
 }
 
-static int ask_feedback(struct engine *e, const struct pair_info *p, int64_t cause)
+static int ask_feedback(struct engine *e, const struct pair_info *p, int64_t cause,
+    char **error_r)
 {
 	int64_t apps[2] = { p->mentor, p->mentee };
-	char *cohort = NULL, *err = NULL;
+	char *cohort = NULL;
 	int i, ret = -1;
 
 	if (store_exec(e->st, "UPDATE pairs SET feedback_at = ? WHERE id = ?", "ti", e->now, p->id) < 0)
@@ -215,7 +211,7 @@ static int ask_feedback(struct engine *e, const struct pair_info *p, int64_t cau
 		vars_set(&v, "name", a.name);
 		r = notify_person(e, &a, &(struct notice){ .kind = "feedback", .vars = &v,
 		    .cause = cause,
-		    .ref_kind = "feedback", .ref_id = p->id }, &err);
+		    .ref_kind = "feedback", .ref_id = p->id }, error_r);
 		vars_deinit(&v);
 		roster_application_deinit(&a);
 		if (r < 0)
@@ -223,16 +219,13 @@ static int ask_feedback(struct engine *e, const struct pair_info *p, int64_t cau
 	}
 	ret = 0;
 out:
-	if (err != NULL)
-		log_err("feedback: %s", err);
-	free(err);
 	free(cohort);
 	return ret;
 }
 
 /* Personal data of cohorts closed retention_days ago is removed; the counts
  * (applications, pairs, answers) stay. */
-static int retention(struct engine *e)
+static int retention(struct engine *e, long *anonymised_r)
 {
 	time_t limit = e->now - e->cfg->programme.retention_days * DAY;
 
@@ -264,22 +257,20 @@ static int retention(struct engine *e)
 	    store_exec(e->st, "UPDATE cohorts SET status = 'anonymised', anonymised_at = ?"
 	    " WHERE id IN (SELECT id FROM temp.expired)", "t", e->now) < 0)
 		return -1;
-	if (store_changes(e->st) > 0)
-		log_info("retention: personal data of %ld closed cohort(s) anonymised", store_changes(e->st));
+	*anonymised_r += store_changes(e->st);
 	return 0;
 }
 
 /* Unconfirmed applications: one reminder half-way, then they expire. */
-static int expiry(struct engine *e)
+static int expiry(struct engine *e, char **error_r)
 {
 	long days = e->cfg->programme.confirm_days;
 	struct store_ids ids = { NULL, 0 };
-	char *err = NULL, *cohort = NULL;
+	char *cohort = NULL;
 	size_t i;
 	int ret = -1;
 
-	if (store_exec(e->st, "UPDATE applications SET status = 'expired', ended_at = ?"
-	    " WHERE status = 'pending' AND created_at <= ?", "tt", e->now, e->now - days * DAY) < 0 ||
+	if (roster_applications_expire(e, 0, e->now - days * DAY) < 0 ||
 	    store_query(e->st, "SELECT id FROM applications WHERE status = 'pending' AND reminded_at IS NULL"
 	    " AND created_at <= ? ORDER BY id", store_ids_row, &ids, "t", e->now - (days / 2) * DAY) < 0)
 		goto out;
@@ -300,7 +291,7 @@ static int expiry(struct engine *e)
 			vars_set(&v, "name", a.name);
 			r = notify_person(e, &a, &(struct notice){ .kind = "confirm-request",
 			    .tmpl = "confirm-reminder", .vars = &v, .ref_kind = "application",
-			    .ref_id = a.id }, &err);
+			    .ref_id = a.id }, error_r);
 		}
 		vars_deinit(&v);
 		roster_application_deinit(&a);
@@ -310,15 +301,12 @@ static int expiry(struct engine *e)
 	}
 	ret = 0;
 out:
-	if (err != NULL)
-		log_err("reminder: %s", err);
-	free(err);
 	free(cohort);
 	free(ids.v);
 	return ret;
 }
 
-static int due(struct engine *e)
+static int due(struct engine *e, long *anonymised_r, char **error_r)
 {
 	struct pairs p = { NULL, 0 };
 	size_t i;
@@ -329,14 +317,14 @@ static int due(struct engine *e)
 	    " ORDER BY id", pair_cb, &p, NULL) < 0)
 		return -1;
 	for (i = 0; i < p.n; i++) {
-		if (checkins_due(e, &p.v[i]) < 0)
+		if (checkins_due(e, &p.v[i], error_r) < 0)
 			goto out;
 		if (p.v[i].feedback_at == 0 &&
 		    add_months(p.v[i].introduced, e->cfg->schedule.programme_months) <= e->now &&
-		    ask_feedback(e, &p.v[i], 0) < 0)
+		    ask_feedback(e, &p.v[i], 0, error_r) < 0)
 			goto out;
 	}
-	if (nudges(e) < 0 || expiry(e) < 0 || retention(e) < 0)
+	if (nudges(e, error_r) < 0 || expiry(e, error_r) < 0 || retention(e, anonymised_r) < 0)
 		goto out;
 	ret = 0;
 out:
@@ -344,11 +332,12 @@ out:
 	return ret;
 }
 
-int followup_due(struct engine *e)
+int followup_due(struct engine *e, long *anonymised_r, char **error_r)
 {
+	*anonymised_r = 0;
 	if (store_begin(e->st) < 0)
 		return -1;
-	if (due(e) < 0) {
+	if (due(e, anonymised_r, error_r) < 0) {
 		store_rollback(e->st);
 		return -1;
 	}
@@ -472,7 +461,9 @@ int followup_feedback_reply(struct msgctx *c, int64_t pair_id, char **error_r)
 	return ret < 0 ? -1 : 1;
 }
 
-int followup_cohort_close(struct engine *e, int64_t cohort_id, int64_t cause)
+/* The cohort closes: participants are asked for feedback, pairs end,
+ * proposals and unconfirmed applications lapse. */
+static int close_cohort(struct engine *e, int64_t cohort_id, int64_t cause, char **error_r)
 {
 	struct pairs p = { NULL, 0 };
 	size_t i;
@@ -483,15 +474,66 @@ int followup_cohort_close(struct engine *e, int64_t cohort_id, int64_t cause)
 	    pair_cb, &p, "i", cohort_id) < 0)
 		return -1;
 	for (i = 0; i < p.n; i++)
-		if (p.v[i].feedback_at == 0 && ask_feedback(e, &p.v[i], cause) < 0)
+		if (p.v[i].feedback_at == 0 && ask_feedback(e, &p.v[i], cause, error_r) < 0)
 			goto out;
 	if (roster_pairs_move(e, cohort_id, 0, PAIR_ENDED, "cohort closed") < 0 ||
 	    roster_pairs_move(e, cohort_id, 0, PAIR_REJECTED, NULL) < 0 ||
-	    store_exec(e->st, "UPDATE applications SET status = 'expired' WHERE status = 'pending'"
-	    " AND cohort_id = ?", "i", cohort_id) < 0)
+	    roster_applications_expire(e, cohort_id, 0) < 0 ||
+	    roster_cohort_close(e, cohort_id) < 0)
 		goto out;
 	ret = 0;
 out:
 	free(p.v);
 	return ret;
+}
+
+int followup_cohort_open(struct engine *e, const struct committee_command *cmd, int64_t cause,
+    struct buf *out, char **error_r)
+{
+	char *name = NULL;
+	int64_t id = 0;
+	int r = roster_open_cohort(e, &id, &name);
+
+	(void)cause;
+	(void)error_r;
+	if (r < 0)
+		return -1;
+	if (r == 1) {
+		buf_printf(out, "cohort open: %s is still open; close it first (cohort close)\n", name);
+		free(name);
+		return 0;
+	}
+	if (cmd->arg1 == NULL || cmd->arg1[0] == '\0') {
+		buf_printf(out, "cohort open: a name is needed, e.g. cohort open 2027\n");
+		return 0;
+	}
+	r = roster_cohort_new(e, cmd->arg1);
+	if (r < 0)
+		return -1;
+	if (r == 0)
+		buf_printf(out, "cohort open: a cohort named %s existed already; choose another name\n",
+		    cmd->arg1);
+	else
+		buf_printf(out, "cohort open: %s is open; applications go to it\n", cmd->arg1);
+	return 0;
+}
+
+int followup_cohort_close(struct engine *e, const struct committee_command *cmd, int64_t cause,
+    struct buf *out, char **error_r)
+{
+	char *name = NULL;
+	int64_t id = 0;
+	int r = roster_open_cohort(e, &id, &name);
+
+	(void)cmd;
+	if (r == 0)
+		buf_printf(out, "cohort close: no cohort is open (cohort open NAME starts one)\n");
+	if (r <= 0)
+		return r;
+	r = close_cohort(e, id, cause, error_r);
+	if (r == 0)
+		buf_printf(out, "cohort close: %s is closed; participants were asked for feedback; personal"
+		    " data will be anonymised after %ld days\n", name, e->cfg->programme.retention_days);
+	free(name);
+	return r;
 }

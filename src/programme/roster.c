@@ -175,6 +175,28 @@ int roster_cohort_name(struct engine *e, int64_t id, char **name_r)
 	return store_query_text(e->st, name_r, "SELECT name FROM cohorts WHERE id = ?", "i", id);
 }
 
+int roster_cohort_new(struct engine *e, const char *name)
+{
+	int64_t exists = 0;
+
+	if (store_query_int(e->st, &exists, "SELECT count(*) FROM cohorts WHERE name = ?", "s", name) < 0)
+		return -1;
+	if (exists)
+		return 0;
+	/* the next edition's date, if the committee gave one, is for the one now open */
+	if (store_exec(e->st, "INSERT INTO cohorts(name, status, opened_at) VALUES(?, 'open', ?)", "st",
+	    name, e->now) < 0 ||
+	    store_exec(e->st, "DELETE FROM meta WHERE key = 'next_cohort'", NULL) < 0)
+		return -1;
+	return 1;
+}
+
+int roster_cohort_close(struct engine *e, int64_t id)
+{
+	return store_exec(e->st, "UPDATE cohorts SET status = 'closed', closed_at = ? WHERE id = ?",
+	    "ti", e->now, id);
+}
+
 static int app_query(struct engine *e, const char *sql, struct application *a, const char *types,
     int64_t id, const char *s)
 {
@@ -270,6 +292,15 @@ int roster_application_set_status(struct engine *e, int64_t id, const char *stat
 	return store_exec(e->st, "UPDATE applications SET status = ?, updated_at = ?,"
 	    " ended_at = CASE WHEN ? IN ('withdrawn', 'expired') THEN ? ELSE ended_at END WHERE id = ?",
 	    "ststi", status, e->now, status, e->now, id);
+}
+
+int roster_applications_expire(struct engine *e, int64_t cohort_id, time_t before)
+{
+	if (cohort_id != 0)
+		return store_exec(e->st, "UPDATE applications SET status = 'expired' WHERE status = 'pending'"
+		    " AND cohort_id = ?", "i", cohort_id);
+	return store_exec(e->st, "UPDATE applications SET status = 'expired', ended_at = ?"
+	    " WHERE status = 'pending' AND created_at <= ?", "tt", e->now, before);
 }
 
 const char *roster_role_word(const char *role, const char *lang)

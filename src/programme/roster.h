@@ -63,6 +63,9 @@ int roster_person_bouncing(struct engine *e, const char *address, const char *in
 /* The open cohort: 1 and its id (and name, allocated, if name_r) or 0. */
 int roster_open_cohort(struct engine *e, int64_t *id_r, char **name_r);
 int roster_cohort_name(struct engine *e, int64_t id, char **name_r);
+/* Opens a new cohort: 1, or 0 if a cohort of that name existed already. */
+int roster_cohort_new(struct engine *e, const char *name);
+int roster_cohort_close(struct engine *e, int64_t id);
 
 /* The person's live (pending or confirmed) application in the cohort. */
 int roster_application_live(struct engine *e, int64_t cohort_id, const char *address,
@@ -76,6 +79,9 @@ int roster_application_new(struct engine *e, int64_t cohort_id, int64_t person_i
 /* Replaces the fields the form holds (its present bits). */
 int roster_application_update(struct engine *e, int64_t id, const struct form *f);
 int roster_application_set_status(struct engine *e, int64_t id, const char *status);
+/* Pending applications expire: those of a cohort (cohort_id), or those
+ * created at or before `before` (cohort_id 0). */
+int roster_applications_expire(struct engine *e, int64_t cohort_id, time_t before);
 
 /* The application as "Key: value" lines in lang ("en" or "fr"); allocated. */
 char *roster_summary(const struct application *a, const char *lang);

@@ -1,22 +1,52 @@
 #include "sched.h"
 
+#include <stdlib.h>
+
 #include "digest.h"
 #include "engine.h"
 #include "followup.h"
-#include "store.h"
+#include "log.h"
 #include "training.h"
+#include "util.h"
 
-/* Each part claims its jobs by key in the jobs table inside its own
- * transaction, so that a job's mail and its "done" mark commit together. */
+typedef int (*part_fn)(struct engine *e, char **error_r);
+
+static int followup(struct engine *e, char **error_r)
+{
+	long anonymised = 0;
+	int r = followup_due(e, &anonymised, error_r);
+
+	if (anonymised > 0)
+		log_info("retention: personal data of %ld closed cohort(s) anonymised", anonymised);
+	return r;
+}
+
+/* What the clock runs, in this order. Each part claims its jobs by key in
+ * the jobs table inside its own transaction, so that a job's mail and its
+ * "done" mark commit together; a failing part does not stop the next. */
+static const struct {
+	const char *name;
+	part_fn fn;
+} parts[] = {
+	{ "training reminders", training_reminders },
+	{ "follow-up", followup },
+	{ "digest", digest_due },
+};
+
 int sched_run(struct engine *e)
 {
+	size_t i;
 	int ret = 0;
 
-	if (training_reminders(e) < 0)
-		ret = -1;
-	if (followup_due(e) < 0)
-		ret = -1;
-	if (digest_due(e) < 0)
-		ret = -1;
+	for (i = 0; i < ARRAY_SIZE(parts); i++) {
+		char *err = NULL;
+
+		if (parts[i].fn(e, &err) < 0) {
+			/* the top of the clock's path: the one place that logs */
+			log_err("%s: %s", parts[i].name, err != NULL ? err : "database error");
+			ret = -1;
+		}
+		free(err);
+	}
 	return ret;
 }

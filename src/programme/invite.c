@@ -1,0 +1,189 @@
+/* Invitations: one message per person, one ATTENDEE each, so that nobody
+ * sees the list; a person's RSVP row records the SEQUENCE they were last
+ * invited with. */
+#include "invite.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "engine.h"
+#include "ical.h"
+#include "notify.h"
+#include "roster.h"
+#include "store.h"
+#include "template.h"
+#include "util.h"
+
+void invite_event_deinit(struct event *ev)
+{
+	free(ev->uid);
+	free(ev->location);
+	free(ev->title);
+	free(ev->status);
+	memset(ev, 0, sizeof(*ev));
+}
+
+static int event_cb(const struct store_row *row, void *arg)
+{
+	struct event *ev = arg;
+	const char *s;
+
+	invite_event_deinit(ev);
+	ev->id = store_row_int(row, 0);
+	ev->cohort = store_row_int(row, 1);
+	ev->uid = xstrdup(store_row_text(row, 2));
+	ev->sequence = (long)store_row_int(row, 3);
+	ev->start = (time_t)store_row_int(row, 4);
+	ev->duration = (long)store_row_int(row, 5);
+	s = store_row_text(row, 6);
+	ev->location = xstrdup(s != NULL ? s : "");
+	s = store_row_text(row, 7);
+	ev->title = xstrdup(s != NULL ? s : "");
+	ev->status = xstrdup(store_row_text(row, 8));
+	return 1;
+}
+
+#define EVENT_COLS "SELECT id, cohort_id, uid, sequence, start_at, duration_min, location, title, status" \
+	" FROM events"
+
+int invite_event_current(struct engine *e, int64_t cohort, struct event *ev)
+{
+	memset(ev, 0, sizeof(*ev));
+	if (store_query(e->st, EVENT_COLS " WHERE cohort_id = ? AND status = 'scheduled'"
+	    " ORDER BY id DESC LIMIT 1", event_cb, ev, "i", cohort) < 0)
+		return -1;
+	return ev->id != 0;
+}
+
+int invite_event_by_id(struct engine *e, int64_t id, struct event *ev)
+{
+	memset(ev, 0, sizeof(*ev));
+	if (store_query(e->st, EVENT_COLS " WHERE id = ?", event_cb, ev, "i", id) < 0)
+		return -1;
+	return ev->id != 0;
+}
+
+static void event_vars(struct engine *e, const struct event *ev, struct vars *v)
+{
+	char date[32], time_s[16], end[16];
+
+	time_local_date(ev->start, date, sizeof(date));
+	time_local_hm(ev->start, time_s, sizeof(time_s));
+	time_local_hm(ev->start + ev->duration * 60, end, sizeof(end));
+	vars_set(v, "title", ev->title);
+	vars_set(v, "date", date);
+	vars_set(v, "time", time_s);
+	vars_set(v, "end_time", end);
+	if (ev->duration % 60 == 0)
+		vars_setf(v, "duration", "%ld h", ev->duration / 60);
+	else if (ev->duration > 60)
+		vars_setf(v, "duration", "%ld h %02ld", ev->duration / 60, ev->duration % 60);
+	else
+		vars_setf(v, "duration", "%ld min", ev->duration);
+	vars_set(v, "location", ev->location);
+	vars_set(v, "timezone", e->cfg->programme.timezone);
+}
+
+int invite_send(struct engine *e, const struct event *ev, int64_t person, const char *kind,
+    enum invite_mode mode, int64_t cause, char **error_r)
+{
+	int cancel = mode == INVITE_CANCEL;
+	struct ical_event ie;
+	struct vars v = { { NULL }, { NULL }, 0 };
+	char *address = NULL, *name = NULL, *lang = NULL, *cal = NULL;
+	const char *ierr = NULL;
+	int r, ret = -1;
+
+	r = roster_person_address(e, person, &address, &name, &lang);
+	if (r <= 0)
+		return r;
+	memset(&ie, 0, sizeof(ie));
+	ie.uid = ev->uid;
+	ie.sequence = ev->sequence;
+	ie.start = ev->start;
+	ie.duration_min = ev->duration;
+	ie.tzid = e->cfg->programme.timezone;
+	ie.summary = ev->title;
+	ie.location = ev->location;
+	ie.description = e->cfg->programme.name;
+	ie.organizer_name = e->cfg->programme.display_name;
+	ie.organizer_addr = e->cfg->programme.address;
+	ie.attendee_name = name;
+	ie.attendee_addr = address;
+	ie.dtstamp = e->now;
+	if (mode != INVITE_REMINDER && ical_request(&ie, cancel, &cal, &ierr) < 0) {
+		*error_r = xasprintf("training %" PRId64 ": calendar: %s", ev->id, ierr);
+		goto out;
+	}
+	event_vars(e, ev, &v);
+	vars_set(&v, "name", name != NULL ? name : address);
+	if (notify_to(e, name, address, lang, &(struct notice){ .kind = kind, .vars = &v,
+	    .person_id = person, .cause = cause, .ref_kind = "event", .ref_id = ev->id,
+	    .alt_type = cal == NULL ? NULL : cancel ? "text/calendar; charset=UTF-8; method=CANCEL"
+	    : "text/calendar; charset=UTF-8; method=REQUEST", .alt_body = cal }, error_r) < 0)
+		goto out;
+	if (mode == INVITE_REMINDER) {
+		ret = 0;
+		goto out;
+	}
+	ret = store_exec(e->st, "INSERT INTO rsvps(event_id, person_id, invited_seq, invited_at, updated_at)"
+	    " VALUES(?, ?, ?, ?, ?) ON CONFLICT(event_id, person_id) DO UPDATE SET"
+	    " invited_seq = excluded.invited_seq, invited_at = excluded.invited_at", "iiitt",
+	    ev->id, person, (int64_t)ev->sequence, e->now, e->now);
+out:
+	vars_deinit(&v);
+	free(address);
+	free(name);
+	free(lang);
+	free(cal);
+	return ret;
+}
+
+/* The people of the cohort's active pairs. */
+int invite_matched_people(struct engine *e, int64_t cohort, struct store_ids *ids)
+{
+	return store_query(e->st, "SELECT DISTINCT a.person_id FROM pairs p JOIN applications a"
+	    " ON a.id = p.mentor_app OR a.id = p.mentee_app WHERE p.cohort_id = ? AND p.status = 'active'"
+	    " ORDER BY a.person_id", store_ids_row, ids, "i", cohort);
+}
+
+int invite_invited_people(struct engine *e, int64_t event, struct store_ids *ids)
+{
+	return store_query(e->st, "SELECT person_id FROM rsvps WHERE event_id = ? ORDER BY person_id",
+	    store_ids_row, ids, "i", event);
+}
+
+int invite_pair_added(struct engine *e, int64_t pair, int64_t cause, char **error_r)
+{
+	struct store_ids people = { NULL, 0 }, invited = { NULL, 0 };
+	struct event ev;
+	int64_t cohort = 0;
+	size_t i;
+	int r, ret = -1;
+
+	if (store_query_int(e->st, &cohort, "SELECT cohort_id FROM pairs WHERE id = ?", "i", pair) < 0)
+		return -1;
+	r = invite_event_current(e, cohort, &ev);
+	if (r <= 0 || ev.start <= e->now) {
+		invite_event_deinit(&ev);
+		return r < 0 ? -1 : 0;
+	}
+	if (store_query(e->st, "SELECT a.person_id FROM pairs p JOIN applications a ON a.id = p.mentor_app"
+	    " OR a.id = p.mentee_app WHERE p.id = ?", store_ids_row, &people, "i", pair) < 0 ||
+	    invite_invited_people(e, ev.id, &invited) < 0)
+		goto out;
+	for (i = 0; i < people.n; i++)
+		if (!store_ids_contain(&invited, people.v[i]) &&
+		    invite_send(e, &ev, people.v[i], "invitation", INVITE_REQUEST, cause, error_r) < 0)
+			goto out;
+	ret = 0;
+out:
+	free(people.v);
+	free(invited.v);
+	invite_event_deinit(&ev);
+	return ret;
+}
+

@@ -1,0 +1,393 @@
+/* The committee's view of the programme, as plain text with aligned
+ * columns: what the status screen and the weekly digest are made of. It
+ * reads the tables and nothing else; cases appear by number, age and
+ * status only, never by their text. */
+#include "overview.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "roster.h"
+#include "store.h"
+#include "util.h"
+
+#define LIST_MAX 200 /* rows in one section; the rest is counted */
+#define WEEK (7 * 86400)
+
+struct section {
+	struct buf *b;
+	size_t rows;
+	time_t now;
+};
+
+/* Pads s to width columns, counting UTF-8 characters, so that tables stay
+ * aligned in any client's fixed-width view. */
+static void cell(struct buf *b, const char *s, size_t width)
+{
+	size_t n;
+
+	if (s == NULL)
+		s = "";
+	n = utf8_len(s);
+	if (n > width) {
+		/* cut on a character boundary */
+		size_t bytes = 0, chars = 0;
+
+		while (s[bytes] != '\0' && chars < width - 1) {
+			bytes++;
+			while (((unsigned char)s[bytes] & 0xc0) == 0x80)
+				bytes++;
+			chars++;
+		}
+		buf_add(b, s, bytes);
+		buf_adds(b, "…");
+		n = width;
+	} else {
+		buf_adds(b, s);
+	}
+	for (; n < width; n++)
+		buf_addc(b, ' ');
+	buf_adds(b, "  ");
+}
+
+static void end_line(struct buf *b)
+{
+	while (b->len > 0 && b->s[b->len - 1] == ' ')
+		b->s[--b->len] = '\0';
+	buf_addc(b, '\n');
+}
+
+/* After a list whose rows stop at LIST_MAX: what stands for an empty one,
+ * or how many rows were left out. */
+static void list_end(struct buf *b, size_t rows, const char *none)
+{
+	if (rows == 0)
+		buf_printf(b, "  %s\n", none);
+	else if (rows > LIST_MAX)
+		buf_printf(b, "  ... and %zu more\n", rows - LIST_MAX);
+}
+
+static void date_of(time_t t, char *out, size_t size)
+{
+	if (t <= 0)
+		str_copy(out, size, "-");
+	else
+		time_local_date(t, out, size);
+}
+
+static int count(struct engine *e, const char *sql, int64_t cohort, long *n_r)
+{
+	int64_t v = 0;
+
+	if (store_query_int(e->st, &v, sql, "i", cohort) < 0)
+		return -1;
+	*n_r = (long)v;
+	return 0;
+}
+
+static int application_row(const struct store_row *row, void *arg)
+{
+	struct section *s = arg;
+	char date[16];
+
+	if (++s->rows > LIST_MAX)
+		return 0;
+	buf_adds(s->b, "  ");
+	cell(s->b, store_row_text(row, 0), 24);
+	cell(s->b, store_row_text(row, 1), 7);
+	cell(s->b, store_row_text(row, 2), 18);
+	cell(s->b, store_row_text(row, 3), 10);
+	date_of((time_t)store_row_int(row, 4), date, sizeof(date));
+	cell(s->b, date, 10);
+	end_line(s->b);
+	return 0;
+}
+
+int overview_applications(struct engine *e, int64_t cohort, struct buf *b)
+{
+	struct section s = { b, 0, e->now };
+	long pending = 0, mentors = 0, mentees = 0, paired = 0, capacity = 0;
+
+	if (count(e, "SELECT count(*) FROM applications WHERE cohort_id = ? AND status = 'pending'",
+	    cohort, &pending) < 0 ||
+	    count(e, "SELECT count(*) FROM applications WHERE cohort_id = ? AND status = 'confirmed'"
+	    " AND role = 'mentor'", cohort, &mentors) < 0 ||
+	    count(e, "SELECT count(*) FROM applications WHERE cohort_id = ? AND status = 'confirmed'"
+	    " AND role = 'mentee'", cohort, &mentees) < 0 ||
+	    count(e, "SELECT coalesce(sum(capacity), 0) FROM applications WHERE cohort_id = ?"
+	    " AND status = 'confirmed' AND role = 'mentor'", cohort, &capacity) < 0 ||
+	    count(e, "SELECT count(*) FROM pairs WHERE cohort_id = ? AND status = 'active'", cohort,
+	    &paired) < 0)
+		return -1;
+	buf_printf(b, "Applications\n"
+	    "  awaiting the applicant's confirmation  %ld\n"
+	    "  confirmed mentors                      %ld (room for %ld mentees)\n"
+	    "  confirmed mentees                      %ld (%ld paired, %ld waiting)\n",
+	    pending, mentors, capacity, mentees, paired, mentees - paired);
+	buf_adds(b, "\n  New and pending this week:\n  ");
+	cell(b, "name", 24);
+	cell(b, "role", 7);
+	cell(b, "department", 18);
+	cell(b, "status", 10);
+	cell(b, "since", 10);
+	end_line(b);
+	if (store_query(e->st, "SELECT a.name, a.role, a.department, a.status, a.created_at"
+	    " FROM applications a WHERE a.cohort_id = ? AND (a.status = 'pending' OR a.created_at >= ?)"
+	    " ORDER BY a.created_at, a.id", application_row, &s, "it", cohort, e->now - WEEK) < 0)
+		return -1;
+	list_end(b, s.rows, "(none)");
+	buf_addc(b, '\n');
+	return 0;
+}
+
+static int proposal_row(const struct store_row *row, void *arg)
+{
+	struct section *s = arg;
+	char date[16];
+
+	s->rows++;
+	date_of((time_t)store_row_int(row, 1), date, sizeof(date));
+	buf_printf(s->b, "  proposal %" PRId64 " of %s: %" PRId64 " pair(s) waiting for approve/reject\n",
+	    store_row_int(row, 0), date, store_row_int(row, 2));
+	return 0;
+}
+
+static int pair_row(const struct store_row *row, void *arg)
+{
+	struct section *s = arg;
+	char date[16], id[24];
+
+	if (++s->rows > LIST_MAX)
+		return 0;
+	snprintf(id, sizeof(id), "%" PRId64, store_row_int(row, 0));
+	buf_adds(s->b, "  ");
+	cell(s->b, id, 4);
+	cell(s->b, store_row_text(row, 1), 22);
+	cell(s->b, store_row_text(row, 2), 22);
+	date_of((time_t)store_row_int(row, 3), date, sizeof(date));
+	cell(s->b, date, 10);
+	cell(s->b, store_row_text(row, 4) != NULL ? store_row_text(row, 4) : "-", 14);
+	end_line(s->b);
+	return 0;
+}
+
+int overview_pairs(struct engine *e, int64_t cohort, struct buf *b)
+{
+	struct section s = { b, 0, e->now };
+
+	buf_adds(b, "Proposals awaiting approval\n");
+	if (store_query(e->st, "SELECT p.id, p.created_at, (SELECT count(*) FROM pairs x"
+	    " WHERE x.proposal_id = p.id AND x.status = 'proposed') FROM proposals p"
+	    " WHERE p.cohort_id = ? AND p.status = 'open' ORDER BY p.id", proposal_row, &s, "i", cohort) < 0)
+		return -1;
+	if (s.rows == 0)
+		buf_adds(b, "  (none)\n");
+	s.rows = 0;
+	buf_adds(b, "\nPairs\n  ");
+	cell(b, "pair", 4);
+	cell(b, "mentor", 22);
+	cell(b, "mentee", 22);
+	cell(b, "since", 10);
+	cell(b, "last check-in", 14);
+	end_line(b);
+	if (store_query(e->st, "SELECT p.id, m.name, t.name, p.introduced_at,"
+	    " (SELECT k.answer FROM checkins k WHERE k.pair_id = p.id AND k.answer IS NOT NULL"
+	    " ORDER BY k.answered_at DESC LIMIT 1)"
+	    " FROM pairs p JOIN applications m ON m.id = p.mentor_app JOIN applications t"
+	    " ON t.id = p.mentee_app WHERE p.cohort_id = ? AND p.status = 'active' ORDER BY p.id",
+	    pair_row, &s, "i", cohort) < 0)
+		return -1;
+	list_end(b, s.rows, "(none)");
+	buf_addc(b, '\n');
+	return 0;
+}
+
+static int answer_row(const struct store_row *row, void *arg)
+{
+	struct section *s = arg;
+
+	buf_printf(s->b, "%s%s %" PRId64, s->rows++ ? ", " : "  answers this week: ",
+	    store_row_text(row, 0), store_row_int(row, 1));
+	return 0;
+}
+
+static int silent_row(const struct store_row *row, void *arg)
+{
+	struct section *s = arg;
+
+	if (++s->rows > LIST_MAX)
+		return 0;
+	buf_printf(s->b, "  pair %" PRId64 ", check-in %" PRId64 ": no answer from %s since %s\n",
+	    store_row_int(row, 0), store_row_int(row, 1), store_row_text(row, 2),
+	    store_row_text(row, 3));
+	return 0;
+}
+
+int overview_checkins(struct engine *e, int64_t cohort, struct buf *b)
+{
+	struct section s = { b, 0, e->now };
+
+	buf_adds(b, "Check-ins\n");
+	if (store_query(e->st, "SELECT k.answer, count(*) FROM checkins k JOIN pairs p ON p.id = k.pair_id"
+	    " WHERE p.cohort_id = ? AND k.answered_at >= ? GROUP BY k.answer ORDER BY k.answer",
+	    answer_row, &s, "it", cohort, e->now - WEEK) < 0)
+		return -1;
+	buf_adds(b, s.rows ? "\n" : "  answers this week: none\n");
+	s.rows = 0;
+	if (store_query(e->st, "SELECT k.pair_id, k.number, coalesce(a.name, 'a participant'),"
+	    " date(k.sent_at, 'unixepoch') FROM checkins k JOIN pairs p ON p.id = k.pair_id"
+	    " JOIN applications a ON a.person_id = k.person_id AND (a.id = p.mentor_app OR a.id = p.mentee_app)"
+	    " WHERE p.cohort_id = ? AND p.status = 'active' AND k.answer IS NULL AND k.flagged_at IS NOT NULL"
+	    " ORDER BY k.pair_id, k.number", silent_row, &s, "i", cohort) < 0)
+		return -1;
+	list_end(b, s.rows, "silences: none");
+	buf_addc(b, '\n');
+	return 0;
+}
+
+static int case_row(const struct store_row *row, void *arg)
+{
+	struct section *s = arg;
+	char id[24], opened[16], age[24];
+	time_t t = (time_t)store_row_int(row, 1);
+
+	if (++s->rows > LIST_MAX)
+		return 0;
+	snprintf(id, sizeof(id), "%" PRId64, store_row_int(row, 0));
+	date_of(t, opened, sizeof(opened));
+	snprintf(age, sizeof(age), "%ld d", (long)((s->now - t) / 86400));
+	buf_adds(s->b, "  ");
+	cell(s->b, id, 6);
+	cell(s->b, opened, 10);
+	cell(s->b, age, 6);
+	cell(s->b, store_row_text(row, 2), 8);
+	end_line(s->b);
+	return 0;
+}
+
+/* Cases by number, age and status only: their text never leaves the
+ * immediate notice. */
+int overview_cases(struct engine *e, struct buf *b)
+{
+	struct section s = { b, 0, e->now };
+
+	buf_adds(b, "Open cases (the text is in each case's notice)\n  ");
+	cell(b, "case", 6);
+	cell(b, "opened", 10);
+	cell(b, "age", 6);
+	cell(b, "status", 8);
+	end_line(b);
+	if (store_query(e->st, "SELECT id, opened_at, status FROM cases WHERE status = 'open'"
+	    " ORDER BY id", case_row, &s, NULL) < 0)
+		return -1;
+	list_end(b, s.rows, "(none)");
+	buf_addc(b, '\n');
+	return 0;
+}
+
+static int line_row(const struct store_row *row, void *arg)
+{
+	struct section *s = arg;
+	char date[16];
+
+	if (++s->rows > LIST_MAX)
+		return 0;
+	date_of((time_t)store_row_int(row, 0), date, sizeof(date));
+	buf_adds(s->b, "  ");
+	cell(s->b, date, 10);
+	cell(s->b, store_row_text(row, 1) != NULL ? store_row_text(row, 1) : "-", 30);
+	buf_adds(s->b, store_row_text(row, 2) != NULL ? store_row_text(row, 2) : "");
+	end_line(s->b);
+	return 0;
+}
+
+int overview_problems(struct engine *e, struct buf *b)
+{
+	struct section s = { b, 0, e->now };
+	long failed = 0;
+
+	buf_adds(b, "Bouncing addresses\n");
+	if (store_query(e->st, "SELECT created_at, address, bounce_info FROM people WHERE bouncing = 1"
+	    " AND erased_at IS NULL ORDER BY address", line_row, &s, NULL) < 0)
+		return -1;
+	list_end(b, s.rows, "(none)");
+	if (store_outbound_count(e->st, OUT_FAILED, &failed) < 0)
+		return -1;
+	buf_printf(b, "\nMessages that could not be delivered: %ld%s\n", failed,
+	    failed ? " (see mentord queue list)" : "");
+	s.rows = 0;
+	buf_adds(b, "\nQuarantined messages (kept in the mailbox and in the spool)\n");
+	if (store_query(e->st, "SELECT received_at, sender, outcome FROM inbound WHERE class = 'quarantined'"
+	    " AND received_at >= ? ORDER BY id", line_row, &s, "t", e->now - WEEK) < 0)
+		return -1;
+	list_end(b, s.rows, "(none this week)");
+	s.rows = 0;
+	buf_adds(b, "\nMail left for the committee this week (the robot did not answer it)\n");
+	if (store_query(e->st, "SELECT received_at, sender, subject FROM inbound WHERE class = 'human'"
+	    " AND received_at >= ? ORDER BY id", line_row, &s, "t", e->now - WEEK) < 0)
+		return -1;
+	list_end(b, s.rows, "(none)");
+	return 0;
+}
+
+int overview_render(struct engine *e, struct buf *b)
+{
+	char *cohort_name = NULL;
+	int64_t cohort = 0;
+	int r = roster_open_cohort(e, &cohort, &cohort_name);
+
+	if (r < 0)
+		return -1;
+	if (r == 0) {
+		/* the last cohort, if any, for its pairs and answers */
+		if (store_query_int(e->st, &cohort, "SELECT coalesce(max(id), 0) FROM cohorts", NULL) < 0 ||
+		    (cohort != 0 && roster_cohort_name(e, cohort, &cohort_name) < 0))
+			return -1;
+		buf_printf(b, "No cohort is open%s%s%s.\n\n", cohort ? " (the last one was " : "",
+		    cohort ? cohort_name : "", cohort ? ")" : "");
+	} else {
+		buf_printf(b, "Cohort %s\n\n", cohort_name);
+	}
+	free(cohort_name);
+	if (overview_applications(e, cohort, b) < 0 || overview_pairs(e, cohort, b) < 0)
+		return -1;
+	if (overview_training(e, b) < 0 || overview_checkins(e, cohort, b) < 0 || overview_cases(e, b) < 0 ||
+	    overview_problems(e, b) < 0)
+		return -1;
+	return 0;
+}
+
+static int tally_row(const struct store_row *row, void *arg)
+{
+	struct buf *b = arg;
+	char date[32];
+
+	time_local_str((time_t)store_row_int(row, 1), date, sizeof(date));
+	buf_printf(b, "  %s, %s%s: accepted %" PRId64 ", declined %" PRId64 ", tentative %" PRId64
+	    ", no answer %" PRId64 "\n", store_row_text(row, 0), date,
+	    strcmp(store_row_text(row, 2), "cancelled") == 0 ? " (cancelled)" : "",
+	    store_row_int(row, 3), store_row_int(row, 4), store_row_int(row, 5), store_row_int(row, 6));
+	return 0;
+}
+
+int overview_training(struct engine *e, struct buf *out)
+{
+	size_t before;
+
+	buf_adds(out, "Training\n");
+	before = out->len;
+
+	if (store_query(e->st, "SELECT e.title, e.start_at, e.status,"
+	    " sum(r.partstat = 'ACCEPTED'), sum(r.partstat = 'DECLINED'), sum(r.partstat = 'TENTATIVE'),"
+	    " sum(r.partstat NOT IN ('ACCEPTED', 'DECLINED', 'TENTATIVE'))"
+	    " FROM events e JOIN rsvps r ON r.event_id = e.id WHERE e.start_at >= ?"
+	    " GROUP BY e.id ORDER BY e.start_at", tally_row, out, "t", e->now - WEEK) < 0)
+		return -1;
+	if (out->len == before)
+		buf_adds(out, "  (no training planned)\n");
+	buf_addc(out, '\n');
+	return 0;
+}

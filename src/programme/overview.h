@@ -1,0 +1,32 @@
+/* overview: the programme's state as the committee reads it, in plain text
+ * with aligned columns (doc/DESIGN.md 3.6): the sections that the status
+ * screen (`status`) and the weekly digest are made of, and that an edition
+ * report can reuse. It reads the tables only, never a feature's internals,
+ * and writes nothing.
+ *
+ * No case text ever appears: cases are listed by number, age and status.
+ * A list stops at 200 rows and says how many it left out. Each function
+ * appends to out and returns 0, or -1 on a database error (store.h logs
+ * it). cohort is the cohort shown (0: none yet). */
+#ifndef MENTORD_OVERVIEW_H
+#define MENTORD_OVERVIEW_H
+
+#include <stdint.h>
+
+struct buf;
+struct engine;
+
+/* Everything, for the open cohort (or the last one). */
+int overview_render(struct engine *e, struct buf *out);
+
+/* The sections, in the order overview_render() shows them. */
+int overview_applications(struct engine *e, int64_t cohort, struct buf *out);
+int overview_pairs(struct engine *e, int64_t cohort, struct buf *out);
+/* Each session from a week ago on: accepted, declined, tentative, no answer. */
+int overview_training(struct engine *e, struct buf *out);
+int overview_checkins(struct engine *e, int64_t cohort, struct buf *out);
+int overview_cases(struct engine *e, struct buf *out);
+/* Bouncing addresses, undelivered and quarantined messages, human mail. */
+int overview_problems(struct engine *e, struct buf *out);
+
+#endif

@@ -1,0 +1,533 @@
+/* The pairs' side of the committee's commands (doc/DESIGN.md 3.4): match
+ * proposes pairs for the open cohort, approve and reject settle them (an
+ * approved pair is introduced and invited to a planned training; whoever a
+ * settled proposal leaves without a partner hears so, once), pair and
+ * unpair act by hand. A pair's status moves through roster.h only. */
+#include "pairing.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "command.h"
+#include "config.h"
+#include "engine.h"
+#include "invite.h"
+#include "match.h"
+#include "notify.h"
+#include "roster.h"
+#include "store.h"
+#include "template.h"
+#include "util.h"
+
+static int open_cohort(struct engine *e, const char *what, struct buf *out, int64_t *id_r,
+    char **name_r)
+{
+	int r = roster_open_cohort(e, id_r, name_r);
+
+	if (r == 0)
+		buf_printf(out, "%s: no cohort is open (cohort open NAME starts one)\n", what);
+	return r;
+}
+
+/* ---- match ---- */
+
+struct people_arg {
+	struct application *apps;
+	size_t n;
+};
+
+static int app_id_row(const struct store_row *row, void *arg)
+{
+	struct people_arg *p = arg;
+
+	p->apps = xrealloc(p->apps, (p->n + 1) * sizeof(*p->apps));
+	memset(&p->apps[p->n], 0, sizeof(p->apps[p->n]));
+	p->apps[p->n].id = store_row_int(row, 0);
+	p->apps[p->n].capacity = (long)store_row_int(row, 1);
+	p->n++;
+	return 0;
+}
+
+static void free_apps(struct people_arg *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		roster_application_deinit(&p->apps[i]);
+	free(p->apps);
+	p->apps = NULL;
+	p->n = 0;
+}
+
+/* Confirmed mentors with room left, and confirmed mentees without a pair. */
+static int load_candidates(struct engine *e, int64_t cohort, struct people_arg *mentors,
+    struct people_arg *mentees)
+{
+	size_t i;
+
+	if (store_query(e->st, "SELECT a.id, a.capacity - (SELECT count(*) FROM pairs p"
+	    " WHERE p.mentor_app = a.id AND p.status = 'active') FROM applications a"
+	    " WHERE a.cohort_id = ? AND a.role = 'mentor' AND a.status = 'confirmed' ORDER BY a.id",
+	    app_id_row, mentors, "i", cohort) < 0 ||
+	    store_query(e->st, "SELECT a.id, 1 FROM applications a WHERE a.cohort_id = ?"
+	    " AND a.role = 'mentee' AND a.status = 'confirmed' AND NOT EXISTS (SELECT 1 FROM pairs p"
+	    " WHERE p.mentee_app = a.id AND p.status = 'active') ORDER BY a.id",
+	    app_id_row, mentees, "i", cohort) < 0)
+		return -1;
+	for (i = 0; i < mentors->n; i++) {
+		long room = mentors->apps[i].capacity;
+
+		if (roster_application_by_id(e, mentors->apps[i].id, &mentors->apps[i]) != 1)
+			return -1;
+		mentors->apps[i].capacity = room;
+	}
+	for (i = 0; i < mentees->n; i++)
+		if (roster_application_by_id(e, mentees->apps[i].id, &mentees->apps[i]) != 1)
+			return -1;
+	return 0;
+}
+
+static void to_person(const struct application *a, struct match_person *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->id = a->id;
+	p->name = a->name;
+	p->address = a->address;
+	p->department = a->department != NULL ? a->department : "";
+	p->fields = a->field != NULL ? a->field : "";
+	p->topics = a->topics;
+	p->language = a->language;
+	p->gender = a->gender;
+	p->capacity = a->capacity > 0 ? (int)a->capacity : 0;
+	p->preference = a->preference;
+	p->pref_gender = a->pref_gender;
+	p->pref_mentors = a->pref_mentors;
+}
+
+static void describe(struct buf *b, const struct application *a)
+{
+	buf_printf(b, "%s <%s> (%s; %s)", a->name, a->address, a->department, a->field);
+}
+
+static int send_proposal(struct engine *e, int64_t proposal, const char *cohort, const char *list,
+    const char *unmatched, size_t count, int64_t cause, char **error_r)
+{
+	struct vars v = { { NULL }, { NULL }, 0 };
+	int ret;
+
+	vars_set(&v, "cohort", cohort);
+	vars_set(&v, "proposal", list);
+	vars_set(&v, "unmatched", unmatched);
+	vars_setf(&v, "count", "%zu", count);
+	vars_set(&v, "name", "");
+	ret = notify_committee(e, &(struct notice){ .kind = "proposal", .vars = &v,
+	    .all_members = 1, .cause = cause, .ref_kind = "proposal", .ref_id = proposal },
+	    error_r);
+	vars_deinit(&v);
+	return ret;
+}
+
+int pairing_match(struct engine *e, const struct committee_command *cmd, int64_t cause,
+    struct buf *out, char **error_r)
+{
+	struct people_arg mentors = { NULL, 0 }, mentees = { NULL, 0 };
+	struct match_person *pm = NULL, *pe = NULL;
+	struct match_weights w = { e->cfg->matching.department, e->cfg->matching.field,
+		e->cfg->matching.topics, e->cfg->matching.language, e->cfg->matching.preferences };
+	struct match_result res;
+	struct buf list, unmatched;
+	char *cohort_name = NULL;
+	int64_t cohort = 0, proposal;
+	size_t i;
+	int r, ret = -1;
+
+	(void)cmd;
+	memset(&res, 0, sizeof(res));
+	buf_init(&list, 4u * 1024 * 1024);
+	buf_init(&unmatched, 4u * 1024 * 1024);
+	buf_add(&list, "", 0);
+	buf_add(&unmatched, "", 0);
+	r = open_cohort(e, "match", out, &cohort, &cohort_name);
+	if (r <= 0) {
+		ret = r;
+		goto out;
+	}
+	/* a new proposal replaces any earlier one still waiting */
+	if (roster_pairs_move(e, cohort, 0, PAIR_REJECTED, NULL) < 0 ||
+	    store_exec(e->st, "UPDATE proposals SET status = 'closed' WHERE status = 'open'"
+	    " AND cohort_id = ?", "i", cohort) < 0 ||
+	    load_candidates(e, cohort, &mentors, &mentees) < 0)
+		goto out;
+	pm = xcalloc(mentors.n + 1, sizeof(*pm));
+	pe = xcalloc(mentees.n + 1, sizeof(*pe));
+	for (i = 0; i < mentors.n; i++)
+		to_person(&mentors.apps[i], &pm[i]);
+	for (i = 0; i < mentees.n; i++)
+		to_person(&mentees.apps[i], &pe[i]);
+	if (match_propose(pm, mentors.n, pe, mentees.n, &w, &res) < 0) {
+		buf_printf(out, "match: too many applicants for one proposal\n");
+		ret = 0;
+		goto out;
+	}
+	if (store_exec(e->st, "INSERT INTO proposals(cohort_id, created_at) VALUES(?, ?)", "it",
+	    cohort, e->now) < 0)
+		goto out;
+	proposal = store_last_id(e->st);
+	for (i = 0; i < res.n_pairs; i++) {
+		const struct application *m = &mentors.apps[res.pairs[i].mentor];
+		const struct application *t = &mentees.apps[res.pairs[i].mentee];
+		int64_t pair = 0;
+
+		if (roster_pair_new(e, &(struct pair_proposal){ .cohort_id = cohort, .mentor_app = m->id,
+		    .mentee_app = t->id, .proposal_id = proposal, .number = (int64_t)(i + 1),
+		    .score = (double)res.pairs[i].score / 100.0, .reasons = res.pairs[i].reasons },
+		    &pair) < 0)
+			goto out;
+		buf_printf(&list, "%zu. mentor ", i + 1);
+		describe(&list, m);
+		buf_adds(&list, "\n   mentee ");
+		describe(&list, t);
+		buf_printf(&list, "\n   score %.2f: %s\n\n", (double)res.pairs[i].score / 100.0,
+		    res.pairs[i].reasons);
+	}
+	for (i = 0; i < res.n_unmatched; i++) {
+		const struct application *a = res.unmatched[i].is_mentor
+		    ? &mentors.apps[res.unmatched[i].mentee_or_mentor]
+		    : &mentees.apps[res.unmatched[i].mentee_or_mentor];
+
+		buf_printf(&unmatched, "- %s ", res.unmatched[i].is_mentor ? "mentor" : "mentee");
+		describe(&unmatched, a);
+		buf_printf(&unmatched, ": %s\n", res.unmatched[i].why);
+	}
+	if (send_proposal(e, proposal, cohort_name, list.s, unmatched.s, res.n_pairs, cause,
+	    error_r) < 0)
+		goto out;
+	buf_printf(out, "match: proposal %" PRId64 " of %zu pair(s) sent to the committee; %zu without a partner\n",
+	    proposal, res.n_pairs, res.n_unmatched);
+	ret = 0;
+out:
+	match_result_free(&res);
+	free(pm);
+	free(pe);
+	free_apps(&mentors);
+	free_apps(&mentees);
+	buf_deinit(&list);
+	buf_deinit(&unmatched);
+	free(cohort_name);
+	return ret;
+}
+
+/* ---- introductions, approvals ---- */
+
+static void person_vars(struct vars *v, const char *prefix, const struct application *a)
+{
+	static const char *const mentor_names[] = { "mentor_name", "mentor_address",
+		"mentor_department", "mentor_field", "mentor_topics", "mentor_about" };
+	static const char *const mentee_names[] = { "mentee_name", "mentee_address",
+		"mentee_department", "mentee_field", "mentee_topics", "mentee_about" };
+	const char *const *n = strcmp(prefix, "mentor") == 0 ? mentor_names : mentee_names;
+
+	vars_set(v, n[0], a->name);
+	vars_set(v, n[1], a->address);
+	vars_set(v, n[2], a->department);
+	vars_set(v, n[3], a->field);
+	vars_set(v, n[4], a->topics != NULL ? a->topics : "");
+	vars_set(v, n[5], a->about != NULL ? a->about : "");
+}
+
+static int introduce(struct engine *e, int64_t pair, const struct application *mentor,
+    const struct application *mentee, int64_t cause, char **error_r)
+{
+	struct vars v = { { NULL }, { NULL }, 0 };
+	char *cohort = NULL;
+	int ret = -1;
+
+	if (roster_cohort_name(e, mentor->cohort_id, &cohort) < 0)
+		return -1;
+	person_vars(&v, "mentor", mentor);
+	person_vars(&v, "mentee", mentee);
+	vars_set(&v, "cohort", cohort);
+	vars_setf(&v, "name", "%s, %s", mentor->name, mentee->name);
+	ret = notify_pair(e, mentor, mentee, &(struct notice){ .kind = "introduction", .vars = &v,
+	    .cause = cause, .ref_kind = "pair", .ref_id = pair }, error_r);
+	vars_deinit(&v);
+	free(cohort);
+	return ret;
+}
+
+static int activate(struct engine *e, int64_t pair, int64_t mentor_id, int64_t mentee_id,
+    int64_t cause, struct buf *out, const char *label, char **error_r)
+{
+	struct application mentor, mentee;
+	int64_t other_pair = 0, other = 0;
+	long load = 0;
+	int r, ret = -1;
+
+	memset(&mentor, 0, sizeof(mentor));
+	memset(&mentee, 0, sizeof(mentee));
+	if (roster_application_by_id(e, mentor_id, &mentor) != 1 ||
+	    roster_application_by_id(e, mentee_id, &mentee) != 1 ||
+	    roster_mentor_load(e, mentor_id, &load) < 0)
+		goto out;
+	if (strcmp(mentor.status, "confirmed") != 0 || strcmp(mentee.status, "confirmed") != 0) {
+		buf_printf(out, "%s: not approved: %s has withdrawn\n", label,
+		    strcmp(mentor.status, "confirmed") != 0 ? mentor.name : mentee.name);
+		ret = roster_pair_move(e, pair, PAIR_REJECTED, NULL) < 0 ? -1 : 0;
+		goto out;
+	}
+	if (roster_active_pair_of(e, mentee_id, &other_pair, &other) != 0 || load >= mentor.capacity) {
+		buf_printf(out, "%s: not approved: %s\n", label, load >= mentor.capacity
+		    ? "the mentor is at capacity" : "the mentee is already paired");
+		ret = roster_pair_move(e, pair, PAIR_REJECTED, NULL) < 0 ? -1 : 0;
+		goto out;
+	}
+	r = roster_pair_move(e, pair, PAIR_ACTIVE, NULL);
+	if (r <= 0) {
+		if (r == 0)
+			buf_printf(out, "%s: not approved: the pair is no longer proposed\n", label);
+		ret = r;
+		goto out;
+	}
+	if (introduce(e, pair, &mentor, &mentee, cause, error_r) < 0 ||
+	    invite_pair_added(e, pair, cause, error_r) < 0)
+		goto out;
+	buf_printf(out, "%s: pair %" PRId64 " approved: %s and %s introduced\n", label, pair, mentor.name,
+	    mentee.name);
+	ret = 0;
+out:
+	roster_application_deinit(&mentor);
+	roster_application_deinit(&mentee);
+	return ret;
+}
+
+static int waitlist_row(const struct store_row *row, void *arg)
+{
+	struct people_arg *p = arg;
+
+	p->apps = xrealloc(p->apps, (p->n + 1) * sizeof(*p->apps));
+	memset(&p->apps[p->n], 0, sizeof(p->apps[p->n]));
+	p->apps[p->n].id = store_row_int(row, 0);
+	p->n++;
+	return 0;
+}
+
+/* Every confirmed applicant the proposal leaves without a partner hears
+ * so, once. */
+static int waitlist(struct engine *e, int64_t cohort, int64_t cause, struct buf *out,
+    char **error_r)
+{
+	struct people_arg left = { NULL, 0 };
+	char *name = NULL;
+	size_t i;
+	int ret = -1;
+
+	if (store_query(e->st, "SELECT a.id FROM applications a WHERE a.cohort_id = ?"
+	    " AND a.status = 'confirmed' AND a.waitlisted_at IS NULL AND NOT EXISTS (SELECT 1"
+	    " FROM pairs p WHERE p.status = 'active' AND (p.mentor_app = a.id OR p.mentee_app = a.id))"
+	    " ORDER BY a.id", waitlist_row, &left, "i", cohort) < 0 ||
+	    roster_cohort_name(e, cohort, &name) < 0)
+		goto out;
+	for (i = 0; i < left.n; i++) {
+		struct vars v = { { NULL }, { NULL }, 0 };
+		struct application a;
+		int r;
+
+		if (roster_application_by_id(e, left.apps[i].id, &a) != 1)
+			goto out;
+		vars_set(&v, "role", roster_role_word(a.role, a.language));
+		vars_set(&v, "cohort", name);
+		r = notify_person(e, &a, &(struct notice){ .kind = "waitlist", .vars = &v,
+		    .cause = cause }, error_r);
+		vars_deinit(&v);
+		if (r == 0)
+			r = store_exec(e->st, "UPDATE applications SET waitlisted_at = ? WHERE id = ?",
+			    "ti", e->now, a.id);
+		roster_application_deinit(&a);
+		if (r < 0)
+			goto out;
+	}
+	if (left.n > 0)
+		buf_printf(out, "waitlist: %zu applicant(s) without a partner were told\n", left.n);
+	ret = 0;
+out:
+	free(name);
+	free_apps(&left);
+	return ret;
+}
+
+struct pair_row {
+	int64_t id, mentor, mentee, number;
+};
+
+struct pairs_arg {
+	struct pair_row *v;
+	size_t n;
+};
+
+static int pair_row_cb(const struct store_row *row, void *arg)
+{
+	struct pairs_arg *p = arg;
+
+	p->v = xrealloc(p->v, (p->n + 1) * sizeof(*p->v));
+	p->v[p->n].id = store_row_int(row, 0);
+	p->v[p->n].mentor = store_row_int(row, 1);
+	p->v[p->n].mentee = store_row_int(row, 2);
+	p->v[p->n].number = store_row_int(row, 3);
+	p->n++;
+	return 0;
+}
+
+static int wanted(const struct committee_command *cmd, int64_t number)
+{
+	size_t i;
+
+	if (cmd->all)
+		return 1;
+	for (i = 0; i < cmd->n_nums; i++)
+		if (cmd->nums[i] == number)
+			return 1;
+	return 0;
+}
+
+int pairing_decide(struct engine *e, const struct committee_command *cmd, int64_t cause,
+    struct buf *out, char **error_r)
+{
+	const char *what = cmd->cmd == CCMD_APPROVE ? "approve" : "reject";
+	struct pairs_arg pairs = { NULL, 0 };
+	int64_t cohort = 0, proposal = 0, left = 0;
+	size_t i, j;
+	int r, ret = -1;
+
+	r = open_cohort(e, what, out, &cohort, NULL);
+	if (r <= 0)
+		return r;
+	if (store_query_int(e->st, &proposal, "SELECT id FROM proposals WHERE cohort_id = ?"
+	    " AND status = 'open' ORDER BY id DESC LIMIT 1", "i", cohort) < 0)
+		return -1;
+	if (proposal == 0) {
+		buf_printf(out, "%s: no proposal is waiting (send match first)\n", what);
+		return 0;
+	}
+	if (store_query(e->st, "SELECT id, mentor_app, mentee_app, number FROM pairs"
+	    " WHERE proposal_id = ? AND status = 'proposed' ORDER BY number", pair_row_cb, &pairs,
+	    "i", proposal) < 0)
+		goto out;
+	for (j = 0; j < cmd->n_nums; j++) {
+		int known = 0;
+
+		for (i = 0; i < pairs.n; i++)
+			known |= pairs.v[i].number == cmd->nums[j];
+		if (!known)
+			buf_printf(out, "%s %ld: no such pair waiting in proposal %" PRId64 "\n", what, cmd->nums[j], proposal);
+	}
+	for (i = 0; i < pairs.n; i++) {
+		char label[64];
+
+		if (!wanted(cmd, pairs.v[i].number))
+			continue;
+		snprintf(label, sizeof(label), "%s %" PRId64, what, pairs.v[i].number);
+		if (cmd->cmd == CCMD_REJECT) {
+			if (roster_pair_move(e, pairs.v[i].id, PAIR_REJECTED, NULL) < 0)
+				goto out;
+			buf_printf(out, "%s: pair rejected\n", label);
+		} else if (activate(e, pairs.v[i].id, pairs.v[i].mentor, pairs.v[i].mentee, cause, out,
+		    label, error_r) < 0) {
+			goto out;
+		}
+	}
+	if (store_query_int(e->st, &left, "SELECT count(*) FROM pairs WHERE proposal_id = ?"
+	    " AND status = 'proposed'", "i", proposal) < 0)
+		goto out;
+	if (left == 0) {
+		if (store_exec(e->st, "UPDATE proposals SET status = 'closed' WHERE id = ?", "i", proposal) < 0 ||
+		    waitlist(e, cohort, cause, out, error_r) < 0)
+			goto out;
+		buf_printf(out, "proposal %" PRId64 " is settled\n", proposal);
+	} else {
+		buf_printf(out, "proposal %" PRId64 ": %" PRId64 " pair(s) still waiting for a decision\n", proposal, left);
+	}
+	ret = 0;
+out:
+	free(pairs.v);
+	return ret;
+}
+
+int pairing_pair(struct engine *e, const struct committee_command *cmd, int64_t cause,
+    struct buf *out, char **error_r)
+{
+	struct application mentor, mentee;
+	int64_t cohort = 0, pair = 0;
+	int r, ret = -1;
+
+	memset(&mentor, 0, sizeof(mentor));
+	memset(&mentee, 0, sizeof(mentee));
+	r = open_cohort(e, "pair", out, &cohort, NULL);
+	if (r <= 0)
+		return r;
+	if (roster_application_live(e, cohort, cmd->arg1, &mentor) < 0 ||
+	    roster_application_live(e, cohort, cmd->arg2, &mentee) < 0)
+		goto out;
+	if (mentor.id == 0 || strcmp(mentor.role, "mentor") != 0 || strcmp(mentor.status, "confirmed") != 0) {
+		buf_printf(out, "pair: %s has no confirmed mentor application in this cohort\n", cmd->arg1);
+		ret = 0;
+		goto out;
+	}
+	if (mentee.id == 0 || strcmp(mentee.role, "mentee") != 0 || strcmp(mentee.status, "confirmed") != 0) {
+		buf_printf(out, "pair: %s has no confirmed mentee application in this cohort\n", cmd->arg2);
+		ret = 0;
+		goto out;
+	}
+	if (roster_pair_new(e, &(struct pair_proposal){ .cohort_id = cohort, .mentor_app = mentor.id,
+	    .mentee_app = mentee.id, .reasons = "paired by the committee" }, &pair) < 0)
+		goto out;
+	ret = activate(e, pair, mentor.id, mentee.id, cause, out, "pair", error_r);
+out:
+	roster_application_deinit(&mentor);
+	roster_application_deinit(&mentee);
+	return ret;
+}
+
+int pairing_unpair(struct engine *e, const struct committee_command *cmd, int64_t cause,
+    struct buf *out, char **error_r)
+{
+	struct pairs_arg pairs = { NULL, 0 };
+	struct application a[2];
+	int i, ret = -1;
+
+	memset(a, 0, sizeof(a));
+	if (cmd->n_nums != 1 || store_query(e->st, "SELECT id, mentor_app, mentee_app, 0 FROM pairs"
+	    " WHERE id = ? AND status = 'active'", pair_row_cb, &pairs, "i", (int64_t)cmd->nums[0]) < 0)
+		goto out;
+	if (pairs.n == 0) {
+		buf_printf(out, "unpair %ld: no such active pair\n", cmd->n_nums ? cmd->nums[0] : 0L);
+		ret = 0;
+		goto out;
+	}
+	if (roster_pair_move(e, pairs.v[0].id, PAIR_ENDED, cmd->arg1) != 1 ||
+	    roster_application_by_id(e, pairs.v[0].mentor, &a[0]) != 1 ||
+	    roster_application_by_id(e, pairs.v[0].mentee, &a[1]) != 1)
+		goto out;
+	/* both are told politely; the reason stays with the committee */
+	for (i = 0; i < 2; i++) {
+		struct vars v = { { NULL }, { NULL }, 0 };
+		int r;
+
+		vars_set(&v, "partner_name", a[1 - i].name);
+		r = notify_person(e, &a[i], &(struct notice){ .kind = "withdrawn",
+		    .tmpl = "pair-ended", .vars = &v, .cause = cause }, error_r);
+		vars_deinit(&v);
+		if (r < 0)
+			goto out;
+	}
+	buf_printf(out, "unpair %" PRId64 ": %s and %s are no longer paired; both were told\n", pairs.v[0].id,
+	    a[0].name, a[1].name);
+	ret = 0;
+out:
+	free(pairs.v);
+	roster_application_deinit(&a[0]);
+	roster_application_deinit(&a[1]);
+	return ret;
+}
+
