@@ -1,0 +1,194 @@
+/* outbox: a decision to write becomes one queued, fully rendered row: the
+ * deterministic Message-ID, the envelope, the threading of an answer, the
+ * bilingual text, a second alternative, and nothing queued on an error. */
+#include "fixture.h"
+
+#include "outbox.h"
+
+static int setup(void **state)
+{
+	*state = fx_new(NULL);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+
+	fx_free(&f);
+	return 0;
+}
+
+static void test_row_and_message_id(void **state)
+{
+	struct fx *f = *state;
+	struct vars v = { { NULL }, { NULL }, 0 };
+	struct outbox_msg m;
+	struct fx_out o;
+	char *err = NULL, *mid, *want;
+	int64_t id = 0;
+
+	memset(&m, 0, sizeof(m));
+	m.kind = "help";
+	m.lang = "en";
+	outbox_to(&m, "Bob", "bob@example.net");
+	outbox_to(&m, NULL, "eve@example.net");
+	m.vars = &v;
+	m.person_id = 9;
+	m.ref_kind = "application";
+	m.ref_id = 2;
+	assert_int_equal(outbox_queue(&f->e, &m, &id, &err), 0);
+	assert_true(id > 0);
+	fx_out(f, "help", NULL, &o);
+	assert_int_equal(o.id, id);
+	assert_string_equal(o.to, "bob@example.net,eve@example.net");
+	mid = outbox_message_id(&f->e, id);
+	want = xasprintf("mentord.%lld.%s@example.org", (long long)id, store_instance(f->st));
+	assert_string_equal(mid, want);
+	assert_string_equal(o.message_id, mid);
+	assert_int_equal(o.person_id, 9);
+	assert_string_equal(o.ref_kind, "application");
+	/* the common variables: the name is the first recipient's */
+	assert_string_equal(vars_get(&v, "programme"), "WIT Mentoring");
+	assert_string_equal(vars_get(&v, "address"), "mentoring@example.org");
+	assert_string_equal(vars_get(&v, "name"), "Bob");
+	assert_non_null(strstr(o.data, "X-Mentord-Kind: help"));
+	assert_non_null(strstr(o.data, "List-Id:"));
+	assert_non_null(strstr(o.data, "X-Loop: mentoring@example.org"));
+	assert_non_null(strstr(o.data, "Auto-Submitted: auto-generated"));
+	assert_null(strstr(o.data, "In-Reply-To:"));
+	assert_string_equal(o.subject, "WIT Mentoring: how to take part");
+	fx_out_deinit(&o);
+	free(mid);
+	free(want);
+	vars_deinit(&v);
+}
+
+static void test_answer_threads_under_the_last_references(void **state)
+{
+	struct fx *f = *state;
+	struct vars v = { { NULL }, { NULL }, 0 };
+	struct mime_msg *q = fx_msg(f, "bob@example.net", "help", "");
+	const char *refs[30];
+	struct outbox_msg m;
+	struct fx_out o;
+	char *err = NULL, *line;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(refs); i++)
+		refs[i] = arena_printf(q->arena, "r%zu@example.net", i);
+	refs[3] = "not an id";
+	q->references = refs;
+	q->n_references = ARRAY_SIZE(refs);
+	memset(&m, 0, sizeof(m));
+	m.kind = "help";
+	outbox_to(&m, NULL, "bob@example.net");
+	m.vars = &v;
+	m.answer_to = q;
+	assert_int_equal(outbox_queue(&f->e, &m, NULL, &err), 0);
+	fx_out(f, "help", NULL, &o);
+	assert_non_null(strstr(o.data, "In-Reply-To: <test.1@client.example.com>"));
+	assert_non_null(strstr(o.data, "Auto-Submitted: auto-replied"));
+	/* the last 19 of theirs, then their own Message-ID */
+	assert_null(strstr(o.data, "<r10@example.net>"));
+	assert_non_null(strstr(o.data, "<r11@example.net>"));
+	assert_non_null(strstr(o.data, "<r29@example.net>"));
+	line = strstr(o.data, "References:");
+	assert_non_null(line);
+	assert_non_null(strstr(line, "<test.1@client.example.com>"));
+	/* no language given: both */
+	assert_non_null(strstr(o.data, "Content-Language: en, fr"));
+	assert_non_null(strstr(o.subject, " / "));
+	fx_out_deinit(&o);
+	vars_deinit(&v);
+}
+
+static void test_an_identifier_we_cannot_write_costs_only_the_threading(void **state)
+{
+	struct fx *f = *state;
+	struct vars v = { { NULL }, { NULL }, 0 };
+	struct mime_msg *q = fx_msg(f, "bob@example.net", "help", "");
+	struct outbox_msg m;
+	struct fx_out o;
+	char *err = NULL;
+
+	q->message_id = "caf\xc3\xa9@example.net";
+	memset(&m, 0, sizeof(m));
+	m.kind = "help";
+	m.lang = "fr";
+	outbox_to(&m, NULL, "bob@example.net");
+	m.vars = &v;
+	m.answer_to = q;
+	assert_int_equal(outbox_queue(&f->e, &m, NULL, &err), 0);
+	fx_out(f, "help", NULL, &o);
+	assert_null(strstr(o.data, "In-Reply-To:"));
+	assert_null(strstr(o.data, "References:"));
+	assert_non_null(strstr(o.data, "Auto-Submitted: auto-replied"));
+	fx_out_deinit(&o);
+	vars_deinit(&v);
+}
+
+static void test_second_alternative(void **state)
+{
+	struct fx *f = *state;
+	struct vars v = { { NULL }, { NULL }, 0 };
+	struct outbox_msg m;
+	struct fx_out o;
+	char *err = NULL;
+
+	memset(&m, 0, sizeof(m));
+	m.kind = "help";
+	m.lang = "en";
+	outbox_to(&m, NULL, "bob@example.net");
+	m.vars = &v;
+	m.alt_type = "text/calendar; charset=UTF-8; method=REQUEST";
+	m.alt_body = "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n";
+	assert_int_equal(outbox_queue(&f->e, &m, NULL, &err), 0);
+	fx_out(f, "help", NULL, &o);
+	assert_non_null(strstr(o.data, "multipart/alternative"));
+	assert_non_null(strstr(o.data, "Content-Type: text/calendar; charset=UTF-8; method=REQUEST"));
+	fx_out_deinit(&o);
+	vars_deinit(&v);
+}
+
+static void test_errors_queue_nothing(void **state)
+{
+	struct fx *f = *state;
+	struct vars v = { { NULL }, { NULL }, 0 };
+	struct outbox_msg m;
+	char *err = NULL;
+
+	memset(&m, 0, sizeof(m));
+	m.kind = "help";
+	m.tmpl = "missing";
+	m.lang = "en";
+	outbox_to(&m, NULL, "bob@example.net");
+	m.vars = &v;
+	assert_int_equal(outbox_queue(&f->e, &m, NULL, &err), -1);
+	assert_non_null(strstr(err, "missing"));
+	xfree(&err);
+	/* the template is fine, the message cannot be composed */
+	m.tmpl = NULL;
+	m.alt_type = "text/calendar";
+	assert_int_equal(outbox_queue(&f->e, &m, NULL, &err), -1);
+	assert_non_null(strstr(err, "composing help"));
+	xfree(&err);
+	/* the caller rolls the transaction back; the render failed before any row */
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM outbound WHERE data IS NOT NULL"), 0);
+	vars_deinit(&v);
+}
+
+int main(void)
+{
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_row_and_message_id),
+		T(test_answer_threads_under_the_last_references),
+		T(test_an_identifier_we_cannot_write_costs_only_the_threading),
+		T(test_second_alternative),
+		T(test_errors_queue_nothing),
+	};
+#undef T
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
