@@ -2,8 +2,6 @@
  * class its category says (with the documented exceptions). */
 #include "testutil.h"
 
-#include <dirent.h>
-
 #include "classify.h"
 #include "mime.h"
 
@@ -207,13 +205,11 @@ static void test_corpus_categories(void **state)
 
 	(void)state;
 	for (i = 0; i < ARRAY_SIZE(categories); i++) {
-		const char *root = getenv("MENTORD_SOURCE");
-		char *dir = xasprintf("%s/%s", root != NULL ? root : ".", categories[i].dir);
-		DIR *d = opendir(dir);
-		struct dirent *de;
+		struct strlist names = { NULL, 0 };
+		size_t j;
 
-		assert_non_null(d);
-		while ((de = readdir(d)) != NULL) {
+		tu_source_dir(categories[i].dir, &names);
+		for (j = 0; j < names.n; j++) {
 			struct mime_msg *m = NULL;
 			struct classification c;
 			enum msg_class want;
@@ -221,13 +217,13 @@ static void test_corpus_categories(void **state)
 			char *path, *data;
 			size_t len = 0;
 
-			if (de->d_name[0] == '.' || str_has_prefix(de->d_name, "LICENSE"))
+			if (str_has_prefix(names.v[j], "LICENSE"))
 				continue;
-			path = xasprintf("%s/%s", categories[i].dir, de->d_name);
+			path = xasprintf("%s/%s", categories[i].dir, names.v[j]);
 			data = tu_read_source(path, &len);
 			if (mime_parse(data, len, &m, &err) == 0) {
 				classify(m, &ctx, &c);
-				expected_for(de->d_name, categories[i].cls, &want);
+				expected_for(names.v[j], categories[i].cls, &want);
 				if (c.cls != want) {
 					fprintf(stderr, "%s: %s, expected %s\n", path, classify_name(c.cls),
 					    classify_name(want));
@@ -239,8 +235,7 @@ static void test_corpus_categories(void **state)
 			free(path);
 			free(data);
 		}
-		closedir(d);
-		free(dir);
+		strlist_deinit(&names);
 	}
 	fprintf(stderr, "corpus: %zu samples, %zu in another class\n", total, wrong);
 	assert_true(total > 100);

@@ -531,23 +531,11 @@ static void test_random_pieces(void **state)
 	};
 	uint32_t seed = 123456789u;
 	char buf[200];
-	size_t len, k, i;
 	int round;
 
 	(void)state;
 	for (round = 0; round < 20000; round++) {
-		len = 0;
-		for (i = 0; i < 12; i++) {
-			seed ^= seed << 13;
-			seed ^= seed >> 17;
-			seed ^= seed << 5;
-			k = strlen(pieces[seed % ARRAY_SIZE(pieces)]);
-			if (len + k >= sizeof(buf))
-				break;
-			memcpy(buf + len, pieces[seed % ARRAY_SIZE(pieces)], k);
-			len += k;
-		}
-		buf[len] = '\0';
+		tu_random_pieces(&seed, pieces, ARRAY_SIZE(pieces), 12, buf, sizeof(buf));
 		parse_all_ways(buf);
 	}
 }

@@ -67,11 +67,7 @@ static struct form_case form_cases[] = {
 
 static char *fixture(const char *name, size_t *len_r)
 {
-	char *path = xasprintf("tests/fixtures/form/%s.txt", name);
-	char *text = tu_read_source(path, len_r);
-
-	free(path);
-	return text;
+	return tu_fixture("form", name, ".txt", len_r);
 }
 
 static void test_form_case(void **state)
@@ -473,24 +469,12 @@ static void test_random_pieces(void **state)
 	uint32_t seed = 88172645u;
 	struct form f;
 	char buf[300];
-	size_t len, k, i;
 	int round, r;
 
 	(void)state;
 	form_init(&f);
 	for (round = 0; round < 20000; round++) {
-		len = 0;
-		for (i = 0; i < 30; i++) {
-			seed ^= seed << 13;
-			seed ^= seed >> 17;
-			seed ^= seed << 5;
-			k = strlen(pieces[seed % ARRAY_SIZE(pieces)]);
-			if (len + k >= sizeof(buf))
-				break;
-			memcpy(buf + len, pieces[seed % ARRAY_SIZE(pieces)], k);
-			len += k;
-		}
-		buf[len] = '\0';
+		tu_random_pieces(&seed, pieces, ARRAY_SIZE(pieces), 30, buf, sizeof(buf));
 		r = form_parse(buf, round % 2 ? FORM_NEW : FORM_UPDATE, &f);
 		assert_int_equal(r, form_detect(buf));
 		assert_true(single_line_ok(f.name) && single_line_ok(f.department) &&

@@ -1,6 +1,5 @@
 #include "testutil.h"
 
-#include <dirent.h>
 
 #include "template.h"
 
@@ -50,9 +49,7 @@ static void put(const char *dir, const char *lang, const char *name, const char 
 
 static char *source_templates(void)
 {
-	const char *root = getenv("MENTORD_SOURCE");
-
-	return xasprintf("%s/templates", root != NULL ? root : ".");
+	return tu_source_path("templates");
 }
 
 /* Renders text as templates/en/t in a fresh folder. */
@@ -552,7 +549,6 @@ static void check_subject_placeholders(const char *lang, const char *name, const
 static void test_shipped_style(void **state)
 {
 	static const char *const langs[] = { "en", "fr" };
-	char *shipped = source_templates();
 	const char *name, *spec, *p, *next;
 	size_t i, j, lineno, n_registry;
 
@@ -560,25 +556,21 @@ static void test_shipped_style(void **state)
 	for (n_registry = 0; template_registry(n_registry, &name, &spec) == 0; n_registry++)
 		;
 	for (j = 0; j < ARRAY_SIZE(langs); j++) {
-		char *d = xasprintf("%s/%s", shipped, langs[j]);
-		DIR *dir = opendir(d);
-		struct dirent *de;
-		size_t files = 0;
+		struct strlist files = { NULL, 0 };
+		char *d = xasprintf("templates/%s", langs[j]);
+		size_t k;
 
-		assert_non_null(dir);
-		while ((de = readdir(dir)) != NULL) {
+		tu_source_dir(d, &files);
+		for (k = 0; k < files.n; k++) {
 			int known = 0;
 
-			if (de->d_name[0] == '.')
-				continue;
 			for (i = 0; template_registry(i, &name, &spec) == 0; i++)
-				known |= strcmp(name, de->d_name) == 0;
+				known |= strcmp(name, files.v[k]) == 0;
 			if (!known)
-				fail_msg("%s/%s is in no registry entry", langs[j], de->d_name);
-			files++;
+				fail_msg("%s/%s is in no registry entry", langs[j], files.v[k]);
 		}
-		closedir(dir);
-		assert_int_equal(files, n_registry);
+		assert_int_equal(files.n, n_registry);
+		strlist_deinit(&files);
 		free(d);
 		for (i = 0; template_registry(i, &name, &spec) == 0; i++) {
 			char *rel = xasprintf("templates/%s/%s", langs[j], name);
@@ -600,7 +592,6 @@ static void test_shipped_style(void **state)
 			free(text);
 		}
 	}
-	free(shipped);
 }
 
 /* Rendered with values of a typical length, every line the template itself

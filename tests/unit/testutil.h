@@ -7,6 +7,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,11 +47,19 @@ static inline void tu_rmdir(char *dir)
 	free(dir);
 }
 
-/* Reads a file of the source tree (MENTORD_SOURCE, else the cwd). */
-static inline char *tu_read_source(const char *rel, size_t *len_r)
+/* The path of a file or folder of the source tree (MENTORD_SOURCE, else
+ * the cwd); allocated. */
+static inline char *tu_source_path(const char *rel)
 {
 	const char *root = getenv("MENTORD_SOURCE");
-	char *path = xasprintf("%s/%s", root != NULL ? root : ".", rel);
+
+	return xasprintf("%s/%s", root != NULL ? root : ".", rel);
+}
+
+/* Reads a file of the source tree. */
+static inline char *tu_read_source(const char *rel, size_t *len_r)
+{
+	char *path = tu_source_path(rel);
 	char *data = NULL;
 	size_t len = 0;
 
@@ -60,6 +69,63 @@ static inline char *tu_read_source(const char *rel, size_t *len_r)
 	if (len_r != NULL)
 		*len_r = len;
 	return data;
+}
+
+/* A fixture file: tests/fixtures/<dir>/<name><ext>. */
+static inline char *tu_fixture(const char *dir, const char *name, const char *ext, size_t *len_r)
+{
+	char *rel = xasprintf("tests/fixtures/%s/%s%s", dir, name, ext);
+	char *text = tu_read_source(rel, len_r);
+
+	free(rel);
+	return text;
+}
+
+static int tu_name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The names of the files of a folder of the source tree, sorted, dot
+ * files left out (free names with strlist_deinit). Fails the test when the
+ * folder cannot be read. */
+static inline void tu_source_dir(const char *rel, struct strlist *names)
+{
+	char *path = tu_source_path(rel);
+	DIR *d = opendir(path);
+	struct dirent *de;
+
+	if (d == NULL)
+		fail_msg("cannot read the folder %s", path);
+	while ((de = readdir(d)) != NULL)
+		if (de->d_name[0] != '.')
+			strlist_add(names, de->d_name);
+	closedir(d);
+	free(path);
+	if (names->n > 1)
+		qsort(names->v, names->n, sizeof(*names->v), tu_name_cmp);
+}
+
+/* Random input for a parser: up to count pieces picked by a xorshift32
+ * generator (the same seed gives the same texts), joined in buf as long as
+ * they fit. Returns the length; buf is NUL-terminated. */
+static inline size_t tu_random_pieces(uint32_t *seed, const char *const *pieces, size_t n_pieces,
+    size_t count, char *buf, size_t size)
+{
+	size_t len = 0, k, i;
+
+	for (i = 0; i < count; i++) {
+		*seed ^= *seed << 13;
+		*seed ^= *seed >> 17;
+		*seed ^= *seed << 5;
+		k = strlen(pieces[*seed % n_pieces]);
+		if (len + k >= size)
+			break;
+		memcpy(buf + len, pieces[*seed % n_pieces], k);
+		len += k;
+	}
+	buf[len] = '\0';
+	return len;
 }
 
 #endif
