@@ -125,8 +125,6 @@ static int both_roles(struct msgctx *c, const struct application *live, const ch
 	return ret;
 }
 
-static int status(struct msgctx *c, const char *kw_lang, char **error_r);
-
 /* An application form, new or applying again (which is an update). */
 static int apply(struct msgctx *c, const char *kw_lang, int explicit, char **error_r)
 {
@@ -194,13 +192,14 @@ out:
 	return ret;
 }
 
-static int update(struct msgctx *c, const char *kw_lang, char **error_r)
+int applicant_update(struct msgctx *c, const char *arg, const char *kw_lang, char **error_r)
 {
 	struct form f;
 	struct application live, a;
 	int64_t cohort = 0, person = 0;
 	int r, ret = -1;
 
+	(void)arg;
 	form_init(&f);
 	memset(&live, 0, sizeof(live));
 	memset(&a, 0, sizeof(a));
@@ -215,7 +214,7 @@ static int update(struct msgctx *c, const char *kw_lang, char **error_r)
 	if (r < 0)
 		goto out;
 	if (r == 0) {
-		ret = status(c, kw_lang, error_r);
+		ret = applicant_status(c, NULL, kw_lang, error_r);
 		inbound_outcome(c, "update without an application; status sent");
 		goto out;
 	}
@@ -240,10 +239,10 @@ out:
 	form_deinit(&f);
 	roster_application_deinit(&live);
 	roster_application_deinit(&a);
-	return ret;
+	return handled(ret);
 }
 
-static int status(struct msgctx *c, const char *kw_lang, char **error_r)
+int applicant_status(struct msgctx *c, const char *arg, const char *kw_lang, char **error_r)
 {
 	struct vars v = { { NULL }, { NULL }, 0 };
 	struct application a, partner;
@@ -252,6 +251,7 @@ static int status(struct msgctx *c, const char *kw_lang, char **error_r)
 	int64_t cohort_id = 0, pair = 0, partner_id = 0;
 	int r, matched = 0, ret = -1;
 
+	(void)arg;
 	memset(&a, 0, sizeof(a));
 	memset(&partner, 0, sizeof(partner));
 	r = roster_open_cohort(c->e, &cohort_id, &cohort);
@@ -287,10 +287,10 @@ out:
 	roster_application_deinit(&partner);
 	free(cohort);
 	free(plang);
-	return ret;
+	return handled(ret);
 }
 
-static int withdraw_request(struct msgctx *c, const char *kw_lang, char **error_r)
+int applicant_withdraw(struct msgctx *c, const char *arg, const char *kw_lang, char **error_r)
 {
 	struct vars v = { { NULL }, { NULL }, 0 };
 	struct application a;
@@ -299,6 +299,7 @@ static int withdraw_request(struct msgctx *c, const char *kw_lang, char **error_
 	const char *lang;
 	int r, ret = -1;
 
+	(void)arg;
 	memset(&a, 0, sizeof(a));
 	r = roster_open_cohort(c->e, &cohort_id, &cohort);
 	if (r == 1)
@@ -306,7 +307,7 @@ static int withdraw_request(struct msgctx *c, const char *kw_lang, char **error_
 	if (r < 0)
 		goto out;
 	if (r == 0) {
-		ret = status(c, kw_lang, error_r);
+		ret = applicant_status(c, NULL, kw_lang, error_r);
 		inbound_outcome(c, "withdrawal without an application; status sent");
 		goto out;
 	}
@@ -324,16 +325,17 @@ out:
 	vars_deinit(&v);
 	roster_application_deinit(&a);
 	free(cohort);
-	return ret;
+	return handled(ret);
 }
 
-static int forget_request(struct msgctx *c, const char *kw_lang, char **error_r)
+int applicant_forget(struct msgctx *c, const char *arg, const char *kw_lang, char **error_r)
 {
 	struct vars v = { { NULL }, { NULL }, 0 };
 	char token[16], *plang = roster_person_language(c->e, c->m->from_addr);
 	int64_t rowid = 0;
 	int ret = -1;
 
+	(void)arg;
 	if (confirm_new(c, "forget", 0, NULL, token, &rowid) < 0)
 		goto out;
 	vars_set(&v, "token", token);
@@ -344,10 +346,10 @@ static int forget_request(struct msgctx *c, const char *kw_lang, char **error_r)
 out:
 	vars_deinit(&v);
 	free(plang);
-	return ret;
+	return handled(ret);
 }
 
-static int issue(struct msgctx *c, const char *arg, const char *kw_lang, char **error_r)
+int applicant_issue(struct msgctx *c, const char *arg, const char *kw_lang, char **error_r)
 {
 	struct application a, partner;
 	struct buf text, pair;
@@ -391,7 +393,7 @@ out:
 	buf_deinit(&pair);
 	free(plang);
 	free(cohort);
-	return ret;
+	return handled(ret);
 }
 
 /* ---- the keywords ---- */
@@ -405,35 +407,6 @@ int applicant_apply(struct msgctx *c, const char *arg, const char *lang, char **
 int applicant_form(struct msgctx *c, char **error_r)
 {
 	return handled(apply(c, NULL, 0, error_r));
-}
-
-int applicant_update(struct msgctx *c, const char *arg, const char *lang, char **error_r)
-{
-	(void)arg;
-	return handled(update(c, lang, error_r));
-}
-
-int applicant_status(struct msgctx *c, const char *arg, const char *lang, char **error_r)
-{
-	(void)arg;
-	return handled(status(c, lang, error_r));
-}
-
-int applicant_withdraw(struct msgctx *c, const char *arg, const char *lang, char **error_r)
-{
-	(void)arg;
-	return handled(withdraw_request(c, lang, error_r));
-}
-
-int applicant_forget(struct msgctx *c, const char *arg, const char *lang, char **error_r)
-{
-	(void)arg;
-	return handled(forget_request(c, lang, error_r));
-}
-
-int applicant_issue(struct msgctx *c, const char *arg, const char *lang, char **error_r)
-{
-	return handled(issue(c, arg, lang, error_r));
 }
 
 int applicant_help(struct msgctx *c, const char *arg, const char *lang, char **error_r)

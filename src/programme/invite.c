@@ -156,12 +156,34 @@ int invite_invited_people(struct engine *e, int64_t event, struct store_ids *ids
 	    store_ids_row, ids, "i", event);
 }
 
+int invite_newcomers(struct engine *e, const struct event *ev, const struct store_ids *people,
+    int64_t cause, size_t *sent_r, char **error_r)
+{
+	struct store_ids invited = { NULL, 0 };
+	size_t i;
+	int ret = -1;
+
+	if (invite_invited_people(e, ev->id, &invited) < 0)
+		return -1;
+	for (i = 0; i < people->n; i++) {
+		if (store_ids_contain(&invited, people->v[i]))
+			continue;
+		if (invite_send(e, ev, people->v[i], "invitation", INVITE_REQUEST, cause, error_r) < 0)
+			goto out;
+		if (sent_r != NULL)
+			(*sent_r)++;
+	}
+	ret = 0;
+out:
+	free(invited.v);
+	return ret;
+}
+
 int invite_pair_added(struct engine *e, int64_t pair, int64_t cause, char **error_r)
 {
-	struct store_ids people = { NULL, 0 }, invited = { NULL, 0 };
+	struct store_ids people = { NULL, 0 };
 	struct event ev;
 	int64_t cohort = 0;
-	size_t i;
 	int r, ret = -1;
 
 	if (store_query_int(e->st, &cohort, "SELECT cohort_id FROM pairs WHERE id = ?", "i", pair) < 0)
@@ -172,18 +194,11 @@ int invite_pair_added(struct engine *e, int64_t pair, int64_t cause, char **erro
 		return r < 0 ? -1 : 0;
 	}
 	if (store_query(e->st, "SELECT a.person_id FROM pairs p JOIN applications a ON a.id = p.mentor_app"
-	    " OR a.id = p.mentee_app WHERE p.id = ?", store_ids_row, &people, "i", pair) < 0 ||
-	    invite_invited_people(e, ev.id, &invited) < 0)
+	    " OR a.id = p.mentee_app WHERE p.id = ?", store_ids_row, &people, "i", pair) < 0)
 		goto out;
-	for (i = 0; i < people.n; i++)
-		if (!store_ids_contain(&invited, people.v[i]) &&
-		    invite_send(e, &ev, people.v[i], "invitation", INVITE_REQUEST, cause, error_r) < 0)
-			goto out;
-	ret = 0;
+	ret = invite_newcomers(e, &ev, &people, cause, NULL, error_r);
 out:
 	free(people.v);
-	free(invited.v);
 	invite_event_deinit(&ev);
 	return ret;
 }
-

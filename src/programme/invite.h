@@ -10,6 +10,7 @@
 #ifndef MENTORD_INVITE_H
 #define MENTORD_INVITE_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -40,6 +41,10 @@ enum invite_mode {
 int invite_send(struct engine *e, const struct event *ev, int64_t person, const char *kind,
     enum invite_mode mode, int64_t cause, char **error_r);
 
+/* Invites those of people not invited to ev yet; *sent_r (if given)
+ * counts them. */
+int invite_newcomers(struct engine *e, const struct event *ev, const struct store_ids *people,
+    int64_t cause, size_t *sent_r, char **error_r);
 /* A pair became active: its people are invited to the cohort's planned
  * session, if one is ahead. */
 int invite_pair_added(struct engine *e, int64_t pair, int64_t cause, char **error_r);

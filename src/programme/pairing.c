@@ -302,23 +302,12 @@ out:
 	return ret;
 }
 
-static int waitlist_row(const struct store_row *row, void *arg)
-{
-	struct people_arg *p = arg;
-
-	p->apps = xrealloc(p->apps, (p->n + 1) * sizeof(*p->apps));
-	memset(&p->apps[p->n], 0, sizeof(p->apps[p->n]));
-	p->apps[p->n].id = store_row_int(row, 0);
-	p->n++;
-	return 0;
-}
-
 /* Every confirmed applicant the proposal leaves without a partner hears
  * so, once. */
 static int waitlist(struct engine *e, int64_t cohort, int64_t cause, struct buf *out,
     char **error_r)
 {
-	struct people_arg left = { NULL, 0 };
+	struct store_ids left = { NULL, 0 };
 	char *name = NULL;
 	size_t i;
 	int ret = -1;
@@ -326,7 +315,7 @@ static int waitlist(struct engine *e, int64_t cohort, int64_t cause, struct buf 
 	if (store_query(e->st, "SELECT a.id FROM applications a WHERE a.cohort_id = ?"
 	    " AND a.status = 'confirmed' AND a.waitlisted_at IS NULL AND NOT EXISTS (SELECT 1"
 	    " FROM pairs p WHERE p.status = 'active' AND (p.mentor_app = a.id OR p.mentee_app = a.id))"
-	    " ORDER BY a.id", waitlist_row, &left, "i", cohort) < 0 ||
+	    " ORDER BY a.id", store_ids_row, &left, "i", cohort) < 0 ||
 	    roster_cohort_name(e, cohort, &name) < 0)
 		goto out;
 	for (i = 0; i < left.n; i++) {
@@ -334,7 +323,7 @@ static int waitlist(struct engine *e, int64_t cohort, int64_t cause, struct buf 
 		struct application a;
 		int r;
 
-		if (roster_application_by_id(e, left.apps[i].id, &a) != 1)
+		if (roster_application_by_id(e, left.v[i], &a) != 1)
 			goto out;
 		vars_set(&v, "role", roster_role_word(a.role, a.language));
 		vars_set(&v, "cohort", name);
@@ -353,7 +342,7 @@ static int waitlist(struct engine *e, int64_t cohort, int64_t cause, struct buf 
 	ret = 0;
 out:
 	free(name);
-	free_apps(&left);
+	free(left.v);
 	return ret;
 }
 

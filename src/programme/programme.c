@@ -152,26 +152,10 @@ static int keyword_confirm(struct msgctx *c, const char *arg, const char *lang, 
 
 /* ---- the classes ---- */
 
-static int on_own(struct msgctx *c, const struct classification *cl, char **error_r)
-{
-	(void)cl;
-	(void)error_r;
-	inbound_outcome(c, "own message, archived");
-	return 1;
-}
-
 static int on_bounce(struct msgctx *c, const struct classification *cl, char **error_r)
 {
 	(void)cl;
 	return bounce_report(c, error_r);
-}
-
-static int on_autoreply(struct msgctx *c, const struct classification *cl, char **error_r)
-{
-	(void)cl;
-	(void)error_r;
-	inbound_outcome(c, "automatic reply recorded, not answered");
-	return 1;
 }
 
 static int on_calendar(struct msgctx *c, const struct classification *cl, char **error_r)
@@ -267,17 +251,19 @@ static int on_human(struct msgctx *c, const struct classification *cl, char **er
 	return 1;
 }
 
+/* Each class to its handler; the robot only records what it never answers. */
 static const struct {
 	enum msg_class cls;
 	class_fn fn;
+	const char *recorded;
 } classes[] = {
-	{ CLASS_OWN, on_own },
-	{ CLASS_BOUNCE, on_bounce },
-	{ CLASS_AUTOREPLY, on_autoreply },
-	{ CLASS_CALENDAR, on_calendar },
-	{ CLASS_REPLY, on_reply },
-	{ CLASS_COMMAND, on_command },
-	{ CLASS_HUMAN, on_human },
+	{ CLASS_OWN, NULL, "own message, archived" },
+	{ CLASS_BOUNCE, on_bounce, NULL },
+	{ CLASS_AUTOREPLY, NULL, "automatic reply recorded, not answered" },
+	{ CLASS_CALENDAR, on_calendar, NULL },
+	{ CLASS_REPLY, on_reply, NULL },
+	{ CLASS_COMMAND, on_command, NULL },
+	{ CLASS_HUMAN, on_human, NULL },
 };
 
 int programme_handle(struct engine *e, const struct mime_msg *m, int64_t inbound_id,
@@ -295,9 +281,14 @@ int programme_handle(struct engine *e, const struct mime_msg *m, int64_t inbound
 	h->class_name = classify_name(cl.cls);
 	h->needs_flag = 1;
 	c.text = quote_strip(m->text);
-	for (i = 0; i < ARRAY_SIZE(classes); i++)
-		if (classes[i].cls == cl.cls)
+	for (i = 0; i < ARRAY_SIZE(classes); i++) {
+		if (classes[i].cls != cl.cls)
+			continue;
+		if (classes[i].fn != NULL)
 			r = classes[i].fn(&c, &cl, error_r);
+		else
+			inbound_outcome(&c, "%s", classes[i].recorded);
+	}
 	free(c.text);
 	/* the top of the inbound path: the only place here that logs */
 	if (h->withheld != NULL)

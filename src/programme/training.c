@@ -35,7 +35,6 @@ static int create(struct engine *e, int64_t cohort, const struct committee_comma
 	struct event ev;
 	char *title, uid[256];
 	time_t start = start_of(cmd);
-	size_t i;
 	int ret = -1;
 
 	memset(&ev, 0, sizeof(ev));
@@ -49,9 +48,8 @@ static int create(struct engine *e, int64_t cohort, const struct committee_comma
 	if (store_exec(e->st, "UPDATE events SET uid = ? WHERE id = ?", "si", uid, store_last_id(e->st)) < 0 ||
 	    invite_event_by_id(e, store_last_id(e->st), &ev) != 1 || invite_matched_people(e, cohort, &people) < 0)
 		goto out;
-	for (i = 0; i < people.n; i++)
-		if (invite_send(e, &ev, people.v[i], "invitation", INVITE_REQUEST, cause, error_r) < 0)
-			goto out;
+	if (invite_newcomers(e, &ev, &people, cause, NULL, error_r) < 0)
+		goto out;
 	buf_printf(out, "training: \"%s\" planned; %zu matched people invited\n", ev.title, people.n);
 	ret = 0;
 out:
@@ -96,12 +94,8 @@ static int change(struct engine *e, int64_t cohort, const struct committee_comma
 		    cancel ? INVITE_CANCEL : INVITE_REQUEST, cause, error_r) < 0)
 			goto out;
 	/* people paired since the first invitation are invited now */
-	for (i = 0; !cancel && i < people.n; i++)
-		if (!store_ids_contain(&invited, people.v[i])) {
-			if (invite_send(e, &ev, people.v[i], "invitation", INVITE_REQUEST, cause, error_r) < 0)
-				goto out;
-			sent++;
-		}
+	if (!cancel && invite_newcomers(e, &ev, &people, cause, &sent, error_r) < 0)
+		goto out;
 	buf_printf(out, "training %s: \"%s\", sequence %ld, sent to %zu people\n",
 	    cancel ? "cancel" : "update", ev.title, ev.sequence, sent);
 	ret = 0;

@@ -21,7 +21,7 @@ import sys
 import time
 
 from common import (SOURCE, Drain, help_request, mentord_binary, proc_cpu_seconds,
-                    proc_runtime_ns, proc_status, verdict)
+                    proc_runtime_ns, proc_status, stop, verdict)
 
 from servers import Env, ServerError, SmtpSink
 from smtp_extra import wait_until
@@ -121,12 +121,7 @@ def main():
     except ServerError as e:
         sys.exit(f"footprint: cannot start a server: {e}")
     finally:
-        if proc is not None:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
-            proc.stdout.close()
-            proc.stderr.close()
+        stop(proc)
         if env is not None:
             env.close()
     rss, hwm = after["VmRSS"], after["VmHWM"]

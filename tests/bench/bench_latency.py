@@ -21,7 +21,7 @@ import sys
 import threading
 import time
 
-from common import SOURCE, Drain, help_request, median, mentord_binary, verdict
+from common import SOURCE, Drain, help_request, median, mentord_binary, stop, verdict
 
 from servers import Dovecot, Env, ServerError
 from smtp_extra import Smtpd, wait_until
@@ -120,12 +120,7 @@ def main():
     except ServerError as e:
         sys.exit(f"latency: cannot start a server: {e}")
     finally:
-        if proc is not None:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
-            proc.stdout.close()
-            proc.stderr.close()
+        stop(proc)
         if watcher is not None:
             watcher.close()
         if env is not None:

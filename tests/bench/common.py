@@ -88,6 +88,18 @@ class Drain:
         return "".join(self.tail)
 
 
+def stop(proc):
+    """Kills a process still running and closes its pipes (the clean-up
+    after a benchmark, whatever happened)."""
+    if proc is None:
+        return
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait()
+    proc.stdout.close()
+    proc.stderr.close()
+
+
 def proc_status(pid):
     """VmRSS, VmHWM and the like from /proc/PID/status, in kB."""
     out = {}

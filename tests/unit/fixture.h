@@ -367,6 +367,16 @@ static inline int fx_out_has(struct fx *f, const char *kind, const char *to, con
 	return r;
 }
 
+/* A committee command's report must hold want. */
+static inline void fx_expect_report(struct fx *f, const char *line, const char *want)
+{
+	char *out = fx_command(f, line);
+
+	if (strstr(out, want) == NULL)
+		fail_msg("%s: expected \"%s\" in:\n%s", line, want, out);
+	free(out);
+}
+
 /* Forms for the usual cast: a mentor in IT, a mentee in IT (French), a
  * mentee in HR. */
 static const char FX_ALICE[] = "Role: mentor\nName: Alice Martin\nDepartment: IT\n"
@@ -400,6 +410,38 @@ static inline void fx_paired(struct fx *f)
 	free(fx_command(f, "match"));
 	free(fx_command(f, "approve all"));
 	assert_int_equal(fx_int(f, "SELECT count(*) FROM pairs WHERE status = 'active'"), 1);
+}
+
+/* cmocka setups and the teardown: a fixture with the base configuration;
+ * with cohort 2026 open; with Alice and Chloé paired in it. */
+static inline int fx_setup(void **state)
+{
+	*state = fx_new(NULL);
+	return 0;
+}
+
+static inline int fx_setup_cohort(void **state)
+{
+	struct fx *f = fx_new(NULL);
+
+	fx_cohort(f, "2026");
+	*state = f;
+	return 0;
+}
+
+static inline int fx_setup_paired(void **state)
+{
+	fx_setup_cohort(state);
+	fx_paired(*state);
+	return 0;
+}
+
+static inline int fx_teardown(void **state)
+{
+	struct fx *f = *state;
+
+	fx_free(&f);
+	return 0;
 }
 
 #endif

@@ -2,23 +2,6 @@
  * daemon runs it: apply, confirm, update, status, withdraw, issue, forget. */
 #include "fixture.h"
 
-static int setup(void **state)
-{
-	struct fx *f = fx_new(NULL);
-
-	fx_cohort(f, "2026");
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-
-	fx_free(&f);
-	return 0;
-}
-
 static void test_apply_asks_confirmation_in_the_writers_language(void **state)
 {
 	struct fx *f = *state;
@@ -225,7 +208,7 @@ static void test_forget_me_after_confirmation(void **state)
 
 int main(void)
 {
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, fx_setup_cohort, fx_teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_apply_asks_confirmation_in_the_writers_language),
 		T(test_form_errors_store_nothing),

@@ -3,43 +3,17 @@
  * mail that is not authenticated, and the pairs' life they drive. */
 #include "fixture.h"
 
-static int setup(void **state)
-{
-	struct fx *f = fx_new(NULL);
-
-	fx_cohort(f, "2026");
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-
-	fx_free(&f);
-	return 0;
-}
-
-static void expect_report(struct fx *f, const char *line, const char *want)
-{
-	char *out = fx_command(f, line);
-
-	if (strstr(out, want) == NULL)
-		fail_msg("%s: expected \"%s\" in:\n%s", line, want, out);
-	free(out);
-}
-
 static void test_without_cohort(void **state)
 {
 	struct fx *f = *state;
 
-	expect_report(f, "cohort open 2027", "cohort open: 2026 is still open; close it first");
-	expect_report(f, "cohort close", "cohort close: 2026 is closed");
-	expect_report(f, "match", "match: no cohort is open (cohort open NAME starts one)");
-	expect_report(f, "approve all", "approve: no cohort is open");
-	expect_report(f, "cohort open 2026", "a cohort named 2026 existed already");
-	expect_report(f, "cohort open 2027", "cohort open: 2027 is open");
-	expect_report(f, "approve all", "approve: no proposal is waiting (send match first)");
+	fx_expect_report(f, "cohort open 2027", "cohort open: 2026 is still open; close it first");
+	fx_expect_report(f, "cohort close", "cohort close: 2026 is closed");
+	fx_expect_report(f, "match", "match: no cohort is open (cohort open NAME starts one)");
+	fx_expect_report(f, "approve all", "approve: no cohort is open");
+	fx_expect_report(f, "cohort open 2026", "a cohort named 2026 existed already");
+	fx_expect_report(f, "cohort open 2027", "cohort open: 2027 is open");
+	fx_expect_report(f, "approve all", "approve: no proposal is waiting (send match first)");
 }
 
 static void test_match_proposes_and_approve_introduces(void **state)
@@ -50,7 +24,7 @@ static void test_match_proposes_and_approve_introduces(void **state)
 	fx_applicant(f, "Alice Martin <alice@example.org>", FX_ALICE);
 	fx_applicant(f, "chloe@example.org", FX_CHLOE);
 	fx_applicant(f, "eve@example.org", FX_EVE);
-	expect_report(f, "match", "match: proposal 1 of 1 pair(s) sent to the committee; 1 without a partner");
+	fx_expect_report(f, "match", "match: proposal 1 of 1 pair(s) sent to the committee; 1 without a partner");
 	fx_out(f, "proposal", NULL, &o);
 	assert_non_null(strstr(o.to, "chair@example.org"));
 	assert_non_null(strstr(o.to, "vice@example.org"));
@@ -59,8 +33,8 @@ static void test_match_proposes_and_approve_introduces(void **state)
 	fx_out_deinit(&o);
 	assert_int_equal(fx_int(f, "SELECT count(*) FROM pairs WHERE status = 'proposed'"), 1);
 	assert_int_equal(fx_count(f, "introduction"), 0);
-	expect_report(f, "approve 7", "approve 7: no such pair waiting in proposal 1");
-	expect_report(f, "approve all", "approve 1: pair 1 approved: Alice Martin and Chlo");
+	fx_expect_report(f, "approve 7", "approve 7: no such pair waiting in proposal 1");
+	fx_expect_report(f, "approve all", "approve 1: pair 1 approved: Alice Martin and Chlo");
 	fx_out(f, "introduction", "alice@example.org", &o);
 	assert_non_null(strstr(o.to, "chloe@example.org"));
 	/* no shared language: both */
@@ -70,8 +44,8 @@ static void test_match_proposes_and_approve_introduces(void **state)
 	/* Eve is told she has no partner, once */
 	assert_int_equal(fx_count(f, "waitlist"), 1);
 	assert_true(fx_out_has(f, "waitlist", "eve@example.org", "no partner this time"));
-	expect_report(f, "match", "match: proposal 2 of 0 pair(s)");
-	expect_report(f, "approve all", "proposal 2 is settled");
+	fx_expect_report(f, "match", "match: proposal 2 of 0 pair(s)");
+	fx_expect_report(f, "approve all", "proposal 2 is settled");
 	assert_int_equal(fx_count(f, "waitlist"), 1);
 	/* the audit log names the actor */
 	assert_true(fx_int(f, "SELECT count(*) FROM audit WHERE actor = 'test'") >= 4);
@@ -85,10 +59,10 @@ static void test_reject_and_a_newer_proposal(void **state)
 	fx_applicant(f, "chloe@example.org", FX_CHLOE);
 	free(fx_command(f, "match"));
 	/* a second match replaces the first proposal */
-	expect_report(f, "match", "proposal 2 of 1 pair(s)");
+	fx_expect_report(f, "match", "proposal 2 of 1 pair(s)");
 	assert_int_equal(fx_int(f, "SELECT count(*) FROM pairs WHERE status = 'rejected'"), 1);
 	assert_int_equal(fx_int(f, "SELECT count(*) FROM proposals WHERE status = 'closed'"), 1);
-	expect_report(f, "reject 1", "reject 1: pair rejected");
+	fx_expect_report(f, "reject 1", "reject 1: pair rejected");
 	assert_int_equal(fx_int(f, "SELECT count(*) FROM pairs WHERE status = 'rejected'"), 2);
 	assert_int_equal(fx_count(f, "introduction"), 0);
 	assert_int_equal(fx_count(f, "waitlist"), 2);
@@ -100,16 +74,16 @@ static void test_pair_and_unpair(void **state)
 
 	fx_applicant(f, "Alice Martin <alice@example.org>", FX_ALICE);
 	fx_applicant(f, "eve@example.org", FX_EVE);
-	expect_report(f, "pair eve@example.org alice@example.org",
+	fx_expect_report(f, "pair eve@example.org alice@example.org",
 	    "pair: eve@example.org has no confirmed mentor application in this cohort");
-	expect_report(f, "pair alice@example.org eve@example.org",
+	fx_expect_report(f, "pair alice@example.org eve@example.org",
 	    "pair: pair 1 approved: Alice Martin and Eve Adams introduced");
 	assert_int_equal(fx_int(f, "SELECT count(*) FROM pairs WHERE status = 'active'"
 	    " AND reasons = 'paired by the committee'"), 1);
-	expect_report(f, "pair alice@example.org eve@example.org",
+	fx_expect_report(f, "pair alice@example.org eve@example.org",
 	    "pair: not approved: the mentee is already paired");
-	expect_report(f, "unpair 9 gone", "unpair 9: no such active pair");
-	expect_report(f, "unpair 1 they asked", "unpair 1: Alice Martin and Eve Adams are no longer paired");
+	fx_expect_report(f, "unpair 9 gone", "unpair 9: no such active pair");
+	fx_expect_report(f, "unpair 1 they asked", "unpair 1: Alice Martin and Eve Adams are no longer paired");
 	assert_int_equal(fx_int(f, "SELECT count(*) FROM pairs WHERE status = 'ended'"
 	    " AND end_reason = 'they asked'"), 1);
 	assert_int_equal(fx_count(f, "withdrawn"), 2);
@@ -126,7 +100,7 @@ static void test_approve_refuses_a_withdrawn_person(void **state)
 	free(fx_command(f, "match"));
 	assert_int_equal(store_exec(f->st, "UPDATE applications SET status = 'withdrawn' WHERE id = 2",
 	    NULL), 0);
-	expect_report(f, "approve all", "approve 1: not approved: Chlo");
+	fx_expect_report(f, "approve all", "approve 1: not approved: Chlo");
 	assert_int_equal(fx_int(f, "SELECT count(*) FROM pairs WHERE status = 'rejected'"), 1);
 	assert_int_equal(fx_count(f, "introduction"), 0);
 }
@@ -136,8 +110,8 @@ static void test_close_case(void **state)
 	struct fx *f = *state;
 
 	fx_handle(f, fx_msg(f, "eve@example.org", "issue", "A question.\n"));
-	expect_report(f, "close 1", "close 1: case closed");
-	expect_report(f, "close 1", "close 1: no such open case");
+	fx_expect_report(f, "close 1", "close 1: case closed");
+	fx_expect_report(f, "close 1", "close 1: no such open case");
 	assert_int_equal(fx_int(f, "SELECT count(*) FROM cases WHERE status = 'closed'"), 1);
 }
 
@@ -146,7 +120,7 @@ static void test_cohort_close_asks_feedback(void **state)
 	struct fx *f = *state;
 
 	fx_paired(f);
-	expect_report(f, "cohort close", "participants were asked for feedback");
+	fx_expect_report(f, "cohort close", "participants were asked for feedback");
 	assert_int_equal(fx_count(f, "feedback"), 2);
 	assert_int_equal(fx_int(f, "SELECT count(*) FROM pairs WHERE status = 'ended'"
 	    " AND end_reason = 'cohort closed'"), 1);
@@ -212,8 +186,8 @@ static void test_digest_and_status(void **state)
 	struct fx_out o;
 
 	fx_paired(f);
-	expect_report(f, "status", "Cohort 2026");
-	expect_report(f, "digest", "digest: sent to the committee");
+	fx_expect_report(f, "status", "Cohort 2026");
+	fx_expect_report(f, "digest", "digest: sent to the committee");
 	fx_out(f, "digest", NULL, &o);
 	assert_non_null(strstr(o.to, "vice@example.org"));
 	assert_non_null(strstr(o.data, "Alice Martin"));
@@ -222,7 +196,7 @@ static void test_digest_and_status(void **state)
 
 int main(void)
 {
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, fx_setup_cohort, fx_teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_without_cohort),
 		T(test_match_proposes_and_approve_introduces),

@@ -5,24 +5,6 @@
 
 #include "sched.h"
 
-static int setup(void **state)
-{
-	struct fx *f = fx_new(NULL);
-
-	fx_cohort(f, "2026");
-	fx_paired(f);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-
-	fx_free(&f);
-	return 0;
-}
-
 static void run_at(struct fx *f, double days)
 {
 	f->e.now = FX_NOW + (time_t)(days * FX_DAY);
@@ -181,7 +163,7 @@ static void test_weekly_digest(void **state)
 
 int main(void)
 {
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, fx_setup_paired, fx_teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_checkins_are_sent_once_each),
 		T(test_silence_is_nudged_then_flagged),

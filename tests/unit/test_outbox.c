@@ -5,20 +5,6 @@
 
 #include "outbox.h"
 
-static int setup(void **state)
-{
-	*state = fx_new(NULL);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-
-	fx_free(&f);
-	return 0;
-}
-
 static void test_row_and_message_id(void **state)
 {
 	struct fx *f = *state;
@@ -180,7 +166,7 @@ static void test_errors_queue_nothing(void **state)
 
 int main(void)
 {
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, fx_setup, fx_teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_row_and_message_id),
 		T(test_answer_threads_under_the_last_references),

@@ -4,23 +4,6 @@
 
 #include "overview.h"
 
-static int setup(void **state)
-{
-	struct fx *f = fx_new(NULL);
-
-	fx_cohort(f, "2026");
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-
-	fx_free(&f);
-	return 0;
-}
-
 static char *render(struct fx *f)
 {
 	struct buf b;
@@ -114,7 +97,7 @@ static void test_no_cohort(void **state)
 
 int main(void)
 {
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, fx_setup_cohort, fx_teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_sections),
 		T(test_cases_by_number_never_by_text),

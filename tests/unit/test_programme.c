@@ -3,20 +3,6 @@
  * left for a person, and what an error leaves behind. */
 #include "fixture.h"
 
-static int setup(void **state)
-{
-	*state = fx_new(NULL);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-
-	fx_free(&f);
-	return 0;
-}
-
 static const char ALICE_FORM[] = "Hello,\n\nRole: mentor\nName: Alice Martin\nDepartment: IT\n"
     "Field: Software\nLanguage: en\nCapacity: 2\n\nBest,\nAlice\n";
 
@@ -206,19 +192,21 @@ static void test_error_rolls_back_and_says_why(void **state)
 
 int main(void)
 {
+#define T(name) cmocka_unit_test_setup_teardown(name, fx_setup, fx_teardown)
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_help_is_bilingual_for_a_newcomer, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_human_mail_is_left_unflagged, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_own_and_automatic_mail_are_never_answered, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_form_without_keyword_is_an_application, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_reply_to_a_request_confirms, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_reply_that_is_no_answer_is_read_as_fresh_mail, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unknown_token_and_confirm_without_one, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_member_status_is_the_committee_command, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bounce_marks_the_address, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_daily_answer_limit, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_error_rolls_back_and_says_why, setup, teardown),
+		T(test_help_is_bilingual_for_a_newcomer),
+		T(test_human_mail_is_left_unflagged),
+		T(test_own_and_automatic_mail_are_never_answered),
+		T(test_form_without_keyword_is_an_application),
+		T(test_reply_to_a_request_confirms),
+		T(test_reply_that_is_no_answer_is_read_as_fresh_mail),
+		T(test_unknown_token_and_confirm_without_one),
+		T(test_member_status_is_the_committee_command),
+		T(test_bounce_marks_the_address),
+		T(test_daily_answer_limit),
+		T(test_error_rolls_back_and_says_why),
 	};
+#undef T
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

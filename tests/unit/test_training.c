@@ -5,33 +5,6 @@
 
 #include "sched.h"
 
-static int setup(void **state)
-{
-	struct fx *f = fx_new(NULL);
-
-	fx_cohort(f, "2026");
-	fx_paired(f);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-
-	fx_free(&f);
-	return 0;
-}
-
-static void expect_report(struct fx *f, const char *line, const char *want)
-{
-	char *out = fx_command(f, line);
-
-	if (strstr(out, want) == NULL)
-		fail_msg("%s: expected \"%s\" in:\n%s", line, want, out);
-	free(out);
-}
-
 #define PLAN "training 2026-03-20 14:00 2h Room 1, Kick-off"
 
 static void test_plan_invites_each_person_alone(void **state)
@@ -39,7 +12,7 @@ static void test_plan_invites_each_person_alone(void **state)
 	struct fx *f = *state;
 	struct fx_out o;
 
-	expect_report(f, PLAN, "training: \"Kick-off\" planned; 2 matched people invited");
+	fx_expect_report(f, PLAN, "training: \"Kick-off\" planned; 2 matched people invited");
 	assert_int_equal(fx_count(f, "invitation"), 2);
 	fx_out(f, "invitation", "alice@example.org", &o);
 	assert_string_equal(o.to, "alice@example.org");
@@ -47,7 +20,7 @@ static void test_plan_invites_each_person_alone(void **state)
 	assert_non_null(strstr(o.data, "BEGIN:VTIMEZONE"));
 	assert_string_equal(o.ref_kind, "event");
 	fx_out_deinit(&o);
-	expect_report(f, PLAN, "a training is planned already");
+	fx_expect_report(f, PLAN, "a training is planned already");
 	assert_int_equal(fx_int(f, "SELECT count(*) FROM rsvps WHERE invited_seq = 0"), 2);
 }
 
@@ -56,16 +29,16 @@ static void test_update_and_cancel_keep_the_uid(void **state)
 	struct fx *f = *state;
 
 	free(fx_command(f, PLAN));
-	expect_report(f, "training update 2026-03-21 10:00 90m Room 2",
+	fx_expect_report(f, "training update 2026-03-21 10:00 90m Room 2",
 	    "training update: \"Kick-off\", sequence 1, sent to 2 people");
 	assert_int_equal(fx_count(f, "invitation-update"), 2);
 	assert_true(fx_out_has(f, "invitation-update", "chloe@example.org", "SEQUENCE:1"));
-	expect_report(f, "training cancel", "training cancel: \"Kick-off\", sequence 2, sent to 2 people");
+	fx_expect_report(f, "training cancel", "training cancel: \"Kick-off\", sequence 2, sent to 2 people");
 	assert_true(fx_out_has(f, "invitation-cancel", "chloe@example.org", "method=CANCEL"));
-	expect_report(f, "training cancel", "training: no training is planned");
+	fx_expect_report(f, "training cancel", "training: no training is planned");
 	assert_int_equal(fx_int(f, "SELECT count(DISTINCT uid) FROM events"), 1);
 	/* after a cancellation, a new session may be planned */
-	expect_report(f, "training 2026-03-30 10:00 1h Hall", "training: \"WIT Mentoring training\" planned");
+	fx_expect_report(f, "training 2026-03-30 10:00 1h Hall", "training: \"WIT Mentoring training\" planned");
 }
 
 static void test_a_pair_approved_later_is_invited(void **state)
@@ -163,7 +136,7 @@ static void test_tally_in_the_status(void **state)
 
 int main(void)
 {
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, fx_setup_paired, fx_teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_plan_invites_each_person_alone),
 		T(test_update_and_cancel_keep_the_uid),
