@@ -1,11 +1,19 @@
 /* committee: the committee's commands (doc/DESIGN.md 3.4), one layer for both
  * ways in: a member's email and `mentord COMMAND` on the server.
  *
- * committee_exec() runs one parsed command inside the caller's transaction
- * and appends what it did, as lines of plain text, to out. Mail it causes
+ * committee_exec() runs one parsed command inside the caller's transaction:
+ * a table hands it to the feature that does it (pairing, training, cases,
+ * followup, digest), which appends what it did, as lines of plain text, to
+ * out; what changes the programme goes in the audit log. Mail it causes
  * (the proposal, introductions, waitlist notices, ...) is queued, not sent.
  * Email commands are accepted only from members, and only when the message
- * is authenticated (auth.h); otherwise the member confirms by reply first. */
+ * is authenticated (auth.h); otherwise the member confirms by reply first
+ * (confirm.h).
+ *
+ * Return rules: committee_exec() and committee_exec_lines() return 0, or
+ * -1 with an allocated reason in *error_r (NULL for a database error,
+ * which store.h has logged); the message handlers follow applicant.h's (1
+ * handled, 0 not mine, -1 with *error_r). Nothing here logs. */
 #ifndef MENTORD_COMMITTEE_H
 #define MENTORD_COMMITTEE_H
 
