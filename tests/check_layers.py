@@ -3,8 +3,9 @@
 
 Usage: check_layers.py [--root DIR] [--graph] | --self-test
 
-Every `#include "x.h"` of src/ is an arrow from the including module (x.c
-and x.h are one module) to the included one. The check fails when an
+Every `#include "x.h"` of src/ is an arrow from the including module to
+the included one. A module is x.h with x.c, and the files of its own
+x_*.c and x_private.h; a private header is for its module's files only. The check fails when an
 arrow points up a layer, sideways between layers that stand side by side
 (net and programme), between two modules of a layer whose modules must
 not know each other (the features), when a module belongs to no layer,
@@ -12,7 +13,7 @@ when an included header is not in src/, or when the arrows make a circle.
 
 The layers, from the bottom: the folders core, mail, then net and
 programme side by side, then the top files of src/; inside programme, the
-named layers of LAYERS below. --graph prints the arrows, layer by layer.
+named layers of LAYERS below, and inside mail those of mail/README.md. --graph prints the arrows, layer by layer.
 Exit status 0 when all is well, 1 with one line per problem, 2 on a usage
 error. --self-test runs the check on small trees made to fail.
 """
@@ -27,8 +28,14 @@ import tempfile
 # of one rank never include each other.
 FOLDERS = {"core": 0, "mail": 1, "net": 2, "programme": 2, ".": 3}
 
-# Inside programme, from the bottom: (name, peers, modules). peers: the
+# Inside a folder, from the bottom: (name, peers, modules). peers: the
 # modules of the layer may include each other (without a circle).
+MAIL_LAYERS = [
+    ("charset", False, ["charset"]),
+    ("text", False, ["html", "quote", "compose", "ical"]),
+    ("mime", False, ["mime"]),
+    ("readers", False, ["dsn", "auth"]),
+]
 LAYERS = [
     ("parse", True, ["command", "form", "match", "classify"]),
     ("state", False, ["roster"]),
@@ -39,8 +46,18 @@ LAYERS = [
     ("commands", False, ["committee"]),
     ("top", False, ["programme", "sched"]),
 ]
+SUBLAYERS = {"programme": LAYERS, "mail": MAIL_LAYERS}
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
+
+
+def module_of(base, folder_bases):
+    """x_walk and x_private belong to module x when x.h stands beside them."""
+    if "_" in base:
+        head = base.split("_", 1)[0]
+        if head in folder_bases:
+            return head
+    return base
 
 
 def modules(root):
@@ -51,37 +68,39 @@ def modules(root):
         d = os.path.join(src, folder)
         if not os.path.isdir(d):
             continue
-        for name in sorted(os.listdir(d)):
-            base, ext = os.path.splitext(name)
-            if ext not in (".c", ".h"):
-                continue
-            if base in where and where[base] != folder:
-                raise SystemExit(f"check_layers: {base} is in both {where[base]} and {folder}")
-            where[base] = folder
-            files.setdefault(base, []).append(os.path.join(d, name))
+        names = sorted(n for n in os.listdir(d) if os.path.splitext(n)[1] in (".c", ".h"))
+        bases = {os.path.splitext(n)[0] for n in names if n.endswith(".h")}
+        for name in names:
+            mod = module_of(os.path.splitext(name)[0], bases)
+            if mod in where and where[mod] != folder:
+                raise SystemExit(f"check_layers: {mod} is in both {where[mod]} and {folder}")
+            where[mod] = folder
+            files.setdefault(mod, []).append(os.path.join(d, name))
     return where, files
 
 
 def rank(module, folder):
-    """(folder rank, programme layer index or None)."""
-    if folder != "programme":
+    """(folder rank, layer index inside the folder, or None where the
+    folder has no layers, or -1 for a module in none)."""
+    layers = SUBLAYERS.get(folder)
+    if layers is None:
         return (FOLDERS[folder], None)
-    for i, (_, _, mods) in enumerate(LAYERS):
+    for i, (_, _, mods) in enumerate(layers):
         if module in mods:
             return (FOLDERS[folder], i)
     return (FOLDERS[folder], -1)
 
 
 def arrows(where, files):
-    """[(from, to, file)] for every quoted include."""
+    """[(from, to, file, header)] for every quoted include."""
     out = []
     for mod, paths in sorted(files.items()):
         for path in paths:
             with open(path, encoding="utf-8", errors="replace") as f:
                 text = f.read()
             for inc in INCLUDE.findall(text):
-                target = os.path.splitext(os.path.basename(inc))[0]
-                out.append((mod, target, path))
+                header = os.path.splitext(os.path.basename(inc))[0]
+                out.append((mod, header, path))
     return out
 
 
@@ -123,43 +142,51 @@ def circles(nodes, edges):
 
 def layer_name(module, folder):
     r = rank(module, folder)
-    if folder == "programme" and r[1] is not None and r[1] >= 0:
-        return f"programme/{LAYERS[r[1]][0]}"
+    if r[1] is not None and r[1] >= 0:
+        return f"{folder}/{SUBLAYERS[folder][r[1]][0]}"
     return "src" if folder == "." else folder
 
 
 def check(root):
     """The problems found, one line each."""
     where, files = modules(root)
+    bases = {}
+    for mod, paths in files.items():
+        for path in paths:
+            bases[os.path.splitext(os.path.basename(path))[0]] = mod
     problems = []
     for mod, folder in sorted(where.items()):
         if rank(mod, folder)[1] == -1:
-            problems.append(f"src/programme/{mod}: in no layer (add it to LAYERS in "
-                            "tests/check_layers.py and to src/programme/README.md)")
+            problems.append(f"src/{folder}/{mod}: in no layer (add it to the layers of "
+                            f"tests/check_layers.py and to src/{folder}/README.md)")
     edges = set()
-    for a, b, path in arrows(where, files):
+    for a, header, path in arrows(where, files):
         rel = os.path.relpath(path, root)
-        if b not in where:
-            problems.append(f"{rel}: includes \"{b}.h\", which is not in src/")
+        if header not in bases:
+            problems.append(f"{rel}: includes \"{header}.h\", which is not in src/")
             continue
+        b = bases[header]
+        if header.endswith("_private") and a != b:
+            problems.append(f"{rel}: includes {header}.h, private to the module {b}")
         if a == b:
             continue
         edges.add((a, b))
         fa, fb = where[a], where[b]
         ra, rb = rank(a, fa), rank(b, fb)
         if ra[0] < rb[0]:
-            problems.append(f"{rel}: includes {b}.h of {layer_name(b, fb)}, a layer above "
+            problems.append(f"{rel}: includes {header}.h of {layer_name(b, fb)}, a layer above "
                             f"{layer_name(a, fa)}")
         elif ra[0] == rb[0] and fa != fb:
-            problems.append(f"{rel}: includes {b}.h: {fa} and {fb} stand side by side and "
+            problems.append(f"{rel}: includes {header}.h: {fa} and {fb} stand side by side and "
                             "never include each other")
-        elif fa == fb == "programme" and ra[1] >= 0 and rb[1] >= 0:
+        elif fa == fb and ra[1] is not None and ra[1] >= 0 and rb[1] >= 0:
+            layers = SUBLAYERS[fa]
             if ra[1] < rb[1]:
-                problems.append(f"{rel}: includes {b}.h of {layer_name(b, fb)}, a layer above "
-                                f"{layer_name(a, fa)}")
-            elif ra[1] == rb[1] and not LAYERS[ra[1]][1]:
-                problems.append(f"{rel}: includes {b}.h: the {LAYERS[ra[1]][0]} of "
-                                "programme do not include each other")
+                problems.append(f"{rel}: includes {header}.h of {layer_name(b, fb)}, a layer "
+                                f"above {layer_name(a, fa)}")
+            elif ra[1] == rb[1] and not layers[ra[1]][1]:
+                problems.append(f"{rel}: includes {header}.h: the {layers[ra[1]][0]} of "
+                                f"{fa} do not include each other")
     for comp in circles(set(where), edges):
         problems.append("include circle: " + " -> ".join(comp + [comp[0]]))
     return problems, where, edges
@@ -200,7 +227,13 @@ def self_test():
                                                "programme/programme.h": ""},
          "a layer above programme/features"),
         ("a module in no layer", {"programme/stray.c": ""}, "in no layer"),
-        ("a header not in src", {"mail/mime.c": '#include "nowhere.h"\n'}, "not in src/"),
+        ("a private header of another module", {"mail/mime.h": "", "mail/mime_private.h": "",
+                                                "mail/mime_walk.c": '#include "mime_private.h"\n',
+                                                "mail/dsn.c": '#include "mime_private.h"\n'},
+         "private to the module mime"),
+        ("mail's order", {"mail/charset.c": '#include "html.h"\n', "mail/html.h": ""},
+         "a layer above mail/charset"),
+        ("a header not in src", {"core/util.c": '#include "nowhere.h"\n'}, "not in src/"),
     ]
     failed = 0
     for name, tree, want in cases:
