@@ -16,6 +16,7 @@ MANDIR ?= $(PREFIX)/share/man
 SYSCONFDIR ?= /etc
 UNITDIR ?= $(PREFIX)/lib/systemd/system
 DESTDIR ?=
+DEPS ?= yes
 
 BUILD ?= build
 CC ?= cc
@@ -29,17 +30,21 @@ PKGS = libetpan libcurl sqlite3 libical gnutls
 # libcurl and libical are opened at run time, while they are needed
 # (src/net/smtp.c, src/mail/ical.c): an idle daemon does not carry them
 LINKED_PKGS = libetpan sqlite3 gnutls
+# These ask pkg-config about libraries that `deps` may install only after
+# this file was read: each is computed at its first use in a recipe, then
+# kept (lazy NAME,VALUE), never at reading; and every target that installs
+# packages builds in a make started after them (see `all`).
+lazy = $(eval $(1) = $$(eval $(1) := $(2))$$($(1)))
 # libetpan's .pc file carries a gcc-only -specs= option: drop it
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS := $(filter-out -specs=%,$(shell pkg-config --libs $(LINKED_PKGS) 2>/dev/null)) -ldl -lm
+$(call lazy,PKG_CFLAGS,$$(shell pkg-config --cflags $(PKGS) 2>/dev/null))
+$(call lazy,PKG_LIBS,$$(filter-out -specs=%,$$(shell pkg-config --libs $(LINKED_PKGS) 2>/dev/null)) -ldl -lm)
 # the name the run-time loader knows a library by: SONAME of its .so link
 soname = $(shell objdump -p $$(pkg-config --variable=libdir $(1) 2>/dev/null)/$(2) 2>/dev/null \
            | sed -n 's/^ *SONAME *//p')
-CURL_SONAME := $(or $(call soname,libcurl,libcurl.so),libcurl-gnutls.so.4)
-ICAL_SONAME := $(or $(call soname,libical,libical.so),libical.so.3)
-CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+$(call lazy,CURL_SONAME,$$(or $$(call soname,libcurl,libcurl.so),libcurl-gnutls.so.4))
+$(call lazy,ICAL_SONAME,$$(or $$(call soname,libical,libical.so),libical.so.3))
 # test_ical reads what ical.c writes with libical itself
-TEST_LIBS := $(shell pkg-config --libs libical 2>/dev/null) $(CMOCKA_LIBS)
+$(call lazy,TEST_LIBS,$$(shell pkg-config --libs libical cmocka 2>/dev/null))
 
 WARN = -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
        -Wpointer-arith -Wcast-qual -Wwrite-strings -Wformat=2
@@ -63,13 +68,17 @@ SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 
 .PHONY: all deps deps-test check layers unit integration check-asan demo bench fuzz install clean
 
-all: deps $(BUILD)/mentord
+# The Debian packages first, then the build in a make of its own that reads
+# pkg-config's answers only now that the libraries are there.
+# DEPS=no leaves packages alone (a package build, debian/rules).
+all: deps
+	@$(MAKE) --no-print-directory $(BUILD)/mentord
 
 deps:
-	@scripts/deps.sh build
+	@[ "$(DEPS)" = no ] || scripts/deps.sh build
 
 deps-test:
-	@scripts/deps.sh test
+	@[ "$(DEPS)" = no ] || scripts/deps.sh test
 
 $(BUILD)/obj/%.o: src/%.c
 	@mkdir -p $(@D)
@@ -93,7 +102,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ)
 
 # The whole suite twice: a normal build with -Werror, then the same under
 # AddressSanitizer and UndefinedBehaviorSanitizer.
-check: deps deps-test layers
+check: deps-test layers
 	$(MAKE) --no-print-directory WERROR=-Werror unit integration
 	$(MAKE) --no-print-directory check-asan
 	@echo "make check: all tests passed (normal and sanitizer builds)"
@@ -117,15 +126,15 @@ integration: $(BUILD)/mentord
 	MENTORD=$(CURDIR)/$(BUILD)/mentord $(PYTHON) tests/integration/run.py
 
 demo: all
-	@scripts/deps.sh demo
+	@[ "$(DEPS)" = no ] || scripts/deps.sh demo
 	@$(PYTHON) scripts/demo.py --mentord $(CURDIR)/$(BUILD)/mentord
 
 bench: all
-	@scripts/deps.sh bench
+	@[ "$(DEPS)" = no ] || scripts/deps.sh bench
 	MENTORD=$(CURDIR)/$(BUILD)/mentord $(PYTHON) tests/bench/run.py
 
 fuzz: deps
-	@scripts/deps.sh fuzz
+	@[ "$(DEPS)" = no ] || scripts/deps.sh fuzz
 	@$(MAKE) --no-print-directory -f tests/fuzz/fuzz.mk BUILD=$(BUILD)/fuzz FUZZ_SECONDS=$(FUZZ_SECONDS)
 
 install: all

@@ -30,14 +30,16 @@ if [ "$(id -u)" != 0 ]; then
 fi
 echo "Installing:$missing"
 export DEBIAN_FRONTEND=noninteractive
+# others may be running apt on this machine: wait for their lock
+apt="apt-get -o DPkg::Lock::Timeout=600"
 # Postfix is only wanted for its smtp-sink and smtp-source tools: keep the
 # package from configuring or starting a mail system.
 if echo "$missing" | grep -q postfix; then
 	echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
 fi
 # shellcheck disable=SC2086
-if ! apt-get install -y --no-install-recommends $missing; then
-	apt-get update
+if ! $apt install -y --no-install-recommends $missing; then
+	$apt update
 	# shellcheck disable=SC2086
-	apt-get install -y --no-install-recommends $missing
+	$apt install -y --no-install-recommends $missing
 fi
