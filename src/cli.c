@@ -13,6 +13,7 @@
 #include "digest.h"
 #include "export.h"
 #include "engine.h"
+#include "health.h"
 #include "store.h"
 #include "util.h"
 
@@ -222,6 +223,8 @@ int cli_run(const struct config *cfg, const struct cycle_opts *o, const char *cm
 	struct store *st = NULL;
 	int ret = 2;
 
+	if (strcmp(cmd, "status") == 0 && argc == 1 && strcmp(argv[0], "--health") == 0)
+		return health_run(cfg, o->now_base);
 	if (open_store(cfg, &st) < 0)
 		return 1;
 	if (strcmp(cmd, "status") == 0)

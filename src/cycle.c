@@ -11,10 +11,12 @@
 #include "bounds.h"
 #include "config.h"
 #include "engine.h"
+#include "health.h"
 #include "ical.h"
 #include "imap.h"
 #include "log.h"
 #include "mime.h"
+#include "sdnotify.h"
 #include "programme.h"
 #include "sched.h"
 #include "sender.h"
@@ -23,6 +25,15 @@
 
 #define FETCH_BATCH_BYTES (8u * 1024 * 1024)
 #define RECONNECT_MAX 300
+
+/* What `run` keeps to tell the service manager and the health report. */
+struct watch {
+	struct sdnotify n;
+	int ready;               /* READY=1 sent since the start or reload */
+	time_t unreachable_since; /* IMAP: 0 while it answers */
+	time_t last_mail;        /* a message was last handled; 0: none yet */
+	time_t fetch_marked;     /* health_mark_fetch() wrote this time */
+};
 
 struct ingest {
 	struct engine *e;
@@ -184,6 +195,7 @@ static int process_one(uint32_t uid, const char *raw, size_t len, void *arg)
 	int64_t id = 0;
 	int seen, needs_flag = 0, flagged = 0;
 
+	sdnotify_watchdog(e->notify);
 	snprintf(fallback_id, sizeof(fallback_id), "noid.%016llx",
 	    (unsigned long long)hash64(raw, len));
 	if (mime_parse(raw, len, &m, &perr) < 0)
@@ -341,12 +353,14 @@ out:
 	return ret;
 }
 
-static int open_engine(const struct config *cfg, const struct cycle_opts *o, struct engine *e)
+static int open_engine(const struct config *cfg, const struct cycle_opts *o, struct engine *e,
+    struct sdnotify *notify)
 {
 	char *err = NULL;
 
 	memset(e, 0, sizeof(*e));
 	e->cfg = cfg;
+	e->notify = notify;
 	e->dry_run = o->dry_run;
 	e->now = now_of(o);
 	cycle_template_dirs(cfg, &e->dirs);
@@ -362,8 +376,9 @@ static int open_engine(const struct config *cfg, const struct cycle_opts *o, str
 	return 0;
 }
 
-/* One full cycle on an open engine; imap may be NULL (then connect). */
-static int work(struct engine *e, struct imap **imap, const struct cycle_opts *o)
+/* One full cycle on an open engine; imap may be NULL (then connect). w is
+ * the daemon's (NULL for once). */
+static int work(struct engine *e, struct imap **imap, const struct cycle_opts *o, struct watch *w)
 {
 	struct sender_stats stats;
 	size_t processed = 0;
@@ -376,10 +391,20 @@ static int work(struct engine *e, struct imap **imap, const struct cycle_opts *o
 		free(err);
 		failed = 1;
 	}
+	/* the database is open and IMAP logged in: ready, before a backlog */
+	if (*imap != NULL && w != NULL && !w->ready) {
+		sdnotify_send(&w->n, "READY=1\nSTATUS=logged in to %s; fetching", e->cfg->imap.host);
+		w->ready = 1;
+	}
 	if (*imap != NULL && ingest(e, *imap, &processed, &failed) < 0) {
 		imap_close(imap);
 		failed = 1;
+	} else if (*imap != NULL &&
+	    health_mark_fetch(e->st, e->now, w != NULL ? &w->fetch_marked : NULL) < 0) {
+		failed = 1;
 	}
+	if (w != NULL && processed > 0)
+		w->last_mail = e->now;
 	e->now = now_of(o);
 	if (sched_run(e) < 0)
 		failed = 1;
@@ -399,27 +424,53 @@ int cycle_once(const struct config *cfg, const struct cycle_opts *o)
 	struct imap *imap = NULL;
 	int ret;
 
-	if (open_engine(cfg, o, &e) < 0)
+	if (open_engine(cfg, o, &e, NULL) < 0)
 		return 1;
-	ret = work(&e, &imap, o);
+	ret = work(&e, &imap, o, NULL);
 	imap_close(&imap);
 	store_close(&e.st);
 	return ret < 0 ? 1 : 0;
 }
 
 /* Sleeps up to ms, waking early for a signal. */
-static void nap(int ms, const struct cycle_opts *o)
+static void nap(int ms, const struct cycle_opts *o, struct watch *w)
 {
 	while (ms > 0 && !*o->stop && !*o->reload) {
 		int step = ms < 200 ? ms : 200;
 
 		poll(NULL, 0, step);
 		ms -= step;
+		sdnotify_watchdog(&w->n);
 	}
 }
 
+/* STATUS= for `systemctl status`: what the daemon does or waits for. */
+static void tell_status(struct engine *e, struct imap *imap, struct watch *w, int backoff)
+{
+	char since[16], age[32] = "", failures[48] = "";
+	long queued = 0, failed = 0;
+
+	if (imap == NULL) {
+		time_local_hm(w->unreachable_since, since, sizeof(since));
+		sdnotify_status(&w->n, "IMAP %s unreachable since %s, retrying in %d s",
+		    e->cfg->imap.host, since, backoff);
+		return;
+	}
+	store_outbound_count(e->st, OUT_QUEUED, &queued);
+	store_outbound_count(e->st, OUT_FAILED, &failed);
+	if (failed > 0)
+		snprintf(failures, sizeof(failures), ", %ld failed", failed);
+	if (w->last_mail > 0) {
+		health_age((long)(e->now - w->last_mail), age, sizeof(age));
+		str_copy(age + strlen(age), sizeof(age) - strlen(age), " ago");
+	} else {
+		str_copy(age, sizeof(age), "none since start");
+	}
+	sdnotify_status(&w->n, "idle; %ld queued%s; last mail %s", queued, failures, age);
+}
+
 static int reload(struct config **cfg, struct engine *e, struct imap **imap,
-    const struct cycle_opts *o)
+    const struct cycle_opts *o, struct watch *w)
 {
 	struct config *fresh = NULL;
 	char *errors = NULL;
@@ -430,15 +481,19 @@ static int reload(struct config **cfg, struct engine *e, struct imap **imap,
 		free(errors);
 		return 0;
 	}
+	/* READY=1 again once the new configuration has logged in */
+	sdnotify_send(&w->n, "RELOADING=1\nSTATUS=reloading %s", o->config_path);
+	w->ready = 0;
 	imap_close(imap);
 	store_close(&e->st);
 	config_free(cfg);
 	*cfg = fresh;
 	log_info("configuration reloaded from %s", o->config_path);
-	return open_engine(*cfg, o, e);
+	return open_engine(*cfg, o, e, &w->n);
 }
 
-static int wait_for_work(struct engine *e, struct imap **imap, const struct cycle_opts *o)
+static int wait_for_work(struct engine *e, struct imap **imap, const struct cycle_opts *o,
+    struct watch *w)
 {
 	long due = sender_next_due(e), wait_s = e->cfg->imap.poll_seconds;
 	char *err = NULL;
@@ -458,7 +513,7 @@ static int wait_for_work(struct engine *e, struct imap **imap, const struct cycl
 		}
 		return 0;
 	}
-	nap((int)wait_s * 1000, o);
+	nap((int)wait_s * 1000, o, w);
 	return 0;
 }
 
@@ -466,37 +521,51 @@ int cycle_run(struct config **cfg, const struct cycle_opts *o)
 {
 	struct engine e;
 	struct imap *imap = NULL;
+	struct watch w;
 	int backoff = 0, ret = 0;
 
-	if (open_engine(*cfg, o, &e) < 0)
+	memset(&w, 0, sizeof(w));
+	sdnotify_init(&w.n);
+	if (open_engine(*cfg, o, &e, &w.n) < 0) {
+		sdnotify_deinit(&w.n);
 		return 1;
+	}
 	log_info("mentord %s running for %s", MENTORD_VERSION, (*cfg)->programme.address);
+	sdnotify_status(&w.n, "logging in to %s", (*cfg)->imap.host);
 	while (!*o->stop) {
-		if (*o->reload && reload(cfg, &e, &imap, o) < 0) {
+		sdnotify_watchdog(&w.n);
+		if (*o->reload && reload(cfg, &e, &imap, o, &w) < 0) {
 			ret = 1;
 			break;
 		}
-		if (work(&e, &imap, o) < 0 && imap == NULL) {
+		if (work(&e, &imap, o, &w) < 0 && imap == NULL) {
 			if (*o->stop)
 				break;
+			if (w.unreachable_since == 0)
+				w.unreachable_since = e.now;
 			backoff = backoff == 0 ? 2 : backoff * 2;
 			if (backoff > RECONNECT_MAX)
 				backoff = RECONNECT_MAX;
 			log_info("reconnecting in %d s", backoff);
-			nap(backoff * 1000, o);
+			tell_status(&e, imap, &w, backoff);
+			nap(backoff * 1000, o, &w);
 			continue;
 		}
 		backoff = 0;
+		w.unreachable_since = 0;
+		tell_status(&e, imap, &w, 0);
 		/* an idle daemon keeps little: the calendar library, the
 		 * database's page cache and the freed heap go back to the
 		 * system before the wait */
 		ical_unload();
 		store_release_memory(e.st);
 		malloc_trim(0);
-		wait_for_work(&e, &imap, o);
+		wait_for_work(&e, &imap, o, &w);
 	}
 	log_info("stopping");
+	sdnotify_send(&w.n, "STOPPING=1\nSTATUS=stopping");
 	imap_close(&imap);
 	store_close(&e.st);
+	sdnotify_deinit(&w.n);
 	return ret;
 }

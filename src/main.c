@@ -67,6 +67,14 @@ static void install_signals(void)
 	sigaction(SIGHUP, &sa, NULL);
 }
 
+/* Outside the unit there are no credentials to read: say so. */
+static void note_credential(const char *what, const char *file)
+{
+	if (file != NULL && str_has_prefix(file, "credential:") && getenv("CREDENTIALS_DIRECTORY") == NULL)
+		printf("%s: %s not checked: no CREDENTIALS_DIRECTORY here (the unit's"
+		    " LoadCredential= provides it)\n", what, file);
+}
+
 static int check_config(const struct config *cfg, int connect)
 {
 	struct template_dirs dirs;
@@ -74,6 +82,8 @@ static int check_config(const struct config *cfg, int connect)
 	int problems, ret = 0;
 
 	cycle_template_dirs(cfg, &dirs);
+	note_credential("[imap] password_file", cfg->imap.password_file);
+	note_credential("[smtp] password_file", cfg->smtp.password_file);
 	problems = template_check_all(&dirs, &report);
 	if (problems > 0) {
 		fprintf(stderr, "%s", report);

@@ -34,5 +34,21 @@
 #define CONFIG_BYTES_MAX (1024u * 1024)     /* the configuration file */
 #define TEMPLATE_BYTES_MAX (64u * 1024)     /* one template file */
 #define LOG_LINE_MAX 1024                   /* one log line, escaped */
+#define NOTIFY_BYTES_MAX 512                /* one service manager notification (STATUS= line) */
+
+/* Health (`mentord status --health`): when a concern turns WARNING, CRITICAL */
+#define HEALTH_FETCH_WARN_S (15 * 60)       /* no successful IMAP fetch for this long */
+#define HEALTH_FETCH_CRIT_S (60 * 60)
+#define HEALTH_SMTP_WARN_S (60 * 60)        /* mail due, no successful delivery for this long */
+#define HEALTH_SMTP_CRIT_S (6 * 3600)
+#define HEALTH_QUEUE_WARN_S (60 * 60)       /* age of the oldest queued message */
+#define HEALTH_QUEUE_CRIT_S (24 * 3600)
+#define HEALTH_FAILED_CRIT 20               /* failed deliveries; 1 is a warning */
+#define HEALTH_QUARANTINE_DAYS 7            /* quarantined messages this recent warn */
+#define HEALTH_DISK_WARN_PCT 10             /* free space of the database's file system */
+#define HEALTH_DISK_CRIT_PCT 3
+#define HEALTH_DISK_WARN_BYTES (256ull * 1024 * 1024)
+#define HEALTH_DISK_CRIT_BYTES (64ull * 1024 * 1024)
+#define HEALTH_MARK_S 60                    /* a running daemon records its last fetch this often */
 
 #endif

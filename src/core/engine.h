@@ -11,6 +11,7 @@
 #include "template.h"
 
 struct config;
+struct sdnotify;
 struct store;
 
 struct engine {
@@ -19,6 +20,7 @@ struct engine {
 	struct template_dirs dirs;
 	time_t now;
 	int dry_run;
+	struct sdnotify *notify; /* the service manager (sdnotify.h); NULL if none */
 };
 
 #endif

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 #include "config.h"
 #include "engine.h"
 #include "log.h"
+#include "sdnotify.h"
 #include "smtp.h"
 #include "store.h"
 #include "util.h"
@@ -504,6 +506,14 @@ static void __attribute__((noreturn)) child(struct engine *e, int out)
 	_exit(ret < 0 ? 1 : 0);
 }
 
+/* 1 when fd is readable (or at its end), 0 after a second without. */
+static int wait_readable(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	return poll(&p, 1, 1000) != 0;
+}
+
 int sender_run(struct engine *e, struct sender_stats *stats)
 {
 	struct sender_stats got;
@@ -532,6 +542,10 @@ int sender_run(struct engine *e, struct sender_stats *stats)
 		log_err("sender: fork: %s", strerror(errno));
 		ret = -1;
 	} else {
+		/* the child may send for minutes: the watchdog hears meanwhile
+		 * that the daemon lives */
+		while (sdnotify_watchdog(e->notify), wait_readable(fds[0]) == 0)
+			;
 		do
 			n = read(fds[0], &got, sizeof(got));
 		while (n < 0 && errno == EINTR);
