@@ -2,11 +2,11 @@
 #
 #   make            build build/mentord (installs missing Debian packages
 #                   when run as root, else prints the apt-get line)
-#   make check      unit and integration tests, then again under ASan+UBSan
+#   make check      unit, integration and docs tests, then again under ASan+UBSan
 #   make demo       a short programme against a local Dovecot and SMTP sink
 #   make bench      performance figures beside their references
 #   make fuzz       bounded fuzzing of the parsers (FUZZ_SECONDS each)
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR= (DEPS=no: no package installs)
 
 VERSION = 0.1.0
 PREFIX ?= /usr/local
@@ -15,6 +15,8 @@ DATADIR ?= $(PREFIX)/share/mentord
 MANDIR ?= $(PREFIX)/share/man
 SYSCONFDIR ?= /etc
 UNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
 DESTDIR ?=
 DEPS ?= yes
 
@@ -66,7 +68,7 @@ FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
 
 SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-.PHONY: all deps deps-test check layers unit integration check-asan demo bench fuzz install clean
+.PHONY: all deps deps-test check layers unit integration docs check-asan demo bench fuzz install clean
 
 # The Debian packages first, then the build in a make of its own that reads
 # pkg-config's answers only now that the libraries are there.
@@ -103,7 +105,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ)
 # The whole suite twice: a normal build with -Werror, then the same under
 # AddressSanitizer and UndefinedBehaviorSanitizer.
 check: deps-test layers
-	$(MAKE) --no-print-directory WERROR=-Werror unit integration
+	$(MAKE) --no-print-directory WERROR=-Werror unit integration docs
 	$(MAKE) --no-print-directory check-asan
 	@echo "make check: all tests passed (normal and sanitizer builds)"
 
@@ -125,6 +127,12 @@ unit: $(UNIT_BIN) $(BUILD)/mentord
 integration: $(BUILD)/mentord
 	MENTORD=$(CURDIR)/$(BUILD)/mentord $(PYTHON) tests/integration/run.py
 
+# The documentation and the units against the code: every configuration key
+# in mentord.conf(5) and the example, the man pages through groff, the
+# units' sandbox through systemd-analyze
+docs:
+	$(PYTHON) tests/docs/run.py
+
 demo: all
 	@[ "$(DEPS)" = no ] || scripts/deps.sh demo
 	@$(PYTHON) scripts/demo.py --mentord $(CURDIR)/$(BUILD)/mentord
@@ -137,17 +145,33 @@ fuzz: deps
 	@[ "$(DEPS)" = no ] || scripts/deps.sh fuzz
 	@$(MAKE) --no-print-directory -f tests/fuzz/fuzz.mk BUILD=$(BUILD)/fuzz FUZZ_SECONDS=$(FUZZ_SECONDS)
 
+# The binary, templates, man pages, both units, the mentord user and its
+# state folder (sysusers.d, tmpfiles.d; created at once when installing into
+# the running system), and the example configuration.
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/templates/en \
-	    $(DESTDIR)$(DATADIR)/templates/fr $(DESTDIR)$(MANDIR)/man8 \
-	    $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSCONFDIR)/mentord
+	    $(DESTDIR)$(DATADIR)/templates/fr $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
+	    $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(TMPFILESDIR) \
+	    $(DESTDIR)$(SYSCONFDIR)/mentord
 	install -m 755 $(BUILD)/mentord $(DESTDIR)$(BINDIR)/mentord
 	install -m 644 templates/en/* $(DESTDIR)$(DATADIR)/templates/en/
 	install -m 644 templates/fr/* $(DESTDIR)$(DATADIR)/templates/fr/
 	install -m 644 doc/mentord.8 $(DESTDIR)$(MANDIR)/man8/mentord.8
-	sed 's|/usr/bin/mentord|$(BINDIR)/mentord|' systemd/mentord.service > $(DESTDIR)$(UNITDIR)/mentord.service
-	chmod 644 $(DESTDIR)$(UNITDIR)/mentord.service
+	install -m 644 doc/mentord.conf.5 $(DESTDIR)$(MANDIR)/man5/mentord.conf.5
+	for u in mentord.service mentord@.service; do \
+	    sed 's|/usr/bin/mentord|$(BINDIR)/mentord|' systemd/$$u > $(DESTDIR)$(UNITDIR)/$$u && \
+	    chmod 644 $(DESTDIR)$(UNITDIR)/$$u || exit 1; done
+	install -m 644 systemd/mentord.sysusers $(DESTDIR)$(SYSUSERSDIR)/mentord.conf
+	install -m 644 systemd/mentord.tmpfiles $(DESTDIR)$(TMPFILESDIR)/mentord.conf
 	install -m 644 doc/mentord.conf.example $(DESTDIR)$(SYSCONFDIR)/mentord/mentord.conf.example
+	@if [ -z "$(DESTDIR)" ] && command -v systemd-sysusers >/dev/null; then \
+	    echo "systemd-sysusers $(SYSUSERSDIR)/mentord.conf"; \
+	    systemd-sysusers $(SYSUSERSDIR)/mentord.conf && \
+	    echo "systemd-tmpfiles --create $(TMPFILESDIR)/mentord.conf" && \
+	    systemd-tmpfiles --create $(TMPFILESDIR)/mentord.conf; \
+	elif [ -z "$(DESTDIR)" ]; then \
+	    echo "make install: without systemd-sysusers, create the mentord user and" \
+	        "/var/lib/mentord (mode 700, owned by mentord) yourself"; fi
 
 clean:
 	rm -rf build spool/demo spool/outbox
