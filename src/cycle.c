@@ -29,7 +29,7 @@
 /* What `run` keeps to tell the service manager and the health report. */
 struct watch {
 	struct sdnotify n;
-	int ready;               /* READY=1 sent since the start or reload */
+	int ready;               /* READY=1 sent since the start */
 	time_t unreachable_since; /* IMAP: 0 while it answers */
 	time_t last_mail;        /* a message was last handled; 0: none yet */
 	time_t fetch_marked;     /* health_mark_fetch() wrote this time */
@@ -481,15 +481,18 @@ static int reload(struct config **cfg, struct engine *e, struct imap **imap,
 		free(errors);
 		return 0;
 	}
-	/* READY=1 again once the new configuration has logged in */
 	sdnotify_send(&w->n, "RELOADING=1\nSTATUS=reloading %s", o->config_path);
-	w->ready = 0;
 	imap_close(imap);
 	store_close(&e->st);
 	config_free(cfg);
 	*cfg = fresh;
 	log_info("configuration reloaded from %s", o->config_path);
-	return open_engine(*cfg, o, e, &w->n);
+	if (open_engine(*cfg, o, e, &w->n) < 0)
+		return -1;
+	/* reloaded: ready again, whether or not IMAP answers right now (the
+	 * status says so), or systemd would wait for it */
+	sdnotify_send(&w->n, "READY=1");
+	return 0;
 }
 
 static int wait_for_work(struct engine *e, struct imap **imap, const struct cycle_opts *o,

@@ -5,8 +5,9 @@
  * shell commands and a daemon run by hand are unaffected.
  *
  * What mentord sends (systemd/mentord.service, Type=notify):
- *   READY=1      the database is open and IMAP is logged in (again after a
- *                reload, which RELOADING=1 announces)
+ *   READY=1      the database is open and IMAP is logged in; after a
+ *                reload (announced by RELOADING=1), once the new
+ *                configuration is in force
  *   STATUS=...   one line for `systemctl status`: what the daemon is doing
  *   WATCHDOG=1   the main loop is alive; sent at most every third of
  *                $WATCHDOG_USEC, and only when the watchdog is meant for this
