@@ -170,8 +170,11 @@ install: all
 	    echo "systemd-tmpfiles --create $(TMPFILESDIR)/mentord.conf" && \
 	    systemd-tmpfiles --create $(TMPFILESDIR)/mentord.conf; \
 	elif [ -z "$(DESTDIR)" ]; then \
-	    echo "make install: without systemd-sysusers, create the mentord user and" \
-	        "/var/lib/mentord (mode 700, owned by mentord) yourself"; fi
+	    getent passwd mentord >/dev/null || \
+	        useradd --system --user-group --home-dir /var/lib/mentord --no-create-home \
+	            --shell /usr/sbin/nologin --comment "mentord mentoring programme robot" mentord && \
+	    install -d -m 700 -o mentord -g mentord /var/lib/mentord && \
+	    echo "make install: the mentord user and /var/lib/mentord are there (useradd)"; fi
 
 clean:
 	rm -rf build spool/demo spool/outbox

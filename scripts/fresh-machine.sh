@@ -149,8 +149,14 @@ step() {
 	scen=$1 name=$2
 	shift 2
 	out=$WORK/$scen-$(echo "$name" | tr -c 'a-zA-Z0-9\n-' '_').log
-	timed "$name" in_machine "$WORK/$scen" "$*" >"$out" 2>&1 ||
-	    { tail -n 30 "$out" >&2; return 1; }
+	timed "$name" logged "$out" "$WORK/$scen" "$*" || { tail -n 30 "$out" >&2; return 1; }
+}
+
+# logged FILE ROOT COMMAND: the command's output goes to FILE only
+logged() {
+	file=$1
+	shift
+	in_machine "$@" >"$file" 2>&1
 }
 
 demo_check() {
@@ -167,6 +173,7 @@ make_install() {
 	step make-install "make" "cd /root/mentord && make"
 	step make-install "make install" "cd /root/mentord && make install"
 	step make-install "installed mentord" "mentord --version &&
+	    getent passwd mentord && test \"\$(stat -c %U /var/lib/mentord)\" = mentord &&
 	    test -f /usr/local/share/mentord/templates/en/help &&
 	    test -f /usr/local/share/man/man5/mentord.conf.5 &&
 	    test -f /usr/local/lib/systemd/system/mentord@.service &&
