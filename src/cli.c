@@ -178,7 +178,8 @@ static int cmd_committee(struct store *st, const struct config *cfg, const struc
 			fprintf(stderr, "mentord: %s\n", err);
 		goto out;
 	}
-	if (store_commit(st) < 0)
+	/* what the shell prints as done is on the disk */
+	if (store_commit(st) < 0 || store_sync(st) < 0)
 		goto out;
 	fputs(out.s, stdout);
 	ret = 0;
@@ -211,7 +212,7 @@ static int cmd_forget(struct store *st, const struct config *cfg, const struct c
 		free(err);
 		return 1;
 	}
-	if (store_commit(st) < 0)
+	if (store_commit(st) < 0 || store_sync(st) < 0)
 		return 1;
 	printf("the personal data of %s is erased\n", argv[0]);
 	return 0;

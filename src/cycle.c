@@ -84,7 +84,10 @@ static void done_add(struct ingest *in, uint32_t uid, int64_t id)
 	in->n_done++;
 }
 
-/* Flags (and moves) what was handled, then records that it was. */
+/* Flags (and moves) what was handled, then records that it was. Order is
+ * important: the commits that recorded these messages go to the disk
+ * before the server hears of them, or a power cut after the flag would
+ * lose messages the server says are done (store.h, durability). */
 static int flush_done(struct ingest *in)
 {
 	const struct config *cfg = in->e->cfg;
@@ -93,6 +96,8 @@ static int flush_done(struct ingest *in)
 
 	if (in->n_done == 0)
 		return 0;
+	if (store_sync(in->e->st) < 0)
+		return -1;
 	if (imap_flag(in->imap, in->done_uids, in->n_done, IMAP_DONE_KEYWORD, &err) < 0 ||
 	    (cfg->imap.processed_mailbox != NULL &&
 	    imap_move(in->imap, in->done_uids, in->n_done, cfg->imap.processed_mailbox, &err) < 0)) {
@@ -143,6 +148,11 @@ static int batch_commit(struct ingest *in)
 	return 0;
 }
 
+/* A message that cannot be read or handled: its raw copy goes to
+ * SPOOL/quarantine/ and its row says so. Order is important: the copy is
+ * on disk (file_write_atomic() syncs the file and its folder) before the
+ * row that lets the batch go past the message is written, so a message
+ * the robot leaves for the committee always has its copy. */
 static int quarantine(struct ingest *in, uint32_t uid, const char *raw, size_t len,
     const char *message_id, const char *reason)
 {
@@ -228,11 +238,15 @@ static int process_one(uint32_t uid, const char *raw, size_t len, void *arg)
 	if (store_inbound_add(e->st, &row, &id) < 0)
 		goto db_error;
 	if (programme_handle(e, m, id, &h, &err) < 0) {
+		int q;
+
 		store_rollback_to_savepoint(e->st);
-		quarantine(in, uid, raw, len, row.message_id, err != NULL ? err : "processing failed");
+		q = quarantine(in, uid, raw, len, row.message_id, err != NULL ? err : "processing failed");
 		free(err);
 		mime_free(&m);
-		return 0;
+		/* not quarantined: the batch stops before it, so that the
+		 * message is read again rather than passed over */
+		return q < 0 ? -1 : 0;
 	}
 	if (store_inbound_set_result(e->st, id, h.class_name, h.outcome, h.needs_flag, NULL) < 0 ||
 	    store_release(e->st) < 0)
@@ -316,8 +330,8 @@ static int ingest(struct engine *e, struct imap *imap, size_t *processed_r, int 
 			char fallback[32];
 
 			snprintf(fallback, sizeof(fallback), "toolarge.%u.%u", in.uidvalidity, uids[i]);
-			quarantine(&in, uids[i], "", 0, fallback, "message over the size limit, left in the mailbox");
-			if (batch_commit(&in) < 0)
+			if (quarantine(&in, uids[i], "", 0, fallback,
+			    "message over the size limit, left in the mailbox") < 0 || batch_commit(&in) < 0)
 				goto out;
 			start++;
 			continue;
@@ -382,6 +396,7 @@ static int work(struct engine *e, struct imap **imap, const struct cycle_opts *o
 {
 	struct sender_stats stats;
 	size_t processed = 0;
+	long syncs = 0, sync_usec = 0;
 	char *err = NULL;
 	int failed = 0;
 
@@ -408,13 +423,18 @@ static int work(struct engine *e, struct imap **imap, const struct cycle_opts *o
 	e->now = now_of(o);
 	if (sched_run(e) < 0)
 		failed = 1;
+	/* the sending process has its own connection: these are ingest's */
+	store_sync_stats(e->st, &syncs, &sync_usec);
 	if (sender_run(e, &stats) < 0)
 		failed = 1;
 	if (stats.failed > 0)
 		failed = 1;
+	syncs += stats.syncs;
+	sync_usec += stats.sync_usec;
 	if (processed > 0 || stats.sent > 0 || stats.retried > 0 || stats.failed > 0)
-		log_info("cycle: %zu message(s) processed; %zu sent, %zu to retry, %zu failed",
-		    processed, stats.sent, stats.retried, stats.failed);
+		log_info("cycle: %zu message(s) processed; %zu sent, %zu to retry, %zu failed;"
+		    " %ld disk sync(s), %.1f ms", processed, stats.sent, stats.retried, stats.failed,
+		    syncs, sync_usec / 1000.0);
 	return failed ? -1 : 0;
 }
 

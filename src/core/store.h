@@ -8,7 +8,14 @@
  *
  * Transactions: store_begin() .. store_commit() or store_rollback(). The
  * reliability protocol (doc/DESIGN.md section 6) depends on the inbound row, the
- * state change and the outbound rows of one message committing together. */
+ * state change and the outbound rows of one message committing together.
+ *
+ * Durability: a commit is safe from a crash of the process at once (WAL,
+ * synchronous NORMAL), and from a crash of the machine (a power cut, a
+ * kernel panic) only after store_sync(). So store_sync() comes before
+ * anything outside is told of a commit: before the IMAP server hears a
+ * message is done (flag, move, expunge), before the SMTP server is offered
+ * a queued message, before a shell command says it was done. */
 #ifndef MENTORD_STORE_H
 #define MENTORD_STORE_H
 
@@ -38,6 +45,13 @@ const char *store_instance(struct store *st);
 /* Online backup to a file (sqlite3 backup API). */
 int store_backup(struct store *st, const char *file, char **error_r);
 int store_schema_version(struct store *st);
+/* Puts every commit made so far, by any connection, on the disk (fdatasync
+ * of the WAL). -1 (logged, errno set: ENOSPC and EIO among others) if the
+ * disk would not take it: then nothing that depends on it may be said. */
+int store_sync(struct store *st);
+/* How many store_sync() calls this connection made since the last call,
+ * and their time in microseconds, for the figures of a cycle. */
+void store_sync_stats(struct store *st, long *count_r, long *usec_r);
 /* Gives the page cache back before a long wait. */
 void store_release_memory(struct store *st);
 

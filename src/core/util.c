@@ -753,12 +753,30 @@ out:
 	return ret;
 }
 
+/* fsync(2) of the directory holding path: a new name in it is on disk. */
+static int dir_sync(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash == NULL ? xstrdup(".") : slash == path ? xstrdup("/")
+	    : xstrndup(path, (size_t)(slash - path));
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), ret = -1, saved;
+
+	free(dir);
+	if (fd < 0)
+		return -1;
+	ret = fsync(fd);
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return ret;
+}
+
 int file_write_atomic(const char *path, const void *data, size_t len, int mode)
 {
 	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
 	const char *p = data;
 	ssize_t n;
-	int fd, ret = -1;
+	int fd, ret = -1, saved;
 
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
 	if (fd < 0)
@@ -768,20 +786,29 @@ int file_write_atomic(const char *path, const void *data, size_t len, int mode)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
+			saved = n < 0 ? errno : EIO;
 			close(fd);
 			unlink(tmp);
+			errno = saved;
 			goto out;
 		}
 		p += n;
 		len -= (size_t)n;
 	}
 	/* order is important: the data must be on disk before the rename
-	 * makes the file visible under its final name */
-	if (fsync(fd) < 0 || close(fd) < 0 || rename(tmp, path) < 0) {
+	 * makes the file visible under its final name, and the rename (the
+	 * directory) before the caller relies on the file being there */
+	saved = fsync(fd) < 0 ? errno : 0;
+	if (close(fd) < 0 && saved == 0)
+		saved = errno;
+	if (saved != 0 || rename(tmp, path) < 0) {
+		if (saved == 0)
+			saved = errno;
 		unlink(tmp);
+		errno = saved;
 		goto out;
 	}
-	ret = 0;
+	ret = dir_sync(path);
 out:
 	free(tmp);
 	return ret;

@@ -116,7 +116,9 @@ int random_hex(char *out, size_t nbytes);
 
 /* Reads a whole file up to max bytes. */
 int file_read(const char *path, size_t max, char **data_r, size_t *len_r);
-/* Writes atomically: temp file (O_EXCL, mode), write, fsync, close, rename. */
+/* Writes atomically and durably: temp file (O_EXCL, mode), write, fsync,
+ * close, rename, fsync of the directory; once it returns 0 the file is on
+ * disk under its name. On -1, errno says why (ENOSPC: the disk is full). */
 int file_write_atomic(const char *path, const void *data, size_t len, int mode);
 /* mkdir -p with mode for the created components. */
 int mkdir_p(const char *path, int mode);

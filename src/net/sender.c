@@ -72,10 +72,21 @@ static time_t backoff(long attempts)
  * in between finds both, and the replay checks the row is still queued).
  * A crash anywhere else leaves the journal, which the next run replays
  * before it sends anything: a message accepted is never sent again, as with
- * one commit per message, at a fraction of the cost. Like the database
- * (WAL, synchronous NORMAL), it survives a crash of the process, not of
- * the machine. The lock on the journal also keeps two mentord processes
- * from sending the same queue at once. */
+ * one commit per message, at a fraction of the cost.
+ *
+ * What each file guarantees (store.h, durability):
+ *   the database  the rows to send are synced before the first is offered
+ *                 (send_due), so a power cut never takes back a message
+ *                 already out, nor lets it be made again under another
+ *                 Message-ID; the "sent" marks are not synced, so a power
+ *                 cut may send a message a second time, with the same
+ *                 Message-ID.
+ *   sent.journal  survives a crash of the process (write(2)), not a power
+ *                 cut: a line lost there, too, sends its message again
+ *                 with the same Message-ID. Nothing is ever lost: a row
+ *                 leaves the queue only by a line or a 250.
+ * The lock on the journal also keeps two mentord processes from sending
+ * the same queue at once. */
 
 static int journal_open(struct batch *b)
 {
@@ -472,6 +483,11 @@ static int send_due(struct engine *e, struct sender_stats *stats)
 		return ret < 0 ? -1 : 0;
 	}
 	ret = journal_replay(&b);
+	/* order is important: the rows about to be offered are on disk
+	 * first, so that a power cut cannot take back a message already
+	 * sent and let it be made again under another Message-ID */
+	if (ret == 0)
+		ret = store_sync(e->st);
 	if (ret == 0)
 		ret = send_queue(&b);
 	smtp_close(&b.smtp);
@@ -499,6 +515,7 @@ static void __attribute__((noreturn)) child(struct engine *e, int out)
 		free(err);
 	} else {
 		ret = send_due(e, &stats);
+		store_sync_stats(e->st, &stats.syncs, &stats.sync_usec);
 		store_close(&e->st);
 	}
 	if (write(out, &stats, sizeof(stats)) != (ssize_t)sizeof(stats))

@@ -44,6 +44,7 @@ struct engine;
 
 struct sender_stats {
 	size_t sent, retried, failed, written;
+	long syncs, sync_usec;   /* store_sync() in the sending process */
 };
 
 /* Returns 0 when every due row was handled (sent, scheduled for retry or
