@@ -39,9 +39,10 @@ static int open_store(const struct config *cfg, struct store **st)
 		fprintf(stderr, "mentord: cannot create %s\n", cfg->paths.spool);
 		return -1;
 	}
-	if (store_open(cfg->paths.database, st, &err) < 0) {
+	if (store_open(cfg->paths.database, st, &err) < 0 || store_check(*st, &err) < 0) {
 		fprintf(stderr, "mentord: database: %s\n", err);
 		free(err);
+		store_close(st);
 		return -1;
 	}
 	return 0;

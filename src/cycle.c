@@ -382,9 +382,10 @@ static int open_engine(const struct config *cfg, const struct cycle_opts *o, str
 		log_err("cannot create %s: %s", cfg->paths.spool, strerror(errno));
 		return -1;
 	}
-	if (store_open(cfg->paths.database, &e->st, &err) < 0) {
+	if (store_open(cfg->paths.database, &e->st, &err) < 0 || store_check(e->st, &err) < 0) {
 		log_err("database: %s", err);
 		free(err);
+		store_close(&e->st);
 		return -1;
 	}
 	return 0;

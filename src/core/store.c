@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -122,9 +123,27 @@ static const char *const migrations[] = {
 
 static const char *const status_names[] = { "queued", "sent", "failed", "bounced", "dropped" };
 
+/* mentord's own mark in the header of its databases ("mntd"), RFC-less
+ * but what the SQLite file format gives for this (PRAGMA application_id) */
+#define STORE_APPLICATION_ID 0x6d6e7464
+#define STORE_APPLICATION_ID_TEXT "1835955300"
+#define STORE_RESTORE_HINT "mentord does not repair it; restore the latest backup with" \
+	" `mentord restore FILE` (mentord(8)), or keep the file for SQLite's .recover"
+
+static int store_read_only(struct store *st)
+{
+	return sqlite3_db_readonly(st->db, "main") == 1;
+}
+
 static void db_error(struct store *st, const char *what)
 {
-	log_err("database: %s: %s", what, sqlite3_errmsg(st->db));
+	int code = sqlite3_errcode(st->db) & 0xff;
+
+	if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
+		log_err("database: %s is damaged (%s, in %s): %s", sqlite3_db_filename(st->db, "main"),
+		    sqlite3_errmsg(st->db), what, STORE_RESTORE_HINT);
+	else
+		log_err("database: %s: %s", what, sqlite3_errmsg(st->db));
 }
 
 /* Prepared statements are cached by their SQL text: the same few queries
@@ -330,6 +349,114 @@ int store_query_text(struct store *st, char **v_r, const char *sql, const char *
 
 /* ---- open, migrate ---- */
 
+/* What a file must look like before SQLite is let near it: nothing yet
+ * (0: a new database), or an SQLite file that is whole (1). A file that is
+ * not, or is cut short, is refused (-1) and left exactly as it is: the
+ * operator decides, mentord never "repairs" it. */
+static int header_check(const char *path, char **error_r)
+{
+	static const char magic[16] = "SQLite format 3";
+	unsigned char h[100];
+	uint32_t page_size, pages, change, valid_for;
+	struct stat sb;
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT)
+		return 0;
+	if (fd < 0) {
+		*error_r = xasprintf("%s: cannot open: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
+		*error_r = xasprintf("%s: not a regular file; check [paths] database", path);
+		close(fd);
+		return -1;
+	}
+	n = sb.st_size == 0 ? 0 : read(fd, h, sizeof(h));
+	close(fd);
+	if (sb.st_size == 0)
+		return 0;
+	if (n >= 16 && memcmp(h, magic, 16) != 0) {
+		*error_r = xasprintf("%s is not a mentord database (not an SQLite file at all): check "
+		    "[paths] database in the configuration; mentord leaves the file as it is", path);
+		return -1;
+	}
+	if (n < (ssize_t)sizeof(h)) {
+		*error_r = xasprintf("%s is truncated (%lld bytes, not even a header): %s", path,
+		    (long long)sb.st_size, STORE_RESTORE_HINT);
+		return -1;
+	}
+	page_size = (uint32_t)h[16] << 8 | h[17];
+	if (page_size == 1)
+		page_size = 65536;
+	change = (uint32_t)h[24] << 24 | (uint32_t)h[25] << 16 | (uint32_t)h[26] << 8 | h[27];
+	pages = (uint32_t)h[28] << 24 | (uint32_t)h[29] << 16 | (uint32_t)h[30] << 8 | h[31];
+	valid_for = (uint32_t)h[92] << 24 | (uint32_t)h[93] << 16 | (uint32_t)h[94] << 8 | h[95];
+	if (page_size < 512 || (page_size & (page_size - 1)) != 0) {
+		*error_r = xasprintf("%s is damaged (its header gives a page size of %u): %s", path,
+		    page_size, STORE_RESTORE_HINT);
+		return -1;
+	}
+	/* the size in the header counts when the header says it is current
+	 * (https://www.sqlite.org/fileformat2.html, "in-header database size") */
+	if (sb.st_size % page_size != 0 ||
+	    (change == valid_for && pages > 0 && (uint64_t)pages * page_size > (uint64_t)sb.st_size)) {
+		*error_r = xasprintf("%s is truncated (%lld bytes where its header counts %llu): %s",
+		    path, (long long)sb.st_size, (unsigned long long)pages * page_size,
+		    STORE_RESTORE_HINT);
+		return -1;
+	}
+	return 1;
+}
+
+/* 1 if the open file is a mentord database or a new, empty one, 0 if it
+ * is another program's, -1 on a database error. */
+static int is_ours(struct store *st, int64_t version)
+{
+	int64_t app = 0, tables = 0, meta = 0;
+
+	if (store_query_int(st, &app, "PRAGMA application_id", NULL) < 0 ||
+	    store_query_int(st, &tables, "SELECT count(*) FROM sqlite_schema", NULL) < 0 ||
+	    store_query_int(st, &meta, "SELECT count(*) FROM sqlite_schema"
+	    " WHERE type = 'table' AND name = 'meta'", NULL) < 0)
+		return -1;
+	if (app == STORE_APPLICATION_ID)
+		return 1;
+	if (app != 0)
+		return 0;
+	/* before the application id was set: an empty file, or ours by its
+	 * schema version and its meta table */
+	return version == 0 ? tables == 0 : meta == 1;
+}
+
+/* Whether this is a database mentord may use, before anything is written
+ * to it (not even the switch to WAL): ours or new, and not newer. */
+static int identify(struct store *st, char **error_r)
+{
+	int64_t version = 0;
+	int r;
+
+	if (store_query_int(st, &version, "PRAGMA user_version", NULL) < 0 ||
+	    (r = is_ours(st, version)) < 0) {
+		*error_r = xstrdup(sqlite3_errmsg(st->db));
+		return -1;
+	}
+	if (r == 0) {
+		*error_r = xstrdup("it is another program's SQLite database, not a mentord database:"
+		    " check [paths] database in the configuration; mentord leaves it as it is");
+		return -1;
+	}
+	if (version > (int64_t)ARRAY_SIZE(migrations)) {
+		*error_r = xasprintf("it has schema version %lld, newer than this mentord knows (%zu):"
+		    " run the newer mentord that wrote it, or restore a backup made with this version"
+		    " (mentord restore FILE)", (long long)version, ARRAY_SIZE(migrations));
+		return -1;
+	}
+	return 0;
+}
+
 static int migrate(struct store *st, char **error_r)
 {
 	int64_t version = 0;
@@ -338,11 +465,6 @@ static int migrate(struct store *st, char **error_r)
 
 	if (store_query_int(st, &version, "PRAGMA user_version", NULL) < 0)
 		goto fail;
-	if (version > (int64_t)ARRAY_SIZE(migrations)) {
-		*error_r = xasprintf("the database has schema version %lld, newer than this "
-		    "mentord knows (%zu); upgrade mentord", (long long)version, ARRAY_SIZE(migrations));
-		return -1;
-	}
 	for (v = (size_t)version; v < ARRAY_SIZE(migrations); v++) {
 		char *sql = xasprintf("BEGIN IMMEDIATE; %s PRAGMA user_version = %zu; COMMIT;",
 		    migrations[v], v + 1);
@@ -364,9 +486,17 @@ fail:
 
 static int load_instance(struct store *st)
 {
+	int64_t app = 0;
 	char hex[17];
 
 	if (store_query_text(st, &st->instance, "SELECT value FROM meta WHERE key = 'instance'", NULL) < 0)
+		return -1;
+	/* a new database, or one made before the application id was
+	 * written, gets it now */
+	if (store_query_int(st, &app, "PRAGMA application_id", NULL) < 0)
+		return -1;
+	if (app == 0 && !store_read_only(st) && sqlite3_exec(st->db,
+	    "PRAGMA application_id = " STORE_APPLICATION_ID_TEXT, NULL, NULL, NULL) != SQLITE_OK)
 		return -1;
 	if (st->instance != NULL)
 		return 0;
@@ -389,44 +519,89 @@ static void persist_wal(struct store *st)
 	sqlite3_file_control(st->db, "main", SQLITE_FCNTL_PERSIST_WAL, &on);
 }
 
+/* SQLite's words for a failure at open, with what to do when the file is
+ * damaged. */
+static char *open_error(struct store *st, const char *path, const char *msg)
+{
+	int code = st->db != NULL ? sqlite3_errcode(st->db) & 0xff : SQLITE_CANTOPEN;
+
+	if (msg == NULL)
+		msg = st->db != NULL ? sqlite3_errmsg(st->db) : "cannot open";
+	if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
+		return xasprintf("%s is damaged (%s): %s", path, msg, STORE_RESTORE_HINT);
+	return xasprintf("%s: %s", path, msg);
+}
+
 int store_open(const char *path, struct store **st_r, char **error_r)
 {
-	struct store *st = xcalloc(1, sizeof(*st));
-	char *msg = NULL;
+	struct store *st = NULL;
+	char *msg = NULL, *why = NULL;
 
+	if (header_check(path, error_r) < 0)
+		return -1;
+	st = xcalloc(1, sizeof(*st));
 	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-		*error_r = xasprintf("%s: %s", path, st->db ? sqlite3_errmsg(st->db) : "cannot open");
+		*error_r = open_error(st, path, NULL);
 		goto fail;
 	}
 	sqlite3_busy_timeout(st->db, 10000);
 	sqlite3_extended_result_codes(st->db, 1);
+	if (identify(st, &why) < 0) {
+		*error_r = xasprintf("%s: %s", path, why);
+		free(why);
+		goto fail;
+	}
 	/* WAL: readers (status, export) never block the daemon. NORMAL
 	 * synchronous makes a commit safe from a crash of the process, not
 	 * of the machine: store_sync() is what puts it on the disk, where
 	 * the outside world is about to be told (store.h). A page cache of
 	 * 1 MiB (SQLite's default is 2): the kernel's file cache holds the
 	 * rest, and an idle daemon stays small (doc/DESIGN.md section 9).
-	 * The WAL is kept across closes, up to 4 MiB (persist_wal below). */
+	 * The WAL file is kept across closes, cut to 4 MiB at most
+	 * (persist_wal below). */
 	if (sqlite3_exec(st->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
 	    "PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; PRAGMA cache_size = -1024;"
 	    "PRAGMA journal_size_limit = 4194304;",
 	    NULL, NULL, &msg) != SQLITE_OK) {
-		*error_r = xasprintf("%s: %s", path, msg ? msg : sqlite3_errmsg(st->db));
+		*error_r = open_error(st, path, msg);
 		sqlite3_free(msg);
 		goto fail;
 	}
 	persist_wal(st);
-	if (migrate(st, error_r) < 0)
+	if (migrate(st, &why) < 0) {
+		*error_r = xasprintf("%s: %s", path, why);
+		free(why);
 		goto fail;
+	}
 	if (load_instance(st) < 0) {
-		*error_r = xasprintf("%s: %s", path, sqlite3_errmsg(st->db));
+		*error_r = open_error(st, path, NULL);
 		goto fail;
 	}
 	*st_r = st;
 	return 0;
 fail:
 	store_close(&st);
+	return -1;
+}
+
+int store_check(struct store *st, char **error_r)
+{
+	const char *path = sqlite3_db_filename(st->db, "main");
+	char *first = NULL;
+	int rc;
+
+	/* the b-trees, their pages and their free list, not the indexes'
+	 * contents: what a torn or overwritten file breaks, in a fraction of
+	 * a full integrity_check's time */
+	rc = store_query_text(st, &first, "PRAGMA quick_check(1)", NULL);
+	if (rc == 0 && first != NULL && strcmp(first, "ok") == 0) {
+		free(first);
+		return 0;
+	}
+	*error_r = xasprintf("%s is damaged (%s): %s", path != NULL ? path : "the database",
+	    first != NULL ? first : sqlite3_errmsg(st->db), STORE_RESTORE_HINT);
+	free(first);
 	return -1;
 }
 

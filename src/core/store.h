@@ -27,7 +27,15 @@ struct store;
 
 #define STORE_SCHEMA_VERSION 1
 
+/* Opens (or creates) the database. A file that is not a mentord database
+ * (not SQLite, another program's), that is cut short or has a newer
+ * schema is refused, with a message that names it and says what to do;
+ * it is never changed. */
 int store_open(const char *path, struct store **st_r, char **error_r);
+/* The database's pages and b-trees are whole (PRAGMA quick_check): -1 with
+ * a message naming the file and what to do if not. At the start of a
+ * command; it reads the whole file. */
+int store_check(struct store *st, char **error_r);
 void store_close(struct store **st);
 int store_begin(struct store *st);
 int store_commit(struct store *st);

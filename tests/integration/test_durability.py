@@ -118,3 +118,73 @@ class StraceOrder(MentordTest):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class BrokenDatabase(MentordTest):
+    """A database that is damaged, cut short, newer or not ours is refused
+    at start, named, with what to do, and left exactly as it was."""
+
+    def db_path(self):
+        return os.path.join(self.env.root, "state", "mentord.db")
+
+    def refused(self, *args, what):
+        path = self.db_path()
+        with open(path, "rb") as f:
+            before = f.read()
+        for cmd in (("once",), ("status",), ("run",), ("backup", os.path.join(self.env.root, "b.db"))):
+            r = self.env.run(*cmd, timeout=30)
+            self.assertEqual(r.returncode, 1, f"{cmd}: {r.stdout}{r.stderr}")
+            self.assertIn(path, r.stderr, cmd)
+            self.assertIn(what, r.stderr, cmd)
+            self.assertNotIn("Sanitizer", r.stderr)
+        with open(path, "rb") as f:
+            self.assertEqual(f.read(), before, "the refused file was changed")
+        self.assertEqual(self.env.smtp.sent(), [])
+        return r.stderr
+
+    def make_database(self):
+        for i in range(40):
+            self.env.dovecot.deliver(mail(f"human{i}@example.com", f"Question {i}", "words " * 200))
+        self.once()
+        self.env.smtp.clear()
+        self.env.dovecot.deliver(mail("late@example.com", "help"))
+
+    def test_damaged(self):
+        self.make_database()
+        with open(self.db_path(), "r+b") as f:
+            f.seek(4 * 4096)
+            f.write(b"\xa5" * 4096)
+        err = self.refused(what="is damaged")
+        self.assertIn("mentord restore FILE", err)
+        print(f"\n  damaged database: {err.strip().splitlines()[-1]}")
+
+    def test_truncated(self):
+        self.make_database()
+        size = os.path.getsize(self.db_path())
+        os.truncate(self.db_path(), size // 2 // 4096 * 4096)
+        err = self.refused(what="is truncated")
+        print(f"\n  truncated database: {err.strip().splitlines()[-1]}")
+
+    def test_newer(self):
+        self.make_database()
+        db = self.env.db()
+        db.execute("PRAGMA user_version = 99")
+        db.commit()
+        db.close()
+        err = self.refused(what="newer than this mentord knows")
+        print(f"\n  newer database: {err.strip().splitlines()[-1]}")
+
+    def test_not_ours(self):
+        import sqlite3
+        os.makedirs(os.path.dirname(self.db_path()), exist_ok=True)
+        db = sqlite3.connect(self.db_path())
+        db.execute("CREATE TABLE invoices(id INTEGER PRIMARY KEY, amount REAL)")
+        db.execute("INSERT INTO invoices(amount) VALUES(12.5)")
+        db.commit()
+        db.close()
+        err = self.refused(what="not a mentord database")
+        print(f"\n  another program's database: {err.strip().splitlines()[-1]}")
+        with open(self.db_path(), "wb") as f:
+            f.write(b"name,amount\nAda,12.5\n" * 10)
+        err = self.refused(what="not a mentord database")
+        print(f"  a text file: {err.strip().splitlines()[-1]}")

@@ -64,6 +64,124 @@ static void test_newer_schema_refused(void **state)
 	free(err);
 }
 
+/* The file's bytes, to show that a refused file was left as it was. */
+static uint64_t file_hash(const char *path)
+{
+	char *data = NULL;
+	size_t len = 0;
+	uint64_t h;
+
+	assert_int_equal(file_read(path, 64u * 1024 * 1024, &data, &len), 0);
+	h = hash64(data, len);
+	free(data);
+	return h;
+}
+
+/* Opens path and checks it: the error, or NULL if it was accepted. */
+static char *refusal(const char *path)
+{
+	struct store *st = NULL;
+	char *err = NULL;
+
+	if (store_open(path, &st, &err) == 0 && store_check(st, &err) == 0) {
+		store_close(&st);
+		return NULL;
+	}
+	store_close(&st);
+	assert_non_null(err);
+	return err;
+}
+
+static void overwrite(const char *path, long offset, const char *bytes, size_t n)
+{
+	FILE *fp = fopen(path, "r+b");
+
+	assert_non_null(fp);
+	assert_int_equal(fseek(fp, offset, SEEK_SET), 0);
+	assert_int_equal(fwrite(bytes, 1, n, fp), n);
+	assert_int_equal(fclose(fp), 0);
+}
+
+static void assert_refused(const char *path, const char *what)
+{
+	uint64_t before = file_hash(path);
+	char *err = refusal(path);
+
+	assert_non_null(err);
+	if (strstr(err, what) == NULL || strstr(err, path) == NULL)
+		fail_msg("expected \"%s\" and the file name in: %s", what, err);
+	assert_true(file_hash(path) == before);
+	free(err);
+}
+
+static void test_broken_databases_refused(void **state)
+{
+	struct fx *f = *state;
+	char junk[4096], *text = xasprintf("%s/notes.db", f->dir);
+	int i;
+
+	/* a sound one first, closed so that everything is in the file */
+	for (i = 0; i < 300; i++)
+		assert_int_equal(store_exec(f->st, "INSERT INTO audit(at, action, detail) VALUES(?, 'x', ?)",
+		    "is", (int64_t)i, "some words to fill a few pages of the database file"), 0);
+	store_close(&f->st);
+	assert_null(refusal(f->path));
+
+	/* not an SQLite file */
+	tu_write(text, "these are my notes, not a database\n", 0600);
+	assert_refused(text, "not a mentord database (not an SQLite file");
+
+	/* damaged: a b-tree page overwritten */
+	memset(junk, 0xa5, sizeof(junk));
+	overwrite(f->path, 3 * 4096, junk, sizeof(junk));
+	assert_refused(f->path, "is damaged");
+	assert_refused(f->path, "mentord restore FILE");
+
+	/* truncated: cut at a page boundary, and in the middle of one */
+	assert_int_equal(truncate(f->path, 8 * 4096), 0);
+	assert_refused(f->path, "is truncated");
+	assert_int_equal(truncate(f->path, 8 * 4096 - 100), 0);
+	assert_refused(f->path, "is truncated");
+	assert_int_equal(truncate(f->path, 50), 0);
+	assert_refused(f->path, "is truncated");
+	free(text);
+}
+
+static void test_other_programs_database_refused(void **state)
+{
+	struct fx *f = *state;
+
+	/* marked as someone else's */
+	assert_int_equal(store_exec(f->st, "PRAGMA application_id = 42", NULL), 0);
+	store_close(&f->st);
+	assert_refused(f->path, "another program's SQLite database, not a mentord database");
+	assert_int_equal(unlink(f->path), 0);
+	assert_int_equal(store_open(f->path, &f->st, &(char *){ NULL }), 0);
+	/* unmarked, with tables of its own and no schema version */
+	assert_int_equal(store_exec(f->st, "PRAGMA application_id = 0", NULL), 0);
+	assert_int_equal(store_exec(f->st, "PRAGMA user_version = 0", NULL), 0);
+	store_close(&f->st);
+	assert_refused(f->path, "not a mentord database");
+}
+
+static void test_application_id_and_sync(void **state)
+{
+	struct fx *f = *state;
+	int64_t app = 0;
+	long n = -1, usec = -1;
+
+	assert_int_equal(store_query_int(f->st, &app, "PRAGMA application_id", NULL), 0);
+	assert_int_equal(app, 0x6d6e7464);
+	assert_int_equal(store_job_claim(f->st, "k", 1), 1);
+	assert_int_equal(store_sync(f->st), 0);
+	assert_int_equal(store_sync(f->st), 0);
+	store_sync_stats(f->st, &n, &usec);
+	assert_int_equal(n, 2);
+	assert_true(usec >= 0);
+	store_sync_stats(f->st, &n, &usec);
+	assert_int_equal(n, 0);
+}
+
 static void test_inbound_seen_by_uid_and_message_id(void **state)
 {
 	struct fx *f = *state;
@@ -231,6 +349,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_schema_and_wal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_broken_databases_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_other_programs_database_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_application_id_and_sync, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_inbound_seen_by_uid_and_message_id, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rollback_discards_everything, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outbound_lifecycle, setup, teardown),
