@@ -119,7 +119,7 @@ static int cmd_queue(struct store *st, const struct cycle_opts *o, int argc, cha
 	return 0;
 }
 
-static int cmd_backup(struct store *st, int argc, char **argv)
+static int cmd_backup(struct store *st, const struct cycle_opts *o, int argc, char **argv)
 {
 	char *err = NULL;
 
@@ -127,7 +127,7 @@ static int cmd_backup(struct store *st, int argc, char **argv)
 		fprintf(stderr, "usage: mentord backup FILE\n");
 		return 2;
 	}
-	if (store_backup(st, argv[0], &err) < 0) {
+	if (store_backup(st, argv[0], o->now_base, &err) < 0) {
 		fprintf(stderr, "mentord: backup: %s\n", err);
 		free(err);
 		return 1;
@@ -234,7 +234,7 @@ int cli_run(const struct config *cfg, const struct cycle_opts *o, const char *cm
 	else if (strcmp(cmd, "queue") == 0)
 		ret = cmd_queue(st, o, argc, argv);
 	else if (strcmp(cmd, "backup") == 0)
-		ret = cmd_backup(st, argc, argv);
+		ret = cmd_backup(st, o, argc, argv);
 	else if (strcmp(cmd, "forget") == 0)
 		ret = cmd_forget(st, cfg, o, argc, argv);
 	else if (strcmp(cmd, "export") == 0)

@@ -388,6 +388,7 @@ static int open_engine(const struct config *cfg, const struct cycle_opts *o, str
 		store_close(&e->st);
 		return -1;
 	}
+	store_set_interrupt(e->st, o->stop);
 	return 0;
 }
 
@@ -428,6 +429,8 @@ static int work(struct engine *e, struct imap **imap, const struct cycle_opts *o
 	store_sync_stats(e->st, &syncs, &sync_usec);
 	if (sender_run(e, &stats) < 0)
 		failed = 1;
+	/* the sender opened the database again */
+	store_set_interrupt(e->st, o->stop);
 	if (stats.failed > 0)
 		failed = 1;
 	syncs += stats.syncs;

@@ -15,6 +15,11 @@
 #include "util.h"
 
 #define STMT_CACHE 96
+/* Waiting for another connection's lock: the daemon's longest transaction
+ * (a batch of IMAP_FETCH_BATCH messages, a `match` of thousands) is
+ * seconds; ten minutes is a lock that someone forgot. */
+#define STORE_BUSY_WAIT_MS (10 * 60 * 1000L)
+#define STORE_BUSY_STEP_MS 50L
 
 struct cached_stmt {
 	char *sql;
@@ -29,6 +34,9 @@ struct store {
 	int in_txn;
 	long syncs;          /* store_sync() calls that reached the disk */
 	long sync_usec;      /* and the time they took */
+	struct timespec busy_since; /* busy_wait(): when the wait began */
+	int busy_said;
+	volatile sig_atomic_t *interrupt;
 };
 
 struct store_row {
@@ -358,9 +366,10 @@ static int header_check(const char *path, char **error_r)
 	static const char magic[16] = "SQLite format 3";
 	unsigned char h[100];
 	uint32_t page_size, pages, change, valid_for;
-	struct stat sb;
+	struct stat sb, wb;
+	char *wal;
 	ssize_t n;
-	int fd;
+	int fd, busy;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT)
@@ -400,9 +409,15 @@ static int header_check(const char *path, char **error_r)
 		return -1;
 	}
 	/* the size in the header counts when the header says it is current
-	 * (https://www.sqlite.org/fileformat2.html, "in-header database size") */
-	if (sb.st_size % page_size != 0 ||
-	    (change == valid_for && pages > 0 && (uint64_t)pages * page_size > (uint64_t)sb.st_size)) {
+	 * (https://www.sqlite.org/fileformat2.html, "in-header database size"),
+	 * and only while no checkpoint can be copying the WAL in: that writes
+	 * page 1 first and grows the file after it. With frames in the WAL,
+	 * store_check() finds a page that is missing. */
+	wal = xasprintf("%s-wal", path);
+	busy = stat(wal, &wb) == 0 && wb.st_size > 0;
+	free(wal);
+	if (!busy && (sb.st_size % page_size != 0 ||
+	    (change == valid_for && pages > 0 && (uint64_t)pages * page_size > (uint64_t)sb.st_size))) {
 		*error_r = xasprintf("%s is truncated (%lld bytes where its header counts %llu): %s",
 		    path, (long long)sb.st_size, (unsigned long long)pages * page_size,
 		    STORE_RESTORE_HINT);
@@ -519,6 +534,50 @@ static void persist_wal(struct store *st)
 	sqlite3_file_control(st->db, "main", SQLITE_FCNTL_PERSIST_WAL, &on);
 }
 
+/* Another connection holds the lock (the daemon's batch, a shell command,
+ * the sending process): wait for it rather than fail with "database is
+ * locked", in sleeps that grow to STORE_BUSY_STEP_MS, up to
+ * STORE_BUSY_WAIT_MS in all; said once after a second, and cut short by
+ * the interrupt flag (`run` asked to stop). Returns 1 to try again. */
+static int busy_wait(void *arg, int count)
+{
+	struct store *st = arg;
+	struct timespec now, d;
+	long waited, step;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (count == 0) {
+		st->busy_since = now;
+		st->busy_said = 0;
+	}
+	if (st->interrupt != NULL && *st->interrupt)
+		return 0;
+	waited = (now.tv_sec - st->busy_since.tv_sec) * 1000 +
+	    (now.tv_nsec - st->busy_since.tv_nsec) / 1000000;
+	if (waited >= STORE_BUSY_WAIT_MS) {
+		log_err("database: %s stayed locked by another mentord for %ld s; giving up",
+		    sqlite3_db_filename(st->db, "main"), waited / 1000);
+		return 0;
+	}
+	if (waited >= 1000 && !st->busy_said) {
+		log_info("database: %s is in use by another mentord; waiting for it",
+		    sqlite3_db_filename(st->db, "main"));
+		st->busy_said = 1;
+	}
+	step = count < 6 ? 1L << count : STORE_BUSY_STEP_MS;
+	if (step > STORE_BUSY_STEP_MS)
+		step = STORE_BUSY_STEP_MS;
+	d.tv_sec = 0;
+	d.tv_nsec = step * 1000000L;
+	nanosleep(&d, NULL);
+	return 1;
+}
+
+void store_set_interrupt(struct store *st, volatile sig_atomic_t *flag)
+{
+	st->interrupt = flag;
+}
+
 /* SQLite's words for a failure at open, with what to do when the file is
  * damaged. */
 static char *open_error(struct store *st, const char *path, const char *msg)
@@ -545,7 +604,7 @@ int store_open(const char *path, struct store **st_r, char **error_r)
 		*error_r = open_error(st, path, NULL);
 		goto fail;
 	}
-	sqlite3_busy_timeout(st->db, 10000);
+	sqlite3_busy_handler(st->db, busy_wait, st);
 	sqlite3_extended_result_codes(st->db, 1);
 	if (identify(st, &why) < 0) {
 		*error_r = xasprintf("%s: %s", path, why);
@@ -735,39 +794,63 @@ int store_schema_version(struct store *st)
 	return (int)v;
 }
 
-int store_backup(struct store *st, const char *file, char **error_r)
+/* The copy goes to FILE.tmp, in the rollback-journal mode a lone file
+ * needs, with the time it was taken in its meta table (restore reads it);
+ * it is synced and only then renamed to FILE, so that FILE is either the
+ * old one or a whole new copy. One backup step copies everything inside
+ * one read transaction: a consistent snapshot however busy the daemon is
+ * (in WAL mode, writers go on meanwhile); busy only while a writer holds
+ * the database in recovery. */
+int store_backup(struct store *st, const char *file, time_t now, char **error_r)
 {
+	char *tmp = xasprintf("%s.tmp", file), *sql = NULL;
 	sqlite3 *dst = NULL;
 	sqlite3_backup *b;
-	int rc;
+	int rc, ret = -1;
 
-	if (sqlite3_open_v2(file, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
-		*error_r = xasprintf("%s: %s", file, dst ? sqlite3_errmsg(dst) : "cannot open");
-		sqlite3_close(dst);
-		return -1;
+	unlink(tmp);
+	if (sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		*error_r = xasprintf("%s: %s", tmp, dst ? sqlite3_errmsg(dst) : "cannot open");
+		goto out;
 	}
 	b = sqlite3_backup_init(dst, "main", st->db, "main");
 	if (b == NULL) {
-		*error_r = xasprintf("%s: %s", file, sqlite3_errmsg(dst));
-		sqlite3_close(dst);
-		return -1;
+		*error_r = xasprintf("%s: %s", tmp, sqlite3_errmsg(dst));
+		goto out;
 	}
-	do {
-		rc = sqlite3_backup_step(b, 256);
-		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
-			sqlite3_sleep(50);
-	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+	while ((rc = sqlite3_backup_step(b, -1)) == SQLITE_BUSY || rc == SQLITE_LOCKED)
+		sqlite3_sleep(50);
 	sqlite3_backup_finish(b);
 	if (rc != SQLITE_DONE) {
-		*error_r = xasprintf("%s: %s", file, sqlite3_errstr(rc));
+		*error_r = xasprintf("%s: %s", tmp, sqlite3_errstr(rc));
+		goto out;
+	}
+	sql = sqlite3_mprintf("PRAGMA journal_mode = DELETE; PRAGMA synchronous = FULL;"
+	    " INSERT OR REPLACE INTO meta(key, value) VALUES('backup_at', '%lld');",
+	    (long long)now);
+	if (sqlite3_exec(dst, sql, NULL, NULL, NULL) != SQLITE_OK) {
+		*error_r = xasprintf("%s: %s", tmp, sqlite3_errmsg(dst));
+		goto out;
+	}
+	rc = sqlite3_close(dst);
+	dst = NULL;
+	if (rc != SQLITE_OK) {
+		*error_r = xasprintf("%s: close failed", tmp);
+		goto out;
+	}
+	if (file_sync_rename(tmp, file) < 0) {
+		*error_r = xasprintf("%s: %s", file, strerror(errno));
+		goto out;
+	}
+	ret = 0;
+out:
+	sqlite3_free(sql);
+	if (dst != NULL)
 		sqlite3_close(dst);
-		return -1;
-	}
-	if (sqlite3_close(dst) != SQLITE_OK) {
-		*error_r = xasprintf("%s: close failed", file);
-		return -1;
-	}
-	return 0;
+	if (ret < 0)
+		unlink(tmp);
+	free(tmp);
+	return ret;
 }
 
 /* ---- inbound ---- */

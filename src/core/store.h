@@ -19,6 +19,7 @@
 #ifndef MENTORD_STORE_H
 #define MENTORD_STORE_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -50,8 +51,10 @@ void store_rollback_to_savepoint(struct store *st);
 /* A random identifier made when the database was created; it keeps the
  * Message-IDs of two installations apart. */
 const char *store_instance(struct store *st);
-/* Online backup to a file (sqlite3 backup API). */
-int store_backup(struct store *st, const char *file, char **error_r);
+/* Online backup to a file (sqlite3 backup API): a consistent copy however
+ * busy the database, written whole or not at all, on disk when it returns,
+ * with now recorded in it as the time it was taken. */
+int store_backup(struct store *st, const char *file, time_t now, char **error_r);
 int store_schema_version(struct store *st);
 /* Puts every commit made so far, by any connection, on the disk (fdatasync
  * of the WAL). -1 (logged, errno set: ENOSPC and EIO among others) if the
@@ -60,6 +63,10 @@ int store_sync(struct store *st);
 /* How many store_sync() calls this connection made since the last call,
  * and their time in microseconds, for the figures of a cycle. */
 void store_sync_stats(struct store *st, long *count_r, long *usec_r);
+/* While another connection holds the database, a call waits (minutes,
+ * saying so after a second) rather than failing with "database is
+ * locked"; a non-zero *flag ends such a wait, and the call fails. */
+void store_set_interrupt(struct store *st, volatile sig_atomic_t *flag);
 /* Gives the page cache back before a long wait. */
 void store_release_memory(struct store *st);
 

@@ -771,6 +771,23 @@ static int dir_sync(const char *path)
 	return ret;
 }
 
+int file_sync_rename(const char *from, const char *to)
+{
+	int fd = open(from, O_RDONLY | O_CLOEXEC), saved;
+
+	if (fd < 0)
+		return -1;
+	if (fsync(fd) < 0) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	if (close(fd) < 0 || rename(from, to) < 0)
+		return -1;
+	return dir_sync(to);
+}
+
 int file_write_atomic(const char *path, const void *data, size_t len, int mode)
 {
 	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());

@@ -120,6 +120,9 @@ int file_read(const char *path, size_t max, char **data_r, size_t *len_r);
  * close, rename, fsync of the directory; once it returns 0 the file is on
  * disk under its name. On -1, errno says why (ENOSPC: the disk is full). */
 int file_write_atomic(const char *path, const void *data, size_t len, int mode);
+/* Puts a finished file in its place durably: fsync of from, rename to to,
+ * fsync of the folder. */
+int file_sync_rename(const char *from, const char *to);
 /* mkdir -p with mode for the created components. */
 int mkdir_p(const char *path, int mode);
 

@@ -336,10 +336,12 @@ static void test_backup(void **state)
 	int64_t n = 0;
 
 	assert_int_equal(store_job_claim(f->st, "k", 1), 1);
-	assert_int_equal(store_backup(f->st, copy, &err), 0);
+	assert_int_equal(store_backup(f->st, copy, 1234, &err), 0);
 	assert_int_equal(store_open(copy, &b, &err), 0);
 	assert_int_equal(store_query_int(b, &n, "SELECT count(*) FROM jobs", NULL), 0);
 	assert_int_equal(n, 1);
+	assert_int_equal(store_query_int(b, &n, "SELECT value FROM meta WHERE key = 'backup_at'", NULL), 0);
+	assert_int_equal(n, 1234);
 	store_close(&b);
 	free(copy);
 }
