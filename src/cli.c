@@ -53,6 +53,21 @@ static const char *const status_names[] = { "queued", "sent", "failed", "bounced
 static void engine_for(struct engine *e, const struct config *cfg, const struct cycle_opts *o,
     struct store *st);
 
+/* The room of the database's and the spool's file systems: a full one
+ * stops the daemon's work until space is freed. */
+static void status_disk(const struct config *cfg)
+{
+	const char *paths[2] = { cfg->paths.database, cfg->paths.spool };
+	char *report = NULL;
+	int i, r;
+
+	for (i = 0; i < 2; i++) {
+		r = store_room(paths[i], &report);
+		printf("disk:     %s%s\n", r == 1 ? "FULL: " : "", report);
+		xfree(&report);
+	}
+}
+
 static int cmd_status(struct store *st, const struct config *cfg, const struct cycle_opts *o)
 {
 	struct engine e;
@@ -71,7 +86,9 @@ static int cmd_status(struct store *st, const struct config *cfg, const struct c
 	    n_in, n_human, n_quar);
 	printf("outbound:");
 	for (i = 0; i < 5; i++)
-		printf(" %ld %s%s", counts[i], status_names[i], i < 4 ? "," : "\n\n");
+		printf(" %ld %s%s", counts[i], status_names[i], i < 4 ? "," : "\n");
+	status_disk(cfg);
+	printf("\n");
 	engine_for(&e, cfg, o, st);
 	buf_init(&b, 4u * 1024 * 1024);
 	buf_add(&b, "", 0);
@@ -241,6 +258,13 @@ int cli_run(const struct config *cfg, const struct cycle_opts *o, const char *cm
 		ret = export_run(st, cfg, argc, argv);
 	else
 		ret = cmd_committee(st, cfg, o, cmd, argc, argv);
+	if (ret != 0 && store_full(st)) {
+		char *report = NULL;
+
+		store_room(cfg->paths.database, &report);
+		fprintf(stderr, "mentord: disk full: %s; nothing was changed\n", report);
+		free(report);
+	}
 	store_close(&st);
 	return ret;
 }

@@ -25,6 +25,10 @@
 
 #define FETCH_BATCH_BYTES (8u * 1024 * 1024)
 #define RECONNECT_MAX 300
+/* A full disk: its room is looked at this often, and the work tried again
+ * at least this often whatever the figures say. */
+#define DISK_CHECK_SECONDS 2
+#define DISK_RETRY_MAX_SECONDS 300
 
 /* What `run` keeps to tell the service manager and the health report. */
 struct watch {
@@ -45,6 +49,7 @@ struct ingest {
 	size_t batch_done;       /* n_done when the open transaction began */
 	size_t processed, quarantined;
 	int failed;
+	int full;                /* a write failed for want of disk space */
 };
 
 #ifndef TEMPLATEDIR
@@ -167,7 +172,9 @@ static int quarantine(struct ingest *in, uint32_t uid, const char *raw, size_t l
 	in->failed = 1;
 	if (mkdir_p(dir, 0700) < 0 || (access(path, F_OK) != 0 &&
 	    file_write_atomic(path, raw, len, 0600) < 0)) {
-		log_err("quarantine: cannot write %s: %s", path, strerror(errno));
+		in->full = errno == ENOSPC || errno == EDQUOT;
+		if (!in->full)
+			log_err("quarantine: cannot write %s: %s", path, strerror(errno));
 		goto out;
 	}
 	memset(&row, 0, sizeof(row));
@@ -240,6 +247,11 @@ static int process_one(uint32_t uid, const char *raw, size_t len, void *arg)
 	if (programme_handle(e, m, id, &h, &err) < 0) {
 		int q;
 
+		/* the disk, not the message: nothing to quarantine */
+		if (store_full(e->st)) {
+			free(err);
+			goto db_error;
+		}
 		store_rollback_to_savepoint(e->st);
 		q = quarantine(in, uid, raw, len, row.message_id, err != NULL ? err : "processing failed");
 		free(err);
@@ -258,9 +270,11 @@ static int process_one(uint32_t uid, const char *raw, size_t len, void *arg)
 	mime_free(&m);
 	return 0;
 db_error:
+	in->full |= store_full(e->st);
 	batch_abort(in);
 	mime_free(&m);
-	log_err("database error while processing UID %u; it will be tried again", uid);
+	if (!in->full)
+		log_err("database error while processing UID %u; it will be tried again", uid);
 	return -1;
 }
 
@@ -284,8 +298,39 @@ static int flag_pending(struct ingest *in)
 	return ret;
 }
 
-/* Fetches and processes every new message. */
-static int ingest(struct engine *e, struct imap *imap, size_t *processed_r, int *failed_r)
+/* The one message of a full disk (not one per message or per retry): the
+ * file system that is full, the database's or the spool's, and what
+ * happens meanwhile. */
+static void disk_full_say(const struct config *cfg)
+{
+	char *db = NULL, *spool = NULL;
+	int a = store_room(cfg->paths.database, &db), b = store_room(cfg->paths.spool, &spool);
+
+	log_err("disk full: %s; nothing more is flagged on the server or sent until there is room,"
+	    " and mentord goes on by itself once space is freed", a != 1 && b == 1 ? spool : db);
+	free(db);
+	free(spool);
+}
+
+/* 1 if the file systems of the database and of the spool both have room
+ * (or cannot be looked at: then the writes themselves tell). */
+static int disk_room(const struct config *cfg, char **report_r)
+{
+	char *db = NULL, *spool = NULL;
+	int a = store_room(cfg->paths.database, &db), b = store_room(cfg->paths.spool, &spool);
+
+	if (report_r != NULL)
+		*report_r = db;
+	else
+		free(db);
+	free(spool);
+	return a != 1 && b != 1;
+}
+
+/* Fetches and processes every new message; *full_r is set when a write
+ * failed for want of disk space. */
+static int ingest(struct engine *e, struct imap *imap, size_t *processed_r, int *failed_r,
+    int *full_r)
 {
 	struct ingest in;
 	uint32_t last = 0, *uids = NULL, *sizes = NULL;
@@ -316,6 +361,12 @@ static int ingest(struct engine *e, struct imap *imap, size_t *processed_r, int 
 			if (imap_sizes(imap, uids + sized, window, sizes + sized, &err) < 0)
 				goto imap_error;
 			sized += window;
+		}
+		/* a disk about to fill up stops the work before a batch, not
+		 * in the middle of one */
+		if (!disk_room(e->cfg, NULL)) {
+			in.full = 1;
+			goto out;
 		}
 		/* a batch: up to IMAP_FETCH_BATCH messages or 8 MB */
 		for (i = start, bytes = 0; i < sized && i - start < IMAP_FETCH_BATCH; i++) {
@@ -355,11 +406,14 @@ imap_error:
 	log_err("%s", err);
 	free(err);
 out:
+	if (ret < 0)
+		in.full |= store_full(e->st);
 	if (store_in_transaction(e->st))
 		batch_abort(&in);
 	/* what was committed is flagged on the next cycle if not now */
 	*processed_r = in.processed;
 	*failed_r = in.failed;
+	*full_r = in.full;
 	free(in.done_uids);
 	free(in.done_ids);
 	free(uids);
@@ -392,16 +446,46 @@ static int open_engine(const struct config *cfg, const struct cycle_opts *o, str
 	return 0;
 }
 
-/* One full cycle on an open engine; imap may be NULL (then connect). w is
- * the daemon's (NULL for once). */
-static int work(struct engine *e, struct imap **imap, const struct cycle_opts *o, struct watch *w)
+/* The database again after the sender could not open it (a full disk). */
+static int reopen(struct engine *e, const struct cycle_opts *o, int *full_r)
+{
+	char *err = NULL, *room = NULL;
+
+	if (e->st != NULL)
+		return 0;
+	if (store_open(e->cfg->paths.database, &e->st, &err) == 0) {
+		store_set_interrupt(e->st, o->stop);
+		return 0;
+	}
+	*full_r = store_room(e->cfg->paths.database, &room) == 1;
+	if (!*full_r)
+		log_err("database: %s", err);
+	free(err);
+	free(room);
+	return -1;
+}
+
+/* One full cycle on an open engine; imap may be NULL (then connect).
+ * *full_r: a write failed for want of disk space; what depends on it
+ * (flags, sending) waits, and the caller says so once. w is the daemon's
+ * (NULL for once). */
+static int work(struct engine *e, struct imap **imap, const struct cycle_opts *o, struct watch *w,
+    int *full_r)
 {
 	struct sender_stats stats;
 	size_t processed = 0;
 	long syncs = 0, sync_usec = 0;
 	char *err = NULL;
-	int failed = 0;
+	int failed = 0, full = 0;
 
+	memset(&stats, 0, sizeof(stats));
+	*full_r = 0;
+	if (reopen(e, o, full_r) < 0)
+		return -1;
+	if (!disk_room(e->cfg, NULL)) {
+		*full_r = 1;
+		return -1;
+	}
 	e->now = now_of(o);
 	if (*imap == NULL && imap_open(e->cfg, imap, &err) < 0) {
 		log_err("%s", err);
@@ -413,7 +497,7 @@ static int work(struct engine *e, struct imap **imap, const struct cycle_opts *o
 		sdnotify_send(&w->n, "READY=1\nSTATUS=logged in to %s; fetching", e->cfg->imap.host);
 		w->ready = 1;
 	}
-	if (*imap != NULL && ingest(e, *imap, &processed, &failed) < 0) {
+	if (*imap != NULL && ingest(e, *imap, &processed, &failed, &full) < 0) {
 		imap_close(imap);
 		failed = 1;
 	} else if (*imap != NULL &&
@@ -423,14 +507,19 @@ static int work(struct engine *e, struct imap **imap, const struct cycle_opts *o
 	if (w != NULL && processed > 0)
 		w->last_mail = e->now;
 	e->now = now_of(o);
-	if (sched_run(e) < 0)
+	if (!full && sched_run(e) < 0) {
 		failed = 1;
+		full = store_full(e->st);
+	}
 	/* the sending process has its own connection: these are ingest's */
 	store_sync_stats(e->st, &syncs, &sync_usec);
-	if (sender_run(e, &stats) < 0)
+	if (!full && sender_run(e, &stats) < 0)
 		failed = 1;
+	full |= stats.full;
 	/* the sender opened the database again */
-	store_set_interrupt(e->st, o->stop);
+	if (e->st != NULL)
+		store_set_interrupt(e->st, o->stop);
+	*full_r = full;
 	if (stats.failed > 0)
 		failed = 1;
 	syncs += stats.syncs;
@@ -448,12 +537,16 @@ int cycle_once(const struct config *cfg, const struct cycle_opts *o)
 	struct imap *imap = NULL;
 	int ret;
 
+	int full = 0;
+
 	if (open_engine(cfg, o, &e, NULL) < 0)
 		return 1;
-	ret = work(&e, &imap, o, NULL);
+	ret = work(&e, &imap, o, NULL, &full);
+	if (full)
+		disk_full_say(cfg);
 	imap_close(&imap);
 	store_close(&e.st);
-	return ret < 0 ? 1 : 0;
+	return ret < 0 || full ? 1 : 0;
 }
 
 /* Sleeps up to ms, waking early for a signal. */
@@ -544,12 +637,36 @@ static int wait_for_work(struct engine *e, struct imap **imap, const struct cycl
 	return 0;
 }
 
+/* After a write failed for want of space: waits at least min_s, then
+ * until both file systems have room again (looked at every
+ * DISK_CHECK_SECONDS), or DISK_RETRY_MAX_SECONDS in all (a quota that the
+ * file system's figures do not show). */
+static void wait_for_room(const struct config *cfg, int min_s, const struct cycle_opts *o,
+    struct watch *w)
+{
+	char *report = NULL;
+	int waited = 0;
+
+	while (!*o->stop && !*o->reload && waited < DISK_RETRY_MAX_SECONDS) {
+		if (waited >= min_s) {
+			int room = disk_room(cfg, &report);
+
+			xfree(&report);
+			if (room)
+				return;
+		}
+		nap(DISK_CHECK_SECONDS * 1000, o, w);
+		waited += DISK_CHECK_SECONDS;
+	}
+}
+
 int cycle_run(struct config **cfg, const struct cycle_opts *o)
 {
 	struct engine e;
 	struct imap *imap = NULL;
 	struct watch w;
-	int backoff = 0, ret = 0;
+	char *report = NULL;
+	int backoff = 0, ret = 0, r, full = 0, disk_full = 0, full_wait = 0;
 
 	memset(&w, 0, sizeof(w));
 	sdnotify_init(&w.n);
@@ -565,7 +682,27 @@ int cycle_run(struct config **cfg, const struct cycle_opts *o)
 			ret = 1;
 			break;
 		}
-		if (work(&e, &imap, o, &w) < 0 && imap == NULL) {
+		r = work(&e, &imap, o, &w, &full);
+		if (full) {
+			/* said once; retried when there is room, by itself */
+			if (!disk_full)
+				disk_full_say(*cfg);
+			disk_full = 1;
+			sdnotify_status(&w.n, "disk full (%s); waiting for room", (*cfg)->paths.database);
+			full_wait = full_wait == 0 ? DISK_CHECK_SECONDS : full_wait * 2;
+			if (full_wait > DISK_RETRY_MAX_SECONDS)
+				full_wait = DISK_RETRY_MAX_SECONDS;
+			wait_for_room(*cfg, full_wait, o, &w);
+			continue;
+		}
+		if (disk_full && r == 0) {
+			disk_room(*cfg, &report);
+			log_info("disk: room again (%s); all is handled again", report);
+			xfree(&report);
+			disk_full = 0;
+			full_wait = 0;
+		}
+		if (r < 0 && (imap == NULL || e.st == NULL)) {
 			if (*o->stop)
 				break;
 			if (w.unreachable_since == 0)

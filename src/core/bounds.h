@@ -51,4 +51,7 @@
 #define HEALTH_DISK_CRIT_BYTES (64ull * 1024 * 1024)
 #define HEALTH_MARK_S 60                    /* a running daemon records its last fetch this often */
 
+/* Disk */
+#define DISK_ROOM_MIN_BYTES (256u * 1024)   /* less free than this: the file system counts as full */
+
 #endif

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bounds.h"
 #include "log.h"
 #include "util.h"
 
@@ -34,6 +35,7 @@ struct store {
 	int in_txn;
 	long syncs;          /* store_sync() calls that reached the disk */
 	long sync_usec;      /* and the time they took */
+	int full;            /* the last failure was for lack of space */
 	struct timespec busy_since; /* busy_wait(): when the wait began */
 	int busy_said;
 	volatile sig_atomic_t *interrupt;
@@ -143,11 +145,25 @@ static int store_read_only(struct store *st)
 	return sqlite3_db_readonly(st->db, "main") == 1;
 }
 
+/* A failure for lack of space: SQLITE_FULL, or an I/O error whose cause
+ * was ENOSPC or EDQUOT (growing the WAL index, a sync). */
+static int full_error(struct store *st)
+{
+	int code = sqlite3_errcode(st->db) & 0xff, e = sqlite3_system_errno(st->db);
+
+	return code == SQLITE_FULL || (code == SQLITE_IOERR && (e == ENOSPC || e == EDQUOT));
+}
+
 static void db_error(struct store *st, const char *what)
 {
 	int code = sqlite3_errcode(st->db) & 0xff;
 
-	if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
+	/* a full disk fails every statement alike: the caller says it once,
+	 * naming the file system (store_full(), store_room()) */
+	st->full = full_error(st);
+	if (st->full)
+		log_debug("database: %s: %s", what, sqlite3_errmsg(st->db));
+	else if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
 		log_err("database: %s is damaged (%s, in %s): %s", sqlite3_db_filename(st->db, "main"),
 		    sqlite3_errmsg(st->db), what, STORE_RESTORE_HINT);
 	else
@@ -687,6 +703,7 @@ int store_begin(struct store *st)
 {
 	if (st->in_txn)
 		fatal("store: nested transaction");
+	st->full = 0;
 	if (store_exec(st, "BEGIN IMMEDIATE", NULL) < 0)
 		return -1;
 	st->in_txn = 1;
@@ -745,6 +762,7 @@ int store_sync(struct store *st)
 
 	if (db == NULL || db[0] == '\0')
 		return 0;   /* a temporary database: nothing to make durable */
+	st->full = 0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (wal != NULL)
 		fd = open(wal, O_RDONLY | O_CLOEXEC);
@@ -756,7 +774,10 @@ int store_sync(struct store *st)
 	}
 	if (fdatasync(fd) < 0) {
 		saved = errno;
-		log_err("database: cannot write %s to disk: %s", wal != NULL ? wal : db, strerror(saved));
+		st->full = saved == ENOSPC || saved == EDQUOT;
+		if (!st->full)
+			log_err("database: cannot write %s to disk: %s", wal != NULL ? wal : db,
+			    strerror(saved));
 		close(fd);
 		errno = saved;
 		return -1;
@@ -766,6 +787,24 @@ int store_sync(struct store *st)
 	st->syncs++;
 	st->sync_usec += (t1.tv_sec - t0.tv_sec) * 1000000L + (t1.tv_nsec - t0.tv_nsec) / 1000;
 	return ret < 0 ? -1 : 0;
+}
+
+int store_full(struct store *st)
+{
+	return st != NULL && st->full;
+}
+
+int store_room(const char *path, char **report_r)
+{
+	struct fs_space fs;
+
+	if (fs_space(path, &fs) < 0) {
+		*report_r = xasprintf("the file system of %s: %s", path, strerror(errno));
+		return -1;
+	}
+	*report_r = xasprintf("the file system holding %s (%s on %s) has %.1f MB free of %.1f MB",
+	    path, fs.type, fs.mount, fs.avail / 1048576.0, fs.total / 1048576.0);
+	return fs.avail < DISK_ROOM_MIN_BYTES;
 }
 
 void store_sync_stats(struct store *st, long *count_r, long *usec_r)

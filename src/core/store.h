@@ -60,6 +60,16 @@ int store_schema_version(struct store *st);
  * of the WAL). -1 (logged, errno set: ENOSPC and EIO among others) if the
  * disk would not take it: then nothing that depends on it may be said. */
 int store_sync(struct store *st);
+/* 1 if the last failure of this connection (a statement, a commit, a sync)
+ * was for lack of space: the file system full, or a quota. Such failures
+ * are logged at debug level only: the caller says it once, naming the
+ * file system (store_room()). */
+int store_full(struct store *st);
+/* The room on the file system that holds path (the database, the spool):
+ * 1 full (less than DISK_ROOM_MIN_BYTES available), 0 room enough, -1
+ * cannot tell; *report_r (allocated, always) names the file system and its
+ * free space, for the log and for `status --health`. */
+int store_room(const char *path, char **report_r);
 /* How many store_sync() calls this connection made since the last call,
  * and their time in microseconds, for the figures of a cycle. */
 void store_sync_stats(struct store *st, long *count_r, long *usec_r);

@@ -10,6 +10,8 @@
 #include <strings.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 void fatal(const char *fmt, ...)
@@ -828,6 +830,86 @@ int file_write_atomic(const char *path, const void *data, size_t len, int mode)
 	ret = dir_sync(path);
 out:
 	free(tmp);
+	return ret;
+}
+
+/* Undoes the octal escapes of /proc/self/mountinfo (\040 for a space). */
+static void mountinfo_unescape(char *s)
+{
+	char *o = s;
+
+	for (; *s != '\0'; s++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
+		    s[3] >= '0' && s[3] <= '7') {
+			*o++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
+			s += 3;
+		} else {
+			*o++ = *s;
+		}
+	}
+	*o = '\0';
+}
+
+/* The mount point and type of the file system of device dev; of several
+ * (bind mounts), the longest mount point that holds real. */
+static void mount_of(dev_t dev, const char *real, struct fs_space *r)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char line[4096], mnt[1024], type[64];
+	unsigned maj, min;
+	size_t best = 0, n;
+
+	str_copy(r->mount, sizeof(r->mount), "?");
+	str_copy(r->type, sizeof(r->type), "?");
+	if (f == NULL)
+		return;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		const char *dash = strstr(line, " - ");
+
+		/* id parent major:minor root mount-point options ... - type source */
+		if (dash == NULL || sscanf(line, "%*u %*u %u:%u %*s %1023s", &maj, &min, mnt) != 3 ||
+		    sscanf(dash + 3, "%63s", type) != 1 || makedev(maj, min) != dev)
+			continue;
+		mountinfo_unescape(mnt);
+		n = strlen(mnt);
+		if (best != 0 && (n <= best || strncmp(real, mnt, n) != 0))
+			continue;
+		best = n;
+		str_copy(r->mount, sizeof(r->mount), mnt);
+		str_copy(r->type, sizeof(r->type), type);
+	}
+	fclose(f);
+}
+
+int fs_space(const char *path, struct fs_space *r)
+{
+	char *dir = NULL, *real = NULL;
+	struct statvfs v;
+	struct stat sb;
+	const char *slash;
+	int ret = -1;
+
+	memset(r, 0, sizeof(*r));
+	/* the file may not exist yet: its folder then */
+	if (stat(path, &sb) == 0) {
+		dir = xstrdup(path);
+	} else {
+		slash = strrchr(path, '/');
+		dir = slash == NULL ? xstrdup(".") : slash == path ? xstrdup("/")
+		    : xstrndup(path, (size_t)(slash - path));
+		if (stat(dir, &sb) < 0)
+			goto out;
+	}
+	if (statvfs(dir, &v) < 0)
+		goto out;
+	r->avail = (uint64_t)v.f_bavail * v.f_frsize;
+	r->total = (uint64_t)v.f_blocks * v.f_frsize;
+	real = realpath(dir, NULL);
+	mount_of(sb.st_dev, real != NULL ? real : dir, r);
+	ret = 0;
+out:
+	free(dir);
+	free(real);
 	return ret;
 }
 

@@ -123,6 +123,15 @@ int file_write_atomic(const char *path, const void *data, size_t len, int mode);
 /* Puts a finished file in its place durably: fsync of from, rename to to,
  * fsync of the folder. */
 int file_sync_rename(const char *from, const char *to);
+/* The file system that holds path (or would hold it, if it does not exist
+ * yet): its mount point and type (from /proc/self/mountinfo, "?" when
+ * unknown) and its bytes available to an unprivileged user, and in all. */
+struct fs_space {
+	char mount[1024];
+	char type[64];
+	uint64_t avail, total;
+};
+int fs_space(const char *path, struct fs_space *r);
 /* mkdir -p with mode for the created components. */
 int mkdir_p(const char *path, int mode);
 

@@ -29,7 +29,8 @@
 #define SENDER_BATCH 64
 #define BACKOFF_FIRST 60
 #define BACKOFF_MAX (6 * 3600)
-/* The journal holds at most one batch of lines "ID MESSAGE-ID". */
+/* The journal holds at most one batch of lines "ID MESSAGE-ID" and
+ * "ID MESSAGE-ID RECIPIENT"; its space is taken in advance. */
 #define JOURNAL_BYTES_MAX (SENDER_BATCH * 1024)
 
 struct batch {
@@ -42,6 +43,8 @@ struct batch {
 	char *journal_path;
 	int64_t sent[SENDER_BATCH]; /* accepted, journaled, not yet committed */
 	size_t n_sent;
+	int keep_journal;   /* a recipient's line could not be committed */
+	int full;           /* the disk had no room: nothing more is sent */
 	/* MENTORD_FAULT (tests): 1 kill-mid-batch, the daemon killed;
 	 * 2 kill-sender-mid-batch, the sending process alone */
 	int fault;
@@ -88,12 +91,32 @@ static time_t backoff(long attempts)
  * The lock on the journal also keeps two mentord processes from sending
  * the same queue at once. */
 
+/* Takes the journal's space before anything is sent (FALLOC_FL_KEEP_SIZE:
+ * the blocks are the file's, its size stays 0): a line for a 250 can then
+ * always be written, even when the disk fills up meanwhile. A disk too
+ * full for that sends nothing. */
+static int journal_reserve(struct batch *b)
+{
+	if (fallocate(b->journal, FALLOC_FL_KEEP_SIZE, 0, JOURNAL_BYTES_MAX) == 0 ||
+	    errno == EOPNOTSUPP)
+		return 0;
+	if (errno == ENOSPC || errno == EDQUOT) {
+		b->full = 1;
+		log_debug("cannot reserve %s: %s", b->journal_path, strerror(errno));
+	} else {
+		log_err("cannot reserve %s: %s", b->journal_path, strerror(errno));
+	}
+	return -1;
+}
+
 static int journal_open(struct batch *b)
 {
 	b->journal_path = xasprintf("%s/sent.journal", b->e->cfg->paths.spool);
 	b->journal = open(b->journal_path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 	if (b->journal < 0) {
-		log_err("cannot open %s: %s", b->journal_path, strerror(errno));
+		b->full = errno == ENOSPC || errno == EDQUOT;
+		if (!b->full)
+			log_err("cannot open %s: %s", b->journal_path, strerror(errno));
 		return -1;
 	}
 	if (flock(b->journal, LOCK_EX | LOCK_NB) < 0) {
@@ -104,7 +127,7 @@ static int journal_open(struct batch *b)
 		log_err("cannot lock %s: %s", b->journal_path, strerror(errno));
 		return -1;
 	}
-	return 0;
+	return journal_reserve(b);
 }
 
 static void journal_close(struct batch *b)
@@ -116,11 +139,35 @@ static void journal_close(struct batch *b)
 	b->journal_path = NULL;
 }
 
-/* Marks the row sent if the journal line names it and it is still queued. */
+/* Takes rcpt out of a queued row's envelope_to: it has the message. */
+static int replay_recipient(struct batch *b, const struct store_outbound *o, const char *rcpt)
+{
+	struct strlist rcpts = { NULL, 0 };
+	struct buf to;
+	size_t i;
+	int ret;
+
+	strlist_split(&rcpts, o->envelope_to, ',');
+	buf_init(&to, strlen(o->envelope_to) + 1);
+	for (i = 0; i < rcpts.n; i++)
+		if (!str_eq_ci(rcpts.v[i], rcpt)) {
+			if (to.len > 0)
+				buf_adds(&to, ",");
+			buf_adds(&to, rcpts.v[i]);
+		}
+	ret = store_exec(b->e->st, "UPDATE outbound SET envelope_to = ? WHERE id = ?", "si",
+	    to.len > 0 ? to.s : "", o->id);
+	buf_deinit(&to);
+	strlist_deinit(&rcpts);
+	return ret;
+}
+
+/* Marks the row sent if the journal line names it and it is still queued;
+ * a line with a recipient takes that recipient out of those it is owed. */
 static int replay_line(struct batch *b, char *line)
 {
 	struct store_outbound o;
-	char *space = strchr(line, ' ');
+	char *space = strchr(line, ' '), *rcpt;
 	long id = 0;
 	int r, ret = 0;
 
@@ -129,14 +176,21 @@ static int replay_line(struct batch *b, char *line)
 	*space = '\0';
 	if (str_to_long(line, 1, LONG_MAX, &id) < 0)
 		return 0;   /* a torn line: that message may go twice */
+	rcpt = strchr(space + 1, ' ');
+	if (rcpt != NULL)
+		*rcpt++ = '\0';
 	memset(&o, 0, sizeof(o));
 	r = store_outbound_get(b->e->st, id, &o);
 	if (r < 0)
 		return -1;
 	if (r == 1 && o.status == OUT_QUEUED && o.message_id != NULL &&
 	    strcmp(o.message_id, space + 1) == 0) {
-		ret = store_outbound_mark_sent(b->e->st, id, b->e->now);
-		log_info("sent %s #%lld (recorded after an interruption)", o.kind, (long long)id);
+		if (rcpt != NULL) {
+			ret = replay_recipient(b, &o, rcpt);
+		} else {
+			ret = store_outbound_mark_sent(b->e->st, id, b->e->now);
+			log_info("sent %s #%lld (recorded after an interruption)", o.kind, (long long)id);
+		}
 	}
 	store_outbound_deinit(&o);
 	return ret;
@@ -171,10 +225,28 @@ static int journal_replay(struct batch *b)
 		log_err("cannot empty %s: %s", b->journal_path, strerror(errno));
 		goto out;
 	}
-	ret = 0;
+	ret = journal_reserve(b);
 out:
 	free(data);
 	return ret;
+}
+
+/* Records that one recipient of a row with several has it, before the
+ * database is told (save_owed): if that commit fails (a full disk), the
+ * next run still knows. */
+static int journal_recipient(struct batch *b, const struct store_outbound *o, const char *rcpt)
+{
+	char *line = xasprintf("%lld %s %s\n", (long long)o->id,
+	    o->message_id != NULL ? o->message_id : "-", rcpt);
+	size_t n = strlen(line);
+	ssize_t w = write(b->journal, line, n);
+
+	free(line);
+	if (w < 0 || (size_t)w != n) {
+		log_err("cannot write %s: %s", b->journal_path, w < 0 ? strerror(errno) : "short write");
+		return -1;
+	}
+	return 0;
 }
 
 /* Records an accepted row: in the journal, or directly without one. */
@@ -220,11 +292,15 @@ static int journal_flush(struct batch *b)
 	if (store_commit(b->e->st) < 0)
 		return -1;
 	b->n_sent = 0;
+	/* a recipient's line that the database does not hold yet stays, for
+	 * the replay (which skips what is already marked) */
+	if (b->keep_journal)
+		return 0;
 	if (ftruncate(b->journal, 0) < 0) {
 		log_err("cannot empty %s: %s", b->journal_path, strerror(errno));
 		return -1;
 	}
-	return 0;
+	return journal_reserve(b);
 }
 
 /* ---- --dry-run ---- */
@@ -333,10 +409,17 @@ static int try_rcpt(struct batch *b, const struct store_outbound *o, const struc
 	if (r == SMTP_OK) {
 		if (rcpts->n > 1)
 			log_info("%s #%lld accepted for %s", o->kind, (long long)o->id, rcpt);
-		/* order matters: committed before the next command, so that a
-		 * crash cannot send it to this recipient again */
-		if (p->owed.len > 0 || i + 1 < rcpts->n)
-			return save_owed(b, o, p, rcpts, i + 1);
+		/* order matters: journaled and committed before the next
+		 * command, so that neither a crash nor a full disk can send it
+		 * to this recipient again */
+		if (p->owed.len > 0 || i + 1 < rcpts->n) {
+			if (journal_recipient(b, o, rcpt) < 0)
+				return -1;
+			if (save_owed(b, o, p, rcpts, i + 1) < 0) {
+				b->keep_journal = 1;
+				return -1;
+			}
+		}
 		return 0;
 	}
 	pass_add(&p->owed, ",", rcpt);
@@ -480,6 +563,7 @@ static int send_due(struct engine *e, struct sender_stats *stats)
 	ret = journal_open(&b);
 	if (ret != 0) {
 		journal_close(&b);
+		stats->full = b.full;
 		return ret < 0 ? -1 : 0;
 	}
 	ret = journal_replay(&b);
@@ -496,6 +580,7 @@ static int send_due(struct engine *e, struct sender_stats *stats)
 	else if (b.stop && ret == 0)
 		log_err("smtp: the connection failed; the rest of the queue waits for the next cycle");
 	journal_close(&b);
+	stats->full = b.full;
 	return b.stop || ret < 0 ? -1 : 0;
 }
 
@@ -511,11 +596,17 @@ static void __attribute__((noreturn)) child(struct engine *e, int out)
 
 	memset(&stats, 0, sizeof(stats));
 	if (store_open(e->cfg->paths.database, &e->st, &err) < 0) {
-		log_err("database: %s", err);
+		char *room = NULL;
+
+		stats.full = store_room(e->cfg->paths.database, &room) == 1;
+		if (!stats.full)
+			log_err("database: %s", err);
+		free(room);
 		free(err);
 	} else {
 		ret = send_due(e, &stats);
 		store_sync_stats(e->st, &stats.syncs, &stats.sync_usec);
+		stats.full |= store_full(e->st);
 		store_close(&e->st);
 	}
 	if (write(out, &stats, sizeof(stats)) != (ssize_t)sizeof(stats))
@@ -579,8 +670,12 @@ int sender_run(struct engine *e, struct sender_stats *stats)
 			ret = -1;
 	}
 	close(fds[0]);
-	if (store_open(e->cfg->paths.database, &e->st, &err) < 0)
-		fatal("database: %s", err);
+	/* a full disk may refuse it: the caller opens it again later */
+	if (store_open(e->cfg->paths.database, &e->st, &err) < 0) {
+		log_err("database: %s", err);
+		free(err);
+		ret = -1;
+	}
 	return ret;
 }
 

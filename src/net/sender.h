@@ -45,11 +45,15 @@ struct engine;
 struct sender_stats {
 	size_t sent, retried, failed, written;
 	long syncs, sync_usec;   /* store_sync() in the sending process */
+	int full;                /* it stopped for want of disk space */
 };
 
 /* Returns 0 when every due row was handled (sent, scheduled for retry or
- * failed), -1 when the batch stopped early (the server unusable) or the
- * database failed. */
+ * failed), -1 when the batch stopped early (the server unusable, the disk
+ * full: stats->full) or the database failed. The database is closed and
+ * opened again around the sending process; if it cannot be opened again,
+ * e->st is NULL after the call. Nothing is sent that could not be
+ * recorded: a full disk stops the batch before the next message. */
 int sender_run(struct engine *e, struct sender_stats *stats);
 
 /* Seconds until the next queued row is due (-1 if none, and always with
