@@ -588,15 +588,67 @@ time_t time_from_local(int year, int mon, int day, int hour, int min)
 	struct tm tm;
 	time_t t;
 
+	time_t c[2];
+
 	if (mon < 1 || mon > 12 || day < 1 || day > 31 || hour < 0 ||
 	    hour > 23 || min < 0 || min > 59)
 		return -1;
+	/* shown twice: the first; skipped: mktime() moves it on by the jump */
+	if (time_local_candidates(year, mon, day, hour, min, c) > 0)
+		return c[0];
 	tm = tm_of(year, mon, day, hour, min, 0);
 	tm.tm_isdst = -1;
 	t = mktime(&tm);
 	if (t == (time_t)-1 || tm.tm_mday != day)
 		return -1;
 	return t;
+}
+
+/* The zone's arithmetic, on glibc's tz database (TZ is the programme's):
+ * a wall-clock time is found from the offsets in force a day either side
+ * of it, so that any change of offset counts, not only summer time. */
+int time_local_candidates(int year, int mon, int day, int hour, int min, time_t out[2])
+{
+	struct tm tm = tm_of(year, mon, day, hour, min, 0), got;
+	time_t naive, probe, t;
+	long offs[2];
+	int i, n = 0;
+
+	if (mon < 1 || mon > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || min < 0 || min > 59)
+		return 0;
+	naive = timegm(&tm);
+	for (i = 0; i < 2; i++) {
+		probe = naive + (i == 0 ? -86400 : 86400);
+		localtime_r(&probe, &got);
+		offs[i] = got.tm_gmtoff;
+	}
+	for (i = 0; i < 2; i++) {
+		if (i == 1 && offs[1] == offs[0])
+			break;
+		t = naive - offs[i];
+		localtime_r(&t, &got);
+		if (got.tm_year != tm.tm_year || got.tm_mon != tm.tm_mon || got.tm_mday != day ||
+		    got.tm_hour != hour || got.tm_min != min)
+			continue;
+		if (n == 1 && t < out[0]) {
+			out[1] = out[0];
+			out[0] = t;
+		} else {
+			out[n] = t;
+		}
+		n++;
+	}
+	return n;
+}
+
+time_t time_add_days(time_t t, long days)
+{
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	tm.tm_mday += (int)days;
+	tm.tm_isdst = -1;
+	return mktime(&tm);
 }
 
 time_t time_from_utc(int year, int mon, int day, int hour, int min, int sec)

@@ -103,8 +103,19 @@ void time_local_str(time_t t, char *out, size_t size);
 void time_local_date(time_t t, char *out, size_t size);
 /* 09:30 in local time. */
 void time_local_hm(time_t t, char *out, size_t size);
-/* Seconds since the epoch for a local wall-clock time; -1 on error. */
+/* Seconds since the epoch for a local wall-clock time; -1 on error. A time
+ * the clocks skip comes out later by the jump (02:30 -> 03:30), one they
+ * show twice comes out as the first: for a time a person chose, use
+ * time_local_candidates(). */
 time_t time_from_local(int year, int mon, int day, int hour, int min);
+/* The instants a local wall-clock time names: 0 (the clocks skip it, or the
+ * fields are out of range), 1, or 2 (the hour the clocks show twice, the
+ * earlier first), in out. */
+int time_local_candidates(int year, int mon, int day, int hour, int min, time_t out[2]);
+/* t moved by days calendar days (negative: back) in local time, at the same
+ * wall-clock time: 09:00 stays 09:00 across a change of the clocks (a time
+ * that falls in the skipped hour moves on by the jump). */
+time_t time_add_days(time_t t, long days);
 /* Seconds since the epoch for a UTC date and time whose fields the caller
  * checked (month 1-12, second up to 60). */
 time_t time_from_utc(int year, int mon, int day, int hour, int min, int sec);

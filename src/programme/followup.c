@@ -1,5 +1,5 @@
 /* The clock of a pair, from its introduction T0 to the programme's end
- * (T0 + programme_months):
+ * (T0 + programme_months), in calendar days of the programme's zone:
  *   check-in n is due at T0 + checkin_first_days + (n - 1) * checkin_every_days
  *   no answer after nudge_after_days: one nudge; again none: flagged
  *   at the end: a feedback request to both
@@ -92,19 +92,43 @@ static int person_of(struct engine *e, int64_t app, int64_t *person_r)
 	return store_query_int(e->st, person_r, "SELECT person_id FROM applications WHERE id = ?", "i", app);
 }
 
+/* Check-in n is due this many calendar days after the introduction, at
+ * the same time of day in the programme's zone (not a multiple of 86,400
+ * s: 09:00 stays 09:00 across a change of the clocks). */
+static time_t checkin_at(const struct config *cfg, time_t introduced, long n)
+{
+	return time_add_days(introduced, cfg->schedule.checkin_first_days +
+	    (n - 1) * cfg->schedule.checkin_every_days);
+}
+
+/* The latest check-in due at now (0 if none yet). */
+static long checkin_latest(const struct config *cfg, time_t introduced, time_t now)
+{
+	time_t first = checkin_at(cfg, introduced, 1);
+	long n;
+
+	if (now < first)
+		return 0;
+	n = 1 + (long)((now - first) / (cfg->schedule.checkin_every_days * DAY));
+	while (n > 1 && checkin_at(cfg, introduced, n) > now)
+		n--;
+	while (checkin_at(cfg, introduced, n + 1) <= now)
+		n++;
+	return n;
+}
+
 static int checkins_due(struct engine *e, const struct pair_info *p, char **error_r)
 {
 	const struct config *cfg = e->cfg;
-	time_t first = p->introduced + cfg->schedule.checkin_first_days * DAY;
 	time_t end = add_months(p->introduced, cfg->schedule.programme_months);
 	long n;
 	int side;
 
-	if (e->now < first || p->paused_until > e->now)
+	if (p->paused_until > e->now)
 		return 0;
 	/* only the latest check-in due is sent */
-	n = 1 + (long)((e->now - first) / (cfg->schedule.checkin_every_days * DAY));
-	if (first + (n - 1) * cfg->schedule.checkin_every_days * DAY >= end)
+	n = checkin_latest(cfg, p->introduced, e->now);
+	if (n == 0 || checkin_at(cfg, p->introduced, n) >= end)
 		return 0;
 	for (side = 1; side >= 0; side--) {
 		int64_t person = 0, id;
@@ -150,7 +174,7 @@ static int nudge_cb(const struct store_row *row, void *arg)
 static int nudges(struct engine *e, char **error_r)
 {
 	struct nudges n = { NULL, 0 };
-	time_t limit = e->now - e->cfg->schedule.nudge_after_days * DAY;
+	time_t limit = time_add_days(e->now, -e->cfg->schedule.nudge_after_days);
 	size_t i;
 	int ret = -1;
 
@@ -227,7 +251,7 @@ out:
  * (applications, pairs, answers) stay. */
 static int retention(struct engine *e, long *anonymised_r)
 {
-	time_t limit = e->now - e->cfg->programme.retention_days * DAY;
+	time_t limit = time_add_days(e->now, -e->cfg->programme.retention_days);
 
 	if (store_exec(e->st, "CREATE TEMP TABLE IF NOT EXISTS expired(id INTEGER PRIMARY KEY)", NULL) < 0 ||
 	    store_exec(e->st, "DELETE FROM temp.expired", NULL) < 0 ||
@@ -270,9 +294,10 @@ static int expiry(struct engine *e, char **error_r)
 	size_t i;
 	int ret = -1;
 
-	if (roster_applications_expire(e, 0, e->now - days * DAY) < 0 ||
+	if (roster_applications_expire(e, 0, time_add_days(e->now, -days)) < 0 ||
 	    store_query(e->st, "SELECT id FROM applications WHERE status = 'pending' AND reminded_at IS NULL"
-	    " AND created_at <= ? ORDER BY id", store_ids_row, &ids, "t", e->now - (days / 2) * DAY) < 0)
+	    " AND created_at <= ? ORDER BY id", store_ids_row, &ids, "t",
+	    time_add_days(e->now, -(days / 2))) < 0)
 		goto out;
 	for (i = 0; i < ids.n; i++) {
 		struct application a;
@@ -436,7 +461,7 @@ int followup_checkin_reply(struct msgctx *c, int64_t checkin_id, char **error_r)
 		goto out;
 	}
 	if (a == CHK_PAUSE && roster_pair_pause(c->e, k.pair,
-	    c->e->now + c->e->cfg->schedule.checkin_every_days * DAY) < 0)
+	    time_add_days(c->e->now, c->e->cfg->schedule.checkin_every_days)) < 0)
 		goto out;
 	ret = 0;
 out:

@@ -25,7 +25,48 @@
 
 static time_t start_of(const struct committee_command *cmd)
 {
-	return time_from_local(cmd->year, cmd->month, cmd->day, cmd->hour, cmd->minute);
+	time_t t[2];
+
+	return time_local_candidates(cmd->year, cmd->month, cmd->day, cmd->hour, cmd->minute, t) == 1
+	    ? t[0] : (time_t)-1;
+}
+
+/* A time the committee gave must name one instant in the programme's
+ * zone: not one the clocks skip in spring, nor one they show twice in
+ * autumn (each candidate is named, with its offset). 1 if it does. */
+static int start_usable(struct engine *e, const struct committee_command *cmd, struct buf *out)
+{
+	char when[24], a[32], b[32];
+	struct tm tm;
+	time_t t[2], before;
+	int n = time_local_candidates(cmd->year, cmd->month, cmd->day, cmd->hour, cmd->minute, t);
+
+	snprintf(when, sizeof(when), "%04d-%02d-%02d %02d:%02d", cmd->year, cmd->month, cmd->day,
+	    cmd->hour, cmd->minute);
+	if (n == 1)
+		return 1;
+	if (n == 2) {
+		localtime_r(&t[0], &tm);
+		strftime(a, sizeof(a), "%H:%M %Z (UTC%z)", &tm);
+		localtime_r(&t[1], &tm);
+		strftime(b, sizeof(b), "%H:%M %Z (UTC%z)", &tm);
+		buf_printf(out, "training: %s happens twice in %s, the clocks going back that night:"
+		    " %s, or an hour later %s; choose a time outside that hour\n", when,
+		    e->cfg->programme.timezone, a, b);
+		return 0;
+	}
+	/* skipped: the same wall-clock time an hour earlier exists */
+	before = time_from_local(cmd->year, cmd->month, cmd->day, cmd->hour, cmd->minute);
+	if (before != (time_t)-1) {
+		localtime_r(&before, &tm);
+		strftime(a, sizeof(a), "%H:%M %Z", &tm);
+		buf_printf(out, "training: %s does not exist in %s: the clocks skip that hour"
+		    " (that time would be %s); choose another time\n", when, e->cfg->programme.timezone, a);
+	} else {
+		buf_printf(out, "training: %s does not exist in %s; choose another date or time\n", when,
+		    e->cfg->programme.timezone);
+	}
+	return 0;
 }
 
 static int create(struct engine *e, int64_t cohort, const struct committee_command *cmd,
@@ -119,10 +160,8 @@ int training_command(struct engine *e, const struct committee_command *cmd, int6
 			buf_adds(out, "training: no cohort is open\n");
 		return r;
 	}
-	if (cmd->cmd != CCMD_TRAINING_CANCEL && start_of(cmd) == (time_t)-1) {
-		buf_adds(out, "training: that date and time do not exist in the programme's time zone\n");
+	if (cmd->cmd != CCMD_TRAINING_CANCEL && !start_usable(e, cmd, out))
 		return 0;
-	}
 	if (cmd->cmd != CCMD_TRAINING)
 		return change(e, cohort, cmd, cause, out, error_r);
 	r = invite_event_current(e, cohort, &ev);
@@ -254,7 +293,7 @@ static int remind_all(struct engine *e, char **error_r)
 	if (store_query(e->st, "SELECT e.id, r.person_id, e.start_at FROM events e JOIN rsvps r"
 	    " ON r.event_id = e.id WHERE e.status = 'scheduled' AND e.start_at > ? AND e.start_at <= ?"
 	    " AND r.partstat <> 'DECLINED' ORDER BY e.id, r.person_id", remind_cb, &due, "tt",
-	    e->now, e->now + DAY) < 0)
+	    e->now, time_add_days(e->now, 1)) < 0)
 		return -1;
 	for (i = 0; i < due.n; i++) {
 		struct event ev;
