@@ -2,7 +2,6 @@
 
 #include <errno.h>
 #include <malloc.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -443,6 +442,7 @@ static int open_engine(const struct config *cfg, const struct cycle_opts *o, str
 		return -1;
 	}
 	store_set_interrupt(e->st, o->stop);
+	e->stop = o->stop;
 	return 0;
 }
 
@@ -506,6 +506,9 @@ static int work(struct engine *e, struct imap **imap, const struct cycle_opts *o
 	}
 	if (w != NULL && processed > 0)
 		w->last_mail = e->now;
+	/* stopping: what is committed stays, the rest waits for next time */
+	if (*o->stop)
+		return -1;
 	e->now = now_of(o);
 	if (!full && sched_run(e) < 0) {
 		failed = 1;
@@ -549,15 +552,26 @@ int cycle_once(const struct config *cfg, const struct cycle_opts *o)
 	return ret < 0 || full ? 1 : 0;
 }
 
-/* Sleeps up to ms, waking early for a signal. */
+/* How often the service manager's watchdog wants to hear from the main
+ * loop, in ms (a third of WATCHDOG_USEC); 0 without a watchdog. The only
+ * timer of an idle daemon, and only when systemd asks for it. */
+static long watchdog_ms(const struct watch *w)
+{
+	return w != NULL && w->n.watchdog_usec > 0 ? (long)(w->n.watchdog_usec / 3000) : 0;
+}
+
+/* Sleeps up to ms, waking at once for a signal: one wait, no ticks (but
+ * the watchdog's, when there is one). */
 static void nap(int ms, const struct cycle_opts *o, struct watch *w)
 {
-	while (ms > 0 && !*o->stop && !*o->reload) {
-		int step = ms < 200 ? ms : 200;
+	long step = watchdog_ms(w), now;
 
-		poll(NULL, 0, step);
-		ms -= step;
-		sdnotify_watchdog(&w->n);
+	while (ms > 0 && !*o->wake) {
+		now = step > 0 && step < ms ? step : ms;
+		fd_wait_readable(-1, now, o->wake);
+		ms -= (int)now;
+		if (w != NULL)
+			sdnotify_watchdog(&w->n);
 	}
 }
 
@@ -612,29 +626,75 @@ static int reload(struct config **cfg, struct engine *e, struct imap **imap,
 	return 0;
 }
 
-static int wait_for_work(struct engine *e, struct imap **imap, const struct cycle_opts *o,
+/* Seconds until the next job: the queue's next attempt or the programme
+ * clock's next job, whichever comes first; -1 if none. A job said to be
+ * due that the cycle just run did not do (it cannot happen, but if the
+ * two sets of rules ever disagreed) is looked at again in a minute, never
+ * in a loop. */
+static long next_job(struct engine *e, const struct cycle_opts *o)
+{
+	long send = sender_next_due(e), s = -1;
+	time_t clock;
+
+	e->now = now_of(o);
+	clock = sched_next_due(e);
+	if (clock > 0)
+		s = clock > e->now ? (long)(clock - e->now) : 60;
+	if (send >= 0 && (s < 0 || send < s))
+		s = send > 0 ? send : 1;
+	return s;
+}
+
+/* Waits for new mail, the next job or a signal. With IDLE, one IDLE lasts
+ * until then or idle_seconds at most; one that ends without news is
+ * followed by a NOOP (a server that does not answer within
+ * timeout_seconds is dead, whatever TCP says) and the next IDLE, with no
+ * cycle in between. A watchdog (systemd's WatchdogSec) cuts the IDLE to
+ * its interval: DONE, the ping, IDLE again. Returns when there is work (or
+ * a signal). */
+static void wait_for_work(struct engine *e, struct imap **imap, const struct cycle_opts *o,
     struct watch *w)
 {
-	long due = sender_next_due(e), wait_s = e->cfg->imap.poll_seconds;
+	long job, wait_s, dog = watchdog_ms(w) / 1000, idled = 0;
 	char *err = NULL;
-	int r;
+	int r, cut;
 
-	/* the clock (check-ins, digests) is looked at every minute */
-	if (wait_s > 60)
-		wait_s = 60;
-	if (due >= 0 && due < wait_s)
-		wait_s = due > 0 ? due : 1;
-	if (*imap != NULL && e->cfg->imap.idle && imap_can_idle(*imap)) {
-		r = imap_idle(*imap, (int)wait_s * 1000, o->stop, &err);
+	for (;;) {
+		sdnotify_watchdog(&w->n);
+		job = next_job(e, o);
+		if (*imap == NULL || !e->cfg->imap.idle || !imap_can_idle(*imap)) {
+			wait_s = e->cfg->imap.poll_seconds;
+			if (job >= 0 && job < wait_s)
+				wait_s = job;
+			nap((int)wait_s * 1000, o, w);
+			return;
+		}
+		wait_s = e->cfg->imap.idle_seconds - idled;
+		if (job >= 0 && job < wait_s)
+			wait_s = job;
+		cut = dog > 0 && dog < wait_s;
+		if (cut)
+			wait_s = dog;
+		r = imap_idle(*imap, (int)wait_s * 1000, o->wake, &err);
 		if (r < 0) {
 			log_warn("%s", err);
-			free(err);
+			xfree(&err);
 			imap_close(imap);
+			return;
 		}
-		return 0;
+		if (r > 0 || *o->wake || (!cut && job >= 0 && wait_s == job))
+			return;
+		idled += wait_s;
+		if (cut && idled < e->cfg->imap.idle_seconds)
+			continue;
+		idled = 0;
+		if (imap_noop(*imap, &err) < 0) {
+			log_warn("%s; reconnecting", err);
+			xfree(&err);
+			imap_close(imap);
+			return;
+		}
 	}
-	nap((int)wait_s * 1000, o, w);
-	return 0;
 }
 
 /* After a write failed for want of space: waits at least min_s, then
@@ -677,6 +737,11 @@ int cycle_run(struct config **cfg, const struct cycle_opts *o)
 	log_info("mentord %s running for %s", MENTORD_VERSION, (*cfg)->programme.address);
 	sdnotify_status(&w.n, "logging in to %s", (*cfg)->imap.host);
 	while (!*o->stop) {
+		/* before the flags are looked at: a signal from now on ends
+		 * the next wait at once */
+		*o->wake = 0;
+		if (*o->stop)
+			break;
 		sdnotify_watchdog(&w.n);
 		if (*o->reload && reload(cfg, &e, &imap, o, &w) < 0) {
 			ret = 1;
@@ -724,7 +789,8 @@ int cycle_run(struct config **cfg, const struct cycle_opts *o)
 		ical_unload();
 		store_release_memory(e.st);
 		malloc_trim(0);
-		wait_for_work(&e, &imap, o, &w);
+		if (!*o->wake)
+			wait_for_work(&e, &imap, o, &w);
 	}
 	log_info("stopping");
 	sdnotify_send(&w.n, "STOPPING=1\nSTATUS=stopping");

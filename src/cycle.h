@@ -10,9 +10,17 @@
  * States of `run`:
  *   DISCONNECTED --connect ok--> WORKING --cycle done--> WAITING
  *   WAITING --IDLE says new mail, poll time, queue or clock due--> WORKING
- *   any --IMAP error--> DISCONNECTED, retried with backoff (2 s doubling to
- *   5 min); SIGHUP reloads the configuration between cycles; SIGTERM and
- *   SIGINT end the loop within a second. */
+ *   WAITING --idle_seconds without news--> DONE, NOOP, WAITING again
+ *   any --IMAP error (a NOOP or DONE unanswered within timeout_seconds
+ *   among them)--> DISCONNECTED, retried with backoff (2 s doubling to
+ *   5 min)
+ *   any --a write failed for want of disk space--> DISK FULL, said once;
+ *   WORKING again once there is room (looked at every 2 s)
+ *   SIGHUP reloads the configuration between cycles; SIGTERM and SIGINT
+ *   end the loop within a second, whatever a server does.
+ * Waiting wakes for nothing but the IMAP server, the next job due (the
+ * queue's next attempt, the programme clock's next job) and signals: no
+ * periodic timer while idle. */
 #ifndef MENTORD_CYCLE_H
 #define MENTORD_CYCLE_H
 
@@ -29,6 +37,7 @@ struct cycle_opts {
 	int dry_run;
 	volatile sig_atomic_t *stop;
 	volatile sig_atomic_t *reload;
+	volatile sig_atomic_t *wake;   /* any of the two since the last look */
 };
 
 /* Returns the exit status: 0 if everything went well, 1 if anything failed

@@ -20,6 +20,7 @@
 
 static volatile sig_atomic_t stop_requested;
 static volatile sig_atomic_t reload_requested;
+static volatile sig_atomic_t wake_requested;
 
 static void on_signal(int sig)
 {
@@ -27,6 +28,7 @@ static void on_signal(int sig)
 		reload_requested = 1;
 	else
 		stop_requested = 1;
+	wake_requested = 1;
 }
 
 static void usage(FILE *f)
@@ -173,6 +175,7 @@ int main(int argc, char **argv)
 	o.dry_run = dry_run;
 	o.stop = &stop_requested;
 	o.reload = &reload_requested;
+	o.wake = &wake_requested;
 	o.fixed_now = now_arg != NULL;
 	o.now_base = now_arg != NULL ? now : time(NULL);
 	if (strcmp(cmd, "check-config") == 0) {

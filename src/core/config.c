@@ -48,6 +48,8 @@ static const struct key keys[] = {
 	{ "imap", "processed_mailbox", K_STR, OFF(imap.processed_mailbox), 0, 0 },
 	{ "imap", "idle", K_BOOL, OFF(imap.idle), 0, 0 },
 	{ "imap", "poll_seconds", K_LONG, OFF(imap.poll_seconds), 1, 86400 },
+	/* RFC 2177 section 3: a client re-issues IDLE at least every 29 minutes */
+	{ "imap", "idle_seconds", K_LONG, OFF(imap.idle_seconds), 1, 29 * 60 - 1 },
 	{ "imap", "timeout_seconds", K_LONG, OFF(imap.timeout_seconds), 1, 3600 },
 	{ "imap", "ca_file", K_PATH, OFF(imap.ca_file), 0, 0 },
 	{ "smtp", "url", K_STR, OFF(smtp.url), 0, 0 },
@@ -110,6 +112,7 @@ static void set_defaults(struct config *c)
 	c->imap.auth = AUTH_PLAIN;
 	c->imap.idle = 1;
 	c->imap.poll_seconds = 60;
+	c->imap.idle_seconds = 600;
 	c->imap.timeout_seconds = 60;
 	c->smtp.security = (enum config_security)-1;
 	c->smtp.auth = AUTH_PLAIN;

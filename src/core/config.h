@@ -51,6 +51,7 @@ struct config {
 		char *processed_mailbox; /* NULL: keyword only */
 		int idle;
 		long poll_seconds;
+		long idle_seconds;     /* one IDLE at most, then DONE, NOOP, IDLE */
 		long timeout_seconds;
 		char *ca_file; /* extra trust anchors (tests, private CAs) */
 	} imap;

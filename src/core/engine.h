@@ -6,6 +6,7 @@
 #ifndef MENTORD_ENGINE_H
 #define MENTORD_ENGINE_H
 
+#include <signal.h>
 #include <time.h>
 
 #include "template.h"
@@ -21,6 +22,8 @@ struct engine {
 	time_t now;
 	int dry_run;
 	struct sdnotify *notify; /* the service manager (sdnotify.h); NULL if none */
+	/* non-zero once `run` is asked to stop (NULL outside `run`) */
+	volatile sig_atomic_t *stop;
 };
 
 #endif

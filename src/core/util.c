@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -963,6 +965,36 @@ out:
 	free(dir);
 	free(real);
 	return ret;
+}
+
+int fd_wait_readable(int fd, int64_t timeout_ms, volatile sig_atomic_t *flag)
+{
+	struct pollfd p = { fd, POLLIN, 0 };
+	struct timespec ts;
+	sigset_t block, old;
+	int r;
+
+	/* the flag is looked at with the signals blocked, and ppoll() lets
+	 * them in again atomically: one that comes after the look still ends
+	 * the wait at once (EINTR), with no timer to close the race */
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGHUP);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	if (flag != NULL && *flag) {
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		return 0;
+	}
+	ts.tv_sec = (time_t)(timeout_ms / 1000);
+	ts.tv_nsec = (long)(timeout_ms % 1000) * 1000000L;
+	r = ppoll(fd >= 0 ? &p : NULL, fd >= 0 ? 1 : 0, &ts, &old);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (r > 0)
+		return 1;
+	if (r == 0 || errno == EINTR)
+		return 0;
+	return -1;
 }
 
 int mkdir_p(const char *path, int mode)

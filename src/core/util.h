@@ -5,6 +5,7 @@
 #ifndef MENTORD_UTIL_H
 #define MENTORD_UTIL_H
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -143,6 +144,11 @@ struct fs_space {
 	uint64_t avail, total;
 };
 int fs_space(const char *path, struct fs_space *r);
+/* Waits, using no CPU and no timer, until fd is readable (1), timeout_ms
+ * passed (0), or a caught SIGTERM, SIGINT or SIGHUP came or *flag (set by
+ * their handler) is non-zero (0); -1 on error. fd -1 waits for the time or
+ * a signal only. */
+int fd_wait_readable(int fd, int64_t timeout_ms, volatile sig_atomic_t *flag);
 /* mkdir -p with mode for the created components. */
 int mkdir_p(const char *path, int mode);
 

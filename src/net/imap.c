@@ -44,11 +44,9 @@
 /* RFC 2177: a server may drop a client idle for 30 minutes, so IDLE is
  * left and entered again before that. */
 #define IMAP_IDLE_MAX_MS (29 * 60 * 1000)
-/* How often a wait in IDLE looks at the stop flag; a signal ends the wait
- * at once anyway (poll returns EINTR), this only closes the race. */
-#define IMAP_IDLE_STEP_MS 500
-/* LOGOUT is a courtesy: its answer is awaited this long at most. */
-#define IMAP_LOGOUT_TIMEOUT_MS 2000
+/* LOGOUT is a courtesy: its answer is awaited this long at most (SIGTERM
+ * ends `run` within a second, a server that hangs or not). */
+#define IMAP_LOGOUT_TIMEOUT_MS 400
 
 struct conn {
 	int fd;
@@ -1356,36 +1354,39 @@ stream_error:
 	return -1;
 }
 
-/* Waits for the socket to become readable; 1 if it did, 0 at the deadline,
- * on *stop or on a signal, -1 on error. */
-static int idle_wait(struct imap *m, int64_t deadline, volatile sig_atomic_t *stop,
-    char **error_r)
+/* Waits for the socket to become readable: one wait, no timer ticking
+ * (an idle daemon wakes for the server, the deadline or a signal only).
+ * 1 if it did (data, or the server hung up: DONE will tell), 0 at the
+ * deadline, 2 on *wake or a signal, -1 on error. */
+static int idle_wait(struct imap *m, int timeout_ms, volatile sig_atomic_t *wake, char **error_r)
 {
-	struct pollfd p;
-	int64_t left;
+	int64_t deadline = now_ms() + timeout_ms;
+	int r = fd_wait_readable(m->conn->fd, timeout_ms, wake);
+
+	if (r < 0) {
+		*error_r = xasprintf("IMAP IDLE: poll: %s", strerror(errno));
+		return -1;
+	}
+	if (r == 0 && ((wake != NULL && *wake) || now_ms() < deadline))
+		return 2;
+	return r;
+}
+
+int imap_noop(struct imap *m, char **error_r)
+{
 	int r;
 
-	while (!*stop) {
-		left = deadline - now_ms();
-		if (left <= 0)
-			return 0;
-		p.fd = m->conn->fd;
-		p.events = POLLIN;
-		p.revents = 0;
-		r = poll(&p, 1, left < IMAP_IDLE_STEP_MS ? (int)left : IMAP_IDLE_STEP_MS);
-		if (r > 0)
-			return 1; /* data, or the server hung up: DONE will tell */
-		if (r < 0 && errno == EINTR)
-			return 0; /* a signal: the caller looks at its flags */
-		if (r < 0) {
-			*error_r = xasprintf("IMAP IDLE: poll: %s", strerror(errno));
-			return -1;
-		}
+	if (usable(m, error_r) < 0)
+		return -1;
+	r = mailimap_noop(m->session);
+	if (!ok(r)) {
+		*error_r = imap_error(m, "NOOP", r);
+		return -1;
 	}
 	return 0;
 }
 
-int imap_idle(struct imap *m, int timeout_ms, volatile sig_atomic_t *stop, char **error_r)
+int imap_idle(struct imap *m, int timeout_ms, volatile sig_atomic_t *wake, char **error_r)
 {
 	int r, changed;
 
@@ -1403,10 +1404,17 @@ int imap_idle(struct imap *m, int timeout_ms, volatile sig_atomic_t *stop, char 
 	if (!changed)
 		changed = idle_news_buffered(m);
 	if (!changed)
-		changed = idle_wait(m, now_ms() + timeout_ms, stop, error_r);
+		changed = idle_wait(m, timeout_ms, wake, error_r);
 	if (changed < 0) {
 		m->conn->broken = 1; /* still idling: the session cannot go on */
 		return -1;
+	}
+	if (changed == 2) {
+		/* a signal: `run` stops or reloads, and either way drops this
+		 * session; DONE would wait for a server that may not answer */
+		m->conn->broken = 1;
+		snprintf(m->conn->error, sizeof(m->conn->error), "IDLE left for a signal");
+		return 0;
 	}
 	r = mailimap_idle_done(m->session);
 	if (!ok(r)) {

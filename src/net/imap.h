@@ -75,11 +75,18 @@ int imap_ensure_mailbox(struct imap *imap, const char *mailbox, char **error_r);
 /* IDLE (RFC 2177). imap_can_idle() says whether the server offers it.
  * imap_idle() needs a selected mailbox; it waits until the server says
  * anything (1: news, also when they came with the "+" or are already
- * buffered), timeout_ms has passed (0; at most 29 minutes, RFC 2177 3), or
- * *stop became non-zero or a signal arrived (0), and always leaves IDLE
- * before it returns; -1 on error. Waiting uses no CPU. */
+ * buffered), or timeout_ms has passed (0; at most 29 minutes, RFC 2177 3),
+ * and leaves IDLE (DONE, its answer within timeout_seconds) before it
+ * returns; -1 on error. If *wake is or becomes non-zero, or a caught
+ * signal arrives, it returns 0 at once and the session is given up
+ * (broken: closed without LOGOUT), since the caller stops or reloads.
+ * Waiting uses no CPU and no timer: nothing wakes the process but the
+ * server, the deadline or a signal. */
 int imap_can_idle(struct imap *imap);
-int imap_idle(struct imap *imap, int timeout_ms, volatile sig_atomic_t *stop, char **error_r);
+int imap_idle(struct imap *imap, int timeout_ms, volatile sig_atomic_t *wake, char **error_r);
+/* NOOP: the server answers within timeout_seconds, or the connection is
+ * taken for dead (-1). After an IDLE without news, before the next. */
+int imap_noop(struct imap *imap, char **error_r);
 
 /* Logs in, selects imap.mailbox and logs out again, for check-config
  * --connect; *info_r (allocated) says how: TLS protocol and cipher, the

@@ -594,6 +594,12 @@ static void __attribute__((noreturn)) child(struct engine *e, int out)
 	char *err = NULL;
 	int ret = -1;
 
+	/* SIGTERM ends the sending process at once, wherever it waits: what
+	 * it had not journaled is sent again, as after any crash; a reload is
+	 * the daemon's, not the batch's */
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGHUP, SIG_IGN);
 	memset(&stats, 0, sizeof(stats));
 	if (store_open(e->cfg->paths.database, &e->st, &err) < 0) {
 		char *room = NULL;
@@ -614,19 +620,11 @@ static void __attribute__((noreturn)) child(struct engine *e, int out)
 	_exit(ret < 0 ? 1 : 0);
 }
 
-/* 1 when fd is readable (or at its end), 0 after a second without. */
-static int wait_readable(int fd)
-{
-	struct pollfd p = { .fd = fd, .events = POLLIN };
-
-	return poll(&p, 1, 1000) != 0;
-}
-
 int sender_run(struct engine *e, struct sender_stats *stats)
 {
 	struct sender_stats got;
 	char *err = NULL;
-	int fds[2], status = 0, ret = 0;
+	int fds[2], status = 0, ret = 0, stopped = 0;
 	ssize_t n;
 	pid_t pid, w;
 
@@ -650,19 +648,28 @@ int sender_run(struct engine *e, struct sender_stats *stats)
 		log_err("sender: fork: %s", strerror(errno));
 		ret = -1;
 	} else {
-		/* the child may send for minutes: the watchdog hears meanwhile
-		 * that the daemon lives */
-		while (sdnotify_watchdog(e->notify), wait_readable(fds[0]) == 0)
+		/* `run` asked to stop: the sending process is stopped too,
+		 * rather than waited for while a server hangs (the wait ends
+		 * at once for a signal, fd_wait_readable()) */
+		for (;;) {
+			if (e->stop != NULL && *e->stop && !stopped)
+				stopped = kill(pid, SIGTERM) == 0;
+			/* the child may send for minutes: the watchdog hears
+			 * meanwhile that the daemon lives */
+			sdnotify_watchdog(e->notify);
+			if (fd_wait_readable(fds[0], 1000, stopped ? NULL : e->stop) != 0)
+				break;
+		}
+		while ((n = read(fds[0], &got, sizeof(got))) < 0 && errno == EINTR)
 			;
-		do
-			n = read(fds[0], &got, sizeof(got));
-		while (n < 0 && errno == EINTR);
 		if (n == (ssize_t)sizeof(got))
 			*stats = got;
 		while ((w = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
 			;
 		if (w < 0)
 			log_err("sender: waitpid: %s", strerror(errno));
+		else if (stopped && WIFSIGNALED(status))
+			log_info("sender: the sending process was stopped; the next run takes over");
 		else if (WIFSIGNALED(status))
 			log_err("sender: the sending process died of signal %d; the next cycle"
 			    " takes over what it had not recorded", WTERMSIG(status));

@@ -84,6 +84,18 @@ static time_t last_slot(struct engine *e)
 	return t;
 }
 
+void digest_next_due(struct engine *e, time_t *next)
+{
+	time_t slot = last_slot(e), t;
+
+	if (slot == (time_t)-1)
+		return;
+	/* the next weekly slot, at the same time of day */
+	t = time_add_days(slot, 7);
+	if (t > e->now && (*next == 0 || t < *next))
+		*next = t;
+}
+
 int digest_due(struct engine *e, char **error_r)
 {
 	char key[48], date[16];

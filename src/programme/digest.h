@@ -7,6 +7,7 @@
 #define MENTORD_DIGEST_H
 
 #include <stdint.h>
+#include <time.h>
 
 struct buf;
 struct committee_command;
@@ -22,5 +23,7 @@ int digest_command(struct engine *e, const struct committee_command *cmd, int64_
 /* The weekly digest if due at e->now (once per week, keyed), in a
  * transaction of its own. */
 int digest_due(struct engine *e, char **error_r);
+/* Lowers *next (0: none yet) to the next digest slot after e->now. */
+void digest_next_due(struct engine *e, time_t *next);
 
 #endif

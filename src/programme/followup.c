@@ -357,6 +357,69 @@ out:
 	return ret;
 }
 
+static void lower(struct engine *e, time_t *next, time_t t)
+{
+	if (t > e->now && (*next == 0 || t < *next))
+		*next = t;
+}
+
+/* The earliest row time after since, moved on by days (0 if none). */
+static int earliest(struct engine *e, time_t *next, long days, const char *sql)
+{
+	int64_t v = 0;
+
+	if (store_query_int(e->st, &v, sql, "t", time_add_days(e->now, -days)) < 0)
+		return -1;
+	if (v != 0)
+		lower(e, next, time_add_days((time_t)v, days));
+	return 0;
+}
+
+/* What due() would do next, and when: the same rules, looked at ahead. */
+int followup_next_due(struct engine *e, time_t *next)
+{
+	const struct config *cfg = e->cfg;
+	struct pairs p = { NULL, 0 };
+	long confirm = cfg->programme.confirm_days, nudge = cfg->schedule.nudge_after_days;
+	size_t i;
+	int ret = -1;
+
+	if (store_query(e->st, "SELECT id, mentor_app, mentee_app, introduced_at, paused,"
+	    " coalesce(feedback_at, 0) FROM pairs WHERE status = 'active' AND introduced_at IS NOT NULL"
+	    " ORDER BY id", pair_cb, &p, NULL) < 0)
+		return -1;
+	for (i = 0; i < p.n; i++) {
+		time_t end = add_months(p.v[i].introduced, cfg->schedule.programme_months), t;
+
+		if (p.v[i].paused_until > e->now) {
+			lower(e, next, p.v[i].paused_until);
+		} else {
+			t = checkin_at(cfg, p.v[i].introduced,
+			    checkin_latest(cfg, p.v[i].introduced, e->now) + 1);
+			if (t < end)
+				lower(e, next, t);
+		}
+		if (p.v[i].feedback_at == 0)
+			lower(e, next, end);
+	}
+	if (earliest(e, next, nudge, "SELECT coalesce(min(k.sent_at), 0) FROM checkins k"
+	    " JOIN pairs p ON p.id = k.pair_id WHERE p.status = 'active' AND k.answer IS NULL"
+	    " AND k.nudged_at IS NULL AND k.sent_at > ?") < 0 ||
+	    earliest(e, next, nudge, "SELECT coalesce(min(nudged_at), 0) FROM checkins"
+	    " WHERE answer IS NULL AND flagged_at IS NULL AND nudged_at > ?") < 0 ||
+	    earliest(e, next, confirm, "SELECT coalesce(min(created_at), 0) FROM applications"
+	    " WHERE status = 'pending' AND created_at > ?") < 0 ||
+	    earliest(e, next, confirm / 2, "SELECT coalesce(min(created_at), 0) FROM applications"
+	    " WHERE status = 'pending' AND reminded_at IS NULL AND created_at > ?") < 0 ||
+	    earliest(e, next, cfg->programme.retention_days, "SELECT coalesce(min(closed_at), 0)"
+	    " FROM cohorts WHERE status = 'closed' AND anonymised_at IS NULL AND closed_at > ?") < 0)
+		goto out;
+	ret = 0;
+out:
+	free(p.v);
+	return ret;
+}
+
 int followup_due(struct engine *e, long *anonymised_r, char **error_r)
 {
 	*anonymised_r = 0;

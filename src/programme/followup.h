@@ -11,6 +11,7 @@
 #define MENTORD_FOLLOWUP_H
 
 #include <stdint.h>
+#include <time.h>
 
 struct buf;
 struct committee_command;
@@ -21,6 +22,8 @@ struct msgctx;
  * e->now, in a transaction of their own; *anonymised_r counts the cohorts
  * whose personal data went. */
 int followup_due(struct engine *e, long *anonymised_r, char **error_r);
+/* Lowers *next (0: none yet) to the next time something above falls due. */
+int followup_next_due(struct engine *e, time_t *next);
 /* An answer to a check-in (ref_id is the check-in). */
 int followup_checkin_reply(struct msgctx *c, int64_t checkin_id, char **error_r);
 /* An answer to a feedback request. */

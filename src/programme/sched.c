@@ -6,6 +6,7 @@
 #include "engine.h"
 #include "followup.h"
 #include "log.h"
+#include "store.h"
 #include "training.h"
 #include "util.h"
 
@@ -42,11 +43,23 @@ int sched_run(struct engine *e)
 		char *err = NULL;
 
 		if (parts[i].fn(e, &err) < 0) {
-			/* the top of the clock's path: the one place that logs */
-			log_err("%s: %s", parts[i].name, err != NULL ? err : "database error");
+			/* the top of the clock's path: the one place that logs (a
+			 * full disk is said once, by the daemon's loop) */
+			if (!store_full(e->st))
+				log_err("%s: %s", parts[i].name, err != NULL ? err : "database error");
 			ret = -1;
 		}
 		free(err);
 	}
 	return ret;
+}
+
+time_t sched_next_due(struct engine *e)
+{
+	time_t next = 0;
+
+	if (training_next_due(e, &next) < 0 || followup_next_due(e, &next) < 0)
+		return -1;
+	digest_next_due(e, &next);
+	return next;
 }

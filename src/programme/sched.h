@@ -6,8 +6,13 @@
 #ifndef MENTORD_SCHED_H
 #define MENTORD_SCHED_H
 
+#include <time.h>
+
 struct engine;
 
 int sched_run(struct engine *e);
+/* The next time after engine->now at which a job falls due (0: none, or
+ * -1 on a database error), so that an idle daemon sleeps until then. */
+time_t sched_next_due(struct engine *e);
 
 #endif

@@ -320,6 +320,30 @@ out:
 	return ret;
 }
 
+static int start_row(const struct store_row *row, void *arg)
+{
+	time_t *v = arg, t = time_add_days((time_t)store_row_int(row, 0), -1);
+
+	/* ordered by start: the first reminder still ahead is the next */
+	if (t > v[0]) {
+		if (v[1] == 0 || t < v[1])
+			v[1] = t;
+		return 1;
+	}
+	return 0;
+}
+
+int training_next_due(struct engine *e, time_t *next)
+{
+	time_t v[2] = { e->now, *next };
+
+	if (store_query(e->st, "SELECT start_at FROM events WHERE status = 'scheduled' AND start_at > ?"
+	    " ORDER BY start_at", start_row, v, "t", e->now) < 0)
+		return -1;
+	*next = v[1];
+	return 0;
+}
+
 int training_reminders(struct engine *e, char **error_r)
 {
 	if (store_begin(e->st) < 0)

@@ -11,6 +11,7 @@
 #define MENTORD_TRAINING_H
 
 #include <stdint.h>
+#include <time.h>
 
 struct buf;
 struct committee_command;
@@ -26,5 +27,7 @@ int training_calendar_reply(struct msgctx *c, char **error_r);
 int training_text_reply(struct msgctx *c, int64_t event_id, char **error_r);
 /* Reminders due at e->now, in a transaction of their own. */
 int training_reminders(struct engine *e, char **error_r);
+/* Lowers *next (0: none yet) to the next time a reminder falls due. */
+int training_next_due(struct engine *e, time_t *next);
 
 #endif

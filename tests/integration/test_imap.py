@@ -662,10 +662,11 @@ class IdleBufferedNews(ImapTest):
         self.assertLess(waited, 5.0)
 
     def test_idle_is_left_when_the_wait_ends(self):
-        """No news: IDLE ends after the poll time and is entered again
-        (RFC 2177 asks for at most 29 minutes), without spinning."""
+        """No news: IDLE ends after idle_seconds, the connection is checked
+        with NOOP, and IDLE is entered again (RFC 2177 asks for at most 29
+        minutes), without spinning and without a cycle in between."""
         fake = FakeImap(self, caps="IMAP4rev1 IDLE")
-        self.configure(f"imap.port = {fake.port}\nimap.auth = login\nimap.poll_seconds = 2")
+        self.configure(f"imap.port = {fake.port}\nimap.auth = login\nimap.idle_seconds = 2")
         p = self.spawn_run()
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline and fake.count("IDLE") < 4:
@@ -679,6 +680,10 @@ class IdleBufferedNews(ImapTest):
         for span in spans[:3]:
             self.assertGreater(span, 1.5)
             self.assertLess(span, 10)
+        # between two IDLEs: DONE, NOOP and nothing else
+        commands = fake.commands()
+        first = commands.index("IDLE")
+        self.assertEqual(commands[first:first + 6], ["IDLE", "DONE", "NOOP"] * 2, commands)
 
     def test_news_after_the_continuation(self):
         self.check("+ idling\r\n* 1 EXISTS\r\n")
