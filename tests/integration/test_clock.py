@@ -80,3 +80,30 @@ class ClockEdges(ProgrammeTest):
         self.assertEqual(of_kind(self.env, "training-reminder"), [])
         self.once(now="2026-10-24T10:30")
         self.assertEqual(len(of_kind(self.env, "training-reminder")), 2, "reminded an hour late")
+
+    def test_idle_daemon_wakes_for_the_next_job(self):
+        """`run`, idle in IDLE, wakes at the check-in's time and no sooner:
+        the wait lasts until the next job, with no timer ticking."""
+        import os
+        import signal
+        import subprocess
+        import time
+        self.start("2026-03-16")
+        # no polling to lean on: only the next job can wake it
+        self.env.reconfigure(self.extra_config + "\nimap.poll_seconds = 3600")
+        log_path = os.path.join(self.env.root, "run.log")
+        with open(log_path, "w") as log:
+            p = subprocess.Popen([self.env.mentord_bin, "-c", self.env.config, "--now",
+                                  "2026-03-30T08:59:55", "run"], stdout=subprocess.DEVNULL, stderr=log)
+        try:
+            start = time.monotonic()
+            while self.checkins() < 2 and time.monotonic() - start < 30:
+                time.sleep(0.1)
+            took = time.monotonic() - start
+        finally:
+            p.send_signal(signal.SIGTERM)
+            p.wait(10)
+        print(f"\n  check-in due 5 s after start: sent after {took:.1f} s")
+        self.assertEqual(self.checkins(), 2, open(log_path).read())
+        self.assertGreater(took, 4.0)
+        self.assertLess(took, 12.0)
