@@ -73,6 +73,7 @@ static void test_valid_with_defaults(void **state)
 	assert_true(config_is_member(cfg, "CHAIR@example.org"));
 	assert_false(config_is_member(cfg, "chair@example.org.evil"));
 	assert_int_equal(cfg->imap.port, 993);
+	assert_int_equal(cfg->imap.idle_seconds, 600);
 	assert_int_equal(cfg->imap.security, SEC_TLS);
 	assert_string_equal(cfg->imap.mailbox, "INBOX");
 	assert_null(cfg->imap.processed_mailbox);
@@ -86,6 +87,24 @@ static void test_valid_with_defaults(void **state)
 	assert_true(str_has_prefix(cfg->imap.password_file, ((struct fx *)*state)->dir));
 	config_free(&cfg);
 	assert_null(cfg);
+}
+
+/* RFC 2177 section 3: IDLE is left and entered again within 29 minutes */
+static void test_idle_seconds_under_29_minutes(void **state)
+{
+	struct config *cfg = NULL;
+	char *errors = NULL;
+	char *text = xasprintf("%s[imap]\nidle_seconds = 1740\n", base);
+
+	assert_int_equal(load_text(*state, text, &cfg, &errors), -1);
+	assert_non_null(strstr(errors, "idle_seconds"));
+	free(errors);
+	free(text);
+	text = xasprintf("%s[imap]\nidle_seconds = 1739\n", base);
+	assert_int_equal(load_text(*state, text, &cfg, &errors), 0);
+	assert_int_equal(cfg->imap.idle_seconds, 1739);
+	config_free(&cfg);
+	free(text);
 }
 
 static void test_every_error_reported_with_line(void **state)
@@ -173,6 +192,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_valid_with_defaults, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_every_error_reported_with_line, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_idle_seconds_under_29_minutes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_required_and_bad_values, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_secret_file_permissions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_duplicate_key_and_control_characters, setup, teardown),
