@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "applicant.h"
@@ -14,10 +15,13 @@
 #include "export.h"
 #include "engine.h"
 #include "health.h"
+#include "notify.h"
+#include "template.h"
 #include "store.h"
 #include "util.h"
 
 static const char *const commands[] = { "run", "once", "check-config", "status", "queue", "backup",
+	"restore",
 	"match", "approve", "reject", "pair", "unpair", "training", "close", "cohort", "digest",
 	"forget", "export" };
 
@@ -236,6 +240,144 @@ static int cmd_forget(struct store *st, const struct config *cfg, const struct c
 	return 0;
 }
 
+/* What the database being replaced says went out after the backup was
+ * taken: one line each, for the operator and the committee; a database
+ * that cannot be read says so instead. */
+#define RESTORE_LIST_MAX 500
+
+struct sent_list {
+	struct buf b;
+	long n;
+};
+
+static int sent_row(const struct store_row *row, void *arg)
+{
+	struct sent_list *l = arg;
+	char when[32];
+
+	if (++l->n > RESTORE_LIST_MAX)
+		return 0;
+	time_local_str((time_t)store_row_int(row, 0), when, sizeof(when));
+	buf_printf(&l->b, "  %s  %-18s to %s: %s\n", when, store_row_text(row, 1),
+	    store_row_text(row, 2), store_row_text(row, 3));
+	return 0;
+}
+
+static void sent_after(const char *path, time_t taken, struct sent_list *l)
+{
+	struct store *old = NULL;
+	char *err = NULL;
+
+	buf_init(&l->b, 1024 * 1024);
+	buf_add(&l->b, "", 0);
+	l->n = 0;
+	if (access(path, F_OK) != 0) {
+		buf_adds(&l->b, "  (there was no database to replace)\n");
+		return;
+	}
+	if (store_open_readonly(path, &old, &err) < 0 ||
+	    store_query(old, "SELECT sent_at, kind, envelope_to, coalesce(subject, '') FROM outbound"
+	    " WHERE status IN ('sent', 'bounced') AND sent_at >= ? ORDER BY sent_at, id", sent_row, l,
+	    "t", taken) < 0) {
+		buf_printf(&l->b, "  (the database being replaced cannot be read%s%s: what was sent"
+		    " after the backup cannot be listed)\n", err != NULL ? ": " : "", err != NULL ? err : "");
+		l->n = -1;
+	} else if (l->n > RESTORE_LIST_MAX) {
+		buf_printf(&l->b, "  ... and %ld more\n", l->n - RESTORE_LIST_MAX);
+	} else if (l->n == 0) {
+		buf_adds(&l->b, "  (nothing)\n");
+	}
+	free(err);
+	store_close(&old);
+}
+
+/* The committee hears of the restore and of what may reach people twice. */
+static int restore_notice(const struct config *cfg, const struct cycle_opts *o, time_t taken,
+    const char *replaced, const struct sent_list *l)
+{
+	struct vars v = { { NULL }, { NULL }, 0 };
+	struct store *st = NULL;
+	struct engine e;
+	char date[32], now[32], *err = NULL;
+	int ret = -1;
+
+	if (store_open(cfg->paths.database, &st, &err) < 0)
+		goto out;
+	engine_for(&e, cfg, o, st);
+	time_local_str(taken, date, sizeof(date));
+	time_local_str(o->now_base, now, sizeof(now));
+	vars_set(&v, "backup_date", date);
+	vars_set(&v, "restored_date", now);
+	vars_setf(&v, "count", "%ld", l->n < 0 ? 0 : l->n);
+	vars_set(&v, "sent", l->b.s);
+	vars_set(&v, "replaced", replaced != NULL ? replaced : "(none)");
+	if (store_begin(st) < 0)
+		goto out;
+	if (notify_committee(&e, &(struct notice){ .kind = "restore-notice", .vars = &v }, &err) < 0) {
+		store_rollback(st);
+		goto out;
+	}
+	if (store_commit(st) < 0 || store_sync(st) < 0)
+		goto out;
+	ret = 0;
+out:
+	if (err != NULL)
+		fprintf(stderr, "mentord: restore: %s\n", err);
+	free(err);
+	vars_deinit(&v);
+	store_close(&st);
+	return ret;
+}
+
+static int cmd_restore(const struct config *cfg, const struct cycle_opts *o, int argc, char **argv)
+{
+	struct sent_list l;
+	char *err = NULL, *replaced = NULL, date[32];
+	time_t taken = 0;
+	int lock = -1, r, ret = 1;
+
+	if (argc != 1) {
+		fprintf(stderr, "usage: mentord restore FILE\n");
+		return 2;
+	}
+	if (mkdir_p(cfg->paths.spool, 0700) < 0) {
+		fprintf(stderr, "mentord: cannot create %s\n", cfg->paths.spool);
+		return 1;
+	}
+	r = store_lock(cfg->paths.database, 1, &lock);
+	if (r != 0) {
+		fprintf(stderr, r == 1 ? "mentord: restore: mentord is running on %s (run or once):"
+		    " stop it first (systemctl stop mentord), then restore\n"
+		    : "mentord: restore: cannot lock %s.lock\n", cfg->paths.database);
+		return 1;
+	}
+	if (store_backup_check(argv[0], &taken, &err) < 0) {
+		fprintf(stderr, "mentord: restore: %s\n", err);
+		goto out;
+	}
+	sent_after(cfg->paths.database, taken, &l);
+	if (store_restore(cfg->paths.database, argv[0], o->now_base, &taken, &replaced, &err) < 0) {
+		fprintf(stderr, "mentord: restore: %s\n", err);
+		buf_deinit(&l.b);
+		goto out;
+	}
+	time_local_str(taken, date, sizeof(date));
+	printf("%s restored from %s, taken %s.\n", cfg->paths.database, argv[0], date);
+	if (replaced != NULL)
+		printf("The database it replaced is kept as %s.\n", replaced);
+	printf("Mail flagged on the server since the backup is read again by the next cycle;"
+	    " what was already known is recognised by its Message-ID.\n"
+	    "Sent after the backup, so people may get it a second time (the committee is told too):\n%s",
+	    l.b.s);
+	ret = restore_notice(cfg, o, taken, replaced, &l) < 0 ? 1 : 0;
+	buf_deinit(&l.b);
+out:
+	free(err);
+	free(replaced);
+	close(lock);
+	return ret;
+}
+
 int cli_run(const struct config *cfg, const struct cycle_opts *o, const char *cmd, int argc,
     char **argv)
 {
@@ -244,6 +386,9 @@ int cli_run(const struct config *cfg, const struct cycle_opts *o, const char *cm
 
 	if (strcmp(cmd, "status") == 0 && argc == 1 && strcmp(argv[0], "--health") == 0)
 		return health_run(cfg, o->now_base);
+	/* not through open_store(): the database it replaces may be broken */
+	if (strcmp(cmd, "restore") == 0)
+		return cmd_restore(cfg, o, argc, argv);
 	if (open_store(cfg, &st) < 0)
 		return 1;
 	if (strcmp(cmd, "status") == 0)

@@ -49,6 +49,8 @@ struct ingest {
 	size_t processed, quarantined;
 	int failed;
 	int full;                /* a write failed for want of disk space */
+	const char *mailbox;     /* the selected one, whose UIDs these are */
+	int reread;              /* processed_mailbox after a restore */
 };
 
 #ifndef TEMPLATEDIR
@@ -103,7 +105,7 @@ static int flush_done(struct ingest *in)
 	if (store_sync(in->e->st) < 0)
 		return -1;
 	if (imap_flag(in->imap, in->done_uids, in->n_done, IMAP_DONE_KEYWORD, &err) < 0 ||
-	    (cfg->imap.processed_mailbox != NULL &&
+	    (cfg->imap.processed_mailbox != NULL && !in->reread &&
 	    imap_move(in->imap, in->done_uids, in->n_done, cfg->imap.processed_mailbox, &err) < 0)) {
 		log_err("%s", err);
 		free(err);
@@ -177,7 +179,7 @@ static int quarantine(struct ingest *in, uint32_t uid, const char *raw, size_t l
 		goto out;
 	}
 	memset(&row, 0, sizeof(row));
-	row.mailbox = e->cfg->imap.mailbox;
+	row.mailbox = in->mailbox;
 	row.uidvalidity = in->uidvalidity;
 	row.uid = uid;
 	row.message_id = message_id;
@@ -217,10 +219,22 @@ static int process_one(uint32_t uid, const char *raw, size_t len, void *arg)
 	if (mime_parse(raw, len, &m, &perr) < 0)
 		return quarantine(in, uid, raw, len, fallback_id, perr) < 0 ? -1 : 0;
 	memset(&row, 0, sizeof(row));
-	row.mailbox = e->cfg->imap.mailbox;
+	row.mailbox = in->mailbox;
 	row.uidvalidity = in->uidvalidity;
 	row.uid = uid;
 	row.message_id = m->message_id != NULL ? m->message_id : fallback_id;
+	if (in->reread) {
+		int64_t known = 0;
+
+		/* known from any mailbox: what the backup held */
+		if (store_query_int(e->st, &known, "SELECT count(*) FROM inbound WHERE message_id = ?",
+		    "s", row.message_id) < 0)
+			goto db_error;
+		if (known > 0) {
+			mime_free(&m);
+			return 0;
+		}
+	}
 	row.sender = m->from_addr;
 	row.subject = m->subject;
 	row.class_name = "pending";
@@ -326,45 +340,30 @@ static int disk_room(const struct config *cfg, char **report_r)
 	return a != 1 && b != 1;
 }
 
-/* Fetches and processes every new message; *full_r is set when a write
- * failed for want of disk space. */
-static int ingest(struct engine *e, struct imap *imap, size_t *processed_r, int *failed_r,
-    int *full_r)
+/* Fetches and handles the messages uids of the selected mailbox, in
+ * batches: each committed, synced, and then flagged. -1 on an error, with
+ * the IMAP one logged. */
+static int fetch_all(struct ingest *in, const uint32_t *uids, size_t n)
 {
-	struct ingest in;
-	uint32_t last = 0, *uids = NULL, *sizes = NULL;
-	size_t n = 0, i, start, bytes, sized, window;
+	struct engine *e = in->e;
+	uint32_t *sizes = xcalloc(n + 1, sizeof(*sizes));
+	size_t i, start, bytes, sized, window;
 	char *err = NULL;
 	int r, ret = -1;
 
-	memset(&in, 0, sizeof(in));
-	in.e = e;
-	in.imap = imap;
-	if (imap_select(imap, e->cfg->imap.mailbox, &in.uidvalidity, &err) < 0)
-		goto imap_error;
-	if (e->cfg->imap.processed_mailbox != NULL &&
-	    imap_ensure_mailbox(imap, e->cfg->imap.processed_mailbox, &err) < 0)
-		goto imap_error;
-	if (flag_pending(&in) < 0)
-		goto out;
-	if (store_inbound_max_uid(e->st, e->cfg->imap.mailbox, in.uidvalidity, &last) < 0)
-		goto out;
-	if (imap_search_after(imap, last, &uids, &n, &err) < 0)
-		goto imap_error;
-	sizes = xcalloc(n + 1, sizeof(*sizes));
 	for (start = 0, sized = 0; start < n;) {
 		/* sizes a window at a time: the server's answer for a whole
 		 * mailbox would be parsed into memory at once */
 		if (start == sized) {
 			window = n - sized < IMAP_SIZES_BATCH ? n - sized : IMAP_SIZES_BATCH;
-			if (imap_sizes(imap, uids + sized, window, sizes + sized, &err) < 0)
+			if (imap_sizes(in->imap, uids + sized, window, sizes + sized, &err) < 0)
 				goto imap_error;
 			sized += window;
 		}
 		/* a disk about to fill up stops the work before a batch, not
 		 * in the middle of one */
 		if (!disk_room(e->cfg, NULL)) {
-			in.full = 1;
+			in->full = 1;
 			goto out;
 		}
 		/* a batch: up to IMAP_FETCH_BATCH messages or 8 MB */
@@ -379,26 +378,110 @@ static int ingest(struct engine *e, struct imap *imap, size_t *processed_r, int 
 			/* too large to fetch: recorded, left in the mailbox */
 			char fallback[32];
 
-			snprintf(fallback, sizeof(fallback), "toolarge.%u.%u", in.uidvalidity, uids[i]);
-			if (quarantine(&in, uids[i], "", 0, fallback,
-			    "message over the size limit, left in the mailbox") < 0 || batch_commit(&in) < 0)
+			snprintf(fallback, sizeof(fallback), "toolarge.%u.%u", in->uidvalidity, uids[i]);
+			if (quarantine(in, uids[i], "", 0, fallback,
+			    "message over the size limit, left in the mailbox") < 0 || batch_commit(in) < 0)
 				goto out;
 			start++;
 			continue;
 		}
-		r = imap_fetch(imap, uids + start, i - start, process_one, &in, &err);
+		r = imap_fetch(in->imap, uids + start, i - start, process_one, in, &err);
 		/* what was handled before a broken connection is kept */
-		if (batch_commit(&in) < 0)
+		if (batch_commit(in) < 0)
 			goto out;
 		if (r != 0) {
 			if (err != NULL)
 				goto imap_error;
 			goto out;
 		}
-		if (flush_done(&in) < 0)
+		if (flush_done(in) < 0)
 			goto out;
 		start = i;
 	}
+	ret = 0;
+	goto out;
+imap_error:
+	log_err("%s", err);
+	free(err);
+out:
+	free(sizes);
+	return ret;
+}
+
+/* After `mentord restore`: the messages the server flagged after the
+ * backup was taken are unknown to the database again. Those in the
+ * mailbox come again by their UIDs; those moved to processed_mailbox are
+ * read there, every one that arrived since the day before the backup,
+ * and the ones whose Message-ID the database knows are left alone. Done
+ * once: the meta row says it is owed. */
+static int reread(struct ingest *in)
+{
+	struct engine *e = in->e;
+	const char *box = e->cfg->imap.processed_mailbox;
+	uint32_t *uids = NULL;
+	size_t n = 0;
+	int64_t since = 0;
+	char *err = NULL;
+	int ret = -1;
+
+	if (store_query_int(e->st, &since, "SELECT CAST(value AS INTEGER) FROM meta"
+	    " WHERE key = 'reread_since'", NULL) < 0)
+		return -1;
+	if (since == 0)
+		return 0;
+	if (box != NULL) {
+		in->mailbox = box;
+		in->reread = 1;
+		if (imap_select(in->imap, box, &in->uidvalidity, &err) < 0 ||
+		    imap_search_since(in->imap, (time_t)since - 86400, &uids, &n, &err) < 0) {
+			log_err("%s", err);
+			free(err);
+			goto out;
+		}
+		log_info("after the restore: reading again %zu message(s) of %s", n, box);
+		if (fetch_all(in, uids, n) < 0)
+			goto out;
+	}
+	if (store_exec(e->st, "DELETE FROM meta WHERE key = 'reread_since'", NULL) < 0)
+		goto out;
+	ret = 0;
+out:
+	in->mailbox = e->cfg->imap.mailbox;
+	in->reread = 0;
+	free(uids);
+	return ret;
+}
+
+/* Fetches and processes every new message; *full_r is set when a write
+ * failed for want of disk space. */
+static int ingest(struct engine *e, struct imap *imap, size_t *processed_r, int *failed_r,
+    int *full_r)
+{
+	struct ingest in;
+	uint32_t last = 0, *uids = NULL;
+	size_t n = 0;
+	char *err = NULL;
+	int ret = -1;
+
+	memset(&in, 0, sizeof(in));
+	in.e = e;
+	in.imap = imap;
+	in.mailbox = e->cfg->imap.mailbox;
+	if (e->cfg->imap.processed_mailbox != NULL &&
+	    imap_ensure_mailbox(imap, e->cfg->imap.processed_mailbox, &err) < 0)
+		goto imap_error;
+	if (reread(&in) < 0)
+		goto out;
+	if (imap_select(imap, e->cfg->imap.mailbox, &in.uidvalidity, &err) < 0)
+		goto imap_error;
+	if (flag_pending(&in) < 0)
+		goto out;
+	if (store_inbound_max_uid(e->st, e->cfg->imap.mailbox, in.uidvalidity, &last) < 0)
+		goto out;
+	if (imap_search_after(imap, last, &uids, &n, &err) < 0)
+		goto imap_error;
+	if (fetch_all(&in, uids, n) < 0)
+		goto out;
 	ret = 0;
 	goto out;
 imap_error:
@@ -416,7 +499,6 @@ out:
 	free(in.done_uids);
 	free(in.done_ids);
 	free(uids);
-	free(sizes);
 	return ret;
 }
 
@@ -534,21 +616,43 @@ static int work(struct engine *e, struct imap **imap, const struct cycle_opts *o
 	return failed ? -1 : 0;
 }
 
+/* The database's lock, shared: `restore` must find no daemon at work
+ * (store_lock()). */
+static int lock_shared(const struct config *cfg, int *fd_r)
+{
+	int r;
+
+	if (mkdir_p(cfg->paths.spool, 0700) < 0)
+		return 0;   /* open_engine() says why */
+	r = store_lock(cfg->paths.database, 0, fd_r);
+	if (r == 1)
+		log_err("database: %s is being restored (mentord restore); try again when it is done",
+		    cfg->paths.database);
+	else if (r < 0)
+		log_err("database: cannot lock %s.lock: %s", cfg->paths.database, strerror(errno));
+	return r == 0 ? 0 : -1;
+}
+
 int cycle_once(const struct config *cfg, const struct cycle_opts *o)
 {
 	struct engine e;
 	struct imap *imap = NULL;
-	int ret;
+	int ret, full = 0, lock = -1;
 
-	int full = 0;
-
-	if (open_engine(cfg, o, &e, NULL) < 0)
+	if (lock_shared(cfg, &lock) < 0)
 		return 1;
+	if (open_engine(cfg, o, &e, NULL) < 0) {
+		if (lock >= 0)
+			close(lock);
+		return 1;
+	}
 	ret = work(&e, &imap, o, NULL, &full);
 	if (full)
 		disk_full_say(cfg);
 	imap_close(&imap);
 	store_close(&e.st);
+	if (lock >= 0)
+		close(lock);
 	return ret < 0 || full ? 1 : 0;
 }
 
@@ -726,12 +830,16 @@ int cycle_run(struct config **cfg, const struct cycle_opts *o)
 	struct imap *imap = NULL;
 	struct watch w;
 	char *report = NULL;
-	int backoff = 0, ret = 0, r, full = 0, disk_full = 0, full_wait = 0;
+	int backoff = 0, ret = 0, r, full = 0, disk_full = 0, full_wait = 0, lock = -1;
 
+	if (lock_shared(*cfg, &lock) < 0)
+		return 1;
 	memset(&w, 0, sizeof(w));
 	sdnotify_init(&w.n);
 	if (open_engine(*cfg, o, &e, &w.n) < 0) {
 		sdnotify_deinit(&w.n);
+		if (lock >= 0)
+			close(lock);
 		return 1;
 	}
 	log_info("mentord %s running for %s", MENTORD_VERSION, (*cfg)->programme.address);
@@ -797,5 +905,7 @@ int cycle_run(struct config **cfg, const struct cycle_opts *o)
 	imap_close(&imap);
 	store_close(&e.st);
 	sdnotify_deinit(&w.n);
+	if (lock >= 0)
+		close(lock);
 	return ret;
 }

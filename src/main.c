@@ -48,6 +48,7 @@ static void usage(FILE *f)
 	    "  export [--person ADDRESS] [--format csv|json]\n"
 	    "  forget ADDRESS      erase a person's data now\n"
 	    "  backup FILE         online copy of the database\n"
+	    "  restore FILE        (daemon stopped) put a backup back; mail flagged since is read again\n"
 	    "\n"
 	    "  -c FILE             configuration (default /etc/mentord/mentord.conf)\n"
 	    "  --now ISO-8601      pretend the time is this (tests, rehearsals)\n"

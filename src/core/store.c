@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -403,7 +404,7 @@ static int header_check(const char *path, char **error_r)
 	close(fd);
 	if (sb.st_size == 0)
 		return 0;
-	if (n >= 16 && memcmp(h, magic, 16) != 0) {
+	if (n < 0 || memcmp(h, magic, (size_t)n < sizeof(magic) ? (size_t)n : sizeof(magic)) != 0) {
 		*error_r = xasprintf("%s is not a mentord database (not an SQLite file at all): check "
 		    "[paths] database in the configuration; mentord leaves the file as it is", path);
 		return -1;
@@ -886,6 +887,178 @@ out:
 	sqlite3_free(sql);
 	if (dst != NULL)
 		sqlite3_close(dst);
+	if (ret < 0)
+		unlink(tmp);
+	free(tmp);
+	return ret;
+}
+
+/* ---- restore ---- */
+
+int store_lock(const char *path, int exclusive, int *fd_r)
+{
+	char *lock = xasprintf("%s.lock", path);
+	int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+	free(lock);
+	*fd_r = -1;
+	if (fd < 0)
+		return -1;
+	if (flock(fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) < 0) {
+		int busy = errno == EWOULDBLOCK;
+
+		close(fd);
+		return busy ? 1 : -1;
+	}
+	*fd_r = fd;
+	return 0;
+}
+
+int store_open_readonly(const char *path, struct store **st_r, char **error_r)
+{
+	struct store *st = xcalloc(1, sizeof(*st));
+
+	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		*error_r = open_error(st, path, NULL);
+		store_close(&st);
+		return -1;
+	}
+	sqlite3_busy_handler(st->db, busy_wait, st);
+	sqlite3_extended_result_codes(st->db, 1);
+	*st_r = st;
+	return 0;
+}
+
+/* The backup, checked without writing a byte to it: a whole mentord
+ * database of a schema this mentord knows; its time from its meta. */
+int store_backup_check(const char *file, time_t *taken_r, char **error_r)
+{
+	struct store *b = NULL;
+	char *why = NULL;
+	int64_t at = 0;
+	int ret = -1;
+
+	if (header_check(file, error_r) < 0)
+		return -1;
+	if (store_open_readonly(file, &b, error_r) < 0)
+		return -1;
+	if (identify(b, &why) < 0) {
+		*error_r = xasprintf("%s: %s", file, why);
+		free(why);
+		goto out;
+	}
+	if (store_check(b, error_r) < 0)
+		goto out;
+	/* a copy made without `mentord backup`: its latest event */
+	if (store_query_int(b, &at, "SELECT coalesce((SELECT CAST(value AS INTEGER) FROM meta"
+	    " WHERE key = 'backup_at'), max((SELECT coalesce(max(received_at), 0) FROM inbound),"
+	    " (SELECT coalesce(max(created_at), 0) FROM outbound)))", NULL) < 0) {
+		*error_r = xasprintf("%s: %s", file, sqlite3_errmsg(b->db));
+		goto out;
+	}
+	*taken_r = (time_t)at;
+	ret = 0;
+out:
+	store_close(&b);
+	return ret;
+}
+
+/* The copy that will take the database's place: the backup's pages, the
+ * WAL mode and migrations of a mentord database, a new instance (so that
+ * no Message-ID made from now on can be one sent before the restore), and
+ * what the next cycle must read again. Closed, with its WAL emptied. */
+static int restore_copy(const char *file, const char *tmp, time_t taken, time_t now,
+    char **error_r)
+{
+	struct store *b = NULL, *t = NULL;
+	char hex[17], *side;
+	int ret = -1;
+
+	if (store_open_readonly(file, &b, error_r) < 0)
+		return -1;
+	if (store_backup(b, tmp, taken, error_r) < 0)
+		goto out;
+	if (store_open(tmp, &t, error_r) < 0 || store_check(t, error_r) < 0)
+		goto out;
+	if (random_hex(hex, 8) < 0)
+		fatal("no random bytes");
+	if (store_begin(t) < 0 ||
+	    store_exec(t, "UPDATE meta SET value = ? WHERE key = 'instance'", "s", hex) < 0 ||
+	    store_exec(t, "INSERT OR REPLACE INTO meta(key, value) VALUES('restored_at', ?)", "t", now) < 0 ||
+	    store_exec(t, "INSERT OR REPLACE INTO meta(key, value) VALUES('reread_since', ?)", "t", taken) < 0 ||
+	    store_commit(t) < 0) {
+		*error_r = xasprintf("%s: %s", tmp, sqlite3_errmsg(t->db));
+		goto out;
+	}
+	ret = 0;
+out:
+	store_close(&b);
+	store_close(&t);
+	/* closed: checkpointed, its WAL and index are of no use */
+	side = xasprintf("%s-wal", tmp);
+	unlink(side);
+	free(side);
+	side = xasprintf("%s-shm", tmp);
+	unlink(side);
+	free(side);
+	return ret;
+}
+
+/* The database being replaced is kept, WAL and all, under path.replaced-
+ * DATE: what it held after the backup is the operator's to look at. */
+static int set_aside(const char *path, time_t now, char **replaced_r, char **error_r)
+{
+	static const char *const sides[] = { "", "-wal" };
+	struct tm tm;
+	char stamp[32], *from, *to, *shm;
+	size_t i;
+
+	*replaced_r = NULL;
+	if (access(path, F_OK) != 0)
+		return 0;
+	localtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
+	*replaced_r = xasprintf("%s.replaced-%s", path, stamp);
+	for (i = 0; i < ARRAY_SIZE(sides); i++) {
+		from = xasprintf("%s%s", path, sides[i]);
+		to = xasprintf("%s%s", *replaced_r, sides[i]);
+		if (rename(from, to) < 0 && (i == 0 || errno != ENOENT)) {
+			*error_r = xasprintf("cannot move %s to %s: %s", from, to, strerror(errno));
+			free(from);
+			free(to);
+			return -1;
+		}
+		free(from);
+		free(to);
+	}
+	/* the index of a WAL that has gone: rebuilt by the next open */
+	shm = xasprintf("%s-shm", path);
+	unlink(shm);
+	free(shm);
+	return 0;
+}
+
+int store_restore(const char *path, const char *file, time_t now, time_t *taken_r,
+    char **replaced_r, char **error_r)
+{
+	char *tmp = xasprintf("%s.restore.tmp", path);
+	int ret = -1;
+
+	*replaced_r = NULL;
+	if (store_backup_check(file, taken_r, error_r) < 0 ||
+	    restore_copy(file, tmp, *taken_r, now, error_r) < 0)
+		goto out;
+	/* order is important: the new copy is whole and on disk before the
+	 * old database leaves its place */
+	if (set_aside(path, now, replaced_r, error_r) < 0)
+		goto out;
+	if (file_sync_rename(tmp, path) < 0) {
+		*error_r = xasprintf("cannot move %s to %s: %s (the old database is %s)", tmp, path,
+		    strerror(errno), *replaced_r != NULL ? *replaced_r : "gone");
+		goto out;
+	}
+	ret = 0;
+out:
 	if (ret < 0)
 		unlink(tmp);
 	free(tmp);

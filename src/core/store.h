@@ -77,6 +77,27 @@ void store_sync_stats(struct store *st, long *count_r, long *usec_r);
  * saying so after a second) rather than failing with "database is
  * locked"; a non-zero *flag ends such a wait, and the call fails. */
 void store_set_interrupt(struct store *st, volatile sig_atomic_t *flag);
+/* The lock beside the database (PATH.lock): `run` and `once` hold it
+ * shared while they work, `restore` exclusive. 0 taken (*fd_r, closed to
+ * let go), 1 held by another process the other way, -1 error (errno). */
+int store_lock(const char *path, int exclusive, int *fd_r);
+/* Opens a database to read only, as it is: no check, no migration, no
+ * change (the database a restore replaces, which may be damaged). */
+int store_open_readonly(const char *path, struct store **st_r, char **error_r);
+/* A backup that store_restore() would take, checked without writing to it;
+ * *taken_r: when it was taken (or, for a copy made otherwise, its latest
+ * event). */
+int store_backup_check(const char *file, time_t *taken_r, char **error_r);
+/* Puts a backup in the database's place (no mentord may be running: the
+ * caller holds the lock). The backup is checked first and never written
+ * to: a whole mentord database of a known schema. Its copy gets a new
+ * instance (no Message-ID made after the restore can be one made before)
+ * and meta reread_since = the time the backup was taken (*taken_r), which
+ * the next cycle reads mail flagged since from. The database it replaces
+ * is kept, with its WAL, as *replaced_r (allocated; NULL if there was
+ * none). */
+int store_restore(const char *path, const char *file, time_t now, time_t *taken_r,
+    char **replaced_r, char **error_r);
 /* Gives the page cache back before a long wait. */
 void store_release_memory(struct store *st);
 

@@ -63,6 +63,7 @@ static const struct {
 	{ "feedback", "cohort" },
 	{ "feedback-received", "who text" },
 	{ "erased", "" },
+	{ "restore-notice", "backup_date restored_date count sent replaced" },
 };
 
 static const char *const common_vars[] = { "programme", "address", "name" };

@@ -846,6 +846,40 @@ int imap_search_after(struct imap *m, uint32_t after, uint32_t **uids_r, size_t 
 	return 0;
 }
 
+int imap_search_since(struct imap *m, time_t since, uint32_t **uids_r, size_t *n_r, char **error_r)
+{
+	struct mailimap_search_key *key;
+	clist *result = NULL;
+	clistiter *it;
+	uint32_t *uids;
+	struct tm tm;
+	size_t n = 0;
+	int r;
+
+	*uids_r = NULL;
+	*n_r = 0;
+	if (usable(m, error_r) < 0)
+		return -1;
+	/* SINCE is a date, the server's, compared with INTERNALDATE
+	 * (RFC 3501 6.4.4): a day of margin covers the zones in between */
+	gmtime_r(&since, &tm);
+	key = need(mailimap_search_key_new_since(need(mailimap_date_new(tm.tm_mday, tm.tm_mon + 1,
+	    tm.tm_year + 1900))));
+	r = mailimap_uid_search(m->session, NULL, key, &result);
+	mailimap_search_key_free(key);
+	if (!ok(r)) {
+		*error_r = imap_error(m, "UID SEARCH SINCE", r);
+		return -1;
+	}
+	uids = xmalloc((clist_count(result) + 1) * sizeof(*uids));
+	for (it = clist_begin(result); it != NULL; it = clist_next(it))
+		uids[n++] = *(uint32_t *)clist_content(it);
+	mailimap_search_result_free(result);
+	*uids_r = uids;
+	*n_r = uids_normalise(uids, n);
+	return 0;
+}
+
 /* ---- UID sets ---- */
 
 /* A sorted, duplicate-free copy of a UID list, given out as sets of ranges

@@ -28,6 +28,7 @@
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 struct config;
 struct imap;
@@ -47,6 +48,10 @@ int imap_select(struct imap *imap, const char *mailbox, uint32_t *uidvalidity_r,
 /* UIDs greater than after, ascending, without duplicates; *uids_r is
  * allocated (also when *n_r is 0) and the caller frees it. */
 int imap_search_after(struct imap *imap, uint32_t after, uint32_t **uids_r, size_t *n_r,
+    char **error_r);
+/* UIDs of the messages that arrived on or after the day of since (SINCE,
+ * by INTERNALDATE), ascending; allocated as for imap_search_after(). */
+int imap_search_since(struct imap *imap, time_t since, uint32_t **uids_r, size_t *n_r,
     char **error_r);
 /* Sizes of the given messages (RFC822.SIZE), in the order of uids; 0 for a
  * message that has gone. */

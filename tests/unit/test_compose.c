@@ -823,6 +823,13 @@ static const struct {
 	    "frobnicate: unknown command" },
 	{ "digest", "New applications: 3\nPending confirmation: 1\nPairs: 11\n"
 	    "RSVP: 18 yes, 2 no, 2 no answer\nOpen cases: 1 (case 17, 4 days)" },
+	{ "backup_date", "2026-03-01 03:00" },
+	{ "restored_date", "2026-03-02 09:15" },
+	{ "sent", "  2026-03-01 10:00  help               to zoe@example.org: WIT Mentoring: how to "
+	    "take part / comment participer\n  2026-03-01 11:30  introduction       to "
+	    "anais.orsted@example.org,zoe@example.org: WIT Mentoring: Anaïs Ørsted, meet Zoé "
+	    "Lefèvre-Dubois\n" },
+	{ "replaced", "/var/lib/mentord/mentord.db.replaced-20260302-091500" },
 };
 
 static const char *sample(const char *name)
