@@ -51,6 +51,15 @@ struct ingest {
 	int full;                /* a write failed for want of disk space */
 	const char *mailbox;     /* the selected one, whose UIDs these are */
 	int reread;              /* processed_mailbox after a restore */
+	/* the sending process, started as soon as a batch has answers, so
+	 * that sending goes on while the next batches are read */
+	struct sender_child *sending;
+	struct sender_stats *send_stats;
+	long syncs, sync_usec;   /* this process's, before each fork */
+	volatile sig_atomic_t *stop;
+	/* a sending process failed (a server that cannot take mail, a
+	 * crash): the rest waits for the next cycle, as after sender_run() */
+	int send_failed;
 };
 
 #ifndef TEMPLATEDIR
@@ -340,6 +349,35 @@ static int disk_room(const struct config *cfg, char **report_r)
 	return a != 1 && b != 1;
 }
 
+/* Starts the sending process when the batches so far left answers to send
+ * and none runs (one that finished gives its figures first). The database
+ * is closed and opened again across the fork. */
+static int send_meanwhile(struct ingest *in)
+{
+	struct engine *e = in->e;
+	long n = 0, usec = 0;
+	int ret = 0;
+
+	if (e->dry_run || in->send_stats == NULL || in->send_failed)
+		return 0;
+	if (in->sending != NULL) {
+		if (sender_running(in->sending))
+			return 0;
+		if (sender_finish(e, &in->sending, in->send_stats) < 0) {
+			in->send_failed = 1;
+			return 0;
+		}
+	}
+	store_sync_stats(e->st, &n, &usec);
+	in->syncs += n;
+	in->sync_usec += usec;
+	ret = sender_start(e, &in->sending);
+	if (e->st == NULL)
+		return -1;
+	store_set_interrupt(e->st, in->stop);
+	return ret;
+}
+
 /* Fetches and handles the messages uids of the selected mailbox, in
  * batches: each committed, synced, and then flagged. -1 on an error, with
  * the IMAP one logged. */
@@ -394,7 +432,7 @@ static int fetch_all(struct ingest *in, const uint32_t *uids, size_t n)
 				goto imap_error;
 			goto out;
 		}
-		if (flush_done(in) < 0)
+		if (flush_done(in) < 0 || send_meanwhile(in) < 0)
 			goto out;
 		start = i;
 	}
@@ -454,8 +492,7 @@ out:
 
 /* Fetches and processes every new message; *full_r is set when a write
  * failed for want of disk space. */
-static int ingest(struct engine *e, struct imap *imap, size_t *processed_r, int *failed_r,
-    int *full_r)
+static int ingest(struct engine *e, struct imap *imap, struct ingest *result)
 {
 	struct ingest in;
 	uint32_t last = 0, *uids = NULL;
@@ -463,7 +500,7 @@ static int ingest(struct engine *e, struct imap *imap, size_t *processed_r, int 
 	char *err = NULL;
 	int ret = -1;
 
-	memset(&in, 0, sizeof(in));
+	in = *result;
 	in.e = e;
 	in.imap = imap;
 	in.mailbox = e->cfg->imap.mailbox;
@@ -490,14 +527,14 @@ imap_error:
 out:
 	if (ret < 0)
 		in.full |= store_full(e->st);
-	if (store_in_transaction(e->st))
+	if (e->st != NULL && store_in_transaction(e->st))
 		batch_abort(&in);
 	/* what was committed is flagged on the next cycle if not now */
-	*processed_r = in.processed;
-	*failed_r = in.failed;
-	*full_r = in.full;
 	free(in.done_uids);
 	free(in.done_ids);
+	in.done_uids = NULL;
+	in.done_ids = NULL;
+	*result = in;
 	free(uids);
 	return ret;
 }
@@ -554,13 +591,16 @@ static int reopen(struct engine *e, const struct cycle_opts *o, int *full_r)
 static int work(struct engine *e, struct imap **imap, const struct cycle_opts *o, struct watch *w,
     int *full_r)
 {
-	struct sender_stats stats;
-	size_t processed = 0;
+	struct sender_stats stats, more;
+	struct ingest in;
 	long syncs = 0, sync_usec = 0;
 	char *err = NULL;
 	int failed = 0, full = 0;
 
 	memset(&stats, 0, sizeof(stats));
+	memset(&in, 0, sizeof(in));
+	in.send_stats = &stats;
+	in.stop = o->stop;
 	*full_r = 0;
 	if (reopen(e, o, full_r) < 0)
 		return -1;
@@ -579,17 +619,24 @@ static int work(struct engine *e, struct imap **imap, const struct cycle_opts *o
 		sdnotify_send(&w->n, "READY=1\nSTATUS=logged in to %s; fetching", e->cfg->imap.host);
 		w->ready = 1;
 	}
-	if (*imap != NULL && ingest(e, *imap, &processed, &failed, &full) < 0) {
+	if (*imap != NULL && ingest(e, *imap, &in) < 0) {
 		imap_close(imap);
 		failed = 1;
-	} else if (*imap != NULL &&
+	} else if (*imap != NULL && e->st != NULL &&
 	    health_mark_fetch(e->st, e->now, w != NULL ? &w->fetch_marked : NULL) < 0) {
 		failed = 1;
 	}
-	if (w != NULL && processed > 0)
+	if (w != NULL && in.processed > 0)
 		w->last_mail = e->now;
+	failed |= in.failed;
+	full = in.full;
+	/* the sending process started meanwhile ends first */
+	if (sender_finish(e, &in.sending, &stats) < 0)
+		in.send_failed = 1;
+	if (in.send_failed)
+		failed = 1;
 	/* stopping: what is committed stays, the rest waits for next time */
-	if (*o->stop)
+	if (*o->stop || e->st == NULL)
 		return -1;
 	e->now = now_of(o);
 	if (!full && sched_run(e) < 0) {
@@ -598,8 +645,18 @@ static int work(struct engine *e, struct imap **imap, const struct cycle_opts *o
 	}
 	/* the sending process has its own connection: these are ingest's */
 	store_sync_stats(e->st, &syncs, &sync_usec);
-	if (!full && sender_run(e, &stats) < 0)
+	syncs += in.syncs;
+	sync_usec += in.sync_usec;
+	memset(&more, 0, sizeof(more));
+	if (!full && !in.send_failed && sender_run(e, &more) < 0)
 		failed = 1;
+	stats.sent += more.sent;
+	stats.retried += more.retried;
+	stats.failed += more.failed;
+	stats.syncs += more.syncs;
+	stats.sync_usec += more.sync_usec;
+	stats.full |= more.full;
+	stats.written += more.written;
 	full |= stats.full;
 	/* the sender opened the database again */
 	if (e->st != NULL)
@@ -609,9 +666,9 @@ static int work(struct engine *e, struct imap **imap, const struct cycle_opts *o
 		failed = 1;
 	syncs += stats.syncs;
 	sync_usec += stats.sync_usec;
-	if (processed > 0 || stats.sent > 0 || stats.retried > 0 || stats.failed > 0)
+	if (in.processed > 0 || stats.sent > 0 || stats.retried > 0 || stats.failed > 0)
 		log_info("cycle: %zu message(s) processed; %zu sent, %zu to retry, %zu failed;"
-		    " %ld disk sync(s), %.1f ms", processed, stats.sent, stats.retried, stats.failed,
+		    " %ld disk sync(s), %.1f ms", in.processed, stats.sent, stats.retried, stats.failed,
 		    syncs, sync_usec / 1000.0);
 	return failed ? -1 : 0;
 }
@@ -641,6 +698,7 @@ int cycle_once(const struct config *cfg, const struct cycle_opts *o)
 
 	if (lock_shared(cfg, &lock) < 0)
 		return 1;
+	log_set_buffered(1);
 	if (open_engine(cfg, o, &e, NULL) < 0) {
 		if (lock >= 0)
 			close(lock);
@@ -670,6 +728,7 @@ static void nap(int ms, const struct cycle_opts *o, struct watch *w)
 {
 	long step = watchdog_ms(w), now;
 
+	log_flush();
 	while (ms > 0 && !*o->wake) {
 		now = step > 0 && step < ms ? step : ms;
 		fd_wait_readable(-1, now, o->wake);
@@ -764,6 +823,7 @@ static void wait_for_work(struct engine *e, struct imap **imap, const struct cyc
 	int r, cut;
 
 	for (;;) {
+		log_flush();
 		sdnotify_watchdog(&w->n);
 		job = next_job(e, o);
 		if (*imap == NULL || !e->cfg->imap.idle || !imap_can_idle(*imap)) {
@@ -834,6 +894,7 @@ int cycle_run(struct config **cfg, const struct cycle_opts *o)
 
 	if (lock_shared(*cfg, &lock) < 0)
 		return 1;
+	log_set_buffered(1);
 	memset(&w, 0, sizeof(w));
 	sdnotify_init(&w.n);
 	if (open_engine(*cfg, o, &e, &w.n) < 0) {

@@ -8,10 +8,25 @@
 #include "util.h"
 
 static int log_level = LOG_INFO;
+static int log_buffered;
 
 void log_set_level(int level)
 {
 	log_level = level;
+}
+
+void log_set_buffered(int on)
+{
+	static char buf[64 * 1024];
+
+	if (on && !log_buffered)
+		setvbuf(stderr, buf, _IOFBF, sizeof(buf));
+	log_buffered = on;
+}
+
+void log_flush(void)
+{
+	fflush(stderr);
 }
 
 void log_escape(const char *s, char *out, size_t size)
@@ -68,5 +83,6 @@ void log_msg(int prio, const char *fmt, ...)
 	log_escape(s, line, sizeof(line));
 	free(s);
 	fprintf(stderr, "<%d>%s\n", prio, line);
-	fflush(stderr);
+	if (!log_buffered || prio <= LOG_WARNING)
+		fflush(stderr);
 }

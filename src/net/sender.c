@@ -617,28 +617,49 @@ static void __attribute__((noreturn)) child(struct engine *e, int out)
 	}
 	if (write(out, &stats, sizeof(stats)) != (ssize_t)sizeof(stats))
 		ret = -1;
+	log_flush();
 	_exit(ret < 0 ? 1 : 0);
 }
 
-int sender_run(struct engine *e, struct sender_stats *stats)
-{
-	struct sender_stats got;
-	char *err = NULL;
-	int fds[2], status = 0, ret = 0, stopped = 0;
-	ssize_t n;
-	pid_t pid, w;
+/* The sending process, while it runs beside the daemon. */
+struct sender_child {
+	pid_t pid;
+	int fd;             /* its end of the pipe: the figures come there */
+	int stopped;        /* asked to stop with SIGTERM */
+};
 
-	memset(stats, 0, sizeof(*stats));
-	if (e->dry_run)
-		return dry_run(e, stats);
+/* The database again after a fork: a full disk may refuse it, and the
+ * caller opens it again later. */
+static int reopen(struct engine *e)
+{
+	char *err = NULL;
+
+	if (store_open(e->cfg->paths.database, &e->st, &err) < 0) {
+		log_err("database: %s", err);
+		free(err);
+		return -1;
+	}
+	return 0;
+}
+
+int sender_start(struct engine *e, struct sender_child **child_r)
+{
+	struct sender_child *c;
+	int fds[2], ret = 0;
+	pid_t pid;
+
+	*child_r = NULL;
 	/* nothing due: the journal is empty too (what it names was due) */
-	if (sender_next_due(e) != 0)
+	if (e->dry_run || sender_next_due(e) != 0)
 		return 0;
 	if (pipe(fds) < 0) {
 		log_err("sender: pipe: %s", strerror(errno));
 		return -1;
 	}
+	/* SQLite's connection must never cross a fork: closed, and opened
+	 * again on each side; nor must lines not written yet */
 	store_close(&e->st);
+	log_flush();
 	if ((pid = fork()) == 0) {
 		close(fds[0]);
 		child(e, fds[1]);
@@ -646,43 +667,84 @@ int sender_run(struct engine *e, struct sender_stats *stats)
 	close(fds[1]);
 	if (pid < 0) {
 		log_err("sender: fork: %s", strerror(errno));
+		close(fds[0]);
 		ret = -1;
 	} else {
-		/* `run` asked to stop: the sending process is stopped too,
-		 * rather than waited for while a server hangs (the wait ends
-		 * at once for a signal, fd_wait_readable()) */
-		for (;;) {
-			if (e->stop != NULL && *e->stop && !stopped)
-				stopped = kill(pid, SIGTERM) == 0;
-			/* the child may send for minutes: the watchdog hears
-			 * meanwhile that the daemon lives */
-			sdnotify_watchdog(e->notify);
-			if (fd_wait_readable(fds[0], 1000, stopped ? NULL : e->stop) != 0)
-				break;
-		}
-		while ((n = read(fds[0], &got, sizeof(got))) < 0 && errno == EINTR)
-			;
-		if (n == (ssize_t)sizeof(got))
-			*stats = got;
-		while ((w = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
-			;
-		if (w < 0)
-			log_err("sender: waitpid: %s", strerror(errno));
-		else if (stopped && WIFSIGNALED(status))
-			log_info("sender: the sending process was stopped; the next run takes over");
-		else if (WIFSIGNALED(status))
-			log_err("sender: the sending process died of signal %d; the next cycle"
-			    " takes over what it had not recorded", WTERMSIG(status));
-		if (w < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
-			ret = -1;
+		c = xcalloc(1, sizeof(*c));
+		c->pid = pid;
+		c->fd = fds[0];
+		*child_r = c;
 	}
-	close(fds[0]);
-	/* a full disk may refuse it: the caller opens it again later */
-	if (store_open(e->cfg->paths.database, &e->st, &err) < 0) {
-		log_err("database: %s", err);
-		free(err);
+	if (reopen(e) < 0)
 		ret = -1;
+	return ret;
+}
+
+int sender_running(struct sender_child *c)
+{
+	return c != NULL && fd_wait_readable(c->fd, 0, NULL) == 0;
+}
+
+int sender_finish(struct engine *e, struct sender_child **cp, struct sender_stats *stats)
+{
+	struct sender_child *c = *cp;
+	struct sender_stats got;
+	int status = 0, ret = 0;
+	ssize_t n;
+	pid_t w;
+
+	if (c == NULL)
+		return 0;
+	/* `run` asked to stop: the sending process is stopped too, rather
+	 * than waited for while a server hangs (the wait ends at once for a
+	 * signal, fd_wait_readable()) */
+	for (;;) {
+		if (e->stop != NULL && *e->stop && !c->stopped)
+			c->stopped = kill(c->pid, SIGTERM) == 0;
+		/* the child may send for minutes: the watchdog hears meanwhile
+		 * that the daemon lives */
+		sdnotify_watchdog(e->notify);
+		if (fd_wait_readable(c->fd, 1000, c->stopped ? NULL : e->stop) != 0)
+			break;
 	}
+	while ((n = read(c->fd, &got, sizeof(got))) < 0 && errno == EINTR)
+		;
+	if (n == (ssize_t)sizeof(got)) {
+		stats->sent += got.sent;
+		stats->retried += got.retried;
+		stats->failed += got.failed;
+		stats->syncs += got.syncs;
+		stats->sync_usec += got.sync_usec;
+		stats->full |= got.full;
+	}
+	while ((w = waitpid(c->pid, &status, 0)) < 0 && errno == EINTR)
+		;
+	if (w < 0)
+		log_err("sender: waitpid: %s", strerror(errno));
+	else if (c->stopped && WIFSIGNALED(status))
+		log_info("sender: the sending process was stopped; the next run takes over");
+	else if (WIFSIGNALED(status))
+		log_err("sender: the sending process died of signal %d; the next cycle"
+		    " takes over what it had not recorded", WTERMSIG(status));
+	if (w < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		ret = -1;
+	close(c->fd);
+	free(c);
+	*cp = NULL;
+	return ret;
+}
+
+int sender_run(struct engine *e, struct sender_stats *stats)
+{
+	struct sender_child *c = NULL;
+	int ret;
+
+	memset(stats, 0, sizeof(*stats));
+	if (e->dry_run)
+		return dry_run(e, stats);
+	ret = sender_start(e, &c);
+	if (sender_finish(e, &c, stats) < 0)
+		ret = -1;
 	return ret;
 }
 

@@ -56,6 +56,18 @@ struct sender_stats {
  * recorded: a full disk stops the batch before the next message. */
 int sender_run(struct engine *e, struct sender_stats *stats);
 
+/* The same in two steps, so that the daemon goes on reading mail while
+ * the sending process sends what the batches before committed:
+ * sender_start() starts it if a row is due (*child_r stays NULL if not)
+ * and returns at once, the database open again in this process;
+ * sender_running() says whether it still runs; sender_finish() waits for
+ * it (stopping it if e->stop is set) and adds its figures to *stats. Not
+ * with --dry-run (sender_run() writes the files). */
+struct sender_child;
+int sender_start(struct engine *e, struct sender_child **child_r);
+int sender_running(struct sender_child *child);
+int sender_finish(struct engine *e, struct sender_child **child, struct sender_stats *stats);
+
 /* Seconds until the next queued row is due (-1 if none, and always with
  * --dry-run, which never sends). */
 long sender_next_due(struct engine *e);
