@@ -65,6 +65,10 @@ LIB_OBJ = $(filter-out $(BUILD)/obj/main.o,$(OBJ))
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
+# every fuzz target, outside libFuzzer, over its seeds and kept reproducers
+FUZZ_NAMES = $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
+REPLAY_BIN = $(FUZZ_NAMES:%=$(BUILD)/tests/replay_%)
+include tests/fuzz/seeds.mk
 
 SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
@@ -119,10 +123,15 @@ check-asan:
 	$(MAKE) --no-print-directory BUILD=$(BUILD)/asan WERROR=-Werror CFLAGS="-O1 -g" \
 	    SAN="$(SAN_FLAGS)" unit integration
 
-unit: $(UNIT_BIN) $(BUILD)/mentord
+$(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIB_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< tests/fuzz/replay.c $(LIB_OBJ) $(ALL_LDFLAGS) $(PKG_LIBS)
+
+unit: $(UNIT_BIN) $(REPLAY_BIN) $(BUILD)/mentord
 	@set -e; export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1; \
 	 export MENTORD_SOURCE=$(CURDIR); \
-	 for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
+	 for t in $(UNIT_BIN); do echo "== $$t"; $$t; done; \
+	 $(foreach n,$(FUZZ_NAMES),$(BUILD)/tests/replay_$(n) $(SEEDS_$(n)) $(wildcard tests/fuzz/regress/$(n));)
 
 integration: $(BUILD)/mentord
 	MENTORD=$(CURDIR)/$(BUILD)/mentord $(PYTHON) tests/integration/run.py

@@ -1,14 +1,30 @@
-# Bounded fuzzing of the mail parsers with libFuzzer (clang-14):
-#   make -f tests/fuzz/fuzz.mk BUILD=build/fuzz FUZZ_SECONDS=60
-# Seeds are the sample corpus and the MIME fixtures; new corpus entries and
-# crash reproducers are written under $(BUILD) only, never in the tree. The
-# exit status is non-zero when the fuzzer finds a crash, a leak, undefined
-# behaviour or a unit slower than FUZZ_TIMEOUT seconds.
+# Bounded fuzzing of every parser with libFuzzer (clang-14), one target at a
+# time (the machine may be shared):
+#   make -f tests/fuzz/fuzz.mk BUILD=build/fuzz FUZZ_SECONDS=60 [FUZZ_TARGETS="form ical"]
+#
+#   mime     a raw message through MIME, delivery reports, classification,
+#            quote stripping and the form (fuzz_mime.c)
+#   form     the application form (fuzz_form.c)
+#   command  subjects and committee command lines, check-in and RSVP
+#            answers (fuzz_command.c)
+#   ical     calendar replies (fuzz_ical.c)
+#   dsn      delivery reports and Authentication-Results (fuzz_dsn.c)
+#   html     HTML to text (fuzz_html.c)
+#   config   the configuration file (fuzz_config.c)
+#
+# Seeds are the sample corpus, the fixtures, tests/fuzz/seeds/TARGET and the
+# reproducers kept in tests/fuzz/regress/TARGET (each crash found and fixed
+# is kept there: `make unit` replays them, see tests/fuzz/replay.c). New
+# corpus entries and crash reproducers are written under $(BUILD) only,
+# never in the tree. The exit status is non-zero when the fuzzer finds a
+# crash, a leak, undefined behaviour or a unit slower than FUZZ_TIMEOUT
+# seconds. Each run ends with libFuzzer's figures (runs, coverage).
 
 BUILD ?= build/fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_TIMEOUT ?= 20
 FUZZ_CC ?= clang-14
+FUZZ_TARGETS ?= mime form command ical dsn html config
 VERSION = 0.1.0
 DATADIR ?= /usr/local/share/mentord
 
@@ -25,24 +41,30 @@ FUZZ_CFLAGS = -std=c11 -g -O1 -D_GNU_SOURCE -DTEMPLATEDIR='"$(DATADIR)/templates
 SRC_DIRS = src/core src/mail src/net src/programme src
 SRC = $(filter-out src/main.c,$(wildcard $(SRC_DIRS:%=%/*.c)))
 OBJ = $(SRC:src/%.c=$(BUILD)/obj/%.o)
-SEEDS = tests/corpus tests/fixtures/mime
 
-.PHONY: all run build
+include tests/fuzz/seeds.mk
+
+.PHONY: all run build $(FUZZ_TARGETS:%=run-%)
 all: run
 
-build: $(BUILD)/fuzz_mime
+build: $(FUZZ_TARGETS:%=$(BUILD)/fuzz_%)
 
 $(BUILD)/obj/%.o: src/%.c
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 
-$(BUILD)/fuzz_mime: tests/fuzz/fuzz_mime.c $(OBJ)
+$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(OBJ)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(OBJ) $(PKG_LIBS)
 
 # libFuzzer writes new inputs to the first directory only; the others are
-# read as seeds.
-run: $(BUILD)/fuzz_mime
-	@mkdir -p $(BUILD)/corpus-mime $(BUILD)/artifacts
-	$(BUILD)/fuzz_mime -max_total_time=$(FUZZ_SECONDS) -timeout=$(FUZZ_TIMEOUT) -rss_limit_mb=2048 \
-	    -print_final_stats=1 -artifact_prefix=$(BUILD)/artifacts/ $(BUILD)/corpus-mime $(SEEDS)
+# read as seeds. One target after the other, never at once.
+run: build
+	@set -e; for t in $(FUZZ_TARGETS); do $(MAKE) --no-print-directory -f tests/fuzz/fuzz.mk run-$$t; done
+
+$(FUZZ_TARGETS:%=run-%): run-%: $(BUILD)/fuzz_%
+	@mkdir -p $(BUILD)/corpus-$* $(BUILD)/artifacts-$* tests/fuzz/regress/$*
+	@echo "== fuzz_$*: $(FUZZ_SECONDS) s"
+	$(BUILD)/fuzz_$* -max_total_time=$(FUZZ_SECONDS) -timeout=$(FUZZ_TIMEOUT) -rss_limit_mb=2048 \
+	    -print_final_stats=1 -artifact_prefix=$(BUILD)/artifacts-$*/ $(BUILD)/corpus-$* \
+	    $(SEEDS_$*) tests/fuzz/regress/$*
