@@ -10,7 +10,7 @@ case "${1:-build}" in
 build) want="$build" ;;
 test) want="$build libcmocka-dev $servers python3-icalendar python3-dateutil sqlite3 openssl systemd groff-base strace" ;;
 demo) want="$build $servers" ;;
-bench) want="$build $servers python3-scipy isync time" ;;
+bench) want="$build $servers python3-scipy time" ;;
 fuzz) want="$build clang-14 libclang-rt-14-dev" ;;
 *) echo "usage: $0 build|test|demo|bench|fuzz" >&2; exit 2 ;;
 esac
