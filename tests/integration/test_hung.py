@@ -169,6 +169,26 @@ class HungTest(unittest.TestCase):
         self.sigterm_during(Freeze(b"IDLE\r\n", b"+ "), "frozen 0", "idling on a dead connection",
                             f"imap.idle_seconds = {idle_s}")
 
+    def test_noop_notices_a_dead_connection(self):
+        """The server answers IDLE and DONE, then dies: the NOOP between two
+        IDLEs goes unanswered, and mentord reconnects after timeout_seconds."""
+        idle_s = 2
+        proxy = self.proxy(self.env.dovecot.port, {0: Freeze(b"NOOP", 0)})
+        self.configure(imap_port=proxy.port, extra=f"imap.idle_seconds = {idle_s}")
+        p = self.spawn()
+        self.until(lambda: proxy.events("connect 1"), 30, p)
+        noop = proxy.events("trigger 0")[0][0]
+        again = proxy.events("connect 1")[0][0]
+        print(f"\n  NOOP unanswered: reconnected {again - noop:.1f} s after it"
+              f" (timeout_seconds = {TIMEOUT})")
+        self.assertGreater(again - noop, TIMEOUT - 0.5)
+        self.assertLess(again - noop, TIMEOUT + 1.5)
+        self.assertIn("NOOP", self.log(p))
+        self.env.dovecot.deliver(mail("noop@example.com", "help"))
+        self.until(lambda: self.env.smtp.sent(), 30, p)
+        self.answered_once(["noop@example.com"])
+        self.sigterm(p, "after a dead connection was replaced")
+
     # ------------------------------------------------------------ SMTP ----
 
     def sent_later(self, proxy, what):
