@@ -8,7 +8,7 @@ build="gcc make pkg-config libetpan-dev libcurl4-gnutls-dev libsqlite3-dev libic
 servers="dovecot-imapd postfix python3 python3-aiosmtpd"
 case "${1:-build}" in
 build) want="$build" ;;
-test) want="$build libcmocka-dev $servers python3-icalendar python3-dateutil sqlite3 openssl systemd groff-base strace" ;;
+test) want="$build libcmocka-dev $servers python3-icalendar python3-dateutil sqlite3 openssl systemd groff-base strace mount" ;;
 demo) want="$build $servers" ;;
 bench) want="$build $servers python3-scipy time" ;;
 fuzz) want="$build clang-14 libclang-rt-14-dev" ;;
