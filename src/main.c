@@ -120,6 +120,7 @@ int main(int argc, char **argv)
 	struct config *cfg = NULL;
 	char *errors = NULL;
 	int i, dry_run = 0, ret;
+	size_t w;
 	time_t now = 0;
 
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
@@ -158,6 +159,8 @@ int main(int argc, char **argv)
 		free(errors);
 		return EXIT_CONFIG;
 	}
+	for (w = 0; w < cfg->warnings.n; w++)
+		log_warn("%s", cfg->warnings.v[w]);
 	/* every local time is the programme's */
 	setenv("TZ", cfg->programme.timezone, 1);
 	tzset();

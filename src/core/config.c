@@ -13,7 +13,8 @@
 
 #include "bounds.h"
 
-enum key_type { K_STR, K_PATH, K_LONG, K_BOOL, K_LIST, K_SEC, K_AUTH, K_WEEKDAY, K_TIME, K_DOUBLE, K_LANG };
+enum key_type { K_STR, K_PATH, K_LONG, K_BOOL, K_LIST, K_SEC, K_AUTH, K_WEEKDAY, K_TIME, K_DOUBLE, K_LANG,
+	K_DURATION };
 
 struct key {
 	const char *section;
@@ -56,6 +57,7 @@ static const struct key keys[] = {
 	{ "smtp", "password_file", K_PATH, OFF(smtp.password_file), 0, 0 },
 	{ "smtp", "auth", K_AUTH, OFF(smtp.auth), 0, 0 },
 	{ "smtp", "timeout_seconds", K_LONG, OFF(smtp.timeout_seconds), 1, 3600 },
+	{ "smtp", "queue_lifetime", K_DURATION, OFF(smtp.queue_lifetime), 60, 60L * 86400 },
 	{ "smtp", "max_attempts", K_LONG, OFF(smtp.max_attempts), 1, 100 },
 	{ "smtp", "ca_file", K_PATH, OFF(smtp.ca_file), 0, 0 },
 	{ "schedule", "checkin_first_days", K_LONG, OFF(schedule.checkin_first_days), 1, 365 },
@@ -101,6 +103,23 @@ static void err(struct loader *l, int line, const char *fmt, ...)
 	free(s);
 }
 
+static void warn(struct loader *l, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void warn(struct loader *l, int line, const char *fmt, ...)
+{
+	va_list ap;
+	char *s, *w;
+
+	va_start(ap, fmt);
+	s = xvasprintf(fmt, ap);
+	va_end(ap);
+	w = xasprintf("%s:%d: %s", l->file, line, s);
+	strlist_add(&l->cfg->warnings, w);
+	free(w);
+	free(s);
+}
+
 static void set_defaults(struct config *c)
 {
 	c->programme.retention_days = 365;
@@ -114,7 +133,7 @@ static void set_defaults(struct config *c)
 	c->smtp.security = (enum config_security)-1;
 	c->smtp.auth = AUTH_PLAIN;
 	c->smtp.timeout_seconds = 60;
-	c->smtp.max_attempts = 8;
+	c->smtp.queue_lifetime = 5L * 86400;
 	c->schedule.checkin_first_days = 14;
 	c->schedule.checkin_every_days = 42;
 	c->schedule.nudge_after_days = 10;
@@ -147,6 +166,32 @@ static int parse_weekday(const char *v)
 	if (str_to_long(v, 0, 7, &n) == 0)
 		return (int)(n % 7);
 	return -1;
+}
+
+/* "90", "90s", "30m", "12h", "5d": seconds into [min, max]. */
+static int parse_duration(const char *v, long min, long max, long *r)
+{
+	static const struct {
+		char unit;
+		long seconds;
+	} units[] = { { 's', 1 }, { 'm', 60 }, { 'h', 3600 }, { 'd', 86400 } };
+	char digits[24];
+	size_t n = strlen(v), i;
+	long scale = 1, d;
+
+	if (n == 0 || n >= sizeof(digits))
+		return -1;
+	memcpy(digits, v, n + 1);
+	for (i = 0; i < ARRAY_SIZE(units); i++)
+		if (digits[n - 1] == units[i].unit) {
+			scale = units[i].seconds;
+			digits[--n] = '\0';
+			break;
+		}
+	if (str_to_long(digits, 0, max / scale, &d) < 0 || d * scale < min)
+		return -1;
+	*r = d * scale;
+	return 0;
 }
 
 static char *resolve_path(struct loader *l, const char *v)
@@ -183,6 +228,12 @@ static int set_value(struct loader *l, const struct key *k, const char *v)
 		if (str_to_long(v, k->min, k->max, &n) < 0)
 			return err(l, l->line, "%s: expected a whole number from %ld to %ld",
 			    k->name, k->min, k->max), -1;
+		*(long *)field = n;
+		return 0;
+	case K_DURATION:
+		if (parse_duration(v, k->min, k->max, &n) < 0)
+			return err(l, l->line, "%s: expected a duration from %ld s to %ld days, like 5d,"
+			    " 12h or 30m", k->name, k->min, k->max / 86400), -1;
 		*(long *)field = n;
 		return 0;
 	case K_DOUBLE:
@@ -296,6 +347,9 @@ static void parse_line(struct loader *l, char *line, char *section, size_t secti
 			err(l, l->line, "%s: control characters are not allowed", key);
 		else
 			set_value(l, &keys[i], value);
+		if (strcmp(section, "smtp") == 0 && strcmp(key, "max_attempts") == 0)
+			warn(l, l->line, "max_attempts is no longer used: a temporary failure is retried"
+			    " until queue_lifetime (default 5d) has passed; remove the line");
 		return;
 	}
 	err(l, l->line, "unknown key %s in [%s]", key, section);
@@ -468,6 +522,7 @@ void config_free(struct config **cp)
 	if (c == NULL)
 		return;
 	free(c->path);
+	strlist_deinit(&c->warnings);
 	free(c->programme.name);
 	free(c->programme.address);
 	free(c->programme.domain);

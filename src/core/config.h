@@ -20,6 +20,9 @@ enum config_auth { AUTH_NONE, AUTH_PLAIN, AUTH_LOGIN, AUTH_XOAUTH2 };
 
 struct config {
 	char *path;
+	/* what the file still says but should not ("FILE:LINE: text"): the
+	 * caller logs them; they do not stop the load */
+	struct strlist warnings;
 
 	struct {
 		char *name;         /* "WIT Mentoring" */
@@ -62,7 +65,8 @@ struct config {
 		char *password_file;
 		enum config_auth auth;
 		long timeout_seconds;
-		long max_attempts;
+		long queue_lifetime;  /* seconds a temporary failure is retried */
+		long max_attempts;    /* read for old files only; not used */
 		char *ca_file;
 	} smtp;
 

@@ -17,6 +17,7 @@
 #include "config.h"
 #include "engine.h"
 #include "log.h"
+#include "pace.h"
 #include "sdnotify.h"
 #include "smtp.h"
 #include "store.h"
@@ -27,8 +28,6 @@
  * queue; one commit per batch instead of one per message is what lets the
  * sender keep up with the SMTP server (tests/bench/bench_send.py). */
 #define SENDER_BATCH 64
-#define BACKOFF_FIRST 60
-#define BACKOFF_MAX (6 * 3600)
 /* The journal holds at most one batch of lines "ID MESSAGE-ID". */
 #define JOURNAL_BYTES_MAX (SENDER_BATCH * 1024)
 
@@ -53,16 +52,6 @@ struct pass {
 	struct buf errors;  /* why, for last_error */
 	int temp, perm, down;
 };
-
-static time_t backoff(long attempts)
-{
-	time_t d = BACKOFF_FIRST;
-	long i;
-
-	for (i = 1; i < attempts && d < BACKOFF_MAX; i++)
-		d *= 2;
-	return d < BACKOFF_MAX ? d : BACKOFF_MAX;
-}
 
 /* ---- the journal of deliveries ----
  *
@@ -351,20 +340,27 @@ static int record(struct batch *b, const struct store_outbound *o, struct pass *
 	struct engine *e = b->e;
 	long attempts = o->attempts + 1;
 	const char *err = p->errors.len > 0 ? p->errors.s : "not sent";
-	time_t next;
+	time_t next = e->now + pace_backoff(attempts);
+	char lifetime[32];
 
 	if (p->owed.len == 0) {
 		b->stats->sent++;
 		log_info("sent %s #%lld", o->kind, (long long)o->id);
 		return journal_add(b, o);
 	}
-	if (p->perm || (p->temp && attempts >= e->cfg->smtp.max_attempts)) {
+	if (p->perm) {
 		b->stats->failed++;
-		log_err("%s #%lld failed for good after %ld attempt(s): %s", o->kind,
-		    (long long)o->id, attempts, err);
+		log_err("%s #%lld failed for good: %s", o->kind, (long long)o->id, err);
 		return store_outbound_mark_failed(e->st, o->id, attempts, err);
 	}
-	next = e->now + backoff(attempts);
+	if (p->temp && !pace_retry_at(o->queued_at, e->cfg->smtp.queue_lifetime, attempts, e->now,
+	    &next)) {
+		b->stats->failed++;
+		pace_duration_str(e->cfg->smtp.queue_lifetime, lifetime, sizeof(lifetime));
+		log_err("%s #%lld failed: still not accepted after %ld attempt(s) over %s"
+		    " (smtp.queue_lifetime): %s", o->kind, (long long)o->id, attempts, lifetime, err);
+		return store_outbound_mark_failed(e->st, o->id, attempts, err);
+	}
 	if (p->down && !p->temp) {
 		b->down_until = next;
 		log_err("%s #%lld not sent, the server cannot take mail now: %s", o->kind,
@@ -441,7 +437,7 @@ static int send_queue(struct batch *b)
 			log_err("smtp: %s", err);
 			free(err);
 			b->stop = 1;
-			b->down_until = e->now + BACKOFF_FIRST;
+			b->down_until = e->now + PACE_BACKOFF_FIRST;
 		}
 		for (i = 0; i < n && !b->stop && ret == 0; i++)
 			if (rows[i].status == OUT_QUEUED)

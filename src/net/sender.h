@@ -12,12 +12,14 @@
  * locked while sending: a second mentord (say `once` beside the daemon)
  * leaves the queue to the first.
  *
- * Outcomes (attempts counts every try, backoff doubles from one minute to
- * six hours):
+ * Outcomes (attempts counts every try; the backoff and the queue lifetime
+ * are pace.h's):
  *   all accepted                  -> sent
  *   a 5xx for a recipient         -> failed at once, with the server's reply
  *   4xx, or a lost connection     -> queued again after the backoff, until
- *   or timeout once offered          smtp.max_attempts, then failed
+ *   or timeout once offered          smtp.queue_lifetime has passed since it
+ *                                    was queued (5 days by default), then
+ *                                    failed with the server's last answer
  *   the server unusable (SMTP_DOWN: connection, TLS, greeting, EHLO, AUTH,
  *   our sender refused)           -> the batch stops; the row tried and every
  *                                    other due row wait for its backoff. It

@@ -231,30 +231,58 @@ class SinkRefusals(DeliveryTest):
         self.assertEqual(self.env.smtp.received(), [])
 
 
-class MaxAttempts(DeliveryTest):
-    extra_config = "smtp.max_attempts = 3"
+class QueueLifetime(DeliveryTest):
+    """A temporary failure is retried, the backoff doubling from a minute,
+    until smtp.queue_lifetime has passed; the last try is at its end."""
+    extra_config = "smtp.queue_lifetime = 10m"
     smtp = staticmethod(lambda root: Sink(root))
 
-    def test_max_attempts_then_queue_retry(self):
+    def test_retried_until_the_lifetime_then_failed_with_the_last_answer(self):
         self.ask("ora@example.com")
         self.env.smtp.set("-r", "rcpt")
-        self.once(now=at(0))                 # attempt 1, next at +1 min
-        self.once(now=at(1.5))               # attempt 2, next at +2 min
-        self.assert_rows([("queued", 2)])
-        self.once(now=at(4), expect=1)       # attempt 3: the last
-        self.assert_rows([("failed", 3)])
+        for minutes, attempts in ((0, 1), (0.5, 1), (1, 2), (2, 2), (3, 3), (7, 4), (9.5, 4)):
+            self.once(now=at(minutes))
+            self.assert_rows([("queued", attempts)])
+        # the end of the lifetime: one last try, then it fails
+        self.once(now=at(10), expect=1)
+        self.assert_rows([("failed", 5)])
         self.assertIn("RCPT TO: 450", self.rows()[0]["last_error"])
+        listing = self.queue_list()
+        self.assertIn("failed", listing)
+        self.assertIn("RCPT TO: 450", listing)
         self.env.smtp.set()
         self.once(now=at(600))
         self.assertEqual(self.got(), collections.Counter())
+        # `queue retry` starts it again, with a lifetime of its own
         row_id = str(self.rows()[0]["id"])
         r = self.env.run("queue", "retry", row_id, now=at(601))
         self.assertEqual(r.returncode, 0, r.stderr)
+        self.env.smtp.set("-r", "rcpt")
         self.once(now=at(601))
-        self.assert_rows([("sent", 1)])
+        self.assert_rows([("queued", 1)])
+        self.env.smtp.set()
+        self.once(now=at(602))
+        self.assert_rows([("sent", 2)])
         self.assert_each_once()
         self.once(now=at(700))
         self.assert_each_once()
+
+    def test_max_attempts_is_accepted_with_a_warning(self):
+        """An old configuration still loads; the count no longer fails a
+        message early."""
+        self.env.reconfigure("smtp.max_attempts = 2\nsmtp.queue_lifetime = 10m")
+        r = self.env.run("check-config")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("max_attempts is no longer used", r.stderr)
+        self.assertIn("queue_lifetime", r.stderr)
+        self.ask("ora@example.com")
+        self.env.smtp.set("-r", "rcpt")
+        for minutes in (0, 1, 3):
+            self.once(now=at(minutes))
+        self.assert_rows([("queued", 3)])
+
+class ServerDown(DeliveryTest):
+    smtp = staticmethod(lambda root: Sink(root))
 
     def test_server_down_never_fails_a_message(self):
         """An outage postpones, and never turns the queue into failures."""
@@ -266,6 +294,38 @@ class MaxAttempts(DeliveryTest):
         self.env.smtp.set()
         self.once(now=at(30))
         self.assert_rows([("sent", 5)])
+        self.assert_each_once()
+
+
+class Greylisting(DeliveryTest):
+    """A server that greylists: 451 to every try for a recipient until five
+    minutes have passed since its first, by the --now clock the test hands
+    it before each run."""
+
+    def setUp(self):
+        self.clock = [0.0]
+        self.first, self.tries = {}, []
+
+        def policy(address, count):
+            self.tries.append(self.clock[0])
+            first = self.first.setdefault(address, self.clock[0])
+            if self.clock[0] - first < 5:
+                return "451 4.7.1 Greylisted, please try again in 5 minutes"
+            return None
+        self.smtp = lambda root: Smtpd(rcpt=policy)
+        super().setUp()
+
+    def test_delivered_on_the_first_retry_after_five_minutes(self):
+        self.ask("gail@example.com")
+        minutes = 0.0
+        while minutes <= 12:
+            self.clock[0] = minutes
+            self.once(now=at(minutes))
+            minutes += 0.5
+        # tries at 0, 1 and 3 minutes are greylisted; the next, at 7, is
+        # the first after the five minutes and is taken
+        self.assertEqual(self.tries, [0, 1, 3, 7])
+        self.assert_rows([("sent", 4)])
         self.assert_each_once()
 
 
