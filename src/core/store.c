@@ -745,6 +745,12 @@ out:
 	return ret;
 }
 
+int store_outbound_set_priority(struct store *st, int64_t id, int priority)
+{
+	return store_exec(st, "UPDATE outbound SET priority = ? WHERE id = ?", "ii", (int64_t)priority,
+	    id);
+}
+
 struct rows_arg {
 	struct store_outbound *rows;
 	size_t n;

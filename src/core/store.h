@@ -112,6 +112,7 @@ int store_outbound_add(struct store *st, const char *kind, const char *envelope_
     time_t now, int64_t *id_r);
 int store_outbound_set_message(struct store *st, int64_t id, const char *message_id,
     const char *subject, const char *data, size_t len);
+int store_outbound_set_priority(struct store *st, int64_t id, int priority);
 /* Rows due at now, answers first, then oldest first, up to max; with data. */
 int store_outbound_due(struct store *st, time_t now, size_t max,
     struct store_outbound **rows_r, size_t *n_r);

@@ -485,6 +485,23 @@ class OneConnectionPipelined(OneConnection):
     smtp = staticmethod(lambda root: Smtpd(pipelining=True))
 
 
+class AnswersFirst(DeliveryTest):
+    """An answer to someone goes before scheduled mail queued earlier."""
+    smtp = staticmethod(lambda root: Smtpd())
+
+    def test_help_answer_overtakes_a_digest(self):
+        r = self.env.run("digest", now=at(0))
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.ask("quick@example.com")
+        self.once(now=at(0))
+        sent = [m["X-Mentord-Kind"] for _, _, m in self.env.smtp.parsed()]
+        # the digest, queued first, goes to each committee member after
+        self.assertEqual(sent, ["help", "digest", "digest"])
+        ids = {r["message_id"]: r["id"] for r in self.rows()}
+        first = self.env.smtp.parsed()[0][2]["Message-ID"].strip("<>")
+        self.assertEqual(ids[first], max(ids.values()))
+
+
 class KilledMidBatch(DeliveryTest):
     """kill -9 after two of four messages were accepted: nothing lost,
     nothing sent twice (DESIGN.md section 8)."""
