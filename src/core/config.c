@@ -58,6 +58,8 @@ static const struct key keys[] = {
 	{ "smtp", "auth", K_AUTH, OFF(smtp.auth), 0, 0 },
 	{ "smtp", "timeout_seconds", K_LONG, OFF(smtp.timeout_seconds), 1, 3600 },
 	{ "smtp", "queue_lifetime", K_DURATION, OFF(smtp.queue_lifetime), 60, 60L * 86400 },
+	{ "smtp", "max_per_minute", K_LONG, OFF(smtp.max_per_minute), 1, 100000 },
+	{ "smtp", "max_recipients_per_day", K_LONG, OFF(smtp.max_recipients_per_day), 1, 10000000 },
 	{ "smtp", "max_attempts", K_LONG, OFF(smtp.max_attempts), 1, 100 },
 	{ "smtp", "ca_file", K_PATH, OFF(smtp.ca_file), 0, 0 },
 	{ "schedule", "checkin_first_days", K_LONG, OFF(schedule.checkin_first_days), 1, 365 },

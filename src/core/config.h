@@ -66,6 +66,8 @@ struct config {
 		enum config_auth auth;
 		long timeout_seconds;
 		long queue_lifetime;  /* seconds a temporary failure is retried */
+		long max_per_minute;  /* 0: unpaced */
+		long max_recipients_per_day; /* 0: no daily cap */
 		long max_attempts;    /* read for old files only; not used */
 		char *ca_file;
 	} smtp;

@@ -1,7 +1,7 @@
 /* sender: delivers the committed outbound queue.
  *
- * Due rows go out oldest first over one SMTP connection, one transaction
- * per envelope recipient (smtp.h says why). A row is marked sent only after
+ * Due rows go out answers first, then oldest first, over one SMTP
+ * connection, one transaction per envelope recipient (smtp.h says why). A row is marked sent only after
  * the server accepted it for every recipient. Each acceptance is recorded
  * before the next command: in SPOOL/sent.journal, whose lines are committed
  * to the database once per batch and replayed by the next run after a
@@ -20,6 +20,10 @@
  *   or timeout once offered          smtp.queue_lifetime has passed since it
  *                                    was queued (5 days by default), then
  *                                    failed with the server's last answer
+ *   421, or 4.7.x but to RCPT     -> throttling (pace.h): no attempt counted;
+ *                                    the batch stops and the queue pauses
+ *   a limit reached (pace.h)      -> the batch stops; the rest stays due, in
+ *                                    order, until the window has room
  *   the server unusable (SMTP_DOWN: connection, TLS, greeting, EHLO, AUTH,
  *   our sender refused)           -> the batch stops; the row tried and every
  *                                    other due row wait for its backoff. It
@@ -53,8 +57,9 @@ struct sender_stats {
  * database failed. */
 int sender_run(struct engine *e, struct sender_stats *stats);
 
-/* Seconds until the next queued row is due (-1 if none, and always with
- * --dry-run, which never sends). */
+/* Seconds until the next queued row is due, or until the provider's
+ * limits have room for it (-1 if none, and always with --dry-run, which
+ * never sends). */
 long sender_next_due(struct engine *e);
 
 #endif

@@ -121,6 +121,7 @@ struct smtp {
 	size_t in_len;
 	struct timespec deadline;         /* of the whole transaction */
 	int stalled;
+	int throttled;                    /* the last failure asked us to slow down */
 	char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -439,6 +440,17 @@ static void escaped(char **error_r, char *raw)
 	*error_r = xstrdup(esc);
 }
 
+/* A 421 (RFC 5321 3.8), or an enhanced status 4.7.x (RFC 3463: a policy
+ * answer) to anything but RCPT: the server asks us to slow down. A 4.7.x
+ * to RCPT is about that recipient (greylisting). */
+static void note_throttle(struct smtp *s, enum stage stage, long code)
+{
+	const char *enh = s->reply_len > 4 ? s->reply + 4 : "";
+
+	if (code == 421 || (code / 100 == 4 && stage != ST_RCPT && str_has_prefix(enh, "4.7.")))
+		s->throttled = 1;
+}
+
 static void session_close(struct smtp *s, int polite)
 {
 	const char *why = NULL;
@@ -465,6 +477,7 @@ static void session_close(struct smtp *s, int polite)
 static enum smtp_result session_open(struct smtp *s, char **error_r)
 {
 	CURLcode rc;
+	long code = 0;
 
 	s->curl = lib.curl_easy_init();
 	if (s->curl == NULL)
@@ -482,6 +495,8 @@ static enum smtp_result session_open(struct smtp *s, char **error_r)
 	if (rc == CURLE_OK)
 		rc = lib.curl_easy_getinfo(s->curl, CURLINFO_ACTIVESOCKET, &s->sock);
 	if (rc != CURLE_OK || s->sock == CURL_SOCKET_BAD) {
+		lib.curl_easy_getinfo(s->curl, CURLINFO_RESPONSE_CODE, &code);
+		note_throttle(s, ST_SESSION, code);
 		escaped(error_r, describe_session(s, rc));
 		lib.curl_easy_cleanup(s->curl);
 		s->curl = NULL;
@@ -509,6 +524,11 @@ void smtp_close(struct smtp **sp)
 int smtp_stalled(const struct smtp *s)
 {
 	return s->stalled;
+}
+
+int smtp_throttled(const struct smtp *s)
+{
+	return s->throttled;
 }
 
 /* ---- one transaction ---- */
@@ -670,6 +690,7 @@ static enum smtp_result transaction(struct smtp *s, const char *from, const char
 	}
 	if (i < 3) {
 		escaped(error_r, xasprintf("%s: %s", stage_name(s), s->reply));
+		note_throttle(s, s->stage, code);
 		if (code == 421)
 			session_close(s, 0);
 		else
@@ -685,6 +706,7 @@ static enum smtp_result transaction(struct smtp *s, const char *from, const char
 	if (code / 100 == 2)
 		return SMTP_OK;
 	escaped(error_r, xasprintf("%s: %s", stage_name(s), s->reply));
+	note_throttle(s, ST_BODY, code);
 	if (code == 421)
 		session_close(s, 0);
 	return decide(ST_BODY, code);
@@ -709,6 +731,7 @@ enum smtp_result smtp_send(struct smtp *s, const char *from, const char *rcpt,
 		return SMTP_PERM;
 	}
 	for (tries = 0; tries < 2; tries++) {
+		s->throttled = 0;
 		fresh = s->curl == NULL;
 		if (fresh && (res = session_open(s, error_r)) != SMTP_OK) {
 			s->stalled = 1;

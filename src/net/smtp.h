@@ -57,6 +57,10 @@ enum smtp_result smtp_send(struct smtp *smtp, const char *from, const char *rcpt
  * may be tried. */
 int smtp_stalled(const struct smtp *smtp);
 
+/* After a failed smtp_send(): 1 if the server asked us to slow down (a
+ * 421, or an enhanced status 4.7.x to anything but RCPT: pace.h). */
+int smtp_throttled(const struct smtp *smtp);
+
 /* Connects and authenticates without sending, for check-config --connect. */
 int smtp_check(const struct config *cfg, char **info_r, char **error_r);
 

@@ -60,6 +60,10 @@ class Sink(_Received):
         self.phases = []      # (options, dump folder)
         self.set(*options)
 
+    def stop(self):
+        """Stops the sink: its port refuses connections until set()."""
+        self._stop()
+
     def set(self, *options):
         """Restarts the sink on the same port with these options."""
         self._stop()

@@ -171,6 +171,8 @@ static void test_delivery_keys(void **state)
 
 	assert_int_equal(load_text(*state, base, &cfg, &errors), 0);
 	assert_int_equal(cfg->smtp.queue_lifetime, 5L * 86400);
+	assert_int_equal(cfg->smtp.max_per_minute, 0);
+	assert_int_equal(cfg->smtp.max_recipients_per_day, 0);
 	assert_int_equal(cfg->warnings.n, 0);
 	config_free(&cfg);
 	for (i = 0; i < ARRAY_SIZE(lifetimes); i++) {
@@ -188,10 +190,13 @@ static void test_delivery_keys(void **state)
 	}
 	/* the old count of attempts still loads, with a word of why it is
 	 * not used */
-	text = xasprintf("%smax_attempts = 8\n", base);
+	text = xasprintf("%smax_attempts = 8\nmax_per_minute = 30\nmax_recipients_per_day = 10000\n",
+	    base);
 	assert_int_equal(load_text(*state, text, &cfg, &errors), 0);
 	assert_int_equal(cfg->warnings.n, 1);
 	assert_non_null(strstr(cfg->warnings.v[0], "mentord.conf:14: max_attempts is no longer used"));
+	assert_int_equal(cfg->smtp.max_per_minute, 30);
+	assert_int_equal(cfg->smtp.max_recipients_per_day, 10000);
 	config_free(&cfg);
 	free(text);
 }

@@ -1,6 +1,55 @@
 #include "testutil.h"
 
+#include "config.h"
 #include "pace.h"
+#include "store.h"
+
+struct fx {
+	char *dir;
+	struct store *st;
+	struct config cfg;
+};
+
+static int setup(void **state)
+{
+	struct fx *f = xcalloc(1, sizeof(*f));
+	char *path, *err = NULL;
+
+	f->dir = tu_tmpdir();
+	path = xasprintf("%s/m.db", f->dir);
+	assert_int_equal(store_open(path, &f->st, &err), 0);
+	free(path);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+
+	store_close(&f->st);
+	tu_rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+/* Sends a batch as the sender does: room, then a send, then the flush. */
+static long send_batch(struct fx *f, time_t now, long want)
+{
+	struct pace p;
+	long n = 0;
+
+	assert_int_equal(pace_open(&p, f->st, &f->cfg, now), 0);
+	while (n < want && pace_room(&p)) {
+		pace_sent(&p);
+		n++;
+	}
+	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(pace_flush(&p), 0);
+	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(p.full, n < want);
+	return n;
+}
 
 static void test_backoff_doubles_to_its_cap(void **state)
 {
@@ -74,6 +123,81 @@ static void test_duration_words(void **state)
 	assert_string_equal(s, "90 s");
 }
 
+static void test_window_of_a_minute(void **state)
+{
+	struct fx *f = *state;
+	const time_t t0 = 2000000000;
+	long wait = -1;
+
+	f->cfg.smtp.max_per_minute = 30;
+	assert_int_equal(send_batch(f, t0, 20), 20);
+	assert_int_equal(send_batch(f, t0 + 30, 20), 10);
+	/* full: room again when the first twenty leave the window */
+	assert_int_equal(pace_wait(f->st, &f->cfg, t0 + 30, &wait), 0);
+	assert_int_equal(wait, 30);
+	assert_int_equal(send_batch(f, t0 + 59, 5), 0);
+	assert_int_equal(send_batch(f, t0 + 60, 30), 20);
+	assert_int_equal(pace_wait(f->st, &f->cfg, t0 + 60, &wait), 0);
+	assert_int_equal(wait, 30);
+	assert_int_equal(pace_wait(f->st, &f->cfg, t0 + 95, &wait), 0);
+	assert_int_equal(wait, 0);
+	/* a clock set back does not count sends "in the future" */
+	assert_int_equal(send_batch(f, t0 - 3600, 30), 30);
+}
+
+static void test_window_of_a_day_and_no_limit(void **state)
+{
+	struct fx *f = *state;
+	const time_t t0 = 2000000000;
+	long wait = -1;
+	int64_t rows = -1;
+
+	f->cfg.smtp.max_recipients_per_day = 3;
+	assert_int_equal(send_batch(f, t0, 2), 2);
+	assert_int_equal(send_batch(f, t0 + 3600, 2), 1);
+	assert_int_equal(pace_wait(f->st, &f->cfg, t0 + 7200, &wait), 0);
+	assert_int_equal(wait, 86400 - 7200);
+	assert_int_equal(send_batch(f, t0 + 86400, 5), 2);
+	/* older than a day: forgotten */
+	assert_int_equal(store_query_int(f->st, &rows, "SELECT count(*) FROM smtp_sends", NULL), 0);
+	assert_int_equal(rows, 3);
+	/* without limits nothing is counted or recorded */
+	f->cfg.smtp.max_recipients_per_day = 0;
+	assert_int_equal(send_batch(f, t0 + 86400, 1000), 1000);
+	assert_int_equal(store_query_int(f->st, &rows, "SELECT count(*) FROM smtp_sends", NULL), 0);
+	assert_int_equal(rows, 3);
+	assert_int_equal(pace_wait(f->st, &f->cfg, t0 + 86400, &wait), 0);
+	assert_int_equal(wait, 0);
+}
+
+static void test_throttling_doubles_until_a_send(void **state)
+{
+	struct fx *f = *state;
+	const time_t t0 = 2000000000;
+	struct pace p;
+	time_t until = 0;
+
+	assert_int_equal(pace_open(&p, f->st, &f->cfg, t0), 0);
+	assert_int_equal(pace_throttled(&p, &until), 0);
+	assert_int_equal(until, t0 + 60);
+	assert_int_equal(pace_open(&p, f->st, &f->cfg, t0 + 60), 0);
+	assert_int_equal(pace_throttled(&p, &until), 0);
+	assert_int_equal(until, t0 + 60 + 120);
+	/* a send, then a throttling in the same batch: a run of one */
+	assert_int_equal(pace_open(&p, f->st, &f->cfg, t0 + 180), 0);
+	assert_int_equal(p.throttle_level, 2);
+	pace_sent(&p);
+	assert_int_equal(pace_throttled(&p, &until), 0);
+	assert_int_equal(until, t0 + 180 + 60);
+	assert_int_equal(pace_flush(&p), 0);
+	assert_int_equal(pace_open(&p, f->st, &f->cfg, t0 + 240), 0);
+	assert_int_equal(p.throttle_level, 1);
+	pace_sent(&p);
+	assert_int_equal(pace_flush(&p), 0);
+	assert_int_equal(pace_open(&p, f->st, &f->cfg, t0 + 300), 0);
+	assert_int_equal(p.throttle_level, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -81,6 +205,9 @@ int main(void)
 		cmocka_unit_test(test_lifetime_ends_with_a_last_try),
 		cmocka_unit_test(test_five_days),
 		cmocka_unit_test(test_duration_words),
+		cmocka_unit_test_setup_teardown(test_window_of_a_minute, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_window_of_a_day_and_no_limit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_throttling_doubles_until_a_send, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
