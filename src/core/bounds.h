@@ -51,4 +51,10 @@
 #define HEALTH_DISK_CRIT_BYTES (64ull * 1024 * 1024)
 #define HEALTH_MARK_S 60                    /* a running daemon records its last fetch this often */
 
+/* OAuth 2 token service (src/net/oauth2.c) */
+#define OAUTH2_RESPONSE_BYTES_MAX (64u * 1024) /* one HTTP answer body */
+#define JSON_DEPTH_MAX 32                   /* nesting in a JSON answer */
+#define JSON_MEMBERS_MAX 100                /* top-level members kept */
+#define JSON_STRING_BYTES_MAX (16u * 1024)  /* one decoded string */
+
 #endif
