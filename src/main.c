@@ -11,6 +11,7 @@
 #include "cycle.h"
 #include "imap.h"
 #include "log.h"
+#include "oauth2.h"
 #include "smtp.h"
 #include "template.h"
 #include "util.h"
@@ -46,6 +47,7 @@ static void usage(FILE *f)
 	    "  export [--person ADDRESS] [--format csv|json]\n"
 	    "  forget ADDRESS      erase a person's data now\n"
 	    "  backup FILE         online copy of the database\n"
+	    "  oauth2 login        sign in once, for the first OAuth 2 refresh token\n"
 	    "\n"
 	    "  -c FILE             configuration (default /etc/mentord/mentord.conf)\n"
 	    "  --now ISO-8601      pretend the time is this (tests, rehearsals)\n"
@@ -91,6 +93,14 @@ static int check_config(const struct config *cfg, int connect)
 	}
 	free(report);
 	if (connect) {
+		if (cfg->oauth2.enabled && oauth2_check(cfg, &info, &err) < 0) {
+			printf("OAuth 2: FAILED: %s\n", err);
+			ret = 1;
+		} else if (cfg->oauth2.enabled) {
+			printf("OAuth 2: ok: %s\n", info);
+		}
+		xfree(&info);
+		xfree(&err);
 		if (imap_check(cfg, &info, &err) < 0) {
 			printf("IMAP: FAILED: %s\n", err);
 			ret = 1;
@@ -111,6 +121,23 @@ static int check_config(const struct config *cfg, int connect)
 	if (ret == 0)
 		printf("%s: configuration ok\n", cfg->path);
 	return ret;
+}
+
+/* mentord oauth2 login: RFC 8628, the person signs in elsewhere. */
+static int oauth2_command(const struct config *cfg, int argc, char **argv)
+{
+	char *err = NULL;
+
+	if (argc != 1 || strcmp(argv[0], "login") != 0) {
+		fprintf(stderr, "usage: mentord oauth2 login\n");
+		return EXIT_USAGE;
+	}
+	if (oauth2_login(cfg, stdout, &err) < 0) {
+		fprintf(stderr, "mentord: %s\n", err);
+		free(err);
+		return 1;
+	}
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -180,6 +207,8 @@ int main(int argc, char **argv)
 	o.now_base = now_arg != NULL ? now : time(NULL);
 	if (strcmp(cmd, "check-config") == 0) {
 		ret = check_config(cfg, i < argc && strcmp(argv[i], "--connect") == 0);
+	} else if (strcmp(cmd, "oauth2") == 0) {
+		ret = oauth2_command(cfg, argc - i, argv + i);
 	} else if (strcmp(cmd, "once") == 0) {
 		ret = cycle_once(cfg, &o);
 	} else if (strcmp(cmd, "run") == 0) {

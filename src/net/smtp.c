@@ -17,6 +17,7 @@
 #include "compose.h"
 #include "config.h"
 #include "log.h"
+#include "oauth2.h"
 #include "util.h"
 
 #ifndef CURL_SONAME
@@ -122,6 +123,9 @@ struct smtp {
 	struct timespec deadline;         /* of the whole transaction */
 	int stalled;
 	int throttled;                    /* the last failure asked us to slow down */
+	int oauth;                        /* the secret is a token from oauth2.h */
+	int login_denied;                 /* the last session failed at AUTH */
+	int renewed;                      /* a refused token was renewed, once */
 	char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -339,9 +343,10 @@ static void setup_auth(struct smtp *s, CURL *c)
 	if (s->secret == NULL)
 		return;
 	lib.curl_easy_setopt(c, CURLOPT_USERNAME, cfg->smtp.user);
-	if (cfg->smtp.auth == AUTH_XOAUTH2) {
+	if (CONFIG_AUTH_BEARER(cfg->smtp.auth)) {
 		lib.curl_easy_setopt(c, CURLOPT_XOAUTH2_BEARER, s->secret);
-		lib.curl_easy_setopt(c, CURLOPT_LOGIN_OPTIONS, "AUTH=XOAUTH2");
+		lib.curl_easy_setopt(c, CURLOPT_LOGIN_OPTIONS,
+		    cfg->smtp.auth == AUTH_OAUTHBEARER ? "AUTH=OAUTHBEARER" : "AUTH=XOAUTH2");
 	} else {
 		lib.curl_easy_setopt(c, CURLOPT_PASSWORD, s->secret);
 		lib.curl_easy_setopt(c, CURLOPT_LOGIN_OPTIONS,
@@ -376,6 +381,26 @@ static void setup(struct smtp *s, CURL *c)
 	setup_auth(s, c);
 }
 
+/* The password, or with [oauth2] a bearer token (oauth2.h); refused is
+ * the token the server has just refused, to be renewed. */
+static int secret_get(struct smtp *s, const char *refused, char **error_r)
+{
+	const struct config *cfg = s->cfg;
+	struct oauth2_token t;
+
+	if (!(CONFIG_AUTH_BEARER(cfg->smtp.auth) && cfg->oauth2.enabled))
+		return config_read_secret(cfg->smtp.password_file, &s->secret, error_r);
+	if (oauth2_get(cfg, refused, &t, error_r) < 0)
+		return -1;
+	if (t.note != NULL)
+		log_warn("%s", t.note);
+	s->oauth = 1;
+	s->secret = t.access;
+	t.access = NULL;
+	oauth2_token_deinit(&t);
+	return 0;
+}
+
 int smtp_open(const struct config *cfg, struct smtp **smtp_r, char **error_r)
 {
 	struct smtp *s;
@@ -400,7 +425,7 @@ int smtp_open(const struct config *cfg, struct smtp **smtp_r, char **error_r)
 			smtp_close(&s);
 			return -1;
 		}
-		if (config_read_secret(cfg->smtp.password_file, &s->secret, error_r) < 0) {
+		if (secret_get(s, NULL, error_r) < 0) {
 			smtp_close(&s);
 			return -1;
 		}
@@ -494,6 +519,7 @@ static enum smtp_result session_open(struct smtp *s, char **error_r)
 	rc = lib.curl_easy_perform(s->curl);
 	if (rc == CURLE_OK)
 		rc = lib.curl_easy_getinfo(s->curl, CURLINFO_ACTIVESOCKET, &s->sock);
+	s->login_denied = rc == CURLE_LOGIN_DENIED;
 	if (rc != CURLE_OK || s->sock == CURL_SOCKET_BAD) {
 		lib.curl_easy_getinfo(s->curl, CURLINFO_RESPONSE_CODE, &code);
 		note_throttle(s, ST_SESSION, code);
@@ -503,6 +529,41 @@ static enum smtp_result session_open(struct smtp *s, char **error_r)
 		return SMTP_DOWN;
 	}
 	return SMTP_OK;
+}
+
+/* session_open(), and when the server refused our token at AUTH: the
+ * token renewed once (it may have been revoked or have expired early, RFC
+ * 6750 3.1) and one more connection. */
+static enum smtp_result session_start(struct smtp *s, char **error_r)
+{
+	enum smtp_result r = session_open(s, error_r);
+	char *old, *err = NULL, *both;
+
+	if (r == SMTP_OK || !s->oauth || !s->login_denied || s->renewed)
+		return r;
+	s->renewed = 1;
+	old = s->secret;
+	s->secret = NULL;
+	if (secret_get(s, old, &err) < 0) {
+		both = xasprintf("%s, and renewing the token failed: %s", *error_r, err);
+		free(*error_r);
+		free(err);
+		*error_r = both;
+		s->secret = old;
+		return r;
+	}
+	explicit_bzero(old, strlen(old));
+	free(old);
+	free(*error_r);
+	*error_r = NULL;
+	r = session_open(s, error_r);
+	if (r != SMTP_OK && s->login_denied) {
+		both = xasprintf("%s (a new token was refused too: check [smtp] user and the"
+		    " application's permission to send)", *error_r);
+		free(*error_r);
+		*error_r = both;
+	}
+	return r;
 }
 
 void smtp_close(struct smtp **sp)
@@ -733,7 +794,7 @@ enum smtp_result smtp_send(struct smtp *s, const char *from, const char *rcpt,
 	for (tries = 0; tries < 2; tries++) {
 		s->throttled = 0;
 		fresh = s->curl == NULL;
-		if (fresh && (res = session_open(s, error_r)) != SMTP_OK) {
+		if (fresh && (res = session_start(s, error_r)) != SMTP_OK) {
 			s->stalled = 1;
 			return res;
 		}
@@ -756,17 +817,19 @@ int smtp_check(const struct config *cfg, char **info_r, char **error_r)
 
 	if (smtp_open(cfg, &s, error_r) < 0)
 		return -1;
-	if (session_open(s, &reason) != SMTP_OK) {
+	if (session_start(s, &reason) != SMTP_OK) {
 		*error_r = xasprintf("SMTP %s: %s", cfg->smtp.url, reason);
 		free(reason);
 		smtp_close(&s);
 		return -1;
 	}
 	/* libcurl goes on without a word when the server offers no AUTH */
-	*info_r = xasprintf("connected to %s (%s)%s", cfg->smtp.url,
+	*info_r = xasprintf("connected to %s (%s)%s%s%s", cfg->smtp.url,
 	    config_security_name(cfg->smtp.security),
-	    cfg->smtp.user == NULL ? "" : s->auth_sent ? " and authenticated"
-	    : ", but the server offers no authentication");
+	    cfg->smtp.user == NULL ? "" : s->auth_sent ? " and authenticated by "
+	    : ", but the server offers no authentication",
+	    cfg->smtp.user != NULL && s->auth_sent ? config_auth_name(cfg->smtp.auth) : "",
+	    s->renewed ? " (with a token renewed after the cached one was refused)" : "");
 	smtp_close(&s);
 	return 0;
 }

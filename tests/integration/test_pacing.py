@@ -92,6 +92,8 @@ class PerMinute(PacingTest):
             p.send_signal(signal.SIGTERM)
             _, err = p.communicate(timeout=10)
         self.assertEqual(p.returncode, 0, err)
+        self.assertNotIn("Sanitizer", err)
+        self.assertNotIn("runtime error", err)
         self.assertEqual(err.count("the rest waits its turn"), 1, err)
         self.assertEqual(collections.Counter(r["status"] for r in self.rows()),
                          {"sent": 30, "queued": 1})
