@@ -23,7 +23,7 @@
 static const char *const commands[] = { "run", "once", "check-config", "status", "queue", "backup",
 	"restore",
 	"match", "approve", "reject", "pair", "unpair", "training", "close", "cohort", "digest",
-	"forget", "export" };
+	"forget", "export", "oauth2" };
 
 int cli_known(const char *cmd)
 {

@@ -11,6 +11,7 @@
 #include "cycle.h"
 #include "imap.h"
 #include "log.h"
+#include "oauth2.h"
 #include "smtp.h"
 #include "template.h"
 #include "util.h"
@@ -49,6 +50,7 @@ static void usage(FILE *f)
 	    "  forget ADDRESS      erase a person's data now\n"
 	    "  backup FILE         online copy of the database\n"
 	    "  restore FILE        (daemon stopped) put a backup back; mail flagged since is read again\n"
+	    "  oauth2 login        sign in once, for the first OAuth 2 refresh token\n"
 	    "\n"
 	    "  -c FILE             configuration (default /etc/mentord/mentord.conf)\n"
 	    "  --now ISO-8601      pretend the time is this (tests, rehearsals)\n"
@@ -94,6 +96,14 @@ static int check_config(const struct config *cfg, int connect)
 	}
 	free(report);
 	if (connect) {
+		if (cfg->oauth2.enabled && oauth2_check(cfg, &info, &err) < 0) {
+			printf("OAuth 2: FAILED: %s\n", err);
+			ret = 1;
+		} else if (cfg->oauth2.enabled) {
+			printf("OAuth 2: ok: %s\n", info);
+		}
+		xfree(&info);
+		xfree(&err);
 		if (imap_check(cfg, &info, &err) < 0) {
 			printf("IMAP: FAILED: %s\n", err);
 			ret = 1;
@@ -116,6 +126,23 @@ static int check_config(const struct config *cfg, int connect)
 	return ret;
 }
 
+/* mentord oauth2 login: RFC 8628, the person signs in elsewhere. */
+static int oauth2_command(const struct config *cfg, int argc, char **argv)
+{
+	char *err = NULL;
+
+	if (argc != 1 || strcmp(argv[0], "login") != 0) {
+		fprintf(stderr, "usage: mentord oauth2 login\n");
+		return EXIT_USAGE;
+	}
+	if (oauth2_login(cfg, stdout, &err) < 0) {
+		fprintf(stderr, "mentord: %s\n", err);
+		free(err);
+		return 1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *config_path = "/etc/mentord/mentord.conf", *now_arg = NULL, *cmd;
@@ -123,6 +150,7 @@ int main(int argc, char **argv)
 	struct config *cfg = NULL;
 	char *errors = NULL;
 	int i, dry_run = 0, ret;
+	size_t w;
 	time_t now = 0;
 
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
@@ -161,6 +189,8 @@ int main(int argc, char **argv)
 		free(errors);
 		return EXIT_CONFIG;
 	}
+	for (w = 0; w < cfg->warnings.n; w++)
+		log_warn("%s", cfg->warnings.v[w]);
 	/* every local time is the programme's */
 	setenv("TZ", cfg->programme.timezone, 1);
 	tzset();
@@ -181,6 +211,8 @@ int main(int argc, char **argv)
 	o.now_base = now_arg != NULL ? now : time(NULL);
 	if (strcmp(cmd, "check-config") == 0) {
 		ret = check_config(cfg, i < argc && strcmp(argv[i], "--connect") == 0);
+	} else if (strcmp(cmd, "oauth2") == 0) {
+		ret = oauth2_command(cfg, argc - i, argv + i);
 	} else if (strcmp(cmd, "once") == 0) {
 		ret = cycle_once(cfg, &o);
 	} else if (strcmp(cmd, "run") == 0) {

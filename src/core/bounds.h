@@ -54,4 +54,10 @@
 /* Disk */
 #define DISK_ROOM_MIN_BYTES (256u * 1024)   /* less free than this: the file system counts as full */
 
+/* OAuth 2 token service (src/net/oauth2.c) */
+#define OAUTH2_RESPONSE_BYTES_MAX (64u * 1024) /* one HTTP answer body */
+#define JSON_DEPTH_MAX 32                   /* nesting in a JSON answer */
+#define JSON_MEMBERS_MAX 100                /* top-level members kept */
+#define JSON_STRING_BYTES_MAX (16u * 1024)  /* one decoded string */
+
 #endif

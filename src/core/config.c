@@ -13,7 +13,8 @@
 
 #include "bounds.h"
 
-enum key_type { K_STR, K_PATH, K_LONG, K_BOOL, K_LIST, K_SEC, K_AUTH, K_WEEKDAY, K_TIME, K_DOUBLE, K_LANG };
+enum key_type { K_STR, K_PATH, K_LONG, K_BOOL, K_LIST, K_SEC, K_AUTH, K_WEEKDAY, K_TIME, K_DOUBLE, K_LANG,
+	K_DURATION, K_GRANT };
 
 struct key {
 	const char *section;
@@ -58,8 +59,21 @@ static const struct key keys[] = {
 	{ "smtp", "password_file", K_PATH, OFF(smtp.password_file), 0, 0 },
 	{ "smtp", "auth", K_AUTH, OFF(smtp.auth), 0, 0 },
 	{ "smtp", "timeout_seconds", K_LONG, OFF(smtp.timeout_seconds), 1, 3600 },
+	{ "smtp", "queue_lifetime", K_DURATION, OFF(smtp.queue_lifetime), 60, 60L * 86400 },
+	{ "smtp", "max_per_minute", K_LONG, OFF(smtp.max_per_minute), 1, 100000 },
+	{ "smtp", "max_recipients_per_day", K_LONG, OFF(smtp.max_recipients_per_day), 1, 10000000 },
 	{ "smtp", "max_attempts", K_LONG, OFF(smtp.max_attempts), 1, 100 },
 	{ "smtp", "ca_file", K_PATH, OFF(smtp.ca_file), 0, 0 },
+	{ "oauth2", "token_url", K_STR, OFF(oauth2.token_url), 0, 0 },
+	{ "oauth2", "tenant", K_STR, OFF(oauth2.tenant), 0, 0 },
+	{ "oauth2", "device_url", K_STR, OFF(oauth2.device_url), 0, 0 },
+	{ "oauth2", "client_id", K_STR, OFF(oauth2.client_id), 0, 0 },
+	{ "oauth2", "client_secret_file", K_PATH, OFF(oauth2.client_secret_file), 0, 0 },
+	{ "oauth2", "scope", K_STR, OFF(oauth2.scope), 0, 0 },
+	{ "oauth2", "grant", K_GRANT, OFF(oauth2.grant), 0, 0 },
+	{ "oauth2", "refresh_token_file", K_PATH, OFF(oauth2.refresh_token_file), 0, 0 },
+	{ "oauth2", "ca_file", K_PATH, OFF(oauth2.ca_file), 0, 0 },
+	{ "oauth2", "timeout_seconds", K_LONG, OFF(oauth2.timeout_seconds), 1, 600 },
 	{ "schedule", "checkin_first_days", K_LONG, OFF(schedule.checkin_first_days), 1, 365 },
 	{ "schedule", "checkin_every_days", K_LONG, OFF(schedule.checkin_every_days), 1, 365 },
 	{ "schedule", "nudge_after_days", K_LONG, OFF(schedule.nudge_after_days), 1, 365 },
@@ -103,6 +117,23 @@ static void err(struct loader *l, int line, const char *fmt, ...)
 	free(s);
 }
 
+static void warn(struct loader *l, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void warn(struct loader *l, int line, const char *fmt, ...)
+{
+	va_list ap;
+	char *s, *w;
+
+	va_start(ap, fmt);
+	s = xvasprintf(fmt, ap);
+	va_end(ap);
+	w = line > 0 ? xasprintf("%s:%d: %s", l->file, line, s) : xasprintf("%s: %s", l->file, s);
+	strlist_add(&l->cfg->warnings, w);
+	free(w);
+	free(s);
+}
+
 static void set_defaults(struct config *c)
 {
 	c->programme.retention_days = 365;
@@ -117,7 +148,9 @@ static void set_defaults(struct config *c)
 	c->smtp.security = (enum config_security)-1;
 	c->smtp.auth = AUTH_PLAIN;
 	c->smtp.timeout_seconds = 60;
-	c->smtp.max_attempts = 8;
+	c->smtp.queue_lifetime = 5L * 86400;
+	c->oauth2.grant = GRANT_REFRESH_TOKEN;
+	c->oauth2.timeout_seconds = 30;
 	c->schedule.checkin_first_days = 14;
 	c->schedule.checkin_every_days = 42;
 	c->schedule.nudge_after_days = 10;
@@ -150,6 +183,32 @@ static int parse_weekday(const char *v)
 	if (str_to_long(v, 0, 7, &n) == 0)
 		return (int)(n % 7);
 	return -1;
+}
+
+/* "90", "90s", "30m", "12h", "5d": seconds into [min, max]. */
+static int parse_duration(const char *v, long min, long max, long *r)
+{
+	static const struct {
+		char unit;
+		long seconds;
+	} units[] = { { 's', 1 }, { 'm', 60 }, { 'h', 3600 }, { 'd', 86400 } };
+	char digits[24];
+	size_t n = strlen(v), i;
+	long scale = 1, d;
+
+	if (n == 0 || n >= sizeof(digits))
+		return -1;
+	memcpy(digits, v, n + 1);
+	for (i = 0; i < ARRAY_SIZE(units); i++)
+		if (digits[n - 1] == units[i].unit) {
+			scale = units[i].seconds;
+			digits[--n] = '\0';
+			break;
+		}
+	if (str_to_long(digits, 0, max / scale, &d) < 0 || d * scale < min)
+		return -1;
+	*r = d * scale;
+	return 0;
 }
 
 static char *resolve_path(struct loader *l, const char *v)
@@ -186,6 +245,12 @@ static int set_value(struct loader *l, const struct key *k, const char *v)
 		if (str_to_long(v, k->min, k->max, &n) < 0)
 			return err(l, l->line, "%s: expected a whole number from %ld to %ld",
 			    k->name, k->min, k->max), -1;
+		*(long *)field = n;
+		return 0;
+	case K_DURATION:
+		if (parse_duration(v, k->min, k->max, &n) < 0)
+			return err(l, l->line, "%s: expected a duration from %ld s to %ld days, like 5d,"
+			    " 12h or 30m", k->name, k->min, k->max / 86400), -1;
 		*(long *)field = n;
 		return 0;
 	case K_DOUBLE:
@@ -225,8 +290,18 @@ static int set_value(struct loader *l, const struct key *k, const char *v)
 			*(enum config_auth *)field = AUTH_LOGIN;
 		else if (strcasecmp(v, "xoauth2") == 0)
 			*(enum config_auth *)field = AUTH_XOAUTH2;
+		else if (strcasecmp(v, "oauthbearer") == 0)
+			*(enum config_auth *)field = AUTH_OAUTHBEARER;
 		else
-			return err(l, l->line, "%s: expected plain, login or xoauth2", k->name), -1;
+			return err(l, l->line, "%s: expected plain, login, xoauth2 or oauthbearer", k->name), -1;
+		return 0;
+	case K_GRANT:
+		if (strcmp(v, "refresh_token") == 0)
+			*(enum config_grant *)field = GRANT_REFRESH_TOKEN;
+		else if (strcmp(v, "client_credentials") == 0)
+			*(enum config_grant *)field = GRANT_CLIENT_CREDENTIALS;
+		else
+			return err(l, l->line, "%s: expected refresh_token or client_credentials", k->name), -1;
 		return 0;
 	case K_WEEKDAY:
 		n = parse_weekday(v);
@@ -299,6 +374,9 @@ static void parse_line(struct loader *l, char *line, char *section, size_t secti
 			err(l, l->line, "%s: control characters are not allowed", key);
 		else
 			set_value(l, &keys[i], value);
+		if (strcmp(section, "smtp") == 0 && strcmp(key, "max_attempts") == 0)
+			warn(l, l->line, "max_attempts is no longer used: a temporary failure is retried"
+			    " until queue_lifetime (default 5d) has passed; remove the line");
 		return;
 	}
 	err(l, l->line, "unknown key %s in [%s]", key, section);
@@ -328,6 +406,58 @@ static void check_secret_file(struct loader *l, const char *what, const char *fi
 		free(e);
 	}
 	free(secret);
+}
+
+/* The [oauth2] section (src/net/oauth2.h): used once token_url or tenant
+ * is given. */
+static void validate_oauth2(struct loader *l)
+{
+	struct config *c = l->cfg;
+	struct stat st;
+
+	c->oauth2.enabled = c->oauth2.token_url != NULL || c->oauth2.tenant != NULL;
+	if (!c->oauth2.enabled) {
+		if (c->oauth2.client_id != NULL || c->oauth2.refresh_token_file != NULL)
+			err(l, 0, "[oauth2] needs token_url, or tenant for Microsoft 365");
+		return;
+	}
+	if (c->oauth2.tenant != NULL) {
+		if (c->oauth2.token_url != NULL)
+			err(l, 0, "[oauth2] give tenant or token_url, not both");
+		else if (c->oauth2.tenant[0] == '\0' || strspn(c->oauth2.tenant,
+		    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") !=
+		    strlen(c->oauth2.tenant))
+			err(l, 0, "[oauth2] tenant: expected a tenant name (contoso.onmicrosoft.com) or id");
+		else {
+			/* Microsoft identity platform v2.0 endpoints */
+			c->oauth2.token_url = xasprintf("https://login.microsoftonline.com/%s/oauth2/v2.0/token",
+			    c->oauth2.tenant);
+			if (c->oauth2.device_url == NULL)
+				c->oauth2.device_url = xasprintf(
+				    "https://login.microsoftonline.com/%s/oauth2/v2.0/devicecode", c->oauth2.tenant);
+		}
+	}
+	if (c->oauth2.token_url != NULL && !config_url_secure(c->oauth2.token_url))
+		err(l, 0, "[oauth2] token_url: expected https://, or http:// to a loopback host only");
+	if (c->oauth2.device_url != NULL && !config_url_secure(c->oauth2.device_url))
+		err(l, 0, "[oauth2] device_url: expected https://, or http:// to a loopback host only");
+	if (c->oauth2.client_id == NULL)
+		err(l, 0, "[oauth2] client_id is required (the application's id at the provider)");
+	if (c->oauth2.scope == NULL)
+		err(l, 0, "[oauth2] scope is required (see the example configuration)");
+	if (c->oauth2.grant == GRANT_CLIENT_CREDENTIALS && c->oauth2.client_secret_file == NULL)
+		err(l, 0, "[oauth2] grant = client_credentials needs client_secret_file");
+	if (c->oauth2.grant == GRANT_REFRESH_TOKEN) {
+		if (c->oauth2.refresh_token_file == NULL)
+			err(l, 0, "[oauth2] grant = refresh_token needs refresh_token_file");
+		else if (str_has_prefix(c->oauth2.refresh_token_file, "credential:"))
+			err(l, 0, "[oauth2] refresh_token_file: the provider replaces refresh tokens, so"
+			    " it must be a file mentord can rewrite, not a credential");
+		/* it may not exist yet: `mentord oauth2 login` writes it */
+		else if (stat(c->oauth2.refresh_token_file, &st) == 0)
+			check_secret_file(l, "[oauth2] refresh_token_file", c->oauth2.refresh_token_file);
+	}
+	check_secret_file(l, "[oauth2] client_secret_file", c->oauth2.client_secret_file);
 }
 
 static void validate(struct loader *l)
@@ -373,7 +503,11 @@ static void validate(struct loader *l)
 		err(l, 0, "[imap] host is required");
 	if (c->imap.user == NULL)
 		err(l, 0, "[imap] user is required");
-	if (c->imap.password_file == NULL)
+	validate_oauth2(l);
+	if (c->imap.password_file == NULL && CONFIG_AUTH_BEARER(c->imap.auth) && !c->oauth2.enabled)
+		err(l, 0, "[imap] auth = %s needs an [oauth2] section, or a password_file holding"
+		    " a token", config_auth_name(c->imap.auth));
+	else if (c->imap.password_file == NULL && !CONFIG_AUTH_BEARER(c->imap.auth))
 		err(l, 0, "[imap] password_file is required");
 	if (c->imap.port == 0)
 		c->imap.port = c->imap.security == SEC_TLS ? 993 : 143;
@@ -406,8 +540,17 @@ static void validate(struct loader *l)
 				err(l, 0, "[smtp] security = none is allowed only to a loopback host, not %s", host);
 		}
 	}
-	if (c->smtp.user != NULL && c->smtp.password_file == NULL)
+	if (c->smtp.user != NULL && c->smtp.password_file == NULL && CONFIG_AUTH_BEARER(c->smtp.auth) &&
+	    !c->oauth2.enabled)
+		err(l, 0, "[smtp] auth = %s needs an [oauth2] section, or a password_file holding"
+		    " a token", config_auth_name(c->smtp.auth));
+	else if (c->smtp.user != NULL && c->smtp.password_file == NULL &&
+	    !CONFIG_AUTH_BEARER(c->smtp.auth))
 		err(l, 0, "[smtp] user is set but password_file is not");
+	if (c->oauth2.enabled && !CONFIG_AUTH_BEARER(c->imap.auth) &&
+	    !(c->smtp.user != NULL && CONFIG_AUTH_BEARER(c->smtp.auth)))
+		warn(l, 0, "[oauth2] is set, but neither [imap] nor [smtp] has auth = xoauth2 or"
+		    " oauthbearer: it is not used");
 	if (c->smtp.user == NULL)
 		c->smtp.auth = AUTH_NONE;
 	check_secret_file(l, "[smtp] password_file", c->smtp.password_file);
@@ -471,6 +614,7 @@ void config_free(struct config **cp)
 	if (c == NULL)
 		return;
 	free(c->path);
+	strlist_deinit(&c->warnings);
 	free(c->programme.name);
 	free(c->programme.address);
 	free(c->programme.domain);
@@ -491,6 +635,14 @@ void config_free(struct config **cp)
 	free(c->smtp.user);
 	free(c->smtp.password_file);
 	free(c->smtp.ca_file);
+	free(c->oauth2.token_url);
+	free(c->oauth2.tenant);
+	free(c->oauth2.device_url);
+	free(c->oauth2.client_id);
+	free(c->oauth2.client_secret_file);
+	free(c->oauth2.scope);
+	free(c->oauth2.refresh_token_file);
+	free(c->oauth2.ca_file);
 	free(c->paths.database);
 	free(c->paths.spool);
 	free(c->paths.templates);
@@ -585,4 +737,48 @@ const char *config_security_name(enum config_security s)
 		return "none";
 	}
 	return "?";
+}
+
+const char *config_auth_name(enum config_auth a)
+{
+	switch (a) {
+	case AUTH_NONE:
+		return "none";
+	case AUTH_PLAIN:
+		return "plain";
+	case AUTH_LOGIN:
+		return "login";
+	case AUTH_XOAUTH2:
+		return "xoauth2";
+	case AUTH_OAUTHBEARER:
+		return "oauthbearer";
+	}
+	return "?";
+}
+
+const char *config_grant_name(enum config_grant g)
+{
+	return g == GRANT_CLIENT_CREDENTIALS ? "client_credentials" : "refresh_token";
+}
+
+int config_url_secure(const char *url)
+{
+	char host[256];
+	const char *h;
+	size_t n;
+
+	if (str_has_prefix(url, "https://"))
+		return url[8] != '\0';
+	if (!str_has_prefix(url, "http://"))
+		return 0;
+	h = url + 7;
+	if (*h == '[')
+		n = strcspn(h, "]") + 1;
+	else
+		n = strcspn(h, ":/?#");
+	if (n == 0 || n >= sizeof(host) || strcspn(h, "@") < strcspn(h, "/"))
+		return 0;
+	memcpy(host, h, n);
+	host[n] = '\0';
+	return config_host_is_loopback(host);
 }

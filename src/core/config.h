@@ -16,10 +16,17 @@
 #include "util.h"
 
 enum config_security { SEC_TLS, SEC_STARTTLS, SEC_NONE };
-enum config_auth { AUTH_NONE, AUTH_PLAIN, AUTH_LOGIN, AUTH_XOAUTH2 };
+enum config_auth { AUTH_NONE, AUTH_PLAIN, AUTH_LOGIN, AUTH_XOAUTH2, AUTH_OAUTHBEARER };
+enum config_grant { GRANT_REFRESH_TOKEN, GRANT_CLIENT_CREDENTIALS };
+
+/* A bearer-token mechanism (XOAUTH2 or OAUTHBEARER, RFC 7628)? */
+#define CONFIG_AUTH_BEARER(a) ((a) == AUTH_XOAUTH2 || (a) == AUTH_OAUTHBEARER)
 
 struct config {
 	char *path;
+	/* what the file still says but should not ("FILE:LINE: text"): the
+	 * caller logs them; they do not stop the load */
+	struct strlist warnings;
 
 	struct {
 		char *name;         /* "WIT Mentoring" */
@@ -63,9 +70,30 @@ struct config {
 		char *password_file;
 		enum config_auth auth;
 		long timeout_seconds;
-		long max_attempts;
+		long queue_lifetime;  /* seconds a temporary failure is retried */
+		long max_per_minute;  /* 0: unpaced */
+		long max_recipients_per_day; /* 0: no daily cap */
+		long max_attempts;    /* read for old files only; not used */
 		char *ca_file;
 	} smtp;
+
+	/* OAuth 2 tokens obtained by mentord itself (src/net/oauth2.h), for
+	 * [imap] and [smtp] with a bearer mechanism; enabled when token_url or
+	 * tenant is set. Without it, a bearer mechanism reads a token from
+	 * password_file as it is. */
+	struct {
+		int enabled;
+		char *token_url;     /* derived from tenant when not given */
+		char *tenant;        /* Microsoft Entra tenant: name or id */
+		char *device_url;    /* device authorization (RFC 8628), for login */
+		char *client_id;
+		char *client_secret_file; /* NULL: a public client */
+		char *scope;
+		enum config_grant grant;
+		char *refresh_token_file; /* refresh_token grant: rewritten on rotation */
+		char *ca_file;
+		long timeout_seconds;
+	} oauth2;
 
 	struct {
 		long checkin_first_days;
@@ -108,5 +136,11 @@ int config_host_is_loopback(const char *host);
 int config_is_member(const struct config *cfg, const char *addr);
 
 const char *config_security_name(enum config_security s);
+const char *config_auth_name(enum config_auth a);
+const char *config_grant_name(enum config_grant g);
+
+/* Is url https://, or http:// to a loopback host? Only then may it carry
+ * secrets (a client secret, a refresh token). */
+int config_url_secure(const char *url);
 
 #endif

@@ -130,6 +130,16 @@ static const char *const migrations[] = {
 	" count INTEGER NOT NULL, PRIMARY KEY(address, day));"
 	"CREATE TABLE audit(id INTEGER PRIMARY KEY, at INTEGER NOT NULL, actor TEXT,"
 	" action TEXT NOT NULL, detail TEXT);",
+	/* 1 -> 2: the delivery policy. priority 0 is an answer to a message,
+	 * 1 the rest (sent first: doc/DESIGN.md 6); queued_at starts the
+	 * queue lifetime (NULL: created_at; `queue retry` starts it again);
+	 * smtp_sends has one row per transaction the server accepted, for the
+	 * provider's limits */
+	"ALTER TABLE outbound ADD COLUMN priority INTEGER NOT NULL DEFAULT 1;"
+	"ALTER TABLE outbound ADD COLUMN queued_at INTEGER;"
+	"CREATE INDEX outbound_order ON outbound(priority, next_attempt, id) WHERE status = 'queued';"
+	"CREATE TABLE smtp_sends(at INTEGER NOT NULL);"
+	"CREATE INDEX smtp_sends_at ON smtp_sends(at);",
 };
 
 static const char *const status_names[] = { "queued", "sent", "failed", "bounced", "dropped" };
@@ -1274,6 +1284,12 @@ out:
 	return ret;
 }
 
+int store_outbound_set_priority(struct store *st, int64_t id, int priority)
+{
+	return store_exec(st, "UPDATE outbound SET priority = ? WHERE id = ?", "ii", (int64_t)priority,
+	    id);
+}
+
 struct rows_arg {
 	struct store_outbound *rows;
 	size_t n;
@@ -1307,16 +1323,18 @@ static int outbound_row(const struct store_row *row, void *arg)
 	o->created_at = (time_t)store_row_int(row, 8);
 	o->sent_at = (time_t)store_row_int(row, 9);
 	o->subject = col_dup(row, 10);
+	o->queued_at = (time_t)store_row_int(row, 11);
+	o->priority = (int)store_row_int(row, 12);
 	if (a->with_data) {
-		blob = sqlite3_column_blob(row->stmt, 11);
-		o->len = (size_t)sqlite3_column_bytes(row->stmt, 11);
+		blob = sqlite3_column_blob(row->stmt, 13);
+		o->len = (size_t)sqlite3_column_bytes(row->stmt, 13);
 		o->data = xstrndup(blob != NULL ? blob : "", o->len);
 	}
 	return 0;
 }
 
 #define OUT_COLS "id, message_id, kind, envelope_to, status, attempts, next_attempt," \
-	" last_error, created_at, sent_at, subject"
+	" last_error, created_at, sent_at, subject, coalesce(queued_at, created_at), priority"
 
 int store_outbound_due(struct store *st, time_t now, size_t max,
     struct store_outbound **rows_r, size_t *n_r)
@@ -1324,7 +1342,7 @@ int store_outbound_due(struct store *st, time_t now, size_t max,
 	struct rows_arg a = { NULL, 0, 1 };
 
 	if (store_query(st, "SELECT " OUT_COLS ", data FROM outbound WHERE status = 'queued'"
-	    " AND next_attempt <= ? AND data IS NOT NULL ORDER BY next_attempt, id LIMIT ?",
+	    " AND next_attempt <= ? AND data IS NOT NULL ORDER BY priority, next_attempt, id LIMIT ?",
 	    outbound_row, &a, "ti", now, (int64_t)max) < 0) {
 		store_outbound_free_rows(&a.rows, a.n);
 		return -1;
@@ -1399,8 +1417,9 @@ int store_outbound_mark_failed(struct store *st, int64_t id, long attempts, cons
 
 int store_outbound_retry_now(struct store *st, int64_t id, time_t now)
 {
-	if (store_exec(st, "UPDATE outbound SET status = 'queued', next_attempt = ?, attempts = 0"
-	    " WHERE id = ? AND status IN ('queued', 'failed')", "ti", now, id) < 0)
+	/* a new start: the attempts and the queue lifetime count from now */
+	if (store_exec(st, "UPDATE outbound SET status = 'queued', next_attempt = ?, attempts = 0,"
+	    " queued_at = ? WHERE id = ? AND status IN ('queued', 'failed')", "tti", now, now, id) < 0)
 		return -1;
 	return store_changes(st) > 0;
 }

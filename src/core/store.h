@@ -26,7 +26,7 @@
 
 struct store;
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 /* Opens (or creates) the database. A file that is not a mentord database
  * (not SQLite, another program's), that is cut short or has a newer
@@ -142,6 +142,10 @@ int store_inbound_count(struct store *st, const char *class_name, long *n_r);
 
 enum store_out_status { OUT_QUEUED, OUT_SENT, OUT_FAILED, OUT_BOUNCED, OUT_DROPPED };
 
+/* Answers to a message go before the rest (doc/DESIGN.md 6). */
+#define STORE_PRIO_ANSWER 0
+#define STORE_PRIO_OTHER 1
+
 struct store_outbound {
 	int64_t id;
 	char *message_id;
@@ -156,6 +160,8 @@ struct store_outbound {
 	time_t sent_at;
 	char *last_error;
 	char *subject;        /* for listings */
+	time_t queued_at;     /* the queue lifetime counts from here */
+	int priority;         /* STORE_PRIO_* */
 };
 void store_outbound_deinit(struct store_outbound *o);
 
@@ -166,7 +172,8 @@ int store_outbound_add(struct store *st, const char *kind, const char *envelope_
     time_t now, int64_t *id_r);
 int store_outbound_set_message(struct store *st, int64_t id, const char *message_id,
     const char *subject, const char *data, size_t len);
-/* Rows due at now, oldest first, up to max; with data. */
+int store_outbound_set_priority(struct store *st, int64_t id, int priority);
+/* Rows due at now, answers first, then oldest first, up to max; with data. */
 int store_outbound_due(struct store *st, time_t now, size_t max,
     struct store_outbound **rows_r, size_t *n_r);
 /* Every queued row whatever its next attempt (for --dry-run). */
@@ -179,7 +186,8 @@ int store_outbound_mark_sent(struct store *st, int64_t id, time_t now);
 int store_outbound_mark_retry(struct store *st, int64_t id, long attempts, time_t next,
     const char *error);
 int store_outbound_mark_failed(struct store *st, int64_t id, long attempts, const char *error);
-/* 1 if changed, 0 if no such row in a state that allows it. */
+/* 1 if changed, 0 if no such row in a state that allows it. retry_now
+ * starts the row again: no attempts, and its queue lifetime from now. */
 int store_outbound_retry_now(struct store *st, int64_t id, time_t now);
 int store_outbound_drop(struct store *st, int64_t id);
 /* Finds our own message by Message-ID: 1 found, 0 not. */

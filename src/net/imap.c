@@ -7,7 +7,7 @@
  * A session goes through these states:
  *   TCP connected --tls: handshake--> greeting read
  *   --starttls: STARTTLS, nothing buffered allowed, handshake, CAPABILITY
- *   --> login (PLAIN, LOGIN or XOAUTH2) --> CAPABILITY when the login answer
+ *   --> login (PLAIN, LOGIN, XOAUTH2 or OAUTHBEARER) --> CAPABILITY when the login answer
  *   had none --> authenticated --imap_select--> selected <--> IDLE.
  * Invariant: once a read or write failed (timeout, reset, TLS alert), the
  * connection is "broken": every later read or write fails at once, and
@@ -36,6 +36,7 @@
 #include "bounds.h"
 #include "config.h"
 #include "log.h"
+#include "oauth2.h"
 #include "util.h"
 
 /* Characters of UIDs in one command: a long set is cut into several
@@ -66,6 +67,7 @@ struct imap {
 	char *mailbox;
 	char *tls_desc;        /* protocol and cipher; NULL without TLS */
 	const char *auth_used; /* the mechanism that logged in */
+	int token_renewed;     /* a refused token was renewed (oauth2.h) */
 };
 
 /* libetpan constructors return NULL only when out of memory. */
@@ -601,35 +603,130 @@ static int connect_stream(struct imap *m, char **error_r)
 	return 0;
 }
 
-/* An RFC 6750 b64token, nothing that could break the XOAUTH2 string. */
-static int bearer_token_ok(const char *t)
-{
-	size_t n = strspn(t, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~+/");
+static int skip_answer(struct imap *m, const char *line);
 
-	n += strspn(t + n, "=");
-	return n > 0 && t[n] == '\0';
+/* Sends a command line whose text holds a secret, and forgets it. */
+static int send_secret_line(struct imap *m, const char *a, const char *b)
+{
+	char *line = xasprintf("%s%s\r\n", a, b);
+	size_t n = strlen(line);
+	int ok_ = mailstream_write(m->session->imap_stream, line, n) == (ssize_t)n &&
+	    mailstream_flush(m->session->imap_stream) != -1;
+
+	explicit_bzero(line, n);
+	free(line);
+	return ok_ ? 0 : -1;
 }
 
-static int auth_xoauth2(struct imap *m, const char *token, char **error_r)
+/* AUTHENTICATE with a bearer token, XOAUTH2 or OAUTHBEARER (RFC 7628): the
+ * initial response on the command line where SASL-IR (RFC 4959) is
+ * offered, else after the first "+". A "+" after the response carries the
+ * server's error (RFC 7628 3.2.2) and is answered with a lone ^A
+ * (XOAUTH2: an empty line), so that the server ends with its NO. 0 when
+ * logged in; 1 when the server refused the token (the session stays
+ * unauthenticated and may try again); -1 when the connection failed. */
+static int auth_bearer(struct imap *m, const char *token, char **error_r)
 {
+	const struct config *cfg = m->cfg;
+	const char *name = cfg->imap.auth == AUTH_OAUTHBEARER ? "OAUTHBEARER" : "XOAUTH2";
+	mailimap *s = m->session;
+	char *ir = NULL, *cmd = NULL, tag[24], said[512], esc[600];
+	const char *line;
+	int sent, conts = 0, ret = -1;
+	size_t n;
+
+	if (!mailimap_has_authentication(s, name)) {
+		*error_r = xasprintf("IMAP: %s does not offer AUTH=%s", cfg->imap.host, name);
+		return -1;
+	}
+	m->auth_used = name;
+	ir = oauth2_sasl_initial(cfg->imap.auth, cfg->imap.user, cfg->imap.host, cfg->imap.port, token);
+	sent = mailimap_has_extension(s, "SASL-IR");
+	cmd = xasprintf("AUTHENTICATE %s%s", name, sent ? " " : "");
+	if (mailimap_send_current_tag(s) != MAILIMAP_NO_ERROR ||
+	    send_secret_line(m, cmd, sent ? ir : "") < 0)
+		goto stream_error;
+	snprintf(tag, sizeof(tag), "%d ", s->imap_tag);
+	for (;;) {
+		line = mailimap_read_line(s);
+		if (line == NULL)
+			goto stream_error;
+		if (line[0] == '+') {
+			/* the response, or the answer to the server's error */
+			if (++conts > 2 || send_secret_line(m, sent ? (cfg->imap.auth == AUTH_OAUTHBEARER
+			    ? "AQ==" : "") : ir, "") < 0)
+				goto stream_error;
+			sent = 1;
+			continue;
+		}
+		if (line[0] == '*') {
+			if (skip_answer(m, line) < 0)
+				goto stream_error;
+			continue;
+		}
+		snprintf(said, sizeof(said), "%s", str_has_prefix(line, tag) ? line + strlen(tag) : line);
+		n = strcspn(said, "\r\n");
+		said[n] = '\0';
+		if (str_has_prefix(line, tag) && strncasecmp(said, "OK", 2) == 0) {
+			s->imap_state = MAILIMAP_STATE_AUTHENTICATED;
+			ret = 0;
+		} else {
+			log_escape(said, esc, sizeof(esc));
+			*error_r = xasprintf("IMAP AUTHENTICATE %s: %s answered: %s", name, cfg->imap.host, esc);
+			ret = str_has_prefix(line, tag) && strncasecmp(said, "NO", 2) == 0 ? 1 : -1;
+		}
+		break;
+	}
+	goto out;
+stream_error:
+	m->conn->broken = 1;
+	*error_r = imap_error(m, "AUTHENTICATE", MAILIMAP_ERROR_STREAM);
+out:
+	explicit_bzero(ir, strlen(ir));
+	free(ir);
+	free(cmd);
+	return ret;
+}
+
+/* Tokens from the token service (oauth2.h). A refused token may have been
+ * revoked or have expired early (RFC 6750 3.1): it is renewed once and
+ * tried once more, on the same connection. */
+static int login_oauth2(struct imap *m, char **error_r)
+{
+	struct oauth2_token t, again;
+	char *first = NULL;
 	int r;
 
-	if (!mailimap_has_authentication(m->session, "XOAUTH2")) {
-		*error_r = xasprintf("IMAP: %s does not offer AUTH=XOAUTH2", m->cfg->imap.host);
+	if (oauth2_get(m->cfg, NULL, &t, error_r) < 0)
 		return -1;
+	if (t.note != NULL)
+		log_warn("%s", t.note);
+	r = auth_bearer(m, t.access, &first);
+	if (r == 1) {
+		if (oauth2_get(m->cfg, t.access, &again, error_r) < 0) {
+			char *both = xasprintf("%s, and renewing the token failed: %s", first, *error_r);
+
+			free(*error_r);
+			*error_r = both;
+			r = -1;
+		} else {
+			m->token_renewed = 1;
+			r = auth_bearer(m, again.access, error_r);
+			if (r == 1) {
+				char *more = xasprintf("%s (a new token was refused too: check [imap] user and"
+				    " the application's permissions for the mailbox)", *error_r);
+
+				free(*error_r);
+				*error_r = more;
+			}
+			oauth2_token_deinit(&again);
+		}
+		free(first);
+	} else if (r < 0) {
+		*error_r = first;
 	}
-	if (!bearer_token_ok(token)) {
-		*error_r = xasprintf("IMAP: the file %s does not hold a bearer token (RFC 6750 2.1)",
-		    m->cfg->imap.password_file);
-		return -1;
-	}
-	m->auth_used = "XOAUTH2";
-	r = mailimap_oauth2_authenticate(m->session, m->cfg->imap.user, token);
-	if (!ok(r)) {
-		*error_r = imap_error(m, "AUTHENTICATE XOAUTH2", r);
-		return -1;
-	}
-	return 0;
+	oauth2_token_deinit(&t);
+	return r == 0 ? 0 : -1;
 }
 
 static int auth_login(struct imap *m, const char *secret, char **error_r)
@@ -691,10 +788,15 @@ static int login(struct imap *m, char **error_r)
 		m->auth_used = "PREAUTH";
 		return 0;
 	}
+	if (CONFIG_AUTH_BEARER(cfg->imap.auth) && cfg->oauth2.enabled)
+		return login_oauth2(m, error_r);
 	if (config_read_secret(cfg->imap.password_file, &secret, error_r) < 0)
 		return -1;
-	if (cfg->imap.auth == AUTH_XOAUTH2)
-		ret = auth_xoauth2(m, secret, error_r);
+	if (CONFIG_AUTH_BEARER(cfg->imap.auth) && !oauth2_token_ok(secret))
+		*error_r = xasprintf("IMAP: the file %s does not hold a bearer token (RFC 6750 2.1)",
+		    cfg->imap.password_file);
+	else if (CONFIG_AUTH_BEARER(cfg->imap.auth))
+		ret = auth_bearer(m, secret, error_r) == 0 ? 0 : -1;
 	else if (cfg->imap.auth == AUTH_PLAIN)
 		ret = auth_plain(m, secret, error_r);
 	else
@@ -1478,9 +1580,11 @@ static char *check_info(struct imap *m, uint32_t uidvalidity)
 		free(err);
 		processed = exists > 0 ? "; processed mailbox exists" : "; processed mailbox will be created";
 	}
-	info = xasprintf("logged in to %s:%ld with %s by %s as %s; mailbox %s selected "
+	info = xasprintf("logged in to %s:%ld with %s by %s%s as %s; mailbox %s selected "
 	    "(UIDVALIDITY %u, %u messages)%s; IDLE %s, MOVE %s, UIDPLUS %s",
-	    cfg->imap.host, cfg->imap.port, security, m->auth_used, cfg->imap.user,
+	    cfg->imap.host, cfg->imap.port, security, m->auth_used,
+	    m->token_renewed ? " (with a token renewed after the cached one was refused)" : "",
+	    cfg->imap.user,
 	    cfg->imap.mailbox, uidvalidity, m->session->imap_selection_info->sel_exists, processed,
 	    imap_can_idle(m) ? "offered" : "not offered",
 	    mailimap_has_extension(m->session, "MOVE") ? "offered" : "not offered",

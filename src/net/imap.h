@@ -39,7 +39,9 @@ struct imap;
 /* Connects, negotiates TLS as configured (certificates verified), and logs
  * in: auth plain is SASL PLAIN (LOGIN when the server or the SASL library
  * lacks PLAIN, said at debug level), login is the LOGIN command, xoauth2
- * sends the bearer token read from password_file. */
+ * and oauthbearer (RFC 7628) send a bearer token: with [oauth2], one from
+ * oauth2_get(), renewed and tried once more if the server refuses it;
+ * without, the token read from password_file. */
 int imap_open(const struct config *cfg, struct imap **imap_r, char **error_r);
 void imap_close(struct imap **imap);
 

@@ -17,6 +17,7 @@
 #include "config.h"
 #include "engine.h"
 #include "log.h"
+#include "pace.h"
 #include "sdnotify.h"
 #include "smtp.h"
 #include "store.h"
@@ -27,8 +28,6 @@
  * queue; one commit per batch instead of one per message is what lets the
  * sender keep up with the SMTP server (tests/bench/bench_send.py). */
 #define SENDER_BATCH 64
-#define BACKOFF_FIRST 60
-#define BACKOFF_MAX (6 * 3600)
 /* The journal holds at most one batch of lines "ID MESSAGE-ID" and
  * "ID MESSAGE-ID RECIPIENT"; its space is taken in advance. */
 #define JOURNAL_BYTES_MAX (SENDER_BATCH * 1024)
@@ -38,7 +37,8 @@ struct batch {
 	struct smtp *smtp;
 	struct sender_stats *stats;
 	int stop;           /* the server cannot take mail now */
-	time_t down_until;  /* set by SMTP_DOWN: the queue waits until then */
+	time_t down_until;  /* set by SMTP_DOWN or throttling: the queue waits */
+	struct pace pace;   /* the provider's limits (pace.h) */
 	int journal;        /* fd of SPOOL/sent.journal, locked; -1: none */
 	char *journal_path;
 	int64_t sent[SENDER_BATCH]; /* accepted, journaled, not yet committed */
@@ -55,17 +55,8 @@ struct pass {
 	struct buf owed;    /* recipients that do not have it, comma-separated */
 	struct buf errors;  /* why, for last_error */
 	int temp, perm, down;
+	int throttled;      /* the server asked us to slow down (pace.h) */
 };
-
-static time_t backoff(long attempts)
-{
-	time_t d = BACKOFF_FIRST;
-	long i;
-
-	for (i = 1; i < attempts && d < BACKOFF_MAX; i++)
-		d *= 2;
-	return d < BACKOFF_MAX ? d : BACKOFF_MAX;
-}
 
 /* ---- the journal of deliveries ----
  *
@@ -280,7 +271,7 @@ static int journal_flush(struct batch *b)
 {
 	size_t i;
 
-	if (b->n_sent == 0)
+	if (b->n_sent == 0 && b->pace.unrecorded == 0)
 		return 0;
 	if (store_begin(b->e->st) < 0)
 		return -1;
@@ -289,6 +280,10 @@ static int journal_flush(struct batch *b)
 			store_rollback(b->e->st);
 			return -1;
 		}
+	if (pace_flush(&b->pace) < 0) {
+		store_rollback(b->e->st);
+		return -1;
+	}
 	if (store_commit(b->e->st) < 0)
 		return -1;
 	b->n_sent = 0;
@@ -407,6 +402,7 @@ static int try_rcpt(struct batch *b, const struct store_outbound *o, const struc
 
 	r = smtp_send(b->smtp, b->e->cfg->programme.address, rcpt, o->data, o->len, &err);
 	if (r == SMTP_OK) {
+		pace_sent(&b->pace);
 		if (rcpts->n > 1)
 			log_info("%s #%lld accepted for %s", o->kind, (long long)o->id, rcpt);
 		/* order matters: journaled and committed before the next
@@ -430,9 +426,15 @@ static int try_rcpt(struct batch *b, const struct store_outbound *o, const struc
 	} else {
 		pass_add(&p->errors, "; ", err);
 	}
-	p->temp |= r == SMTP_TEMP;
-	p->perm |= r == SMTP_PERM;
-	p->down |= r == SMTP_DOWN;
+	if (r != SMTP_PERM && smtp_throttled(b->smtp)) {
+		/* not the message's failure: the whole queue slows down */
+		p->throttled = 1;
+		b->stop = 1;
+	} else {
+		p->temp |= r == SMTP_TEMP;
+		p->perm |= r == SMTP_PERM;
+		p->down |= r == SMTP_DOWN;
+	}
 	if (smtp_stalled(b->smtp))
 		b->stop = 1;
 	free(err);
@@ -445,20 +447,40 @@ static int record(struct batch *b, const struct store_outbound *o, struct pass *
 	struct engine *e = b->e;
 	long attempts = o->attempts + 1;
 	const char *err = p->errors.len > 0 ? p->errors.s : "not sent";
-	time_t next;
+	time_t next = e->now + pace_backoff(attempts);
+	char lifetime[32], when[32];
 
 	if (p->owed.len == 0) {
 		b->stats->sent++;
 		log_info("sent %s #%lld", o->kind, (long long)o->id);
 		return journal_add(b, o);
 	}
-	if (p->perm || (p->temp && attempts >= e->cfg->smtp.max_attempts)) {
+	if (p->perm) {
 		b->stats->failed++;
-		log_err("%s #%lld failed for good after %ld attempt(s): %s", o->kind,
-		    (long long)o->id, attempts, err);
+		log_err("%s #%lld failed for good: %s", o->kind, (long long)o->id, err);
 		return store_outbound_mark_failed(e->st, o->id, attempts, err);
 	}
-	next = e->now + backoff(attempts);
+	if (!p->temp && !p->down && !p->throttled)
+		return 0;  /* not tried (the limits): it stays as it is, due */
+	if (p->throttled && !p->temp) {
+		if (pace_throttled(&b->pace, &next) < 0)
+			return -1;
+		b->down_until = next;
+		time_local_str(next, when, sizeof(when));
+		log_warn("smtp: the server asks mentord to slow down (%s); sending resumes at %s",
+		    err, when);
+		b->stats->retried++;
+		/* no attempt counted: the message did nothing wrong */
+		return store_outbound_mark_retry(e->st, o->id, o->attempts, next, err);
+	}
+	if (p->temp && !pace_retry_at(o->queued_at, e->cfg->smtp.queue_lifetime, attempts, e->now,
+	    &next)) {
+		b->stats->failed++;
+		pace_duration_str(e->cfg->smtp.queue_lifetime, lifetime, sizeof(lifetime));
+		log_err("%s #%lld failed: still not accepted after %ld attempt(s) over %s"
+		    " (smtp.queue_lifetime): %s", o->kind, (long long)o->id, attempts, lifetime, err);
+		return store_outbound_mark_failed(e->st, o->id, attempts, err);
+	}
 	if (p->down && !p->temp) {
 		b->down_until = next;
 		log_err("%s #%lld not sent, the server cannot take mail now: %s", o->kind,
@@ -489,7 +511,7 @@ static int deliver(struct batch *b, const struct store_outbound *o)
 	buf_init(&p.owed, strlen(o->envelope_to) + 1);
 	buf_init(&p.errors, SMTP_REPLY_BYTES_MAX);
 	for (i = 0; i < rcpts.n && ret == 0; i++) {
-		if (b->stop)
+		if (b->stop || !pace_room(&b->pace))
 			pass_add(&p.owed, ",", rcpts.v[i]);  /* not tried */
 		else
 			ret = try_rcpt(b, o, &rcpts, i, &p);
@@ -535,16 +557,16 @@ static int send_queue(struct batch *b)
 			log_err("smtp: %s", err);
 			free(err);
 			b->stop = 1;
-			b->down_until = e->now + BACKOFF_FIRST;
+			b->down_until = e->now + PACE_BACKOFF_FIRST;
 		}
-		for (i = 0; i < n && !b->stop && ret == 0; i++)
+		for (i = 0; i < n && !b->stop && !b->pace.full && ret == 0; i++)
 			if (rows[i].status == OUT_QUEUED)
 				ret = deliver(b, &rows[i]);
 		store_outbound_free_rows(&rows, n);
 		/* before the next query, which would see these rows queued */
 		if (journal_flush(b) < 0)
 			ret = -1;
-	} while (n == SENDER_BATCH && !b->stop && ret == 0);
+	} while (n == SENDER_BATCH && !b->stop && !b->pace.full && ret == 0);
 	return ret;
 }
 
@@ -573,7 +595,13 @@ static int send_due(struct engine *e, struct sender_stats *stats)
 	if (ret == 0)
 		ret = store_sync(e->st);
 	if (ret == 0)
+		ret = pace_open(&b.pace, e->st, e->cfg, e->now);
+	if (ret == 0)
 		ret = send_queue(&b);
+	if (ret == 0 && b.pace.full)
+		log_info("smtp: %ld sent in the last minute, %ld in the last day (max_per_minute %ld,"
+		    " max_recipients_per_day %ld): the rest waits its turn", b.pace.minute, b.pace.day,
+		    e->cfg->smtp.max_per_minute, e->cfg->smtp.max_recipients_per_day);
 	smtp_close(&b.smtp);
 	if (b.down_until != 0 && ret == 0)
 		ret = postpone(e, b.down_until);
@@ -751,11 +779,16 @@ int sender_run(struct engine *e, struct sender_stats *stats)
 long sender_next_due(struct engine *e)
 {
 	int64_t next = -1;
+	long due, wait = 0;
 
 	if (e->dry_run)
 		return -1;
 	if (store_query_int(e->st, &next, "SELECT coalesce(min(next_attempt), -1) FROM outbound"
 	    " WHERE status = 'queued' AND data IS NOT NULL", NULL) < 0 || next < 0)
 		return -1;
-	return next <= e->now ? 0 : (long)(next - e->now);
+	due = next <= e->now ? 0 : (long)(next - e->now);
+	/* due, but the provider's limits are reached: when they have room */
+	if (due == 0 && pace_wait(e->st, e->cfg, e->now, &wait) < 0)
+		return -1;
+	return due > wait ? due : wait;
 }

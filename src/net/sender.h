@@ -1,7 +1,7 @@
 /* sender: delivers the committed outbound queue.
  *
- * Due rows go out oldest first over one SMTP connection, one transaction
- * per envelope recipient (smtp.h says why). A row is marked sent only after
+ * Due rows go out answers first, then oldest first, over one SMTP
+ * connection, one transaction per envelope recipient (smtp.h says why). A row is marked sent only after
  * the server accepted it for every recipient. Each acceptance is recorded
  * before the next command: in SPOOL/sent.journal, whose lines are committed
  * to the database once per batch and replayed by the next run after a
@@ -12,12 +12,18 @@
  * locked while sending: a second mentord (say `once` beside the daemon)
  * leaves the queue to the first.
  *
- * Outcomes (attempts counts every try, backoff doubles from one minute to
- * six hours):
+ * Outcomes (attempts counts every try; the backoff and the queue lifetime
+ * are pace.h's):
  *   all accepted                  -> sent
  *   a 5xx for a recipient         -> failed at once, with the server's reply
  *   4xx, or a lost connection     -> queued again after the backoff, until
- *   or timeout once offered          smtp.max_attempts, then failed
+ *   or timeout once offered          smtp.queue_lifetime has passed since it
+ *                                    was queued (5 days by default), then
+ *                                    failed with the server's last answer
+ *   421, or 4.7.x but to RCPT     -> throttling (pace.h): no attempt counted;
+ *                                    the batch stops and the queue pauses
+ *   a limit reached (pace.h)      -> the batch stops; the rest stays due, in
+ *                                    order, until the window has room
  *   the server unusable (SMTP_DOWN: connection, TLS, greeting, EHLO, AUTH,
  *   our sender refused)           -> the batch stops; the row tried and every
  *                                    other due row wait for its backoff. It
@@ -68,8 +74,9 @@ int sender_start(struct engine *e, struct sender_child **child_r);
 int sender_running(struct sender_child *child);
 int sender_finish(struct engine *e, struct sender_child **child, struct sender_stats *stats);
 
-/* Seconds until the next queued row is due (-1 if none, and always with
- * --dry-run, which never sends). */
+/* Seconds until the next queued row is due, or until the provider's
+ * limits have room for it (-1 if none, and always with --dry-run, which
+ * never sends). */
 long sender_next_due(struct engine *e);
 
 #endif

@@ -17,6 +17,7 @@
 #include "compose.h"
 #include "config.h"
 #include "log.h"
+#include "oauth2.h"
 #include "util.h"
 
 #ifndef CURL_SONAME
@@ -121,6 +122,10 @@ struct smtp {
 	size_t in_len;
 	struct timespec deadline;         /* of the whole transaction */
 	int stalled;
+	int throttled;                    /* the last failure asked us to slow down */
+	int oauth;                        /* the secret is a token from oauth2.h */
+	int login_denied;                 /* the last session failed at AUTH */
+	int renewed;                      /* a refused token was renewed, once */
 	char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -338,9 +343,10 @@ static void setup_auth(struct smtp *s, CURL *c)
 	if (s->secret == NULL)
 		return;
 	lib.curl_easy_setopt(c, CURLOPT_USERNAME, cfg->smtp.user);
-	if (cfg->smtp.auth == AUTH_XOAUTH2) {
+	if (CONFIG_AUTH_BEARER(cfg->smtp.auth)) {
 		lib.curl_easy_setopt(c, CURLOPT_XOAUTH2_BEARER, s->secret);
-		lib.curl_easy_setopt(c, CURLOPT_LOGIN_OPTIONS, "AUTH=XOAUTH2");
+		lib.curl_easy_setopt(c, CURLOPT_LOGIN_OPTIONS,
+		    cfg->smtp.auth == AUTH_OAUTHBEARER ? "AUTH=OAUTHBEARER" : "AUTH=XOAUTH2");
 	} else {
 		lib.curl_easy_setopt(c, CURLOPT_PASSWORD, s->secret);
 		lib.curl_easy_setopt(c, CURLOPT_LOGIN_OPTIONS,
@@ -375,6 +381,26 @@ static void setup(struct smtp *s, CURL *c)
 	setup_auth(s, c);
 }
 
+/* The password, or with [oauth2] a bearer token (oauth2.h); refused is
+ * the token the server has just refused, to be renewed. */
+static int secret_get(struct smtp *s, const char *refused, char **error_r)
+{
+	const struct config *cfg = s->cfg;
+	struct oauth2_token t;
+
+	if (!(CONFIG_AUTH_BEARER(cfg->smtp.auth) && cfg->oauth2.enabled))
+		return config_read_secret(cfg->smtp.password_file, &s->secret, error_r);
+	if (oauth2_get(cfg, refused, &t, error_r) < 0)
+		return -1;
+	if (t.note != NULL)
+		log_warn("%s", t.note);
+	s->oauth = 1;
+	s->secret = t.access;
+	t.access = NULL;
+	oauth2_token_deinit(&t);
+	return 0;
+}
+
 int smtp_open(const struct config *cfg, struct smtp **smtp_r, char **error_r)
 {
 	struct smtp *s;
@@ -399,7 +425,7 @@ int smtp_open(const struct config *cfg, struct smtp **smtp_r, char **error_r)
 			smtp_close(&s);
 			return -1;
 		}
-		if (config_read_secret(cfg->smtp.password_file, &s->secret, error_r) < 0) {
+		if (secret_get(s, NULL, error_r) < 0) {
 			smtp_close(&s);
 			return -1;
 		}
@@ -439,6 +465,17 @@ static void escaped(char **error_r, char *raw)
 	*error_r = xstrdup(esc);
 }
 
+/* A 421 (RFC 5321 3.8), or an enhanced status 4.7.x (RFC 3463: a policy
+ * answer) to anything but RCPT: the server asks us to slow down. A 4.7.x
+ * to RCPT is about that recipient (greylisting). */
+static void note_throttle(struct smtp *s, enum stage stage, long code)
+{
+	const char *enh = s->reply_len > 4 ? s->reply + 4 : "";
+
+	if (code == 421 || (code / 100 == 4 && stage != ST_RCPT && str_has_prefix(enh, "4.7.")))
+		s->throttled = 1;
+}
+
 static void session_close(struct smtp *s, int polite)
 {
 	const char *why = NULL;
@@ -465,6 +502,7 @@ static void session_close(struct smtp *s, int polite)
 static enum smtp_result session_open(struct smtp *s, char **error_r)
 {
 	CURLcode rc;
+	long code = 0;
 
 	s->curl = lib.curl_easy_init();
 	if (s->curl == NULL)
@@ -481,13 +519,51 @@ static enum smtp_result session_open(struct smtp *s, char **error_r)
 	rc = lib.curl_easy_perform(s->curl);
 	if (rc == CURLE_OK)
 		rc = lib.curl_easy_getinfo(s->curl, CURLINFO_ACTIVESOCKET, &s->sock);
+	s->login_denied = rc == CURLE_LOGIN_DENIED;
 	if (rc != CURLE_OK || s->sock == CURL_SOCKET_BAD) {
+		lib.curl_easy_getinfo(s->curl, CURLINFO_RESPONSE_CODE, &code);
+		note_throttle(s, ST_SESSION, code);
 		escaped(error_r, describe_session(s, rc));
 		lib.curl_easy_cleanup(s->curl);
 		s->curl = NULL;
 		return SMTP_DOWN;
 	}
 	return SMTP_OK;
+}
+
+/* session_open(), and when the server refused our token at AUTH: the
+ * token renewed once (it may have been revoked or have expired early, RFC
+ * 6750 3.1) and one more connection. */
+static enum smtp_result session_start(struct smtp *s, char **error_r)
+{
+	enum smtp_result r = session_open(s, error_r);
+	char *old, *err = NULL, *both;
+
+	if (r == SMTP_OK || !s->oauth || !s->login_denied || s->renewed)
+		return r;
+	s->renewed = 1;
+	old = s->secret;
+	s->secret = NULL;
+	if (secret_get(s, old, &err) < 0) {
+		both = xasprintf("%s, and renewing the token failed: %s", *error_r, err);
+		free(*error_r);
+		free(err);
+		*error_r = both;
+		s->secret = old;
+		return r;
+	}
+	explicit_bzero(old, strlen(old));
+	free(old);
+	free(*error_r);
+	*error_r = NULL;
+	r = session_open(s, error_r);
+	if (r != SMTP_OK && s->login_denied) {
+		both = xasprintf("%s (a new token was refused too: check [smtp] user and the"
+		    " application's permission to send)", *error_r);
+		free(*error_r);
+		*error_r = both;
+	}
+	return r;
 }
 
 void smtp_close(struct smtp **sp)
@@ -509,6 +585,11 @@ void smtp_close(struct smtp **sp)
 int smtp_stalled(const struct smtp *s)
 {
 	return s->stalled;
+}
+
+int smtp_throttled(const struct smtp *s)
+{
+	return s->throttled;
 }
 
 /* ---- one transaction ---- */
@@ -670,6 +751,7 @@ static enum smtp_result transaction(struct smtp *s, const char *from, const char
 	}
 	if (i < 3) {
 		escaped(error_r, xasprintf("%s: %s", stage_name(s), s->reply));
+		note_throttle(s, s->stage, code);
 		if (code == 421)
 			session_close(s, 0);
 		else
@@ -685,6 +767,7 @@ static enum smtp_result transaction(struct smtp *s, const char *from, const char
 	if (code / 100 == 2)
 		return SMTP_OK;
 	escaped(error_r, xasprintf("%s: %s", stage_name(s), s->reply));
+	note_throttle(s, ST_BODY, code);
 	if (code == 421)
 		session_close(s, 0);
 	return decide(ST_BODY, code);
@@ -709,8 +792,9 @@ enum smtp_result smtp_send(struct smtp *s, const char *from, const char *rcpt,
 		return SMTP_PERM;
 	}
 	for (tries = 0; tries < 2; tries++) {
+		s->throttled = 0;
 		fresh = s->curl == NULL;
-		if (fresh && (res = session_open(s, error_r)) != SMTP_OK) {
+		if (fresh && (res = session_start(s, error_r)) != SMTP_OK) {
 			s->stalled = 1;
 			return res;
 		}
@@ -733,17 +817,19 @@ int smtp_check(const struct config *cfg, char **info_r, char **error_r)
 
 	if (smtp_open(cfg, &s, error_r) < 0)
 		return -1;
-	if (session_open(s, &reason) != SMTP_OK) {
+	if (session_start(s, &reason) != SMTP_OK) {
 		*error_r = xasprintf("SMTP %s: %s", cfg->smtp.url, reason);
 		free(reason);
 		smtp_close(&s);
 		return -1;
 	}
 	/* libcurl goes on without a word when the server offers no AUTH */
-	*info_r = xasprintf("connected to %s (%s)%s", cfg->smtp.url,
+	*info_r = xasprintf("connected to %s (%s)%s%s%s", cfg->smtp.url,
 	    config_security_name(cfg->smtp.security),
-	    cfg->smtp.user == NULL ? "" : s->auth_sent ? " and authenticated"
-	    : ", but the server offers no authentication");
+	    cfg->smtp.user == NULL ? "" : s->auth_sent ? " and authenticated by "
+	    : ", but the server offers no authentication",
+	    cfg->smtp.user != NULL && s->auth_sent ? config_auth_name(cfg->smtp.auth) : "",
+	    s->renewed ? " (with a token renewed after the cached one was refused)" : "");
 	smtp_close(&s);
 	return 0;
 }

@@ -1,11 +1,13 @@
 /* smtp: delivery to the configured SMTP server (the only user of libcurl).
  *
  * libcurl makes the session (TCP, TLS verified against the system's or
- * [smtp] ca_file's certificates, greeting, EHLO, STARTTLS, AUTH PLAIN, LOGIN
- * or XOAUTH2); the mail transactions on it are ours, over the same
+ * [smtp] ca_file's certificates, greeting, EHLO, STARTTLS, AUTH PLAIN, LOGIN,
+ * XOAUTH2 or OAUTHBEARER); the mail transactions on it are ours, over the same
  * connection for a whole batch: MAIL, RCPT and DATA in one write when the
  * server offers PIPELINING (RFC 2920), RSET after a refusal, QUIT at the end.
- * Authentication is refused over plaintext except to loopback.
+ * Authentication is refused over plaintext except to loopback. With
+ * [oauth2], the bearer token comes from oauth2_get(); a token refused at
+ * AUTH is renewed once and a new connection tried once.
  *
  * Each transaction has exactly one envelope recipient, so that its outcome
  * is that recipient's (a partial RCPT failure cannot hide in a success).
@@ -56,6 +58,10 @@ enum smtp_result smtp_send(struct smtp *smtp, const char *from, const char *rcpt
  * timed out), so the rest of the batch should wait; 0 if the next message
  * may be tried. */
 int smtp_stalled(const struct smtp *smtp);
+
+/* After a failed smtp_send(): 1 if the server asked us to slow down (a
+ * 421, or an enhanced status 4.7.x to anything but RCPT: pace.h). */
+int smtp_throttled(const struct smtp *smtp);
 
 /* Connects and authenticates without sending, for check-config --connect. */
 int smtp_check(const struct config *cfg, char **info_r, char **error_r);

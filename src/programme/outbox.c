@@ -84,6 +84,11 @@ int outbox_queue(struct engine *e, const struct outbox_msg *m, int64_t *id_r, ch
 		*error_r = xstrdup("database error while queueing");
 		goto out;
 	}
+	/* an answer to someone goes before scheduled mail (doc/DESIGN.md 6) */
+	if (m->answer_to != NULL && store_outbound_set_priority(e->st, id, STORE_PRIO_ANSWER) < 0) {
+		*error_r = xstrdup("database error while queueing");
+		goto out;
+	}
 	mid = outbox_message_id(e, id);
 	memset(&c, 0, sizeof(c));
 	c.from_name = cfg->programme.display_name;

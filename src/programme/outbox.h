@@ -4,7 +4,8 @@
  * The row is inserted first, so that its id gives the deterministic
  * Message-ID <mentord.ID.INSTANCE@domain>; the template is rendered in the
  * recipient's language (bilingual when lang is NULL), composed, and stored
- * with the row. Nothing is sent here: the sender delivers committed rows. */
+ * with the row. Nothing is sent here: the sender delivers committed rows,
+ * answers (answer_to set: Auto-Submitted: auto-replied) before the rest. */
 #ifndef MENTORD_OUTBOX_H
 #define MENTORD_OUTBOX_H
 

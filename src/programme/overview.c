@@ -307,17 +307,20 @@ static int line_row(const struct store_row *row, void *arg)
 int overview_problems(struct engine *e, struct buf *b)
 {
 	struct section s = { b, 0, e->now };
-	long failed = 0;
 
 	buf_adds(b, "Bouncing addresses\n");
 	if (store_query(e->st, "SELECT created_at, address, bounce_info FROM people WHERE bouncing = 1"
 	    " AND erased_at IS NULL ORDER BY address", line_row, &s, NULL) < 0)
 		return -1;
 	list_end(b, s.rows, "(none)");
-	if (store_outbound_count(e->st, OUT_FAILED, &failed) < 0)
+	s.rows = 0;
+	buf_adds(b, "\nMessages that could not be delivered, with the server's last answer"
+	    " (mentord queue retry ID sends one again)\n");
+	if (store_query(e->st, "SELECT created_at, '#' || id || ' ' || kind, 'to ' || envelope_to"
+	    " || ': ' || coalesce(last_error, '?') FROM outbound WHERE status = 'failed' ORDER BY id",
+	    line_row, &s, NULL) < 0)
 		return -1;
-	buf_printf(b, "\nMessages that could not be delivered: %ld%s\n", failed,
-	    failed ? " (see mentord queue list)" : "");
+	list_end(b, s.rows, "(none)");
 	s.rows = 0;
 	buf_adds(b, "\nQuarantined messages (kept in the mailbox and in the spool)\n");
 	if (store_query(e->st, "SELECT received_at, sender, outcome FROM inbound WHERE class = 'quarantined'"

@@ -13,6 +13,11 @@ alternating; the best of each counts (the run least disturbed by the rest of
 the machine). `mentord once` also logs in to an empty Dovecot mailbox, as it
 would in production.
 
+Then the pacing figure: 100 queued messages with [smtp] max_per_minute = 30,
+sent by `mentord once` run at --now steps of half a minute: no 60 seconds
+may hold more than 30 sends, and all 100 must go, in queue order (the
+pacing clock follows --now, so this takes seconds, not minutes).
+
 Environment: SEND_BENCH_COUNT (10000), SEND_BENCH_REPEATS (3),
 SEND_BENCH_KEEP=1 keeps the last queue database in BUILD_DIR/send.db (for a
 profiler: perf record mentord -c ... once).
@@ -54,12 +59,13 @@ def rendered_help(mentord):
         env.close()
 
 
-def fill_queue(db_path, message):
-    """COUNT queued copies, each with its own Message-ID and recipient."""
+def fill_queue(db_path, message, count=None):
+    """count (COUNT) queued copies, each with its own Message-ID and recipient."""
+    count = count or COUNT
     db = sqlite3.connect(db_path)
     try:
         rows = []
-        for i in range(1, COUNT + 1):
+        for i in range(1, count + 1):
             mid = f"mentord.{i}.bench@example.org"
             data = re.sub(rb"(?mi)^Message-ID: <[^>]*>", f"Message-ID: <{mid}>".encode(), message, 1)
             rows.append((i, mid, "help", f"applicant{i}@example.com", "help", data, i))
@@ -121,6 +127,44 @@ def run_reference(tmp, message, n):
         sink.close()
 
 
+PACED_COUNT = 100
+PACED_LIMIT = 30
+
+
+def run_paced(mentord, tmp, dovecot, message):
+    """(sends per run of once, largest count in any 60 s, in order?)"""
+    from datetime import datetime, timedelta
+    root = os.path.join(tmp, "paced")
+    os.makedirs(root)
+    sink = SmtpSink(root, dump=False)
+    try:
+        config = mentord_config(root, dovecot.port, sink.port, SOURCE,
+                                f"smtp.max_per_minute = {PACED_LIMIT}")
+        run_mentord(mentord, config, "status")
+        db_path = os.path.join(root, "state", "mentord.db")
+        fill_queue(db_path, message, PACED_COUNT)
+        t0 = datetime(2031, 3, 4, 10, 0)
+        per_run, sent = [], 0
+        for step in range(12):
+            now = (t0 + timedelta(seconds=30 * step)).strftime("%Y-%m-%dT%H:%M:%S")
+            run_mentord(mentord, config, "once", now=now)
+            total = count_sent(db_path)
+            per_run.append(total - sent)
+            sent = total
+        db = sqlite3.connect(db_path)
+        try:
+            rows = db.execute("SELECT id, sent_at FROM outbound WHERE status = 'sent'"
+                              " ORDER BY sent_at, id").fetchall()
+        finally:
+            db.close()
+        times = [t for _, t in rows]
+        worst = max(sum(1 for u in times if t <= u < t + 60) for t in times) if times else 0
+        in_order = [i for i, _ in rows] == list(range(1, PACED_COUNT + 1))
+        return per_run, sent, worst, in_order
+    finally:
+        sink.close()
+
+
 def main():
     mentord = mentord_binary()
     if not os.path.exists(SMTP_SOURCE):
@@ -134,6 +178,7 @@ def main():
         for n in range(REPEATS):
             ours.append(run_mentord_side(mentord, tmp, dovecot, message, n))
             ref.append(run_reference(tmp, message, n))
+        per_run, paced_sent, worst, in_order = run_paced(mentord, tmp, dovecot, message)
     except ServerError as e:
         sys.exit(f"send: cannot start a server: {e}")
     finally:
@@ -148,7 +193,12 @@ def main():
     print(f"send: smtp-source -d     {best_ref:7.3f} s  {COUNT / best_ref:8.0f} msg/s  "
           f"(runs: {', '.join(f'{t:.3f}' for t in ref)})")
     print(f"send: ratio mentord / smtp-source = {ratio:.2f}")
-    return verdict("send", ratio <= TARGET, f"at most {TARGET} times smtp-source")
+    print(f"pace: {PACED_COUNT} queued, max_per_minute = {PACED_LIMIT}: sends per run of once"
+          f" every 30 s of --now: {per_run}")
+    print(f"pace: {paced_sent} sent, at most {worst} in any 60 s, in queue order: {in_order}")
+    paced_ok = paced_sent == PACED_COUNT and worst <= PACED_LIMIT and in_order
+    rc = verdict("pace", paced_ok, f"all {PACED_COUNT} in order, at most {PACED_LIMIT} a minute")
+    return verdict("send", ratio <= TARGET, f"at most {TARGET} times smtp-source") or rc
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@
 #   dsn      delivery reports and Authentication-Results (fuzz_dsn.c)
 #   html     HTML to text (fuzz_html.c)
 #   config   the configuration file (fuzz_config.c)
+#   json     a token service's JSON answers (fuzz_json.c)
 #
 # Seeds are the sample corpus, the fixtures, tests/fuzz/seeds/TARGET and the
 # reproducers kept in tests/fuzz/regress/TARGET (each crash found and fixed
@@ -24,7 +25,7 @@ BUILD ?= build/fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_TIMEOUT ?= 20
 FUZZ_CC ?= clang-14
-FUZZ_TARGETS ?= mime form command ical dsn html config
+FUZZ_TARGETS ?= mime form command ical dsn html config json
 VERSION = 0.1.0
 DATADIR ?= /usr/local/share/mentord
 
@@ -45,6 +46,8 @@ OBJ = $(SRC:src/%.c=$(BUILD)/obj/%.o)
 include tests/fuzz/seeds.mk
 
 .PHONY: all run build $(FUZZ_TARGETS:%=run-%)
+# the objects are shared by every target: never removed as intermediates
+.SECONDARY: $(OBJ)
 all: run
 
 build: $(FUZZ_TARGETS:%=$(BUILD)/fuzz_%)

@@ -12,3 +12,4 @@ SEEDS_dsn = tests/corpus/sisimai tests/corpus/flanker/bounces tests/corpus/cpyth
 SEEDS_html = tests/corpus/ruby-mail/mime tests/corpus/cpython/mime tests/corpus/flanker/mime \
 	     tests/fixtures/mime
 SEEDS_config = tests/fuzz/seeds/config doc/mentord.conf.example
+SEEDS_json = tests/fixtures/json

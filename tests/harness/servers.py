@@ -501,7 +501,7 @@ def mentord_config(root, imap_port, smtp_port, repo, extra=""):
                  "user": Dovecot.user, "password_file": secret, "auth": "login",
                  "poll_seconds": "5", "timeout_seconds": "10"},
         "smtp": {"url": f"smtp://127.0.0.1:{smtp_port}", "security": "none",
-                 "timeout_seconds": "10", "max_attempts": "4"},
+                 "timeout_seconds": "10"},
         "paths": {"database": os.path.join(state, "mentord.db"),
                   "spool": os.path.join(state, "spool"),
                   "templates": os.path.join(repo, "templates")},

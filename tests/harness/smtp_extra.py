@@ -60,6 +60,10 @@ class Sink(_Received):
         self.phases = []      # (options, dump folder)
         self.set(*options)
 
+    def stop(self):
+        """Stops the sink: its port refuses connections until set()."""
+        self._stop()
+
     def set(self, *options):
         """Restarts the sink on the same port with these options."""
         self._stop()
@@ -178,6 +182,9 @@ class Smtpd(_Received):
     certs:     make_ca()'s dict, for tls
     login:     (user, secret): AUTH is then required; the secret is the
                password for PLAIN and LOGIN, the bearer token for XOAUTH2
+    oauth:     function(user, token) -> bool, instead of login: AUTH is
+               required, by XOAUTH2 or OAUTHBEARER (RFC 7628) only, and each
+               token is checked by the function (a token service's)
     rcpt:      function(address, count) -> None (accept) or "450 ..."; count
                is how many times this address was offered before
     end:       function(mail_from, rcpts, data) -> None or a reply, at the
@@ -188,7 +195,7 @@ class Smtpd(_Received):
     """
 
     def __init__(self, tls=None, certs=None, login=None, rcpt=None, end=None,
-                 pipelining=False):
+                 pipelining=False, oauth=None):
         try:
             from aiosmtpd.controller import Controller
             from aiosmtpd.smtp import AuthResult
@@ -208,6 +215,7 @@ class Smtpd(_Received):
         self.rcpt_count = collections.Counter()
         server = self
         self.rcpt_policy, self.end_policy, self.login = rcpt, end, login
+        self.oauth = oauth
 
         class Handler:
             async def handle_EHLO(self, srv, session, envelope, hostname, responses):
@@ -249,12 +257,35 @@ class Smtpd(_Received):
                         return AuthResult(success=False, handled=True)
                 fields = dict(f.split("=", 1) for f in blob.decode().split("\x01") if "=" in f)
                 user, token = fields.get("user"), fields.get("auth", "")
-                ok = (server.login is not None and user == server.login[0]
-                      and token == f"Bearer {server.login[1]}")
+                ok = server._bearer_ok(user, token)
                 server.auth_log.append(("XOAUTH2", user, ok))
                 return AuthResult(success=ok, handled=False)
 
+            async def auth_OAUTHBEARER(self, srv, args):
+                # RFC 7628 3.1: "n,a=USER," then key=value pairs split by ^A
+                if len(args) > 1:
+                    blob = base64.b64decode(args[1])
+                else:
+                    blob = await srv.challenge_auth("")
+                    if not isinstance(blob, bytes):
+                        return AuthResult(success=False, handled=True)
+                head, _, rest = blob.decode().partition("\x01")
+                user = None
+                for part in head.split(","):
+                    if part.startswith("a="):
+                        user = part[2:].replace("=2C", ",").replace("=3D", "=")
+                fields = dict(f.split("=", 1) for f in rest.split("\x01") if "=" in f)
+                ok = server._bearer_ok(user, fields.get("auth", ""))
+                server.auth_log.append(("OAUTHBEARER", user, ok))
+                if not ok:
+                    # 3.2.2: the error as a challenge; the client answers ^A
+                    await srv.challenge_auth('{"status":"invalid_token","schemes":"bearer"}')
+                return AuthResult(success=ok, handled=False)
+
         def authenticator(srv, session, envelope, mechanism, auth_data):
+            if server.oauth is not None:
+                server.auth_log.append((mechanism, None, False))
+                return AuthResult(success=False, handled=False)
             user = auth_data.login.decode()
             ok = (server.login is not None and user == server.login[0]
                   and auth_data.password.decode() == server.login[1])
@@ -271,7 +302,7 @@ class Smtpd(_Received):
             else:
                 kwargs["tls_context"] = ctx
                 kwargs["require_starttls"] = True
-        if login is not None:
+        if login is not None or oauth is not None:
             kwargs["authenticator"] = authenticator
             kwargs["auth_required"] = True
             # plaintext only to loopback, which this is; aiosmtpd 1.4
@@ -281,6 +312,14 @@ class Smtpd(_Received):
         self.controller = Controller(Handler(), **kwargs)
         self.controller.start()
         wait_port(self.port, what="aiosmtpd")
+
+    def _bearer_ok(self, user, auth):
+        if not auth.startswith("Bearer "):
+            return False
+        token = auth[len("Bearer "):]
+        if self.oauth is not None:
+            return self.oauth(user, token)
+        return self.login is not None and user == self.login[0] and token == self.login[1]
 
     def sent(self):
         with self.lock:

@@ -165,31 +165,33 @@ class SinkRefusals(DeliveryTest):
         self.assertEqual(copies[0], copies[1])
 
     def test_421_at_connect_postpones_the_queue(self):
+        """A 421 is the server asking us to slow down: the queue pauses,
+        and no message is charged an attempt."""
         self.ask("hal@example.com", "ida@example.com")
         self.env.smtp.set("-Q", "connect")
         self.once(now=at(0), expect=1)
         rows = self.rows()
-        self.assert_rows([("queued", 1), ("queued", 0)])
+        self.assert_rows([("queued", 0), ("queued", 0)])
         self.assertIn("greeting: 421 4.0.0", rows[0]["last_error"])
-        # the other waits as long, without an attempt counted
+        # the other waits as long, without an error of its own
         self.assertEqual(rows[1]["next_attempt"], rows[0]["next_attempt"])
         self.assertIsNone(rows[1]["last_error"])
         self.env.smtp.set()
         self.once(now=at(0.5))
         self.assertEqual(self.got(), collections.Counter())
         self.once(now=at(1.5))
-        self.assert_rows([("sent", 2), ("sent", 1)])
+        self.assert_rows([("sent", 1), ("sent", 1)])
         self.assert_each_once()
 
     def test_421_mid_session(self):
         self.ask("jan@example.com", "kai@example.com")
         self.env.smtp.set("-Q", "rcpt")
         self.once(now=at(0), expect=1)
-        self.assert_rows([("queued", 1), ("queued", 0)])
+        self.assert_rows([("queued", 0), ("queued", 0)])
         self.assertIn("RCPT TO: 421 4.0.0", self.rows()[0]["last_error"])
         self.env.smtp.set()
         self.once(now=at(1.5))
-        self.assert_rows([("sent", 2), ("sent", 1)])
+        self.assert_rows([("sent", 1), ("sent", 1)])
         self.assert_each_once()
 
     def test_mail_from_refused_is_not_the_messages_fault(self):
@@ -231,41 +233,112 @@ class SinkRefusals(DeliveryTest):
         self.assertEqual(self.env.smtp.received(), [])
 
 
-class MaxAttempts(DeliveryTest):
-    extra_config = "smtp.max_attempts = 3"
+class QueueLifetime(DeliveryTest):
+    """A temporary failure is retried, the backoff doubling from a minute,
+    until smtp.queue_lifetime has passed; the last try is at its end."""
+    extra_config = "smtp.queue_lifetime = 10m"
     smtp = staticmethod(lambda root: Sink(root))
 
-    def test_max_attempts_then_queue_retry(self):
+    def test_retried_until_the_lifetime_then_failed_with_the_last_answer(self):
         self.ask("ora@example.com")
         self.env.smtp.set("-r", "rcpt")
-        self.once(now=at(0))                 # attempt 1, next at +1 min
-        self.once(now=at(1.5))               # attempt 2, next at +2 min
-        self.assert_rows([("queued", 2)])
-        self.once(now=at(4), expect=1)       # attempt 3: the last
-        self.assert_rows([("failed", 3)])
+        for minutes, attempts in ((0, 1), (0.5, 1), (1, 2), (2, 2), (3, 3), (7, 4), (9.5, 4)):
+            self.once(now=at(minutes))
+            self.assert_rows([("queued", attempts)])
+        # the end of the lifetime: one last try, then it fails
+        self.once(now=at(10), expect=1)
+        self.assert_rows([("failed", 5)])
         self.assertIn("RCPT TO: 450", self.rows()[0]["last_error"])
+        listing = self.queue_list()
+        self.assertIn("failed", listing)
+        self.assertIn("RCPT TO: 450", listing)
         self.env.smtp.set()
         self.once(now=at(600))
         self.assertEqual(self.got(), collections.Counter())
-        row_id = str(self.rows()[0]["id"])
-        r = self.env.run("queue", "retry", row_id, now=at(601))
+        # the committee's next digest names it, with the server's answer
+        r = self.env.run("digest", now=at(600))
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.once(now=at(600))
+        # (one transaction per committee member)
+        digest = [m for _, _, m in self.env.smtp.parsed() if m["X-Mentord-Kind"] == "digest"][0]
+        text = digest.get_body(("plain",)).get_content()
+        failed = text.split("Messages that could not be delivered")[1].split("\n\n")[0]
+        row_id = self.rows()[0]["id"]
+        self.assertRegex(failed, rf"#{row_id} help\s+to ora@example.com: RCPT TO: 450")
+        # `queue retry` starts it again, with a lifetime of its own
+        r = self.env.run("queue", "retry", str(row_id), now=at(601))
         self.assertEqual(r.returncode, 0, r.stderr)
+        self.env.smtp.set("-r", "rcpt")
         self.once(now=at(601))
-        self.assert_rows([("sent", 1)])
-        self.assert_each_once()
-        self.once(now=at(700))
-        self.assert_each_once()
+        self.assertEqual((self.rows()[0]["status"], self.rows()[0]["attempts"]), ("queued", 1))
+        self.env.smtp.set()
+        self.once(now=at(602))
+        self.assertEqual([r["status"] for r in self.rows()], ["sent", "sent"])
+        self.assertEqual(self.got()[self.rows()[0]["message_id"]], 1)
+
+    def test_max_attempts_is_accepted_with_a_warning(self):
+        """An old configuration still loads; the count no longer fails a
+        message early."""
+        self.env.reconfigure("smtp.max_attempts = 2\nsmtp.queue_lifetime = 10m")
+        r = self.env.run("check-config")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("max_attempts is no longer used", r.stderr)
+        self.assertIn("queue_lifetime", r.stderr)
+        self.ask("ora@example.com")
+        self.env.smtp.set("-r", "rcpt")
+        for minutes in (0, 1, 3):
+            self.once(now=at(minutes))
+        self.assert_rows([("queued", 3)])
+
+class ServerDown(DeliveryTest):
+    extra_config = "smtp.queue_lifetime = 10m"
+    smtp = staticmethod(lambda root: Sink(root))
 
     def test_server_down_never_fails_a_message(self):
-        """An outage postpones, and never turns the queue into failures."""
+        """An outage postpones, and never turns the queue into failures,
+        however long past the queue lifetime it lasts."""
         self.ask("pia@example.com")
-        self.env.smtp.set("-Q", "connect")
-        for minutes in (0, 1.5, 4, 9):
+        self.env.smtp.stop()
+        for minutes in (0, 1.5, 4, 9, 20, 90):
             self.once(now=at(minutes), expect=1)
-        self.assert_rows([("queued", 4)])
+        [row] = self.rows()
+        self.assertEqual((row["status"], row["attempts"]), ("queued", 6))
+        self.assertIn("cannot reach 127.0.0.1", row["last_error"])
         self.env.smtp.set()
-        self.once(now=at(30))
-        self.assert_rows([("sent", 5)])
+        self.once(now=at(200))
+        self.assert_rows([("sent", 7)])
+        self.assert_each_once()
+
+
+class Greylisting(DeliveryTest):
+    """A server that greylists: 451 to every try for a recipient until five
+    minutes have passed since its first, by the --now clock the test hands
+    it before each run."""
+
+    def setUp(self):
+        self.clock = [0.0]
+        self.first, self.tries = {}, []
+
+        def policy(address, count):
+            self.tries.append(self.clock[0])
+            first = self.first.setdefault(address, self.clock[0])
+            if self.clock[0] - first < 5:
+                return "451 4.7.1 Greylisted, please try again in 5 minutes"
+            return None
+        self.smtp = lambda root: Smtpd(rcpt=policy)
+        super().setUp()
+
+    def test_delivered_on_the_first_retry_after_five_minutes(self):
+        self.ask("gail@example.com")
+        minutes = 0.0
+        while minutes <= 12:
+            self.clock[0] = minutes
+            self.once(now=at(minutes))
+            minutes += 0.5
+        # tries at 0, 1 and 3 minutes are greylisted; the next, at 7, is
+        # the first after the five minutes and is taken
+        self.assertEqual(self.tries, [0, 1, 3, 7])
+        self.assert_rows([("sent", 4)])
         self.assert_each_once()
 
 
@@ -416,6 +489,23 @@ class OneConnection(DeliveryTest):
 
 class OneConnectionPipelined(OneConnection):
     smtp = staticmethod(lambda root: Smtpd(pipelining=True))
+
+
+class AnswersFirst(DeliveryTest):
+    """An answer to someone goes before scheduled mail queued earlier."""
+    smtp = staticmethod(lambda root: Smtpd())
+
+    def test_help_answer_overtakes_a_digest(self):
+        r = self.env.run("digest", now=at(0))
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.ask("quick@example.com")
+        self.once(now=at(0))
+        sent = [m["X-Mentord-Kind"] for _, _, m in self.env.smtp.parsed()]
+        # the digest, queued first, goes to each committee member after
+        self.assertEqual(sent, ["help", "digest", "digest"])
+        ids = {r["message_id"]: r["id"] for r in self.rows()}
+        first = self.env.smtp.parsed()[0][2]["Message-ID"].strip("<>")
+        self.assertEqual(ids[first], max(ids.values()))
 
 
 class KilledMidBatch(DeliveryTest):

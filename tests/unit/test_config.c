@@ -174,6 +174,52 @@ static void test_duplicate_key_and_control_characters(void **state)
 	free(text);
 }
 
+static void test_delivery_keys(void **state)
+{
+	static const struct {
+		const char *value;
+		long seconds; /* -1: refused */
+	} lifetimes[] = {
+		{ "5d", 5L * 86400 }, { "12h", 43200 }, { "30m", 1800 }, { "90", 90 }, { "600s", 600 },
+		{ "60d", 60L * 86400 }, { "61d", -1 }, { "30s", -1 }, { "1x", -1 }, { "d", -1 },
+		{ "-1d", -1 }, { "", -1 }, { "5 d", -1 },
+	};
+	struct config *cfg = NULL;
+	char *errors = NULL, *text;
+	size_t i;
+
+	assert_int_equal(load_text(*state, base, &cfg, &errors), 0);
+	assert_int_equal(cfg->smtp.queue_lifetime, 5L * 86400);
+	assert_int_equal(cfg->smtp.max_per_minute, 0);
+	assert_int_equal(cfg->smtp.max_recipients_per_day, 0);
+	assert_int_equal(cfg->warnings.n, 0);
+	config_free(&cfg);
+	for (i = 0; i < ARRAY_SIZE(lifetimes); i++) {
+		text = xasprintf("%squeue_lifetime = %s\n", base, lifetimes[i].value);
+		if (lifetimes[i].seconds < 0) {
+			assert_int_equal(load_text(*state, text, &cfg, &errors), -1);
+			assert_non_null(strstr(errors, "queue_lifetime: expected a duration"));
+			free(errors);
+		} else {
+			assert_int_equal(load_text(*state, text, &cfg, &errors), 0);
+			assert_int_equal(cfg->smtp.queue_lifetime, lifetimes[i].seconds);
+			config_free(&cfg);
+		}
+		free(text);
+	}
+	/* the old count of attempts still loads, with a word of why it is
+	 * not used */
+	text = xasprintf("%smax_attempts = 8\nmax_per_minute = 30\nmax_recipients_per_day = 10000\n",
+	    base);
+	assert_int_equal(load_text(*state, text, &cfg, &errors), 0);
+	assert_int_equal(cfg->warnings.n, 1);
+	assert_non_null(strstr(cfg->warnings.v[0], "mentord.conf:14: max_attempts is no longer used"));
+	assert_int_equal(cfg->smtp.max_per_minute, 30);
+	assert_int_equal(cfg->smtp.max_recipients_per_day, 10000);
+	config_free(&cfg);
+	free(text);
+}
+
 static void test_loopback(void **state)
 {
 	(void)state;
@@ -196,6 +242,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_missing_required_and_bad_values, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_secret_file_permissions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_duplicate_key_and_control_characters, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_delivery_keys, setup, teardown),
 		cmocka_unit_test(test_loopback),
 	};
 

@@ -37,7 +37,8 @@ static void test_sections(void **state)
 	expect(t, "Training\n  (no training planned)\n");
 	expect(t, "answers this week: none\n");
 	expect(t, "Open cases (the text is in each case's notice)\n");
-	expect(t, "Messages that could not be delivered: 0\n");
+	expect(t, "Messages that could not be delivered, with the server's last answer"
+	    " (mentord queue retry ID sends one again)\n  (none)\n");
 	free(t);
 }
 
@@ -62,9 +63,15 @@ static void test_problems_and_human_mail(void **state)
 	assert_int_equal(store_exec(f->st, "INSERT INTO people(address, bouncing, bounce_info,"
 	    " created_at) VALUES('gone@example.net', 1, '5.1.1: no such user', ?)", "t", f->e.now), 0);
 	fx_handle(f, fx_msg(f, "Bob <bob@example.net>", "Lunch?", "Are you free?\n"));
+	/* a failed message, with the server's last answer */
+	assert_int_equal(store_exec(f->st, "INSERT INTO outbound(id, kind, envelope_to, status,"
+	    " attempts, next_attempt, last_error, created_at) VALUES(77, 'help', 'ann@example.com',"
+	    " 'failed', 5, 0, 'RCPT TO: 550 5.1.1 no such user', ?)", "t", f->e.now), 0);
 	t = render(f);
 	expect(t, "gone@example.net                5.1.1: no such user\n");
 	expect(t, "bob@example.net                 Lunch?\n");
+	expect(t, "  2026-03-02  #77 help                        to ann@example.com: RCPT TO: 550 5.1.1"
+	    " no such user\n");
 	free(t);
 }
 
