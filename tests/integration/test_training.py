@@ -165,3 +165,4 @@ class Training(ProgrammeTest):
         self.assertEqual(part.get_param("method"), "CANCEL")
         method, n, start, uid3, seq, n_att, att, rsvp, status, org = check_ical(part)
         self.assertEqual((method, uid3, seq, status), ("CANCEL", uid, "2", "CANCELLED"))
+        self.assertEqual(rsvp, "None", "a CANCEL asks for no answer (RFC 5546 3.2.5)")
