@@ -98,6 +98,8 @@ class Training(ProgrammeTest):
             self.assertEqual(msg.get_content_type(), "multipart/alternative")
             part = calendar_part(msg)
             self.assertEqual(part.get_param("method"), "REQUEST")
+            # the calendar ends with its CRLF, before the delimiter's own
+            self.assertTrue(part.get_payload(decode=True).endswith(b"END:VCALENDAR\r\n"))
             method, n, start, uid, seq, n_att, att, rsvp, status, org = check_ical(part)
             self.assertEqual((method, n, start, seq, n_att), ("REQUEST", "1", "2026-03-10T13:00Z", "0", "1"))
             self.assertEqual(att, f"mailto:{addr}")
