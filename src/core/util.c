@@ -417,6 +417,31 @@ size_t utf8_len(const char *s)
 	return n;
 }
 
+size_t utf8_offset(const char *s, size_t chars)
+{
+	size_t i = 0;
+
+	for (; s[i] != '\0'; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80 && chars-- == 0)
+			break;
+	return i;
+}
+
+size_t buf_add_fit(struct buf *b, const char *s, size_t width)
+{
+	size_t n = s != NULL ? utf8_len(s) : 0;
+
+	if (n <= width) {
+		buf_adds(b, s != NULL ? s : "");
+		return n;
+	}
+	if (width == 0)
+		return 0;
+	buf_add(b, s, utf8_offset(s, width - 1));
+	buf_adds(b, "\xe2\x80\xa6"); /* U+2026 */
+	return width;
+}
+
 /* Base letter of a Latin-1 or Latin Extended-A code point, lower case;
  * 0 if none. "oe" and "ae" ligatures return two letters via *second. */
 static char fold_latin(uint32_t cp, char *second)

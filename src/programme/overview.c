@@ -24,30 +24,12 @@ struct section {
 };
 
 /* Pads s to width columns, counting UTF-8 characters, so that tables stay
- * aligned in any client's fixed-width view. */
+ * aligned in any client's fixed-width view; a longer s is cut with an
+ * ellipsis. */
 static void cell(struct buf *b, const char *s, size_t width)
 {
-	size_t n;
+	size_t n = buf_add_fit(b, s, width);
 
-	if (s == NULL)
-		s = "";
-	n = utf8_len(s);
-	if (n > width) {
-		/* cut on a character boundary */
-		size_t bytes = 0, chars = 0;
-
-		while (s[bytes] != '\0' && chars < width - 1) {
-			bytes++;
-			while (((unsigned char)s[bytes] & 0xc0) == 0x80)
-				bytes++;
-			chars++;
-		}
-		buf_add(b, s, bytes);
-		buf_adds(b, "…");
-		n = width;
-	} else {
-		buf_adds(b, s);
-	}
 	for (; n < width; n++)
 		buf_addc(b, ' ');
 	buf_adds(b, "  ");
@@ -360,34 +342,112 @@ int overview_render(struct engine *e, struct buf *b)
 	return 0;
 }
 
+/* A session's answers: only those for the session as it stands count
+ * (training.c); a cancelled session counts none. */
+struct tally {
+	int64_t id, counts[5]; /* accepted, declined, tentative, no answer, stale */
+	char *title;
+	time_t start;
+	int cancelled;
+};
+
+struct tallies {
+	struct tally *v;
+	size_t n;
+};
+
 static int tally_row(const struct store_row *row, void *arg)
 {
-	struct buf *b = arg;
+	struct tallies *t = arg;
+	struct tally *x;
+	int i;
+
+	if (t->n == LIST_MAX)
+		return 1;
+	t->v = xrealloc(t->v, (t->n + 1) * sizeof(*t->v));
+	x = &t->v[t->n++];
+	x->id = store_row_int(row, 0);
+	x->title = xstrdup(store_row_text(row, 1) != NULL ? store_row_text(row, 1) : "");
+	x->start = (time_t)store_row_int(row, 2);
+	x->cancelled = strcmp(store_row_text(row, 3), "cancelled") == 0;
+	for (i = 0; i < 5; i++)
+		x->counts[i] = store_row_int(row, 4 + i);
+	return 0;
+}
+
+static int stale_row(const struct store_row *row, void *arg)
+{
+	struct section *s = arg;
+	const char *p = store_row_text(row, 1);
+
+	if (++s->rows > LIST_MAX)
+		return 0;
+	buf_adds(s->b, "      ");
+	cell(s->b, store_row_text(row, 0), 50);
+	buf_adds(s->b, strcmp(p, "ACCEPTED") == 0 ? "accepted" : strcmp(p, "DECLINED") == 0
+	    ? "declined" : "tentative");
+	end_line(s->b);
+	return 0;
+}
+
+static int tally_show(struct engine *e, const struct tally *x, struct buf *out)
+{
+	struct section s = { out, 0, e->now };
 	char date[32];
 
-	time_local_str((time_t)store_row_int(row, 1), date, sizeof(date));
-	buf_printf(b, "  %s, %s%s: accepted %" PRId64 ", declined %" PRId64 ", tentative %" PRId64
-	    ", no answer %" PRId64 "\n", store_row_text(row, 0), date,
-	    strcmp(store_row_text(row, 2), "cancelled") == 0 ? " (cancelled)" : "",
-	    store_row_int(row, 3), store_row_int(row, 4), store_row_int(row, 5), store_row_int(row, 6));
+	time_local_str(x->start, date, sizeof(date));
+	/* the title fits the line with the date after it */
+	buf_adds(out, "  ");
+	buf_add_fit(out, x->title, 48);
+	buf_printf(out, ", %s%s\n", date, x->cancelled ? " (cancelled)" : "");
+	if (x->cancelled) {
+		buf_adds(out, "    cancelled: no answer counts\n");
+		return 0;
+	}
+	buf_printf(out, "    accepted %" PRId64 ", declined %" PRId64 ", tentative %" PRId64
+	    ", no answer %" PRId64 "\n", x->counts[0], x->counts[1], x->counts[2], x->counts[3]);
+	if (x->counts[4] == 0)
+		return 0;
+	buf_printf(out, "    not counted, %" PRId64 " answered an earlier version only:\n",
+	    x->counts[4]);
+	if (store_query(e->st, "SELECT coalesce(p.name, p.address), r.partstat FROM rsvps r"
+	    " JOIN events e ON e.id = r.event_id JOIN people p ON p.id = r.person_id"
+	    " WHERE r.event_id = ? AND r.reply_seq < e.sequence"
+	    " AND r.partstat IN ('ACCEPTED', 'DECLINED', 'TENTATIVE') ORDER BY p.name, p.id",
+	    stale_row, &s, "i", x->id) < 0)
+		return -1;
+	list_end(out, s.rows, "(none)");
 	return 0;
 }
 
 int overview_training(struct engine *e, struct buf *out)
 {
-	size_t before;
+	struct tallies t = { NULL, 0 };
+	size_t i;
+	int ret = -1;
 
 	buf_adds(out, "Training\n");
-	before = out->len;
-
-	if (store_query(e->st, "SELECT e.title, e.start_at, e.status,"
-	    " sum(r.partstat = 'ACCEPTED'), sum(r.partstat = 'DECLINED'), sum(r.partstat = 'TENTATIVE'),"
-	    " sum(r.partstat NOT IN ('ACCEPTED', 'DECLINED', 'TENTATIVE'))"
+	/* an answer counts when it is for the current SEQUENCE */
+	if (store_query(e->st, "SELECT e.id, e.title, e.start_at, e.status,"
+	    " sum(r.partstat = 'ACCEPTED' AND r.reply_seq >= e.sequence),"
+	    " sum(r.partstat = 'DECLINED' AND r.reply_seq >= e.sequence),"
+	    " sum(r.partstat = 'TENTATIVE' AND r.reply_seq >= e.sequence),"
+	    " sum(NOT (r.partstat IN ('ACCEPTED', 'DECLINED', 'TENTATIVE')"
+	    " AND coalesce(r.reply_seq >= e.sequence, 0))),"
+	    " sum(r.partstat IN ('ACCEPTED', 'DECLINED', 'TENTATIVE') AND r.reply_seq < e.sequence)"
 	    " FROM events e JOIN rsvps r ON r.event_id = e.id WHERE e.start_at >= ?"
-	    " GROUP BY e.id ORDER BY e.start_at", tally_row, out, "t", e->now - WEEK) < 0)
-		return -1;
-	if (out->len == before)
+	    " GROUP BY e.id ORDER BY e.start_at", tally_row, &t, "t", e->now - WEEK) < 0)
+		goto out;
+	for (i = 0; i < t.n; i++)
+		if (tally_show(e, &t.v[i], out) < 0)
+			goto out;
+	if (t.n == 0)
 		buf_adds(out, "  (no training planned)\n");
 	buf_addc(out, '\n');
-	return 0;
+	ret = 0;
+out:
+	for (i = 0; i < t.n; i++)
+		free(t.v[i].title);
+	free(t.v);
+	return ret;
 }
