@@ -18,7 +18,10 @@
  * confirm-reminder) counts the days since the confirmation request; next
  * (no-cohort) is free text such as "September 2026", or "". A template
  * never puts a value that may hold confidential text (text, about, errors,
- * summary) in its subject. template_check_all() renders each with exactly
+ * summary) in its subject. calendar-entry is no mail: its subject and body
+ * are the SUMMARY and DESCRIPTION of an invitation's event, in the
+ * person's language (cancelled is "1" in a CANCEL, else ""), where
+ * calendars show them. template_check_all() renders each with exactly
  * these variables, so a site template naming another one is reported by
  * check-config. */
 static const struct {
@@ -50,6 +53,7 @@ static const struct {
 	{ "invitation", "title date time end_time duration location timezone" },
 	{ "invitation-update", "title date time end_time duration location timezone" },
 	{ "invitation-cancel", "title date time location" },
+	{ "calendar-entry", "title date time end_time duration location timezone cancelled" },
 	{ "training-reminder", "title date time end_time duration location" },
 	{ "checkin-first", "partner_name number" },
 	{ "checkin", "partner_name number" },

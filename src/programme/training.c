@@ -37,7 +37,7 @@ static int create(struct engine *e, int64_t cohort, const struct committee_comma
 	int ret = -1;
 
 	memset(&ev, 0, sizeof(ev));
-	title = cmd->title != NULL ? xstrdup(cmd->title) : xasprintf("%s training", e->cfg->programme.name);
+	title = cmd->title != NULL ? xstrdup(cmd->title) : invite_default_title(e, "en");
 	if (store_exec(e->st, "INSERT INTO events(cohort_id, uid, sequence, start_at, duration_min, location,"
 	    " title, status, created_at, updated_at) VALUES(?, 'pending', 0, ?, ?, ?, ?, 'scheduled', ?, ?)",
 	    "itisstt", cohort, start, (int64_t)cmd->duration_min, cmd->location, title, e->now, e->now) < 0)

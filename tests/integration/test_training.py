@@ -1,6 +1,7 @@
 """Training invitations by iMIP, answers from calendars and plain words,
 updates, late pairs, reminders and cancellation."""
 import email
+import json
 import subprocess
 
 from common import ProgrammeTest, mail, of_kind, reply, text_of, delivered
@@ -28,6 +29,12 @@ print(str(cal["METHOD"]), len(ev), ev[0]["DTSTART"].dt.astimezone(datetime.timez
       att[0].params.get("RSVP"), str(ev[0].get("STATUS", "")), str(ev[0]["ORGANIZER"]).lower())
 """
 
+TEXTS = r"""
+import sys, json, icalendar
+ev = [c for c in icalendar.Calendar.from_ical(sys.stdin.read()).walk() if c.name == "VEVENT"][0]
+print(json.dumps([str(ev.get("SUMMARY", "")), str(ev.get("DESCRIPTION", ""))]))
+"""
+
 
 def calendar_part(msg):
     for part in msg.walk():
@@ -41,6 +48,13 @@ def check_ical(part):
     out = subprocess.run(["/usr/bin/python3", "-c", CHECK], input=text, capture_output=True,
                          text=True, check=True).stdout.split()
     return out
+
+
+def event_texts(part):
+    """SUMMARY and DESCRIPTION of the event, as python-icalendar reads them."""
+    out = subprocess.run(["/usr/bin/python3", "-c", TEXTS], input=part.get_content(),
+                         capture_output=True, text=True, check=True).stdout
+    return json.loads(out)
 
 
 def outlook_reply(uid, attendee, partstat, seq=0):
@@ -107,6 +121,16 @@ class Training(ProgrammeTest):
             self.assertEqual(org, "mailto:mentoring@example.org")
             self.assertNotIn("dora@example.org", msg.as_string() if addr != "dora@example.org" else "")
         self.assertEqual(invitations["bea@example.org"]["Content-Language"], "fr")
+        # calendars show the event, not the text: how to answer is in its
+        # DESCRIPTION, in the person's language
+        summary, description = event_texts(calendar_part(invitations["anna@example.org"]))
+        self.assertEqual(summary, "Mentoring basics")
+        self.assertIn("Please answer with the Accept or Decline buttons of your calendar", description)
+        self.assertIn('reply "yes" or "no" to the invitation message', description)
+        summary, description = event_texts(calendar_part(invitations["bea@example.org"]))
+        self.assertEqual(summary, "Mentoring basics")
+        self.assertIn("Merci de répondre avec les boutons Accepter ou Refuser", description)
+        self.assertIn("« oui » ou « non »", description)
 
         # answers: an Outlook calendar reply, a plain "no", an unreadable
         # calendar that falls back to its words

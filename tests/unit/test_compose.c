@@ -812,6 +812,7 @@ static const struct {
 	{ "duration", "1h30" },
 	{ "location", "Bâtiment 40, salle S-C01 « Glashütte »" },
 	{ "timezone", "Europe/Zurich" },
+	{ "cancelled", "" },
 	{ "number", "2" },
 	{ "case", "17" },
 	{ "reporter", "zoe@example.org" },

@@ -397,7 +397,8 @@ static void test_registry_renders(void **state)
 				sample_vars(&v, &names, name, spec, empty);
 				if (template_render(&dirs, langs[j], name, &v, &s, &b, &e) < 0)
 					fail_msg("%s", e);
-				if (!str_has_prefix(s, prefix[j]))
+				/* an event's title is its own (template.c) */
+				if (strcmp(name, "calendar-entry") != 0 && !str_has_prefix(s, prefix[j]))
 					fail_msg("%s/%s: subject [%s]", langs[j], name, s);
 				if (str_has_prefix(name, "confirm-") && strstr(s, "[T0K3N]") == NULL)
 					fail_msg("%s/%s: no [token] in [%s]", langs[j], name, s);

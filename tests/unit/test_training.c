@@ -3,6 +3,8 @@
  * before, and the invitation a pair approved later receives. */
 #include "fixture.h"
 
+#include <libical/ical.h>
+
 #include "sched.h"
 
 #define PLAN "training 2026-03-20 14:00 2h Room 1, Kick-off"
@@ -39,6 +41,83 @@ static void test_update_and_cancel_keep_the_uid(void **state)
 	assert_int_equal(fx_int(f, "SELECT count(DISTINCT uid) FROM events"), 1);
 	/* after a cancellation, a new session may be planned */
 	fx_expect_report(f, "training 2026-03-30 10:00 1h Hall", "training: \"WIT Mentoring training\" planned");
+}
+
+/* The event of the latest message of kind to `to`, read back by libical:
+ * its SUMMARY and DESCRIPTION (allocated), and whether an RSVP is asked. */
+static void event_texts(struct fx *f, const char *kind, const char *to, char **summary_r,
+    char **description_r, int *rsvp_r)
+{
+	struct fx_out o;
+	struct mime_msg *m = NULL;
+	const char *err = NULL;
+	icalcomponent *cal, *ev;
+	icalproperty *att;
+
+	fx_out(f, kind, to, &o);
+	assert_int_equal(mime_parse(o.data, strlen(o.data), &m, &err), 0);
+	assert_non_null(m->calendar);
+	cal = icalparser_parse_string(m->calendar);
+	assert_non_null(cal);
+	ev = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
+	assert_non_null(ev);
+	*summary_r = xstrdup(icalcomponent_get_summary(ev));
+	*description_r = xstrdup(icalcomponent_get_description(ev));
+	att = icalcomponent_get_first_property(ev, ICAL_ATTENDEE_PROPERTY);
+	*rsvp_r = icalproperty_get_first_parameter(att, ICAL_RSVP_PARAMETER) != NULL;
+	icalcomponent_free(cal);
+	mime_free(&m);
+	fx_out_deinit(&o);
+}
+
+static void expect_event(struct fx *f, const char *kind, const char *to, const char *summary,
+    const char *in_description, int rsvp)
+{
+	char *s = NULL, *d = NULL;
+	int r = 0;
+
+	event_texts(f, kind, to, &s, &d, &r);
+	if (strcmp(s, summary) != 0)
+		fail_msg("%s to %s: SUMMARY [%s], expected [%s]", kind, to, s, summary);
+	if (strstr(d, in_description) == NULL)
+		fail_msg("%s to %s: no [%s] in the DESCRIPTION:\n%s", kind, to, in_description, d);
+	assert_int_equal(r, rsvp);
+	free(s);
+	free(d);
+}
+
+/* Calendars show the event rather than the text part: its SUMMARY and
+ * DESCRIPTION, with the programme's words and how to answer, are in the
+ * person's language. */
+static void test_calendar_in_the_persons_language(void **state)
+{
+	struct fx *f = *state;
+	struct fx_out o;
+
+	fx_expect_report(f, "training 2026-03-20 14:00 2h Room 1",
+	    "training: \"WIT Mentoring training\" planned");
+	expect_event(f, "invitation", "alice@example.org", "WIT Mentoring training",
+	    "Please answer with the Accept or Decline buttons of your calendar, or\nsimply reply"
+	    " \"yes\" or \"no\" to the invitation message.", 1);
+	expect_event(f, "invitation", "alice@example.org", "WIT Mentoring training",
+	    "\nThe WIT Mentoring committee", 1);
+	expect_event(f, "invitation", "chloe@example.org", "Formation WIT Mentoring",
+	    "Merci de r\xc3\xa9pondre avec les boutons Accepter ou Refuser de votre agenda,", 1);
+	expect_event(f, "invitation", "chloe@example.org", "Formation WIT Mentoring",
+	    "\xc2\xab oui \xc2\xbb ou \xc2\xab non \xc2\xbb", 1);
+	fx_out(f, "invitation", "chloe@example.org", &o);
+	assert_non_null(strstr(o.subject, "invitation \xe2\x80\x93 Formation WIT Mentoring, 2026-03-20"));
+	fx_out_deinit(&o);
+	free(fx_command(f, "training update 2026-03-21 10:00 90m Room 2, Premiers pas"));
+	expect_event(f, "invitation-update", "alice@example.org", "Premiers pas",
+	    "only an answer to its new version counts", 1);
+	expect_event(f, "invitation-update", "chloe@example.org", "Premiers pas",
+	    "seule une r\xc3\xa9ponse \xc3\xa0 sa nouvelle version compte", 1);
+	free(fx_command(f, "training cancel"));
+	expect_event(f, "invitation-cancel", "alice@example.org", "Premiers pas",
+	    "This training session of WIT Mentoring is cancelled.", 0);
+	expect_event(f, "invitation-cancel", "chloe@example.org", "Premiers pas",
+	    "Cette s\xc3\xa9" "ance de formation de WIT Mentoring est annul\xc3\xa9" "e.", 0);
 }
 
 static void test_a_pair_approved_later_is_invited(void **state)
@@ -275,6 +354,7 @@ int main(void)
 		T(test_plan_invites_each_person_alone),
 		T(test_update_and_cancel_keep_the_uid),
 		T(test_a_pair_approved_later_is_invited),
+		T(test_calendar_in_the_persons_language),
 		T(test_plain_answers),
 		T(test_calendar_answer_wins_by_sequence),
 		T(test_stale_answer_to_a_cancelled_session),
