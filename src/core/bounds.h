@@ -51,4 +51,8 @@
 #define HEALTH_DISK_CRIT_BYTES (64ull * 1024 * 1024)
 #define HEALTH_MARK_S 60                    /* a running daemon records its last fetch this often */
 
+/* Mail out */
+#define TEXT_LINE_MAX 78                    /* characters in a line of text we send (RFC 5322 2.1.1) */
+#define TEXT_FILL 72                        /* where the lines of a reflowed paragraph end */
+
 #endif
