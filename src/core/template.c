@@ -381,41 +381,13 @@ static size_t hang_at(const char *s, size_t n)
 	return lead;
 }
 
-/* Appends the words of s (split at spaces) after prefix, in lines of at
- * most TEXT_FILL characters, each next one after indent spaces; a word
- * longer than a line stands alone. */
+/* prefix, then the words of s in lines of at most TEXT_FILL characters,
+ * each next one after indent spaces. */
 static void fill(struct buf *out, const char *prefix, size_t prefix_len, const char *s, size_t n,
     size_t indent, const char *eol)
 {
-	size_t col = chars(prefix, prefix_len), i = 0, w, wc, k;
-	int first = 1;
-
 	buf_add(out, prefix, prefix_len);
-	for (;;) {
-		while (i < n && s[i] == ' ')
-			i++;
-		if (i == n)
-			break;
-		for (w = i; w < n && s[w] != ' '; w++)
-			;
-		wc = chars(s + i, w - i);
-		if (!first && col + 1 + wc > TEXT_FILL) {
-			buf_adds(out, eol);
-			for (k = 0; k < indent; k++)
-				buf_addc(out, ' ');
-			col = indent;
-			first = 1;
-		}
-		if (!first) {
-			buf_addc(out, ' ');
-			col++;
-		}
-		buf_add(out, s + i, w - i);
-		col += wc;
-		first = 0;
-		i = w;
-	}
-	buf_adds(out, eol);
+	buf_fill(out, s, n, chars(prefix, prefix_len), indent, TEXT_FILL, eol);
 }
 
 static void emit_line(struct buf *out, const struct line *l)

@@ -1,7 +1,9 @@
 /* The committee's view of the programme, as plain text with aligned
  * columns: what the status screen and the weekly digest are made of. It
  * reads the tables and nothing else; cases appear by number, age and
- * status only, never by their text. */
+ * status only, never by their text. Every line stays within
+ * TEXT_LINE_MAX (78) characters, as mail readers show them: a name or a
+ * text too long for its column is cut with an ellipsis. */
 #include "overview.h"
 
 #include <inttypes.h>
@@ -9,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bounds.h"
 #include "engine.h"
 #include "roster.h"
 #include "store.h"
@@ -78,7 +81,7 @@ static int application_row(const struct store_row *row, void *arg)
 	if (++s->rows > LIST_MAX)
 		return 0;
 	buf_adds(s->b, "  ");
-	cell(s->b, store_row_text(row, 0), 24);
+	cell(s->b, store_row_text(row, 0), 23);
 	cell(s->b, store_row_text(row, 1), 7);
 	cell(s->b, store_row_text(row, 2), 18);
 	cell(s->b, store_row_text(row, 3), 10);
@@ -110,7 +113,7 @@ int overview_applications(struct engine *e, int64_t cohort, struct buf *b)
 	    "  confirmed mentees                      %ld (%ld paired, %ld waiting)\n",
 	    pending, mentors, capacity, mentees, paired, mentees - paired);
 	buf_adds(b, "\n  New and pending this week:\n  ");
-	cell(b, "name", 24);
+	cell(b, "name", 23);
 	cell(b, "role", 7);
 	cell(b, "department", 18);
 	cell(b, "status", 10);
@@ -147,8 +150,8 @@ static int pair_row(const struct store_row *row, void *arg)
 	snprintf(id, sizeof(id), "%" PRId64, store_row_int(row, 0));
 	buf_adds(s->b, "  ");
 	cell(s->b, id, 4);
-	cell(s->b, store_row_text(row, 1), 22);
-	cell(s->b, store_row_text(row, 2), 22);
+	cell(s->b, store_row_text(row, 1), 20);
+	cell(s->b, store_row_text(row, 2), 20);
 	date_of((time_t)store_row_int(row, 3), date, sizeof(date));
 	cell(s->b, date, 10);
 	cell(s->b, store_row_text(row, 4) != NULL ? store_row_text(row, 4) : "-", 14);
@@ -170,8 +173,8 @@ int overview_pairs(struct engine *e, int64_t cohort, struct buf *b)
 	s.rows = 0;
 	buf_adds(b, "\nPairs\n  ");
 	cell(b, "pair", 4);
-	cell(b, "mentor", 22);
-	cell(b, "mentee", 22);
+	cell(b, "mentor", 20);
+	cell(b, "mentee", 20);
 	cell(b, "since", 10);
 	cell(b, "last check-in", 14);
 	end_line(b);
@@ -200,11 +203,17 @@ static int silent_row(const struct store_row *row, void *arg)
 {
 	struct section *s = arg;
 
+	char head[64], tail[32];
+
 	if (++s->rows > LIST_MAX)
 		return 0;
-	buf_printf(s->b, "  pair %" PRId64 ", check-in %" PRId64 ": no answer from %s since %s\n",
-	    store_row_int(row, 0), store_row_int(row, 1), store_row_text(row, 2),
-	    store_row_text(row, 3));
+	snprintf(head, sizeof(head), "  pair %" PRId64 ", check-in %" PRId64 ": no answer from ",
+	    store_row_int(row, 0), store_row_int(row, 1));
+	snprintf(tail, sizeof(tail), " since %s", store_row_text(row, 3));
+	buf_adds(s->b, head);
+	buf_add_fit(s->b, store_row_text(row, 2), TEXT_LINE_MAX - strlen(head) - strlen(tail));
+	buf_adds(s->b, tail);
+	buf_addc(s->b, '\n');
 	return 0;
 }
 
@@ -280,8 +289,9 @@ static int line_row(const struct store_row *row, void *arg)
 	date_of((time_t)store_row_int(row, 0), date, sizeof(date));
 	buf_adds(s->b, "  ");
 	cell(s->b, date, 10);
-	cell(s->b, store_row_text(row, 1) != NULL ? store_row_text(row, 1) : "-", 30);
-	buf_adds(s->b, store_row_text(row, 2) != NULL ? store_row_text(row, 2) : "");
+	cell(s->b, store_row_text(row, 1) != NULL ? store_row_text(row, 1) : "-", 28);
+	/* what is left of the line: 2 + 12 + 30 columns are taken */
+	buf_add_fit(s->b, store_row_text(row, 2), TEXT_LINE_MAX - 44);
 	end_line(s->b);
 	return 0;
 }
@@ -328,10 +338,17 @@ int overview_render(struct engine *e, struct buf *b)
 		if (store_query_int(e->st, &cohort, "SELECT coalesce(max(id), 0) FROM cohorts", NULL) < 0 ||
 		    (cohort != 0 && roster_cohort_name(e, cohort, &cohort_name) < 0))
 			return -1;
-		buf_printf(b, "No cohort is open%s%s%s.\n\n", cohort ? " (the last one was " : "",
-		    cohort ? cohort_name : "", cohort ? ")" : "");
+		buf_adds(b, "No cohort is open");
+		if (cohort) {
+			buf_adds(b, " (the last one was ");
+			buf_add_fit(b, cohort_name, TEXT_LINE_MAX - 39);
+			buf_adds(b, ")");
+		}
+		buf_adds(b, ".\n\n");
 	} else {
-		buf_printf(b, "Cohort %s\n\n", cohort_name);
+		buf_adds(b, "Cohort ");
+		buf_add_fit(b, cohort_name, TEXT_LINE_MAX - 7);
+		buf_adds(b, "\n\n");
 	}
 	free(cohort_name);
 	if (overview_applications(e, cohort, b) < 0 || overview_pairs(e, cohort, b) < 0)
@@ -383,7 +400,7 @@ static int stale_row(const struct store_row *row, void *arg)
 	if (++s->rows > LIST_MAX)
 		return 0;
 	buf_adds(s->b, "      ");
-	cell(s->b, store_row_text(row, 0), 50);
+	cell(s->b, store_row_text(row, 0), 48);
 	buf_adds(s->b, strcmp(p, "ACCEPTED") == 0 ? "accepted" : strcmp(p, "DECLINED") == 0
 	    ? "declined" : "tentative");
 	end_line(s->b);
@@ -396,9 +413,9 @@ static int tally_show(struct engine *e, const struct tally *x, struct buf *out)
 	char date[32];
 
 	time_local_str(x->start, date, sizeof(date));
-	/* the title fits the line with the date after it */
+	/* the title fits the line with the date after it: 2 + 2 + 16 + 12 */
 	buf_adds(out, "  ");
-	buf_add_fit(out, x->title, 48);
+	buf_add_fit(out, x->title, TEXT_LINE_MAX - 32);
 	buf_printf(out, ", %s%s\n", date, x->cancelled ? " (cancelled)" : "");
 	if (x->cancelled) {
 		buf_adds(out, "    cancelled: no answer counts\n");

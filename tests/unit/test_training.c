@@ -263,7 +263,7 @@ static void test_stale_answer_after_an_update(void **state)
 	expect_status(f, "  Kick-off, 2026-03-21 10:00\n"
 	    "    accepted 0, declined 0, tentative 0, no answer 2\n"
 	    "    not counted, 1 answered an earlier version only:\n"
-	    "      Alice Martin                                        accepted\n\n");
+	    "      Alice Martin                                      accepted\n\n");
 	/* an answer for sequence 0 that comes late is stale, not counted */
 	expect_outcome(f, calendar_reply(f, 0, 4, "DECLINED"),
 	    "calendar answer recorded as stale, not counted (DECLINED, sequence 0;"
@@ -297,7 +297,7 @@ static void test_plain_yes_after_an_update(void **state)
 	    " recorded as stale, not counted (ACCEPTED)");
 	expect_status(f, "    accepted 0, declined 0, tentative 0, no answer 2\n"
 	    "    not counted, 1 answered an earlier version only:\n"
-	    "      Chlo\xc3\xa9 Petit                                         accepted\n");
+	    "      Chlo\xc3\xa9 Petit                                       accepted\n");
 	/* the update reaches them; Alice wrote before it, Chloé after */
 	sent = f->e.now + 3600;
 	assert_int_equal(store_exec(f->st, "UPDATE outbound SET status = 'sent', sent_at = ?"
@@ -312,7 +312,7 @@ static void test_plain_yes_after_an_update(void **state)
 	expect_outcome(f, m, "answer to the invitation recorded (DECLINED)");
 	expect_status(f, "    accepted 0, declined 1, tentative 0, no answer 1\n"
 	    "    not counted, 1 answered an earlier version only:\n"
-	    "      Alice Martin                                        accepted\n");
+	    "      Alice Martin                                      accepted\n");
 	/* an answer to the update itself is for it, whatever its Date says */
 	m = fx_reply(f, "alice@example.org", "invitation-update", "yes\n", NULL);
 	m->date = sent - 3600;
