@@ -493,7 +493,7 @@ class TlsAndAuth(MentordTest):
         security = {"implicit": "tls", "starttls": "starttls", None: "none"}[tls]
         extra = [f"smtp.url = {scheme}://127.0.0.1:{srv.port}", f"smtp.security = {security}"]
         if ca:
-            extra.append(f"smtp.ca_file = {self.certs['ca']}")
+            extra.append(f"smtp.ca_file = {ca if isinstance(ca, str) else self.certs['ca']}")
         if login is not None:
             path = os.path.join(self.tmp, "smtp.secret")
             with open(path, "w") as f:
@@ -540,10 +540,31 @@ class TlsAndAuth(MentordTest):
 
     def test_implicit_tls_untrusted_certificate(self):
         srv = self.start("implicit", ca=False)
-        self.refused(srv, "TLS: the certificate of 127.0.0.1 is not trusted")
+        self.refused(srv, "TLS: the certificate of 127.0.0.1 is not trusted",
+                     "(for a private certificate authority, set ca_file in [smtp])")
         r = self.env.run("check-config", "--connect")
         self.assertIn("SMTP: FAILED", r.stdout)
-        self.assertIn("certificate", r.stdout)
+        self.assertIn("set ca_file in [smtp]", r.stdout)
+
+    def test_ca_file_set_without_the_issuer(self):
+        """ca_file is set: the hint to set it would mislead."""
+        other = make_ca(os.path.join(self.tmp, "other"))
+        srv = self.start("implicit", ca=other["ca"])
+        r = self.refused(srv, "TLS: the certificate of 127.0.0.1 is not trusted",
+                         f"(not signed by an authority in ca_file {other['ca']})")
+        self.assertNotIn("set ca_file", r.stderr)
+
+    def test_certificate_for_other_names(self):
+        """The refusal names the certificate's own host names."""
+        self.certs = make_ca(os.path.join(self.tmp, "named"), names=("mail.example.org",
+                                                                      "smtp.example.org"))
+        for tls in ("implicit", "starttls"):
+            with self.subTest(tls=tls):
+                srv = self.start(tls)
+                r = self.refused(srv, "TLS: the certificate of 127.0.0.1 is not trusted",
+                                 "(the certificate is for mail.example.org, smtp.example.org,"
+                                 " not for 127.0.0.1)")
+                self.assertNotIn("set ca_file", r.stderr)
 
     def test_starttls_untrusted_certificate(self):
         srv = self.start("starttls", ca=False)
