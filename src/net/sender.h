@@ -23,7 +23,11 @@
  *                                    other due row wait for its backoff. It
  *                                    never fails a row by itself: a long
  *                                    outage or a bad password must not turn
- *                                    the whole queue into failures.
+ *                                    the whole queue into failures. Once
+ *                                    the configuration is reloaded (a
+ *                                    corrected server setting), the rows
+ *                                    held back so are due at once:
+ *                                    sender_release_held().
  * The error text is kept for `queue list` and the digest (escaped, at most
  * SMTP_REPLY_BYTES_MAX).
  *
@@ -50,6 +54,12 @@ struct sender_stats {
  * failed), -1 when the batch stopped early (the server unusable) or the
  * database failed. */
 int sender_run(struct engine *e, struct sender_stats *stats);
+
+/* After a reload: the rows held back because the server was unusable
+ * (and those alone, not a message's own backoff) are due now, so that a
+ * corrected server setting is tried at once. Returns how many, or -1 on a
+ * database error (store.h logged it). */
+long sender_release_held(struct engine *e);
 
 /* Seconds until the next queued row is due (-1 if none, and always with
  * --dry-run, which never sends). */
