@@ -687,6 +687,90 @@ static void test_reflow(void **state)
 	}
 }
 
+/* The words of a text, space- and line-separated, in order, joined by one
+ * space (what reflowing must keep exactly). */
+static char *words_of(const char *s)
+{
+	struct buf b;
+	int sep = 0;
+
+	buf_init(&b, 1024 * 1024);
+	buf_add(&b, "", 0);
+	for (; *s != '\0'; s++) {
+		if (*s == ' ' || *s == '\n' || *s == '\r') {
+			sep = 1;
+			continue;
+		}
+		if (sep && b.len > 0)
+			buf_addc(&b, ' ');
+		sep = 0;
+		buf_addc(&b, *s);
+	}
+	return buf_steal(&b);
+}
+
+/* Hostile values, 2000 of them: long words, runs of spaces, line breaks,
+ * list and form openings, multi-byte characters. Whatever they hold, the
+ * words come out in order and whole, and a line over 78 characters is one
+ * word too long for a line, after at most its indent or its key (a table's,
+ * a form's, a list's). */
+static void test_reflow_hostile_values(void **state)
+{
+	static const char *const pieces[] = { "word ", "w ", "a-very-long-unbreakable-word-of-"
+	    "forty-characters ", "  ", "\n", "\n\n", "- ", "1. ", "Key: ", "Cl\xc3\xa9 : ",
+	    "\xc3\xa9t\xc3\xa9 ", "x@example.org ", ":", "    indented ", "\xe2\x80\xa6",
+	    "https://example.org/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "aaaaaaaaaa " };
+	static const char text[] = "Subject: x\n\nHello {{a}}, here it is:\n{{a}}\n\n"
+	    "  Key      {{a}}\n- item {{a}}\n{{b}}\nEnd of {{b}} and {{a}}.\n";
+	char a[600], b[600], *spec, *s = NULL, *body = NULL, *e = NULL, *want, *got, *raw;
+	uint32_t seed = 17;
+	const char *p, *next;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 2000; i++) {
+		tu_random_pieces(&seed, pieces, ARRAY_SIZE(pieces), 1 + seed % 40, a, sizeof(a));
+		tu_random_pieces(&seed, pieces, ARRAY_SIZE(pieces), 1 + seed % 40, b, sizeof(b));
+		/* a value loses its last line ends (vars_set) */
+		while (strlen(a) > 0 && a[strlen(a) - 1] == '\n')
+			a[strlen(a) - 1] = '\0';
+		while (strlen(b) > 0 && b[strlen(b) - 1] == '\n')
+			b[strlen(b) - 1] = '\0';
+		spec = xasprintf("a=%s|b=%s", a, b);
+		if (render_text(text, spec, &s, &body, &e) < 0)
+			fail_msg("case %d: %s", i, e);
+		/* the same words as the plain substitution gives */
+		raw = xasprintf("Hello %s, here it is: %s Key %s - item %s %s End of %s and %s.", a, a,
+		    a, a, b, b, a);
+		want = words_of(raw);
+		got = words_of(body);
+		if (strcmp(want, got) != 0)
+			fail_msg("case %d: words changed:\n[%s]\n[%s]", i, want, got);
+		for (p = body; *p != '\0'; p = next) {
+			size_t chars = line_chars(p, &next), n = (size_t)(next - p - 1), w = n, head;
+			char *prefix;
+
+			if (chars <= 78)
+				continue;
+			while (w > 0 && p[w - 1] != ' ')
+				w--;
+			prefix = xstrndup(p, w);
+			head = utf8_len(prefix);
+			free(prefix);
+			if (head > 36 || chars - head < 42)
+				fail_msg("case %d: a line of %zu characters with room to break:\n%.*s\n\n%s",
+				    i, chars, (int)n, p, body);
+		}
+		free(raw);
+		free(want);
+		free(got);
+		xfree(&s);
+		xfree(&body);
+		free(spec);
+	}
+}
+
 /* Long, realistic values: a real 35-character programme address, names,
  * departments and titles as people write them. */
 static const struct {
@@ -996,6 +1080,7 @@ int main(void)
 		cmocka_unit_test(test_unregistered_variable_reported),
 		cmocka_unit_test(test_shipped_style),
 		cmocka_unit_test(test_reflow),
+		cmocka_unit_test(test_reflow_hostile_values),
 		cmocka_unit_test(test_rendered_width),
 		cmocka_unit_test(test_help_form_lines),
 		cmocka_unit_test(test_status_states),
