@@ -763,6 +763,17 @@ static void tell_status(struct engine *e, struct imap *imap, struct watch *w, in
 	sdnotify_status(&w->n, "idle; %ld queued%s; last mail %s", queued, failures, age);
 }
 
+/* A reload may have corrected the server's settings: mail held back
+ * because the server was unusable is tried at once, not after its backoff
+ * (sender.h). */
+static void release_held(struct engine *e)
+{
+	long n = sender_release_held(e);
+
+	if (n > 0)
+		log_info("smtp: %ld message(s) held back for the server are due now", n);
+}
+
 static int reload(struct config **cfg, struct engine *e, struct imap **imap,
     const struct cycle_opts *o, struct watch *w)
 {
@@ -783,6 +794,7 @@ static int reload(struct config **cfg, struct engine *e, struct imap **imap,
 	log_info("configuration reloaded from %s", o->config_path);
 	if (open_engine(*cfg, o, e, &w->n) < 0)
 		return -1;
+	release_held(e);
 	/* reloaded: ready again, whether or not IMAP answers right now (the
 	 * status says so), or systemd would wait for it */
 	sdnotify_send(&w->n, "READY=1");

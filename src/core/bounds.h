@@ -60,4 +60,8 @@
 #define JSON_MEMBERS_MAX 100                /* top-level members kept */
 #define JSON_STRING_BYTES_MAX (16u * 1024)  /* one decoded string */
 
+/* Mail out */
+#define TEXT_LINE_MAX 78                    /* characters in a line of text we send (RFC 5322 2.1.1) */
+#define TEXT_FILL 72                        /* where the lines of a reflowed paragraph end */
+
 #endif

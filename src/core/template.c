@@ -18,7 +18,10 @@
  * confirm-reminder) counts the days since the confirmation request; next
  * (no-cohort) is free text such as "September 2026", or "". A template
  * never puts a value that may hold confidential text (text, about, errors,
- * summary) in its subject. template_check_all() renders each with exactly
+ * summary) in its subject. calendar-entry is no mail: its subject and body
+ * are the SUMMARY and DESCRIPTION of an invitation's event, in the
+ * person's language (cancelled is "1" in a CANCEL, else ""), where
+ * calendars show them. template_check_all() renders each with exactly
  * these variables, so a site template naming another one is reported by
  * check-config. */
 static const struct {
@@ -50,6 +53,7 @@ static const struct {
 	{ "invitation", "title date time end_time duration location timezone" },
 	{ "invitation-update", "title date time end_time duration location timezone" },
 	{ "invitation-cancel", "title date time location" },
+	{ "calendar-entry", "title date time end_time duration location timezone cancelled" },
 	{ "training-reminder", "title date time end_time duration location" },
 	{ "checkin-first", "partner_name number" },
 	{ "checkin", "partner_name number" },
@@ -166,11 +170,21 @@ static int load(const struct template_dirs *dirs, const char *lang, const char *
 	return -1;
 }
 
+/* Where the values went in the rendered text, [start, end) and whether
+ * the value holds a line break: reflowing never joins the lines a
+ * producer laid out, nor a value standing on its own line with the text
+ * around it. */
+struct spans {
+	size_t (*v)[3];
+	size_t n;
+};
+
 struct subst {
 	const struct vars *v;
 	const char *where;
 	const char *base; /* start of the whole text, to tell line starts */
 	char **error_r;
+	struct spans *kept; /* NULL: not recorded */
 };
 
 static int section(struct subst *s, const char *name, const char *open, const char *inner,
@@ -220,6 +234,13 @@ static int substitute(struct subst *s, const char *text, size_t len, struct buf 
 			*s->error_r = xasprintf("%s: unknown placeholder {{%s}}", s->where, name);
 			return -1;
 		}
+		if (out != NULL && s->kept != NULL && value[0] != '\0') {
+			s->kept->v = xrealloc(s->kept->v, (s->kept->n + 1) * sizeof(*s->kept->v));
+			s->kept->v[s->kept->n][0] = out->len;
+			s->kept->v[s->kept->n][1] = out->len + strlen(value);
+			s->kept->v[s->kept->n][2] = strchr(value, '\n') != NULL;
+			s->kept->n++;
+		}
 		if (out != NULL)
 			buf_adds(out, value);
 		p = close + 2;
@@ -263,11 +284,210 @@ static int section(struct subst *s, const char *name, const char *open, const ch
 }
 
 static int substitute_text(const struct vars *v, const char *where, const char *text,
-    struct buf *out, char **error_r)
+    struct buf *out, struct spans *kept, char **error_r)
 {
-	struct subst s = { v, where, text, error_r };
+	struct subst s = { v, where, text, error_r, kept };
 
 	return substitute(&s, text, strlen(text), out, 0);
+}
+
+/* ---- reflowing ----
+ *
+ * Once the values are in, every line of the body is kept within
+ * TEXT_LINE_MAX characters (RFC 5322 2.1.1), never cutting a word (an
+ * address is one), by these rules:
+ * - a paragraph of running text (lines that start with a word, up to an
+ *   empty line) is refilled to TEXT_FILL when one of its lines is too
+ *   long, and left as written otherwise; a value standing alone on its
+ *   line (someone's words under "In their own words:") is a paragraph of
+ *   its own;
+ * - a form ("Key: value" lines, each of them), an indented line (a table),
+ *   a list item ("- ", "1. ") and every line of a multi-line value (laid
+ *   out by its producer: a digest, a summary, someone's words) keep their
+ *   lines: one that is too long is wrapped alone, its continuation lines
+ *   indented to where its value starts, so that a table keeps its columns
+ *   and a form field stays one field (a form value may go on over
+ *   indented lines, doc/DESIGN.md 3.3). */
+
+struct line {
+	const char *s;
+	size_t len;   /* without the line end */
+	int crlf;     /* ended with CR LF */
+	int kept;     /* holds part of a multi-line value */
+	int alone;    /* is one value, alone on its line */
+};
+
+static size_t chars(const char *s, size_t n)
+{
+	size_t i, c = 0;
+
+	for (i = 0; i < n; i++)
+		c += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return c;
+}
+
+/* Bytes of a "Key:" or "Clé :" opening the text (up to four words of
+ * letters, then a colon ending it or followed by a space), else 0. */
+static size_t form_key(const char *s, size_t n)
+{
+	size_t i = 0, words = 1;
+
+	if (n == 0 || s[0] == ' ' || s[0] == '-')
+		return 0;
+	for (; i < n && i < 40 && s[i] != ':'; i++) {
+		if (s[i] == ' ' && i + 1 < n && s[i + 1] != ':' && ++words > 4)
+			return 0;
+		if (strchr(",.;!?()<>\"", s[i]) != NULL)
+			return 0;
+	}
+	if (i == n || s[i] != ':' || (i + 1 < n && s[i + 1] != ' '))
+		return 0;
+	return i + 1 < n ? i + 2 : i + 1;
+}
+
+/* "- item", "* item" or "12. item" */
+static int list_item(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n >= 2 && (s[0] == '-' || s[0] == '*') && s[1] == ' ')
+		return 1;
+	for (i = 0; i < n && i < 3 && s[i] >= '0' && s[i] <= '9'; i++)
+		;
+	return i > 0 && i + 1 < n && s[i] == '.' && s[i + 1] == ' ';
+}
+
+/* The byte where the wrapped part of a line starts; continuation lines are
+ * indented to its column. */
+static size_t hang_at(const char *s, size_t n)
+{
+	size_t lead = 0, i, k;
+
+	while (lead < n && s[lead] == ' ')
+		lead++;
+	if (list_item(s + lead, n - lead)) {
+		for (i = lead; s[i] != ' '; i++)
+			;
+		return i + 1;
+	}
+	if ((k = form_key(s + lead, n - lead)) > 0)
+		return lead + k;
+	/* a table row: "  Key     value", the value after a run of spaces */
+	for (i = lead; lead > 0 && i + 2 < n && i < lead + 30; i++)
+		if (s[i] != ' ' && s[i + 1] == ' ' && s[i + 2] == ' ') {
+			for (k = i + 1; k < n && s[k] == ' '; k++)
+				;
+			return k < n ? k : lead;
+		}
+	return lead;
+}
+
+/* prefix, then the words of s in lines of at most TEXT_FILL characters,
+ * each next one after indent spaces. */
+static void fill(struct buf *out, const char *prefix, size_t prefix_len, const char *s, size_t n,
+    size_t indent, const char *eol)
+{
+	buf_add(out, prefix, prefix_len);
+	buf_fill(out, s, n, chars(prefix, prefix_len), indent, TEXT_FILL, eol);
+}
+
+static void emit_line(struct buf *out, const struct line *l)
+{
+	size_t h;
+
+	if (chars(l->s, l->len) <= TEXT_LINE_MAX) {
+		buf_add(out, l->s, l->len);
+		buf_adds(out, l->crlf ? "\r\n" : "\n");
+		return;
+	}
+	h = hang_at(l->s, l->len);
+	/* a hang past the middle would leave no room for the words */
+	if (chars(l->s, h) > TEXT_FILL / 2)
+		h = 0;
+	fill(out, l->s, h, l->s + h, l->len - h, chars(l->s, h), l->crlf ? "\r\n" : "\n");
+}
+
+/* Lines a to b (excluded) of running text: refilled when one is too long. */
+static void emit_paragraph(struct buf *out, const struct line *l, size_t a, size_t b)
+{
+	struct buf joined;
+	size_t i;
+	int form = 1, long_line = 0;
+
+	for (i = a; i < b; i++) {
+		form &= form_key(l[i].s, l[i].len) > 0;
+		long_line |= chars(l[i].s, l[i].len) > TEXT_LINE_MAX;
+	}
+	if (!long_line || form) {
+		for (i = a; i < b; i++)
+			emit_line(out, &l[i]);
+		return;
+	}
+	buf_init(&joined, out->max);
+	for (i = a; i < b; i++) {
+		if (i > a)
+			buf_addc(&joined, ' ');
+		buf_add(&joined, l[i].s, l[i].len);
+	}
+	fill(out, "", 0, joined.s, joined.len, 0, l[a].crlf ? "\r\n" : "\n");
+	buf_deinit(&joined);
+}
+
+/* Marks the line [from, to) of the text: kept, alone. */
+static void line_values(const struct spans *kept, size_t from, size_t to, struct line *l)
+{
+	size_t i;
+
+	l->kept = l->alone = 0;
+	for (i = 0; i < kept->n; i++) {
+		if (kept->v[i][2] && kept->v[i][0] <= to && kept->v[i][1] > from)
+			l->kept = 1;
+		if (kept->v[i][0] == from && kept->v[i][1] == to)
+			l->alone = 1;
+	}
+}
+
+static int running(const struct line *l)
+{
+	return !l->kept && l->len > 0 && l->s[0] != ' ' && !list_item(l->s, l->len);
+}
+
+/* The rendered body text, reflowed into out (the rules above). */
+static void reflow(const char *text, size_t len, const struct spans *kept, struct buf *out)
+{
+	struct line *l = NULL;
+	size_t n = 0, i, j, start;
+	const char *p = text, *end = text + len, *nl;
+
+	while (p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		l = xrealloc(l, (n + 1) * sizeof(*l));
+		l[n].s = p;
+		l[n].len = nl != NULL ? (size_t)(nl - p) : (size_t)(end - p);
+		l[n].crlf = l[n].len > 0 && p[l[n].len - 1] == '\r';
+		if (l[n].crlf)
+			l[n].len--;
+		start = (size_t)(p - text);
+		line_values(kept, start, start + l[n].len, &l[n]);
+		n++;
+		p = nl != NULL ? nl + 1 : end;
+	}
+	for (i = 0; i < n; i = j) {
+		if (!running(&l[i])) {
+			emit_line(out, &l[i]);
+			j = i + 1;
+			continue;
+		}
+		for (j = i + 1; j < n && running(&l[j]) && !l[j].alone && !l[j - 1].alone; j++)
+			;
+		emit_paragraph(out, l, i, j);
+	}
+	/* a text without a last line end stays so */
+	if (len > 0 && text[len - 1] != '\n' && out->len > 0 && out->s[out->len - 1] == '\n') {
+		out->len -= out->len > 1 && out->s[out->len - 2] == '\r' ? 2 : 1;
+		out->s[out->len] = '\0';
+	}
+	free(l);
 }
 
 int template_render(const struct template_dirs *dirs, const char *lang, const char *name,
@@ -275,11 +495,13 @@ int template_render(const struct template_dirs *dirs, const char *lang, const ch
 {
 	char *data = NULL, *where = xasprintf("template %s/%s", lang, name);
 	char *nl, *body;
-	struct buf subject, out;
+	struct buf subject, out, flowed;
+	struct spans kept = { NULL, 0 };
 	int ret = -1;
 
 	buf_init(&subject, 4096);
 	buf_init(&out, 4 * TEMPLATE_BYTES_MAX + 1024 * 1024);
+	buf_init(&flowed, 2 * out.max);
 	if (load(dirs, lang, name, &data, error_r) < 0)
 		goto out;
 	if (!str_has_prefix(data, "Subject:") || (nl = strchr(data, '\n')) == NULL) {
@@ -294,10 +516,12 @@ int template_render(const struct template_dirs *dirs, const char *lang, const ch
 		body += 2;
 	buf_add(&subject, "", 0);
 	buf_add(&out, "", 0);
-	if (substitute_text(v, where, data + strlen("Subject:"), &subject, error_r) < 0 ||
-	    substitute_text(v, where, body, &out, error_r) < 0)
+	if (substitute_text(v, where, data + strlen("Subject:"), &subject, NULL, error_r) < 0 ||
+	    substitute_text(v, where, body, &out, &kept, error_r) < 0)
 		goto out;
-	if (subject.toobig || out.toobig) {
+	buf_add(&flowed, "", 0);
+	reflow(out.s, out.len, &kept, &flowed);
+	if (subject.toobig || out.toobig || flowed.toobig) {
 		*error_r = xasprintf("%s: rendered text too long", where);
 		goto out;
 	}
@@ -306,13 +530,15 @@ int template_render(const struct template_dirs *dirs, const char *lang, const ch
 		if (*nl == '\n' || *nl == '\r' || *nl == '\t')
 			*nl = ' ';
 	*subject_r = str_trim(buf_steal(&subject));
-	*body_r = buf_steal(&out);
+	*body_r = buf_steal(&flowed);
 	ret = 0;
 out:
 	free(where);
 	free(data);
+	free(kept.v);
 	buf_deinit(&subject);
 	buf_deinit(&out);
+	buf_deinit(&flowed);
 	return ret;
 }
 

@@ -11,6 +11,12 @@
  * check-config rather than mailed out. A subject is one line: line breaks a
  * value brings into it become spaces.
  *
+ * The rendered body keeps every line within TEXT_LINE_MAX characters
+ * (RFC 5322 2.1.1), never cutting a word: a paragraph of running text that
+ * grew too long is refilled; a form, a table, a list item and the lines of
+ * a multi-line value keep their lines, one too long wrapped under the
+ * column where its value starts (template.c says exactly how).
+ *
  * Every template the robot sends is in a registry with the variables it is
  * given (template_registry()), besides three common ones: programme (the
  * programme's name), address (its mailbox), name (the recipient's name, or

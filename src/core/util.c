@@ -421,6 +421,62 @@ size_t utf8_len(const char *s)
 	return n;
 }
 
+size_t utf8_offset(const char *s, size_t chars)
+{
+	size_t i = 0;
+
+	for (; s[i] != '\0'; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80 && chars-- == 0)
+			break;
+	return i;
+}
+
+size_t buf_add_fit(struct buf *b, const char *s, size_t width)
+{
+	size_t n = s != NULL ? utf8_len(s) : 0;
+
+	if (n <= width) {
+		buf_adds(b, s != NULL ? s : "");
+		return n;
+	}
+	if (width == 0)
+		return 0;
+	buf_add(b, s, utf8_offset(s, width - 1));
+	buf_adds(b, "\xe2\x80\xa6"); /* U+2026 */
+	return width;
+}
+
+void buf_fill(struct buf *b, const char *s, size_t n, size_t col, size_t indent, size_t width,
+    const char *eol)
+{
+	size_t i = 0, w, wc, k, c;
+	int first = 1;
+
+	for (;;) {
+		while (i < n && s[i] == ' ')
+			i++;
+		if (i == n)
+			break;
+		for (w = i, wc = 0; w < n && s[w] != ' '; w++)
+			wc += ((unsigned char)s[w] & 0xc0) != 0x80;
+		if (!first && col + 1 + wc > width) {
+			buf_adds(b, eol);
+			for (k = 0; k < indent; k++)
+				buf_addc(b, ' ');
+			col = indent;
+			first = 1;
+		}
+		c = first ? 0 : 1;
+		if (c)
+			buf_addc(b, ' ');
+		buf_add(b, s + i, w - i);
+		col += c + wc;
+		first = 0;
+		i = w;
+	}
+	buf_adds(b, eol);
+}
+
 /* Base letter of a Latin-1 or Latin Extended-A code point, lower case;
  * 0 if none. "oe" and "ae" ligatures return two letters via *second. */
 static char fold_latin(uint32_t cp, char *second)

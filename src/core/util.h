@@ -75,6 +75,18 @@ int str_has_ctl(const char *s);
 int utf8_valid(const char *s, size_t n);
 /* Number of code points (for length limits on names). */
 size_t utf8_len(const char *s);
+/* Bytes of the first chars code points of s (all of s when shorter). */
+size_t utf8_offset(const char *s, size_t chars);
+/* Appends s (NULL: nothing) in at most width characters: cut at a
+ * character with an ellipsis ("…") when longer. Returns the characters
+ * appended. */
+size_t buf_add_fit(struct buf *b, const char *s, size_t width);
+/* Appends the words of the n bytes at s (split at spaces) as lines of at
+ * most width characters, the first going on from column col, each next
+ * one after indent spaces; a word longer than a line stands alone, never
+ * cut. Every line, the last included, ends with eol. */
+void buf_fill(struct buf *b, const char *s, size_t n, size_t col, size_t indent, size_t width,
+    const char *eol);
 /* Folds a UTF-8 string for comparison: lower case, Latin accents removed,
  * runs of white space and punctuation collapsed to one space, trimmed.
  * "Département  IT-Sécurité" -> "departement it securite". */

@@ -598,11 +598,14 @@ int compose_render(const struct compose *c, char **msg_r, size_t *len_r, const c
 		type = xasprintf("multipart/alternative; boundary=\"%s\"", boundary);
 		header_words(&b, "Content-Type", type);
 		free(type);
+		/* the line break before a delimiter belongs to the delimiter
+		 * (RFC 2046 5.1.1): each part's own last line break, the
+		 * calendar's CRLF above all (RFC 5545 3.1), is kept by one more */
 		buf_printf(&b, "\r\n--%s\r\n", boundary);
 		text_part(&b, "text/plain; charset=UTF-8", c->body);
-		buf_printf(&b, "--%s\r\n", boundary);
+		buf_printf(&b, "\r\n--%s\r\n", boundary);
 		text_part(&b, c->alt_type, c->alt_body);
-		buf_printf(&b, "--%s--\r\n", boundary);
+		buf_printf(&b, "\r\n--%s--\r\n", boundary);
 	}
 	if (b.toobig) {
 		buf_deinit(&b);

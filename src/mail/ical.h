@@ -4,9 +4,9 @@
  * ical_request() writes one iTIP object (RFC 5545, RFC 5546; sent by mail as
  * RFC 6047 iMIP): METHOD:REQUEST, or METHOD:CANCEL with STATUS:CANCELLED,
  * with a VTIMEZONE for the event's zone built from the system's zoneinfo,
- * one VEVENT, the organizer and exactly one attendee with RSVP=TRUE, so that
- * Outlook, Gmail, Apple Calendar and Thunderbird show their Accept/Decline
- * buttons. Before it returns, the text is parsed back with libical and the
+ * one VEVENT, the organizer and exactly one attendee, with RSVP=TRUE in a
+ * REQUEST so that Outlook, Gmail, Apple Calendar and Thunderbird show their
+ * Accept/Decline buttons (a CANCEL asks for no answer). Before it returns, the text is parsed back with libical and the
  * start and end instants are recomputed from the VTIMEZONE written: a zone
  * that cannot be described correctly is an error, never a wrong time.
  *

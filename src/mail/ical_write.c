@@ -649,11 +649,15 @@ static icalcomponent *c_vevent(const struct ical_event *e, int cancel, icaltimez
 	lib->icalcomponent_add_property(ev, p_address(lib->icalproperty_new_organizer,
 	    e->organizer_name, e->organizer_addr));
 	/* RFC 5546 3.2.2: the attendee asked to answer; RFC 6047 sends the
-	 * same object to each recipient, so each sees only themselves. */
+	 * same object to each recipient, so each sees only themselves. A
+	 * CANCEL asks for no answer (RFC 5546 3.2.5): no RSVP, no PARTSTAT. */
 	att = p_address(lib->icalproperty_new_attendee, e->attendee_name, e->attendee_addr);
 	lib->icalproperty_add_parameter(att, lib->icalparameter_new_role(ICAL_ROLE_REQPARTICIPANT));
-	lib->icalproperty_add_parameter(att, lib->icalparameter_new_partstat(ICAL_PARTSTAT_NEEDSACTION));
-	lib->icalproperty_add_parameter(att, lib->icalparameter_new_rsvp(ICAL_RSVP_TRUE));
+	if (!cancel) {
+		lib->icalproperty_add_parameter(att,
+		    lib->icalparameter_new_partstat(ICAL_PARTSTAT_NEEDSACTION));
+		lib->icalproperty_add_parameter(att, lib->icalparameter_new_rsvp(ICAL_RSVP_TRUE));
+	}
 	lib->icalcomponent_add_property(ev, att);
 	lib->icalcomponent_add_property(ev, lib->icalproperty_new_status(cancel ?
 	    ICAL_STATUS_CANCELLED : ICAL_STATUS_CONFIRMED));

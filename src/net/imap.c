@@ -37,6 +37,7 @@
 #include "config.h"
 #include "log.h"
 #include "oauth2.h"
+#include "tls.h"
 #include "util.h"
 
 /* Characters of UIDs in one command: a long set is cut into several
@@ -322,20 +323,34 @@ static int tcp_connect(const char *host, long port, int timeout_ms, char **error
 	return fd;
 }
 
-static char *tls_untrusted(const struct conn *c, unsigned status)
+/* Why the certificate was refused, and what the operator can do: the
+ * names it is for when they are not the host's; for an unknown issuer, to
+ * set ca_file, or when it is set, that its authorities did not sign it. */
+static char *tls_untrusted(const struct conn *c, unsigned status, const char *ca_file)
 {
 	gnutls_datum_t out = { NULL, 0 };
-	const char *hint = "";
-	char *msg;
+	const gnutls_datum_t *peer;
+	char names[TLS_NAMES_BYTES] = "", *hint = NULL, *msg;
+	unsigned n = 0;
 
+	peer = gnutls_certificate_get_peers(c->tls, &n);
+	if (peer != NULL && n > 0)
+		tls_cert_names(peer[0].data, peer[0].size, 0, names, sizeof(names));
 	if (status & GNUTLS_CERT_UNEXPECTED_OWNER)
-		hint = " (the certificate is not for this host name)";
+		hint = names[0] != '\0' ? xasprintf(" (the certificate is for %s, not for %s)", names,
+		    c->host) : xstrdup(" (the certificate is not for this host name)");
+	else if ((status & (GNUTLS_CERT_SIGNER_NOT_FOUND | GNUTLS_CERT_SIGNER_NOT_CA)) &&
+	    ca_file == NULL)
+		hint = xstrdup(" (for a private certificate authority, set ca_file in [imap])");
 	else if (status & (GNUTLS_CERT_SIGNER_NOT_FOUND | GNUTLS_CERT_SIGNER_NOT_CA))
-		hint = " (for a private certificate authority, set ca_file in [imap])";
+		hint = xasprintf(" (signed by an authority neither in ca_file %s nor among the"
+		    " system's)", ca_file);
 	gnutls_certificate_verification_status_print(status, GNUTLS_CRT_X509, &out, 0);
 	msg = xasprintf("IMAP: TLS: the certificate of %s is not trusted: %s%s", c->host,
-	    out.data != NULL ? (const char *)out.data : "verification failed", hint);
+	    out.data != NULL ? (const char *)out.data : "verification failed",
+	    hint != NULL ? hint : "");
 	gnutls_free(out.data);
+	free(hint);
 	return msg;
 }
 
@@ -393,7 +408,7 @@ static int tls_start(struct conn *c, const char *ca_file, char **error_r)
 		}
 	} while (r < 0 && gnutls_error_is_fatal(r) == 0);
 	if (r == GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR) {
-		*error_r = tls_untrusted(c, gnutls_session_get_verify_cert_status(c->tls));
+		*error_r = tls_untrusted(c, gnutls_session_get_verify_cert_status(c->tls), ca_file);
 		c->broken = 1;
 		return -1;
 	}

@@ -526,6 +526,10 @@ static int deliver(struct batch *b, const struct store_outbound *o)
 	return ret;
 }
 
+/* The held rows share one next_attempt, the end of the hold: the meta
+ * row "smtp_held_until" names it, for sender_release_held(). */
+#define HELD_KEY "smtp_held_until"
+
 /* The server is unusable: every other due row waits as long as the one
  * tried, without an attempt counted (it was not tried), rather than each
  * coming back at once to find the same closed door. */
@@ -534,7 +538,9 @@ static int postpone(struct engine *e, time_t until)
 	char when[32];
 
 	if (store_exec(e->st, "UPDATE outbound SET next_attempt = ? WHERE status = 'queued'"
-	    " AND next_attempt < ? AND data IS NOT NULL", "tt", until, until) < 0)
+	    " AND next_attempt < ? AND data IS NOT NULL", "tt", until, until) < 0 ||
+	    store_exec(e->st, "INSERT OR REPLACE INTO meta(key, value) VALUES('" HELD_KEY "', ?)",
+	    "t", until) < 0)
 		return -1;
 	time_local_str(until, when, sizeof(when));
 	log_err("smtp: sending postponed until %s (%ld more message(s) waiting)", when,
@@ -774,6 +780,28 @@ int sender_run(struct engine *e, struct sender_stats *stats)
 	if (sender_finish(e, &c, stats) < 0)
 		ret = -1;
 	return ret;
+}
+
+long sender_release_held(struct engine *e)
+{
+	long n;
+
+	if (e->dry_run)
+		return 0;
+	if (store_begin(e->st) < 0)
+		return -1;
+	if (store_exec(e->st, "UPDATE outbound SET next_attempt = ? WHERE status = 'queued'"
+	    " AND next_attempt > ? AND next_attempt = (SELECT CAST(value AS INTEGER) FROM meta"
+	    " WHERE key = '" HELD_KEY "')", "tt", e->now, e->now) < 0) {
+		store_rollback(e->st);
+		return -1;
+	}
+	n = store_changes(e->st);
+	if (store_exec(e->st, "DELETE FROM meta WHERE key = '" HELD_KEY "'", NULL) < 0) {
+		store_rollback(e->st);
+		return -1;
+	}
+	return store_commit(e->st) < 0 ? -1 : n;
 }
 
 long sender_next_due(struct engine *e)

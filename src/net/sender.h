@@ -29,7 +29,11 @@
  *                                    other due row wait for its backoff. It
  *                                    never fails a row by itself: a long
  *                                    outage or a bad password must not turn
- *                                    the whole queue into failures.
+ *                                    the whole queue into failures. Once
+ *                                    the configuration is reloaded (a
+ *                                    corrected server setting), the rows
+ *                                    held back so are due at once:
+ *                                    sender_release_held().
  * The error text is kept for `queue list` and the digest (escaped, at most
  * SMTP_REPLY_BYTES_MAX).
  *
@@ -73,6 +77,12 @@ struct sender_child;
 int sender_start(struct engine *e, struct sender_child **child_r);
 int sender_running(struct sender_child *child);
 int sender_finish(struct engine *e, struct sender_child **child, struct sender_stats *stats);
+
+/* After a reload: the rows held back because the server was unusable
+ * (and those alone, not a message's own backoff) are due now, so that a
+ * corrected server setting is tried at once. Returns how many, or -1 on a
+ * database error (store.h logged it). */
+long sender_release_held(struct engine *e);
 
 /* Seconds until the next queued row is due, or until the provider's
  * limits have room for it (-1 if none, and always with --dry-run, which

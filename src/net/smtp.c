@@ -18,6 +18,7 @@
 #include "config.h"
 #include "log.h"
 #include "oauth2.h"
+#include "tls.h"
 #include "util.h"
 
 #ifndef CURL_SONAME
@@ -371,6 +372,8 @@ static void setup(struct smtp *s, CURL *c)
 	lib.curl_easy_setopt(c, CURLOPT_TIMEOUT, 5 * t);
 	lib.curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
 	lib.curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	/* the server's certificate, to say why it was refused (tls_refused) */
+	lib.curl_easy_setopt(c, CURLOPT_CERTINFO, 1L);
 	lib.curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
 	if (cfg->smtp.ca_file != NULL)
 		lib.curl_easy_setopt(c, CURLOPT_CAINFO, cfg->smtp.ca_file);
@@ -434,6 +437,43 @@ int smtp_open(const struct config *cfg, struct smtp **smtp_r, char **error_r)
 	return 0;
 }
 
+/* A certificate refused: what libcurl said, then the names the
+ * certificate is for when they are not the host's, or for an unknown
+ * issuer, to set ca_file (when it is set: that it did not sign it). */
+static char *tls_refused(struct smtp *s, const char *text)
+{
+	struct curl_certinfo *ci = NULL;
+	struct curl_slist *l;
+	const char *pem = NULL, *ca_file = s->cfg->smtp.ca_file;
+	char names[TLS_NAMES_BYTES] = "", *hint = NULL, *msg;
+	int ours = -1, in_date = -1;
+
+	if (lib.curl_easy_getinfo(s->curl, CURLINFO_CERTINFO, &ci) == CURLE_OK && ci != NULL &&
+	    ci->num_of_certs > 0)
+		for (l = ci->certinfo[0]; l != NULL; l = l->next)
+			if (str_has_prefix(l->data, "Cert:"))
+				pem = l->data + strlen("Cert:");
+	if (pem != NULL) {
+		tls_cert_names(pem, strlen(pem), 1, names, sizeof(names));
+		ours = tls_cert_for_host(pem, strlen(pem), 1, s->host);
+		in_date = tls_cert_in_date(pem, strlen(pem), 1, time(NULL));
+	}
+	/* libcurl says which check failed only in words: the certificate
+	 * itself tells a wrong name, then a date, from an unknown issuer */
+	if (ours == 0 && names[0] != '\0')
+		hint = xasprintf(" (the certificate is for %s, not for %s)", names, s->host);
+	else if (in_date == 0)
+		hint = xstrdup(" (the certificate has expired or is not valid yet)");
+	else if (ours == 1 && ca_file == NULL)
+		hint = xstrdup(" (for a private certificate authority, set ca_file in [smtp])");
+	else if (ours == 1)
+		hint = xasprintf(" (not signed by an authority in ca_file %s)", ca_file);
+	msg = xasprintf("TLS: the certificate of %s is not trusted: %s%s", s->host, text,
+	    hint != NULL ? hint : "");
+	free(hint);
+	return msg;
+}
+
 static char *describe_session(struct smtp *s, CURLcode rc)
 {
 	const char *text = s->errbuf[0] != '\0' ? s->errbuf : lib.curl_easy_strerror(rc);
@@ -441,7 +481,7 @@ static char *describe_session(struct smtp *s, CURLcode rc)
 
 	lib.curl_easy_getinfo(s->curl, CURLINFO_RESPONSE_CODE, &code);
 	if (rc == CURLE_PEER_FAILED_VERIFICATION)
-		return xasprintf("TLS: the certificate of %s is not trusted: %s", s->host, text);
+		return tls_refused(s, text);
 	if (rc == CURLE_SSL_CONNECT_ERROR)
 		return xasprintf("TLS with %s failed: %s", s->host, text);
 	if (rc == CURLE_USE_SSL_FAILED)

@@ -66,14 +66,50 @@ int invite_event_by_id(struct engine *e, int64_t id, struct event *ev)
 	return ev->id != 0;
 }
 
-static void event_vars(struct engine *e, const struct event *ev, struct vars *v)
+/* The title a session gets when the committee gives none, in each
+ * language: words around the programme's name. */
+static const struct {
+	const char *lang, *before, *after;
+} default_titles[] = {
+	{ "en", "", " training" },
+	{ "fr", "Formation ", "" },
+};
+
+char *invite_default_title(const struct engine *e, const char *lang)
 {
-	char date[32], time_s[16], end[16];
+	size_t i = 0, k;
+
+	for (k = 0; k < ARRAY_SIZE(default_titles); k++)
+		if (lang != NULL && strcmp(lang, default_titles[k].lang) == 0)
+			i = k;
+	return xasprintf("%s%s%s", default_titles[i].before, e->cfg->programme.name,
+	    default_titles[i].after);
+}
+
+/* The session's title for a reader of lang: the committee's words, or the
+ * default title (stored in English) in lang. */
+static char *title_in(const struct engine *e, const struct event *ev, const char *lang)
+{
+	char *en = invite_default_title(e, "en");
+
+	if (strcmp(ev->title, en) != 0 && ev->title[0] != '\0') {
+		free(en);
+		return xstrdup(ev->title);
+	}
+	free(en);
+	return invite_default_title(e, lang);
+}
+
+static void event_vars(struct engine *e, const struct event *ev, const char *lang,
+    struct vars *v)
+{
+	char date[32], time_s[16], end[16], *title = title_in(e, ev, lang);
 
 	time_local_date(ev->start, date, sizeof(date));
 	time_local_hm(ev->start, time_s, sizeof(time_s));
 	time_local_hm(ev->start + ev->duration * 60, end, sizeof(end));
-	vars_set(v, "title", ev->title);
+	vars_set(v, "title", title);
+	free(title);
 	vars_set(v, "date", date);
 	vars_set(v, "time", time_s);
 	vars_set(v, "end_time", end);
@@ -87,39 +123,68 @@ static void event_vars(struct engine *e, const struct event *ev, struct vars *v)
 	vars_set(v, "timezone", e->cfg->programme.timezone);
 }
 
-int invite_send(struct engine *e, const struct event *ev, int64_t person, const char *kind,
-    enum invite_mode mode, int64_t cause, char **error_r)
+/* The invitation's calendar for one person: SUMMARY and DESCRIPTION are
+ * the calendar-entry template in their language, since calendar views
+ * (Thunderbird's above all) show them instead of the text part. */
+static int calendar(struct engine *e, const struct event *ev, const char *name,
+    const char *address, const char *lang, int cancel, struct vars *v, char **cal_r,
+    char **error_r)
 {
-	int cancel = mode == INVITE_CANCEL;
 	struct ical_event ie;
-	struct vars v = { { NULL }, { NULL }, 0 };
-	char *address = NULL, *name = NULL, *lang = NULL, *cal = NULL;
+	char *summary = NULL, *description = NULL;
 	const char *ierr = NULL;
-	int r, ret = -1;
+	int ret = -1;
 
-	r = roster_person_address(e, person, &address, &name, &lang);
-	if (r <= 0)
-		return r;
+	vars_set(v, "programme", e->cfg->programme.name);
+	vars_set(v, "address", e->cfg->programme.address);
+	vars_set(v, "cancelled", cancel ? "1" : "");
+	if (template_render(&e->dirs, lang, "calendar-entry", v, &summary, &description,
+	    error_r) < 0)
+		return -1;
 	memset(&ie, 0, sizeof(ie));
 	ie.uid = ev->uid;
 	ie.sequence = ev->sequence;
 	ie.start = ev->start;
 	ie.duration_min = ev->duration;
 	ie.tzid = e->cfg->programme.timezone;
-	ie.summary = ev->title;
+	ie.summary = summary[0] != '\0' ? summary : vars_get(v, "title");
 	ie.location = ev->location;
-	ie.description = e->cfg->programme.name;
+	ie.description = description;
 	ie.organizer_name = e->cfg->programme.display_name;
 	ie.organizer_addr = e->cfg->programme.address;
 	ie.attendee_name = name;
 	ie.attendee_addr = address;
 	ie.dtstamp = e->now;
-	if (mode != INVITE_REMINDER && ical_request(&ie, cancel, &cal, &ierr) < 0) {
+	if (ical_request(&ie, cancel, cal_r, &ierr) < 0) {
 		*error_r = xasprintf("training %" PRId64 ": calendar: %s", ev->id, ierr);
 		goto out;
 	}
-	event_vars(e, ev, &v);
+	ret = 0;
+out:
+	free(summary);
+	free(description);
+	return ret;
+}
+
+int invite_send(struct engine *e, const struct event *ev, int64_t person, const char *kind,
+    enum invite_mode mode, int64_t cause, char **error_r)
+{
+	int cancel = mode == INVITE_CANCEL;
+	struct vars v = { { NULL }, { NULL }, 0 };
+	char *address = NULL, *name = NULL, *lang = NULL, *cal = NULL;
+	const char *l;
+	int r, ret = -1;
+
+	r = roster_person_address(e, person, &address, &name, &lang);
+	if (r <= 0)
+		return r;
+	/* the language notify_to() writes them in */
+	l = notify_language(e, lang, NULL, 1);
+	event_vars(e, ev, l, &v);
 	vars_set(&v, "name", name != NULL ? name : address);
+	if (mode != INVITE_REMINDER &&
+	    calendar(e, ev, name, address, l, cancel, &v, &cal, error_r) < 0)
+		goto out;
 	if (notify_to(e, name, address, lang, &(struct notice){ .kind = kind, .vars = &v,
 	    .person_id = person, .cause = cause, .ref_kind = "event", .ref_id = ev->id,
 	    .alt_type = cal == NULL ? NULL : cancel ? "text/calendar; charset=UTF-8; method=CANCEL"

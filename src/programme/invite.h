@@ -24,6 +24,9 @@ struct event {
 	time_t start;
 };
 void invite_event_deinit(struct event *ev);
+/* The title of a session the committee gave no title: "<programme>
+ * training" in English (what the event row holds), or in lang. Allocated. */
+char *invite_default_title(const struct engine *e, const char *lang);
 /* The cohort's scheduled session (1), or none (0). */
 int invite_event_current(struct engine *e, int64_t cohort, struct event *ev);
 int invite_event_by_id(struct engine *e, int64_t id, struct event *ev);

@@ -1,7 +1,9 @@
 /* The committee's view of the programme, as plain text with aligned
  * columns: what the status screen and the weekly digest are made of. It
  * reads the tables and nothing else; cases appear by number, age and
- * status only, never by their text. */
+ * status only, never by their text. Every line stays within
+ * TEXT_LINE_MAX (78) characters, as mail readers show them: a name or a
+ * text too long for its column is cut with an ellipsis. */
 #include "overview.h"
 
 #include <inttypes.h>
@@ -9,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bounds.h"
 #include "engine.h"
 #include "roster.h"
 #include "store.h"
@@ -24,30 +27,12 @@ struct section {
 };
 
 /* Pads s to width columns, counting UTF-8 characters, so that tables stay
- * aligned in any client's fixed-width view. */
+ * aligned in any client's fixed-width view; a longer s is cut with an
+ * ellipsis. */
 static void cell(struct buf *b, const char *s, size_t width)
 {
-	size_t n;
+	size_t n = buf_add_fit(b, s, width);
 
-	if (s == NULL)
-		s = "";
-	n = utf8_len(s);
-	if (n > width) {
-		/* cut on a character boundary */
-		size_t bytes = 0, chars = 0;
-
-		while (s[bytes] != '\0' && chars < width - 1) {
-			bytes++;
-			while (((unsigned char)s[bytes] & 0xc0) == 0x80)
-				bytes++;
-			chars++;
-		}
-		buf_add(b, s, bytes);
-		buf_adds(b, "…");
-		n = width;
-	} else {
-		buf_adds(b, s);
-	}
 	for (; n < width; n++)
 		buf_addc(b, ' ');
 	buf_adds(b, "  ");
@@ -96,7 +81,7 @@ static int application_row(const struct store_row *row, void *arg)
 	if (++s->rows > LIST_MAX)
 		return 0;
 	buf_adds(s->b, "  ");
-	cell(s->b, store_row_text(row, 0), 24);
+	cell(s->b, store_row_text(row, 0), 23);
 	cell(s->b, store_row_text(row, 1), 7);
 	cell(s->b, store_row_text(row, 2), 18);
 	cell(s->b, store_row_text(row, 3), 10);
@@ -128,7 +113,7 @@ int overview_applications(struct engine *e, int64_t cohort, struct buf *b)
 	    "  confirmed mentees                      %ld (%ld paired, %ld waiting)\n",
 	    pending, mentors, capacity, mentees, paired, mentees - paired);
 	buf_adds(b, "\n  New and pending this week:\n  ");
-	cell(b, "name", 24);
+	cell(b, "name", 23);
 	cell(b, "role", 7);
 	cell(b, "department", 18);
 	cell(b, "status", 10);
@@ -165,8 +150,8 @@ static int pair_row(const struct store_row *row, void *arg)
 	snprintf(id, sizeof(id), "%" PRId64, store_row_int(row, 0));
 	buf_adds(s->b, "  ");
 	cell(s->b, id, 4);
-	cell(s->b, store_row_text(row, 1), 22);
-	cell(s->b, store_row_text(row, 2), 22);
+	cell(s->b, store_row_text(row, 1), 20);
+	cell(s->b, store_row_text(row, 2), 20);
 	date_of((time_t)store_row_int(row, 3), date, sizeof(date));
 	cell(s->b, date, 10);
 	cell(s->b, store_row_text(row, 4) != NULL ? store_row_text(row, 4) : "-", 14);
@@ -188,8 +173,8 @@ int overview_pairs(struct engine *e, int64_t cohort, struct buf *b)
 	s.rows = 0;
 	buf_adds(b, "\nPairs\n  ");
 	cell(b, "pair", 4);
-	cell(b, "mentor", 22);
-	cell(b, "mentee", 22);
+	cell(b, "mentor", 20);
+	cell(b, "mentee", 20);
 	cell(b, "since", 10);
 	cell(b, "last check-in", 14);
 	end_line(b);
@@ -218,11 +203,17 @@ static int silent_row(const struct store_row *row, void *arg)
 {
 	struct section *s = arg;
 
+	char head[64], tail[32];
+
 	if (++s->rows > LIST_MAX)
 		return 0;
-	buf_printf(s->b, "  pair %" PRId64 ", check-in %" PRId64 ": no answer from %s since %s\n",
-	    store_row_int(row, 0), store_row_int(row, 1), store_row_text(row, 2),
-	    store_row_text(row, 3));
+	snprintf(head, sizeof(head), "  pair %" PRId64 ", check-in %" PRId64 ": no answer from ",
+	    store_row_int(row, 0), store_row_int(row, 1));
+	snprintf(tail, sizeof(tail), " since %s", store_row_text(row, 3));
+	buf_adds(s->b, head);
+	buf_add_fit(s->b, store_row_text(row, 2), TEXT_LINE_MAX - strlen(head) - strlen(tail));
+	buf_adds(s->b, tail);
+	buf_addc(s->b, '\n');
 	return 0;
 }
 
@@ -298,9 +289,33 @@ static int line_row(const struct store_row *row, void *arg)
 	date_of((time_t)store_row_int(row, 0), date, sizeof(date));
 	buf_adds(s->b, "  ");
 	cell(s->b, date, 10);
-	cell(s->b, store_row_text(row, 1) != NULL ? store_row_text(row, 1) : "-", 30);
-	buf_adds(s->b, store_row_text(row, 2) != NULL ? store_row_text(row, 2) : "");
+	cell(s->b, store_row_text(row, 1) != NULL ? store_row_text(row, 1) : "-", 28);
+	/* what is left of the line: 2 + 12 + 30 columns are taken */
+	buf_add_fit(s->b, store_row_text(row, 2), TEXT_LINE_MAX - 44);
 	end_line(s->b);
+	return 0;
+}
+
+/* A failed message: its number, kind and recipient on one line, the
+ * server's last answer whole below it, wrapped under itself (an answer is
+ * what tells the committee why, so it is never cut). */
+static int failed_row(const struct store_row *row, void *arg)
+{
+	struct section *s = arg;
+	const char *answer = store_row_text(row, 3) != NULL ? store_row_text(row, 3) : "?";
+	char date[16];
+
+	if (++s->rows > LIST_MAX)
+		return 0;
+	date_of((time_t)store_row_int(row, 0), date, sizeof(date));
+	buf_adds(s->b, "  ");
+	cell(s->b, date, 10);
+	cell(s->b, store_row_text(row, 1), 28);
+	buf_adds(s->b, "to ");
+	buf_add_fit(s->b, store_row_text(row, 2), TEXT_LINE_MAX - 47);
+	end_line(s->b);
+	buf_adds(s->b, "              ");
+	buf_fill(s->b, answer, strlen(answer), 14, 14, TEXT_LINE_MAX, "\n");
 	return 0;
 }
 
@@ -314,11 +329,10 @@ int overview_problems(struct engine *e, struct buf *b)
 		return -1;
 	list_end(b, s.rows, "(none)");
 	s.rows = 0;
-	buf_adds(b, "\nMessages that could not be delivered, with the server's last answer"
-	    " (mentord queue retry ID sends one again)\n");
-	if (store_query(e->st, "SELECT created_at, '#' || id || ' ' || kind, 'to ' || envelope_to"
-	    " || ': ' || coalesce(last_error, '?') FROM outbound WHERE status = 'failed' ORDER BY id",
-	    line_row, &s, NULL) < 0)
+	buf_adds(b, "\nMessages that could not be delivered, with the server's last answer\n"
+	    "(mentord queue retry ID sends one again)\n");
+	if (store_query(e->st, "SELECT created_at, '#' || id || ' ' || kind, envelope_to, last_error"
+	    " FROM outbound WHERE status = 'failed' ORDER BY id", failed_row, &s, NULL) < 0)
 		return -1;
 	list_end(b, s.rows, "(none)");
 	s.rows = 0;
@@ -349,10 +363,17 @@ int overview_render(struct engine *e, struct buf *b)
 		if (store_query_int(e->st, &cohort, "SELECT coalesce(max(id), 0) FROM cohorts", NULL) < 0 ||
 		    (cohort != 0 && roster_cohort_name(e, cohort, &cohort_name) < 0))
 			return -1;
-		buf_printf(b, "No cohort is open%s%s%s.\n\n", cohort ? " (the last one was " : "",
-		    cohort ? cohort_name : "", cohort ? ")" : "");
+		buf_adds(b, "No cohort is open");
+		if (cohort) {
+			buf_adds(b, " (the last one was ");
+			buf_add_fit(b, cohort_name, TEXT_LINE_MAX - 39);
+			buf_adds(b, ")");
+		}
+		buf_adds(b, ".\n\n");
 	} else {
-		buf_printf(b, "Cohort %s\n\n", cohort_name);
+		buf_adds(b, "Cohort ");
+		buf_add_fit(b, cohort_name, TEXT_LINE_MAX - 7);
+		buf_adds(b, "\n\n");
 	}
 	free(cohort_name);
 	if (overview_applications(e, cohort, b) < 0 || overview_pairs(e, cohort, b) < 0)
@@ -363,34 +384,112 @@ int overview_render(struct engine *e, struct buf *b)
 	return 0;
 }
 
+/* A session's answers: only those for the session as it stands count
+ * (training.c); a cancelled session counts none. */
+struct tally {
+	int64_t id, counts[5]; /* accepted, declined, tentative, no answer, stale */
+	char *title;
+	time_t start;
+	int cancelled;
+};
+
+struct tallies {
+	struct tally *v;
+	size_t n;
+};
+
 static int tally_row(const struct store_row *row, void *arg)
 {
-	struct buf *b = arg;
+	struct tallies *t = arg;
+	struct tally *x;
+	int i;
+
+	if (t->n == LIST_MAX)
+		return 1;
+	t->v = xrealloc(t->v, (t->n + 1) * sizeof(*t->v));
+	x = &t->v[t->n++];
+	x->id = store_row_int(row, 0);
+	x->title = xstrdup(store_row_text(row, 1) != NULL ? store_row_text(row, 1) : "");
+	x->start = (time_t)store_row_int(row, 2);
+	x->cancelled = strcmp(store_row_text(row, 3), "cancelled") == 0;
+	for (i = 0; i < 5; i++)
+		x->counts[i] = store_row_int(row, 4 + i);
+	return 0;
+}
+
+static int stale_row(const struct store_row *row, void *arg)
+{
+	struct section *s = arg;
+	const char *p = store_row_text(row, 1);
+
+	if (++s->rows > LIST_MAX)
+		return 0;
+	buf_adds(s->b, "      ");
+	cell(s->b, store_row_text(row, 0), 48);
+	buf_adds(s->b, strcmp(p, "ACCEPTED") == 0 ? "accepted" : strcmp(p, "DECLINED") == 0
+	    ? "declined" : "tentative");
+	end_line(s->b);
+	return 0;
+}
+
+static int tally_show(struct engine *e, const struct tally *x, struct buf *out)
+{
+	struct section s = { out, 0, e->now };
 	char date[32];
 
-	time_local_str((time_t)store_row_int(row, 1), date, sizeof(date));
-	buf_printf(b, "  %s, %s%s: accepted %" PRId64 ", declined %" PRId64 ", tentative %" PRId64
-	    ", no answer %" PRId64 "\n", store_row_text(row, 0), date,
-	    strcmp(store_row_text(row, 2), "cancelled") == 0 ? " (cancelled)" : "",
-	    store_row_int(row, 3), store_row_int(row, 4), store_row_int(row, 5), store_row_int(row, 6));
+	time_local_str(x->start, date, sizeof(date));
+	/* the title fits the line with the date after it: 2 + 2 + 16 + 12 */
+	buf_adds(out, "  ");
+	buf_add_fit(out, x->title, TEXT_LINE_MAX - 32);
+	buf_printf(out, ", %s%s\n", date, x->cancelled ? " (cancelled)" : "");
+	if (x->cancelled) {
+		buf_adds(out, "    cancelled: no answer counts\n");
+		return 0;
+	}
+	buf_printf(out, "    accepted %" PRId64 ", declined %" PRId64 ", tentative %" PRId64
+	    ", no answer %" PRId64 "\n", x->counts[0], x->counts[1], x->counts[2], x->counts[3]);
+	if (x->counts[4] == 0)
+		return 0;
+	buf_printf(out, "    not counted, %" PRId64 " answered an earlier version only:\n",
+	    x->counts[4]);
+	if (store_query(e->st, "SELECT coalesce(p.name, p.address), r.partstat FROM rsvps r"
+	    " JOIN events e ON e.id = r.event_id JOIN people p ON p.id = r.person_id"
+	    " WHERE r.event_id = ? AND r.reply_seq < e.sequence"
+	    " AND r.partstat IN ('ACCEPTED', 'DECLINED', 'TENTATIVE') ORDER BY p.name, p.id",
+	    stale_row, &s, "i", x->id) < 0)
+		return -1;
+	list_end(out, s.rows, "(none)");
 	return 0;
 }
 
 int overview_training(struct engine *e, struct buf *out)
 {
-	size_t before;
+	struct tallies t = { NULL, 0 };
+	size_t i;
+	int ret = -1;
 
 	buf_adds(out, "Training\n");
-	before = out->len;
-
-	if (store_query(e->st, "SELECT e.title, e.start_at, e.status,"
-	    " sum(r.partstat = 'ACCEPTED'), sum(r.partstat = 'DECLINED'), sum(r.partstat = 'TENTATIVE'),"
-	    " sum(r.partstat NOT IN ('ACCEPTED', 'DECLINED', 'TENTATIVE'))"
+	/* an answer counts when it is for the current SEQUENCE */
+	if (store_query(e->st, "SELECT e.id, e.title, e.start_at, e.status,"
+	    " sum(r.partstat = 'ACCEPTED' AND r.reply_seq >= e.sequence),"
+	    " sum(r.partstat = 'DECLINED' AND r.reply_seq >= e.sequence),"
+	    " sum(r.partstat = 'TENTATIVE' AND r.reply_seq >= e.sequence),"
+	    " sum(NOT (r.partstat IN ('ACCEPTED', 'DECLINED', 'TENTATIVE')"
+	    " AND coalesce(r.reply_seq >= e.sequence, 0))),"
+	    " sum(r.partstat IN ('ACCEPTED', 'DECLINED', 'TENTATIVE') AND r.reply_seq < e.sequence)"
 	    " FROM events e JOIN rsvps r ON r.event_id = e.id WHERE e.start_at >= ?"
-	    " GROUP BY e.id ORDER BY e.start_at", tally_row, out, "t", e->now - WEEK) < 0)
-		return -1;
-	if (out->len == before)
+	    " GROUP BY e.id ORDER BY e.start_at", tally_row, &t, "t", e->now - WEEK) < 0)
+		goto out;
+	for (i = 0; i < t.n; i++)
+		if (tally_show(e, &t.v[i], out) < 0)
+			goto out;
+	if (t.n == 0)
 		buf_adds(out, "  (no training planned)\n");
 	buf_addc(out, '\n');
-	return 0;
+	ret = 0;
+out:
+	for (i = 0; i < t.n; i++)
+		free(t.v[i].title);
+	free(t.v);
+	return ret;
 }

@@ -22,7 +22,9 @@ int overview_render(struct engine *e, struct buf *out);
 /* The sections, in the order overview_render() shows them. */
 int overview_applications(struct engine *e, int64_t cohort, struct buf *out);
 int overview_pairs(struct engine *e, int64_t cohort, struct buf *out);
-/* Each session from a week ago on: accepted, declined, tentative, no answer. */
+/* Each session from a week ago on: accepted, declined, tentative, no
+ * answer, counting only the answers for the session as it stands, and who
+ * answered an earlier version only; a cancelled session counts none. */
 int overview_training(struct engine *e, struct buf *out);
 int overview_checkins(struct engine *e, int64_t cohort, struct buf *out);
 int overview_cases(struct engine *e, struct buf *out);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "command.h"
+#include "bounds.h"
 #include "config.h"
 #include "engine.h"
 #include "invite.h"
@@ -106,9 +107,47 @@ static void to_person(const struct application *a, struct match_person *p)
 	p->pref_mentors = a->pref_mentors;
 }
 
-static void describe(struct buf *b, const struct application *a)
+/* One person of a proposal, within TEXT_LINE_MAX columns: after label,
+ * the name (cut with an ellipsis to leave room for the address, which is
+ * never cut) and the address, then under them the department and the
+ * field, cut to the line. */
+static void describe(struct buf *b, const char *label, const struct application *a)
 {
-	buf_printf(b, "%s <%s> (%s; %s)", a->name, a->address, a->department, a->field);
+	size_t col = utf8_len(label), addr = utf8_len(a->address) + 3, i;
+	char *where = xasprintf("%s; %s", a->department != NULL ? a->department : "",
+	    a->field != NULL ? a->field : "");
+
+	buf_adds(b, label);
+	if (col + addr + 12 <= TEXT_LINE_MAX) {
+		buf_add_fit(b, a->name, TEXT_LINE_MAX - col - addr);
+	} else {
+		buf_add_fit(b, a->name, TEXT_LINE_MAX - col);
+		buf_addc(b, '\n');
+		for (i = 0; i < col - 1; i++)
+			buf_addc(b, ' ');
+	}
+	buf_printf(b, " <%s>\n", a->address);
+	for (i = 0; i < col; i++)
+		buf_addc(b, ' ');
+	buf_add_fit(b, where, TEXT_LINE_MAX - col);
+	buf_addc(b, '\n');
+	free(where);
+}
+
+/* "   score   0.85: reasons" under a pair's names, which start at column
+ * col; the reasons go on under themselves. */
+static void score_line(struct buf *b, size_t col, double score, const char *reasons)
+{
+	char head[32];
+	size_t i;
+
+	snprintf(head, sizeof(head), "%.2f: ", score);
+	for (i = 0; i + 8 < col; i++)
+		buf_addc(b, ' ');
+	buf_adds(b, "score   ");
+	buf_adds(b, head);
+	buf_fill(b, reasons, strlen(reasons), col + strlen(head), col + strlen(head),
+	    TEXT_LINE_MAX, "\n");
 }
 
 static int send_proposal(struct engine *e, int64_t proposal, const char *cohort, const char *list,
@@ -138,9 +177,9 @@ int pairing_match(struct engine *e, const struct committee_command *cmd, int64_t
 		e->cfg->matching.topics, e->cfg->matching.language, e->cfg->matching.preferences };
 	struct match_result res;
 	struct buf list, unmatched;
-	char *cohort_name = NULL;
+	char *cohort_name = NULL, label[32];
 	int64_t cohort = 0, proposal;
-	size_t i;
+	size_t i, col;
 	int r, ret = -1;
 
 	(void)cmd;
@@ -185,21 +224,24 @@ int pairing_match(struct engine *e, const struct committee_command *cmd, int64_t
 		    .score = (double)res.pairs[i].score / 100.0, .reasons = res.pairs[i].reasons },
 		    &pair) < 0)
 			goto out;
-		buf_printf(&list, "%zu. mentor ", i + 1);
-		describe(&list, m);
-		buf_adds(&list, "\n   mentee ");
-		describe(&list, t);
-		buf_printf(&list, "\n   score %.2f: %s\n\n", (double)res.pairs[i].score / 100.0,
-		    res.pairs[i].reasons);
+		/* "1. mentor  ", then "   mentee  " and "   score   " under it */
+		snprintf(label, sizeof(label), "%zu. mentor  ", i + 1);
+		col = strlen(label);
+		describe(&list, label, m);
+		snprintf(label, sizeof(label), "%*smentee  ", (int)(col - 8), "");
+		describe(&list, label, t);
+		score_line(&list, col, (double)res.pairs[i].score / 100.0, res.pairs[i].reasons);
+		buf_addc(&list, '\n');
 	}
 	for (i = 0; i < res.n_unmatched; i++) {
 		const struct application *a = res.unmatched[i].is_mentor
 		    ? &mentors.apps[res.unmatched[i].mentee_or_mentor]
 		    : &mentees.apps[res.unmatched[i].mentee_or_mentor];
 
-		buf_printf(&unmatched, "- %s ", res.unmatched[i].is_mentor ? "mentor" : "mentee");
-		describe(&unmatched, a);
-		buf_printf(&unmatched, ": %s\n", res.unmatched[i].why);
+		describe(&unmatched, res.unmatched[i].is_mentor ? "- mentor  " : "- mentee  ", a);
+		buf_adds(&unmatched, "          ");
+		buf_fill(&unmatched, res.unmatched[i].why, strlen(res.unmatched[i].why), 10, 10,
+		    TEXT_LINE_MAX, "\n");
 	}
 	if (send_proposal(e, proposal, cohort_name, list.s, unmatched.s, res.n_pairs, cause,
 	    error_r) < 0)

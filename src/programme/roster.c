@@ -312,10 +312,24 @@ const char *roster_role_word(const char *role, const char *lang)
 	return fr ? "mentoré·e" : "mentee";
 }
 
+/* "Key: value"; the lines of a value that has several (About) go on
+ * indented under it, so that the summary reads back as the same form
+ * (doc/DESIGN.md 3.3). */
 static void line(struct buf *b, const char *key, const char *value)
 {
-	if (value != NULL && value[0] != '\0')
-		buf_printf(b, "%s %s\n", key, value);
+	size_t indent = utf8_len(key) + 1, i;
+	const char *p;
+
+	if (value == NULL || value[0] == '\0')
+		return;
+	buf_printf(b, "%s ", key);
+	for (p = value; *p != '\0'; p++) {
+		buf_addc(b, *p);
+		if (*p == '\n' && p[1] != '\n' && p[1] != '\0')
+			for (i = 0; i < indent; i++)
+				buf_addc(b, ' ');
+	}
+	buf_addc(b, '\n');
 }
 
 char *roster_summary(const struct application *a, const char *lang)

@@ -1,7 +1,6 @@
 /* The training command, the answers to invitations and the reminders. The
  * session and its invitations are invite.h's; an RSVP row per person
- * records the answer, the highest SEQUENCE and then DTSTAMP of a calendar
- * reply winning. */
+ * records the latest answer and the version it was for (see "answers"). */
 #include "training.h"
 
 #include <inttypes.h>
@@ -79,7 +78,7 @@ static int create(struct engine *e, int64_t cohort, const struct committee_comma
 	int ret = -1;
 
 	memset(&ev, 0, sizeof(ev));
-	title = cmd->title != NULL ? xstrdup(cmd->title) : xasprintf("%s training", e->cfg->programme.name);
+	title = cmd->title != NULL ? xstrdup(cmd->title) : invite_default_title(e, "en");
 	if (store_exec(e->st, "INSERT INTO events(cohort_id, uid, sequence, start_at, duration_min, location,"
 	    " title, status, created_at, updated_at) VALUES(?, 'pending', 0, ?, ?, ?, ?, 'scheduled', ?, ?)",
 	    "itisstt", cohort, start, (int64_t)cmd->duration_min, cmd->location, title, e->now, e->now) < 0)
@@ -175,17 +174,45 @@ int training_command(struct engine *e, const struct committee_command *cmd, int6
 	return create(e, cohort, cmd, cause, out, error_r);
 }
 
-/* ---- answers ---- */
+/* ---- answers ----
+ *
+ * An answer is for one version of the session (RFC 5546 2.1.5, 3.2.3): a
+ * calendar REPLY names its SEQUENCE; a plain reply is for the version the
+ * person had when they wrote. It counts only for the session as it
+ * stands: an answer to an earlier version, or any answer about a
+ * cancelled session, is recorded as stale and never counted (the status
+ * and the digest show who answered an earlier version only). Among the
+ * answers of one person, a later one wins: higher SEQUENCE, then newer
+ * DTSTAMP (for a plain reply, the time it was written). */
 
-static int record(struct engine *e, int64_t event, int64_t person, const char *partstat, long seq,
-    time_t stamp, const char *source)
+enum answer {
+	ANSWER_COUNTED,  /* recorded, for the session as it stands */
+	ANSWER_STALE,    /* for an earlier version or a cancelled session */
+	ANSWER_OLDER,    /* older than the answer recorded: dropped */
+};
+
+static const char *const answer_words[] = { "recorded", "recorded as stale, not counted",
+	"older than the answer recorded, not counted" };
+
+/* Records person's answer to version seq of ev. -1 on a database error. */
+static int record(struct engine *e, const struct event *ev, int64_t person, const char *partstat,
+    long seq, time_t stamp, const char *source)
 {
-	/* a later answer wins: higher SEQUENCE, then newer DTSTAMP; a plain
-	 * text answer counts as the newest */
-	return store_exec(e->st, "UPDATE rsvps SET partstat = ?, reply_seq = ?, reply_stamp = ?,"
+	int stale = strcmp(ev->status, "scheduled") != 0 || seq < ev->sequence;
+
+	/* a version still to come cannot be answered: such a SEQUENCE must
+	 * not outrank the answers to the real next one */
+	if (seq > ev->sequence)
+		seq = ev->sequence;
+	if (store_exec(e->st, "UPDATE rsvps SET partstat = ?, reply_seq = ?, reply_stamp = ?,"
 	    " source = ?, updated_at = ? WHERE event_id = ? AND person_id = ? AND (reply_seq IS NULL"
 	    " OR ? > reply_seq OR (? = reply_seq AND ? >= reply_stamp))", "sitstiiiit", partstat,
-	    (int64_t)seq, stamp, source, e->now, event, person, (int64_t)seq, (int64_t)seq, stamp);
+	    (int64_t)seq, stamp, source, e->now, ev->id, person, (int64_t)seq, (int64_t)seq,
+	    stamp) < 0)
+		return -1;
+	if (stale)
+		return ANSWER_STALE;
+	return store_changes(e->st) > 0 ? ANSWER_COUNTED : ANSWER_OLDER;
 }
 
 static int person_by_address(struct engine *e, const char *address, int64_t *id_r)
@@ -194,69 +221,201 @@ static int person_by_address(struct engine *e, const char *address, int64_t *id_
 	return store_query_int(e->st, id_r, "SELECT id FROM people WHERE address = ?", "s", address);
 }
 
+/* 1 if the person was invited to the event (has an RSVP row). */
+static int invited(struct engine *e, int64_t event, int64_t person)
+{
+	int64_t n = 0;
+
+	if (store_query_int(e->st, &n, "SELECT count(*) FROM rsvps WHERE event_id = ? AND person_id = ?",
+	    "ii", event, person) < 0)
+		return -1;
+	return n > 0;
+}
+
+static int calendar_fallback(struct msgctx *c, char **error_r)
+{
+	/* a reply the calendar reader cannot use: its words may do */
+	char *kind = NULL, *ref_kind = NULL;
+	int64_t ref = 0;
+	int r = c->m->in_reply_to != NULL ? store_outbound_by_message_id(c->e->st,
+	    c->m->in_reply_to, NULL, &kind, &ref_kind, &ref, NULL) : 0;
+
+	if (r == 1 && ref_kind != NULL && strcmp(ref_kind, "event") == 0)
+		r = training_text_reply(c, ref, error_r);
+	else if (r >= 0)
+		inbound_leave(c, "calendar reply that could not be read");
+	free(kind);
+	free(ref_kind);
+	return r < 0 ? -1 : 1;
+}
+
+/* One VEVENT of a reply: what became of it, or 3 when it is about no
+ * invitation of ours, -1 on a database error. *why_r says, for a stale
+ * one, what the session has become since. */
+static int calendar_one(struct engine *e, const struct ical_reply *rp, char *why, size_t size)
+{
+	struct event ev;
+	int64_t id = 0, person = 0;
+	int r;
+
+	if (store_query_int(e->st, &id, "SELECT id FROM events WHERE uid = ?", "s", rp->uid) < 0 ||
+	    person_by_address(e, rp->attendee, &person) < 0)
+		return -1;
+	if (id == 0 || person == 0)
+		return 3;
+	r = invited(e, id, person);
+	if (r <= 0)
+		return r < 0 ? -1 : 3;
+	if (invite_event_by_id(e, id, &ev) != 1) {
+		invite_event_deinit(&ev);
+		return -1;
+	}
+	r = record(e, &ev, person, rp->partstat, rp->sequence, rp->dtstamp, "calendar");
+	if (strcmp(ev.status, "scheduled") != 0)
+		snprintf(why, size, "; the training is cancelled");
+	else
+		snprintf(why, size, "; the invitation is at sequence %ld", ev.sequence);
+	invite_event_deinit(&ev);
+	return r;
+}
+
 int training_calendar_reply(struct msgctx *c, char **error_r)
 {
 	struct ical_reply *replies = NULL;
-	size_t n = 0, i, recorded = 0;
-	int ret = -1;
+	size_t n = 0, i, best_i = 0;
+	char why[64], best_why[64] = "";
+	int r, best = 3, ret = -1;
 
-	if (ical_parse_reply(c->m->calendar, strlen(c->m->calendar), &replies, &n) < 0 || n == 0) {
-		/* a reply the calendar reader cannot use: its words may do */
-		char *kind = NULL, *ref_kind = NULL;
-		int64_t ref = 0;
-		int r = c->m->in_reply_to != NULL ? store_outbound_by_message_id(c->e->st,
-		    c->m->in_reply_to, NULL, &kind, &ref_kind, &ref, NULL) : 0;
-
-		if (r == 1 && ref_kind != NULL && strcmp(ref_kind, "event") == 0)
-			r = training_text_reply(c, ref, error_r);
-		else if (r >= 0)
-			inbound_leave(c, "calendar reply that could not be read");
-		free(kind);
-		free(ref_kind);
-		return r < 0 ? -1 : 1;
-	}
+	if (ical_parse_reply(c->m->calendar, strlen(c->m->calendar), &replies, &n) < 0 || n == 0)
+		return calendar_fallback(c, error_r);
+	/* the outcome tells the best of what the VEVENTs found: counted,
+	 * then stale, then older */
 	for (i = 0; i < n; i++) {
-		int64_t event = 0, person = 0;
-
-		if (store_query_int(c->e->st, &event, "SELECT id FROM events WHERE uid = ?", "s",
-		    replies[i].uid) < 0 || person_by_address(c->e, replies[i].attendee, &person) < 0)
+		r = calendar_one(c->e, &replies[i], why, sizeof(why));
+		if (r < 0)
 			goto out;
-		if (event == 0 || person == 0)
-			continue;
-		if (record(c->e, event, person, replies[i].partstat, replies[i].sequence,
-		    replies[i].dtstamp, "calendar") < 0)
-			goto out;
-		recorded += store_changes(c->e->st) > 0;
+		if (r < best) {
+			best = r;
+			best_i = i;
+			str_copy(best_why, sizeof(best_why), why);
+		}
 	}
-	if (recorded == 0)
+	if (best == 3)
 		inbound_leave(c, "calendar reply to no invitation of ours");
 	else
-		inbound_outcome(c, "calendar answer recorded (%s)", replies[0].partstat);
+		inbound_outcome(c, "calendar answer %s (%s, sequence %ld%s)", answer_words[best],
+		    replies[best_i].partstat, replies[best_i].sequence,
+		    best == ANSWER_STALE ? best_why : "");
 	ret = 1;
 out:
 	ical_replies_free(&replies, n);
 	return ret;
 }
 
+/* The outbound row of ours a message replies to among those about the
+ * event (In-Reply-To, else the References from the last), or 0. */
+static int replied_to(struct msgctx *c, int64_t event, int64_t *id_r)
+{
+	const struct mime_msg *m = c->m;
+	size_t i = m->n_references;
+	const char *mid = m->in_reply_to;
+	int r;
+
+	*id_r = 0;
+	for (;;) {
+		char *ref_kind = NULL;
+		int64_t id = 0, ref = 0;
+
+		if (mid != NULL) {
+			r = store_outbound_by_message_id(c->e->st, mid, &id, NULL, &ref_kind, &ref, NULL);
+			if (r < 0)
+				return -1;
+			if (r == 1 && ref_kind != NULL && strcmp(ref_kind, "event") == 0 && ref == event)
+				*id_r = id;
+			free(ref_kind);
+			if (*id_r != 0)
+				return 0;
+		}
+		if (i == 0)
+			return 0;
+		mid = m->references[--i];
+	}
+}
+
+struct sent_row {
+	int64_t id;
+	time_t sent_at;
+};
+
+static int sent_cb(const struct store_row *row, void *arg)
+{
+	struct sent_row *s = arg;
+
+	s->id = store_row_int(row, 0);
+	s->sent_at = (time_t)store_row_int(row, 1);
+	return 1;
+}
+
+/* The version a plain reply is for: the session as it stands if the
+ * person wrote after its latest invitation (or update) reached them, that
+ * is replied to it or to a later message, or wrote (Date, else the time
+ * it arrived) after it was sent; else an earlier one. */
+static int text_version(struct msgctx *c, const struct event *ev, int64_t person, long *seq_r,
+    time_t *when_r)
+{
+	struct sent_row latest = { 0, 0 };
+	time_t when = c->m->date > 0 && c->m->date <= c->e->now ? c->m->date : c->e->now;
+	int64_t replied = 0;
+
+	*when_r = when;
+	*seq_r = ev->sequence;
+	if (replied_to(c, ev->id, &replied) < 0 ||
+	    store_query(c->e->st, "SELECT id, coalesce(sent_at, 0) FROM outbound WHERE ref_kind = 'event'"
+	    " AND ref_id = ? AND person_id = ? AND kind IN ('invitation', 'invitation-update',"
+	    " 'invitation-cancel') ORDER BY id DESC LIMIT 1", sent_cb, &latest, "ii", ev->id,
+	    person) < 0)
+		return -1;
+	if (latest.id == 0 || (replied != 0 && replied >= latest.id) ||
+	    (latest.sent_at != 0 && latest.sent_at <= when))
+		return 0;
+	*seq_r = ev->sequence > 0 ? ev->sequence - 1 : 0;
+	return 0;
+}
+
 int training_text_reply(struct msgctx *c, int64_t event_id, char **error_r)
 {
 	static const char *const partstat[] = { NULL, "ACCEPTED", "DECLINED", "TENTATIVE" };
 	enum rsvp_answer a = command_rsvp_answer(c->text);
-	int64_t person = 0, invited = 0;
+	struct event ev;
+	int64_t person = 0;
+	time_t when = 0;
+	long seq = 0;
+	int r, ret = -1;
 
 	(void)error_r;
+	memset(&ev, 0, sizeof(ev));
 	if (person_by_address(c->e, c->m->from_addr, &person) < 0 ||
-	    store_query_int(c->e->st, &invited, "SELECT count(*) FROM rsvps WHERE event_id = ?"
-	    " AND person_id = ?", "ii", event_id, person) < 0)
+	    (r = invited(c->e, event_id, person)) < 0)
 		return -1;
-	if (a == RSVP_NONE || invited == 0) {
+	if (a == RSVP_NONE || r == 0) {
 		inbound_leave(c, "reply to an invitation");
 		return 1;
 	}
-	if (record(c->e, event_id, person, partstat[a], 1L << 30, c->e->now, "text") < 0)
-		return -1;
-	inbound_outcome(c, "answer to the invitation recorded (%s)", partstat[a]);
-	return 1;
+	if (invite_event_by_id(c->e, event_id, &ev) != 1 ||
+	    text_version(c, &ev, person, &seq, &when) < 0 ||
+	    (r = record(c->e, &ev, person, partstat[a], seq, when, "text")) < 0)
+		goto out;
+	if (r == ANSWER_STALE && strcmp(ev.status, "scheduled") != 0)
+		inbound_outcome(c, "answer to a cancelled training %s (%s)", answer_words[r], partstat[a]);
+	else if (r == ANSWER_STALE)
+		inbound_outcome(c, "answer to an invitation since updated, written before the update"
+		    " reached them, %s (%s)", answer_words[r], partstat[a]);
+	else
+		inbound_outcome(c, "answer to the invitation %s (%s)", answer_words[r], partstat[a]);
+	ret = 1;
+out:
+	invite_event_deinit(&ev);
+	return ret;
 }
 
 /* ---- reminders and tally ---- */

@@ -1,7 +1,10 @@
 /* training: training sessions (doc/DESIGN.md 3.4, 3.5): the `training` command
  * creates, updates or cancels the cohort's session and invites every matched
  * person individually (invite.h); calendar replies and plain yes/no answers
- * record each person's RSVP; a reminder goes out the day before.
+ * record each person's RSVP, for the version of the session they answered
+ * (an answer to an earlier version, or about a cancelled session, is stale
+ * and never counted: training.c says how); a reminder goes out the day
+ * before.
  *
  * Return rules: the message handlers follow applicant.h's (1 handled, 0 not
  * mine, -1 with *error_r); the command and the reminders return 0, or -1

@@ -145,9 +145,10 @@ class Sink(_Received):
         self._stop()
 
 
-def make_ca(folder):
-    """A CA and a server certificate for 127.0.0.1 and localhost; returns
-    a dict of paths: ca, cert, key. openssl must be installed."""
+def make_ca(folder, names=("127.0.0.1", "localhost")):
+    """A CA and a server certificate for names (IP addresses and DNS names,
+    127.0.0.1 and localhost by default); returns a dict of paths: ca, cert,
+    key. openssl must be installed."""
     if not os.path.exists(OPENSSL):
         raise ServerError("openssl is not installed (apt-get install openssl)")
     os.makedirs(folder, exist_ok=True)
@@ -164,9 +165,11 @@ def make_ca(folder):
     run("req", "-x509", *ec, "-keyout", p["ca_key"], "-out", p["ca"], "-days", "3",
         "-subj", "/CN=mentord test CA", "-addext", "basicConstraints=critical,CA:TRUE",
         "-addext", "keyUsage=critical,keyCertSign,cRLSign")
-    run("req", *ec, "-keyout", p["key"], "-out", p["csr"], "-subj", "/CN=localhost")
+    dns = [n for n in names if not n.replace(".", "").isdigit()]
+    run("req", *ec, "-keyout", p["key"], "-out", p["csr"], "-subj", f"/CN={(dns or names)[0]}")
+    san = ", ".join(("IP:" if n.replace(".", "").isdigit() else "DNS:") + n for n in names)
     with open(p["ext"], "w") as f:
-        f.write("subjectAltName = IP:127.0.0.1, DNS:localhost\n"
+        f.write(f"subjectAltName = {san}\n"
                 "basicConstraints = CA:FALSE\n"
                 "keyUsage = critical, digitalSignature\n"
                 "extendedKeyUsage = serverAuth\n")

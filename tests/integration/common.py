@@ -14,11 +14,13 @@ REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 def mail(frm, subject, body="", to="mentoring@example.org", headers=None, msgid=None):
     """A simple RFC 5322 message as bytes."""
     msgid = msgid or make_msgid(domain=frm.split("@")[-1].strip(">"))
+    headers = dict(headers or {})
+    date = headers.pop("Date", None) or formatdate(localtime=False)
     lines = [f"From: {frm}", f"To: {to}", f"Subject: {subject}",
-             f"Date: {formatdate(localtime=False)}", f"Message-ID: {msgid}",
+             f"Date: {date}", f"Message-ID: {msgid}",
              "MIME-Version: 1.0", "Content-Type: text/plain; charset=UTF-8",
              "Content-Transfer-Encoding: 8bit"]
-    for k, v in (headers or {}).items():
+    for k, v in headers.items():
         lines.append(f"{k}: {v}")
     return ("\r\n".join(lines) + "\r\n\r\n" + body.replace("\n", "\r\n")).encode()
 

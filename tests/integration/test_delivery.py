@@ -11,10 +11,13 @@ import email
 import email.policy
 import os
 import shutil
+import signal
+import sqlite3
 import tempfile
+import time
 from datetime import datetime, timedelta
 
-from common import REPO, MentordTest, mail
+from common import REPO, MentordTest, mail, running
 from servers import Env
 from smtp_extra import Silent, Sink, Smtpd, make_ca
 
@@ -583,13 +586,14 @@ class TlsAndAuth(MentordTest):
         security = {"implicit": "tls", "starttls": "starttls", None: "none"}[tls]
         extra = [f"smtp.url = {scheme}://127.0.0.1:{srv.port}", f"smtp.security = {security}"]
         if ca:
-            extra.append(f"smtp.ca_file = {self.certs['ca']}")
+            extra.append(f"smtp.ca_file = {ca if isinstance(ca, str) else self.certs['ca']}")
         if login is not None:
             path = os.path.join(self.tmp, "smtp.secret")
             with open(path, "w") as f:
                 f.write((secret or login[1]) + "\n")
             os.chmod(path, 0o600)
             extra += [f"smtp.user = {login[0]}", f"smtp.password_file = {path}", f"smtp.auth = {auth}"]
+        self.extra = extra
         self.env = Env(os.environ["MENTORD"], REPO, "\n".join(extra), smtp=lambda root: srv)
         self.addCleanup(self.env.close)
         return srv
@@ -630,10 +634,71 @@ class TlsAndAuth(MentordTest):
 
     def test_implicit_tls_untrusted_certificate(self):
         srv = self.start("implicit", ca=False)
-        self.refused(srv, "TLS: the certificate of 127.0.0.1 is not trusted")
+        self.refused(srv, "TLS: the certificate of 127.0.0.1 is not trusted",
+                     "(for a private certificate authority, set ca_file in [smtp])")
         r = self.env.run("check-config", "--connect")
         self.assertIn("SMTP: FAILED", r.stdout)
-        self.assertIn("certificate", r.stdout)
+        self.assertIn("set ca_file in [smtp]", r.stdout)
+
+    def test_ca_file_set_without_the_issuer(self):
+        """ca_file is set: the hint to set it would mislead."""
+        other = make_ca(os.path.join(self.tmp, "other"))
+        srv = self.start("implicit", ca=other["ca"])
+        r = self.refused(srv, "TLS: the certificate of 127.0.0.1 is not trusted",
+                         f"(not signed by an authority in ca_file {other['ca']})")
+        self.assertNotIn("set ca_file", r.stderr)
+
+    def test_certificate_for_other_names(self):
+        """The refusal names the certificate's own host names."""
+        self.certs = make_ca(os.path.join(self.tmp, "named"), names=("mail.example.org",
+                                                                      "smtp.example.org"))
+        for tls in ("implicit", "starttls"):
+            with self.subTest(tls=tls):
+                srv = self.start(tls)
+                r = self.refused(srv, "TLS: the certificate of 127.0.0.1 is not trusted",
+                                 "(the certificate is for mail.example.org, smtp.example.org,"
+                                 " not for 127.0.0.1)")
+                self.assertNotIn("set ca_file", r.stderr)
+
+    def test_reload_with_a_corrected_setting_sends_at_once(self):
+        """`systemctl reload` (SIGHUP) once ca_file is set: the mail held back
+        by the untrusted certificate goes at once, not after its backoff."""
+        srv = self.start("implicit", ca=False)
+        self.env.dovecot.deliver(mail("amy@example.com", "help"))
+        self.env.dovecot.deliver(mail("bob@example.com", "help"))
+
+        def held():
+            db = self.env.db()
+            try:
+                return db.execute("SELECT next_attempt - strftime('%s', 'now') FROM outbound"
+                                  " WHERE status = 'queued'").fetchall()
+            except sqlite3.OperationalError:
+                return []  # the daemon has not made its database yet
+            finally:
+                db.close()
+
+        with running(self.env) as p:
+            deadline = time.monotonic() + 30
+            while not (len(held()) == 2 and all(w >= 45 for (w,) in held())):
+                self.assertLess(time.monotonic(), deadline, f"never held back: {held()}")
+                time.sleep(0.2)
+            self.assertEqual(srv.sent(), [])
+            self.env.reconfigure("\n".join(self.extra + [f"smtp.ca_file = {self.certs['ca']}"]))
+            start = time.monotonic()
+            p.send_signal(signal.SIGHUP)
+            while len(srv.sent()) < 2 and time.monotonic() - start < 30:
+                time.sleep(0.1)
+            took = time.monotonic() - start
+            p.send_signal(signal.SIGTERM)
+            p.wait(5)
+            err = p.stderr.read()
+        print(f"\n  reload to both held messages delivered: {took * 1000:.0f} ms"
+              " (their backoff: 60 s)")
+        self.assertEqual(len(srv.sent()), 2, err)
+        # well before the backoff of a minute that they were held for
+        self.assertLess(took, 30)
+        self.assertIn("2 message(s) held back for the server are due now", err)
+        self.assertEqual([s for s, _, _ in self.rows()], ["sent", "sent"])
 
     def test_starttls_untrusted_certificate(self):
         srv = self.start("starttls", ca=False)

@@ -180,6 +180,14 @@ class Tls(ImapTest):
                     self.assertIn("IMAP: FAILED: IMAP: TLS: the certificate of 127.0.0.1 is not trusted",
                                   r.stdout)
                     self.assertIn("issuer", r.stdout)
+                    # the hint to set ca_file only when it is not set
+                    if ca_file:
+                        self.assertNotIn("set ca_file", r.stdout)
+                        self.assertIn(f"(signed by an authority neither in ca_file {ca_file} nor"
+                                      " among the system's)", r.stdout)
+                    else:
+                        self.assertIn("(for a private certificate authority, set ca_file in"
+                                      " [imap])", r.stdout)
                     r = self.mentord("once", expect=1)
                     self.assertRegex(r.stderr, r"<3>IMAP: TLS: the certificate of 127.0.0.1 is not trusted")
         self.assertNotIn("Login: user=<mentord>", self.dovecot_log())
@@ -214,7 +222,7 @@ class Tls(ImapTest):
 
 
 class WrongHostName(ImapTest):
-    dovecot = {"ssl": "required", "cert_names": ("mail.example.org",)}
+    dovecot = {"ssl": "required", "cert_names": ("mail.example.org", "imap.example.org")}
 
     def test_certificate_for_another_name_is_refused(self):
         d = self.env.dovecot
@@ -224,9 +232,12 @@ class WrongHostName(ImapTest):
                                f"imap.ca_file = {d.ca_file}")
                 r = self.mentord("check-config", "--connect", expect=1)
                 self.assertIn("TLS: the certificate of 127.0.0.1 is not trusted", r.stdout)
-                self.assertIn("not for this host name", r.stdout)
+                # the certificate's own names, and no hint about ca_file
+                names = "(the certificate is for mail.example.org, imap.example.org, not for 127.0.0.1)"
+                self.assertIn(names, r.stdout)
+                self.assertNotIn("set ca_file", r.stdout)
                 r = self.mentord("once", expect=1)
-                self.assertIn("not for this host name", r.stderr)
+                self.assertIn(names, r.stderr)
         self.assertNotIn("Login: user=<mentord>", self.dovecot_log())
 
 

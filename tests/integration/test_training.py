@@ -1,6 +1,7 @@
 """Training invitations by iMIP, answers from calendars and plain words,
 updates, late pairs, reminders and cancellation."""
 import email
+import json
 import subprocess
 
 from common import ProgrammeTest, mail, of_kind, reply, text_of, delivered
@@ -28,6 +29,12 @@ print(str(cal["METHOD"]), len(ev), ev[0]["DTSTART"].dt.astimezone(datetime.timez
       att[0].params.get("RSVP"), str(ev[0].get("STATUS", "")), str(ev[0]["ORGANIZER"]).lower())
 """
 
+TEXTS = r"""
+import sys, json, icalendar
+ev = [c for c in icalendar.Calendar.from_ical(sys.stdin.read()).walk() if c.name == "VEVENT"][0]
+print(json.dumps([str(ev.get("SUMMARY", "")), str(ev.get("DESCRIPTION", ""))]))
+"""
+
 
 def calendar_part(msg):
     for part in msg.walk():
@@ -41,6 +48,13 @@ def check_ical(part):
     out = subprocess.run(["/usr/bin/python3", "-c", CHECK], input=text, capture_output=True,
                          text=True, check=True).stdout.split()
     return out
+
+
+def event_texts(part):
+    """SUMMARY and DESCRIPTION of the event, as python-icalendar reads them."""
+    out = subprocess.run(["/usr/bin/python3", "-c", TEXTS], input=part.get_content(),
+                         capture_output=True, text=True, check=True).stdout
+    return json.loads(out)
 
 
 def outlook_reply(uid, attendee, partstat, seq=0):
@@ -98,6 +112,8 @@ class Training(ProgrammeTest):
             self.assertEqual(msg.get_content_type(), "multipart/alternative")
             part = calendar_part(msg)
             self.assertEqual(part.get_param("method"), "REQUEST")
+            # the calendar ends with its CRLF, before the delimiter's own
+            self.assertTrue(part.get_payload(decode=True).endswith(b"END:VCALENDAR\r\n"))
             method, n, start, uid, seq, n_att, att, rsvp, status, org = check_ical(part)
             self.assertEqual((method, n, start, seq, n_att), ("REQUEST", "1", "2026-03-10T13:00Z", "0", "1"))
             self.assertEqual(att, f"mailto:{addr}")
@@ -105,6 +121,16 @@ class Training(ProgrammeTest):
             self.assertEqual(org, "mailto:mentoring@example.org")
             self.assertNotIn("dora@example.org", msg.as_string() if addr != "dora@example.org" else "")
         self.assertEqual(invitations["bea@example.org"]["Content-Language"], "fr")
+        # calendars show the event, not the text: how to answer is in its
+        # DESCRIPTION, in the person's language
+        summary, description = event_texts(calendar_part(invitations["anna@example.org"]))
+        self.assertEqual(summary, "Mentoring basics")
+        self.assertIn("Please answer with the Accept or Decline buttons of your calendar", description)
+        self.assertIn('reply "yes" or "no" to the invitation message', description)
+        summary, description = event_texts(calendar_part(invitations["bea@example.org"]))
+        self.assertEqual(summary, "Mentoring basics")
+        self.assertIn("Merci de répondre avec les boutons Accepter ou Refuser", description)
+        self.assertIn("« oui » ou « non »", description)
 
         # answers: an Outlook calendar reply, a plain "no", an unreadable
         # calendar that falls back to its words
@@ -144,6 +170,25 @@ class Training(ProgrammeTest):
         method, n, start, uid2, seq, *_ = check_ical(calendar_part(updates[0]))
         self.assertEqual((method, start, uid2, seq), ("REQUEST", "2026-03-10T14:00Z", uid, "1"))
 
+        # answers after the update (sent 2026-03-05 09:00, Zurich time): the
+        # answers to the first version no longer count; Anna answers the
+        # update from her calendar, Dora says "yes" to the first invitation
+        # after the update reached her, Emil before it did
+        env.dovecot.deliver(calendar_mail("anna@example.org", "Accepted: Mentoring basics",
+                                          outlook_reply(uid, "anna@example.org", "ACCEPTED", seq=1)
+                                          .replace("20260303T101500Z", "20260305T101500Z"),
+                                          invitations["anna@example.org"]["Message-ID"]))
+        env.dovecot.deliver(reply(invitations["dora@example.org"], "dora@example.org", "Yes!",
+                                  extra_headers={"Date": "Thu, 05 Mar 2026 10:00:00 +0100"}))
+        first = of_kind(env, "invitation", "emil@example.org")[0]
+        env.dovecot.deliver(reply(first, "emil@example.org", "Yes, thanks",
+                                  extra_headers={"Date": "Thu, 05 Mar 2026 08:30:00 +0100"}))
+        r = self.once(now="2026-03-05T11:00")
+        self.assertIn("calendar answer recorded (ACCEPTED, sequence 1)", r.stderr)
+        self.assertIn("answer to the invitation recorded (ACCEPTED)", r.stderr)
+        self.assertIn("written before the update reached them, recorded as stale, not counted"
+                      " (ACCEPTED)", r.stderr)
+
         # the day before: a reminder to all but the one who declined
         self.once(now="2026-03-09T16:00")
         reminded = sorted(r[0] for _, r, m in delivered(env) if m["X-Mentord-Kind"] == "training-reminder")
@@ -152,9 +197,14 @@ class Training(ProgrammeTest):
         self.once(now="2026-03-09T18:00")
         self.assertEqual(len(of_kind(env, "training-reminder")), 5, "a reminder is sent once")
 
-        # the committee sees the tally
+        # the committee sees the tally, and who answered an earlier version
         out = self.cli("status", now="2026-03-09T18:00")
-        self.assertIn("accepted 1, declined 1, tentative 1, no answer 3", out)
+        self.assertIn("  Mentoring basics, 2026-03-10 15:00\n"
+                      "    accepted 2, declined 0, tentative 0, no answer 4\n"
+                      "    not counted, 3 answered an earlier version only:\n", out)
+        for who, what in (("Béatrice Roux", "declined"), ("Carl Weber", "tentative"),
+                          ("Emil Roth", "accepted")):
+            self.assertRegex(out, f"\n      {who} +{what}\n")
 
         # cancel: METHOD:CANCEL, same UID, higher SEQUENCE
         self.cli("training", "cancel", now="2026-03-09T19:00")
@@ -165,3 +215,18 @@ class Training(ProgrammeTest):
         self.assertEqual(part.get_param("method"), "CANCEL")
         method, n, start, uid3, seq, n_att, att, rsvp, status, org = check_ical(part)
         self.assertEqual((method, uid3, seq, status), ("CANCEL", uid, "2", "CANCELLED"))
+        self.assertEqual(rsvp, "None", "a CANCEL asks for no answer (RFC 5546 3.2.5)")
+
+        # Thunderbird's answer to the first version, after the cancellation:
+        # stale, and nothing counts for a cancelled session
+        env.dovecot.deliver(calendar_mail("dora@example.org", "Accepted: Mentoring basics",
+                                          outlook_reply(uid, "dora@example.org", "ACCEPTED", seq=0)
+                                          .replace("20260303T101500Z", "20260309T193000Z"),
+                                          invitations["dora@example.org"]["Message-ID"]))
+        r = self.once(now="2026-03-09T20:00")
+        self.assertIn("calendar answer recorded as stale, not counted (ACCEPTED, sequence 0;"
+                      " the training is cancelled)", r.stderr)
+        out = self.cli("status", now="2026-03-09T20:00")
+        self.assertIn("  Mentoring basics, 2026-03-10 15:00 (cancelled)\n"
+                      "    cancelled: no answer counts\n", out)
+        self.assertNotIn("accepted", out.split("Training\n")[1].split("\n\n")[0])

@@ -173,9 +173,15 @@ def check_event(c, raw, ev, method, sequence, attendee):
     a = atts[0]
     c.check(str(a).lower() == "mailto:" + attendee.lower(),
             "ATTENDEE is %s, expected mailto:%s" % (a, attendee))
-    c.check(a.params.get("RSVP") == "TRUE", "ATTENDEE without RSVP=TRUE")
-    c.check(a.params.get("PARTSTAT") == "NEEDS-ACTION",
-            "ATTENDEE without PARTSTAT=NEEDS-ACTION")
+    if method == "CANCEL":
+        # RFC 5546 3.2.5: a cancellation asks for no answer
+        c.check(a.params.get("RSVP") is None, "CANCEL with RSVP=%s" % a.params.get("RSVP"))
+        c.check(a.params.get("PARTSTAT") is None,
+                "CANCEL with PARTSTAT=%s" % a.params.get("PARTSTAT"))
+    else:
+        c.check(a.params.get("RSVP") == "TRUE", "ATTENDEE without RSVP=TRUE")
+        c.check(a.params.get("PARTSTAT") == "NEEDS-ACTION",
+                "ATTENDEE without PARTSTAT=NEEDS-ACTION")
     c.check(a.params.get("ROLE") == "REQ-PARTICIPANT", "ATTENDEE without ROLE")
 
 

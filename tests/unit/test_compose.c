@@ -684,11 +684,16 @@ static void test_render_calendar(void **state)
 		assert_true(str_has_prefix(part2 + strlen(open),
 		    "Content-Type: text/calendar; charset=UTF-8; method=REQUEST\r\n"
 		    "Content-Transfer-Encoding: quoted-printable\r\n\r\n"));
+		/* the part ends where the CRLF of the delimiter begins (RFC
+		 * 2046 5.1.1): its content keeps the calendar's last CRLF */
 		cal = xstrndup(part2 + strlen(open), (size_t)(strstr(part2, close) - part2 -
-		    (ptrdiff_t)strlen(open)) + 2);
+		    (ptrdiff_t)strlen(open)));
 		dec = qp_decode(strstr(cal, "\r\n\r\n") + 4);
 		assert_non_null(dec);
 		assert_string_equal(dec, ics);
+		assert_non_null(strstr(p.body, "END:VCALENDAR\r\n\r\n--"));
+		/* so does the text part before the next delimiter */
+		assert_true(strstr(part2 - 2, "\r\n") == part2 - 2 && part2[-3] == '\n');
 		assert_non_null(strstr(p.body, "Content-Type: text/plain; charset=UTF-8\r\n"));
 		free(open);
 		free(close);
@@ -807,6 +812,7 @@ static const struct {
 	{ "duration", "1h30" },
 	{ "location", "Bâtiment 40, salle S-C01 « Glashütte »" },
 	{ "timezone", "Europe/Zurich" },
+	{ "cancelled", "" },
 	{ "number", "2" },
 	{ "case", "17" },
 	{ "reporter", "zoe@example.org" },

@@ -387,9 +387,16 @@ static void check_with_libical(const char *text, const struct req_case *c,
 	p = icalcomponent_get_first_property(ev, ICAL_ATTENDEE_PROPERTY);
 	assert_string_equal(icalproperty_get_attendee(p), "mailto:Zoe.Daubigne@Example.org");
 	rsvp = icalproperty_get_first_parameter(p, ICAL_RSVP_PARAMETER);
-	assert_non_null(rsvp);
-	assert_int_equal(icalparameter_get_rsvp(rsvp), ICAL_RSVP_TRUE);
-	assert_string_equal(param_string(p, ICAL_PARTSTAT_PARAMETER), "PARTSTAT=NEEDS-ACTION");
+	if (c->cancel) {
+		/* RFC 5546 3.2.5: a cancellation asks for no answer */
+		assert_null(rsvp);
+		assert_null(icalproperty_get_first_parameter(p, ICAL_PARTSTAT_PARAMETER));
+		assert_null(strstr(text, "RSVP"));
+	} else {
+		assert_non_null(rsvp);
+		assert_int_equal(icalparameter_get_rsvp(rsvp), ICAL_RSVP_TRUE);
+		assert_string_equal(param_string(p, ICAL_PARTSTAT_PARAMETER), "PARTSTAT=NEEDS-ACTION");
+	}
 	assert_string_equal(param_string(p, ICAL_ROLE_PARAMETER), "ROLE=REQ-PARTICIPANT");
 	assert_string_equal(icalparameter_get_cn(icalproperty_get_first_parameter(p,
 	    ICAL_CN_PARAMETER)), e->attendee_name);
@@ -537,6 +544,17 @@ static void test_checker_detects_errors(void **state)
 	    (int)(strstr(text, "STATUS:") - text), text, strstr(text, "STATUS:"));
 	tu_write(path, bad, 0600);
 	assert_int_equal(run_checker_q(path, e.start, "REQUEST", 0, e.attendee_addr, 1), 1);
+	free(bad);
+	free(text);
+	/* a CANCEL that still asks for an answer */
+	assert_int_equal(ical_request(&e, 1, &text, &err), 0);
+	tu_write(path, text, 0600);
+	assert_int_equal(run_checker(path, e.start, "CANCEL", 0, e.attendee_addr), 0);
+	at = strstr(text, "ROLE=REQ-PARTICIPANT");
+	assert_non_null(at);
+	bad = xasprintf("%.*sRSVP=TRUE;%s", (int)(at - text), text, at);
+	tu_write(path, bad, 0600);
+	assert_int_equal(run_checker_q(path, e.start, "CANCEL", 0, e.attendee_addr, 1), 1);
 	free(bad);
 	free(text);
 	free(path);

@@ -32,13 +32,13 @@ static void test_sections(void **state)
 	expect(t, "awaiting the applicant's confirmation  1\n");
 	expect(t, "confirmed mentors                      1 (room for 2 mentees)\n");
 	expect(t, "confirmed mentees                      1 (1 paired, 0 waiting)\n");
-	expect(t, "  Eve Adams                 mentee   HR                  pending     2026-03-02\n");
-	expect(t, "  1     Alice Martin            Chlo\xc3\xa9 Petit             2026-03-02  -\n");
+	expect(t, "  Eve Adams                mentee   HR                  pending     2026-03-02\n");
+	expect(t, "  1     Alice Martin          Chlo\xc3\xa9 Petit           2026-03-02  -\n");
 	expect(t, "Training\n  (no training planned)\n");
 	expect(t, "answers this week: none\n");
 	expect(t, "Open cases (the text is in each case's notice)\n");
 	expect(t, "Messages that could not be delivered, with the server's last answer"
-	    " (mentord queue retry ID sends one again)\n  (none)\n");
+	    "\n(mentord queue retry ID sends one again)\n  (none)\n");
 	free(t);
 }
 
@@ -68,10 +68,10 @@ static void test_problems_and_human_mail(void **state)
 	    " attempts, next_attempt, last_error, created_at) VALUES(77, 'help', 'ann@example.com',"
 	    " 'failed', 5, 0, 'RCPT TO: 550 5.1.1 no such user', ?)", "t", f->e.now), 0);
 	t = render(f);
-	expect(t, "gone@example.net                5.1.1: no such user\n");
-	expect(t, "bob@example.net                 Lunch?\n");
-	expect(t, "  2026-03-02  #77 help                        to ann@example.com: RCPT TO: 550 5.1.1"
-	    " no such user\n");
+	expect(t, "gone@example.net              5.1.1: no such user\n");
+	expect(t, "bob@example.net               Lunch?\n");
+	expect(t, "  2026-03-02  #77 help                      to ann@example.com\n"
+	    "              RCPT TO: 550 5.1.1 no such user\n");
 	free(t);
 }
 
@@ -102,6 +102,132 @@ static void test_no_cohort(void **state)
 	free(t);
 }
 
+/* ---- long names: every line the committee and the people read fits ---- */
+
+/* The programme's name and a real 35-character address. */
+static void long_programme(struct fx *f)
+{
+	struct config *c = f->cfg;
+
+	free(c->programme.name);
+	free(c->programme.display_name);
+	free(c->programme.address);
+	c->programme.name = xstrdup("Women in Technology Mentoring Programme");
+	c->programme.display_name = xstrdup("Women in Technology Mentoring Committee");
+	c->programme.address = xstrdup("wit-mentoring-programme@example.org");
+}
+
+static const char MARIE[] = "Marie-H\xc3\xa9l\xc3\xa8ne Dubois-Lef\xc3\xa8vre de La Tour"
+    " <marie-helene.dubois-lefevre@example.org>";
+static const char MARIE_FORM[] = "Role: mentor\nName: Marie-H\xc3\xa9l\xc3\xa8ne Dubois-Lef\xc3\xa8vre"
+    " de La Tour\nDepartment: Information Technology Department, Collaboration, Devices and"
+    " Applications group\nField: Software Engineering, Data Science, Machine Learning, Cloud"
+    " Infrastructure\nTopics: leadership, negotiation, public speaking, career planning,"
+    " work-life balance\nCapacity: 1\nAbout: I have led software teams for fifteen years, first"
+    " in industry and then here, and I would like to help women starting out in technical"
+    " roles.\n";
+static const char ANNE[] = "Anne-Sophie Vandenberghe-Moreau"
+    " <anne-sophie.vandenberghe-moreau@example.org>";
+static const char ANNE_FORM[] = "R\xc3\xb4le : mentor\xc3\xa9" "e\nNom : Anne-Sophie"
+    " Vandenberghe-Moreau\nD\xc3\xa9partement : Information Technology Department, Collaboration,"
+    " Devices and Applications group\nDomaine : Software Engineering, Data Science\n"
+    "Sujets : leadership, prise de parole en public, plan de carri\xc3\xa8re\n";
+static const char JEAN[] = "Jean-Baptiste Oyelaran-Castellanos"
+    " <jean-baptiste.oyelaran-castellanos@example.org>";
+static const char JEAN_FORM[] = "Role: mentee\nName: Jean-Baptiste Oyelaran-Castellanos\n"
+    "Department: Accelerator Systems Department, Radiofrequency group\nField: Radiofrequency"
+    " Engineering, Superconducting Cavities\nPreference: same-department\n";
+
+struct all_out {
+	struct strlist kinds, data;
+};
+
+static int all_out_row(const struct store_row *row, void *arg)
+{
+	struct all_out *a = arg;
+
+	strlist_add(&a->kinds, store_row_text(row, 0));
+	strlist_add(&a->data, store_row_text(row, 1));
+	return 0;
+}
+
+static void assert_lines_fit(const char *what, const char *text)
+{
+	const char *p = text, *nl;
+	size_t n = 1;
+
+	for (; *p != '\0'; p = nl != NULL ? nl + 1 : p + strlen(p), n++) {
+		char *line;
+
+		nl = strchr(p, '\n');
+		line = xstrndup(p, nl != NULL ? (size_t)(nl - p) : strlen(p));
+		if (utf8_len(line) > 78)
+			fail_msg("%s: line %zu has %zu characters: %s\n%s", what, n, utf8_len(line), line,
+			    text);
+		free(line);
+	}
+}
+
+/* A programme with a real 35-character address, long names, departments,
+ * titles and subjects, walked through match, approval, training, an
+ * issue, human mail and the digest: the status and every message queued,
+ * decoded as a reader sees it, keep within 78 columns, and the proposal
+ * names every address whole. */
+static void test_long_names_fit_78_columns(void **state)
+{
+	struct fx *f = fx_new(NULL);
+	struct all_out all = { { NULL, 0 }, { NULL, 0 } };
+	struct fx_out o;
+	struct mime_msg *m = NULL;
+	const char *err = NULL;
+	char *t;
+	size_t i;
+
+	(void)state;
+	long_programme(f);
+	fx_cohort(f, "Autumn 2026, Engineering and Physics");
+	fx_applicant(f, MARIE, MARIE_FORM);
+	fx_applicant(f, ANNE, ANNE_FORM);
+	fx_applicant(f, JEAN, JEAN_FORM);
+	free(fx_command(f, "match"));
+	fx_out(f, "proposal", NULL, &o);
+	assert_int_equal(mime_parse(o.data, strlen(o.data), &m, &err), 0);
+	assert_non_null(strstr(m->text, "<marie-helene.dubois-lefevre@example.org>"));
+	assert_non_null(strstr(m->text, "<anne-sophie.vandenberghe-moreau@example.org>"));
+	assert_non_null(strstr(m->text, "<jean-baptiste.oyelaran-castellanos@example.org>"));
+	/* a long department is cut with an ellipsis, never wrapped */
+	assert_non_null(strstr(m->text, "\xe2\x80\xa6"));
+	mime_free(&m);
+	fx_out_deinit(&o);
+	free(fx_command(f, "approve all"));
+	free(fx_command(f, "training 2026-03-20 14:00 2h Main Building, Room 61-1-017 (Kjell Johnsen"
+	    " Auditorium), Mentoring basics: how to run a first meeting and agree on goals"));
+	fx_handle(f, fx_msg(f, ANNE, "probl\xc3\xa8me", "Bonjour,\n\nJe voudrais parler au"
+	    " comit\xc3\xa9 de mon mentorat : nous nous sommes vues deux fois, puis les rendez-vous ont"
+	    " \xc3\xa9t\xc3\xa9 annul\xc3\xa9s trois fois au dernier moment.\n"));
+	fx_handle(f, fx_msg(f, "Someone With A Rather Long Name <someone.with.a.rather.long.name@"
+	    "example.net>", "A question about next year's programme and the call for mentors in"
+	    " the accelerator sector", "Hello!\n"));
+	t = fx_command(f, "status");
+	assert_lines_fit("status", t);
+	free(t);
+	free(fx_command(f, "digest"));
+	assert_int_equal(store_query(f->st, "SELECT kind, data FROM outbound ORDER BY id",
+	    all_out_row, &all, NULL), 0);
+	assert_true(all.data.n >= 10);
+	for (i = 0; i < all.data.n; i++) {
+		assert_int_equal(mime_parse(all.data.v[i], strlen(all.data.v[i]), &m, &err), 0);
+		assert_lines_fit(all.kinds.v[i], m->text);
+		mime_free(&m);
+	}
+	assert_true(strlist_contains_ci(&all.kinds, "digest"));
+	assert_true(strlist_contains_ci(&all.kinds, "introduction"));
+	assert_true(strlist_contains_ci(&all.kinds, "issue-notice"));
+	strlist_deinit(&all.kinds);
+	strlist_deinit(&all.data);
+	fx_free(&f);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, fx_setup_cohort, fx_teardown)
@@ -111,6 +237,7 @@ int main(void)
 		T(test_problems_and_human_mail),
 		T(test_long_lists_say_what_they_left_out),
 		T(test_no_cohort),
+		cmocka_unit_test(test_long_names_fit_78_columns),
 	};
 #undef T
 

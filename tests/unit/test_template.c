@@ -1,6 +1,8 @@
 #include "testutil.h"
 
 
+#include "form.h"
+#include "roster.h"
 #include "template.h"
 
 /* A variable list written "name=value|name=value" ("|" separates, so that
@@ -397,7 +399,8 @@ static void test_registry_renders(void **state)
 				sample_vars(&v, &names, name, spec, empty);
 				if (template_render(&dirs, langs[j], name, &v, &s, &b, &e) < 0)
 					fail_msg("%s", e);
-				if (!str_has_prefix(s, prefix[j]))
+				/* an event's title is its own (template.c) */
+				if (strcmp(name, "calendar-entry") != 0 && !str_has_prefix(s, prefix[j]))
 					fail_msg("%s/%s: subject [%s]", langs[j], name, s);
 				if (str_has_prefix(name, "confirm-") && strstr(s, "[T0K3N]") == NULL)
 					fail_msg("%s/%s: no [token] in [%s]", langs[j], name, s);
@@ -594,66 +597,403 @@ static void test_shipped_style(void **state)
 	}
 }
 
-/* Rendered with values of a typical length, every line the template itself
- * lays out stays under 76 characters. Lines holding free text (a summary,
- * a title, someone's words) are left out: their length is the writer's. */
-static void test_rendered_width(void **state)
+/* ---- widths: every line at most 78 characters (RFC 5322 2.1.1) ---- */
+
+static void assert_width(const char *what, const char *body)
 {
+	const char *p, *next;
+	size_t lineno;
+
+	for (p = body, lineno = 1; *p != '\0'; p = next, lineno++) {
+		size_t chars = line_chars(p, &next);
+
+		if (chars > 78)
+			fail_msg("%s: line %zu has %zu characters: %.*s\n%s", what, lineno, chars,
+			    (int)(next - p - 1), p, body);
+	}
+}
+
+/* The reflowing rules of template.c, one case each. */
+static void test_reflow(void **state)
+{
+	static const char long_name[] = "Marie-H\xc3\xa9l\xc3\xa8ne Dubois-Lef\xc3\xa8vre de La Tour";
 	static const struct {
-		const char *name, *value;
-	} typical[] = {
-		{ "programme", "WIT Mentoring Programme" }, { "address", "wit-mentoring@example.org" },
-		{ "name", "Marie-Hélène Dubois" }, { "partner_name", "Marie-Hélène Dubois" },
-		{ "mentor_name", "Marie-Hélène Dubois" }, { "mentee_name", "Zoé Lefèvre-Martin" },
-		{ "partner_address", "mh.dubois@example.org" },
-		{ "mentor_address", "mh.dubois@example.org" },
-		{ "mentee_address", "zoe.lefevre@example.org" },
-		{ "reporter", "zoe.lefevre@example.org" }, { "reporter_name", "Zoé Lefèvre-Martin" },
-		{ "token", "k7q2m9xa" }, { "role", "mentee" }, { "cohort", "2026" }, { "days", "7" },
-		{ "number", "2" }, { "case", "17" }, { "date", "2026-03-12" }, { "time", "14:00" },
-		{ "end_time", "15:30" }, { "duration", "1h30" }, { "timezone", "Europe/Zurich" },
-		{ "count", "12" }, { "next", "September 2026" },
+		const char *what, *text, *vars, *body;
+	} cases[] = {
+		{ "a paragraph that fits is left as written", "Subject: x\n\nA short\nparagraph.\n",
+		    "", "A short\nparagraph.\n" },
+		{ "a paragraph that grew is refilled to 72",
+		    "Subject: x\n\nHello {{n}} and {{n}}, the committee is happy to introduce\nyou"
+		    " to each other.\n\nNext.\n", "",
+		    "Hello Marie-H\xc3\xa9l\xc3\xa8ne Dubois-Lef\xc3\xa8vre de La Tour and Marie-H\xc3\xa9l\xc3\xa8ne\n"
+		    "Dubois-Lef\xc3\xa8vre de La Tour, the committee is happy to introduce you to\n"
+		    "each other.\n\nNext.\n" },
+		{ "a value alone on its line is a paragraph of its own",
+		    "Subject: x\n\nIn their own words:\n{{w}}\n", "w=I have been working on accelerator"
+		    " controls for twelve years and would like to share what I learnt about leading",
+		    "In their own words:\nI have been working on accelerator controls for twelve years"
+		    " and would\nlike to share what I learnt about leading\n" },
+		{ "a form keeps its lines", "Subject: x\n\nRole: mentor or mentee\nName:\nAbout: {{w}}\n",
+		    "w=a few words about yourself, what you do and what you would like to learn or share",
+		    "Role: mentor or mentee\nName:\nAbout: a few words about yourself, what you do and"
+		    " what you would like\n       to learn or share\n" },
+		{ "a table row wraps in its value column",
+		    "Subject: x\n\n  Topics      {{w}}\n  Field       x\n", "w=leadership, negotiation,"
+		    " public speaking, career planning, work-life balance",
+		    "  Topics      leadership, negotiation, public speaking, career planning,\n"
+		    "              work-life balance\n  Field       x\n" },
+		{ "a colon ends no paragraph",
+		    "Subject: x\n\nWrite to {{n}} and {{n}} with the subject \"issue\":\n"
+		    "only the committee reads it, never your partner.\n",
+		    "n=wit-mentoring-programme@example.org",
+		    "Write to wit-mentoring-programme@example.org and\n"
+		    "wit-mentoring-programme@example.org with the subject \"issue\": only the\n"
+		    "committee reads it, never your partner.\n" },
+		{ "a numbered item wraps after its number", "Subject: x\n\n1. mentor {{n}} <{{a}}>\n",
+		    "a=marie-helene.dubois-lefevre@example.org",
+		    "1. mentor Marie-H\xc3\xa9l\xc3\xa8ne Dubois-Lef\xc3\xa8vre de La Tour\n"
+		    "   <marie-helene.dubois-lefevre@example.org>\n" },
+		{ "a list item wraps after its dash",
+		    "Subject: x\n\n{{l}}\n", "l=  - the value of Capacity must be a number from 1 to 10,"
+		    " and \"forty\" is not one\n  - ok\n",
+		    "  - the value of Capacity must be a number from 1 to 10, and \"forty\" is\n"
+		    "    not one\n  - ok\n" },
+		{ "the lines of a multi-line value are never joined",
+		    "Subject: x\n\nResults:\n{{r}}\nDone.\n", "r=match: proposal 3\napprove all: done\n",
+		    "Results:\nmatch: proposal 3\napprove all: done\nDone.\n" },
+		{ "an address is never cut",
+		    "Subject: x\n\nWrite to {{a}} or {{a}} whenever you like.\n",
+		    "a=women-in-technology.mentoring-programme@example.org",
+		    "Write to women-in-technology.mentoring-programme@example.org or\n"
+		    "women-in-technology.mentoring-programme@example.org whenever you like.\n" },
+		{ "a word longer than a line stands alone",
+		    "Subject: x\n\nSee {{u}} now.\n", "u=https://example.org/a/very/long/path/that/"
+		    "goes/on/and/on/and/on/and/on/and/on/and/on",
+		    "See\nhttps://example.org/a/very/long/path/that/goes/on/and/on/and/on/and/on/and/on/"
+		    "and/on\nnow.\n" },
+		{ "CRLF lines stay CRLF", "Subject: x\r\n\r\n{{w}} {{w}} {{w}} {{w}} {{w}}\r\n",
+		    "w=twenty characters.",
+		    "twenty characters. twenty characters. twenty characters. twenty\r\n"
+		    "characters. twenty characters.\r\n" },
 	};
-	static const char *const langs[] = { "en", "fr" };
-	char *shipped = source_templates();
-	struct template_dirs dirs = { NULL, shipped };
-	const char *name, *spec, *p, *next;
-	size_t i, j, k, t, lineno;
+	size_t i;
 
 	(void)state;
-	for (i = 0; template_registry(i, &name, &spec) == 0; i++) {
-		for (j = 0; j < ARRAY_SIZE(langs); j++) {
-			struct vars v = { { NULL }, { NULL }, 0 };
-			struct strlist names = { NULL, 0 };
-			char *s = NULL, *b = NULL, *e = NULL;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		char *spec = xasprintf("n=%s%s%s", long_name, cases[i].vars[0] ? "|" : "", cases[i].vars);
 
-			strlist_split(&names, spec, ' ');
-			strlist_add(&names, "programme");
-			strlist_add(&names, "address");
-			strlist_add(&names, "name");
-			for (k = 0; k < names.n; k++) {
-				const char *value = "@@free text@@";
-
-				for (t = 0; t < ARRAY_SIZE(typical); t++)
-					if (strcmp(typical[t].name, names.v[k]) == 0)
-						value = typical[t].value;
-				vars_set(&v, names.v[k], str_has_prefix(names.v[k], "st_") ? "1" : value);
-			}
-			if (template_render(&dirs, langs[j], name, &v, &s, &b, &e) < 0)
-				fail_msg("%s", e);
-			for (p = b, lineno = 1; *p != '\0'; p = next, lineno++) {
-				size_t chars = line_chars(p, &next);
-
-				if (chars > 75 && memmem(p, (size_t)(next - p), "@@", 2) == NULL)
-					fail_msg("%s/%s: rendered line %zu has %zu characters: %.*s", langs[j],
-					    name, lineno, chars, (int)(next - p - 1), p);
-			}
-			vars_deinit(&v);
-			strlist_deinit(&names);
-			free(s);
-			free(b);
-		}
+		expect_render(cases[i].what, cases[i].text, spec, "x", cases[i].body);
+		free(spec);
 	}
+}
+
+/* The words of a text, space- and line-separated, in order, joined by one
+ * space (what reflowing must keep exactly). */
+static char *words_of(const char *s)
+{
+	struct buf b;
+	int sep = 0;
+
+	buf_init(&b, 1024 * 1024);
+	buf_add(&b, "", 0);
+	for (; *s != '\0'; s++) {
+		if (*s == ' ' || *s == '\n' || *s == '\r') {
+			sep = 1;
+			continue;
+		}
+		if (sep && b.len > 0)
+			buf_addc(&b, ' ');
+		sep = 0;
+		buf_addc(&b, *s);
+	}
+	return buf_steal(&b);
+}
+
+/* Hostile values, 2000 of them: long words, runs of spaces, line breaks,
+ * list and form openings, multi-byte characters. Whatever they hold, the
+ * words come out in order and whole, and a line over 78 characters is one
+ * word too long for a line, after at most its indent or its key (a table's,
+ * a form's, a list's). */
+static void test_reflow_hostile_values(void **state)
+{
+	static const char *const pieces[] = { "word ", "w ", "a-very-long-unbreakable-word-of-"
+	    "forty-characters ", "  ", "\n", "\n\n", "- ", "1. ", "Key: ", "Cl\xc3\xa9 : ",
+	    "\xc3\xa9t\xc3\xa9 ", "x@example.org ", ":", "    indented ", "\xe2\x80\xa6",
+	    "https://example.org/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "aaaaaaaaaa " };
+	static const char text[] = "Subject: x\n\nHello {{a}}, here it is:\n{{a}}\n\n"
+	    "  Key      {{a}}\n- item {{a}}\n{{b}}\nEnd of {{b}} and {{a}}.\n";
+	char a[600], b[600], *spec, *s = NULL, *body = NULL, *e = NULL, *want, *got, *raw;
+	uint32_t seed = 17;
+	const char *p, *next;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 2000; i++) {
+		tu_random_pieces(&seed, pieces, ARRAY_SIZE(pieces), 1 + seed % 40, a, sizeof(a));
+		tu_random_pieces(&seed, pieces, ARRAY_SIZE(pieces), 1 + seed % 40, b, sizeof(b));
+		/* a value loses its last line ends (vars_set) */
+		while (strlen(a) > 0 && a[strlen(a) - 1] == '\n')
+			a[strlen(a) - 1] = '\0';
+		while (strlen(b) > 0 && b[strlen(b) - 1] == '\n')
+			b[strlen(b) - 1] = '\0';
+		spec = xasprintf("a=%s|b=%s", a, b);
+		if (render_text(text, spec, &s, &body, &e) < 0)
+			fail_msg("case %d: %s", i, e);
+		/* the same words as the plain substitution gives */
+		raw = xasprintf("Hello %s, here it is: %s Key %s - item %s %s End of %s and %s.", a, a,
+		    a, a, b, b, a);
+		want = words_of(raw);
+		got = words_of(body);
+		if (strcmp(want, got) != 0)
+			fail_msg("case %d: words changed:\n[%s]\n[%s]", i, want, got);
+		for (p = body; *p != '\0'; p = next) {
+			size_t chars = line_chars(p, &next), n = (size_t)(next - p - 1), w = n, head;
+			char *prefix;
+
+			if (chars <= 78)
+				continue;
+			while (w > 0 && p[w - 1] != ' ')
+				w--;
+			prefix = xstrndup(p, w);
+			head = utf8_len(prefix);
+			free(prefix);
+			if (head > 36 || chars - head < 42)
+				fail_msg("case %d: a line of %zu characters with room to break:\n%.*s\n\n%s",
+				    i, chars, (int)n, p, body);
+		}
+		free(raw);
+		free(want);
+		free(got);
+		xfree(&s);
+		xfree(&body);
+		free(spec);
+	}
+}
+
+/* Long, realistic values: a real 35-character programme address, names,
+ * departments and titles as people write them. */
+static const struct {
+	const char *name, *value;
+} long_values[] = {
+	{ "programme", "Women in Technology Mentoring Programme" },
+	{ "address", "wit-mentoring-programme@example.org" },
+	{ "name", "Marie-H\xc3\xa9l\xc3\xa8ne Dubois-Lef\xc3\xa8vre de La Tour" },
+	{ "partner_name", "Anne-Sophie Vandenberghe-Moreau" },
+	{ "mentor_name", "Marie-H\xc3\xa9l\xc3\xa8ne Dubois-Lef\xc3\xa8vre de La Tour" },
+	{ "mentee_name", "Anne-Sophie Vandenberghe-Moreau" },
+	{ "reporter_name", "Anne-Sophie Vandenberghe-Moreau" },
+	{ "who", "Marie-H\xc3\xa9l\xc3\xa8ne Dubois-Lef\xc3\xa8vre de La Tour" },
+	{ "partner_address", "anne-sophie.vandenberghe-moreau@example.org" },
+	{ "mentor_address", "marie-helene.dubois-lefevre@example.org" },
+	{ "mentee_address", "anne-sophie.vandenberghe-moreau@example.org" },
+	{ "reporter", "anne-sophie.vandenberghe-moreau@example.org" },
+	{ "mentor_department", "Information Technology Department, Collaboration, Devices and"
+	    " Applications group" },
+	{ "mentee_department", "Human Resources Department, Talent Acquisition and Diversity" },
+	{ "mentor_field", "Software Engineering, Data Science, Machine Learning, Cloud"
+	    " Infrastructure" },
+	{ "mentee_field", "Recruitment, Organisational Development" },
+	{ "mentor_topics", "leadership, negotiation, public speaking, career planning, work-life"
+	    " balance, returning from parental leave" },
+	{ "mentee_topics", "confidence in meetings, technical career paths, networking across"
+	    " departments" },
+	{ "mentor_about", "I have led software teams for fifteen years, first in industry and"
+	    " then here, and I would like to help women who are starting out in technical roles to"
+	    " find their voice in meetings and to plan the next steps of their career." },
+	{ "mentee_about", "I joined the organisation two years ago after a degree in"
+	    " psychology; I would like to understand how technical careers work here and how to"
+	    " move towards a role closer to engineering." },
+	{ "role", "mentee" }, { "cohort", "Autumn 2026, Engineering and Physics" },
+	{ "token", "k7q2m9xa4b" }, { "days", "14" }, { "number", "3" }, { "case", "1234" },
+	{ "pair", "117" }, { "count", "120" },
+	{ "date", "2026-03-12" }, { "time", "14:00" }, { "end_time", "15:30" },
+	{ "duration", "1 h 30" }, { "timezone", "America/Argentina/Buenos_Aires" },
+	{ "title", "Mentoring basics: how to run a first meeting and agree on goals" },
+	{ "location", "Main Building, Room 61-1-017 (Kjell Johnsen Auditorium), Meyrin site" },
+	{ "next", "September 2026, after the summer break, with a call for applications" },
+	{ "commands", "approve 1 3 4\nreject 2\npair marie-helene.dubois-lefevre@example.org"
+	    " anne-sophie.vandenberghe-moreau@example.org\ntraining 2026-03-10 14:00 90m Main"
+	    " Building, Room 61-1-017 (Kjell Johnsen Auditorium), Mentoring basics: how to run a"
+	    " first meeting\n" },
+	{ "results", "approve 1: pair 12 approved: Marie-H\xc3\xa9l\xc3\xa8ne Dubois-Lef\xc3\xa8vre"
+	    " de La Tour and Anne-Sophie Vandenberghe-Moreau introduced\ntraining: \"Mentoring"
+	    " basics: how to run a first meeting and agree on goals\" planned; 120 matched people"
+	    " invited\nreject 2: pair rejected\n" },
+	{ "errors", "  - Role: \"mentorin\" is neither mentor nor mentee; write mentor or"
+	    " mentee, as in the blank form below\n  - Capacity: \"forty\" is not a number of"
+	    " mentees from 1 to 10\n" },
+	{ "text", "Hello,\n\nI would like to talk to someone in the committee about my mentoring:"
+	    " we have met twice, but the meetings were cancelled at the last minute three times"
+	    " since, and I do not know how to raise it without hurting our relationship.\n\n"
+	    "Thank you,\nAnne-Sophie\n" },
+	{ "proposal", "1. mentor  Marie-H\xc3\xa9l\xc3\xa8ne Dubois-Lef\xc3\xa8vre de La Tour"
+	    " <marie-helene.dubois-lefevre@example.org>\n" },
+	{ "unmatched", "- mentee  Anne-Sophie Vandenberghe-Moreau"
+	    " <anne-sophie.vandenberghe-moreau@example.org>\n" },
+	{ "digest", "Applications\n  awaiting the applicant's confirmation  3\n" },
+};
+
+/* A value for each variable of a template: from the table above, a long
+ * sentence for one the table does not know, "1" for a flag; the optional
+ * ones empty and the flags "" when sparse. */
+static const char *long_value(const char *template, const char *var, int sparse)
+{
+	size_t t;
+
+	if (str_has_prefix(var, "st_") || strcmp(var, "cancelled") == 0)
+		return sparse ? "" : "1";
+	if (sparse && optional_var(template, var))
+		return "";
+	for (t = 0; t < ARRAY_SIZE(long_values); t++)
+		if (strcmp(long_values[t].name, var) == 0)
+			return long_values[t].value;
+	return "a value the width test knows nothing of, long and realistic enough to fill"
+	    " more than one line of any message on its own, the way free text does";
+}
+
+/* An About of two paragraphs, the first one long. */
+static const char summary_about[] = "I have led software teams for fifteen years, first in"
+    " industry and then here, and I would like to help women who are starting out in technical"
+    " roles to find their voice in meetings.\n\nOutside work: choir, hiking, and a lot of"
+    " bad puns.";
+
+/* The application summary as the robot writes it (roster_summary). */
+static char *long_summary(const char *lang)
+{
+	struct application a;
+
+	memset(&a, 0, sizeof(a));
+	a.role = (char *)(uintptr_t)"mentee";
+	a.name = (char *)(uintptr_t)long_values[2].value;
+	a.department = (char *)(uintptr_t)long_values[13].value;
+	a.field = (char *)(uintptr_t)long_values[14].value;
+	a.language = (char *)(uintptr_t)lang;
+	a.topics = (char *)(uintptr_t)long_values[16].value;
+	a.preference = (char *)(uintptr_t)"other-department";
+	a.about = (char *)(uintptr_t)summary_about;
+	return roster_summary(&a, lang);
+}
+
+/* Collapses white space, for comparing a value with what a form gives back. */
+static char *squeeze(const char *s)
+{
+	struct buf b;
+	int space = 0;
+
+	buf_init(&b, 1024 * 1024);
+	buf_add(&b, "", 0);
+	for (; *s != '\0'; s++) {
+		if (*s == ' ' || *s == '\n' || *s == '\t') {
+			space = 1;
+			continue;
+		}
+		if (space && b.len > 0)
+			buf_addc(&b, ' ');
+		space = 0;
+		buf_addc(&b, *s);
+	}
+	return buf_steal(&b);
+}
+
+/* The summary quoted in a message still reads back as the same form. */
+static void assert_form_intact(const char *what, const char *body)
+{
+	struct form f;
+	char *a, *b;
+
+	form_init(&f);
+	if (form_parse(body, FORM_UPDATE, &f) != 1)
+		fail_msg("%s: the quoted form does not read back:\n%s", what, body);
+	assert_string_equal(f.name, long_values[2].value);
+	assert_string_equal(f.department, long_values[13].value);
+	assert_string_equal(f.field, long_values[14].value);
+	assert_string_equal(f.topics, long_values[16].value);
+	a = squeeze(f.about);
+	b = squeeze(summary_about);
+	if (strcmp(a, b) != 0)
+		fail_msg("%s: About read back as [%s]", what, f.about);
+	free(a);
+	free(b);
+	form_deinit(&f);
+}
+
+/* Every template found in templates/ (not a list of them), in both
+ * languages and bilingual, with long values and with the optional ones
+ * empty: every line of the body at most 78 characters, every address
+ * whole, a quoted form still a form, the blank form as applicants copy it. */
+static void test_rendered_width(void **state)
+{
+	static const char *const langs[] = { "en", "fr", NULL };
+	char *shipped = source_templates();
+	struct template_dirs dirs = { NULL, shipped };
+	struct strlist files = { NULL, 0 };
+	size_t i, j, k, n, checked = 0;
+	int sparse;
+
+	(void)state;
+	tu_source_dir("templates/en", &files);
+	assert_true(files.n >= 36);
+	for (i = 0; i < files.n; i++) {
+		const char *name = files.v[i], *reg, *spec = NULL;
+		char *rel = xasprintf("templates/en/%s", name), *source = tu_read_source(rel, NULL);
+
+		for (n = 0; template_registry(n, &reg, &spec) == 0 && strcmp(reg, name) != 0; n++)
+			;
+		if (strcmp(reg, name) != 0)
+			fail_msg("%s is in no registry entry", rel);
+		for (j = 0; j < ARRAY_SIZE(langs); j++) {
+			for (sparse = 0; sparse < 2; sparse++) {
+				struct vars v = { { NULL }, { NULL }, 0 };
+				struct strlist names = { NULL, 0 };
+				char *subject = NULL, *body = NULL, *e = NULL, *summary = NULL;
+				char *what = xasprintf("%s/%s%s", langs[j] != NULL ? langs[j] : "bilingual",
+				    name, sparse ? " (optional values empty)" : "");
+
+				strlist_split(&names, spec, ' ');
+				strlist_add(&names, "programme");
+				strlist_add(&names, "address");
+				strlist_add(&names, "name");
+				for (k = 0; k < names.n; k++)
+					vars_set(&v, names.v[k], long_value(name, names.v[k], sparse));
+				if (vars_get(&v, "summary") != NULL) {
+					summary = long_summary(langs[j] != NULL ? langs[j] : "en");
+					vars_set(&v, "summary", summary);
+				}
+				if ((langs[j] != NULL ? template_render(&dirs, langs[j], name, &v, &subject,
+				    &body, &e) : template_render_bilingual(&dirs, name, &v, &subject, &body,
+				    &e)) < 0)
+					fail_msg("%s: %s", what, e);
+				assert_width(what, body);
+				for (k = 0; k < names.n && !sparse; k++) {
+					char *tag = xasprintf("{{%s}}", names.v[k]);
+					const char *value = vars_get(&v, names.v[k]);
+
+					if (strchr(value, '@') != NULL && strchr(value, ' ') == NULL &&
+					    strstr(source, tag) != NULL && strstr(body, value) == NULL)
+						fail_msg("%s: the address %s was cut:\n%s", what, value, body);
+					free(tag);
+				}
+				if (summary != NULL && langs[j] != NULL)
+					assert_form_intact(what, body);
+				if (strcmp(name, "help") == 0 && langs[j] != NULL)
+					assert_non_null(strstr(body, strcmp(langs[j], "en") == 0 ?
+					    "\nRole: mentor or mentee\nName:\nDepartment:\nField:\n" :
+					    "\nR\xc3\xb4le : mentor ou mentor\xc3\xa9\nNom :\nD\xc3\xa9partement :\n"));
+				checked++;
+				vars_deinit(&v);
+				strlist_deinit(&names);
+				free(subject);
+				free(body);
+				free(summary);
+				free(what);
+			}
+		}
+		free(rel);
+		free(source);
+	}
+	assert_int_equal(checked, files.n * 6);
+	strlist_deinit(&files);
 	free(shipped);
 }
 
@@ -739,6 +1079,8 @@ int main(void)
 		cmocka_unit_test(test_registry_renders),
 		cmocka_unit_test(test_unregistered_variable_reported),
 		cmocka_unit_test(test_shipped_style),
+		cmocka_unit_test(test_reflow),
+		cmocka_unit_test(test_reflow_hostile_values),
 		cmocka_unit_test(test_rendered_width),
 		cmocka_unit_test(test_help_form_lines),
 		cmocka_unit_test(test_status_states),
