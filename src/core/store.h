@@ -18,7 +18,7 @@
 
 struct store;
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 int store_open(const char *path, struct store **st_r, char **error_r);
 void store_close(struct store **st);

@@ -14,11 +14,11 @@
  * name (the recipient's name, or their address when unknown). Every value
  * is plain text; flags (st_*) are "1" or "", exactly one of them "1".
  * Multi-line values (summary, errors, commands, proposal, unmatched,
- * results, digest, text) come formatted, one item a line. days (in
- * confirm-reminder) counts the days since the confirmation request; next
- * (no-cohort) is free text such as "September 2026", or "". A template
- * never puts a value that may hold confidential text (text, about, errors,
- * summary) in its subject. template_check_all() renders each with exactly
+ * results, digest, text, recorded, unclear) come formatted, one item a
+ * line. days (in confirm-reminder) counts the days since the confirmation
+ * request; next (no-cohort) is free text such as "September 2026", or "".
+ * A template never puts a value that may hold confidential text (text,
+ * about, errors, summary, unclear) in its subject. template_check_all() renders each with exactly
  * these variables, so a site template naming another one is reported by
  * check-config. */
 static const struct {
@@ -61,7 +61,8 @@ static const struct {
 	{ "command-result", "results" },
 	{ "digest", "date digest" },
 	{ "feedback", "cohort" },
-	{ "feedback-received", "who text" },
+	{ "feedback-nudge", "cohort" },
+	{ "feedback-received", "who recorded unclear text" },
 	{ "erased", "" },
 };
 

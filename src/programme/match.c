@@ -1225,6 +1225,35 @@ int match_score(const struct match_person *mentor, const struct match_person *me
 	return v.allowed;
 }
 
+void match_shares(const char *department_a, const char *fields_a, const char *department_b,
+    const char *fields_b, int *same_department_r, int *shared_field_r)
+{
+	struct strlist a = { NULL, 0 }, b = { NULL, 0 };
+	char *da = str_fold(department_a != NULL ? department_a : "");
+	char *db = str_fold(department_b != NULL ? department_b : "");
+	size_t i, j;
+
+	*same_department_r = da[0] != '\0' && strcmp(da, db) == 0;
+	*shared_field_r = 0;
+	strlist_split(&a, fields_a != NULL ? fields_a : "", ',');
+	strlist_split(&b, fields_b != NULL ? fields_b : "", ',');
+	for (i = 0; i < a.n && i < MATCH_LIST_ITEMS_MAX && !*shared_field_r; i++) {
+		char *fa = str_fold(a.v[i]);
+
+		for (j = 0; j < b.n && j < MATCH_LIST_ITEMS_MAX && !*shared_field_r; j++) {
+			char *fb = str_fold(b.v[j]);
+
+			*shared_field_r = fa[0] != '\0' && strcmp(fa, fb) == 0;
+			free(fb);
+		}
+		free(fa);
+	}
+	strlist_deinit(&a);
+	strlist_deinit(&b);
+	free(da);
+	free(db);
+}
+
 void match_result_free(struct match_result *r)
 {
 	size_t i;

@@ -105,6 +105,12 @@ int match_propose(const struct match_person *mentors, size_t n_mentors,
 int match_score(const struct match_person *mentor, const struct match_person *mentee,
     const struct match_weights *w, long *score_r, char **reasons_r);
 
+/* Do two people share a department (the same after str_fold(), not
+ * empty) and a field (one item of their comma lists, folded)? For the
+ * counts of an edition report; NULL reads as empty. */
+void match_shares(const char *department_a, const char *fields_a, const char *department_b,
+    const char *fields_b, int *same_department_r, int *shared_field_r);
+
 /* Frees what match_propose() put in r and empties it; NULL-safe. */
 void match_result_free(struct match_result *r);
 

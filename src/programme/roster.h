@@ -99,6 +99,10 @@ struct pair_proposal {
 	const char *reasons;
 };
 int roster_pair_new(struct engine *e, const struct pair_proposal *p, int64_t *id_r);
+/* Records whether the pair shares a department and a field (what an
+ * edition report counts, kept when retention removes the applications'
+ * fields), unless recorded already or the fields are gone. */
+int roster_pair_shares(struct engine *e, int64_t pair);
 
 /* Moves one pair to `to` from the one state that leads there (proposed to
  * active or rejected, active to ended): 1 moved, 0 refused (the pair is

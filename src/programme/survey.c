@@ -419,7 +419,7 @@ static const char *const mentee_words[] = {
 };
 static const char *const either_words[] = {
 	"either", "both", "any", "whichever", "indifferemment", "either role", "any role",
-	"les deux", "l un ou l autre", "peu importe", "n importe",
+	"les deux", "l un ou l autre", "peu importe", "n importe", "au choix",
 };
 
 static enum survey_role roles_from(const struct strlist *w, size_t from)
@@ -735,7 +735,9 @@ static int numbered(const char *s, size_t n, int *q_r, const char **a_r, size_t 
 	*q_r = q;
 	*a_r = p;
 	*an_r = (size_t)(end - p);
-	return 1;
+	/* "5 - very useful": any text is a quote, so with a dash it is one
+	 * only beside other numbered answers */
+	return dash && q == SQ_QUOTE ? 2 : 1;
 }
 
 /* "Usefulness: 4", "Utilité : 4": 1 with the question and its answer. */
@@ -758,6 +760,7 @@ struct line {
 	const char *s;
 	size_t n;
 	int q;           /* the question a numbered or named line answers, else -1 */
+	int tentative;   /* numbered only if other lines are */
 	const char *a;   /* its answer */
 	size_t an;
 };
@@ -766,6 +769,7 @@ static size_t lines_of(const char *text, struct line *v, size_t max)
 {
 	const char *p = text, *nl;
 	size_t n = 0, len;
+	int r;
 
 	while (*p != '\0' && n < max) {
 		nl = strchr(p, '\n');
@@ -776,8 +780,13 @@ static size_t lines_of(const char *text, struct line *v, size_t max)
 		    v[n].s[v[n].n - 1] == '\t'))
 			v[n].n--;
 		v[n].q = -1;
-		if (v[n].n > 0 && !numbered(v[n].s, v[n].n, &v[n].q, &v[n].a, &v[n].an) &&
-		    !named(v[n].s, v[n].n, &v[n].q, &v[n].a, &v[n].an))
+		v[n].tentative = 0;
+		if (v[n].n > 0 && (r = numbered(v[n].s, v[n].n, &v[n].q, &v[n].a, &v[n].an)) > 0)
+			v[n].tentative = r == 2;
+		else if (v[n].n == 0 || !named(v[n].s, v[n].n, &v[n].q, &v[n].a, &v[n].an))
+			v[n].q = -1;
+		/* a question copied without its answer is no answer */
+		if (v[n].q >= 0 && v[n].an == 0)
 			v[n].q = -1;
 		n++;
 		p = nl != NULL ? nl + 1 : p + len;
@@ -843,7 +852,10 @@ int survey_parse(const char *text, struct survey *s)
 
 	memset(s, 0, sizeof(*s));
 	for (i = 0; i < n; i++)
-		any |= v[i].q >= 0;
+		any |= v[i].q >= 0 && !v[i].tentative;
+	for (i = 0; i < n; i++)
+		if (v[i].tentative && !any)
+			v[i].q = -1;
 	if (any) {
 		for (i = 0; i < n; i++) {
 			if (v[i].q < 0)

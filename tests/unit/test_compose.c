@@ -823,6 +823,8 @@ static const struct {
 	    "frobnicate: unknown command" },
 	{ "digest", "New applications: 3\nPending confirmation: 1\nPairs: 11\n"
 	    "RSVP: 18 yes, 2 no, 2 no answer\nOpen cases: 1 (case 17, 4 days)" },
+	{ "recorded", "  1. usefulness: 4 of 5\n  4. taking part again: yes, as mentor\n" },
+	{ "unclear", "2. « quand nos agendas le permettaient »\n" },
 };
 
 static const char *sample(const char *name)

@@ -30,6 +30,8 @@ static const struct want cases[] = {
 	{ "4 / 5\n", 1, 4, MEET_UNSET, U, U, AS_UNSET, NULL, U, "" },
 	{ "4 - very useful", 1, 4, MEET_UNSET, U, U, AS_UNSET, NULL, U, "" },
 	{ "4 \xe2\x80\x93 tr\xc3\xa8s utile", 1, 4, MEET_UNSET, U, U, AS_UNSET, NULL, U, "" },
+	{ "5 - tr\xc3\xa8s utile", 1, 5, MEET_UNSET, U, U, AS_UNSET, NULL, U, "" },
+	{ "1. 5\n5 - tr\xc3\xa8s utile", 2, 5, MEET_UNSET, U, U, AS_UNSET, "tr\xc3\xa8s utile", U, "" },
 	{ "5, very useful indeed!", 1, 5, MEET_UNSET, U, U, AS_UNSET, NULL, U, "" },
 	{ "4 out of 5", 1, 4, MEET_UNSET, U, U, AS_UNSET, NULL, U, "" },
 	{ "3 sur 5", 1, 3, MEET_UNSET, U, U, AS_UNSET, NULL, U, "" },
@@ -175,6 +177,11 @@ static const struct want cases[] = {
 	  "3. Continuerez-vous \xc3\xa0 vous voir apr\xc3\xa8s le programme ? oui\n"
 	  "4. Participeriez-vous \xc3\xa0 nouveau, et comme quoi ? oui, comme mentor\n", 4, 4,
 	  MEET_MONTHLY, Y, Y, AS_MENTOR, NULL, U, "" },
+	/* answers on top, the request below copied without quote marks */
+	{ "4\nmonthly\n\n  1. Usefulness, from 1 (not useful) to 5 (very useful):\n"
+	  "  2. How often did you meet?\n     (weekly, every two weeks, monthly, less often, never)\n"
+	  "  3. Will you go on meeting after the programme?\n     (yes, no, maybe)\n", 2, 4,
+	  MEET_MONTHLY, U, U, AS_UNSET, NULL, U, "" },
 	/* numbers outside the questions are plain text */
 	{ "7. nothing\n0. zero\n10. ten\n", 0, 0, MEET_UNSET, U, U, AS_UNSET, NULL, U, "" },
 };
