@@ -14,9 +14,10 @@
  * name (the recipient's name, or their address when unknown). Every value
  * is plain text; flags (st_*) are "1" or "", exactly one of them "1".
  * Multi-line values (summary, errors, commands, proposal, unmatched,
- * results, digest, text, recorded, unclear) come formatted, one item a
- * line. days (in confirm-reminder) counts the days since the confirmation
- * request; next (no-cohort) is free text such as "September 2026", or "".
+ * results, digest, text, recorded, unclear, report) come formatted, one
+ * item a line; role may be empty in announcement. days (in
+ * confirm-reminder) counts the days since the confirmation request; next
+ * (no-cohort) is free text such as "September 2026", or "".
  * A template never puts a value that may hold confidential text (text,
  * about, errors, summary, unclear) in its subject. template_check_all() renders each with exactly
  * these variables, so a site template naming another one is reported by
@@ -63,6 +64,9 @@ static const struct {
 	{ "feedback", "cohort" },
 	{ "feedback-nudge", "cohort" },
 	{ "feedback-received", "who recorded unclear text" },
+	{ "report", "cohort file report" },
+	{ "announcement", "cohort role" },
+	{ "carry-over", "cohort previous role summary token" },
 	{ "erased", "" },
 };
 

@@ -252,6 +252,25 @@ int roster_application_new(struct engine *e, int64_t cohort_id, int64_t person_i
 	return roster_application_by_id(e, id, a) == 1 ? 0 : -1;
 }
 
+int roster_application_carry(struct engine *e, int64_t from_id, int64_t cohort_id,
+    struct application *a)
+{
+	char token[TOKEN_LEN + 1];
+
+	token_new(token);
+	if (store_exec(e->st, "INSERT INTO applications(cohort_id, person_id, role, name, department,"
+	    " field, language, topics, preference, pref_gender, pref_mentors, gender, capacity, about,"
+	    " status, token, created_at, updated_at, confirmed_at, carried_from)"
+	    " SELECT ?1, person_id, role, name, department, field, language, topics, preference,"
+	    " pref_gender, pref_mentors, gender, capacity, about, 'confirmed', ?2, ?3, ?3, ?3, id"
+	    " FROM applications WHERE id = ?4 AND name IS NOT NULL", "isti", cohort_id, token, e->now,
+	    from_id) < 0)
+		return -1;
+	if (store_changes(e->st) == 0)
+		return 0;
+	return roster_application_by_id(e, store_last_id(e->st), a) == 1 ? 1 : -1;
+}
+
 int roster_application_update(struct engine *e, int64_t id, const struct form *f)
 {
 	static const struct {

@@ -892,6 +892,14 @@ static const struct {
 	    "RSVP: 18 yes, 2 no, 2 no answer\nOpen cases: 1 (case 17, 4 days)" },
 	{ "recorded", "  1. usefulness: 4 of 5\n  4. taking part again: yes, as mentor\n" },
 	{ "unclear", "2. « quand nos agendas le permettaient »\n" },
+	{ "file", "report-2026.csv" },
+	{ "previous", "2025" },
+	{ "report", "Cohort 2026: opened 2026-03-02, closed 2026-09-15.\n\n"
+	    "Applications                            mentors       mentees         total\n"
+	    "  volunteered or applied                     11            15            26\n"
+	    "  waitlisted                                  0  fewer than 3  fewer than 3\n\n"
+	    "Quotes, without names, as their authors allowed\n"
+	    "  \"Une année où j'ai appris à dire non, et à dire oui.\"\n" },
 };
 
 static const char *sample(const char *name)
@@ -972,6 +980,12 @@ static void write_eml(const struct template_dirs *dirs, const char *dir, const c
 		    "text/calendar; charset=UTF-8; method=CANCEL" :
 		    "text/calendar; charset=UTF-8; method=REQUEST";
 		c.alt_body = ics;
+	}
+	if (strcmp(name, "report") == 0) {
+		c.attach_type = "text/csv; charset=UTF-8";
+		c.attach_name = sample("file");
+		c.attach_body = "section,figure,value\r\ncohort,name,2026\r\n"
+		    "applications,waitlisted (mentees),fewer than 3\r\n";
 	}
 	if (compose_render(&c, &msg, &len, &err) < 0)
 		fail_msg("%s/%s: %s", lang != NULL ? lang : "bilingual", name, err);
