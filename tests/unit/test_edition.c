@@ -185,6 +185,44 @@ static void test_no_call_after_anonymisation(void **state)
 	assert_int_equal(fx_count(f, "announcement") + fx_count(f, "carry-over"), 0);
 }
 
+/* In the new cohort, the mentee carried over wins a tie against a
+ * newcomer who applied first; a pair of 2026 is never proposed again; the
+ * proposal says why. */
+static void test_second_edition_matching(void **state)
+{
+	struct fx *f = *state;
+	struct fx_out o;
+	const char *text;
+	char *out;
+
+	first_edition(f);
+	f->e.now = FX_NOW + 200 * FX_DAY;
+	free(fx_command(f, "cohort open 2027 --announce"));
+	fx_applicant(f, "Nina Roe <nina@example.org>", "Role: mentee\nName: Nina Roe\n"
+	    "Department: HR\nField: Law\nLanguage: en\n");
+	fx_handle(f, fx_reply(f, "fay@example.org", "carry-over", "yes\n", NULL));
+	fx_applicant(f, cast[0].from, cast[0].form);   /* Alice, mentor again */
+	fx_applicant(f, cast[1].from, cast[1].form);   /* Carol */
+	fx_applicant(f, cast[2].from, cast[2].form);   /* Chloé, mentee again */
+	out = fx_command(f, "match");
+	assert_non_null(strstr(out, "proposal 2 of 1 pair(s)"));
+	free(out);
+	fx_out(f, "proposal", "chair@example.org", &o);
+	text = fx_parse(f, o.data)->text;
+	if (strstr(text, "mentee Fay Wong") == NULL ||
+	    strstr(text, "carried over from the waitlist of 2026, ranked before newcomers") == NULL ||
+	    strstr(text, "not proposed again with Alice Martin: paired in an earlier cohort") == NULL ||
+	    strstr(text, "all suitable mentors are at capacity: Carol Diaz") == NULL)
+		fail_msg("proposal:\n%s", text);
+	fx_out_deinit(&o);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM pairs p JOIN applications m ON m.id = p.mentor_app"
+	    " JOIN applications t ON t.id = p.mentee_app WHERE p.status = 'proposed'"
+	    " AND m.name = 'Carol Diaz' AND t.name = 'Fay Wong'"), 1);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM pairs p JOIN applications m ON m.id = p.mentor_app"
+	    " JOIN applications t ON t.id = p.mentee_app WHERE p.status = 'proposed'"
+	    " AND m.name = 'Alice Martin'"), 0);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, fx_setup, fx_teardown)
@@ -193,6 +231,7 @@ int main(void)
 		T(test_carry_over_by_reply),
 		T(test_carry_over_after_close),
 		T(test_no_call_after_anonymisation),
+		T(test_second_edition_matching),
 	};
 #undef T
 
