@@ -118,7 +118,7 @@ out:
 /* ---- answers ---- */
 
 struct feedback_row {
-	int64_t id;
+	int64_t id, person;
 	char *address;
 };
 
@@ -129,6 +129,7 @@ static int feedback_cb(const struct store_row *row, void *arg)
 
 	f->id = store_row_int(row, 0);
 	f->address = a != NULL ? xstrdup(a) : NULL;
+	f->person = store_row_int(row, 2);
 	return 1;
 }
 
@@ -181,8 +182,11 @@ static void unclear_lines(const struct survey *s, struct buf *b)
 			buf_printf(b, "%d. %s\n", q + 1, s->unclear[q]);
 }
 
-/* The committee reads the answer, with what was recorded of it. */
-static int pass_on(struct msgctx *c, const char *recorded, const char *unclear, char **error_r)
+/* The committee reads the answer, with what was recorded of it. The
+ * notice is the person's (person_id): their erasure and retention reach
+ * its words too. */
+static int pass_on(struct msgctx *c, int64_t person, const char *recorded, const char *unclear,
+    char **error_r)
 {
 	struct vars v = { { NULL }, { NULL }, 0 };
 	int ret;
@@ -193,14 +197,14 @@ static int pass_on(struct msgctx *c, const char *recorded, const char *unclear, 
 	vars_set(&v, "text", c->text);
 	ret = notify_committee(c->e, &(struct notice){ .kind = "feedback",
 	    .tmpl = "feedback-received", .vars = &v, .reply_to = c->m->from_addr, .all_members = 1,
-	    .cause = c->inbound_id }, error_r);
+	    .cause = c->inbound_id, .person_id = person }, error_r);
 	vars_deinit(&v);
 	return ret;
 }
 
 int followup_feedback_reply(struct msgctx *c, int64_t feedback_id, char **error_r)
 {
-	struct feedback_row f = { 0, NULL };
+	struct feedback_row f = { 0, 0, NULL };
 	struct survey s;
 	struct buf recorded, unclear;
 	char *text = NULL;
@@ -212,7 +216,7 @@ int followup_feedback_reply(struct msgctx *c, int64_t feedback_id, char **error_
 	buf_init(&unclear, 64 * 1024);
 	buf_add(&recorded, "", 0);
 	buf_add(&unclear, "", 0);
-	if (store_query(c->e->st, "SELECT f.id, p.address FROM feedback f JOIN people p"
+	if (store_query(c->e->st, "SELECT f.id, p.address, f.person_id FROM feedback f JOIN people p"
 	    " ON p.id = f.person_id AND p.erased_at IS NULL WHERE f.id = ?", feedback_cb, &f, "i",
 	    feedback_id) < 0)
 		goto out;
@@ -235,7 +239,7 @@ int followup_feedback_reply(struct msgctx *c, int64_t feedback_id, char **error_
 	if (unclear.len > 0 && unclear.s[unclear.len - 1] == '\n')
 		unclear.s[--unclear.len] = '\0';
 	if (record(c->e, f.id, &s, unclear.len > 0 ? unclear.s : NULL, text) < 0 ||
-	    pass_on(c, recorded.s, unclear.s, error_r) < 0)
+	    pass_on(c, f.person, recorded.s, unclear.s, error_r) < 0)
 		goto out;
 	if (s.answered == 0)
 		inbound_outcome(c, "feedback answer in words; passed to the committee");

@@ -167,6 +167,12 @@ static void test_carry_over_after_close(void **state)
 	fx_handle(f, fx_reply(f, "fay@example.org", "carry-over", "oui\n", NULL));
 	assert_string_equal(f->h.outcome, "left for the committee: carry-over after the cohort closed");
 	assert_int_equal(fx_int(f, "SELECT count(*) FROM applications WHERE carried_from IS NOT NULL"), 0);
+	/* the offers go with the personal data of the cohort they came from */
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM confirmations WHERE kind = 'carry-over'"
+	    " AND address LIKE '%@example.org'"), 2);
+	run_at(f, 190 + 366);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM confirmations WHERE kind = 'carry-over'"
+	    " AND (address <> 'erased' OR payload IS NOT NULL)"), 0);
 }
 
 /* People of an anonymised cohort are never written to. */

@@ -193,12 +193,19 @@ static void test_feedback_words_erased(void **state)
 	    " then monthly\n5. My best year.\n6. yes\n", NULL));
 	fx_handle(f, fx_reply(f, "chloe@example.org", "feedback", "1. 5\n5. Merci !\n6. oui\n", NULL));
 	assert_int_equal(fx_int(f, "SELECT count(*) FROM feedback WHERE quote IS NOT NULL"), 2);
+	/* delivered: what was sent is erased, what waits in the queue still goes */
+	assert_int_equal(store_exec(f->st, "UPDATE outbound SET status = 'sent'", NULL), 0);
 	assert_int_equal(store_begin(f->st), 0);
 	assert_int_equal(applicant_erase(&f->e, "alice@example.org", &err), 0);
 	assert_int_equal(store_commit(f->st), 0);
 	assert_int_equal(fx_int(f, "SELECT count(*) FROM feedback WHERE quote IS NOT NULL OR"
 	    " text IS NOT NULL OR unclear IS NOT NULL"), 1);
 	assert_int_equal(fx_int(f, "SELECT count(*) FROM feedback WHERE usefulness = 4"), 1);
+	/* the committee's copy of her answer is hers too: its words went with her */
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM outbound WHERE kind = 'feedback'"
+	    " AND envelope_to LIKE 'chair%' AND instr(CAST(data AS TEXT), 'My best year') > 0"), 0);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM outbound WHERE kind = 'feedback'"
+	    " AND envelope_to LIKE 'chair%' AND instr(CAST(data AS TEXT), 'Merci') > 0"), 1);
 	free(fx_command(f, "cohort close"));
 	run_at(f, 186 + 366);
 	assert_int_equal(fx_int(f, "SELECT count(*) FROM feedback WHERE quote IS NOT NULL OR"
