@@ -12,6 +12,7 @@
 #include "committee.h"
 #include "cycle.h"
 #include "digest.h"
+#include "edition.h"
 #include "export.h"
 #include "engine.h"
 #include "health.h"
@@ -23,7 +24,7 @@
 static const char *const commands[] = { "run", "once", "check-config", "status", "queue", "backup",
 	"restore",
 	"match", "approve", "reject", "pair", "unpair", "training", "close", "cohort", "digest",
-	"forget", "export", "oauth2" };
+	"forget", "export", "oauth2", "report" };
 
 int cli_known(const char *cmd)
 {
@@ -214,6 +215,55 @@ out:
 	return ret;
 }
 
+/* `mentord report [--cohort NAME | NAME] [--csv] [--mail]`: the edition
+ * report printed (as CSV with --csv); with --mail, sent to the committee
+ * as the email command does. */
+static int cmd_report(struct store *st, const struct config *cfg, const struct cycle_opts *o,
+    int argc, char **argv)
+{
+	struct engine e;
+	struct buf out;
+	const char *name = NULL;
+	char *mail[3] = { NULL, NULL, NULL };
+	int i, csv = 0, send = 0, n = 0, r;
+
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--csv") == 0)
+			csv = 1;
+		else if (strcmp(argv[i], "--mail") == 0)
+			send = 1;
+		else if (strcmp(argv[i], "--cohort") == 0 && i + 1 < argc && name == NULL)
+			name = argv[++i];
+		else if (argv[i][0] != '-' && name == NULL)
+			name = argv[i];
+		else {
+			fprintf(stderr, "usage: mentord report [--cohort NAME] [--csv] [--mail]\n");
+			return 2;
+		}
+	}
+	if (send) {
+		if (name != NULL) {
+			mail[n++] = xstrdup("--cohort");
+			mail[n++] = xstrdup(name);
+		}
+		r = cmd_committee(st, cfg, o, "report", n, mail);
+		for (i = 0; i < n; i++)
+			free(mail[i]);
+		return r;
+	}
+	engine_for(&e, cfg, o, st);
+	buf_init(&out, 4u * 1024 * 1024);
+	buf_add(&out, "", 0);
+	r = edition_report_print(&e, name, csv, &out);
+	if (r == 1)
+		fputs(out.s, stdout);
+	else if (r == 0)
+		fprintf(stderr, name != NULL ? "mentord: report: no cohort is named %s\n"
+		    : "mentord: report: no cohort yet%s\n", name != NULL ? name : "");
+	buf_deinit(&out);
+	return r == 1 ? 0 : 1;
+}
+
 static int cmd_forget(struct store *st, const struct config *cfg, const struct cycle_opts *o,
     int argc, char **argv)
 {
@@ -401,6 +451,8 @@ int cli_run(const struct config *cfg, const struct cycle_opts *o, const char *cm
 		ret = cmd_forget(st, cfg, o, argc, argv);
 	else if (strcmp(cmd, "export") == 0)
 		ret = export_run(st, cfg, argc, argv);
+	else if (strcmp(cmd, "report") == 0)
+		ret = cmd_report(st, cfg, o, argc, argv);
 	else
 		ret = cmd_committee(st, cfg, o, cmd, argc, argv);
 	if (ret != 0 && store_full(st)) {

@@ -37,12 +37,12 @@ MAIL_LAYERS = [
     ("readers", False, ["dsn", "auth"]),
 ]
 LAYERS = [
-    ("parse", True, ["command", "form", "match", "classify"]),
+    ("parse", True, ["command", "form", "match", "classify", "survey"]),
     ("state", False, ["roster"]),
     ("mail out", True, ["inbound", "outbox", "notify"]),
-    ("steps", False, ["confirm", "cases", "invite", "overview"]),
+    ("steps", False, ["confirm", "cases", "invite", "overview", "report"]),
     ("features", False, ["applicant", "pairing", "training", "followup", "digest", "bounce",
-                         "export"]),
+                         "export", "edition"]),
     ("commands", False, ["committee"]),
     ("top", False, ["programme", "sched"]),
 ]

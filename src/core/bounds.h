@@ -20,6 +20,9 @@
 #define FORM_LIST_ITEMS_MAX 20              /* items in Field or Topics */
 #define COMMAND_LINES_MAX 100               /* lines in one committee message */
 #define CASE_TEXT_BYTES_MAX 20000           /* confidential case text kept */
+#define SURVEY_LINES_MAX 400                /* lines of a feedback reply read for answers */
+#define SURVEY_ANSWER_BYTES_MAX 1000        /* one feedback answer or quote kept */
+#define FEEDBACK_TEXT_BYTES_MAX 20000       /* the words of a feedback reply kept */
 
 /* iCalendar */
 #define ICAL_BYTES_MAX (512u * 1024)        /* one text/calendar part */

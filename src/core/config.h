@@ -103,6 +103,7 @@ struct config {
 		int digest_hour;
 		int digest_minute;
 		long programme_months;
+		long feedback_days;  /* the feedback period: the edition report after it */
 	} schedule;
 
 	struct {

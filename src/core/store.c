@@ -140,7 +140,37 @@ static const char *const migrations[] = {
 	"CREATE INDEX outbound_order ON outbound(priority, next_attempt, id) WHERE status = 'queued';"
 	"CREATE TABLE smtp_sends(at INTEGER NOT NULL);"
 	"CREATE INDEX smtp_sends_at ON smtp_sends(at);",
+	/* 2 -> 3: feedback that can be counted, one row a person asked (the
+	 * requests already sent become rows, and replies to them find theirs);
+	 * what an edition report counts kept apart from the personal data
+	 * that retention removes: whether a pair shares a department or a
+	 * field, the cohort of a case; an application carried over from a
+	 * waitlist names the one it copies */
+	"CREATE TABLE feedback("
+	" id INTEGER PRIMARY KEY, cohort_id INTEGER NOT NULL, pair_id INTEGER NOT NULL,"
+	" person_id INTEGER NOT NULL, role TEXT NOT NULL,"   /* mentor, mentee */
+	" sent_at INTEGER NOT NULL, nudged_at INTEGER, answered_at INTEGER,"
+	" usefulness INTEGER, meetings TEXT, continuing TEXT, again TEXT, again_as TEXT,"
+	" quote TEXT, quote_ok INTEGER NOT NULL DEFAULT 0, unclear TEXT, text TEXT,"
+	" UNIQUE(pair_id, person_id));"
+	"CREATE INDEX feedback_cohort ON feedback(cohort_id);"
+	"INSERT INTO feedback(cohort_id, pair_id, person_id, role, sent_at)"
+	" SELECT p.cohort_id, p.id, a.person_id, a.role, p.feedback_at FROM pairs p"
+	" JOIN applications a ON a.id IN (p.mentor_app, p.mentee_app) WHERE p.feedback_at IS NOT NULL;"
+	"UPDATE outbound SET ref_id = (SELECT f.id FROM feedback f WHERE f.pair_id = outbound.ref_id"
+	" AND f.person_id = outbound.person_id) WHERE ref_kind = 'feedback' AND person_id IS NOT NULL;"
+	"ALTER TABLE pairs ADD COLUMN same_department INTEGER;"
+	"ALTER TABLE pairs ADD COLUMN shared_field INTEGER;"
+	"ALTER TABLE cases ADD COLUMN cohort_id INTEGER;"
+	"UPDATE cases SET cohort_id = coalesce((SELECT cohort_id FROM pairs WHERE pairs.id = cases.pair_id),"
+	" (SELECT max(cohort_id) FROM applications a WHERE a.person_id = cases.person_id"
+	" AND a.created_at <= cases.opened_at),"
+	" (SELECT max(id) FROM cohorts WHERE opened_at <= cases.opened_at));"
+	"ALTER TABLE applications ADD COLUMN carried_from INTEGER;",
 };
+
+_Static_assert(ARRAY_SIZE(migrations) == STORE_SCHEMA_VERSION,
+    "STORE_SCHEMA_VERSION (store.h) is the number of migrations");
 
 static const char *const status_names[] = { "queued", "sent", "failed", "bounced", "dropped" };
 

@@ -26,7 +26,7 @@
 
 struct store;
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 /* Opens (or creates) the database. A file that is not a mentord database
  * (not SQLite, another program's), that is cut short or has a newer

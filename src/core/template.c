@@ -14,11 +14,12 @@
  * name (the recipient's name, or their address when unknown). Every value
  * is plain text; flags (st_*) are "1" or "", exactly one of them "1".
  * Multi-line values (summary, errors, commands, proposal, unmatched,
- * results, digest, text) come formatted, one item a line. days (in
+ * results, digest, text, recorded, unclear, report) come formatted, one
+ * item a line; role may be empty in announcement. days (in
  * confirm-reminder) counts the days since the confirmation request; next
  * (no-cohort) is free text such as "September 2026", or "". A template
  * never puts a value that may hold confidential text (text, about, errors,
- * summary) in its subject. calendar-entry is no mail: its subject and body
+ * summary, unclear) in its subject. calendar-entry is no mail: its subject and body
  * are the SUMMARY and DESCRIPTION of an invitation's event, in the
  * person's language (cancelled is "1" in a CANCEL, else ""), where
  * calendars show them. template_check_all() renders each with exactly
@@ -65,7 +66,11 @@ static const struct {
 	{ "command-result", "results" },
 	{ "digest", "date digest" },
 	{ "feedback", "cohort" },
-	{ "feedback-received", "who text" },
+	{ "feedback-nudge", "cohort" },
+	{ "feedback-received", "who recorded unclear text" },
+	{ "report", "cohort file report" },
+	{ "announcement", "cohort role" },
+	{ "carry-over", "cohort previous role summary token" },
 	{ "erased", "" },
 	{ "restore-notice", "backup_date restored_date count sent replaced" },
 };

@@ -1,5 +1,6 @@
 #include "compose.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -446,6 +447,17 @@ static int addresses_ok(const struct compose_addr *a, size_t n)
 	return 1;
 }
 
+/* A file name that needs no quoting nor encoding (RFC 2183 2.3). */
+static int file_name_ok(const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i] != '\0'; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '.' && s[i] != '-' && s[i] != '_')
+			return 0;
+	return i > 0 && i <= 64 && s[0] != '.';
+}
+
 static int check_fields(const struct compose *c, const char **error_r)
 {
 	size_t i;
@@ -473,6 +485,12 @@ static int check_fields(const struct compose *c, const char **error_r)
 		*error_r = "unusable List-Id";
 	else if ((c->alt_type == NULL) != (c->alt_body == NULL))
 		*error_r = "alternative part without its type or body";
+	else if ((c->attach_type == NULL) != (c->attach_body == NULL) ||
+	    (c->attach_type == NULL) != (c->attach_name == NULL))
+		*error_r = "attachment without its type, name or body";
+	else if (c->attach_type != NULL && (c->alt_type != NULL || !ascii_ok(c->attach_type) ||
+	    !file_name_ok(c->attach_name)))
+		*error_r = "unusable attachment";
 	for (i = 0; *error_r == NULL && i < c->n_references; i++)
 		if (!compose_msgid_ok(c->references[i]))
 			*error_r = "unusable References entry";
@@ -588,7 +606,23 @@ int compose_render(const struct compose *c, char **msg_r, size_t *len_r, const c
 		return -1;
 	buf_init(&b, 4 * MSG_BYTES_MAX);
 	headers(&b, c);
-	if (c->alt_type == NULL) {
+	if (c->attach_type != NULL) {
+		/* "=_" cannot occur in quoted-printable text (RFC 2045 6.7) */
+		snprintf(boundary, sizeof(boundary), "=_mentord_%016llx",
+		    (unsigned long long)hash64(c->message_id, strlen(c->message_id)));
+		type = xasprintf("multipart/mixed; boundary=\"%s\"", boundary);
+		header_words(&b, "Content-Type", type);
+		free(type);
+		buf_printf(&b, "\r\n--%s\r\n", boundary);
+		text_part(&b, "text/plain; charset=UTF-8", c->body);
+		buf_printf(&b, "--%s\r\n", boundary);
+		/* RFC 2183: the part is a file to save, under its name */
+		buf_printf(&b, "Content-Disposition: attachment; filename=\"%s\"\r\n", c->attach_name);
+		type = xasprintf("%s; name=\"%s\"", c->attach_type, c->attach_name);
+		text_part(&b, type, c->attach_body);
+		free(type);
+		buf_printf(&b, "--%s--\r\n", boundary);
+	} else if (c->alt_type == NULL) {
 		text_part(&b, "text/plain; charset=UTF-8", c->body);
 	} else {
 		/* "=_" cannot occur in quoted-printable text (RFC 2045 6.7), so

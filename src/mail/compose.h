@@ -47,12 +47,20 @@ struct compose {
 	 * multipart/alternative of the text and this part. */
 	const char *alt_type;       /* e.g. "text/calendar; charset=UTF-8; method=REQUEST" */
 	const char *alt_body;
+	/* Optional attachment (a report's CSV): the message becomes
+	 * multipart/mixed of the text and this part, which a client offers
+	 * as a file. Not together with alt_type. */
+	const char *attach_type;    /* e.g. "text/csv; charset=UTF-8" */
+	const char *attach_name;    /* file name: letters, digits, '.', '-', '_'; at most 64 */
+	const char *attach_body;
 };
 
 /* Renders into an allocated CRLF message. Returns -1 with a static reason
  * when a field is unusable (control characters, bad UTF-8, an address or
  * message identifier compose_address_ok / compose_msgid_ok refuse, no
- * recipient, alt_type without alt_body). */
+ * recipient, alt_type without alt_body, an attachment without its type,
+ * name or body, or with an unusable name, an attachment beside an
+ * alternative). */
 int compose_render(const struct compose *c, char **msg_r, size_t *len_r, const char **error_r);
 
 /* A header text as it would be written, words separated by one space but

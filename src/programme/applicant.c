@@ -605,6 +605,10 @@ int applicant_erase(struct engine *e, const char *address, char **error_r)
 	    " status = CASE WHEN status IN ('pending', 'confirmed') THEN 'withdrawn' ELSE status END"
 	    " WHERE person_id = ?", "i", person) < 0 ||
 	    store_exec(e->st, "UPDATE cases SET text = NULL WHERE person_id = ?", "i", person) < 0 ||
+	    /* feedback: the words, the quote and the unclear answers go; the
+	     * figures stay, no longer anyone's */
+	    store_exec(e->st, "UPDATE feedback SET quote = NULL, quote_ok = 0, unclear = NULL, text = NULL"
+	    " WHERE person_id = ?", "i", person) < 0 ||
 	    store_exec(e->st, "UPDATE inbound SET sender = NULL, subject = NULL WHERE sender = ?", "s",
 	    address) < 0 ||
 	    store_exec(e->st, "UPDATE outbound SET data = NULL, subject = NULL, envelope_to = 'erased'"

@@ -17,9 +17,14 @@ int cases_open(struct msgctx *c, const struct case_report *r, int64_t *id_r, cha
 	int64_t id;
 	int ret = -1;
 
+	/* the cohort, for the edition report: the pair's, else the open one,
+	 * else the reporter's latest */
 	if (store_exec(c->e->st, "INSERT INTO cases(person_id, pair_id, text, status, opened_at,"
-	    " inbound_id) VALUES(?, nullif(?, 0), ?, 'open', ?, ?)", "iisti", r->person_id, r->pair_id,
-	    r->text, c->e->now, c->inbound_id) < 0)
+	    " inbound_id, cohort_id) VALUES(?1, nullif(?2, 0), ?3, 'open', ?4, ?5,"
+	    " coalesce((SELECT cohort_id FROM pairs WHERE id = ?2),"
+	    " (SELECT id FROM cohorts WHERE status = 'open' ORDER BY id DESC LIMIT 1),"
+	    " (SELECT max(cohort_id) FROM applications WHERE person_id = ?1)))", "iisti",
+	    r->person_id, r->pair_id, r->text, c->e->now, c->inbound_id) < 0)
 		return -1;
 	id = store_last_id(c->e->st);
 	vars_setf(&v, "case", "%" PRId64, id);

@@ -343,12 +343,14 @@ static const struct keyword committee_words[] = {
 	{ "cohorte clore", CCMD_COHORT_CLOSE, "fr" },
 	{ "digest", CCMD_DIGEST, "en" }, { "resume", CCMD_DIGEST, "fr" },
 	{ "status", CCMD_STATUS, "en" }, { "statut", CCMD_STATUS, "fr" },
+	{ "report", CCMD_REPORT, "en" }, { "rapport", CCMD_REPORT, "fr" },
+	{ "bilan", CCMD_REPORT, "fr" },
 };
 
 static const char *const ccmd_names[] = {
 	"", "commands", "match", "approve", "reject", "pair", "unpair", "training",
 	"training update", "training cancel", "close", "cohort open", "cohort close", "digest",
-	"status",
+	"status", "report",
 };
 
 const char *command_committee_name(enum committee_cmd cmd)
@@ -606,9 +608,49 @@ static void parse_close(struct committee_command *c, const char *rest)
 	}
 }
 
+/* Does s end with one of the words (after white space)? Its start, or NULL. */
+static const char *ends_with_word(const char *s, const char *const *words, size_t n)
+{
+	size_t len = strlen(s), i, l;
+
+	for (i = 0; i < n; i++) {
+		l = strlen(words[i]);
+		if (len >= l && strcasecmp(s + len - l, words[i]) == 0 &&
+		    (len == l || ws_at(s + len - l - 1) > 0))
+			return s + len - l;
+	}
+	return NULL;
+}
+
 static void parse_cohort_open(struct committee_command *c, const char *rest)
 {
-	c->arg1 = text_arg(c, rest, strlen(rest), "expected a NAME, like cohort open 2026");
+	static const char *const announce[] = { "--announce", "--annonce", "--annoncer" };
+	const char *flag = ends_with_word(rest, announce, ARRAY_SIZE(announce));
+
+	c->announce = flag != NULL;
+	c->arg1 = text_arg(c, rest, flag != NULL ? (size_t)(flag - rest) : strlen(rest),
+	    "expected a NAME, like cohort open 2026");
+}
+
+/* "report", "report 2026", "report --cohort 2026". */
+static void parse_report(struct committee_command *c, const char *rest)
+{
+	static const char *const flags[] = { "--cohort", "--cohorte" };
+	size_t i, l;
+
+	for (i = 0; i < ARRAY_SIZE(flags); i++) {
+		l = strlen(flags[i]);
+		if (strncasecmp(rest, flags[i], l) == 0 && (rest[l] == '\0' || ws_at(rest + l) > 0 ||
+		    rest[l] == '=')) {
+			rest = skip_ws(rest + l + (rest[l] == '='));
+			if (*rest == '\0') {
+				set_error(c, "expected a cohort's NAME after --cohort");
+				return;
+			}
+		}
+	}
+	if (*rest != '\0')
+		c->arg1 = text_arg(c, rest, strlen(rest), "expected a cohort's NAME");
 }
 
 static int days_in_month(int y, int m)
@@ -792,6 +834,9 @@ static void parse_arguments(struct committee_command *c, int verb, const char *r
 		break;
 	case CCMD_COHORT_OPEN:
 		parse_cohort_open(c, rest);
+		break;
+	case CCMD_REPORT:
+		parse_report(c, rest);
 		break;
 	case CCMD_COHORT_WORD:
 		c->cmd = CCMD_COHORT_OPEN;

@@ -51,6 +51,7 @@ enum committee_cmd {
 	CCMD_COHORT_CLOSE,    /* cohort close / cohorte fermer */
 	CCMD_DIGEST,          /* digest / résumé */
 	CCMD_STATUS,          /* status / statut */
+	CCMD_REPORT,          /* report [--cohort NAME | NAME] / rapport, bilan */
 };
 
 #define COMMAND_NUMS_MAX 200
@@ -60,7 +61,7 @@ struct committee_command {
 	int all;                       /* approve all */
 	long nums[COMMAND_NUMS_MAX];   /* approve/reject/unpair/close numbers */
 	size_t n_nums;
-	char *arg1;                    /* pair: mentor address; cohort open: name; unpair: reason */
+	char *arg1;                    /* pair: mentor address; cohort open, report: name; unpair: reason */
 	char *arg2;                    /* pair: mentee address */
 	/* training */
 	int year, month, day, hour, minute;
@@ -68,6 +69,7 @@ struct committee_command {
 	char *location;
 	char *title;                   /* NULL: the default title */
 	char *error;                   /* why the line could not be read, English */
+	int announce;                  /* cohort open NAME --announce (--annoncer) */
 };
 
 /* Parses one command line (anything after a CR or LF is ignored).
@@ -83,7 +85,9 @@ struct committee_command {
  * 1 minute to 24 hours written 90m, 45min, 2h, 1h30 or 1h30m; the rest is
  * LOCATION, and after its first comma the TITLE. Texts (location, title,
  * cohort name, unpair reason) lose their control characters and are at most
- * SUBJECT_BYTES_MAX bytes.
+ * SUBJECT_BYTES_MAX bytes. "cohort open NAME --announce" (also --annonce,
+ * --annoncer) sets announce; "report" takes a cohort's NAME, alone or after
+ * --cohort (--cohorte), or nothing (arg1 NULL).
  *
  * c is overwritten: a struct filled by an earlier call must be given to
  * command_committee_deinit() first. */

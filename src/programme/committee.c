@@ -11,6 +11,7 @@
 #include "config.h"
 #include "confirm.h"
 #include "digest.h"
+#include "edition.h"
 #include "engine.h"
 #include "followup.h"
 #include "inbound.h"
@@ -47,12 +48,22 @@ static const struct {
 	{ CCMD_COHORT_CLOSE, followup_cohort_close, 1 },
 	{ CCMD_DIGEST, digest_command, 1 },
 	{ CCMD_STATUS, digest_command, 0 },
+	{ CCMD_REPORT, edition_report, 0 },
+};
+
+/* A second feature that goes on from where a command's left off: the call
+ * for participants of a cohort just opened (--announce). */
+static const struct {
+	enum committee_cmd cmd;
+	command_fn fn;
+} then[] = {
+	{ CCMD_COHORT_OPEN, edition_announce },
 };
 
 int committee_exec(struct engine *e, const char *actor, const struct committee_command *cmd,
     int64_t cause, struct buf *out, char **error_r)
 {
-	size_t i;
+	size_t i, j;
 	int ret;
 
 	if (cmd->error != NULL) {
@@ -65,6 +76,9 @@ int committee_exec(struct engine *e, const char *actor, const struct committee_c
 	if (i == ARRAY_SIZE(commands))
 		return 0; /* "commands", or nothing: no command of its own */
 	ret = commands[i].fn(e, cmd, cause, out, error_r);
+	for (j = 0; ret == 0 && j < ARRAY_SIZE(then); j++)
+		if (then[j].cmd == cmd->cmd)
+			ret = then[j].fn(e, cmd, cause, out, error_r);
 	if (ret == 0 && commands[i].audited)
 		ret = store_audit(e->st, e->now, actor, "command", out->s != NULL ? out->s : "");
 	return ret;

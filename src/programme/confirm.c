@@ -33,19 +33,30 @@ int confirm_substantial(const char *text)
 	return words > SUBSTANTIAL_WORDS;
 }
 
-int confirm_new(struct msgctx *c, const char *kind, int64_t ref_id, const char *payload,
-    char token_r[16], int64_t *rowid_r)
+int confirm_new_for(struct engine *e, const char *address, const char *kind, int64_t ref_id,
+    const char *payload, char token_r[16], int64_t *rowid_r)
 {
 	char token[TOKEN_LEN + 1];
 
 	token_new(token);
-	if (store_exec(c->e->st, "INSERT INTO confirmations(token, kind, address, ref_id, payload,"
+	if (store_exec(e->st, "INSERT INTO confirmations(token, kind, address, ref_id, payload,"
 	    " created_at) VALUES(?, ?, ?, nullif(?, 0), ?, ?)", "sssist", token, kind,
-	    c->m->from_addr, ref_id, payload, c->e->now) < 0)
+	    address, ref_id, payload, e->now) < 0)
 		return -1;
-	*rowid_r = store_last_id(c->e->st);
+	*rowid_r = store_last_id(e->st);
 	str_copy(token_r, 16, token);
 	return 0;
+}
+
+int confirm_new(struct msgctx *c, const char *kind, int64_t ref_id, const char *payload,
+    char token_r[16], int64_t *rowid_r)
+{
+	return confirm_new_for(c->e, c->m->from_addr, kind, ref_id, payload, token_r, rowid_r);
+}
+
+int confirm_reopen(struct engine *e, int64_t rowid)
+{
+	return store_exec(e->st, "UPDATE confirmations SET done_at = NULL WHERE rowid = ?", "i", rowid);
 }
 
 static int confirmation_row(const struct store_row *row, void *arg)

@@ -32,6 +32,13 @@ struct confirmation {
  * (TOKEN_LEN characters) goes in the message that asks. 0 or -1. */
 int confirm_new(struct msgctx *c, const char *kind, int64_t ref_id, const char *payload,
     char token_r[16], int64_t *rowid_r);
+/* The same for a request the robot makes by itself, to address (an offer
+ * to carry an application over: kind "carry-over"). */
+int confirm_new_for(struct engine *e, const char *address, const char *kind, int64_t ref_id,
+    const char *payload, char token_r[16], int64_t *rowid_r);
+/* A request settled by a reply that said neither yes nor no waits again
+ * for its answer. 0 or -1. */
+int confirm_reopen(struct engine *e, int64_t rowid);
 
 /* 1 and k filled, 0 if there is no such request, -1 on a database error. */
 int confirm_by_id(struct engine *e, int64_t rowid, struct confirmation *k);

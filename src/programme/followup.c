@@ -7,6 +7,7 @@
  * once whatever the restarts, and a daemon that was down sends only the
  * latest check-in due, not every one it missed. */
 #include "followup.h"
+#include "followup_private.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -211,44 +212,28 @@ out:
 	return ret;
 }
 
-static int ask_feedback(struct engine *e, const struct pair_info *p, int64_t cause,
-    char **error_r)
+/* What the edition report counts is made sure of before the fields it
+ * comes from go: whether each pair shares a department and a field. */
+static int keep_counts(struct engine *e)
 {
-	int64_t apps[2] = { p->mentor, p->mentee };
-	char *cohort = NULL;
-	int i, ret = -1;
+	struct store_ids pairs = { NULL, 0 };
+	size_t i;
+	int ret = 0;
 
-	if (store_exec(e->st, "UPDATE pairs SET feedback_at = ? WHERE id = ?", "ti", e->now, p->id) < 0)
+	if (store_query(e->st, "SELECT id FROM pairs WHERE same_department IS NULL AND cohort_id IN"
+	    " (SELECT id FROM temp.expired)", store_ids_row, &pairs, NULL) < 0)
 		return -1;
-	for (i = 0; i < 2; i++) {
-		struct application a;
-		struct vars v = { { NULL }, { NULL }, 0 };
-		int r;
-
-		if (roster_application_by_id(e, apps[i], &a) != 1)
-			goto out;
-		if (cohort == NULL && roster_cohort_name(e, a.cohort_id, &cohort) < 0) {
-			roster_application_deinit(&a);
-			goto out;
-		}
-		vars_set(&v, "cohort", cohort);
-		vars_set(&v, "name", a.name);
-		r = notify_person(e, &a, &(struct notice){ .kind = "feedback", .vars = &v,
-		    .cause = cause,
-		    .ref_kind = "feedback", .ref_id = p->id }, error_r);
-		vars_deinit(&v);
-		roster_application_deinit(&a);
-		if (r < 0)
-			goto out;
-	}
-	ret = 0;
-out:
-	free(cohort);
+	for (i = 0; i < pairs.n && ret == 0; i++)
+		ret = roster_pair_shares(e, pairs.v[i]);
+	free(pairs.v);
 	return ret;
 }
 
 /* Personal data of cohorts closed retention_days ago is removed; the counts
- * (applications, pairs, answers) stay. */
+ * (applications, pairs and what they shared, training answers, check-in
+ * answers, cases by date, feedback answers as figures) stay for the
+ * edition report. Free text goes: case text, pairs' reasons, feedback
+ * words, quotes and unclear answers. */
 static int retention(struct engine *e, long *anonymised_r)
 {
 	time_t limit = time_add_days(e->now, -e->cfg->programme.retention_days);
@@ -256,9 +241,18 @@ static int retention(struct engine *e, long *anonymised_r)
 	if (store_exec(e->st, "CREATE TEMP TABLE IF NOT EXISTS expired(id INTEGER PRIMARY KEY)", NULL) < 0 ||
 	    store_exec(e->st, "DELETE FROM temp.expired", NULL) < 0 ||
 	    store_exec(e->st, "INSERT INTO temp.expired SELECT id FROM cohorts WHERE status = 'closed'"
-	    " AND closed_at <= ? AND anonymised_at IS NULL", "t", limit) < 0)
+	    " AND closed_at <= ? AND anonymised_at IS NULL", "t", limit) < 0 ||
+	    keep_counts(e) < 0)
 		return -1;
 	if (store_exec(e->st, "UPDATE cases SET text = NULL WHERE pair_id IN (SELECT id FROM pairs"
+	    " WHERE cohort_id IN (SELECT id FROM temp.expired))", NULL) < 0 ||
+	    store_exec(e->st, "UPDATE cases SET text = NULL WHERE cohort_id IN (SELECT id FROM temp.expired)",
+	    NULL) < 0 ||
+	    store_exec(e->st, "UPDATE feedback SET quote = NULL, unclear = NULL, text = NULL"
+	    " WHERE cohort_id IN (SELECT id FROM temp.expired)", NULL) < 0 ||
+	    /* an offer to carry an expired application over names its address */
+	    store_exec(e->st, "UPDATE confirmations SET address = 'erased', payload = NULL"
+	    " WHERE kind = 'carry-over' AND ref_id IN (SELECT id FROM applications"
 	    " WHERE cohort_id IN (SELECT id FROM temp.expired))", NULL) < 0 ||
 	    store_exec(e->st, "UPDATE pairs SET reasons = NULL, end_reason = NULL"
 	    " WHERE cohort_id IN (SELECT id FROM temp.expired)", NULL) < 0 ||
@@ -346,10 +340,11 @@ static int due(struct engine *e, long *anonymised_r, char **error_r)
 			goto out;
 		if (p.v[i].feedback_at == 0 &&
 		    add_months(p.v[i].introduced, e->cfg->schedule.programme_months) <= e->now &&
-		    ask_feedback(e, &p.v[i], 0, error_r) < 0)
+		    followup_ask_feedback(e, p.v[i].id, p.v[i].mentor, p.v[i].mentee, 0, error_r) < 0)
 			goto out;
 	}
-	if (nudges(e, error_r) < 0 || expiry(e, error_r) < 0 || retention(e, anonymised_r) < 0)
+	if (nudges(e, error_r) < 0 || followup_feedback_nudges(e, error_r) < 0 ||
+	    expiry(e, error_r) < 0 || retention(e, anonymised_r) < 0)
 		goto out;
 	ret = 0;
 out:
@@ -533,22 +528,6 @@ out:
 	return ret < 0 ? -1 : 1;
 }
 
-int followup_feedback_reply(struct msgctx *c, int64_t pair_id, char **error_r)
-{
-	struct vars v = { { NULL }, { NULL }, 0 };
-	int ret;
-
-	(void)pair_id;
-	vars_set(&v, "who", c->m->from_name != NULL ? c->m->from_name : c->m->from_addr);
-	vars_set(&v, "text", c->text);
-	ret = notify_committee(c->e, &(struct notice){ .kind = "feedback",
-	    .tmpl = "feedback-received", .vars = &v, .reply_to = c->m->from_addr, .all_members = 1,
-	    .cause = c->inbound_id }, error_r);
-	vars_deinit(&v);
-	inbound_outcome(c, "feedback passed to the committee");
-	return ret < 0 ? -1 : 1;
-}
-
 /* The cohort closes: participants are asked for feedback, pairs end,
  * proposals and unconfirmed applications lapse. */
 static int close_cohort(struct engine *e, int64_t cohort_id, int64_t cause, char **error_r)
@@ -562,7 +541,8 @@ static int close_cohort(struct engine *e, int64_t cohort_id, int64_t cause, char
 	    pair_cb, &p, "i", cohort_id) < 0)
 		return -1;
 	for (i = 0; i < p.n; i++)
-		if (p.v[i].feedback_at == 0 && ask_feedback(e, &p.v[i], cause, error_r) < 0)
+		if (p.v[i].feedback_at == 0 && followup_ask_feedback(e, p.v[i].id, p.v[i].mentor,
+		    p.v[i].mentee, cause, error_r) < 0)
 			goto out;
 	if (roster_pairs_move(e, cohort_id, 0, PAIR_ENDED, "cohort closed") < 0 ||
 	    roster_pairs_move(e, cohort_id, 0, PAIR_REJECTED, NULL) < 0 ||

@@ -134,7 +134,7 @@ enum { PREF_ANY, PREF_SAME, PREF_OTHER };
 struct person {
 	int32_t dept, addr, lang, gender, pref_gender;
 	int pref;
-	uint32_t fields, n_fields, topics, n_topics, named, n_named;
+	uint32_t fields, n_fields, topics, n_topics, named, n_named, past, n_past;
 };
 
 struct prep {
@@ -254,6 +254,7 @@ static void person_prepare(struct prep *p, struct person *q, const struct match_
 	q->pref = pref_kind(in->preference);
 	q->pref_gender = gender_pref_id(p, in->pref_gender);
 	q->n_named = list_prepare(p, in->pref_mentors, 1, MATCH_PREF_MENTORS_MAX, &q->named);
+	q->n_past = list_prepare(p, in->past_partners, 1, MATCH_PAST_PARTNERS_MAX, &q->past);
 }
 
 /* w is in [0, 100] (weights_check): plain rounding, and no libm. */
@@ -311,7 +312,7 @@ static void prep_deinit(struct prep *p)
 /* ---- one pair ---- */
 
 struct eval {
-	int allowed, self, same_dept, n_fields, n_topics, same_lang, named, gender_ok, pref_ok;
+	int allowed, self, repeat, same_dept, n_fields, n_topics, same_lang, named, gender_ok, pref_ok;
 	long score;
 };
 
@@ -360,6 +361,11 @@ static void pair_eval(const struct prep *p, const struct person *m, const struct
 		v->allowed = v->same_dept || v->n_fields > 0;
 	if (v->self)
 		v->allowed = 0;
+	/* a pair of an earlier cohort is never proposed again */
+	if (v->allowed && m->addr >= 0 && id_in(ids + e->past, e->n_past, m->addr)) {
+		v->repeat = 1;
+		v->allowed = 0;
+	}
 	if (!v->allowed)
 		return;
 	v->n_topics = common_count(ids + m->topics, m->n_topics, ids + e->topics, e->n_topics);
@@ -1000,7 +1006,61 @@ static char *pair_reasons(const struct prep *p, size_t mi_, size_t ei_, const st
 		sep(&t);
 		buf_printf(&t, "preferred mentor gender (%s)", or_empty(ei->pref_gender));
 	}
+	if (ei->carried_from != NULL) {
+		sep(&t);
+		buf_printf(&t, "mentee carried over from the waitlist of %s, ranked before newcomers"
+		    " of an equal score", ei->carried_from);
+	}
 	return buf_steal(&t);
+}
+
+/* The mentors the mentee could have had but for an earlier pairing, by
+ * name, ", "-separated into t; how many. */
+static int repeats_text(const struct prep *p, size_t ei, const struct match_person *mentors,
+    struct buf *t)
+{
+	const struct person *e = &p->e[ei];
+	struct eval v;
+	size_t m;
+	int n = 0;
+
+	for (m = 0; e->n_past > 0 && m < p->n_m; m++) {
+		if (p->m[m].addr < 0 || !id_in(p->ids + e->past, e->n_past, p->m[m].addr))
+			continue;
+		pair_eval(p, &p->m[m], e, &v);
+		if (v.repeat)
+			buf_printf(t, "%s%s", n++ > 0 ? ", " : "", or_empty(mentors[m].name));
+	}
+	return n;
+}
+
+/* "; not proposed again with X: paired in an earlier cohort" after text;
+ * alone instead of it when replace (it was the only reason). */
+static void repeats_note(const struct prep *p, size_t ei, const struct match_person *mentors,
+    int replace, char **text)
+{
+	struct buf t, names;
+	int n;
+
+	buf_init(&names, MATCH_TEXT_BYTES_MAX);
+	buf_add(&names, "", 0);
+	n = repeats_text(p, ei, mentors, &names);
+	if (n > 0) {
+		buf_init(&t, MATCH_TEXT_BYTES_MAX);
+		buf_add(&t, "", 0);
+		if (!replace) {
+			buf_adds(&t, *text);
+			sep(&t);
+		}
+		buf_printf(&t, "not proposed again with %s: paired in an earlier cohort", names.s);
+		if (!t.toobig) {
+			free(*text);
+			*text = buf_steal(&t);
+		} else {
+			buf_deinit(&t);
+		}
+	}
+	buf_deinit(&names);
 }
 
 /* "department X or in field(s) A, B" into t, from a person as written. */
@@ -1069,12 +1129,14 @@ static char *why_full(const struct graph *g, size_t e, const struct match_person
  * mentor (else the optimum would have one more pair). Without, either
  * nobody shares the department or a field, or those who do asked for a
  * department (same or other) this mentor does not fit. */
-static char *why_mentor(const struct prep *p, const struct graph *g, size_t m, const struct match_person *mi)
+static char *why_mentor(const struct prep *p, const struct graph *g, size_t m, const struct match_person *mi,
+    const struct match_person *mentees)
 {
 	const struct person *q = &p->m[m];
 	struct buf t;
+	struct eval v;
 	size_t e;
-	int near = 0;
+	int near = 0, repeats = 0;
 
 	buf_init(&t, MATCH_TEXT_BYTES_MAX);
 	buf_add(&t, "", 0);
@@ -1084,6 +1146,18 @@ static char *why_mentor(const struct prep *p, const struct graph *g, size_t m, c
 		buf_printf(&t, "all %u suitable mentees have other mentors", g->deg_m[m]);
 	if (g->deg_m[m] > 0)
 		return buf_steal(&t);
+	for (e = 0; q->addr >= 0 && e < p->n_e; e++) {
+		if (p->e[e].n_past == 0 || !id_in(p->ids + p->e[e].past, p->e[e].n_past, q->addr))
+			continue;
+		pair_eval(p, q, &p->e[e], &v);
+		if (v.repeat)
+			buf_printf(&t, "%s%s", repeats++ ? ", " : "not proposed again with ",
+			    or_empty(mentees[e].name));
+	}
+	if (repeats > 0) {
+		buf_adds(&t, ": paired in an earlier cohort");
+		return buf_steal(&t);
+	}
 	for (e = 0; e < p->n_e && !near; e++)
 		near = (q->dept >= 0 && q->dept == p->e[e].dept) ||
 		    common_count(p->ids + q->fields, q->n_fields, p->ids + p->e[e].fields, p->e[e].n_fields) > 0;
@@ -1121,6 +1195,7 @@ static void result_fill(struct match_result *r, const struct prep *p, const stru
 			u->mentee_or_mentor = e;
 			u->why = g->off[e] == g->off[e + 1] ? why_no_mentor(&p->e[e], &mentees[e]) :
 			    why_full(g, e, mentors);
+			repeats_note(p, e, mentors, g->off[e] == g->off[e + 1], &u->why);
 			r->n_unmatched++;
 			continue;
 		}
@@ -1129,6 +1204,7 @@ static void result_fill(struct match_result *r, const struct prep *p, const stru
 		pair_eval(p, &p->m[q->mentor], &p->e[e], &v);
 		q->score = v.score;
 		q->reasons = pair_reasons(p, q->mentor, e, &mentors[q->mentor], &mentees[e]);
+		repeats_note(p, e, mentors, 0, &q->reasons);
 		r->total_score += v.score;
 		r->n_pairs++;
 	}
@@ -1138,7 +1214,7 @@ static void result_fill(struct match_result *r, const struct prep *p, const stru
 			continue;
 		r->unmatched[r->n_unmatched].mentee_or_mentor = m;
 		r->unmatched[r->n_unmatched].is_mentor = 1;
-		r->unmatched[r->n_unmatched++].why = why_mentor(p, g, m, &mentors[m]);
+		r->unmatched[r->n_unmatched++].why = why_mentor(p, g, m, &mentors[m], mentees);
 	}
 }
 
@@ -1193,6 +1269,8 @@ static const char *why_not(const struct person *e, const struct eval *v)
 {
 	if (v->self)
 		return "the mentor and the mentee are the same person";
+	if (v->repeat)
+		return "paired in an earlier cohort";
 	if (e->pref == PREF_SAME)
 		return "different departments, and the mentee asked for the same department";
 	if (e->pref == PREF_OTHER && v->same_dept)
@@ -1223,6 +1301,35 @@ int match_score(const struct match_person *mentor, const struct match_person *me
 	}
 	prep_deinit(&p);
 	return v.allowed;
+}
+
+void match_shares(const char *department_a, const char *fields_a, const char *department_b,
+    const char *fields_b, int *same_department_r, int *shared_field_r)
+{
+	struct strlist a = { NULL, 0 }, b = { NULL, 0 };
+	char *da = str_fold(department_a != NULL ? department_a : "");
+	char *db = str_fold(department_b != NULL ? department_b : "");
+	size_t i, j;
+
+	*same_department_r = da[0] != '\0' && strcmp(da, db) == 0;
+	*shared_field_r = 0;
+	strlist_split(&a, fields_a != NULL ? fields_a : "", ',');
+	strlist_split(&b, fields_b != NULL ? fields_b : "", ',');
+	for (i = 0; i < a.n && i < MATCH_LIST_ITEMS_MAX && !*shared_field_r; i++) {
+		char *fa = str_fold(a.v[i]);
+
+		for (j = 0; j < b.n && j < MATCH_LIST_ITEMS_MAX && !*shared_field_r; j++) {
+			char *fb = str_fold(b.v[j]);
+
+			*shared_field_r = fa[0] != '\0' && strcmp(fa, fb) == 0;
+			free(fb);
+		}
+		free(fa);
+	}
+	strlist_deinit(&a);
+	strlist_deinit(&b);
+	free(da);
+	free(db);
 }
 
 void match_result_free(struct match_result *r)

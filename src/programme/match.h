@@ -9,8 +9,9 @@
  *   - the mentee's preference is "same-department": same department;
  *   - it is "other-department": different departments and a shared field;
  *   - otherwise (any, or none): same department or a shared field;
- * and never with themself (the same address on both sides). A mentor takes
- * at most `capacity` mentees; a mentee gets at most one mentor.
+ * and never with themself (the same address on both sides), nor with a
+ * partner of an earlier cohort (past_partners). A mentor takes at most
+ * `capacity` mentees; a mentee gets at most one mentor.
  *
  * Score of an allowed pair, in hundredths of the weights (a weight of 4 is
  * worth 400), each weight rounded to a whole hundredth first:
@@ -29,7 +30,10 @@
  * deterministic: the same input in the same order always gives the same
  * pairs, and among equally good choices the person earlier in the input is
  * served first (two equal mentees competing for one place: the first one
- * gets it; two equal mentors: the first one is chosen). */
+ * gets it; two equal mentors: the first one is chosen). A caller that
+ * ranks mentees carried over from a waitlist before newcomers of an equal
+ * score puts them first. The reasons say so (carried_from), and say which
+ * partner of an earlier cohort was not proposed again. */
 #ifndef MENTORD_MATCH_H
 #define MENTORD_MATCH_H
 
@@ -42,6 +46,7 @@
 #define MATCH_WEIGHT_MAX 100.0            /* each weight in [0, 100] */
 #define MATCH_LIST_ITEMS_MAX 20           /* fields or topics counted per person */
 #define MATCH_PREF_MENTORS_MAX 3          /* preferred mentors counted per mentee */
+#define MATCH_PAST_PARTNERS_MAX 50        /* earlier partners counted per mentee */
 #define MATCH_TEXT_BYTES_MAX 4000         /* one reasons or why text */
 
 struct match_person {
@@ -58,6 +63,8 @@ struct match_person {
 	const char *preference;  /* "same-department", "other-department", "any" or NULL (= any) */
 	const char *pref_gender; /* preferred mentor gender, NULL or "any" = none */
 	const char *pref_mentors; /* up to 3 mentor addresses, comma-separated, or NULL */
+	const char *past_partners; /* addresses paired with in earlier cohorts, or NULL */
+	const char *carried_from;  /* the cohort whose waitlist they come from, or NULL */
 };
 
 /* As in the [matching] section of the configuration, each in [0, 100]. */
@@ -104,6 +111,12 @@ int match_propose(const struct match_person *mentors, size_t n_mentors,
  * caller frees *reasons_r. *score_r is 0 for a pair that is not allowed. */
 int match_score(const struct match_person *mentor, const struct match_person *mentee,
     const struct match_weights *w, long *score_r, char **reasons_r);
+
+/* Do two people share a department (the same after str_fold(), not
+ * empty) and a field (one item of their comma lists, folded)? For the
+ * counts of an edition report; NULL reads as empty. */
+void match_shares(const char *department_a, const char *fields_a, const char *department_b,
+    const char *fields_b, int *same_department_r, int *shared_field_r);
 
 /* Frees what match_propose() put in r and empties it; NULL-safe. */
 void match_result_free(struct match_result *r);

@@ -54,6 +54,9 @@ static void message_of(const struct notice *n, const char *lang, struct outbox_m
 	m->ref_id = n->ref_id;
 	m->alt_type = n->alt_type;
 	m->alt_body = n->alt_body;
+	m->attach_type = n->attach_type;
+	m->attach_name = n->attach_name;
+	m->attach_body = n->attach_body;
 }
 
 int notify_answer(struct msgctx *c, const struct notice *n, char **error_r)

@@ -43,6 +43,9 @@ struct notice {
 	int all_members;        /* notify_committee: every member, not only the notify list */
 	const char *alt_type;   /* a second alternative (an invitation's calendar) */
 	const char *alt_body;
+	const char *attach_type; /* an attachment (a report's CSV): type, file name, text */
+	const char *attach_name;
+	const char *attach_body;
 };
 
 /* The one rule for the language a person is written in (doc/DESIGN.md

@@ -107,6 +107,9 @@ int outbox_queue(struct engine *e, const struct outbox_msg *m, int64_t *id_r, ch
 	c.list_id = cfg->programme.list_id;
 	c.alt_type = m->alt_type;
 	c.alt_body = m->alt_body;
+	c.attach_type = m->attach_type;
+	c.attach_name = m->attach_name;
+	c.attach_body = m->attach_body;
 	/* an identifier we could not write back (8-bit, overlong) only costs
 	 * the threading, never the answer */
 	if (m->answer_to != NULL && m->answer_to->message_id != NULL &&

@@ -35,6 +35,9 @@ struct outbox_msg {
 	int64_t ref_id;
 	const char *alt_type;    /* optional second alternative (iCalendar) */
 	const char *alt_body;
+	const char *attach_type; /* optional attachment (a report's CSV), compose.h */
+	const char *attach_name;
+	const char *attach_body;
 };
 
 /* Adds a recipient (name may be NULL). */

@@ -350,6 +350,66 @@ int overview_problems(struct engine *e, struct buf *b)
 	return 0;
 }
 
+struct role_count {
+	long mentors, mentees;
+};
+
+static int tally_roles(const struct store_row *row, void *arg)
+{
+	struct role_count *t = arg;
+	const char *role = store_row_text(row, 0);
+
+	if (role != NULL && strcmp(role, "mentor") == 0)
+		t->mentors += (long)store_row_int(row, 1);
+	else
+		t->mentees += (long)store_row_int(row, 1);
+	return 0;
+}
+
+/* The applications received so far, and the previous cohort's at the same
+ * point of its call, counted from each cohort's opening. */
+int overview_compare(struct engine *e, int64_t cohort, struct buf *b)
+{
+	struct role_count now = { 0, 0 }, then = { 0, 0 }, all = { 0, 0 };
+	int64_t opened = 0, previous = 0, prev_opened = 0;
+	char *name = NULL, *label = NULL;
+	time_t since;
+	int ret = -1;
+
+	if (store_query_int(e->st, &opened, "SELECT opened_at FROM cohorts WHERE id = ?", "i", cohort) < 0 ||
+	    store_query_int(e->st, &previous, "SELECT coalesce(max(id), 0) FROM cohorts WHERE id < ?",
+	    "i", cohort) < 0)
+		return -1;
+	if (previous == 0)
+		return 0;
+	since = e->now - (time_t)opened;
+	if (roster_cohort_name(e, previous, &name) < 0 ||
+	    store_query_int(e->st, &prev_opened, "SELECT opened_at FROM cohorts WHERE id = ?", "i",
+	    previous) < 0 ||
+	    store_query(e->st, "SELECT role, count(*) FROM applications WHERE cohort_id = ?"
+	    " AND created_at <= ? GROUP BY role", tally_roles, &now, "it", cohort, e->now) < 0 ||
+	    store_query(e->st, "SELECT role, count(*) FROM applications WHERE cohort_id = ?"
+	    " AND created_at <= ? GROUP BY role", tally_roles, &then, "it", previous,
+	    (time_t)prev_opened + since) < 0 ||
+	    store_query(e->st, "SELECT role, count(*) FROM applications WHERE cohort_id = ?"
+	    " GROUP BY role", tally_roles, &all, "i", previous) < 0)
+		goto out;
+	label = xasprintf("cohort %s at the same point", name);
+	buf_printf(b, "Compared with the previous cohort (week %ld of the call)\n  ",
+	    since > 0 ? (long)(since / WEEK) + 1 : 1L);
+	cell(b, "applications so far", 36);
+	buf_printf(b, "%ld (mentors %ld, mentees %ld)\n  ", now.mentors + now.mentees, now.mentors,
+	    now.mentees);
+	cell(b, label, 36);
+	buf_printf(b, "%ld (mentors %ld, mentees %ld; %ld in all)\n\n", then.mentors + then.mentees,
+	    then.mentors, then.mentees, all.mentors + all.mentees);
+	ret = 0;
+out:
+	free(label);
+	free(name);
+	return ret;
+}
+
 int overview_render(struct engine *e, struct buf *b)
 {
 	char *cohort_name = NULL;
@@ -376,7 +436,8 @@ int overview_render(struct engine *e, struct buf *b)
 		buf_adds(b, "\n\n");
 	}
 	free(cohort_name);
-	if (overview_applications(e, cohort, b) < 0 || overview_pairs(e, cohort, b) < 0)
+	if ((r == 1 && overview_compare(e, cohort, b) < 0) || overview_applications(e, cohort, b) < 0 ||
+	    overview_pairs(e, cohort, b) < 0)
 		return -1;
 	if (overview_training(e, b) < 0 || overview_checkins(e, cohort, b) < 0 || overview_cases(e, b) < 0 ||
 	    overview_problems(e, b) < 0)

@@ -20,6 +20,10 @@ struct engine;
 int overview_render(struct engine *e, struct buf *out);
 
 /* The sections, in the order overview_render() shows them. */
+/* An open cohort against the one before: applications so far, and the
+ * previous cohort's at the same point of its call (the same time since it
+ * opened); nothing when there is no earlier cohort. */
+int overview_compare(struct engine *e, int64_t cohort, struct buf *out);
 int overview_applications(struct engine *e, int64_t cohort, struct buf *out);
 int overview_pairs(struct engine *e, int64_t cohort, struct buf *out);
 /* Each session from a week ago on: accepted, declined, tentative, no

@@ -72,10 +72,12 @@ static int load_candidates(struct engine *e, int64_t cohort, struct people_arg *
 	    " WHERE p.mentor_app = a.id AND p.status = 'active') FROM applications a"
 	    " WHERE a.cohort_id = ? AND a.role = 'mentor' AND a.status = 'confirmed' ORDER BY a.id",
 	    app_id_row, mentors, "i", cohort) < 0 ||
+	    /* carried over from a waitlist first: among equal scores, they
+	     * are served first (match.h) */
 	    store_query(e->st, "SELECT a.id, 1 FROM applications a WHERE a.cohort_id = ?"
 	    " AND a.role = 'mentee' AND a.status = 'confirmed' AND NOT EXISTS (SELECT 1 FROM pairs p"
-	    " WHERE p.mentee_app = a.id AND p.status = 'active') ORDER BY a.id",
-	    app_id_row, mentees, "i", cohort) < 0)
+	    " WHERE p.mentee_app = a.id AND p.status = 'active')"
+	    " ORDER BY a.carried_from IS NULL, a.id", app_id_row, mentees, "i", cohort) < 0)
 		return -1;
 	for (i = 0; i < mentors->n; i++) {
 		long room = mentors->apps[i].capacity;
@@ -105,6 +107,30 @@ static void to_person(const struct application *a, struct match_person *p)
 	p->preference = a->preference;
 	p->pref_gender = a->pref_gender;
 	p->pref_mentors = a->pref_mentors;
+}
+
+/* What a mentee brings from earlier cohorts: the addresses of their
+ * partners there, never to be proposed again, and the cohort whose
+ * waitlist they were carried over from. */
+struct history {
+	char *past_partners, *carried_from;
+};
+
+static int history_of(struct engine *e, const struct application *a, struct history *h)
+{
+	memset(h, 0, sizeof(*h));
+	if (store_query_text(e->st, &h->past_partners, "SELECT group_concat(pp.address, ',')"
+	    " FROM pairs x JOIN applications m ON m.id = x.mentor_app"
+	    " JOIN applications t ON t.id = x.mentee_app"
+	    " JOIN people pp ON pp.id = CASE WHEN m.person_id = ?1 THEN t.person_id ELSE m.person_id END"
+	    " WHERE x.introduced_at IS NOT NULL AND x.cohort_id <> ?2"
+	    " AND (m.person_id = ?1 OR t.person_id = ?1) AND pp.erased_at IS NULL", "ii",
+	    a->person_id, a->cohort_id) < 0 ||
+	    store_query_text(e->st, &h->carried_from, "SELECT c.name FROM applications a"
+	    " JOIN applications o ON o.id = a.carried_from JOIN cohorts c ON c.id = o.cohort_id"
+	    " WHERE a.id = ?", "i", a->id) < 0)
+		return -1;
+	return 0;
 }
 
 /* One person of a proposal, within TEXT_LINE_MAX columns: after label,
@@ -173,6 +199,7 @@ int pairing_match(struct engine *e, const struct committee_command *cmd, int64_t
 {
 	struct people_arg mentors = { NULL, 0 }, mentees = { NULL, 0 };
 	struct match_person *pm = NULL, *pe = NULL;
+	struct history *hist = NULL;
 	struct match_weights w = { e->cfg->matching.department, e->cfg->matching.field,
 		e->cfg->matching.topics, e->cfg->matching.language, e->cfg->matching.preferences };
 	struct match_result res;
@@ -201,10 +228,16 @@ int pairing_match(struct engine *e, const struct committee_command *cmd, int64_t
 		goto out;
 	pm = xcalloc(mentors.n + 1, sizeof(*pm));
 	pe = xcalloc(mentees.n + 1, sizeof(*pe));
+	hist = xcalloc(mentees.n + 1, sizeof(*hist));
 	for (i = 0; i < mentors.n; i++)
 		to_person(&mentors.apps[i], &pm[i]);
-	for (i = 0; i < mentees.n; i++)
+	for (i = 0; i < mentees.n; i++) {
 		to_person(&mentees.apps[i], &pe[i]);
+		if (history_of(e, &mentees.apps[i], &hist[i]) < 0)
+			goto out;
+		pe[i].past_partners = hist[i].past_partners;
+		pe[i].carried_from = hist[i].carried_from;
+	}
 	if (match_propose(pm, mentors.n, pe, mentees.n, &w, &res) < 0) {
 		buf_printf(out, "match: too many applicants for one proposal\n");
 		ret = 0;
@@ -251,6 +284,11 @@ int pairing_match(struct engine *e, const struct committee_command *cmd, int64_t
 	ret = 0;
 out:
 	match_result_free(&res);
+	for (i = 0; hist != NULL && i < mentees.n; i++) {
+		free(hist[i].past_partners);
+		free(hist[i].carried_from);
+	}
+	free(hist);
 	free(pm);
 	free(pe);
 	free_apps(&mentors);

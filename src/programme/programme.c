@@ -18,6 +18,7 @@
 #include "committee.h"
 #include "config.h"
 #include "confirm.h"
+#include "edition.h"
 #include "engine.h"
 #include "followup.h"
 #include "form.h"
@@ -59,6 +60,7 @@ static const struct {
 	{ "withdraw", applicant_withdraw_confirmed },
 	{ "forget", applicant_forget_confirmed },
 	{ "commands", committee_confirmed },
+	{ "carry-over", edition_carry_confirmed },
 };
 
 /* A reply to one of our messages, by the ref_kind that message was queued

@@ -7,6 +7,7 @@
 
 #include "classify.h"
 #include "engine.h"
+#include "match.h"
 #include "form.h"
 #include "store.h"
 #include "util.h"
@@ -251,6 +252,25 @@ int roster_application_new(struct engine *e, int64_t cohort_id, int64_t person_i
 	return roster_application_by_id(e, id, a) == 1 ? 0 : -1;
 }
 
+int roster_application_carry(struct engine *e, int64_t from_id, int64_t cohort_id,
+    struct application *a)
+{
+	char token[TOKEN_LEN + 1];
+
+	token_new(token);
+	if (store_exec(e->st, "INSERT INTO applications(cohort_id, person_id, role, name, department,"
+	    " field, language, topics, preference, pref_gender, pref_mentors, gender, capacity, about,"
+	    " status, token, created_at, updated_at, confirmed_at, carried_from)"
+	    " SELECT ?1, person_id, role, name, department, field, language, topics, preference,"
+	    " pref_gender, pref_mentors, gender, capacity, about, 'confirmed', ?2, ?3, ?3, ?3, id"
+	    " FROM applications WHERE id = ?4 AND name IS NOT NULL", "isti", cohort_id, token, e->now,
+	    from_id) < 0)
+		return -1;
+	if (store_changes(e->st) == 0)
+		return 0;
+	return roster_application_by_id(e, store_last_id(e->st), a) == 1 ? 1 : -1;
+}
+
 int roster_application_update(struct engine *e, int64_t id, const struct form *f)
 {
 	static const struct {
@@ -405,7 +425,44 @@ int roster_pair_new(struct engine *e, const struct pair_proposal *p, int64_t *id
 	    p->number, p->score, p->reasons, e->now) < 0)
 		return -1;
 	*id_r = store_last_id(e->st);
-	return 0;
+	return roster_pair_shares(e, *id_r);
+}
+
+struct shares_arg {
+	char *v[4];
+	int found;
+};
+
+static int shares_row(const struct store_row *row, void *arg)
+{
+	struct shares_arg *a = arg;
+	int i;
+
+	for (i = 0; i < 4; i++)
+		a->v[i] = store_row_text(row, i) != NULL ? xstrdup(store_row_text(row, i)) : NULL;
+	a->found = 1;
+	return 1;
+}
+
+int roster_pair_shares(struct engine *e, int64_t pair)
+{
+	struct shares_arg a;
+	int same = 0, shared = 0, i, ret = 0;
+
+	memset(&a, 0, sizeof(a));
+	if (store_query(e->st, "SELECT m.department, m.field, t.department, t.field FROM pairs p"
+	    " JOIN applications m ON m.id = p.mentor_app JOIN applications t ON t.id = p.mentee_app"
+	    " WHERE p.id = ? AND p.same_department IS NULL AND m.department IS NOT NULL"
+	    " AND t.department IS NOT NULL", shares_row, &a, "i", pair) < 0)
+		return -1;
+	if (a.found) {
+		match_shares(a.v[0], a.v[1], a.v[2], a.v[3], &same, &shared);
+		ret = store_exec(e->st, "UPDATE pairs SET same_department = ?, shared_field = ? WHERE id = ?",
+		    "iii", (int64_t)same, (int64_t)shared, pair);
+	}
+	for (i = 0; i < 4; i++)
+		free(a.v[i]);
+	return ret;
 }
 
 /* The legal moves: each state a pair can go to is reached from one other. */

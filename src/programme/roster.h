@@ -76,6 +76,11 @@ int roster_application_by_token(struct engine *e, const char *token, struct appl
 /* Inserts a pending application from a valid form; a token is made. */
 int roster_application_new(struct engine *e, int64_t cohort_id, int64_t person_id,
     const struct form *f, struct application *a);
+/* A confirmed application in cohort_id copied from an earlier one (a
+ * waitlisted applicant carrying it over): 1 and *a, or 0 when the earlier
+ * one's fields are gone (erased, anonymised). */
+int roster_application_carry(struct engine *e, int64_t from_id, int64_t cohort_id,
+    struct application *a);
 /* Replaces the fields the form holds (its present bits). */
 int roster_application_update(struct engine *e, int64_t id, const struct form *f);
 int roster_application_set_status(struct engine *e, int64_t id, const char *status);
@@ -99,6 +104,10 @@ struct pair_proposal {
 	const char *reasons;
 };
 int roster_pair_new(struct engine *e, const struct pair_proposal *p, int64_t *id_r);
+/* Records whether the pair shares a department and a field (what an
+ * edition report counts, kept when retention removes the applications'
+ * fields), unless recorded already or the fields are gone. */
+int roster_pair_shares(struct engine *e, int64_t pair);
 
 /* Moves one pair to `to` from the one state that leads there (proposed to
  * active or rejected, active to ended): 1 moved, 0 refused (the pair is

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "digest.h"
+#include "edition.h"
 #include "engine.h"
 #include "followup.h"
 #include "log.h"
@@ -30,6 +31,8 @@ static const struct {
 	part_fn fn;
 } parts[] = {
 	{ "training reminders", training_reminders },
+	/* before retention: a report due is read from the data it keeps */
+	{ "edition report", edition_due },
 	{ "follow-up", followup },
 	{ "digest", digest_due },
 };

@@ -1,6 +1,6 @@
 /* libFuzzer target: a raw message through everything that reads mail in:
- * mime_parse(), then dsn_parse(), classify(), quote_strip() and
- * form_parse() on what it gives, and everything freed again. The bytes
+ * mime_parse(), then dsn_parse(), classify(), quote_strip(), form_parse()
+ * and survey_parse() on what it gives, and everything freed again. The bytes
  * given are exactly size long (no NUL after them), so that a read past the
  * end is caught by AddressSanitizer. */
 #include <stddef.h>
@@ -12,6 +12,7 @@
 #include "form.h"
 #include "mime.h"
 #include "quote.h"
+#include "survey.h"
 #include "util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -38,6 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct arena *a;
 	struct dsn d;
 	struct form f;
+	struct survey sv;
 	char *text;
 
 	if (mime_parse((const char *)data, size, &m, &err) < 0)
@@ -49,6 +51,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	form_init(&f);
 	form_parse(text, FORM_NEW, &f);
 	form_deinit(&f);
+	survey_parse(text, &sv);
+	survey_deinit(&sv);
 	free(text);
 	arena_free(&a);
 	mime_free(&m);

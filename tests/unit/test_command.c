@@ -192,6 +192,18 @@ static const struct ccase committee_cases[] = {
 	  NULL, NULL },
 	{ "cohort close 2025", 1, CCMD_COHORT_CLOSE, "cohort close: takes no arguments", { 0 }, 0,
 	  NULL, NULL },
+	{ "cohort open 2027 --announce", 1, CCMD_COHORT_OPEN, NULL, { 0 }, 0, "2027", NULL },
+	{ "cohorte ouvrir 2027 --annoncer", 1, CCMD_COHORT_OPEN, NULL, { 0 }, 0, "2027", NULL },
+	{ "cohort open --announce", 1, CCMD_COHORT_OPEN,
+	  "cohort open: expected a NAME, like cohort open 2026", { 0 }, 0, NULL, NULL },
+	{ "report", 1, CCMD_REPORT, NULL, { 0 }, 0, NULL, NULL },
+	{ "report 2026", 1, CCMD_REPORT, NULL, { 0 }, 0, "2026", NULL },
+	{ "report --cohort 2026 Spring", 1, CCMD_REPORT, NULL, { 0 }, 0, "2026 Spring", NULL },
+	{ "Rapport --cohorte=2025", 1, CCMD_REPORT, NULL, { 0 }, 0, "2025", NULL },
+	{ "bilan 2025", 1, CCMD_REPORT, NULL, { 0 }, 0, "2025", NULL },
+	{ "report --cohort", 1, CCMD_REPORT, "report: expected a cohort's NAME after --cohort",
+	  { 0 }, 0, NULL, NULL },
+	{ "reporting is fun", 0, CCMD_NONE, NULL, { 0 }, 0, NULL, NULL },
 	{ "digest", 1, CCMD_DIGEST, NULL, { 0 }, 0, NULL, NULL },
 	{ "R\xc3\xa9sum\xc3\xa9", 1, CCMD_DIGEST, NULL, { 0 }, 0, NULL, NULL },
 	{ "status", 1, CCMD_STATUS, NULL, { 0 }, 0, NULL, NULL },
@@ -235,6 +247,9 @@ static void check_committee_case(const struct ccase *t)
 		assert_int_equal(c.n_nums, n);
 		assert_memory_equal(c.nums, t->nums, n * sizeof(long));
 		assert_int_equal(c.all, t->all);
+		/* the call for participants is asked only with its flag */
+		assert_int_equal(c.announce, strstr(t->line, "--announce") != NULL ||
+		    strstr(t->line, "--annoncer") != NULL);
 		if (t->arg1 != NULL)
 			assert_string_equal(c.arg1, t->arg1);
 		else

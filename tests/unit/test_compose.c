@@ -706,6 +706,54 @@ static void test_render_calendar(void **state)
 	free(msg);
 }
 
+/* A CSV attachment: multipart/mixed of the text and the file, each part
+ * read back as it was given. */
+static void test_render_attachment(void **state)
+{
+	static const struct compose_addr to[] = { { NULL, "chair@example.org" } };
+	static const char csv[] = "section,figure,value\r\napplications,mentors,11\r\n"
+	    "feedback,\"usefulness, mean\",4.2\r\n";
+	struct compose c;
+	struct parsed p;
+	char *msg = NULL, *type, *open, *part2, *dec, *end;
+	const char *err = NULL;
+	size_t len = 0;
+
+	(void)state;
+	base_compose(&c, to, 1);
+	c.kind = "report";
+	c.attach_type = "text/csv; charset=UTF-8";
+	c.attach_name = "report-2026.csv";
+	c.attach_body = csv;
+	assert_int_equal(compose_render(&c, &msg, &len, &err), 0);
+	check_crlf_lines("report", msg, 78);
+	parse_msg(msg, &p);
+	type = field(p.head, "Content-Type");
+	assert_true(str_has_prefix(type, "multipart/mixed; boundary=\""));
+	/* the boundary without its closing quote, as a delimiter line */
+	open = xasprintf("--%.*s\r\n", (int)(strlen(type) - strlen("multipart/mixed; boundary=\"") - 1),
+	    type + strlen("multipart/mixed; boundary=\""));
+	assert_true(str_has_prefix(p.body, open));
+	assert_true(str_has_prefix(p.body + strlen(open), "Content-Type: text/plain; charset=UTF-8\r\n"));
+	part2 = strstr(p.body + strlen(open), open);
+	assert_non_null(part2);
+	part2 += strlen(open);
+	assert_true(str_has_prefix(part2, "Content-Disposition: attachment; filename=\"report-2026.csv\"\r\n"
+	    "Content-Type: text/csv; charset=UTF-8; name=\"report-2026.csv\"\r\n"
+	    "Content-Transfer-Encoding: quoted-printable\r\n\r\n"));
+	end = strstr(part2, "\r\n--=_mentord_");
+	assert_non_null(end);
+	part2 = xstrndup(strstr(part2, "\r\n\r\n") + 4, (size_t)(end - strstr(part2, "\r\n\r\n") - 4) + 2);
+	dec = qp_decode(part2);
+	assert_string_equal(dec, csv);
+	free(dec);
+	free(part2);
+	free(open);
+	free(type);
+	parsed_free(&p);
+	free(msg);
+}
+
 /* Header injection and unusable fields are refused. */
 static void test_render_refuses(void **state)
 {
@@ -717,7 +765,8 @@ static void test_render_refuses(void **state)
 	static const char *const bad_refs[] = { "a@b", "c@d>\r\nBcc: e@f" };
 	enum { F_SUBJECT, F_SUBJECT_LF, F_SUBJECT_UTF8, F_TO_NAME, F_TO_ADDR, F_NO_TO, F_FROM,
 	    F_FROM_NAME, F_MSGID, F_MSGID_NOAT, F_IRT, F_REFS, F_KIND, F_REPLY_TO, F_CC, F_ALT,
-	    F_LIST_ID, F_LOOP, F_LIST_NAME, F_COUNT };
+	    F_LIST_ID, F_LOOP, F_LIST_NAME, F_ATTACH_NAME, F_ATTACH_QUOTE, F_ATTACH_HALF,
+	    F_ATTACH_ALT, F_COUNT };
 	size_t i;
 
 	(void)state;
@@ -748,6 +797,24 @@ static void test_render_refuses(void **state)
 		case F_LIST_ID: c.list_id = "<mentoring.example.org>"; break;
 		case F_LOOP: c.loop = "x\r\ny"; break;
 		case F_LIST_NAME: c.list_name = "WIT\r\nBcc: e@f"; break;
+		case F_ATTACH_NAME:
+			c.attach_type = "text/csv";
+			c.attach_body = "a";
+			c.attach_name = "../etc/passwd";
+			break;
+		case F_ATTACH_QUOTE:
+			c.attach_type = "text/csv";
+			c.attach_body = "a";
+			c.attach_name = "a\"b.csv";
+			break;
+		case F_ATTACH_HALF: c.attach_type = "text/csv"; c.attach_body = "a"; break;
+		case F_ATTACH_ALT:
+			c.attach_type = "text/csv";
+			c.attach_body = "a";
+			c.attach_name = "a.csv";
+			c.alt_type = "text/calendar";
+			c.alt_body = "x";
+			break;
 		default: break;
 		}
 		if (compose_render(&c, &msg, &len, &err) == 0)
@@ -836,6 +903,16 @@ static const struct {
 	    "anais.orsted@example.org,zoe@example.org: WIT Mentoring: Anaïs Ørsted, meet Zoé "
 	    "Lefèvre-Dubois\n" },
 	{ "replaced", "/var/lib/mentord/mentord.db.replaced-20260302-091500" },
+	{ "recorded", "  1. usefulness: 4 of 5\n  4. taking part again: yes, as mentor\n" },
+	{ "unclear", "2. « quand nos agendas le permettaient »\n" },
+	{ "file", "report-2026.csv" },
+	{ "previous", "2025" },
+	{ "report", "Cohort 2026: opened 2026-03-02, closed 2026-09-15.\n\n"
+	    "Applications                            mentors       mentees         total\n"
+	    "  volunteered or applied                     11            15            26\n"
+	    "  waitlisted                                  0  fewer than 3  fewer than 3\n\n"
+	    "Quotes, without names, as their authors allowed\n"
+	    "  \"Une année où j'ai appris à dire non, et à dire oui.\"\n" },
 };
 
 static const char *sample(const char *name)
@@ -916,6 +993,12 @@ static void write_eml(const struct template_dirs *dirs, const char *dir, const c
 		    "text/calendar; charset=UTF-8; method=CANCEL" :
 		    "text/calendar; charset=UTF-8; method=REQUEST";
 		c.alt_body = ics;
+	}
+	if (strcmp(name, "report") == 0) {
+		c.attach_type = "text/csv; charset=UTF-8";
+		c.attach_name = sample("file");
+		c.attach_body = "section,figure,value\r\ncohort,name,2026\r\n"
+		    "applications,waitlisted (mentees),fewer than 3\r\n";
 	}
 	if (compose_render(&c, &msg, &len, &err) < 0)
 		fail_msg("%s/%s: %s", lang != NULL ? lang : "bilingual", name, err);
@@ -1058,6 +1141,7 @@ int main(void)
 		cmocka_unit_test(test_render_basic),
 		cmocka_unit_test(test_render_folding),
 		cmocka_unit_test(test_render_calendar),
+		cmocka_unit_test(test_render_attachment),
 		cmocka_unit_test(test_render_refuses),
 		cmocka_unit_test(test_every_template_strict),
 		cmocka_unit_test(test_checker_refuses),

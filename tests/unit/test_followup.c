@@ -3,6 +3,7 @@
  * reminder and expiry of an unconfirmed application, and retention. */
 #include "fixture.h"
 
+#include "applicant.h"
 #include "sched.h"
 
 static void run_at(struct fx *f, double days)
@@ -102,10 +103,117 @@ static void test_feedback_at_the_end(void **state)
 	run_at(f, 186);
 	assert_int_equal(fx_count(f, "feedback"), 2);
 	fx_handle(f, fx_reply(f, "alice@example.org", "feedback", "It was great.\n", NULL));
-	assert_string_equal(f->h.outcome, "feedback passed to the committee");
+	assert_string_equal(f->h.outcome, "feedback answer in words; passed to the committee");
 	fx_out(f, "feedback", "vice@example.org", &o);
 	assert_non_null(strstr(o.data, "It was great."));
+	assert_null(strstr(o.data, "What the robot recorded"));
 	fx_out_deinit(&o);
+	/* a reply in words counts as an answer: it is kept, for the committee */
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM feedback WHERE answered_at IS NOT NULL"), 1);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM feedback WHERE text = 'It was great.'"), 1);
+}
+
+/* Each person's answers are recorded on their own row, in both languages
+ * and several shapes; what is unclear is kept as text and shown to the
+ * committee, never counted. */
+static void test_feedback_answers_recorded(void **state)
+{
+	struct fx *f = *state;
+	struct fx_out o;
+
+	run_at(f, 185);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM feedback"), 2);
+	fx_out(f, "feedback", "chloe@example.org", &o);
+	assert_non_null(strstr(o.data, "Content-Language: fr"));
+	assert_string_equal(o.ref_kind, "feedback");
+	fx_out_deinit(&o);
+	fx_handle(f, fx_reply(f, "alice@example.org", "feedback", "1. 4/5\n2. every two weeks\n"
+	    "3. yes\n4. yes, as a mentor\n5. I learnt as much as my mentee.\n6. yes\n", NULL));
+	assert_string_equal(f->h.outcome, "feedback answer: 6 of 6 question(s) answered, 0 unclear;"
+	    " passed to the committee");
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM feedback f JOIN people p ON p.id = f.person_id"
+	    " WHERE p.address = 'alice@example.org' AND f.role = 'mentor' AND f.usefulness = 4"
+	    " AND f.meetings = 'fortnightly' AND f.continuing = 'yes' AND f.again = 'yes'"
+	    " AND f.again_as = 'mentor' AND f.quote = 'I learnt as much as my mentee.'"
+	    " AND f.quote_ok = 1 AND f.unclear IS NULL"), 1);
+	assert_true(fx_out_has(f, "feedback", "chair@example.org", "1. usefulness: 4 of 5"));
+	fx_handle(f, fx_reply(f, "chloe@example.org", "feedback", "5 - tr\xc3\xa8s utile\n"
+	    "quand nos agendas le permettaient\n", NULL));
+	assert_string_equal(f->h.outcome, "feedback answer: 1 of 6 question(s) answered, 0 unclear;"
+	    " passed to the committee");
+	/* a second reply completes the first; an unclear answer is kept */
+	fx_handle(f, fx_reply(f, "chloe@example.org", "feedback", "2. quand nos agendas le"
+	    " permettaient\n4. oui, comme mentor\xc3\xa9" "e\n", NULL));
+	assert_string_equal(f->h.outcome, "feedback answer: 2 of 6 question(s) answered, 1 unclear;"
+	    " passed to the committee");
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM feedback f JOIN people p ON p.id = f.person_id"
+	    " WHERE p.address = 'chloe@example.org' AND f.role = 'mentee' AND f.usefulness = 5"
+	    " AND f.meetings IS NULL AND f.again = 'yes' AND f.again_as = 'mentee'"
+	    " AND f.unclear = '2. quand nos agendas le permettaient' AND f.quote_ok = 0"), 1);
+	fx_out(f, "feedback", "chair@example.org", &o);
+	assert_non_null(strstr(o.data, "quand nos agendas le permettaient"));
+	assert_non_null(strstr(o.data, "Reply-To: chloe@example.org"));
+	fx_out_deinit(&o);
+	/* from another address: left for a person, nothing recorded */
+	fx_handle(f, fx_reply_as(f, "eve@example.org", "alice@example.org", "feedback", "1. 1\n", NULL));
+	assert_string_equal(f->h.outcome, "left for the committee: feedback answer from another address");
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM feedback WHERE usefulness = 1"), 0);
+}
+
+/* One reminder to whoever has not answered, never to someone who has,
+ * never a second one; a reply to the reminder counts. */
+static void test_feedback_nudged_once(void **state)
+{
+	struct fx *f = *state;
+
+	run_at(f, 185);
+	fx_handle(f, fx_reply(f, "alice@example.org", "feedback", "1. 5\n", NULL));
+	run_at(f, 185 + 9);
+	assert_int_equal(fx_count(f, "feedback-nudge"), 0);
+	run_at(f, 185 + 10);
+	assert_int_equal(fx_count(f, "feedback-nudge"), 1);
+	assert_true(fx_out_has(f, "feedback-nudge", "chloe@example.org", "Content-Language: fr"));
+	run_at(f, 185 + 20);
+	assert_int_equal(fx_count(f, "feedback-nudge"), 1);
+	fx_handle(f, fx_reply(f, "chloe@example.org", "feedback-nudge", "1. 3\n", NULL));
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM feedback WHERE answered_at IS NOT NULL"), 2);
+	run_at(f, 185 + 40);
+	assert_int_equal(fx_count(f, "feedback-nudge"), 1);
+}
+
+/* The words of feedback are personal data: erased by forget and at
+ * retention; the figures stay, belonging to no one. */
+static void test_feedback_words_erased(void **state)
+{
+	struct fx *f = *state;
+	char *err = NULL;
+
+	run_at(f, 185);
+	fx_handle(f, fx_reply(f, "alice@example.org", "feedback", "1. 4\n2. weekly at first,"
+	    " then monthly\n5. My best year.\n6. yes\n", NULL));
+	fx_handle(f, fx_reply(f, "chloe@example.org", "feedback", "1. 5\n5. Merci !\n6. oui\n", NULL));
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM feedback WHERE quote IS NOT NULL"), 2);
+	/* delivered: what was sent is erased, what waits in the queue still goes */
+	assert_int_equal(store_exec(f->st, "UPDATE outbound SET status = 'sent'", NULL), 0);
+	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(applicant_erase(&f->e, "alice@example.org", &err), 0);
+	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM feedback WHERE quote IS NOT NULL OR"
+	    " text IS NOT NULL OR unclear IS NOT NULL"), 1);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM feedback WHERE usefulness = 4"), 1);
+	/* the committee's copy of her answer is hers too: its words went with her */
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM outbound WHERE kind = 'feedback'"
+	    " AND envelope_to LIKE 'chair%' AND instr(CAST(data AS TEXT), 'My best year') > 0"), 0);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM outbound WHERE kind = 'feedback'"
+	    " AND envelope_to LIKE 'chair%' AND instr(CAST(data AS TEXT), 'Merci') > 0"), 1);
+	free(fx_command(f, "cohort close"));
+	run_at(f, 186 + 366);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM feedback WHERE quote IS NOT NULL OR"
+	    " text IS NOT NULL OR unclear IS NOT NULL"), 0);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM feedback WHERE usefulness IS NOT NULL"), 2);
+	/* what the report counts of the pair stays too */
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM pairs WHERE same_department = 1"
+	    " AND shared_field = 1"), 1);
 }
 
 static void test_unconfirmed_application_reminded_then_expired(void **state)
@@ -170,6 +278,9 @@ int main(void)
 		T(test_answers),
 		T(test_pause_and_end),
 		T(test_feedback_at_the_end),
+		T(test_feedback_answers_recorded),
+		T(test_feedback_nudged_once),
+		T(test_feedback_words_erased),
 		T(test_unconfirmed_application_reminded_then_expired),
 		T(test_retention_after_close),
 		T(test_weekly_digest),

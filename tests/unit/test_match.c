@@ -400,6 +400,58 @@ static void test_ties_in_input_order(void **state)
 	}
 }
 
+/* A pair of an earlier cohort is never proposed again, and the reasons
+ * say so; a mentee carried over from a waitlist, put first, wins a tie
+ * and the reasons say that too, but a better newcomer still wins. */
+static void test_earlier_partners_and_carried(void **state)
+{
+	struct match_person mentors[] = {
+		MENTOR("Ann Lee", "ann@x.org", "IT", "software", NULL, "en", "woman", 1),
+		MENTOR("Bob Roy", "bob@x.org", "IT", "hardware", NULL, "en", "man", 1),
+	};
+	struct match_person mentees[] = {
+		MENTEE("Eve", "eve@x.org", "IT", "software", NULL, "en", NULL, NULL, NULL),
+		MENTEE("Fay", "fay@x.org", "HR", "software", NULL, "fr", NULL, NULL, NULL),
+	};
+	struct match_result r;
+	long score;
+	char *why;
+
+	(void)state;
+	/* Eve would have Ann; she had her in an earlier cohort */
+	mentees[0].past_partners = "Ann@X.org, zed@x.org";
+	assert_int_equal(match_propose(mentors, 2, mentees, 2, &W, &r), 0);
+	assert_int_equal(r.n_pairs, 2);
+	expect_pair(&r, 0, 0, 1, 400, "shared field: software");
+	expect_pair(&r, 1, 1, 0, 400 + 200, "same department (IT); same language (en); "
+	    "not proposed again with Ann Lee: paired in an earlier cohort");
+	match_result_free(&r);
+	/* with only Ann there, Eve is left out, and told why */
+	assert_int_equal(match_propose(mentors, 1, mentees, 1, &W, &r), 0);
+	assert_int_equal(r.n_pairs, 0);
+	expect_unmatched(&r, 0, 0, 0, "not proposed again with Ann Lee: paired in an earlier cohort");
+	expect_unmatched(&r, 1, 0, 1, "not proposed again with Eve: paired in an earlier cohort");
+	match_result_free(&r);
+	assert_int_equal(match_score(&mentors[0], &mentees[0], &W, &score, &why), 0);
+	assert_string_equal(why, "paired in an earlier cohort");
+	free(why);
+	/* a tie: the mentee carried over, put first, gets the place */
+	mentees[0] = (struct match_person)MENTEE("Gil", "gil@x.org", "HR", "software", NULL, "fr",
+	    NULL, NULL, NULL);
+	mentees[0].carried_from = "2026";
+	assert_int_equal(match_propose(mentors, 1, mentees, 2, &W, &r), 0);
+	assert_int_equal(r.n_pairs, 1);
+	expect_pair(&r, 0, 0, 0, 400, "shared field: software; mentee carried over from the waitlist"
+	    " of 2026, ranked before newcomers of an equal score");
+	match_result_free(&r);
+	/* a newcomer with a better score still gets it */
+	mentees[1].department = "IT";
+	assert_int_equal(match_propose(mentors, 1, mentees, 2, &W, &r), 0);
+	assert_int_equal(r.n_pairs, 1);
+	assert_int_equal(r.pairs[0].mentee, 1);
+	match_result_free(&r);
+}
+
 static void test_limits(void **state)
 {
 	struct match_person *many = xcalloc(MATCH_PEOPLE_MAX + 1, sizeof(*many));
@@ -502,6 +554,8 @@ static void person_random(struct inst *in, struct rng *g, struct match_person *p
 		p->pref_mentors = keep(in, xasprintf("m%u@x.org, M%u@X.org", rnd(g, 4), rnd(g, 4)));
 	if (rnd(g, 20) == 0)
 		p->address = keep(in, xasprintf("m%u@x.org", rnd(g, 4))); /* applies on both sides */
+	if (rnd(g, 4) == 0)
+		p->past_partners = keep(in, xasprintf("M%u@x.org,m%u@x.org", rnd(g, 4), rnd(g, 4)));
 }
 
 static void inst_random(struct inst *in, struct rng *g, size_t n_m, size_t n_e, unsigned n_depts)
@@ -875,6 +929,7 @@ int main(void)
 		cmocka_unit_test(test_pairs_before_score),
 		cmocka_unit_test(test_best_total),
 		cmocka_unit_test(test_ties_in_input_order),
+		cmocka_unit_test(test_earlier_partners_and_carried),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_brute_force),
 		cmocka_unit_test(test_midsize_exact_and_greedy),

@@ -100,6 +100,8 @@ static void test_committee_notify_list_or_all_members(void **state)
 	char *err = NULL;
 
 	vars_set(&v, "who", "Eve");
+	vars_set(&v, "recorded", "");
+	vars_set(&v, "unclear", "");
 	vars_set(&v, "text", "thanks");
 	assert_int_equal(notify_committee(&f->e, &(struct notice){ .kind = "feedback",
 	    .tmpl = "feedback-received", .vars = &v, .reply_to = "eve@example.org" }, &err), 0);

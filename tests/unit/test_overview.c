@@ -228,6 +228,38 @@ static void test_long_names_fit_78_columns(void **state)
 	fx_free(&f);
 }
 
+/* An open cohort is compared with the one before, at the same point of
+ * its call; the first cohort has nothing to be compared with. */
+static void test_compared_with_the_previous_cohort(void **state)
+{
+	struct fx *f = *state;
+	char *t;
+
+	t = render(f);
+	assert_null(strstr(t, "Compared with"));
+	free(t);
+	fx_applicant(f, "Alice Martin <alice@example.org>", FX_ALICE);
+	fx_days(f, 3);
+	fx_applicant(f, "chloe@example.org", FX_CHLOE);
+	fx_days(f, 17);
+	fx_handle(f, fx_msg(f, "eve@example.org", "apply", FX_EVE));
+	fx_days(f, 180);
+	free(fx_command(f, "cohort close"));
+	f->e.now = FX_NOW + 365 * FX_DAY;
+	fx_cohort(f, "2027");
+	fx_days(f, 1);
+	fx_applicant(f, "Alice Martin <alice@example.org>", FX_ALICE);
+	fx_days(f, 8);
+	t = render(f);
+	expect(t, "Cohort 2027\n\nCompared with the previous cohort (week 2 of the call)\n"
+	    "  applications so far                   1 (mentors 1, mentees 0)\n"
+	    "  cohort 2026 at the same point         2 (mentors 1, mentees 1; 3 in all)\n\n");
+	free(t);
+	/* the digest shows it too */
+	free(fx_command(f, "digest"));
+	assert_true(fx_out_has(f, "digest", "chair@example.org", "cohort 2026 at the same point"));
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, fx_setup_cohort, fx_teardown)
@@ -238,6 +270,7 @@ int main(void)
 		T(test_long_lists_say_what_they_left_out),
 		T(test_no_cohort),
 		cmocka_unit_test(test_long_names_fit_78_columns),
+		T(test_compared_with_the_previous_cohort),
 	};
 #undef T
 

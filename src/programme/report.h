@@ -1,0 +1,69 @@
+/* report: an edition's story in figures (doc/DESIGN.md 3.7), read from
+ * the tables beside overview.h, identifying nobody: no name, no address,
+ * no case text, no free text but the quotes their authors allowed; a
+ * count of 1 or 2 is shown as "fewer than 3", a share only beside a count
+ * shown, a mean or a median only over 3 values or more. What it counts
+ * survives retention (pairs keep what they shared, cases their cohort and
+ * dates, feedback its figures), so an anonymised cohort still has its
+ * report; only its quotes are gone with the personal data.
+ *
+ * report_load() reads; report_text() and report_csv() write the same
+ * figures, with the same rule, as an aligned plain text of at most
+ * REPORT_COLUMNS columns or as CSV (RFC 4180: CRLF, quoted fields). It
+ * writes nothing to the store. Functions return 0, or -1 on a database
+ * error (store.h logs it). */
+#ifndef MENTORD_REPORT_H
+#define MENTORD_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "survey.h"
+
+struct buf;
+struct engine;
+
+#define REPORT_COLUMNS 76
+#define REPORT_SESSIONS_MAX 12 /* training sessions shown; the rest counted */
+
+struct report_session {
+	time_t start;
+	long invited, accepted, declined, tentative, no_answer;
+};
+
+struct report {
+	int64_t cohort_id;
+	char *cohort;
+	time_t opened, closed, anonymised;        /* 0: not yet */
+	/* applications by role: [0] mentors, [1] mentees */
+	long applied[2], confirmed[2], waitlisted[2], carried[2];
+	/* pairs introduced */
+	long pairs, same_department, shared_field, shares_unknown;
+	long checked_in, met, paused, ended_early, continuing;
+	struct report_session sessions[REPORT_SESSIONS_MAX];
+	size_t n_sessions, more_sessions, cancelled_sessions;
+	long cases_opened, cases_closed;
+	double median_close_days;                 /* < 0: not shown */
+	/* feedback, people */
+	long asked, answered;
+	long useful[6];                           /* [1..5]; [0] all ratings */
+	double useful_mean;                       /* < 0: not shown */
+	long meetings[SURVEY_MEET_BANDS];         /* [MEET_UNSET]: all answers */
+	long again[4];                            /* [0] all willing; then by enum survey_role */
+	char **quotes;                            /* allowed, naming nobody, sorted */
+	size_t n_quotes;
+	long quotes_withheld;                     /* allowed, but naming someone */
+};
+
+/* The cohort of that name, or for name NULL the open one, else the
+ * latest: 1 with its id, 0 if there is none. */
+int report_cohort(struct engine *e, const char *name, int64_t *id_r);
+int report_load(struct engine *e, int64_t cohort, struct report *r);
+void report_deinit(struct report *r);
+/* A count as shown: "0", "fewer than 3" or the number, in out. */
+const char *report_count(long n, char *out, size_t size);
+void report_text(const struct report *r, struct buf *out);
+void report_csv(const struct report *r, struct buf *out);
+
+#endif
