@@ -325,7 +325,8 @@ programme.retention_days = 200"""
                                   headers=DKIM_OK))
         msgs = self.phase("the call for participants", command_result=1, announcement=3,
                           carry_over=2)
-        result = text_of(self.to(msgs, "command-result", "chair@example.org"))
+        # (the result's lines are wrapped under themselves)
+        result = " ".join(text_of(self.to(msgs, "command-result", "chair@example.org")).split())
         self.assertIn("announce: the call for cohort 2027 went to 3 past participant(s)", result)
         self.assertIn("and to 2 waitlisted applicant(s) of cohort 2026", result)
         called = sorted(r[0] for _, r, m in msgs if m["X-Mentord-Kind"] in ("announcement", "carry-over"))
