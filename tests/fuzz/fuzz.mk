@@ -67,7 +67,9 @@ run: build
 
 $(FUZZ_TARGETS:%=run-%): run-%: $(BUILD)/fuzz_%
 	@mkdir -p $(BUILD)/corpus-$* $(BUILD)/artifacts-$* tests/fuzz/regress/$*
+	@# libFuzzer reads folders only: a seed that is a file joins the corpus
+	@for s in $(SEEDS_$*); do [ -d "$$s" ] || cp "$$s" $(BUILD)/corpus-$*/; done
 	@echo "== fuzz_$*: $(FUZZ_SECONDS) s"
 	$(BUILD)/fuzz_$* -max_total_time=$(FUZZ_SECONDS) -timeout=$(FUZZ_TIMEOUT) -rss_limit_mb=2048 \
 	    -print_final_stats=1 -artifact_prefix=$(BUILD)/artifacts-$*/ $(BUILD)/corpus-$* \
-	    $(SEEDS_$*) tests/fuzz/regress/$*
+	    $(foreach s,$(SEEDS_$*),$(if $(wildcard $(s)/.),$(s))) tests/fuzz/regress/$*
