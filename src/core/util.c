@@ -13,6 +13,7 @@
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/vfs.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -960,6 +961,35 @@ static void mountinfo_unescape(char *s)
 	*o = '\0';
 }
 
+/* When /proc/self/mountinfo does not show the file system (in a chroot,
+ * whose file system is mounted outside it, or without /proc): the root,
+ * if it is that file system, else the folder itself; the type from its
+ * magic number, for the common ones. */
+static void mount_guess(dev_t dev, const char *real, struct fs_space *r)
+{
+	static const struct {
+		unsigned long magic;
+		const char *name;
+	} types[] = {
+		{ 0xEF53, "ext4" }, { 0x01021994, "tmpfs" }, { 0x58465342, "xfs" },
+		{ 0x9123683E, "btrfs" }, { 0x794C7630, "overlay" }, { 0x2FC12FC1, "zfs" },
+		{ 0x6969, "nfs" }, { 0xFF534D42, "cifs" },
+	};
+	struct statfs v;
+	struct stat sb;
+	size_t i;
+
+	if (stat("/", &sb) == 0 && sb.st_dev == dev)
+		str_copy(r->mount, sizeof(r->mount), "/");
+	else
+		str_copy(r->mount, sizeof(r->mount), real);
+	if (statfs(real, &v) < 0)
+		return;
+	for (i = 0; i < ARRAY_SIZE(types); i++)
+		if ((unsigned long)v.f_type == types[i].magic)
+			str_copy(r->type, sizeof(r->type), types[i].name);
+}
+
 /* The mount point and type of the file system of device dev; of several
  * (bind mounts), the longest mount point that holds real. */
 static void mount_of(dev_t dev, const char *real, struct fs_space *r)
@@ -971,8 +1001,10 @@ static void mount_of(dev_t dev, const char *real, struct fs_space *r)
 
 	str_copy(r->mount, sizeof(r->mount), "?");
 	str_copy(r->type, sizeof(r->type), "?");
-	if (f == NULL)
+	if (f == NULL) {
+		mount_guess(dev, real, r);
 		return;
+	}
 	while (fgets(line, sizeof(line), f) != NULL) {
 		const char *dash = strstr(line, " - ");
 
@@ -989,6 +1021,8 @@ static void mount_of(dev_t dev, const char *real, struct fs_space *r)
 		str_copy(r->type, sizeof(r->type), type);
 	}
 	fclose(f);
+	if (best == 0)
+		mount_guess(dev, real, r);
 }
 
 int fs_space(const char *path, struct fs_space *r)
