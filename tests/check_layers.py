@@ -32,7 +32,7 @@ FOLDERS = {"core": 0, "mail": 1, "net": 2, "programme": 2, ".": 3}
 # modules of the layer may include each other (without a circle).
 MAIL_LAYERS = [
     ("charset", False, ["charset"]),
-    ("text", False, ["html", "quote", "compose", "ical"]),
+    ("text", False, ["html", "quote", "compose", "ical", "address"]),
     ("mime", False, ["mime"]),
     ("readers", False, ["dsn", "auth"]),
 ]

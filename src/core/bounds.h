@@ -12,6 +12,9 @@
 #define MIME_PARTS_MAX 500                  /* parts in one message */
 #define TEXT_BYTES_MAX (2u * 1024 * 1024)   /* decoded text of a message */
 #define ADDRESS_BYTES_MAX 320               /* one e-mail address (RFC 5321 4.5.3.1.3: 64+1+255) */
+#define ADDRESS_LOCAL_BYTES_MAX 64          /* its local part (RFC 5321 4.5.3.1.1) */
+#define ADDRESS_DOMAIN_BYTES_MAX 255        /* its domain (RFC 5321 4.5.3.1.2) */
+#define DISPLAY_NAME_BYTES_MAX 256          /* a display name kept; a longer one is dropped */
 #define SUBJECT_BYTES_MAX 998               /* RFC 5322 2.1.1 line limit */
 
 /* Forms and commands */

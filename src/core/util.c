@@ -478,6 +478,52 @@ void buf_fill(struct buf *b, const char *s, size_t n, size_t col, size_t indent,
 	buf_adds(b, eol);
 }
 
+/* Bytes at s of a character that must not be shown as it is: a C1 control
+ * (U+0080..U+009F), or a bidirectional embedding, override or isolate
+ * (U+202A..U+202E, U+2066..U+2069, Unicode UAX #9), which reorders the
+ * text around it; 0 for any other. */
+static size_t unshown_at(const unsigned char *s)
+{
+	if (s[0] == 0xc2 && s[1] >= 0x80 && s[1] <= 0x9f)
+		return 2;
+	if (s[0] == 0xe2 && ((s[1] == 0x80 && s[2] >= 0xaa && s[2] <= 0xae) ||
+	    (s[1] == 0x81 && s[2] >= 0xa6 && s[2] <= 0xa9)))
+		return 3;
+	return 0;
+}
+
+int str_has_unshown(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (; *p != '\0'; p++)
+		if (*p < 0x20 || *p == 0x7f || unshown_at(p) > 0)
+			return 1;
+	return 0;
+}
+
+char *str_shown(const char *s, int lines)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	char *r = xmalloc(strlen(s) + 1), *o = r;
+	size_t l;
+
+	while (*p != '\0') {
+		if ((l = unshown_at(p)) > 0) {
+			p += l;
+		} else if (*p == 0x7f || (*p < 0x20 && !(lines && (*p == '\n' || *p == '\t')))) {
+			/* a line break or tab of a one-line field is a space */
+			if (*p == '\n' || *p == '\t' || *p == '\r')
+				*o++ = ' ';
+			p++;
+		} else {
+			*o++ = (char)*p++;
+		}
+	}
+	*o = '\0';
+	return r;
+}
+
 /* Base letter of a Latin-1 or Latin Extended-A code point, lower case;
  * 0 if none. "oe" and "ae" ligatures return two letters via *second. */
 static char fold_latin(uint32_t cp, char *second)

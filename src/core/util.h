@@ -71,6 +71,14 @@ int str_to_long(const char *s, long min, long max, long *r);
 int str_copy(char *dst, size_t size, const char *src);
 /* True if s holds a byte below 0x20 or 0x7f. */
 int str_has_ctl(const char *s);
+/* True if s holds a control character (C0, DEL, C1) or a bidirectional
+ * embedding, override or isolate: text that cannot be shown as it is. */
+int str_has_unshown(const char *s);
+/* A copy of valid UTF-8 s for display (allocated): without C1 controls and
+ * bidirectional embeddings, overrides and isolates; C0 controls and DEL
+ * dropped too, except line breaks and tabs when lines is set (a line break
+ * or tab becomes a space when it is not). */
+char *str_shown(const char *s, int lines);
 /* Valid UTF-8? */
 int utf8_valid(const char *s, size_t n);
 /* Number of code points (for length limits on names). */

@@ -51,8 +51,13 @@ struct mime_msg {
 	const char *in_reply_to;   /* first identifier, NULL if none */
 	const char **references;   /* References then In-Reply-To identifiers */
 	size_t n_references;
-	const char *from_addr;     /* lower-cased address; NULL if none */
-	const char *from_name;     /* decoded display name; NULL if none */
+	/* From, read strictly (mime_mailbox): NULL unless it is exactly one
+	 * usable mailbox; a quoted local part keeps its quotes, a UTF-8 address
+	 * (RFC 6531) is kept as it is */
+	const char *from_addr;     /* lower-cased (ASCII) address; NULL if none */
+	const char *from_name;     /* decoded display name; NULL if none, too
+				    * long, or holding a control character or a
+				    * bidirectional override */
 	const char *reply_to_addr;
 	const char *return_path;   /* "" for the null path <>, NULL if absent */
 	const char *subject;       /* decoded, one line; "" if none */
@@ -117,8 +122,13 @@ const char *mime_decode_words(struct arena *a, const char *value);
 const char *mime_to_utf8(struct arena *a, const char *data, size_t len, const char *charset);
 
 /* The address part of a mailbox ("Name <a@b>" -> "a@b"), lower-cased, in
- * the arena; NULL if none can be found. *name_r, when asked for, gets the
- * decoded display name or NULL. */
+ * the arena; NULL if none can be found. Lenient, for what delivery reports
+ * quote: the first address of a list, a lost bracket. *name_r, when asked
+ * for, gets the decoded display name or NULL. */
 const char *mime_address(struct arena *a, const char *value, const char **name_r);
+/* One mailbox read strictly (address.h), as From is: the address, or NULL
+ * when value is not exactly one usable mailbox. *name_r, when asked for,
+ * gets the display name as from_name has it. */
+const char *mime_mailbox(struct arena *a, const char *value, const char **name_r);
 
 #endif

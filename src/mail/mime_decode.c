@@ -269,7 +269,7 @@ static void words_raw(struct words *w, const char *s, size_t n)
 /* RFC 2047 6.2: white space between adjacent encoded words is dropped, and
  * the bytes of adjacent words in the same charset are decoded together, so
  * that a character split across two words comes out whole. */
-const char *mime_decode_words_as(struct arena *a, const char *v, const char *fallback)
+const char *mime_decode_words_kept(struct arena *a, const char *v, const char *fallback)
 {
 	struct words w;
 	struct eword e;
@@ -310,10 +310,15 @@ const char *mime_decode_words_as(struct arena *a, const char *v, const char *fal
 		i = j;
 	}
 	words_flush(&w);
-	r = mime_one_line(a, mime_finish(a, w.out.s, w.out.len));
+	r = mime_finish(a, w.out.s, w.out.len);
 	buf_deinit(&w.out);
 	buf_deinit(&w.pend);
 	return r;
+}
+
+const char *mime_decode_words_as(struct arena *a, const char *v, const char *fallback)
+{
+	return mime_one_line(a, mime_decode_words_kept(a, v, fallback));
 }
 
 const char *mime_decode_words(struct arena *a, const char *value)

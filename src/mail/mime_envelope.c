@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "address.h"
 #include "bounds.h"
 #include "util.h"
 
@@ -138,7 +139,7 @@ static int address_ok(const char *r)
 	    utf8_valid(r, strlen(r));
 }
 
-static const char *address_parse(struct arena *a, const char *value, const char **name_r,
+static const char *lenient_parse(struct arena *a, const char *value, const char **name_r,
     const char *fallback)
 {
 	struct mailimf_mailbox_list *list = NULL;
@@ -175,7 +176,39 @@ static const char *address_parse(struct arena *a, const char *value, const char 
 
 const char *mime_address(struct arena *a, const char *value, const char **name_r)
 {
-	return address_parse(a, value, name_r, NULL);
+	return lenient_parse(a, value, name_r, NULL);
+}
+
+/* A display name as it may be shown and written back: decoded, at most
+ * DISPLAY_NAME_BYTES_MAX bytes, without a control character or a
+ * bidirectional override (which would reorder what is shown around it);
+ * NULL for any other, so that the bare address stands instead. */
+static const char *shown_name(struct arena *a, const char *raw, const char *fallback)
+{
+	char *name = str_trim(arena_strdup(a, mime_decode_words_kept(a, raw, fallback)));
+
+	if (name[0] == '\0' || strlen(name) > DISPLAY_NAME_BYTES_MAX || str_has_unshown(name))
+		return NULL;
+	return name;
+}
+
+static const char *mailbox_parse(struct arena *a, const char *value, const char **name_r,
+    const char *fallback)
+{
+	struct address ad;
+
+	if (name_r != NULL)
+		*name_r = NULL;
+	if (value == NULL || !address_parse(value, strlen(value), &ad))
+		return NULL;
+	if (name_r != NULL && !ad.name_cut && ad.name[0] != '\0')
+		*name_r = shown_name(a, ad.name, fallback);
+	return arena_strdup(a, ad.addr);
+}
+
+const char *mime_mailbox(struct arena *a, const char *value, const char **name_r)
+{
+	return mailbox_parse(a, value, name_r, NULL);
 }
 
 static void envelope_date(struct mime_msg *m, const char *v)
@@ -226,14 +259,15 @@ void mime_envelope(struct mime_msg *m, const struct hblock *hb, const char *fall
 	size_t i;
 
 	envelope_ids(m, hb);
-	m->from_addr = address_parse(a, mime_hblock_get(hb, "From"), &m->from_name, fallback);
-	m->reply_to_addr = address_parse(a, mime_hblock_get(hb, "Reply-To"), NULL, fallback);
+	/* strictly: who a message is from decides what it may do */
+	m->from_addr = mailbox_parse(a, mime_hblock_get(hb, "From"), &m->from_name, fallback);
+	m->reply_to_addr = mailbox_parse(a, mime_hblock_get(hb, "Reply-To"), NULL, fallback);
 	v = mime_hblock_get(hb, "Return-Path");
 	if (v != NULL) {
 		char *rp = str_trim(arena_strdup(a, v));
 
 		m->return_path = strcmp(rp, "<>") == 0 || rp[0] == '\0' || strcmp(rp, "< >") == 0 ? ""
-		    : address_parse(a, rp, NULL, NULL);
+		    : mailbox_parse(a, rp, NULL, NULL);
 		if (m->return_path == NULL)
 			m->return_path = mime_header_clean(a, rp);
 	}

@@ -54,6 +54,10 @@ void mime_pct_decode(struct buf *b, const char *s);
  * NULL for none) when it is not UTF-8. One line, in the arena. */
 const char *mime_decode_words_as(struct arena *a, const char *v, const char *fallback);
 
+/* The same, with the control characters the words decode to kept (for a
+ * caller that refuses them rather than mending them). */
+const char *mime_decode_words_kept(struct arena *a, const char *v, const char *fallback);
+
 /* text/plain; format=flowed unwrapped (RFC 3676), in the arena. */
 const char *mime_unflow(struct arena *a, const char *t, int delsp);
 

@@ -198,10 +198,7 @@ static int on_fresh(struct msgctx *c, char **error_r)
 static int on_command(struct msgctx *c, const struct classification *cl, char **error_r)
 {
 	(void)cl;
-	if (c->m->from_addr != NULL)
-		return on_fresh(c, error_r);
-	inbound_leave(c, "no sender address");
-	return 1;
+	return on_fresh(c, error_r);
 }
 
 /* What the message we sent referred to decides; a token in the subject
@@ -242,7 +239,7 @@ static int on_reply(struct msgctx *c, const struct classification *cl, char **er
 		return r;
 	/* not an answer we act on: maybe a command or a form */
 	c->h->class_name = classify_name(CLASS_REPLY);
-	return c->m->from_addr != NULL ? on_fresh(c, error_r) : 1;
+	return on_fresh(c, error_r);
 }
 
 static int on_human(struct msgctx *c, const struct classification *cl, char **error_r)
@@ -253,19 +250,34 @@ static int on_human(struct msgctx *c, const struct classification *cl, char **er
 	return 1;
 }
 
-/* Each class to its handler; the robot only records what it never answers. */
+/* Why the sender's address cannot be acted on, or NULL: the robot writes
+ * only to one plain mailbox (mime.h reads From strictly). A quoted local
+ * part ("chair@example.org"@evil.example) is an address of its own, but one
+ * a person should look at. */
+static const char *sender_unusable(const struct mime_msg *m)
+{
+	if (m->from_addr == NULL)
+		return "no usable From address";
+	if (m->from_addr[0] == '"')
+		return "From address with a quoted local part";
+	return NULL;
+}
+
+/* Each class to its handler; the robot only records what it never answers.
+ * A class that acts for its sender wants a usable From. */
 static const struct {
 	enum msg_class cls;
 	class_fn fn;
 	const char *recorded;
+	int acts_for_sender;
 } classes[] = {
-	{ CLASS_OWN, NULL, "own message, archived" },
-	{ CLASS_BOUNCE, on_bounce, NULL },
-	{ CLASS_AUTOREPLY, NULL, "automatic reply recorded, not answered" },
-	{ CLASS_CALENDAR, on_calendar, NULL },
-	{ CLASS_REPLY, on_reply, NULL },
-	{ CLASS_COMMAND, on_command, NULL },
-	{ CLASS_HUMAN, on_human, NULL },
+	{ CLASS_OWN, NULL, "own message, archived", 0 },
+	{ CLASS_BOUNCE, on_bounce, NULL, 0 },
+	{ CLASS_AUTOREPLY, NULL, "automatic reply recorded, not answered", 0 },
+	{ CLASS_CALENDAR, on_calendar, NULL, 1 },
+	{ CLASS_REPLY, on_reply, NULL, 1 },
+	{ CLASS_COMMAND, on_command, NULL, 1 },
+	{ CLASS_HUMAN, on_human, NULL, 0 },
 };
 
 int programme_handle(struct engine *e, const struct mime_msg *m, int64_t inbound_id,
@@ -286,7 +298,9 @@ int programme_handle(struct engine *e, const struct mime_msg *m, int64_t inbound
 	for (i = 0; i < ARRAY_SIZE(classes); i++) {
 		if (classes[i].cls != cl.cls)
 			continue;
-		if (classes[i].fn != NULL)
+		if (classes[i].acts_for_sender && sender_unusable(m) != NULL)
+			inbound_leave(&c, sender_unusable(m));
+		else if (classes[i].fn != NULL)
 			r = classes[i].fn(&c, &cl, error_r);
 		else
 			inbound_outcome(&c, "%s", classes[i].recorded);

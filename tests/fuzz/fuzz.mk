@@ -12,6 +12,7 @@
 #   html     HTML to text (fuzz_html.c)
 #   config   the configuration file (fuzz_config.c)
 #   json     a token service's JSON answers (fuzz_json.c)
+#   address  one From value, read strictly as one mailbox (fuzz_address.c)
 #
 # Seeds are the sample corpus, the fixtures, tests/fuzz/seeds/TARGET and the
 # reproducers kept in tests/fuzz/regress/TARGET (each crash found and fixed
@@ -25,7 +26,7 @@ BUILD ?= build/fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_TIMEOUT ?= 20
 FUZZ_CC ?= clang-14
-FUZZ_TARGETS ?= mime form command ical dsn html config json
+FUZZ_TARGETS ?= mime form command ical dsn html config json address
 VERSION = 0.1.0
 DATADIR ?= /usr/local/share/mentord
 

@@ -157,7 +157,7 @@ static inline struct mime_msg *fx_mail(struct fx *f, const char *from, const cha
 	memset(m, 0, sizeof(*m));
 	m->arena = a;
 	m->message_id = arena_printf(a, "test.%u@client.example.com", ++f->serial);
-	m->from_addr = mime_address(a, from, &name);
+	m->from_addr = mime_mailbox(a, from, &name);
 	m->from_name = name;
 	m->subject = arena_strdup(a, subject);
 	m->content_type = "text/plain";
@@ -337,7 +337,7 @@ static inline struct mime_msg *fx_reply_as(struct fx *f, const char *from, const
 	char *subject;
 	const char *name = NULL;
 	struct arena *a = arena_new();
-	const char *addr = mime_address(a, from, &name);
+	const char *addr = mime_mailbox(a, from, &name);
 
 	fx_out(f, kind, ours != NULL ? ours : addr, &o);
 	subject = xasprintf("Re: %s", o.subject);
@@ -390,7 +390,7 @@ static inline int64_t fx_applicant(struct fx *f, const char *from, const char *f
 {
 	const char *name = NULL;
 	struct arena *a = arena_new();
-	const char *addr = mime_address(a, from, &name);
+	const char *addr = mime_mailbox(a, from, &name);
 	int64_t id = 0;
 
 	assert_int_equal(fx_handle(f, fx_msg(f, from, "apply", form)), 0);
