@@ -255,6 +255,16 @@ void *arena_alloc(struct arena *a, size_t n)
 	return p;
 }
 
+size_t arena_size(const struct arena *a)
+{
+	const struct arena_block *b;
+	size_t n = 0;
+
+	for (b = a->head; b != NULL; b = b->next)
+		n += sizeof(*b) + b->size;
+	return n;
+}
+
 char *arena_strndup(struct arena *a, const char *s, size_t n)
 {
 	char *p = arena_alloc(a, n + 1);

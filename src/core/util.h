@@ -55,6 +55,8 @@ struct arena *arena_new(void);
 void arena_free(struct arena **a);
 void *arena_alloc(struct arena *a, size_t n);
 char *arena_strdup(struct arena *a, const char *s);
+/* The bytes the arena holds (for tests and limits). */
+size_t arena_size(const struct arena *a);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

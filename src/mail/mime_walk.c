@@ -376,11 +376,42 @@ static int cand_score(const struct cand *c)
 	return c->html ? 2 : 3;
 }
 
-/* Folds the candidate of a child into the candidate of its multipart. */
-static void cand_merge(struct walk *w, const char *sub, int first, struct cand *out, const struct cand *c)
-{
-	char *joined;
+/* The inline text parts of a multipart/mixed, joined (Apple Mail splits a
+ * body around pictures): appended once each to one buffer, so that memory
+ * stays linear in the message however many parts it has, and never more
+ * than TEXT_BYTES_MAX, past which the message is over the limit. */
+struct join {
+	struct buf b;
+};
 
+static void join_init(struct join *j)
+{
+	buf_init(&j->b, TEXT_BYTES_MAX);
+}
+
+static void join_add(struct walk *w, struct join *j, const char *text)
+{
+	if (j->b.toobig)
+		return;
+	if (j->b.len > 0 && j->b.s[j->b.len - 1] != '\n')
+		buf_addc(&j->b, '\n');
+	buf_adds(&j->b, text);
+	if (j->b.toobig)
+		w->why = "decoded text over the size limit";
+}
+
+/* The joined text becomes the multipart's candidate. */
+static void join_end(struct walk *w, struct join *j, struct cand *out)
+{
+	if (j->b.len > 0 && !j->b.toobig)
+		out->text = arena_strndup(w->a, j->b.s, j->b.len);
+	buf_deinit(&j->b);
+}
+
+/* Folds the candidate of a child into the candidate of its multipart. */
+static void cand_merge(struct walk *w, const char *sub, int first, struct cand *out, const struct cand *c,
+    struct join *j)
+{
 	if (strcmp(sub, "alternative") == 0) {
 		/* RFC 2046 5.1.4: we take plain text over richer forms */
 		if (cand_score(c) > cand_score(out))
@@ -395,9 +426,9 @@ static void cand_merge(struct walk *w, const char *sub, int first, struct cand *
 			*out = *c;
 	} else if (!out->html && out->plain_inline && cand_score(c) == 3 && c->plain_inline) {
 		/* inline text parts around a picture (Apple Mail) */
-		joined = arena_printf(w->a, "%s%s%s", out->text,
-		    out->text[strlen(out->text) - 1] == '\n' ? "" : "\n", c->text);
-		out->text = joined;
+		if (j->b.len == 0)
+			join_add(w, j, out->text);
+		join_add(w, j, c->text);
 	}
 }
 
@@ -513,9 +544,11 @@ static int split_parts(struct walk *w, const struct part *p, int depth, enum ctx
 	long n;
 	int report, k = 0;
 	struct cand c;
+	struct join j;
 
 	if (b == NULL || b[0] == '\0' || strlen(b) > MIME_BOUNDARY_MAX || strpbrk(b, "\r\n") != NULL)
 		return -1;
+	join_init(&j);
 	starts = xcalloc(MIME_PARTS_MAX + 1, sizeof(size_t));
 	ends = xcalloc(MIME_PARTS_MAX + 1, sizeof(size_t));
 	n = split_scan(p->data, p->len, b, starts, ends, MIME_PARTS_MAX + 1);
@@ -526,10 +559,11 @@ static int split_parts(struct walk *w, const struct part *p, int depth, enum ctx
 				continue;
 			split_one(w, p->data + starts[i], ends[i] - starts[i], depth + 1,
 			    mp_child_ctx(report, k, ctx), deftype, &c);
-			cand_merge(w, sub, k == 0, out, &c);
+			cand_merge(w, sub, k == 0, out, &c, &j);
 			k++;
 		}
 	}
+	join_end(w, &j, out);
 	free(starts);
 	free(ends);
 	return n >= 0 ? 0 : -1;
@@ -577,6 +611,7 @@ static void multipart(struct walk *w, struct mailmime *mm, const struct part *p,
 	clist *list = mm->mm_data.mm_multipart.mm_mp_list;
 	const char *deftype, *sub;
 	struct cand c;
+	struct join j;
 	clistiter *it;
 	int report, i = 0;
 
@@ -586,12 +621,14 @@ static void multipart(struct walk *w, struct mailmime *mm, const struct part *p,
 		return;
 	}
 	sub = mp_begin(w, p, ctx, &deftype, &report);
+	join_init(&j);
 	for (it = clist_begin(list); it != NULL && w->why == NULL; it = clist_next(it), i++) {
 		struct mailmime *child = clist_content(it);
 
 		node(w, child, child->mm_mime_start, depth + 1, mp_child_ctx(report, i, ctx), deftype, &c);
-		cand_merge(w, sub, i == 0, out, &c);
+		cand_merge(w, sub, i == 0, out, &c, &j);
 	}
+	join_end(w, &j, out);
 }
 
 /* An attached message/rfc822 (or the one a report returns). */

@@ -390,6 +390,57 @@ static void test_limit_sizes(void **state)
 	buf_deinit(&b);
 }
 
+/* A message of n inline text parts of size bytes each, as Apple Mail
+ * writes a body split around pictures (the shape that once took memory in
+ * the square of the number of parts). */
+static char *many_parts(size_t n, size_t size, size_t *len_r)
+{
+	struct buf b;
+	size_t i, k;
+
+	buf_init(&b, MSG_BYTES_MAX + 1024 * 1024);
+	buf_adds(&b, "From: a@example.org\r\nSubject: parts\r\nMIME-Version: 1.0\r\n"
+	    "Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n");
+	for (i = 0; i < n; i++) {
+		buf_printf(&b, "--b\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\npart %zu\r\n", i);
+		for (k = 0; k + 64 <= size; k += 64)
+			buf_adds(&b, "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abc\r\n");
+	}
+	buf_adds(&b, "--b--\r\n");
+	assert_false(b.toobig);
+	*len_r = b.len;
+	return buf_steal(&b);
+}
+
+/* The parts are joined once, in order: the message's arena stays within a
+ * few times its size. */
+static void test_limit_inline_parts_linear(void **state)
+{
+	struct mime_msg *m = NULL;
+	const char *err = NULL, *p;
+	size_t len, i;
+	char *raw = many_parts(200, 4096, &len), mark[32];
+
+	(void)state;
+	assert_int_equal(mime_parse(raw, len, &m, &err), 0);
+	for (i = 0, p = m->text; i < 200; i++) {
+		snprintf(mark, sizeof(mark), "part %zu\n", i);
+		p = strstr(p, mark);
+		if (p == NULL)
+			fail_msg("part %zu missing or out of order", i);
+	}
+	if (arena_size(m->arena) > 8 * len)
+		fail_msg("%zu bytes of message took %zu bytes of arena", len, arena_size(m->arena));
+	mime_free(&m);
+	free(raw);
+	/* the poison shape: 499 parts of 20 KB, ten times the text a message
+	 * may hold, is refused by the limit rather than by the memory */
+	raw = many_parts(499, 20 * 1024, &len);
+	assert_int_equal(mime_parse(raw, len, &m, &err), -1);
+	assert_string_equal(err, "decoded text over the size limit");
+	free(raw);
+}
+
 /* ---- the corpus ---- */
 
 struct corpus {
@@ -577,6 +628,7 @@ int main(void)
 		cmocka_unit_test(test_limit_message_nesting),
 		cmocka_unit_test(test_limit_parts),
 		cmocka_unit_test(test_limit_sizes),
+		cmocka_unit_test(test_limit_inline_parts_linear),
 		cmocka_unit_test_setup_teardown(test_corpus_walk, corpus_setup, corpus_teardown),
 		cmocka_unit_test_setup_teardown(test_corpus_prefixes, corpus_setup, corpus_teardown),
 		cmocka_unit_test_setup_teardown(test_corpus_line_ends, corpus_setup, corpus_teardown),
