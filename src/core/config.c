@@ -38,6 +38,7 @@ static const struct key keys[] = {
 	{ "programme", "confirm_days", K_LONG, OFF(programme.confirm_days), 1, 365 },
 	{ "committee", "members", K_LIST, OFF(committee.members), 0, 0 },
 	{ "committee", "authserv_id", K_STR, OFF(committee.authserv_id), 0, 0 },
+	{ "committee", "trust_spf", K_BOOL, OFF(committee.trust_spf), 0, 0 },
 	{ "committee", "notify", K_LIST, OFF(committee.notify), 0, 0 },
 	{ "imap", "host", K_STR, OFF(imap.host), 0, 0 },
 	{ "imap", "port", K_LONG, OFF(imap.port), 1, 65535 },

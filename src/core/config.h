@@ -44,6 +44,7 @@ struct config {
 	struct {
 		struct strlist members;
 		char *authserv_id; /* NULL: commands need the round trip */
+		int trust_spf;     /* spf=pass alone vouches for From (auth.h) */
 		struct strlist notify;
 	} committee;
 

@@ -1,7 +1,17 @@
+/* auth: RFC 8601 2.2, read over a cursor:
+ *
+ *   authres-payload = [CFWS] authserv-id [CFWS authres-version]
+ *                     (no-result / 1*resinfo) [CFWS]
+ *   resinfo    = [CFWS] ";" methodspec [CFWS reasonspec] [CFWS 1*propspec]
+ *   methodspec = [CFWS] method [CFWS] "=" [CFWS] result
+ *   method     = Keyword [[CFWS] "/" [CFWS] method-version]
+ *   reasonspec = "reason" [CFWS] "=" [CFWS] value
+ *   propspec   = ptype [CFWS] "." [CFWS] property [CFWS] "=" pvalue
+ *   pvalue     = [CFWS] (value / [[local-part] "@"] domain-name) [CFWS]
+ *
+ * value is an RFC 2045 token or a quoted string. */
 #include "auth.h"
 
-#include <ctype.h>
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -9,28 +19,234 @@
 #include "util.h"
 
 #define AR_HEADERS_READ 5
+#define COMMENT_DEPTH_MAX 32
 
-/* The value of "key=" in one resinfo clause, e.g. header.d, up to a space or
- * ';'. Copied into out; 0 if absent. */
-static int prop(const char *clause, size_t len, const char *key, char *out, size_t size)
+struct cur {
+	const unsigned char *s;
+	size_t n, i;
+};
+
+static int peek(const struct cur *c)
 {
-	size_t kl = strlen(key), i, n;
+	return c->i < c->n ? c->s[c->i] : -1;
+}
 
-	for (i = 0; i + kl < len; i++) {
-		if ((i == 0 || isspace((unsigned char)clause[i - 1])) &&
-		    strncasecmp(clause + i, key, kl) == 0 && clause[i + kl] == '=') {
-			const char *v = clause + i + kl + 1;
+static int is_wsp(int ch)
+{
+	return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
+}
 
-			n = strcspn(v, " \t;()");
-			if (v + n > clause + len)
-				n = (size_t)(clause + len - v);
-			if (n == 0 || n >= size)
-				return 0;
-			memcpy(out, v, n);
-			out[n] = '\0';
-			return 1;
+/* CFWS (RFC 5322 3.2.2): white space and comments, nested, with quoted
+ * pairs. -1 when a comment is not closed. */
+static int cfws(struct cur *c)
+{
+	int depth;
+
+	for (;;) {
+		while (c->i < c->n && is_wsp(c->s[c->i]))
+			c->i++;
+		if (peek(c) != '(')
+			return 0;
+		depth = 0;
+		do {
+			int ch = c->s[c->i++];
+
+			if (ch == '\\' && c->i < c->n)
+				c->i++;
+			else if (ch == '(' && ++depth > COMMENT_DEPTH_MAX)
+				return -1;
+			else if (ch == ')')
+				depth--;
+			if (depth > 0 && c->i >= c->n)
+				return -1;
+		} while (depth > 0);
+	}
+}
+
+/* Appends ch to out (size bytes); -1 when it does not fit. */
+static int put(char *out, size_t size, size_t *o, int ch)
+{
+	if (*o + 1 >= size)
+		return -1;
+	out[(*o)++] = (char)ch;
+	out[*o] = '\0';
+	return 0;
+}
+
+/* A quoted string, the cursor on its '"': its content, quoted pairs
+ * resolved, appended to out. */
+static int quoted(struct cur *c, char *out, size_t size, size_t *o)
+{
+	int ch;
+
+	for (c->i++;;) {
+		if (c->i >= c->n)
+			return -1;
+		ch = c->s[c->i++];
+		if (ch == '"')
+			return 0;
+		if (ch == '\\') {
+			if (c->i >= c->n)
+				return -1;
+			ch = c->s[c->i++];
+		}
+		if (put(out, size, o, ch) < 0)
+			return -1;
+	}
+}
+
+/* RFC 2045 5.1 token: any CHAR but SPACE, CTLs and tspecials. */
+static int is_token(int ch)
+{
+	return ch > 0x20 && ch < 0x7f && strchr("()<>@,;:\\\"/[]?=", ch) == NULL;
+}
+
+/* Keyword (RFC 8601 2.2: ldh-str, with '_' as servers write it). */
+static int keyword(struct cur *c, char *out, size_t size)
+{
+	size_t o = 0;
+
+	out[0] = '\0';
+	while (c->i < c->n && ((c->s[c->i] >= 'a' && c->s[c->i] <= 'z') ||
+	    (c->s[c->i] >= 'A' && c->s[c->i] <= 'Z') || (c->s[c->i] >= '0' && c->s[c->i] <= '9') ||
+	    c->s[c->i] == '-' || c->s[c->i] == '_')) {
+		int ch = c->s[c->i++];
+
+		if (put(out, size, &o, ch >= 'A' && ch <= 'Z' ? ch + 32 : ch) < 0)
+			return -1;
+	}
+	return o > 0 ? 0 : -1;
+}
+
+/* value: a token or a quoted string. */
+static int value(struct cur *c, char *out, size_t size)
+{
+	size_t o = 0;
+
+	out[0] = '\0';
+	if (peek(c) == '"')
+		return quoted(c, out, size, &o);
+	while (c->i < c->n && is_token(c->s[c->i]))
+		if (put(out, size, &o, c->s[c->i++]) < 0)
+			return -1;
+	return o > 0 ? 0 : -1;
+}
+
+/* pvalue: a value, or an address or domain, whose local part may be a
+ * quoted string: pieces that touch are one value. */
+static int pvalue(struct cur *c, char *out, size_t size)
+{
+	size_t o = 0;
+	int ch;
+
+	out[0] = '\0';
+	for (;;) {
+		ch = peek(c);
+		if (ch == '"') {
+			if (quoted(c, out, size, &o) < 0)
+				return -1;
+		} else if (ch > 0x20 && ch != 0x7f && ch != '(' && ch != ';') {
+			if (put(out, size, &o, ch) < 0)
+				return -1;
+			c->i++;
+		} else {
+			return 0;
 		}
 	}
+}
+
+/* One resinfo after its ';': the method, its result and the properties
+ * kept in r. */
+static int resinfo(struct cur *c, struct auth_result *r)
+{
+	char ptype[32], property[32], v[AUTH_VALUE_MAX], version[16];
+	const char *at;
+
+	memset(r, 0, sizeof(*r));
+	if (cfws(c) < 0 || keyword(c, r->method, sizeof(r->method)) < 0 || cfws(c) < 0)
+		return -1;
+	if (peek(c) == '/') {
+		c->i++;
+		if (cfws(c) < 0 || keyword(c, version, sizeof(version)) < 0 || cfws(c) < 0)
+			return -1;
+	}
+	if (peek(c) != '=')
+		return -1;
+	c->i++;
+	if (cfws(c) < 0 || keyword(c, r->result, sizeof(r->result)) < 0)
+		return -1;
+	for (;;) {
+		if (cfws(c) < 0)
+			return -1;
+		if (c->i >= c->n || peek(c) == ';')
+			return 0;
+		if (keyword(c, ptype, sizeof(ptype)) < 0 || cfws(c) < 0)
+			return -1;
+		if (strcmp(ptype, "reason") == 0) {
+			if (peek(c) != '=')
+				return -1;
+			c->i++;
+			if (cfws(c) < 0 || value(c, v, sizeof(v)) < 0)
+				return -1;
+			continue;
+		}
+		if (peek(c) != '.')
+			return -1;
+		c->i++;
+		if (cfws(c) < 0 || keyword(c, property, sizeof(property)) < 0 || cfws(c) < 0 ||
+		    peek(c) != '=')
+			return -1;
+		c->i++;
+		if (cfws(c) < 0 || pvalue(c, v, sizeof(v)) < 0)
+			return -1;
+		if (strcmp(ptype, "header") == 0 && strcmp(property, "d") == 0)
+			str_copy(r->header_d, sizeof(r->header_d), v);
+		else if (strcmp(ptype, "header") == 0 && strcmp(property, "from") == 0)
+			str_copy(r->header_from, sizeof(r->header_from), v);
+		else if (strcmp(ptype, "smtp") == 0 && strcmp(property, "mailfrom") == 0)
+			str_copy(r->mailfrom, sizeof(r->mailfrom), (at = strrchr(v, '@')) != NULL ? at + 1 : v);
+	}
+}
+
+int auth_parse(const char *text, size_t len, struct auth_results *out)
+{
+	struct cur c = { (const unsigned char *)text, len, 0 };
+	struct auth_result r;
+	char version[16];
+	size_t save;
+
+	memset(out, 0, sizeof(*out));
+	if (cfws(&c) < 0 || value(&c, out->authserv_id, sizeof(out->authserv_id)) < 0)
+		return -1;
+	if (cfws(&c) < 0)
+		goto malformed;
+	/* authres-version: digits before the first ';' */
+	save = c.i;
+	if (keyword(&c, version, sizeof(version)) == 0 && strspn(version, "0123456789") == strlen(version)) {
+		if (cfws(&c) < 0)
+			goto malformed;
+	} else {
+		c.i = save;
+	}
+	for (;;) {
+		if (c.i >= c.n)
+			return 1;
+		if (peek(&c) != ';')
+			goto malformed;
+		c.i++;
+		/* no-result: "; none" and nothing after it */
+		save = c.i;
+		if (cfws(&c) == 0 && keyword(&c, version, sizeof(version)) == 0 &&
+		    strcmp(version, "none") == 0 && cfws(&c) == 0 && c.i >= c.n && out->n == 0)
+			return 1;
+		c.i = save;
+		if (resinfo(&c, &r) < 0)
+			goto malformed;
+		if (out->n < AUTH_RESULTS_MAX)
+			out->r[out->n++] = r;
+	}
+malformed:
+	out->n = 0;
 	return 0;
 }
 
@@ -41,57 +257,40 @@ static const char *domain_of(const char *addr)
 	return at != NULL ? at + 1 : addr;
 }
 
-/* One "method=result props" clause: does it pass for the From domain? */
-static int clause_ok(const char *c, size_t len, const char *from_domain)
+static int vouches(const struct auth_results *ar, const char *from_domain, int trust_spf)
 {
-	char v[320];
+	size_t i;
 
-	while (len > 0 && isspace((unsigned char)*c)) {
-		c++;
-		len--;
-	}
-	if (len >= 9 && strncasecmp(c, "dkim=pass", 9) == 0 && (len == 9 || !isalnum((unsigned char)c[9])))
-		return prop(c, len, "header.d", v, sizeof(v)) && strcasecmp(v, from_domain) == 0;
-	if (len >= 8 && strncasecmp(c, "spf=pass", 8) == 0 && (len == 8 || !isalnum((unsigned char)c[8])))
-		return prop(c, len, "smtp.mailfrom", v, sizeof(v)) &&
-		    strcasecmp(domain_of(v), from_domain) == 0;
-	return 0;
-}
+	for (i = 0; i < ar->n; i++) {
+		const struct auth_result *r = &ar->r[i];
 
-static int header_ok(const char *value, const char *authserv_id, const char *from_domain, int *ours)
-{
-	const char *p = value, *semi;
-	size_t idlen = strcspn(value, " \t;");
-
-	*ours = idlen == strlen(authserv_id) && strncasecmp(value, authserv_id, idlen) == 0;
-	if (!*ours)
-		return 0;
-	p = strchr(value, ';');
-	while (p != NULL) {
-		p++;
-		semi = strchr(p, ';');
-		if (clause_ok(p, semi != NULL ? (size_t)(semi - p) : strlen(p), from_domain))
+		if (strcmp(r->result, "pass") != 0)
+			continue;
+		if (strcmp(r->method, "dmarc") == 0 && strcasecmp(r->header_from, from_domain) == 0)
 			return 1;
-		p = semi;
+		if (strcmp(r->method, "dkim") == 0 && strcasecmp(r->header_d, from_domain) == 0)
+			return 1;
+		if (trust_spf && strcmp(r->method, "spf") == 0 && strcasecmp(r->mailfrom, from_domain) == 0)
+			return 1;
 	}
 	return 0;
 }
 
-int auth_message_ok(const struct mime_msg *m, const char *authserv_id)
+int auth_message_ok(const struct mime_msg *m, const char *authserv_id, int trust_spf)
 {
+	struct auth_results ar;
 	const char *v;
 	size_t i;
-	int ours = 0;
+	int r;
 
 	if (authserv_id == NULL || m->from_addr == NULL)
 		return 0;
 	for (i = 0; i < AR_HEADERS_READ && (v = mime_header_n(m, "Authentication-Results", i)) != NULL; i++) {
-		int ok = header_ok(v, authserv_id, domain_of(m->from_addr), &ours);
-
+		r = auth_parse(v, strlen(v), &ar);
 		/* only the topmost header of our server counts: a sender can
 		 * put a forged one below it */
-		if (ours)
-			return ok;
+		if (r >= 0 && strcasecmp(ar.authserv_id, authserv_id) == 0)
+			return r == 1 && vouches(&ar, domain_of(m->from_addr), trust_spf);
 	}
 	return 0;
 }

@@ -13,6 +13,8 @@
 #   config   the configuration file (fuzz_config.c)
 #   json     a token service's JSON answers (fuzz_json.c)
 #   address  one From value, read strictly as one mailbox (fuzz_address.c)
+#   auth     one Authentication-Results value, read as RFC 8601 writes it
+#            (fuzz_auth.c)
 #
 # Seeds are the sample corpus, the fixtures, tests/fuzz/seeds/TARGET and the
 # reproducers kept in tests/fuzz/regress/TARGET (each crash found and fixed
@@ -26,7 +28,7 @@ BUILD ?= build/fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_TIMEOUT ?= 20
 FUZZ_CC ?= clang-14
-FUZZ_TARGETS ?= mime form command ical dsn html config json address
+FUZZ_TARGETS ?= mime form command ical dsn html config json address auth
 VERSION = 0.1.0
 DATADIR ?= /usr/local/share/mentord
 

@@ -22,7 +22,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	a = arena_new();
 	dsn_parse(a, m, &d);
-	(void)auth_message_ok(m, "mx.example.org");
+	(void)auth_message_ok(m, "mx.example.org", 0);
+	(void)auth_message_ok(m, "mx.example.org", 1);
 	arena_free(&a);
 	mime_free(&m);
 	return 0;

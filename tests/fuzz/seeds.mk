@@ -14,3 +14,4 @@ SEEDS_html = tests/corpus/ruby-mail/mime tests/corpus/cpython/mime tests/corpus/
 SEEDS_config = tests/fuzz/seeds/config doc/mentord.conf.example
 SEEDS_json = tests/fixtures/json
 SEEDS_address = tests/fuzz/seeds/address
+SEEDS_auth = tests/fuzz/seeds/auth
