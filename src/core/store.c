@@ -14,6 +14,7 @@
 
 #include "bounds.h"
 #include "log.h"
+#include "mac.h"
 #include "util.h"
 
 #define STMT_CACHE 96
@@ -31,6 +32,7 @@ struct cached_stmt {
 struct store {
 	sqlite3 *db;
 	char *instance;
+	unsigned char key[MAC_KEY_BYTES];
 	struct cached_stmt cache[STMT_CACHE];
 	size_t cache_next;
 	int in_txn;
@@ -167,6 +169,27 @@ static const char *const migrations[] = {
 	" AND a.created_at <= cases.opened_at),"
 	" (SELECT max(id) FROM cohorts WHERE opened_at <= cases.opened_at));"
 	"ALTER TABLE applications ADD COLUMN carried_from INTEGER;",
+	/* 3 -> 4: replies that prove themselves, backscatter, erasure.
+	 * rcpt: the recipients as queued, which delivery never shortens;
+	 * unproven: written to an address that has not proven itself;
+	 * scrub: the data goes once it is sent (an erased person's mail);
+	 * rsvps.uid: the calendar UID of that person's own invitation;
+	 * contacts: what an address has proven and been sent; notices: the
+	 * committee notices caused by one sender on one day. */
+	"ALTER TABLE outbound ADD COLUMN rcpt TEXT;"
+	"ALTER TABLE outbound ADD COLUMN unproven INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE outbound ADD COLUMN scrub INTEGER NOT NULL DEFAULT 0;"
+	"UPDATE outbound SET rcpt = lower(envelope_to);"
+	"CREATE INDEX outbound_unproven ON outbound(next_attempt) WHERE unproven = 1;"
+	"ALTER TABLE rsvps ADD COLUMN uid TEXT;"
+	"CREATE UNIQUE INDEX rsvps_uid ON rsvps(uid);"
+	"CREATE TABLE contacts(address TEXT PRIMARY KEY COLLATE NOCASE, proven_at INTEGER,"
+	" written INTEGER NOT NULL DEFAULT 0);"
+	"INSERT OR IGNORE INTO contacts(address, proven_at) SELECT p.address, min(a.confirmed_at)"
+	" FROM people p JOIN applications a ON a.person_id = p.id WHERE a.confirmed_at IS NOT NULL"
+	" AND p.erased_at IS NULL GROUP BY p.address;"
+	"CREATE TABLE notices(address TEXT NOT NULL COLLATE NOCASE, day TEXT NOT NULL,"
+	" count INTEGER NOT NULL, PRIMARY KEY(address, day));",
 };
 
 _Static_assert(ARRAY_SIZE(migrations) == STORE_SCHEMA_VERSION,
@@ -648,14 +671,56 @@ static char *open_error(struct store *st, const char *path, const char *msg)
 	return xasprintf("%s: %s", path, msg);
 }
 
+/* The database holds personal data: its file is made, or made again,
+ * readable by its owner only, whatever the umask; SQLite gives its -wal
+ * and -shm files the database's own mode. */
+static int private_file(const char *path)
+{
+	struct stat sb;
+	int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600), ret = -1;
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &sb) == 0 && ((sb.st_mode & 077) == 0 || fchmod(fd, 0600) == 0))
+		ret = 0;
+	close(fd);
+	return ret;
+}
+
+/* -wal and -shm files left by an older mentord keep their mode: they are
+ * made private too. */
+static void private_companions(const char *path)
+{
+	static const char *const suffixes[] = { "-wal", "-shm", "-journal" };
+	struct stat sb;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(suffixes); i++) {
+		char *p = xasprintf("%s%s", path, suffixes[i]);
+
+		if (lstat(p, &sb) == 0 && S_ISREG(sb.st_mode) && (sb.st_mode & 077) != 0)
+			chmod(p, 0600);
+		free(p);
+	}
+}
+
 int store_open(const char *path, struct store **st_r, char **error_r)
 {
 	struct store *st = NULL;
-	char *msg = NULL, *why = NULL;
+	char *msg = NULL, *why = NULL, *key = xasprintf("%s.key", path);
 
-	if (header_check(path, error_r) < 0)
+	if (header_check(path, error_r) < 0) {
+		free(key);
 		return -1;
+	}
 	st = xcalloc(1, sizeof(*st));
+	if (private_file(path) < 0) {
+		*error_r = xasprintf("%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	private_companions(path);
+	if (mac_key_load(key, st->key, error_r) < 0)
+		goto fail;
 	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		*error_r = open_error(st, path, NULL);
@@ -697,9 +762,11 @@ int store_open(const char *path, struct store **st_r, char **error_r)
 		*error_r = open_error(st, path, NULL);
 		goto fail;
 	}
+	free(key);
 	*st_r = st;
 	return 0;
 fail:
+	free(key);
 	store_close(&st);
 	return -1;
 }
@@ -739,6 +806,7 @@ void store_close(struct store **stp)
 	if (st->db != NULL)
 		sqlite3_close(st->db);
 	free(st->instance);
+	explicit_bzero(st->key, sizeof(st->key));
 	free(st);
 	*stp = NULL;
 }
@@ -864,6 +932,11 @@ const char *store_instance(struct store *st)
 	return st->instance;
 }
 
+const unsigned char *store_key(struct store *st)
+{
+	return st->key;
+}
+
 void store_release_memory(struct store *st)
 {
 	sqlite3_db_release_memory(st->db);
@@ -892,6 +965,11 @@ int store_backup(struct store *st, const char *file, time_t now, char **error_r)
 	int rc, ret = -1;
 
 	unlink(tmp);
+	/* a copy of the database is as private as the database */
+	if (private_file(tmp) < 0) {
+		*error_r = xasprintf("%s: %s", tmp, strerror(errno));
+		goto out;
+	}
 	if (sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
 		*error_r = xasprintf("%s: %s", tmp, dst ? sqlite3_errmsg(dst) : "cannot open");
 		goto out;

@@ -26,12 +26,14 @@
 
 struct store;
 
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
-/* Opens (or creates) the database. A file that is not a mentord database
- * (not SQLite, another program's), that is cut short or has a newer
- * schema is refused, with a message that names it and says what to do;
- * it is never changed. */
+/* Opens (or creates) the database, and its key. A file that is not a
+ * mentord database (not SQLite, another program's), that is cut short or
+ * has a newer schema is refused, with a message that names it and says
+ * what to do; it is never changed. The database, its -wal and -shm files,
+ * its key and every backup are readable by their owner only, whatever the
+ * umask. */
 int store_open(const char *path, struct store **st_r, char **error_r);
 /* The database's pages and b-trees are whole (PRAGMA quick_check): -1 with
  * a message naming the file and what to do if not. At the start of a
@@ -51,6 +53,9 @@ void store_rollback_to_savepoint(struct store *st);
 /* A random identifier made when the database was created; it keeps the
  * Message-IDs of two installations apart. */
 const char *store_instance(struct store *st);
+/* The instance's secret key (mac.h, MAC_KEY_BYTES), kept beside the
+ * database in DATABASE.key, mode 0600, made on first use. */
+const unsigned char *store_key(struct store *st);
 /* Online backup to a file (sqlite3 backup API): a consistent copy however
  * busy the database, written whole or not at all, on disk when it returns,
  * with now recorded in it as the time it was taken. */

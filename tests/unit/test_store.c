@@ -1,5 +1,6 @@
 #include "testutil.h"
 
+#include "mac.h"
 #include "store.h"
 
 struct fx {
@@ -346,6 +347,58 @@ static void test_backup(void **state)
 	free(copy);
 }
 
+static int mode_of(const char *path)
+{
+	struct stat sb;
+
+	assert_int_equal(stat(path, &sb), 0);
+	return (int)(sb.st_mode & 0777);
+}
+
+/* From a shell the umask is 022, which gave 0644: the database holds
+ * personal data, and its key proves our Message-IDs. */
+static void test_files_private_whatever_the_umask(void **state)
+{
+	struct fx *f = *state;
+	char *path = xasprintf("%s/u.db", f->dir), *wal = xasprintf("%s-wal", path);
+	char *shm = xasprintf("%s-shm", path), *key = xasprintf("%s.key", path);
+	char *copy = xasprintf("%s/u-backup.db", f->dir), *err = NULL;
+	unsigned char first[MAC_KEY_BYTES];
+	struct store *st = NULL;
+	mode_t old = umask(022);
+
+	assert_int_equal(store_open(path, &st, &err), 0);
+	assert_int_equal(store_job_claim(st, "k", 1), 1);
+	assert_int_equal(mode_of(path), 0600);
+	assert_int_equal(mode_of(wal), 0600);
+	assert_int_equal(mode_of(shm), 0600);
+	assert_int_equal(mode_of(key), 0600);
+	memcpy(first, store_key(st), sizeof(first));
+	assert_int_equal(store_backup(st, copy, 1234, &err), 0);
+	assert_int_equal(mode_of(copy), 0600);
+	store_close(&st);
+	/* files an older mentord left readable are made private */
+	assert_int_equal(chmod(path, 0644), 0);
+	assert_int_equal(chmod(key, 0644), 0);
+	assert_int_equal(store_open(path, &st, &err), 0);
+	assert_int_equal(mode_of(path), 0600);
+	assert_int_equal(mode_of(key), 0600);
+	/* the key stays the instance's */
+	assert_memory_equal(store_key(st), first, sizeof(first));
+	store_close(&st);
+	/* a key file that is not ours is refused, never replaced */
+	tu_write(key, "not a key\n", 0600);
+	assert_int_equal(store_open(path, &st, &err), -1);
+	assert_non_null(strstr(err, "not a key"));
+	free(err);
+	umask(old);
+	free(path);
+	free(wal);
+	free(shm);
+	free(key);
+	free(copy);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -360,6 +413,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_jobs_once_and_answers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_text_is_data, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backup, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_files_private_whatever_the_umask, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
