@@ -170,7 +170,7 @@ static const char *const migrations[] = {
 	" (SELECT max(id) FROM cohorts WHERE opened_at <= cases.opened_at));"
 	"ALTER TABLE applications ADD COLUMN carried_from INTEGER;",
 	/* 3 -> 4: replies that prove themselves, backscatter, erasure.
-	 * rcpt: the recipients as queued, which delivery never shortens;
+	 * rcpt: ",a,b,", the recipients as queued, which delivery never shortens;
 	 * unproven: written to an address that has not proven itself;
 	 * scrub: the data goes once it is sent (an erased person's mail);
 	 * rsvps.uid: the calendar UID of that person's own invitation;
@@ -179,7 +179,7 @@ static const char *const migrations[] = {
 	"ALTER TABLE outbound ADD COLUMN rcpt TEXT;"
 	"ALTER TABLE outbound ADD COLUMN unproven INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE outbound ADD COLUMN scrub INTEGER NOT NULL DEFAULT 0;"
-	"UPDATE outbound SET rcpt = lower(envelope_to);"
+	"UPDATE outbound SET rcpt = ',' || lower(envelope_to) || ',';"
 	"CREATE INDEX outbound_unproven ON outbound(next_attempt) WHERE unproven = 1;"
 	"ALTER TABLE rsvps ADD COLUMN uid TEXT;"
 	"CREATE UNIQUE INDEX rsvps_uid ON rsvps(uid);"

@@ -67,24 +67,13 @@ const char *classify_name(enum msg_class cls)
 	return (size_t)cls < ARRAY_SIZE(names) ? names[cls] : "?";
 }
 
+/* Our own mail is what carries a Message-ID we made: it is keyed, so that
+ * nobody else can make one. From our address or an X-Loop naming it alone
+ * proves nothing: a forwarding alias adds X-Loop to a person's message, and
+ * anyone may write either. */
 static int is_own(const struct mime_msg *m, const struct classify_ctx *c)
 {
-	const char *loop;
-	size_t i;
-	char prefix[300];
-
-	if (m->from_addr != NULL && strcasecmp(m->from_addr, c->own_address) == 0)
-		return 1;
-	for (i = 0; (loop = mime_header_n(m, "X-Loop", i)) != NULL; i++)
-		if (strcasestr(loop, c->own_address) != NULL)
-			return 1;
-	/* our Message-IDs are mentord.ID.INSTANCE@domain */
-	snprintf(prefix, sizeof(prefix), "@%s", c->own_domain);
-	if (m->message_id != NULL && str_has_prefix(m->message_id, "mentord.") &&
-	    strlen(m->message_id) > strlen(prefix) &&
-	    strcasecmp(m->message_id + strlen(m->message_id) - strlen(prefix), prefix) == 0)
-		return 1;
-	return 0;
+	return m->message_id != NULL && c->is_ours != NULL && c->is_ours(m->message_id, c->arg);
 }
 
 static int local_part_is(const char *addr, const char *local)

@@ -1,6 +1,7 @@
 /* classify: what kind of message is this? doc/DESIGN.md section 3.1, in order:
  *
- *   1 own      our own mail come back (our Message-ID domain, our X-Loop)
+ *   1 own      our own mail come back: a Message-ID we made (keyed, so that
+ *              nobody else can make one; our X-Loop or From alone are not)
  *   2 bounce   delivery reports: multipart/report, null return path,
  *              MAILER-DAEMON / postmaster senders
  *   3 auto     automatic replies (RFC 3834 Auto-Submitted, Precedence
@@ -29,8 +30,6 @@ enum msg_class {
 };
 
 struct classify_ctx {
-	const char *own_address;
-	const char *own_domain;
 	/* 1 if message_id (without brackets) is one we sent */
 	int (*is_ours)(const char *message_id, void *arg);
 	/* 1 if address is a committee member */

@@ -11,6 +11,7 @@
 #include "config.h"
 #include "engine.h"
 #include "ical.h"
+#include "mac.h"
 #include "notify.h"
 #include "roster.h"
 #include "store.h"
@@ -123,10 +124,20 @@ static void event_vars(struct engine *e, const struct event *ev, const char *lan
 	vars_set(v, "timezone", e->cfg->programme.timezone);
 }
 
-/* The invitation's calendar for one person: SUMMARY and DESCRIPTION are
+void invite_person_uid(struct engine *e, const struct event *ev, int64_t person, char *out,
+    size_t size)
+{
+	char text[320], tag[21];
+
+	snprintf(text, sizeof(text), "rsvp.%s.%" PRId64, ev->uid, person);
+	mac_tag(store_key(e->st), text, tag, 20);
+	snprintf(out, size, "training-%" PRId64 "-%s@%s", ev->id, tag, e->cfg->programme.domain);
+}
+
+/* The invitation's calendar for one person, under their own UID: SUMMARY and DESCRIPTION are
  * the calendar-entry template in their language, since calendar views
  * (Thunderbird's above all) show them instead of the text part. */
-static int calendar(struct engine *e, const struct event *ev, const char *name,
+static int calendar(struct engine *e, const struct event *ev, const char *uid, const char *name,
     const char *address, const char *lang, int cancel, struct vars *v, char **cal_r,
     char **error_r)
 {
@@ -142,7 +153,7 @@ static int calendar(struct engine *e, const struct event *ev, const char *name,
 	    error_r) < 0)
 		return -1;
 	memset(&ie, 0, sizeof(ie));
-	ie.uid = ev->uid;
+	ie.uid = uid;
 	ie.sequence = ev->sequence;
 	ie.start = ev->start;
 	ie.duration_min = ev->duration;
@@ -171,19 +182,20 @@ int invite_send(struct engine *e, const struct event *ev, int64_t person, const 
 {
 	int cancel = mode == INVITE_CANCEL;
 	struct vars v = { { NULL }, { NULL }, 0 };
-	char *address = NULL, *name = NULL, *lang = NULL, *cal = NULL;
+	char *address = NULL, *name = NULL, *lang = NULL, *cal = NULL, uid[INVITE_UID_MAX];
 	const char *l;
 	int r, ret = -1;
 
 	r = roster_person_address(e, person, &address, &name, &lang);
 	if (r <= 0)
 		return r;
+	invite_person_uid(e, ev, person, uid, sizeof(uid));
 	/* the language notify_to() writes them in */
 	l = notify_language(e, lang, NULL, 1);
 	event_vars(e, ev, l, &v);
 	vars_set(&v, "name", name != NULL ? name : address);
 	if (mode != INVITE_REMINDER &&
-	    calendar(e, ev, name, address, l, cancel, &v, &cal, error_r) < 0)
+	    calendar(e, ev, uid, name, address, l, cancel, &v, &cal, error_r) < 0)
 		goto out;
 	if (notify_to(e, name, address, lang, &(struct notice){ .kind = kind, .vars = &v,
 	    .person_id = person, .cause = cause, .ref_kind = "event", .ref_id = ev->id,
@@ -194,10 +206,10 @@ int invite_send(struct engine *e, const struct event *ev, int64_t person, const 
 		ret = 0;
 		goto out;
 	}
-	ret = store_exec(e->st, "INSERT INTO rsvps(event_id, person_id, invited_seq, invited_at, updated_at)"
-	    " VALUES(?, ?, ?, ?, ?) ON CONFLICT(event_id, person_id) DO UPDATE SET"
-	    " invited_seq = excluded.invited_seq, invited_at = excluded.invited_at", "iiitt",
-	    ev->id, person, (int64_t)ev->sequence, e->now, e->now);
+	ret = store_exec(e->st, "INSERT INTO rsvps(event_id, person_id, invited_seq, invited_at, updated_at,"
+	    " uid) VALUES(?, ?, ?, ?, ?, ?) ON CONFLICT(event_id, person_id) DO UPDATE SET"
+	    " invited_seq = excluded.invited_seq, invited_at = excluded.invited_at, uid = excluded.uid",
+	    "iiitts", ev->id, person, (int64_t)ev->sequence, e->now, e->now, uid);
 out:
 	vars_deinit(&v);
 	free(address);

@@ -5,8 +5,9 @@
  *   scheduled --training cancel--> cancelled (same UID, SEQUENCE + 1, CANCEL)
  * Every person of an active pair of the cohort is invited individually, by
  * iMIP (ical.h): one message and one ATTENDEE each, so that nobody sees the
- * list. Functions return 0, or 1/0 for lookups, or -1 with *error_r as
- * notify.h says. */
+ * list, and a UID of their own (the session's, keyed with the person), so
+ * that a calendar answer carries what only that person was given. Functions
+ * return 0, or 1/0 for lookups, or -1 with *error_r as notify.h says. */
 #ifndef MENTORD_INVITE_H
 #define MENTORD_INVITE_H
 
@@ -40,6 +41,12 @@ enum invite_mode {
 	INVITE_CANCEL,   /* METHOD:CANCEL */
 	INVITE_REMINDER, /* text only, the day before */
 };
+/* The UID of person's invitations to ev: deterministic, keyed (mac.h),
+ * the same for every update and the cancellation; kept in their RSVP row. */
+#define INVITE_UID_MAX 320
+void invite_person_uid(struct engine *e, const struct event *ev, int64_t person, char *out,
+    size_t size);
+
 /* One message about ev to one person (nothing for an erased person). */
 int invite_send(struct engine *e, const struct event *ev, int64_t person, const char *kind,
     enum invite_mode mode, int64_t cause, char **error_r);

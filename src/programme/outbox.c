@@ -1,16 +1,20 @@
 #include "outbox.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
 #include "engine.h"
+#include "mac.h"
 #include "mime.h"
 #include "store.h"
 #include "template.h"
 #include "util.h"
 
 #define REFERENCES_MAX 20
+/* The keyed part of a Message-ID: 20 characters of base32, 100 bits. */
+#define MSGID_TAG_CHARS 20
 
 void outbox_to(struct outbox_msg *m, const char *name, const char *addr)
 {
@@ -23,18 +27,59 @@ void outbox_to(struct outbox_msg *m, const char *name, const char *addr)
 
 char *outbox_message_id(struct engine *e, int64_t id)
 {
-	return xasprintf("mentord.%lld.%s@%s", (long long)id, store_instance(e->st),
-	    e->cfg->programme.domain);
+	char text[64], tag[MSGID_TAG_CHARS + 1];
+
+	snprintf(text, sizeof(text), "mentord.%lld.%s", (long long)id, store_instance(e->st));
+	mac_tag(store_key(e->st), text, tag, MSGID_TAG_CHARS);
+	return xasprintf("mentord.%lld.%s@%s", (long long)id, tag, e->cfg->programme.domain);
 }
 
-static char *envelope(const struct outbox_msg *m)
+struct reply_arg {
+	int found;
+	char *ref_kind;
+	int64_t ref_id;
+};
+
+static int reply_row(const struct store_row *row, void *arg)
+{
+	struct reply_arg *a = arg;
+	const char *k = store_row_text(row, 0);
+
+	a->found = 1;
+	a->ref_kind = k != NULL ? xstrdup(k) : NULL;
+	a->ref_id = store_row_int(row, 1);
+	return 1;
+}
+
+int outbox_sent_to(struct engine *e, const char *message_id, const char *address,
+    char **ref_kind_r, int64_t *ref_id_r)
+{
+	struct reply_arg a = { 0, NULL, 0 };
+
+	*ref_kind_r = NULL;
+	*ref_id_r = 0;
+	if (message_id == NULL || address == NULL)
+		return 0;
+	if (store_query(e->st, "SELECT ref_kind, coalesce(ref_id, 0) FROM outbound WHERE message_id = ?"
+	    " AND instr(rcpt, ',' || lower(?) || ',') > 0", reply_row, &a, "ss", message_id,
+	    address) < 0)
+		return -1;
+	*ref_kind_r = a.ref_kind;
+	*ref_id_r = a.ref_id;
+	return a.found;
+}
+
+/* The envelope ("a,b") or the recipients as they are kept (",a,b,"). */
+static char *envelope(const struct outbox_msg *m, int kept)
 {
 	struct buf b;
 	size_t i;
 
 	buf_init(&b, 64 * 1024);
 	for (i = 0; i < m->n_to; i++)
-		buf_printf(&b, "%s%s", i ? "," : "", m->to[i].addr);
+		buf_printf(&b, "%s%s", i || kept ? "," : "", m->to[i].addr);
+	if (kept)
+		buf_addc(&b, ',');
 	return buf_steal(&b);
 }
 
@@ -59,7 +104,7 @@ int outbox_queue(struct engine *e, const struct outbox_msg *m, int64_t *id_r, ch
 	const struct config *cfg = e->cfg;
 	const char *refs[REFERENCES_MAX];
 	const char *tmpl = m->tmpl != NULL ? m->tmpl : m->kind;
-	char *subject = NULL, *body = NULL, *to = NULL, *mid = NULL, *data = NULL;
+	char *subject = NULL, *body = NULL, *to = NULL, *rcpt = NULL, *mid = NULL, *data = NULL;
 	const char *cerr = NULL;
 	struct compose c;
 	size_t len = 0;
@@ -78,9 +123,12 @@ int outbox_queue(struct engine *e, const struct outbox_msg *m, int64_t *id_r, ch
 	if (ret < 0)
 		goto out;
 	ret = -1;
-	to = envelope(m);
+	to = envelope(m, 0);
+	rcpt = envelope(m, 1);
+	str_lower_ascii(rcpt);
 	if (store_outbound_add(e->st, m->kind, to, m->person_id, m->cause_inbound, m->ref_kind,
-	    m->ref_id, e->now, &id) < 0) {
+	    m->ref_id, e->now, &id) < 0 ||
+	    store_exec(e->st, "UPDATE outbound SET rcpt = ? WHERE id = ?", "si", rcpt, id) < 0) {
 		*error_r = xstrdup("database error while queueing");
 		goto out;
 	}
@@ -134,6 +182,7 @@ out:
 	free(subject);
 	free(body);
 	free(to);
+	free(rcpt);
 	free(mid);
 	free(data);
 	return ret;

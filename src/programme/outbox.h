@@ -2,10 +2,14 @@
  * rendered message, inside the caller's transaction.
  *
  * The row is inserted first, so that its id gives the deterministic
- * Message-ID <mentord.ID.INSTANCE@domain>; the template is rendered in the
- * recipient's language (bilingual when lang is NULL), composed, and stored
- * with the row. Nothing is sent here: the sender delivers committed rows,
- * answers (answer_to set: Auto-Submitted: auto-replied) before the rest. */
+ * Message-ID <mentord.ID.TAG@domain>, TAG a keyed tag of the row
+ * (core/mac.h) that only this instance can make: a reply that names it
+ * carries what the robot gave its recipients alone, where a row number
+ * could be guessed. The template is rendered in the recipient's language
+ * (bilingual when lang is NULL), composed, and stored with the row, with
+ * its recipients as queued. Nothing is sent here: the sender delivers
+ * committed rows, answers (answer_to set: Auto-Submitted: auto-replied)
+ * before the rest. */
 #ifndef MENTORD_OUTBOX_H
 #define MENTORD_OUTBOX_H
 
@@ -49,5 +53,12 @@ int outbox_queue(struct engine *e, const struct outbox_msg *m, int64_t *id_r, ch
 
 /* The Message-ID our outbound row id has, without brackets (allocated). */
 char *outbox_message_id(struct engine *e, int64_t id);
+
+/* Is message_id (without brackets) one of ours that was sent to address?
+ * 1 with what a reply to it refers to (*ref_kind_r allocated or NULL,
+ * *ref_id_r), 0 if not, -1 on a database error. A reply counts as an
+ * answer only from someone the message went to: anyone may forge From. */
+int outbox_sent_to(struct engine *e, const char *message_id, const char *address,
+    char **ref_kind_r, int64_t *ref_id_r);
 
 #endif

@@ -24,6 +24,7 @@
 #include "form.h"
 #include "log.h"
 #include "mime.h"
+#include "outbox.h"
 #include "quote.h"
 #include "store.h"
 #include "training.h"
@@ -201,8 +202,10 @@ static int on_command(struct msgctx *c, const struct classification *cl, char **
 	return on_fresh(c, error_r);
 }
 
-/* What the message we sent referred to decides; a token in the subject
- * stands for a reference. */
+/* What the message we sent referred to decides, when it was sent to the
+ * sender: a Message-ID of ours is keyed, so only its recipients know it,
+ * and From alone proves nothing. A token in the subject stands for a
+ * reference. */
 static int by_reference(struct msgctx *c, const struct classification *cl, char **error_r)
 {
 	char *ref_kind = NULL;
@@ -211,8 +214,7 @@ static int by_reference(struct msgctx *c, const struct classification *cl, char 
 	int r = 0;
 
 	if (cl->our_message != NULL) {
-		r = store_outbound_by_message_id(c->e->st, cl->our_message, NULL, NULL, &ref_kind,
-		    &ref_id, NULL);
+		r = outbox_sent_to(c->e, cl->our_message, c->m->from_addr, &ref_kind, &ref_id);
 		if (r < 0)
 			return -1;
 	}
@@ -254,12 +256,15 @@ static int on_human(struct msgctx *c, const struct classification *cl, char **er
  * only to one plain mailbox (mime.h reads From strictly). A quoted local
  * part ("chair@example.org"@evil.example) is an address of its own, but one
  * a person should look at. */
-static const char *sender_unusable(const struct mime_msg *m)
+static const char *sender_unusable(const struct engine *e, const struct mime_msg *m)
 {
 	if (m->from_addr == NULL)
 		return "no usable From address";
 	if (m->from_addr[0] == '"')
 		return "From address with a quoted local part";
+	/* our own mail is known by its Message-ID (classify.h): this is not */
+	if (str_eq_ci(m->from_addr, e->cfg->programme.address))
+		return "From our own address, but not a message of ours";
 	return NULL;
 }
 
@@ -283,8 +288,7 @@ static const struct {
 int programme_handle(struct engine *e, const struct mime_msg *m, int64_t inbound_id,
     struct handled *h, char **error_r)
 {
-	struct classify_ctx cc = { e->cfg->programme.address, e->cfg->programme.domain, is_ours,
-		is_member, e };
+	struct classify_ctx cc = { is_ours, is_member, e };
 	struct classification cl;
 	struct msgctx c = { e, m, inbound_id, h, NULL };
 	size_t i;
@@ -298,8 +302,8 @@ int programme_handle(struct engine *e, const struct mime_msg *m, int64_t inbound
 	for (i = 0; i < ARRAY_SIZE(classes); i++) {
 		if (classes[i].cls != cl.cls)
 			continue;
-		if (classes[i].acts_for_sender && sender_unusable(m) != NULL)
-			inbound_leave(&c, sender_unusable(m));
+		if (classes[i].acts_for_sender && sender_unusable(e, m) != NULL)
+			inbound_leave(&c, sender_unusable(e, m));
 		else if (classes[i].fn != NULL)
 			r = classes[i].fn(&c, &cl, error_r);
 		else

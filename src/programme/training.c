@@ -15,6 +15,7 @@
 #include "invite.h"
 #include "mime.h"
 #include "inbound.h"
+#include "outbox.h"
 #include "roster.h"
 #include "store.h"
 #include "template.h"
@@ -234,43 +235,75 @@ static int invited(struct engine *e, int64_t event, int64_t person)
 
 static int calendar_fallback(struct msgctx *c, char **error_r)
 {
-	/* a reply the calendar reader cannot use: its words may do */
-	char *kind = NULL, *ref_kind = NULL;
+	/* a reply the calendar reader cannot use: its words may do, if it
+	 * answers the invitation sent to its sender */
+	char *ref_kind = NULL;
 	int64_t ref = 0;
-	int r = c->m->in_reply_to != NULL ? store_outbound_by_message_id(c->e->st,
-	    c->m->in_reply_to, NULL, &kind, &ref_kind, &ref, NULL) : 0;
+	int r = outbox_sent_to(c->e, c->m->in_reply_to, c->m->from_addr, &ref_kind, &ref);
 
 	if (r == 1 && ref_kind != NULL && strcmp(ref_kind, "event") == 0)
 		r = training_text_reply(c, ref, error_r);
 	else if (r >= 0)
 		inbound_leave(c, "calendar reply that could not be read");
-	free(kind);
 	free(ref_kind);
 	return r < 0 ? -1 : 1;
+}
+
+struct rsvp_of {
+	int64_t event, person;
+};
+
+static int rsvp_cb(const struct store_row *row, void *arg)
+{
+	struct rsvp_of *r = arg;
+
+	r->event = store_row_int(row, 0);
+	r->person = store_row_int(row, 1);
+	return 1;
+}
+
+/* Whose answer is this? The UID of a person's own invitation names them,
+ * and the ATTENDEE must be that person: nobody else was given that UID.
+ * An invitation sent before UIDs were a person's own carries the session's
+ * UID, which every participant knows: its answer counts only for the
+ * sender's own address. */
+static int rsvp_owner(struct msgctx *c, const struct ical_reply *r, struct rsvp_of *o)
+{
+	int64_t person = 0;
+
+	memset(o, 0, sizeof(*o));
+	if (store_query(c->e->st, "SELECT r.event_id, r.person_id FROM rsvps r JOIN people p"
+	    " ON p.id = r.person_id WHERE r.uid = ? AND p.address = ?", rsvp_cb, o, "ss", r->uid,
+	    r->attendee) < 0)
+		return -1;
+	if (o->event != 0 || !str_eq_ci(r->attendee, c->m->from_addr))
+		return 0;
+	if (person_by_address(c->e, r->attendee, &person) < 0)
+		return -1;
+	return store_query(c->e->st, "SELECT r.event_id, r.person_id FROM rsvps r JOIN events e"
+	    " ON e.id = r.event_id WHERE e.uid = ? AND r.person_id = ? AND r.uid IS NULL", rsvp_cb,
+	    o, "si", r->uid, person);
 }
 
 /* One VEVENT of a reply: what became of it, or 3 when it is about no
  * invitation of ours, -1 on a database error. *why_r says, for a stale
  * one, what the session has become since. */
-static int calendar_one(struct engine *e, const struct ical_reply *rp, char *why, size_t size)
+static int calendar_one(struct msgctx *c, const struct ical_reply *rp, char *why, size_t size)
 {
+	struct engine *e = c->e;
+	struct rsvp_of o;
 	struct event ev;
-	int64_t id = 0, person = 0;
 	int r;
 
-	if (store_query_int(e->st, &id, "SELECT id FROM events WHERE uid = ?", "s", rp->uid) < 0 ||
-	    person_by_address(e, rp->attendee, &person) < 0)
+	if (rsvp_owner(c, rp, &o) < 0)
 		return -1;
-	if (id == 0 || person == 0)
+	if (o.event == 0)
 		return 3;
-	r = invited(e, id, person);
-	if (r <= 0)
-		return r < 0 ? -1 : 3;
-	if (invite_event_by_id(e, id, &ev) != 1) {
+	if (invite_event_by_id(e, o.event, &ev) != 1) {
 		invite_event_deinit(&ev);
 		return -1;
 	}
-	r = record(e, &ev, person, rp->partstat, rp->sequence, rp->dtstamp, "calendar");
+	r = record(e, &ev, o.person, rp->partstat, rp->sequence, rp->dtstamp, "calendar");
 	if (strcmp(ev.status, "scheduled") != 0)
 		snprintf(why, size, "; the training is cancelled");
 	else
@@ -291,7 +324,7 @@ int training_calendar_reply(struct msgctx *c, char **error_r)
 	/* the outcome tells the best of what the VEVENTs found: counted,
 	 * then stale, then older */
 	for (i = 0; i < n; i++) {
-		r = calendar_one(c->e, &replies[i], why, sizeof(why));
+		r = calendar_one(c, &replies[i], why, sizeof(why));
 		if (r < 0)
 			goto out;
 		if (r < best) {

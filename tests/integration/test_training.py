@@ -1,6 +1,7 @@
 """Training invitations by iMIP, answers from calendars and plain words,
 updates, late pairs, reminders and cancellation."""
 import email
+import email.utils
 import json
 import subprocess
 
@@ -107,14 +108,14 @@ class Training(ProgrammeTest):
                 invitations[rcpts[0]] = msg
         self.assertEqual(sorted(invitations), ["anna@example.org", "bea@example.org",
                                                "carl@example.org", "dora@example.org"])
-        uid = None
+        uids = {}
         for addr, msg in invitations.items():
             self.assertEqual(msg.get_content_type(), "multipart/alternative")
             part = calendar_part(msg)
             self.assertEqual(part.get_param("method"), "REQUEST")
             # the calendar ends with its CRLF, before the delimiter's own
             self.assertTrue(part.get_payload(decode=True).endswith(b"END:VCALENDAR\r\n"))
-            method, n, start, uid, seq, n_att, att, rsvp, status, org = check_ical(part)
+            method, n, start, uids[addr], seq, n_att, att, rsvp, status, org = check_ical(part)
             self.assertEqual((method, n, start, seq, n_att), ("REQUEST", "1", "2026-03-10T13:00Z", "0", "1"))
             self.assertEqual(att, f"mailto:{addr}")
             self.assertEqual(rsvp, "TRUE")
@@ -131,6 +132,10 @@ class Training(ProgrammeTest):
         self.assertEqual(summary, "Mentoring basics")
         self.assertIn("Merci de répondre avec les boutons Accepter ou Refuser", description)
         self.assertIn("« oui » ou « non »", description)
+        # each person's invitation has a UID of its own, which an answer
+        # must carry: nobody answers for another with the session's
+        self.assertEqual(len(set(uids.values())), 4)
+        uid = uids["anna@example.org"]
 
         # answers: an Outlook calendar reply, a plain "no", an unreadable
         # calendar that falls back to its words
@@ -168,7 +173,8 @@ class Training(ProgrammeTest):
         updates = of_kind(env, "invitation-update")
         self.assertEqual(len(updates), 6)
         method, n, start, uid2, seq, *_ = check_ical(calendar_part(updates[0]))
-        self.assertEqual((method, start, uid2, seq), ("REQUEST", "2026-03-10T14:00Z", uid, "1"))
+        self.assertEqual((method, start, uid2, seq),
+                         ("REQUEST", "2026-03-10T14:00Z", uids[email.utils.parseaddr(updates[0]["To"])[1]], "1"))
 
         # answers after the update (sent 2026-03-05 09:00, Zurich time): the
         # answers to the first version no longer count; Anna answers the
@@ -214,13 +220,14 @@ class Training(ProgrammeTest):
         part = calendar_part(cancels[0])
         self.assertEqual(part.get_param("method"), "CANCEL")
         method, n, start, uid3, seq, n_att, att, rsvp, status, org = check_ical(part)
-        self.assertEqual((method, uid3, seq, status), ("CANCEL", uid, "2", "CANCELLED"))
+        self.assertEqual((method, uid3, seq, status),
+                         ("CANCEL", uids[email.utils.parseaddr(cancels[0]["To"])[1]], "2", "CANCELLED"))
         self.assertEqual(rsvp, "None", "a CANCEL asks for no answer (RFC 5546 3.2.5)")
 
         # Thunderbird's answer to the first version, after the cancellation:
         # stale, and nothing counts for a cancelled session
         env.dovecot.deliver(calendar_mail("dora@example.org", "Accepted: Mentoring basics",
-                                          outlook_reply(uid, "dora@example.org", "ACCEPTED", seq=0)
+                                          outlook_reply(uids["dora@example.org"], "dora@example.org", "ACCEPTED", seq=0)
                                           .replace("20260303T101500Z", "20260309T193000Z"),
                                           invitations["dora@example.org"]["Message-ID"]))
         r = self.once(now="2026-03-09T20:00")

@@ -24,7 +24,7 @@ static int is_member(const char *addr, void *arg)
 	return strcmp(addr, "chair@example.org") == 0;
 }
 
-static const struct classify_ctx ctx = { "mentoring@example.org", "example.org", is_ours, is_member, NULL };
+static const struct classify_ctx ctx = { is_ours, is_member, NULL };
 
 /* c->our_message points into the message: it is copied to ours_r. */
 static enum msg_class classify_text(const char *raw, struct classification *c, char *ours_r, size_t size)
@@ -52,12 +52,20 @@ struct fixture {
 #define H "To: mentoring@example.org\r\nDate: Mon, 2 Mar 2026 10:00:00 +0100\r\n"
 
 static const struct fixture fixtures[] = {
-	{ "own: our From", CLASS_OWN,
-	  "From: WIT <mentoring@example.org>\r\n" H "Subject: help\r\n\r\nhelp\r\n" },
-	{ "own: our X-Loop", CLASS_OWN,
-	  "From: a@example.com\r\n" H "X-Loop: mentoring@example.org\r\nSubject: help\r\n\r\nx\r\n" },
 	{ "own: our Message-ID", CLASS_OWN,
-	  "From: a@example.com\r\n" H "Message-ID: <mentord.7.abcdef@example.org>\r\nSubject: x\r\n\r\nx\r\n" },
+	  "From: a@example.com\r\n" H "Message-ID: <mentord.12.abcdef@example.org>\r\nSubject: x\r\n\r\nx\r\n" },
+	{ "own: our X-Loop with our Message-ID", CLASS_OWN,
+	  "From: WIT <mentoring@example.org>\r\n" H "X-Loop: mentoring@example.org\r\n"
+	  "Message-ID: <mentord.99.abcdef@example.org>\r\nSubject: help\r\n\r\nhelp\r\n" },
+	/* our From, our X-Loop or our pattern alone prove nothing: a forwarding
+	 * alias adds X-Loop to a person's message */
+	{ "own: our From alone is not enough", CLASS_COMMAND,
+	  "From: WIT <mentoring@example.org>\r\n" H "Subject: help\r\n\r\nhelp\r\n" },
+	{ "own: an X-Loop from a forwarding alias is not enough", CLASS_COMMAND,
+	  "From: a@example.com\r\n" H "X-Loop: mentoring@example.org\r\nSubject: help\r\n\r\nx\r\n" },
+	{ "own: a Message-ID in our pattern that we never made", CLASS_HUMAN,
+	  "From: a@example.com\r\n" H "X-Loop: mentoring@example.org\r\n"
+	  "Message-ID: <mentord.7.abcdef@example.org>\r\nSubject: x\r\n\r\nx\r\n" },
 	{ "bounce: mailer-daemon", CLASS_BOUNCE,
 	  "From: MAILER-DAEMON@mx.example.com\r\n" H "Subject: Undelivered Mail\r\n\r\nsorry\r\n" },
 	{ "bounce: multipart/report", CLASS_BOUNCE,
@@ -130,9 +138,9 @@ static void test_fixtures(void **state)
 		if (got != fixtures[i].cls)
 			fail_msg("%s: got %s", fixtures[i].name, classify_name(got));
 	}
-	classify_text(fixtures[16].raw, &c, our, sizeof(our));
+	classify_text(fixtures[18].raw, &c, our, sizeof(our));
 	assert_string_equal(our, "mentord.12.abcdef@example.org");
-	classify_text(fixtures[18].raw, &c, NULL, 0);
+	classify_text(fixtures[20].raw, &c, NULL, 0);
 	assert_string_equal(c.token, "MT-ABCD-EFGH");
 }
 

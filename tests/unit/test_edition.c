@@ -128,9 +128,12 @@ static void test_carry_over_by_reply(void **state)
 	first_edition(f);
 	f->e.now = FX_NOW + 200 * FX_DAY;
 	free(fx_command(f, "cohort open 2027 --announce"));
-	/* from another address: nothing */
+	/* from another address: nothing (a reply to a message not sent to
+	 * its sender answers nothing) */
 	fx_handle(f, fx_reply_as(f, "mallory@example.net", "fay@example.org", "carry-over", "yes\n", NULL));
-	assert_string_equal(f->h.outcome, "left for the committee: confirmation from another address");
+	assert_string_equal(f->h.outcome, "left for the committee: not understood");
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM applications a JOIN cohorts c ON c.id = a.cohort_id"
+	    " WHERE c.name = '2027'"), 0);
 	/* words: kept for a person, and the offer still waits */
 	fx_handle(f, fx_reply(f, "ivy@example.org", "carry-over", "Let me ask my manager first.\n", NULL));
 	assert_string_equal(f->h.outcome, "left for the committee: answer to a carry-over offer in words");

@@ -57,9 +57,10 @@ static void test_answers(void **state)
 	struct fx_out o;
 
 	run_at(f, 14);
-	/* from another address: left */
+	/* from another address: no answer of theirs, left */
 	fx_handle(f, fx_reply_as(f, "eve@example.org", "alice@example.org", "checkin", "ok\n", NULL));
-	assert_string_equal(f->h.outcome, "left for the committee: check-in answer from another address");
+	assert_string_equal(f->h.outcome, "left for the committee: not understood");
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM checkins WHERE answer IS NOT NULL"), 0);
 	fx_handle(f, fx_reply(f, "alice@example.org", "checkin", "Well, it is complicated\n", NULL));
 	assert_string_equal(f->h.outcome, "left for the committee: check-in answer in words");
 	assert_int_equal(fx_int(f, "SELECT count(*) FROM checkins WHERE answer = 'other'"), 1);
@@ -154,9 +155,10 @@ static void test_feedback_answers_recorded(void **state)
 	assert_non_null(strstr(o.data, "quand nos agendas le permettaient"));
 	assert_non_null(strstr(o.data, "Reply-To: chloe@example.org"));
 	fx_out_deinit(&o);
-	/* from another address: left for a person, nothing recorded */
+	/* from another address (a reply to a message not sent to its
+	 * sender): left for a person, nothing recorded */
 	fx_handle(f, fx_reply_as(f, "eve@example.org", "alice@example.org", "feedback", "1. 1\n", NULL));
-	assert_string_equal(f->h.outcome, "left for the committee: feedback answer from another address");
+	assert_string_equal(f->h.outcome, "left for the committee: not understood");
 	assert_int_equal(fx_int(f, "SELECT count(*) FROM feedback WHERE usefulness = 1"), 0);
 }
 

@@ -3,6 +3,7 @@
  * bilingual text, a second alternative, and nothing queued on an error. */
 #include "fixture.h"
 
+#include "mac.h"
 #include "outbox.h"
 
 static void test_row_and_message_id(void **state)
@@ -29,9 +30,42 @@ static void test_row_and_message_id(void **state)
 	assert_int_equal(o.id, id);
 	assert_string_equal(o.to, "bob@example.net,eve@example.net");
 	mid = outbox_message_id(&f->e, id);
-	want = xasprintf("mentord.%lld.%s@example.org", (long long)id, store_instance(f->st));
+	{
+		char text[64], tag[21];
+
+		/* mentord.ID.TAG: TAG keyed with the instance's secret, never
+		 * the instance seen in every message */
+		snprintf(text, sizeof(text), "mentord.%lld.%s", (long long)id, store_instance(f->st));
+		mac_tag(store_key(f->st), text, tag, 20);
+		want = xasprintf("mentord.%lld.%s@example.org", (long long)id, tag);
+	}
 	assert_string_equal(mid, want);
 	assert_string_equal(o.message_id, mid);
+	assert_null(strstr(mid, store_instance(f->st)));
+	free(want);
+	/* deterministic: the same row, the same identifier */
+	want = outbox_message_id(&f->e, id);
+	assert_string_equal(want, mid);
+	free(want);
+	want = outbox_message_id(&f->e, id + 1);
+	assert_string_not_equal(want, mid);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM outbound WHERE rcpt = ',bob@example.net,eve@example.net,'"), 1);
+	{
+		char *ref_kind = NULL;
+		int64_t ref_id = 0;
+
+		/* a reply counts from a recipient only, and only to our own identifier */
+		assert_int_equal(outbox_sent_to(&f->e, mid, "EVE@example.net", &ref_kind, &ref_id), 1);
+		assert_string_equal(ref_kind, "application");
+		assert_int_equal(ref_id, 2);
+		free(ref_kind);
+		assert_int_equal(outbox_sent_to(&f->e, mid, "mallory@example.net", &ref_kind, &ref_id), 0);
+		assert_int_equal(outbox_sent_to(&f->e, mid, "ve@example.net", &ref_kind, &ref_id), 0);
+		assert_int_equal(outbox_sent_to(&f->e, want, "eve@example.net", &ref_kind, &ref_id), 0);
+		assert_null(ref_kind);
+	}
+	free(want);
+	want = NULL;
 	assert_int_equal(o.person_id, 9);
 	assert_string_equal(o.ref_kind, "application");
 	/* the common variables: the name is the first recipient's */

@@ -2,6 +2,177 @@
  * forger, a flood or a hostile name must not achieve. */
 #include "fixture.h"
 
+#include "sched.h"
+
+/* ---- forged replies ----
+ *
+ * Our Message-IDs were mentord.ROW.INSTANCE@domain: the instance shows in
+ * every message, the row counts up. Each attack below guesses the
+ * identifier of a message the robot sent to someone else, in that old
+ * form, and forges a reply from that person's address. */
+
+/* The identifier an attacker would guess for our latest message of kind
+ * to the address to (allocated). */
+static char *guessed(struct fx *f, const char *kind, const char *to)
+{
+	struct fx_out o;
+	char *id;
+
+	fx_out(f, kind, to, &o);
+	id = xasprintf("mentord.%lld.%s@example.org", (long long)o.id, store_instance(f->st));
+	fx_out_deinit(&o);
+	return id;
+}
+
+/* A forged reply: From the victim, In-Reply-To the guessed identifier. */
+static int forge(struct fx *f, const char *from, const char *kind, const char *victim,
+    const char *text)
+{
+	char *id = guessed(f, kind, victim);
+	int r = fx_handle(f, fx_mail(f, from, "Re: your request", text, id, NULL));
+
+	free(id);
+	return r;
+}
+
+/* A forged "approve all" from the chair held for her confirmation, then a
+ * forged "yes" to the request sent to her: it ran the commands. */
+static void test_forged_yes_approves_nothing(void **state)
+{
+	struct fx *f = *state;
+
+	fx_applicant(f, "Alice Martin <alice@example.org>", FX_ALICE);
+	fx_applicant(f, "chloe@example.org", FX_CHLOE);
+	free(fx_command(f, "match"));
+	assert_int_equal(fx_handle(f, fx_msg(f, "chair@example.org", "approve all", "")), 0);
+	assert_string_equal(f->h.outcome, "committee commands held for confirmation");
+	assert_int_equal(forge(f, "chair@example.org", "confirm-request", "chair@example.org", "yes\n"), 0);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM pairs WHERE status = 'active'"), 0);
+	assert_int_equal(f->h.needs_flag, 0);
+	assert_int_equal(fx_count(f, "introduction"), 0);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM confirmations WHERE done_at IS NOT NULL"), 0);
+}
+
+static void test_forged_yes_closes_no_cohort(void **state)
+{
+	struct fx *f = *state;
+
+	assert_int_equal(fx_handle(f, fx_msg(f, "vice@example.org", "cohort close", "")), 0);
+	assert_string_equal(f->h.outcome, "committee commands held for confirmation");
+	assert_int_equal(forge(f, "vice@example.org", "confirm-request", "vice@example.org", "yes\n"), 0);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM cohorts WHERE status = 'open'"), 1);
+}
+
+/* An application made in someone else's name, confirmed by a forged yes. */
+static void test_forged_yes_confirms_no_application(void **state)
+{
+	struct fx *f = *state;
+
+	assert_int_equal(fx_handle(f, fx_msg(f, "Eve Adams <eve@example.org>", "apply", FX_EVE)), 0);
+	assert_int_equal(forge(f, "eve@example.org", "confirm-request", "eve@example.org", "yes\n"), 0);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM applications WHERE status = 'confirmed'"), 0);
+	assert_int_equal(fx_count(f, "confirmed"), 0);
+}
+
+static void test_forged_yes_withdraws_nobody(void **state)
+{
+	struct fx *f = *state;
+
+	fx_paired(f);
+	assert_int_equal(fx_handle(f, fx_msg(f, "chloe@example.org", "withdraw", "")), 0);
+	assert_int_equal(forge(f, "chloe@example.org", "confirm-request", "chloe@example.org", "oui\n"), 0);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM applications WHERE status = 'withdrawn'"), 0);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM pairs WHERE status = 'active'"), 1);
+	assert_int_equal(fx_count(f, "withdrawn"), 0);
+}
+
+static void test_forged_yes_erases_nobody(void **state)
+{
+	struct fx *f = *state;
+
+	fx_applicant(f, "Alice Martin <alice@example.org>", FX_ALICE);
+	assert_int_equal(fx_handle(f, fx_msg(f, "alice@example.org", "forget me", "")), 0);
+	assert_int_equal(forge(f, "alice@example.org", "confirm-request", "alice@example.org", "yes\n"), 0);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM people WHERE erased_at IS NOT NULL"), 0);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM applications WHERE name = 'Alice Martin'"), 1);
+	assert_int_equal(fx_count(f, "erased"), 0);
+}
+
+/* A check-in answer "end" in someone's name ended their pair. */
+static void test_forged_checkin_answer(void **state)
+{
+	struct fx *f = *state;
+
+	fx_paired(f);
+	f->e.now = FX_NOW + 14 * FX_DAY;
+	assert_int_equal(sched_run(&f->e), 0);
+	assert_int_equal(forge(f, "alice@example.org", "checkin", "alice@example.org", "end\n"), 0);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM checkins WHERE answer IS NOT NULL"), 0);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM pairs WHERE status = 'active'"), 1);
+	/* nor with a check-in's identifier that the forger was sent herself */
+	assert_int_equal(fx_handle(f, fx_reply_as(f, "alice@example.org", "chloe@example.org",
+	    "checkin", "end\n", NULL)), 0);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM checkins WHERE answer IS NOT NULL"), 0);
+}
+
+/* An RSVP in someone's name: by a plain reply to a guessed identifier, or
+ * by a calendar answer with the session's UID, which every participant has
+ * in their own invitation. */
+static void test_forged_rsvp(void **state)
+{
+	struct fx *f = *state;
+	char *raw, *uid = NULL;
+	static const char fmt[] =
+	    "From: %s\r\nTo: mentoring@example.org\r\nSubject: Declined: Kick-off\r\n"
+	    "Message-ID: <rsvp%d@example.org>\r\nMIME-Version: 1.0\r\n"
+	    "Content-Type: text/calendar; charset=UTF-8; method=REPLY\r\n\r\n"
+	    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Test//EN\r\nMETHOD:REPLY\r\n"
+	    "BEGIN:VEVENT\r\nUID:%s\r\nSEQUENCE:5\r\nDTSTAMP:20260303T100000Z\r\n"
+	    "ORGANIZER:mailto:mentoring@example.org\r\n"
+	    "ATTENDEE;PARTSTAT=DECLINED:mailto:chloe@example.org\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+
+	fx_paired(f);
+	free(fx_command(f, "training 2026-03-20 14:00 2h Room 1, Kick-off"));
+	assert_int_equal(forge(f, "chloe@example.org", "invitation", "chloe@example.org", "non\n"), 0);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM rsvps WHERE partstat <> 'NEEDS-ACTION'"), 0);
+	/* the session's UID, from the forger's own address or from Chloe's */
+	assert_int_equal(store_query_text(f->st, &uid, "SELECT uid FROM events", NULL), 0);
+	raw = xasprintf(fmt, "alice@example.org", 1, uid);
+	assert_int_equal(fx_handle(f, fx_parse(f, raw)), 0);
+	free(raw);
+	raw = xasprintf(fmt, "chloe@example.org", 2, uid);
+	assert_int_equal(fx_handle(f, fx_parse(f, raw)), 0);
+	free(raw);
+	free(uid);
+	/* Alice's own UID does not answer for Chloe */
+	assert_int_equal(store_query_text(f->st, &uid, "SELECT r.uid FROM rsvps r JOIN people p"
+	    " ON p.id = r.person_id WHERE p.address = 'alice@example.org'", NULL), 0);
+	raw = xasprintf(fmt, "alice@example.org", 3, uid);
+	assert_int_equal(fx_handle(f, fx_parse(f, raw)), 0);
+	free(raw);
+	free(uid);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM rsvps WHERE partstat <> 'NEEDS-ACTION'"), 0);
+	assert_int_equal(f->h.needs_flag, 0);
+}
+
+/* Feedback in someone's name, or from a stranger, reached the committee
+ * as the participant's. */
+static void test_forged_feedback(void **state)
+{
+	struct fx *f = *state;
+
+	fx_paired(f);
+	free(fx_command(f, "cohort close"));
+	assert_int_equal(fx_count(f, "feedback"), 2);
+	assert_int_equal(forge(f, "mallory@example.net", "feedback", "chloe@example.org",
+	    "Terrible programme, the committee is useless.\n"), 0);
+	assert_int_equal(fx_handle(f, fx_reply_as(f, "chloe@example.org", "alice@example.org",
+	    "feedback", "My mentor never came.\n", NULL)), 0);
+	assert_int_equal(fx_count(f, "feedback"), 2);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM outbound WHERE rcpt LIKE '%chair%'"
+	    " AND kind = 'feedback'"), 0);
+}
+
 /* ---- addresses ---- */
 
 /* From: "chair@example.org"@evil.example was read as the chair's address:
@@ -91,6 +262,14 @@ int main(void)
 		T(test_two_from_addresses_are_left),
 		T(test_long_display_name_is_answered_bare),
 		T(test_bidi_override_in_a_name),
+		T(test_forged_yes_approves_nothing),
+		T(test_forged_yes_closes_no_cohort),
+		T(test_forged_yes_confirms_no_application),
+		T(test_forged_yes_withdraws_nobody),
+		T(test_forged_yes_erases_nobody),
+		T(test_forged_checkin_answer),
+		T(test_forged_rsvp),
+		T(test_forged_feedback),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -149,8 +149,9 @@ static void test_plain_answers(void **state)
 	    " AND source = 'text'"), 1);
 }
 
-/* A calendar REPLY from alice@example.org to the session: its SEQUENCE,
- * the day of March of its DTSTAMP and its PARTSTAT. */
+/* A calendar REPLY from alice@example.org to the session, with the UID of
+ * her own invitation: its SEQUENCE, the day of March of its DTSTAMP and its
+ * PARTSTAT. */
 static struct mime_msg *calendar_reply(struct fx *f, int seq, int day, const char *partstat)
 {
 	static const char fmt[] =
@@ -164,8 +165,11 @@ static struct mime_msg *calendar_reply(struct fx *f, int seq, int day, const cha
 	struct mime_msg *m;
 	char *uid = NULL, *raw;
 
-	assert_int_equal(store_query_text(f->st, &uid, "SELECT uid FROM events ORDER BY id LIMIT 1",
+	assert_int_equal(store_query_text(f->st, &uid, "SELECT r.uid FROM rsvps r JOIN people p"
+	    " ON p.id = r.person_id WHERE p.address = 'alice@example.org' ORDER BY r.event_id LIMIT 1",
 	    NULL), 0);
+	/* her invitation carries it */
+	assert_true(fx_out_has(f, "invitation", "alice@example.org", uid));
 	raw = xasprintf(fmt, ++f->serial, uid, seq, day, partstat);
 	m = fx_parse(f, raw);
 	free(raw);
