@@ -39,6 +39,7 @@ struct config {
 		long retention_days;
 		long max_answers_per_day; /* answers to one sender per day */
 		long confirm_days;        /* an unconfirmed application expires */
+		long max_unproven_per_hour; /* messages to addresses not proven, all together */
 	} programme;
 
 	struct {

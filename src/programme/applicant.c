@@ -431,9 +431,11 @@ int applicant_help(struct msgctx *c, const char *arg, const char *lang, char **e
 
 static int confirm_application(struct msgctx *c, struct application *a, char **error_r)
 {
-	if (!confirm_gate(c, a->address, strcmp(a->status, "pending") == 0 ? CONFIRM_WAITING
-	    : strcmp(a->status, "confirmed") == 0 ? CONFIRM_DONE : CONFIRM_CLOSED))
-		return 0;
+	int r = confirm_gate(c, a->address, strcmp(a->status, "pending") == 0 ? CONFIRM_WAITING
+	    : strcmp(a->status, "confirmed") == 0 ? CONFIRM_DONE : CONFIRM_CLOSED);
+
+	if (r <= 0)
+		return r;
 	if (roster_application_set_status(c->e, a->id, "confirmed") < 0)
 		return -1;
 	free(a->status);

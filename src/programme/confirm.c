@@ -8,6 +8,7 @@
 #include "inbound.h"
 #include "mime.h"
 #include "notify.h"
+#include "outbox.h"
 #include "store.h"
 #include "template.h"
 #include "util.h"
@@ -108,6 +109,10 @@ int confirm_gate(struct msgctx *c, const char *address, enum confirm_state st)
 		inbound_leave(c, "confirmation from another address");
 		return 0;
 	}
+	/* the sender answered with what only this address was sent: the
+	 * reply to our request, or its token */
+	if (outbox_proven(c->e, address) < 0)
+		return -1;
 	if (st == CONFIRM_WAITING)
 		return 1;
 	if (st == CONFIRM_DONE && !confirm_substantial(c->text))
@@ -119,8 +124,10 @@ int confirm_gate(struct msgctx *c, const char *address, enum confirm_state st)
 
 int confirm_settle(struct msgctx *c, const struct confirmation *k)
 {
-	if (!confirm_gate(c, k->address, k->done ? CONFIRM_DONE : CONFIRM_WAITING))
-		return 0;
+	int r = confirm_gate(c, k->address, k->done ? CONFIRM_DONE : CONFIRM_WAITING);
+
+	if (r <= 0)
+		return r;
 	if (store_exec(c->e->st, "UPDATE confirmations SET done_at = ? WHERE rowid = ?", "ti",
 	    c->e->now, k->rowid) < 0)
 		return -1;

@@ -55,7 +55,8 @@ enum confirm_state {
  * sender is the one asked and the request waits. 0: no, and the message's
  * outcome says why: from another address, or settled already (left for a
  * person, unless it is a short repeat of a confirmation: "already
- * confirmed"). */
+ * confirmed"). The sender has then shown the address is theirs
+ * (outbox_proven). -1 on a database error. */
 int confirm_gate(struct msgctx *c, const char *address, enum confirm_state st);
 
 /* Settles a waiting request k for c->m: the gate, then the row is marked

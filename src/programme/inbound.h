@@ -17,7 +17,8 @@ struct handled {
 	const char *class_name; /* static */
 	char outcome[160];      /* short, never confidential text */
 	int needs_flag;         /* 1: handled; flag it on the server */
-	const char *withheld;   /* the kind of an answer the daily limit held back */
+	const char *withheld;   /* the kind of an answer held back ... */
+	const char *withheld_why; /* ... and why (static) */
 };
 
 /* One message being handled. text is the sender's own words: quotes and

@@ -62,19 +62,27 @@ static void message_of(const struct notice *n, const char *lang, struct outbox_m
 int notify_answer(struct msgctx *c, const struct notice *n, char **error_r)
 {
 	struct outbox_msg m;
+	int64_t id = 0;
 	int allowed = notify_answer_allowed(c->e, c->m->from_addr);
 
 	if (allowed < 0)
 		return -1;
 	if (allowed == 0) {
 		c->h->withheld = n->kind;
+		c->h->withheld_why = "daily answer limit reached";
 		return 0;
 	}
 	message_of(n, n->lang, &m);
 	outbox_to(&m, c->m->from_name, c->m->from_addr);
 	m.answer_to = c->m;
 	m.cause_inbound = c->inbound_id;
-	return outbox_queue(c->e, &m, NULL, error_r);
+	if (outbox_queue(c->e, &m, &id, error_r) < 0)
+		return -1;
+	if (id == 0) {
+		c->h->withheld = n->kind;
+		c->h->withheld_why = "address not proven, its one message sent already";
+	}
+	return 0;
 }
 
 int notify_committee(struct engine *e, const struct notice *n, char **error_r)

@@ -64,8 +64,10 @@ const char *notify_language(const struct engine *e, const char *chosen, const ch
 int notify_answer_allowed(struct engine *e, const char *address);
 
 /* The sender of c->m, threaded under their message. When the daily limit
- * for that sender is reached nothing is queued, 0 is returned and
- * c->h->withheld names the kind held back. */
+ * for that sender is reached, or the sender has not proven their address
+ * and had their one message (outbox.h), nothing is queued, 0 is returned,
+ * c->h->withheld names the kind held back and withheld_why says why.
+ * Every notify function holds back so for an unproven address. */
 int notify_answer(struct msgctx *c, const struct notice *n, char **error_r);
 /* The committee, in the programme's language; the template's name is "" unless set. */
 int notify_committee(struct engine *e, const struct notice *n, char **error_r);

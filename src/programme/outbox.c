@@ -69,6 +69,100 @@ int outbox_sent_to(struct engine *e, const char *message_id, const char *address
 	return a.found;
 }
 
+int outbox_proven(struct engine *e, const char *address)
+{
+	if (address == NULL)
+		return 0;
+	return store_exec(e->st, "INSERT INTO contacts(address, proven_at) VALUES(?, ?)"
+	    " ON CONFLICT(address) DO UPDATE SET proven_at = coalesce(proven_at, excluded.proven_at)",
+	    "st", address, e->now);
+}
+
+/* An address the configuration names: the committee is never limited. */
+static int configured(const struct config *cfg, const char *address)
+{
+	return config_is_member(cfg, address) || strlist_contains_ci(&cfg->committee.notify, address);
+}
+
+/* May the message go? Backscatter (forged mail makes us write to whoever
+ * it names): an address that has not proven itself (an authenticated From,
+ * or a reply that carried what we sent it) gets one message from us in
+ * all. 1: it goes, and *unproven_r says whether it is that one message; 0:
+ * it is held back; -1 on a database error. */
+static int admit(struct engine *e, const struct outbox_msg *m, int *unproven_r)
+{
+	size_t i;
+	int64_t proven, written;
+
+	*unproven_r = 0;
+	for (i = 0; i < m->n_to; i++) {
+		const char *a = m->to[i].addr;
+
+		if (configured(e->cfg, a))
+			continue;
+		proven = 0;
+		written = 0;
+		if (store_query_int(e->st, &proven, "SELECT proven_at IS NOT NULL FROM contacts"
+		    " WHERE address = ?", "s", a) < 0 ||
+		    store_query_int(e->st, &written, "SELECT written FROM contacts WHERE address = ?",
+		    "s", a) < 0)
+			return -1;
+		if (proven)
+			continue;
+		if (written > 0)
+			return 0;
+		*unproven_r = 1;
+	}
+	return 1;
+}
+
+/* Counts a message queued to each recipient the configuration does not
+ * name (once it is queued: a message that fails to render is none). */
+static int count_written(struct engine *e, const struct outbox_msg *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->n_to; i++)
+		if (!configured(e->cfg, m->to[i].addr) && store_exec(e->st, "INSERT INTO contacts(address,"
+		    " written) VALUES(?, 1) ON CONFLICT(address) DO UPDATE SET written = written + 1", "s",
+		    m->to[i].addr) < 0)
+			return -1;
+	return 0;
+}
+
+/* When a message to an unproven address may go: now, or at the start of
+ * the first hour that has room under max_unproven_per_hour, so that a
+ * flood of forged mail cannot make the robot a source of spam. */
+struct hours {
+	time_t when;
+	long max;
+};
+
+static int hour_row(const struct store_row *row, void *arg)
+{
+	struct hours *h = arg;
+	time_t hour = (time_t)store_row_int(row, 0) * 3600;
+
+	if (hour > h->when - h->when % 3600)
+		return 1; /* an hour with room before this one */
+	if (store_row_int(row, 1) < h->max)
+		return 1;
+	h->when = hour + 3600;
+	return 0;
+}
+
+static int unproven_slot(struct engine *e, time_t *when_r)
+{
+	struct hours h = { e->now, e->cfg->programme.max_unproven_per_hour };
+
+	if (store_query(e->st, "SELECT next_attempt / 3600, count(*) FROM outbound WHERE unproven = 1"
+	    " AND next_attempt >= ? GROUP BY 1 ORDER BY 1", hour_row, &h, "t",
+	    e->now - e->now % 3600) < 0)
+		return -1;
+	*when_r = h.when;
+	return 0;
+}
+
 /* The envelope ("a,b") or the recipients as they are kept (",a,b,"). */
 static char *envelope(const struct outbox_msg *m, int kept)
 {
@@ -109,8 +203,15 @@ int outbox_queue(struct engine *e, const struct outbox_msg *m, int64_t *id_r, ch
 	struct compose c;
 	size_t len = 0;
 	int64_t id = 0;
-	int ret = -1;
+	time_t when;
+	int ret = -1, unproven = 0;
 
+	if (id_r != NULL)
+		*id_r = 0;
+	ret = admit(e, m, &unproven);
+	if (ret <= 0)
+		return ret;
+	ret = -1;
 	vars_set(m->vars, "programme", cfg->programme.name);
 	vars_set(m->vars, "address", cfg->programme.address);
 	if (vars_get(m->vars, "name") == NULL || vars_get(m->vars, "name")[0] == '\0')
@@ -128,7 +229,9 @@ int outbox_queue(struct engine *e, const struct outbox_msg *m, int64_t *id_r, ch
 	str_lower_ascii(rcpt);
 	if (store_outbound_add(e->st, m->kind, to, m->person_id, m->cause_inbound, m->ref_kind,
 	    m->ref_id, e->now, &id) < 0 ||
-	    store_exec(e->st, "UPDATE outbound SET rcpt = ? WHERE id = ?", "si", rcpt, id) < 0) {
+	    store_exec(e->st, "UPDATE outbound SET rcpt = ? WHERE id = ?", "si", rcpt, id) < 0 ||
+	    (unproven && (unproven_slot(e, &when) < 0 || store_exec(e->st, "UPDATE outbound SET"
+	    " unproven = 1, next_attempt = ? WHERE id = ?", "ti", when, id) < 0))) {
 		*error_r = xstrdup("database error while queueing");
 		goto out;
 	}
@@ -171,7 +274,8 @@ int outbox_queue(struct engine *e, const struct outbox_msg *m, int64_t *id_r, ch
 		*error_r = xasprintf("composing %s: %s", m->kind, cerr);
 		goto out;
 	}
-	if (store_outbound_set_message(e->st, id, mid, subject, data, len) < 0) {
+	if (store_outbound_set_message(e->st, id, mid, subject, data, len) < 0 ||
+	    count_written(e, m) < 0) {
 		*error_r = xstrdup("database error while queueing");
 		goto out;
 	}

@@ -47,9 +47,20 @@ struct outbox_msg {
 /* Adds a recipient (name may be NULL). */
 void outbox_to(struct outbox_msg *m, const char *name, const char *addr);
 
-/* Queues the message. Returns -1 with an allocated reason on a template or
- * compose error, or a database error. */
+/* Queues the message; *id_r (if given) is its row. Returns -1 with an
+ * allocated reason on a template or compose error, or a database error.
+ *
+ * Backscatter: an address that has not proven itself (outbox_proven) gets
+ * one message from the robot in all; anything else for it is held back:
+ * 0 is returned with *id_r 0 and nothing queued. That one message waits,
+ * when need be, for an hour with room under [programme]
+ * max_unproven_per_hour, across all such addresses. The committee's
+ * addresses are never held. */
 int outbox_queue(struct engine *e, const struct outbox_msg *m, int64_t *id_r, char **error_r);
+
+/* The address has shown it is who it claims: its From was authenticated,
+ * or it answered with what we had sent it alone. 0 or -1. */
+int outbox_proven(struct engine *e, const char *address);
 
 /* The Message-ID our outbound row id has, without brackets (allocated). */
 char *outbox_message_id(struct engine *e, int64_t id);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "bounds.h"
+#include "config.h"
 #include "engine.h"
 #include "roster.h"
 #include "store.h"
@@ -319,6 +320,27 @@ static int failed_row(const struct store_row *row, void *arg)
 	return 0;
 }
 
+/* Answers to addresses not proven wait when over the hourly limit
+ * (outbox.h): a flood of forged mail shows here. */
+static int waiting(struct engine *e, struct buf *b)
+{
+	int64_t n = 0, next = 0;
+	char when[32];
+
+	if (store_query_int(e->st, &n, "SELECT count(*) FROM outbound WHERE unproven = 1"
+	    " AND status = 'queued' AND next_attempt > ?", "t", e->now) < 0 ||
+	    store_query_int(e->st, &next, "SELECT coalesce(max(next_attempt), 0) FROM outbound"
+	    " WHERE unproven = 1 AND status = 'queued'", NULL) < 0)
+		return -1;
+	if (n == 0)
+		return 0;
+	time_local_str((time_t)next, when, sizeof(when));
+	buf_printf(b, "\nAnswers to unproven senders waiting for the hourly limit\n"
+	    "(max_unproven_per_hour = %ld): %lld, the last going at %s\n",
+	    e->cfg->programme.max_unproven_per_hour, (long long)n, when);
+	return 0;
+}
+
 int overview_problems(struct engine *e, struct buf *b)
 {
 	struct section s = { b, 0, e->now };
@@ -335,6 +357,8 @@ int overview_problems(struct engine *e, struct buf *b)
 	    " FROM outbound WHERE status = 'failed' ORDER BY id", failed_row, &s, NULL) < 0)
 		return -1;
 	list_end(b, s.rows, "(none)");
+	if (waiting(e, b) < 0)
+		return -1;
 	s.rows = 0;
 	buf_adds(b, "\nQuarantined messages (kept in the mailbox and in the spool)\n");
 	if (store_query(e->st, "SELECT received_at, sender, outcome FROM inbound WHERE class = 'quarantined'"

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "applicant.h"
+#include "auth.h"
 #include "bounce.h"
 #include "classify.h"
 #include "command.h"
@@ -215,8 +216,11 @@ static int by_reference(struct msgctx *c, const struct classification *cl, char 
 
 	if (cl->our_message != NULL) {
 		r = outbox_sent_to(c->e, cl->our_message, c->m->from_addr, &ref_kind, &ref_id);
-		if (r < 0)
+		/* an answer to what we sent it: the address is who it claims */
+		if (r < 0 || (r == 1 && outbox_proven(c->e, c->m->from_addr) < 0)) {
+			free(ref_kind);
 			return -1;
+		}
 	}
 	if (r == 1 && ref_kind != NULL) {
 		r = 0;
@@ -285,6 +289,26 @@ static const struct {
 	{ CLASS_HUMAN, on_human, NULL, 0 },
 };
 
+/* The outcome says what happened: an answer held back was not sent. "help
+ * sent" becomes "help held back (why)"; any other outcome says it too. The
+ * top of the inbound path: the only place here that logs. */
+static void withheld(struct msgctx *c)
+{
+	struct handled *h = c->h;
+	size_t n = strlen(h->outcome);
+	char was[sizeof(h->outcome)];
+
+	log_warn("%s not sent to a sender: %s", h->withheld, h->withheld_why);
+	str_copy(was, sizeof(was), h->outcome);
+	if (n >= 5 && strcmp(was + n - 5, " sent") == 0) {
+		was[n - 5] = '\0';
+		inbound_outcome(c, "%s held back (%s)", was, h->withheld_why);
+	} else {
+		inbound_outcome(c, "%s%s%s held back (%s)", was, was[0] != '\0' ? "; " : "",
+		    h->withheld, h->withheld_why);
+	}
+}
+
 int programme_handle(struct engine *e, const struct mime_msg *m, int64_t inbound_id,
     struct handled *h, char **error_r)
 {
@@ -295,6 +319,10 @@ int programme_handle(struct engine *e, const struct mime_msg *m, int64_t inbound
 	int r = 0;
 
 	memset(h, 0, sizeof(*h));
+	/* a From the receiving server vouches for is who it claims */
+	if (m->from_addr != NULL && auth_message_ok(m, e->cfg->committee.authserv_id,
+	    e->cfg->committee.trust_spf) && outbox_proven(e, m->from_addr) < 0)
+		return -1;
 	classify(m, &cc, &cl);
 	h->class_name = classify_name(cl.cls);
 	h->needs_flag = 1;
@@ -310,9 +338,8 @@ int programme_handle(struct engine *e, const struct mime_msg *m, int64_t inbound
 			inbound_outcome(&c, "%s", classes[i].recorded);
 	}
 	free(c.text);
-	/* the top of the inbound path: the only place here that logs */
 	if (h->withheld != NULL)
-		log_warn("daily answer limit reached for a sender; %s not sent", h->withheld);
+		withheld(&c);
 	if (r < 0 && *error_r == NULL)
 		*error_r = xstrdup("processing failed (see the log)");
 	return r < 0 ? -1 : 0;

@@ -94,7 +94,8 @@ def main():
     env = proc = watcher = None
     answers, notices = [], []
     try:
-        env = Env(mentord, SOURCE, smtp=lambda root: Smtpd())
+        env = Env(mentord, SOURCE, "programme.max_unproven_per_hour = 100000",
+                  smtp=lambda root: Smtpd())
         srv = env.smtp
         watcher = IdleWatcher(env.dovecot.port)
         proc = env.spawn("run")

@@ -517,7 +517,14 @@ def deliver_many(dovecot, messages):
             os.chown(path, dovecot.owner.pw_uid, dovecot.owner.pw_gid)
 
 
+# Thousands of newcomers at once: more answers than max_unproven_per_hour
+# lets go in an hour, which these tests are not about.
+MANY_NEWCOMERS = "programme.max_unproven_per_hour = 100000"
+
+
 class ManyMessages(ImapTest):
+    extra_config = MANY_NEWCOMERS
+
     def test_1500_help_requests_in_one_run(self):
         n = 1500
         deliver_many(self.env.dovecot, (mail(f"person{i:04d}@example.com", "help")
@@ -544,7 +551,7 @@ class LongUidSets(ImapTest):
     1,200 scattered UIDs is longer than the server's command-line limit
     (lowered to 4 kB here), so mentord must cut it into several commands."""
     dovecot = {"conf": "imap_max_line_length = 4k"}
-    extra_config = "imap.processed_mailbox = Processed"
+    extra_config = "imap.processed_mailbox = Processed\n" + MANY_NEWCOMERS
 
     def test_scattered_uids_are_sent_in_several_commands(self):
         n = 1200
@@ -706,6 +713,8 @@ class IdleBufferedNews(ImapTest):
 # ------------------------------------------------------------ restart ----
 
 class ServerRestart(ImapTest):
+    extra_config = MANY_NEWCOMERS
+
     def test_restart_during_run_loses_nothing(self):
         p = self.spawn_run()
         time.sleep(1)

@@ -42,7 +42,8 @@ def corpus(category, limit, seen):
 
 
 class Mixed(MentordTest):
-    extra_config = "committee.authserv_id = mx.example.org"
+    # 40 answers to newcomers at once: more than max_unproven_per_hour
+    extra_config = "committee.authserv_id = mx.example.org\nprogramme.max_unproven_per_hour = 1000"
 
     def test_two_hundred(self):
         env = self.env

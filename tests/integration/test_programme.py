@@ -187,9 +187,13 @@ class Programme(MentordTest):
     def test_no_cohort_and_both_roles(self):
         env = self.env
         self.deliver(mail("ann@example.org", "apply", DAN_EN.replace("Dan Brown", "Ann")))
-        self.latest("status", "ann@example.org")
+        told = self.latest("status", "ann@example.org")
         self.assertEqual(env.run("cohort", "open", "Pilot").returncode, 0)
+        # a new message would get nothing: one is all an address gets until
+        # it shows it is who it claims; her reply to what she was told does
         self.deliver(mail("ann@example.org", "apply", DAN_EN.replace("Dan Brown", "Ann")))
+        self.assertEqual(of_kind(env, "confirm-request", "ann@example.org"), [])
+        self.deliver(reply(told, "ann@example.org", DAN_EN.replace("Dan Brown", "Ann")))
         self.latest("confirm-request", "ann@example.org")
         self.deliver(mail("ann@example.org", "apply", ALICE_OUTLOOK))
         self.latest("form-errors", "ann@example.org")

@@ -223,7 +223,11 @@ static void test_unconfirmed_application_reminded_then_expired(void **state)
 	struct fx *f = *state;
 
 	f->e.now = FX_NOW;
-	fx_handle(f, fx_msg(f, "eve@example.org", "apply", FX_EVE));
+	/* the receiving server vouches for Eve: she may be reminded */
+	fx_handle(f, fx_mail(f, "eve@example.org", "apply", FX_EVE, NULL, FX_DKIM_OK));
+	/* Gus is not vouched for, and had his one message: no reminder */
+	fx_handle(f, fx_msg(f, "gus@example.net", "apply",
+	    "Role: mentee\nName: Gus Grey\nDepartment: HR\nField: Law\n"));
 	run_at(f, 6);
 	assert_int_equal(fx_int(f, "SELECT count(*) FROM outbound WHERE kind = 'confirm-request'"
 	    " AND envelope_to = 'eve@example.org'"), 1);
@@ -231,11 +235,12 @@ static void test_unconfirmed_application_reminded_then_expired(void **state)
 	assert_int_equal(fx_int(f, "SELECT count(*) FROM outbound WHERE kind = 'confirm-request'"
 	    " AND envelope_to = 'eve@example.org'"), 2);
 	assert_true(fx_out_has(f, "confirm-request", "eve@example.org", "waiting for you"));
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM outbound WHERE envelope_to = 'gus@example.net'"), 1);
 	run_at(f, 8);
 	assert_int_equal(fx_int(f, "SELECT count(*) FROM outbound WHERE kind = 'confirm-request'"
 	    " AND envelope_to = 'eve@example.org'"), 2);
 	run_at(f, 14);
-	assert_int_equal(fx_int(f, "SELECT count(*) FROM applications WHERE status = 'expired'"), 1);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM applications WHERE status = 'expired'"), 2);
 }
 
 static void test_retention_after_close(void **state)

@@ -4,6 +4,7 @@
 #include "fixture.h"
 
 #include "notify.h"
+#include "outbox.h"
 #include "roster.h"
 
 static int setup(void **state)
@@ -71,6 +72,8 @@ static void test_answer_is_threaded_and_limited(void **state)
 
 	ctx(f, &c, fx_msg(f, "Bob Dupont <bob@example.net>", "help", ""));
 	c.inbound_id = 7;
+	/* Bob has shown the address is his: only the daily limit holds */
+	assert_int_equal(outbox_proven(&f->e, "bob@example.net"), 0);
 	assert_int_equal(notify_answer(&c, &(struct notice){ .kind = "help", .vars = &v, .lang = "fr",
 	    .ref_kind = "x", .ref_id = 3, .person_id = 0 }, &err), 0);
 	fx_out(f, "help", "bob@example.net", &o);
@@ -87,9 +90,91 @@ static void test_answer_is_threaded_and_limited(void **state)
 	/* one more today: nothing queued, and the dispatcher is told */
 	assert_int_equal(notify_answer(&c, &(struct notice){ .kind = "help", .vars = &v }, &err), 0);
 	assert_string_equal(f->h.withheld, "help");
+	assert_string_equal(f->h.withheld_why, "daily answer limit reached");
 	assert_int_equal(fx_count(f, "help"), f->cfg->programme.max_answers_per_day);
 	vars_deinit(&v);
 	assert_null(err);
+}
+
+/* An address not proven gets one message in all, whatever comes later;
+ * the committee is never held. */
+static void test_unproven_address_gets_one_message(void **state)
+{
+	struct fx *f = *state;
+	struct vars v = { { NULL }, { NULL }, 0 };
+	struct msgctx c;
+	char *err = NULL;
+
+	ctx(f, &c, fx_msg(f, "eve@example.net", "help", ""));
+	assert_int_equal(notify_answer(&c, &(struct notice){ .kind = "help", .vars = &v }, &err), 0);
+	assert_null(f->h.withheld);
+	assert_int_equal(fx_int(f, "SELECT unproven FROM outbound"), 1);
+	assert_int_equal(notify_answer(&c, &(struct notice){ .kind = "status", .tmpl = "nothing-to-confirm",
+	    .vars = &v }, &err), 0);
+	assert_string_equal(f->h.withheld, "status");
+	assert_string_equal(f->h.withheld_why, "address not proven, its one message sent already");
+	assert_int_equal(notify_to(&f->e, NULL, "eve@example.net", NULL, &(struct notice){ .kind = "status",
+	    .tmpl = "nothing-to-confirm", .vars = &v }, &err), 0);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM outbound"), 1);
+	vars_set(&v, "who", "Eve");
+	vars_set(&v, "recorded", "");
+	vars_set(&v, "unclear", "");
+	vars_set(&v, "text", "x");
+	assert_int_equal(notify_committee(&f->e, &(struct notice){ .kind = "feedback",
+	    .tmpl = "feedback-received", .vars = &v, .reply_to = "eve@example.net" }, &err), 0);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM outbound"), 2);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM outbound WHERE unproven = 1"), 1);
+	/* once proven, she is written to again */
+	assert_int_equal(outbox_proven(&f->e, "eve@example.net"), 0);
+	assert_int_equal(notify_to(&f->e, NULL, "eve@example.net", NULL, &(struct notice){ .kind = "status",
+	    .tmpl = "nothing-to-confirm", .vars = &v }, &err), 0);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM outbound"), 3);
+	vars_deinit(&v);
+	assert_null(err);
+}
+
+/* Answers to unproven addresses, across all of them, at most
+ * max_unproven_per_hour an hour: the others wait for an hour with room. */
+static void test_unproven_answers_wait_for_the_hourly_limit(void **state)
+{
+	struct fx *f = *state;
+	struct vars v = { { NULL }, { NULL }, 0 };
+	long cap = f->cfg->programme.max_unproven_per_hour, i;
+	time_t hour = f->e.now - f->e.now % 3600;
+	struct msgctx c;
+	char *err = NULL;
+
+	for (i = 0; i < 2 * cap + 1; i++) {
+		char *from = xasprintf("forged%ld@example.net", i);
+
+		ctx(f, &c, fx_msg(f, from, "help", ""));
+		assert_int_equal(notify_answer(&c, &(struct notice){ .kind = "help", .vars = &v }, &err), 0);
+		free(from);
+	}
+	assert_int_equal(fx_count(f, "help"), 2 * cap + 1);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM outbound WHERE next_attempt <= 1772438400"), cap);
+	{
+		int64_t n = 0;
+
+		assert_int_equal(store_query_int(f->st, &n, "SELECT count(*) FROM outbound"
+		    " WHERE next_attempt = ?", "t", hour + 3600), 0);
+		assert_int_equal(n, cap);
+		assert_int_equal(store_query_int(f->st, &n, "SELECT count(*) FROM outbound"
+		    " WHERE next_attempt = ?", "t", hour + 7200), 0);
+		assert_int_equal(n, 1);
+	}
+	/* an hour later, the next ones go as they come */
+	f->e.now += 3 * 3600;
+	ctx(f, &c, fx_msg(f, "late@example.net", "help", ""));
+	assert_int_equal(notify_answer(&c, &(struct notice){ .kind = "help", .vars = &v }, &err), 0);
+	{
+		int64_t n = 0;
+
+		assert_int_equal(store_query_int(f->st, &n, "SELECT count(*) FROM outbound"
+		    " WHERE next_attempt = ?", "t", f->e.now), 0);
+		assert_int_equal(n, 1);
+	}
+	vars_deinit(&v);
 }
 
 static void test_committee_notify_list_or_all_members(void **state)
@@ -132,6 +217,9 @@ static void test_person_and_pair(void **state)
 
 	memset(&alice, 0, sizeof(alice));
 	memset(&chloe, 0, sizeof(chloe));
+	/* participants have confirmed by reply: their addresses are proven */
+	assert_int_equal(outbox_proven(&f->e, "alice@example.org"), 0);
+	assert_int_equal(outbox_proven(&f->e, "chloe@example.org"), 0);
 	alice.name = alice_name;
 	alice.address = alice_addr;
 	alice.language = en;
@@ -190,6 +278,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_language_rule),
 		T(test_answer_is_threaded_and_limited),
+		T(test_unproven_address_gets_one_message),
+		T(test_unproven_answers_wait_for_the_hourly_limit),
 		T(test_committee_notify_list_or_all_members),
 		T(test_person_and_pair),
 		T(test_an_error_says_why_and_queues_nothing),

@@ -178,17 +178,23 @@ static void test_daily_answer_limit(void **state)
 	struct fx *f = *state;
 	long i, limit = f->cfg->programme.max_answers_per_day;
 
+	/* a sender the receiving server vouches for (one not proven gets one
+	 * message in all) */
 	for (i = 0; i < limit + 3; i++)
-		assert_int_equal(fx_handle(f, fx_msg(f, "loop@example.net", "help", "")), 0);
+		assert_int_equal(fx_handle(f, fx_mail(f, "loop@example.org", "help", "", NULL,
+		    FX_DKIM_OK)), 0);
 	assert_int_equal(fx_count(f, "help"), limit);
+	/* the outcome says what happened */
+	assert_string_equal(f->h.outcome, "help held back (daily answer limit reached)");
 	/* a committee member is never limited */
 	for (i = 0; i < limit + 1; i++)
 		fx_handle(f, fx_mail(f, "chair@example.org", "digest", "", NULL, FX_DKIM_OK));
 	assert_int_equal(fx_count(f, "command-result"), limit + 1);
 	/* the next day counts again */
 	fx_days(f, 1);
-	fx_handle(f, fx_msg(f, "loop@example.net", "help", ""));
+	fx_handle(f, fx_msg(f, "loop@example.org", "help", ""));
 	assert_int_equal(fx_count(f, "help"), limit + 1);
+	assert_string_equal(f->h.outcome, "help sent");
 }
 
 static void test_error_rolls_back_and_says_why(void **state)

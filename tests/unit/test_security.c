@@ -254,6 +254,63 @@ static void test_bidi_override_in_a_name(void **state)
 	fx_out_deinit(&o);
 }
 
+/* ---- backscatter ---- */
+
+/* Forged requests naming one victim: the victim gets one message in all,
+ * and the outcome of the others says it was held back. */
+static void test_flood_from_one_forged_address(void **state)
+{
+	struct fx *f = *state;
+	int i;
+
+	for (i = 0; i < 60; i++) {
+		assert_int_equal(fx_handle(f, fx_msg(f, "victim@example.net", i % 2 ? "help" : "status", "")), 0);
+		if (i == 3)
+			assert_string_equal(f->h.outcome,
+			    "help held back (address not proven, its one message sent already)");
+	}
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM outbound"), 1);
+}
+
+/* An application in a victim's name: the confirmation request is its one
+ * message; the reminder queued a week later is held. */
+static void test_forged_application_gets_no_reminder(void **state)
+{
+	struct fx *f = *state;
+
+	assert_int_equal(fx_handle(f, fx_msg(f, "victim@example.net", "apply",
+	    "Role: mentee\nName: Vic Tim\nDepartment: HR\nField: Law\n")), 0);
+	f->e.now += 8 * FX_DAY;
+	assert_int_equal(sched_run(&f->e), 0);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM outbound WHERE envelope_to = 'victim@example.net'"), 1);
+}
+
+/* Forged mail from many addresses: at most max_unproven_per_hour answers an
+ * hour, the others wait, and the digest says so. */
+static void test_flood_from_many_forged_addresses(void **state)
+{
+	struct fx *f = *state;
+	long cap = f->cfg->programme.max_unproven_per_hour, i;
+	char *out;
+
+	for (i = 0; i < cap + 5; i++) {
+		char *from = xasprintf("v%ld@example.net", i);
+
+		assert_int_equal(fx_handle(f, fx_msg(f, from, "help", "")), 0);
+		free(from);
+	}
+	assert_int_equal(fx_count(f, "help"), cap + 5);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM outbound WHERE next_attempt > 1772438400"), 5);
+	out = fx_command(f, "status");
+	if (strstr(out, "Answers to unproven senders waiting for the hourly limit\n"
+	    "(max_unproven_per_hour = 30): 5, the last going at 2026-03-02 10:00") == NULL)
+		fail_msg("status says nothing of the waiting answers:\n%s", out);
+	free(out);
+	/* a sender vouched for by the receiving server is not limited */
+	assert_int_equal(fx_handle(f, fx_mail(f, "real@example.org", "help", "", NULL, FX_DKIM_OK)), 0);
+	assert_int_equal(fx_int(f, "SELECT unproven FROM outbound ORDER BY id DESC LIMIT 1"), 0);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fx_setup_cohort, fx_teardown)
@@ -270,6 +327,9 @@ int main(void)
 		T(test_forged_checkin_answer),
 		T(test_forged_rsvp),
 		T(test_forged_feedback),
+		T(test_flood_from_one_forged_address),
+		T(test_forged_application_gets_no_reminder),
+		T(test_flood_from_many_forged_addresses),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
