@@ -42,6 +42,7 @@ struct store {
 	struct timespec busy_since; /* busy_wait(): when the wait began */
 	int busy_said;
 	volatile sig_atomic_t *interrupt;
+	int wipe;   /* personal data was erased: empty the WAL after the commit */
 };
 
 struct store_row {
@@ -822,6 +823,25 @@ int store_begin(struct store *st)
 	return 0;
 }
 
+/* The WAL keeps the pages an erasure overwrote until it is checkpointed
+ * and cut: nothing erased may stay on disk. A reader that holds an old
+ * snapshot keeps the log for now; the next erasure, or SQLite's own
+ * checkpoints, take care of it then. */
+static void wipe_log(struct store *st)
+{
+	int rc;
+
+	st->wipe = 0;
+	rc = sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	if (rc != SQLITE_OK)
+		log_warn("database: the log of erased data is not emptied yet: %s", sqlite3_errstr(rc));
+}
+
+void store_wipe_on_commit(struct store *st)
+{
+	st->wipe = 1;
+}
+
 int store_commit(struct store *st)
 {
 	if (store_exec(st, "COMMIT", NULL) < 0) {
@@ -829,6 +849,8 @@ int store_commit(struct store *st)
 		return -1;
 	}
 	st->in_txn = 0;
+	if (st->wipe)
+		wipe_log(st);
 	return 0;
 }
 
@@ -837,6 +859,7 @@ void store_rollback(struct store *st)
 	if (sqlite3_get_autocommit(st->db) == 0)
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	st->in_txn = 0;
+	st->wipe = 0;
 }
 
 int store_in_transaction(struct store *st)
@@ -1506,8 +1529,19 @@ int store_outbound_get(struct store *st, int64_t id, struct store_outbound *o_r)
 
 int store_outbound_mark_sent(struct store *st, int64_t id, time_t now)
 {
-	return store_exec(st, "UPDATE outbound SET status = 'sent', sent_at = ?,"
-	    " attempts = attempts + 1, last_error = NULL WHERE id = ?", "ti", now, id);
+	if (store_exec(st, "UPDATE outbound SET status = 'sent', sent_at = ?,"
+	    " attempts = attempts + 1, last_error = NULL WHERE id = ?", "ti", now, id) < 0)
+		return -1;
+	/* a message about an erased person keeps no copy once it is sent */
+	if (store_exec(st, "UPDATE outbound SET data = NULL, subject = NULL, envelope_to = 'erased',"
+	    " rcpt = NULL WHERE id = ? AND scrub = 1", "i", id) < 0)
+		return -1;
+	if (store_changes(st) > 0) {
+		st->wipe = 1;
+		if (!st->in_txn)
+			wipe_log(st);
+	}
+	return 0;
 }
 
 int store_outbound_mark_retry(struct store *st, int64_t id, long attempts, time_t next,

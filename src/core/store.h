@@ -43,6 +43,10 @@ void store_close(struct store **st);
 int store_begin(struct store *st);
 int store_commit(struct store *st);
 void store_rollback(struct store *st);
+/* Personal data was erased in this transaction: once it commits, the
+ * write-ahead log, which still holds the old pages, is checkpointed and
+ * emptied (secure_delete zeroes what is freed in the database itself). */
+void store_wipe_on_commit(struct store *st);
 /* 1 inside a transaction. */
 int store_in_transaction(struct store *st);
 /* A savepoint inside the transaction: what one message did can be undone
@@ -187,6 +191,8 @@ int store_outbound_queued(struct store *st, size_t max, struct store_outbound **
 int store_outbound_list(struct store *st, size_t max, struct store_outbound **rows_r, size_t *n_r);
 int store_outbound_get(struct store *st, int64_t id, struct store_outbound *o_r);
 void store_outbound_free_rows(struct store_outbound **rows, size_t n);
+/* A row queued with scrub set (mail about an erased person) loses its
+ * data, subject and recipients as it is marked sent. */
 int store_outbound_mark_sent(struct store *st, int64_t id, time_t now);
 int store_outbound_mark_retry(struct store *st, int64_t id, long attempts, time_t next,
     const char *error);

@@ -12,6 +12,7 @@
 #include "config.h"
 #include "confirm.h"
 #include "engine.h"
+#include "erase.h"
 #include "form.h"
 #include "inbound.h"
 #include "mime.h"
@@ -477,7 +478,7 @@ int applicant_token(struct msgctx *c, const char *token, char **error_r)
 /* Ends what an application is part of: proposed pairs are dropped; an
  * active pair ends and the partner and the committee are told. */
 static int end_participation(struct engine *e, const struct application *a, int64_t cause,
-    char **error_r);
+    int scrub, char **error_r);
 
 int applicant_withdraw_confirmed(struct msgctx *c, const struct confirmation *k, char **error_r)
 {
@@ -495,7 +496,7 @@ int applicant_withdraw_confirmed(struct msgctx *c, const struct confirmation *k,
 		goto out;
 	}
 	if (roster_application_set_status(c->e, a.id, "withdrawn") < 0 ||
-	    end_participation(c->e, &a, c->inbound_id, error_r) < 0 ||
+	    end_participation(c->e, &a, c->inbound_id, 0, error_r) < 0 ||
 	    roster_cohort_name(c->e, a.cohort_id, &cohort) < 0)
 		goto out;
 	vars_set(&v, "cohort", cohort);
@@ -518,9 +519,10 @@ int applicant_forget_confirmed(struct msgctx *c, const struct confirmation *k, c
 	int ret;
 
 	(void)k;
-	/* the acknowledgement is queued before the data goes */
+	/* the acknowledgement is queued before the data goes, and its copy
+	 * goes once it is sent */
 	ret = notify_answer(c, &(struct notice){ .kind = "erased",
-	    .lang = notify_language(c->e, plang, NULL, 0), .vars = &v }, error_r);
+	    .lang = notify_language(c->e, plang, NULL, 0), .vars = &v, .scrub = 1 }, error_r);
 	vars_deinit(&v);
 	free(plang);
 	if (ret < 0 || applicant_erase(c->e, c->m->from_addr, error_r) < 0)
@@ -531,8 +533,10 @@ int applicant_forget_confirmed(struct msgctx *c, const struct confirmation *k, c
 
 /* ---- ending, erasing ---- */
 
+/* scrub: the one who leaves is being erased, so that the copies of these
+ * notices, which name them, go once they are sent. */
 static int tell_partner_and_committee(struct engine *e, const struct application *a,
-    const struct application *partner, int64_t pair_id, int64_t cause, char **error_r)
+    const struct application *partner, int64_t pair_id, int64_t cause, int scrub, char **error_r)
 {
 	struct vars v = { { NULL }, { NULL }, 0 };
 	char pair[600];
@@ -541,7 +545,7 @@ static int tell_partner_and_committee(struct engine *e, const struct application
 	vars_set(&v, "name", partner->name);
 	vars_set(&v, "partner_name", a->name);
 	ret = notify_person(e, partner, &(struct notice){ .kind = "withdrawn",
-	    .tmpl = "partner-withdrawn", .vars = &v, .cause = cause }, error_r);
+	    .tmpl = "partner-withdrawn", .vars = &v, .cause = cause, .scrub = scrub }, error_r);
 	vars_deinit(&v);
 	if (ret < 0)
 		return -1;
@@ -551,13 +555,13 @@ static int tell_partner_and_committee(struct engine *e, const struct application
 	vars_set(&v, "role", a->role);
 	vars_set(&v, "pair", pair);
 	ret = notify_committee(e, &(struct notice){ .kind = "withdrawn",
-	    .tmpl = "committee-withdrawn", .vars = &v, .cause = cause }, error_r);
+	    .tmpl = "committee-withdrawn", .vars = &v, .cause = cause, .scrub = scrub }, error_r);
 	vars_deinit(&v);
 	return ret;
 }
 
 static int end_participation(struct engine *e, const struct application *a, int64_t cause,
-    char **error_r)
+    int scrub, char **error_r)
 {
 	struct application partner;
 	int64_t pair = 0, partner_id = 0;
@@ -573,7 +577,7 @@ static int end_participation(struct engine *e, const struct application *a, int6
 		if (roster_pair_move(e, pair, PAIR_ENDED, "withdrawal") != 1 ||
 		    roster_application_by_id(e, partner_id, &partner) != 1)
 			return -1;
-		r = tell_partner_and_committee(e, a, &partner, pair, cause, error_r);
+		r = tell_partner_and_committee(e, a, &partner, pair, cause, scrub, error_r);
 		roster_application_deinit(&partner);
 		if (r < 0)
 			return -1;
@@ -597,29 +601,10 @@ int applicant_erase(struct engine *e, const char *address, char **error_r)
 		r = roster_application_live(e, cohort, address, &a);
 	if (r == 1) {
 		r = roster_application_set_status(e, a.id, "withdrawn") < 0 ||
-		    end_participation(e, &a, 0, error_r) < 0 ? -1 : 0;
+		    end_participation(e, &a, 0, 1, error_r) < 0 ? -1 : 0;
 		roster_application_deinit(&a);
 	}
-	if (r < 0)
-		return -1;
-	if (store_exec(e->st, "UPDATE applications SET name = NULL, department = NULL, field = NULL,"
-	    " topics = NULL, about = NULL, pref_mentors = NULL, gender = NULL, pref_gender = NULL,"
-	    " status = CASE WHEN status IN ('pending', 'confirmed') THEN 'withdrawn' ELSE status END"
-	    " WHERE person_id = ?", "i", person) < 0 ||
-	    store_exec(e->st, "UPDATE cases SET text = NULL WHERE person_id = ?", "i", person) < 0 ||
-	    /* feedback: the words, the quote and the unclear answers go; the
-	     * figures stay, no longer anyone's */
-	    store_exec(e->st, "UPDATE feedback SET quote = NULL, quote_ok = 0, unclear = NULL, text = NULL"
-	    " WHERE person_id = ?", "i", person) < 0 ||
-	    store_exec(e->st, "UPDATE inbound SET sender = NULL, subject = NULL WHERE sender = ?", "s",
-	    address) < 0 ||
-	    store_exec(e->st, "UPDATE outbound SET data = NULL, subject = NULL, envelope_to = 'erased'"
-	    " WHERE person_id = ? AND status <> 'queued'", "i", person) < 0 ||
-	    store_exec(e->st, "UPDATE confirmations SET address = 'erased', payload = NULL"
-	    " WHERE address = ?", "s", address) < 0 ||
-	    store_exec(e->st, "DELETE FROM answers WHERE address = ?", "s", address) < 0 ||
-	    store_exec(e->st, "UPDATE people SET address = 'erased-' || id || '@invalid', name = NULL,"
-	    " language = NULL, bounce_info = NULL, erased_at = ? WHERE id = ?", "ti", e->now, person) < 0)
+	if (r < 0 || erase_person(e, person, error_r) < 0)
 		return -1;
 	return store_audit(e->st, e->now, "system", "erase", "a person's data was erased");
 }

@@ -19,6 +19,7 @@
 #include "command.h"
 #include "config.h"
 #include "engine.h"
+#include "erase.h"
 #include "mime.h"
 #include "inbound.h"
 #include "notify.h"
@@ -229,12 +230,35 @@ static int keep_counts(struct engine *e)
 	return ret;
 }
 
+/* People with nothing in a cohort still held are erased from everything
+ * (erase.h). */
+static int forget_people(struct engine *e, char **error_r)
+{
+	struct store_ids ids = { NULL, 0 };
+	size_t i;
+	int ret = -1;
+
+	if (store_query(e->st, "SELECT id FROM people WHERE erased_at IS NULL"
+	    " AND EXISTS (SELECT 1 FROM applications a WHERE a.person_id = people.id)"
+	    " AND NOT EXISTS (SELECT 1 FROM applications a JOIN cohorts c ON c.id = a.cohort_id"
+	    " WHERE a.person_id = people.id AND c.anonymised_at IS NULL"
+	    " AND c.id NOT IN (SELECT id FROM temp.expired)) ORDER BY id", store_ids_row, &ids, NULL) < 0)
+		return -1;
+	for (i = 0; i < ids.n; i++)
+		if (erase_person(e, ids.v[i], error_r) < 0)
+			goto out;
+	ret = 0;
+out:
+	free(ids.v);
+	return ret;
+}
+
 /* Personal data of cohorts closed retention_days ago is removed; the counts
  * (applications, pairs and what they shared, training answers, check-in
  * answers, cases by date, feedback answers as figures) stay for the
  * edition report. Free text goes: case text, pairs' reasons, feedback
  * words, quotes and unclear answers. */
-static int retention(struct engine *e, long *anonymised_r)
+static int retention(struct engine *e, long *anonymised_r, char **error_r)
 {
 	time_t limit = time_add_days(e->now, -e->cfg->programme.retention_days);
 
@@ -244,7 +268,9 @@ static int retention(struct engine *e, long *anonymised_r)
 	    " AND closed_at <= ? AND anonymised_at IS NULL", "t", limit) < 0 ||
 	    keep_counts(e) < 0)
 		return -1;
-	if (store_exec(e->st, "UPDATE cases SET text = NULL WHERE pair_id IN (SELECT id FROM pairs"
+	/* first, while their names and case texts are there to be found */
+	if (forget_people(e, error_r) < 0 ||
+	    store_exec(e->st, "UPDATE cases SET text = NULL WHERE pair_id IN (SELECT id FROM pairs"
 	    " WHERE cohort_id IN (SELECT id FROM temp.expired))", NULL) < 0 ||
 	    store_exec(e->st, "UPDATE cases SET text = NULL WHERE cohort_id IN (SELECT id FROM temp.expired)",
 	    NULL) < 0 ||
@@ -259,19 +285,6 @@ static int retention(struct engine *e, long *anonymised_r)
 	    store_exec(e->st, "UPDATE applications SET name = NULL, department = NULL, field = NULL,"
 	    " topics = NULL, about = NULL, pref_mentors = NULL, gender = NULL, pref_gender = NULL"
 	    " WHERE cohort_id IN (SELECT id FROM temp.expired)", NULL) < 0 ||
-	    /* people with nothing in a cohort still held lose their address */
-	    store_exec(e->st, "UPDATE outbound SET data = NULL, subject = NULL, envelope_to = 'erased'"
-	    " WHERE status <> 'queued' AND person_id IN (SELECT p.id FROM people p WHERE p.erased_at IS NULL"
-	    " AND EXISTS (SELECT 1 FROM applications a WHERE a.person_id = p.id)"
-	    " AND NOT EXISTS (SELECT 1 FROM applications a JOIN cohorts c ON c.id = a.cohort_id"
-	    " WHERE a.person_id = p.id AND c.anonymised_at IS NULL AND c.id NOT IN (SELECT id FROM temp.expired)))",
-	    NULL) < 0 ||
-	    store_exec(e->st, "UPDATE people SET address = 'erased-' || id || '@invalid', name = NULL,"
-	    " bounce_info = NULL, erased_at = ? WHERE erased_at IS NULL"
-	    " AND EXISTS (SELECT 1 FROM applications a WHERE a.person_id = people.id)"
-	    " AND NOT EXISTS (SELECT 1 FROM applications a JOIN cohorts c ON c.id = a.cohort_id"
-	    " WHERE a.person_id = people.id AND c.anonymised_at IS NULL"
-	    " AND c.id NOT IN (SELECT id FROM temp.expired))", "t", e->now) < 0 ||
 	    store_exec(e->st, "UPDATE cohorts SET status = 'anonymised', anonymised_at = ?"
 	    " WHERE id IN (SELECT id FROM temp.expired)", "t", e->now) < 0)
 		return -1;
@@ -344,7 +357,7 @@ static int due(struct engine *e, long *anonymised_r, char **error_r)
 			goto out;
 	}
 	if (nudges(e, error_r) < 0 || followup_feedback_nudges(e, error_r) < 0 ||
-	    expiry(e, error_r) < 0 || retention(e, anonymised_r) < 0)
+	    expiry(e, error_r) < 0 || retention(e, anonymised_r, error_r) < 0)
 		goto out;
 	ret = 0;
 out:

@@ -57,6 +57,7 @@ static void message_of(const struct notice *n, const char *lang, struct outbox_m
 	m->attach_type = n->attach_type;
 	m->attach_name = n->attach_name;
 	m->attach_body = n->attach_body;
+	m->scrub = n->scrub;
 }
 
 int notify_answer(struct msgctx *c, const struct notice *n, char **error_r)

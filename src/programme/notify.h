@@ -46,6 +46,7 @@ struct notice {
 	const char *attach_type; /* an attachment (a report's CSV): type, file name, text */
 	const char *attach_name;
 	const char *attach_body;
+	int scrub;              /* it names someone being erased: no copy once sent */
 };
 
 /* The one rule for the language a person is written in (doc/DESIGN.md

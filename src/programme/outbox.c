@@ -231,7 +231,8 @@ int outbox_queue(struct engine *e, const struct outbox_msg *m, int64_t *id_r, ch
 	    m->ref_id, e->now, &id) < 0 ||
 	    store_exec(e->st, "UPDATE outbound SET rcpt = ? WHERE id = ?", "si", rcpt, id) < 0 ||
 	    (unproven && (unproven_slot(e, &when) < 0 || store_exec(e->st, "UPDATE outbound SET"
-	    " unproven = 1, next_attempt = ? WHERE id = ?", "ti", when, id) < 0))) {
+	    " unproven = 1, next_attempt = ? WHERE id = ?", "ti", when, id) < 0)) ||
+	    (m->scrub && store_exec(e->st, "UPDATE outbound SET scrub = 1 WHERE id = ?", "i", id) < 0)) {
 		*error_r = xstrdup("database error while queueing");
 		goto out;
 	}

@@ -42,6 +42,7 @@ struct outbox_msg {
 	const char *attach_type; /* optional attachment (a report's CSV), compose.h */
 	const char *attach_name;
 	const char *attach_body;
+	int scrub;               /* its copy goes once it is sent (erasure) */
 };
 
 /* Adds a recipient (name may be NULL). */

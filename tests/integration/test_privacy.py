@@ -3,6 +3,7 @@ committee."""
 import csv
 import io
 import json
+import os
 
 from common import ProgrammeTest, mail, of_kind, reply
 
@@ -64,3 +65,61 @@ class Privacy(ProgrammeTest):
         self.once(now=NOW)
         self.assertTrue(of_kind(self.env, "withdrawn", "bea@example.org"))
         self.assertNotIn("Anna", self.cli("export", now=NOW))
+
+
+def files_holding(root, needle):
+    """Every file under root whose bytes hold needle."""
+    out = []
+    for folder, _, names in os.walk(root):
+        for name in names:
+            path = os.path.join(folder, name)
+            with open(path, "rb") as f:
+                if needle in f.read():
+                    out.append(path)
+    return out
+
+
+class ErasureEverywhere(ProgrammeTest):
+    """forget leaves nothing of the person in the database file, its log or
+    the spool: not in the committee's notice of her case, the digest, the
+    introduction, the withdrawal notices or the audit log."""
+
+    CASE = "ZQX the fountain pen went missing"
+
+    def setUp(self):
+        super().setUp()
+        self.cli("cohort", "open", "2026", now=NOW)
+        self.enrol(PEOPLE, now=NOW)
+        self.pair("anna@example.org", "bea@example.org", now=NOW)
+        self.deliver(mail("bea@example.org", "issue", self.CASE + "\n"), now=NOW)
+        self.cli("digest", now=NOW)
+        self.once(now=NOW)
+        self.state = os.path.join(self.env.root, "state")
+        self.gone = [b"bea@example.org", "Béatrice Roux".encode(), b"B=C3=A9atrice Roux",
+                     b"Roux", self.CASE.encode()]
+        for needle in (b"bea@example.org", b"Roux", self.CASE.encode()):
+            self.assertTrue(files_holding(self.state, needle), needle)
+
+    def check_gone(self):
+        for needle in self.gone:
+            self.assertEqual(files_holding(self.state, needle), [], needle)
+        # what is not hers stays
+        self.assertTrue(files_holding(self.state, b"Anna Keller"))
+        db = self.env.db()
+        self.assertEqual(db.execute("SELECT count(*) FROM cases").fetchone()[0], 1)
+        self.assertTrue(db.execute("SELECT count(*) FROM audit WHERE action = 'command'").fetchone()[0] > 0)
+        db.close()
+
+    def test_forget_by_email(self):
+        self.deliver(mail("bea@example.org", "oubliez-moi"), now=NOW)
+        self.deliver(reply(self.latest("confirm-request", "bea@example.org"), "bea@example.org", "oui"),
+                     now=NOW)
+        self.latest("erased", "bea@example.org")
+        self.check_gone()
+
+    def test_forget_on_the_server(self):
+        self.cli("forget", "bea@example.org", now=NOW)
+        # the notices to her partner and the committee go out, then their copies
+        self.once(now=NOW)
+        self.assertTrue(of_kind(self.env, "withdrawn", "anna@example.org"))
+        self.check_gone()

@@ -2,6 +2,9 @@
  * forger, a flood or a hostile name must not achieve. */
 #include "fixture.h"
 
+#include <dirent.h>
+#include <sys/stat.h>
+
 #include "sched.h"
 
 /* ---- forged replies ----
@@ -311,6 +314,89 @@ static void test_flood_from_many_forged_addresses(void **state)
 	assert_int_equal(fx_int(f, "SELECT unproven FROM outbound ORDER BY id DESC LIMIT 1"), 0);
 }
 
+/* ---- erasure ---- */
+
+/* Every file the robot keeps, as bytes: the database, its log, the spool. */
+static int files_hold(const char *dir, const char *needle, char *where, size_t size)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int found = 0;
+
+	if (d == NULL)
+		return 0;
+	while (!found && (de = readdir(d)) != NULL) {
+		char *path;
+		struct stat sb;
+
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		path = xasprintf("%s/%s", dir, de->d_name);
+		if (lstat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+			found = files_hold(path, needle, where, size);
+		} else if (S_ISREG(sb.st_mode)) {
+			char *data = NULL;
+			size_t len = 0;
+
+			if (file_read(path, 256u * 1024 * 1024, &data, &len) == 0 &&
+			    memmem(data, len, needle, strlen(needle)) != NULL) {
+				found = 1;
+				str_copy(where, size, path);
+			}
+			free(data);
+		}
+		free(path);
+	}
+	closedir(d);
+	return found;
+}
+
+/* After "forget me": the name, the address and the case text were still in
+ * the committee's notice, the digest, the introductions, the withdrawal
+ * notices and the audit log. Now nothing of them is anywhere in the files,
+ * once the queue is sent. */
+static void test_erasure_erases_everywhere(void **state)
+{
+	struct fx *f = *state;
+	static const char *const gone[] = {
+		"chloe@example.org", "Chlo\xc3\xa9 Petit", "Chlo=C3=A9 Petit", "Q2hsb8OpIFBldGl0",
+		"ZQX fountain pen",
+	};
+	struct store_ids ids = { NULL, 0 };
+	char where[512];
+	size_t i;
+
+	fx_paired(f);
+	assert_int_equal(fx_handle(f, fx_msg(f, "chloe@example.org", "issue",
+	    "ZQX fountain pen: my mentor keeps the meetings short.\n")), 0);
+	assert_int_equal(fx_handle(f, fx_mail(f, "alice@example.org", "issue",
+	    "Chlo\xc3\xa9 Petit seems unhappy.\n", NULL, FX_DKIM_OK)), 0);
+	free(fx_command(f, "digest"));
+	free(fx_command(f, "close 1"));
+	/* what was there before */
+	assert_true(files_hold(f->dir, "ZQX fountain pen", where, sizeof(where)));
+	assert_true(files_hold(f->dir, "chloe@example.org", where, sizeof(where)));
+	assert_int_equal(fx_handle(f, fx_msg(f, "chloe@example.org", "oubliez-moi", "")), 0);
+	assert_int_equal(fx_handle(f, fx_reply(f, "chloe@example.org", "confirm-request", "oui\n", NULL)), 0);
+	assert_string_equal(f->h.outcome, "personal data erased");
+	/* the queue is sent, as the sender marks it */
+	assert_int_equal(store_query(f->st, "SELECT id FROM outbound WHERE status = 'queued'",
+	    store_ids_row, &ids, NULL), 0);
+	for (i = 0; i < ids.n; i++)
+		assert_int_equal(store_outbound_mark_sent(f->st, ids.v[i], f->e.now), 0);
+	free(ids.v);
+	for (i = 0; i < ARRAY_SIZE(gone); i++)
+		if (files_hold(f->dir, gone[i], where, sizeof(where)))
+			fail_msg("\"%s\" is still in %s", gone[i], where);
+	/* what is not hers stays: her partner, the cases, the actions */
+	assert_true(files_hold(f->dir, "Alice Martin", where, sizeof(where)));
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM cases"), 2);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM cases WHERE text LIKE '[erased] seems unhappy%'"), 1);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM audit WHERE action = 'command'"), 5);
+	assert_int_equal(fx_count(f, "withdrawn"), 2);
+	assert_int_equal(fx_count(f, "erased"), 1);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fx_setup_cohort, fx_teardown)
@@ -330,6 +416,7 @@ int main(void)
 		T(test_flood_from_one_forged_address),
 		T(test_forged_application_gets_no_reminder),
 		T(test_flood_from_many_forged_addresses),
+		T(test_erasure_erases_everywhere),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
