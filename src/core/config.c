@@ -40,6 +40,7 @@ static const struct key keys[] = {
 	{ "committee", "members", K_LIST, OFF(committee.members), 0, 0 },
 	{ "committee", "authserv_id", K_STR, OFF(committee.authserv_id), 0, 0 },
 	{ "committee", "trust_spf", K_BOOL, OFF(committee.trust_spf), 0, 0 },
+	{ "committee", "max_notices_per_sender", K_LONG, OFF(committee.max_notices_per_sender), 1, 10000 },
 	{ "committee", "notify", K_LIST, OFF(committee.notify), 0, 0 },
 	{ "imap", "host", K_STR, OFF(imap.host), 0, 0 },
 	{ "imap", "port", K_LONG, OFF(imap.port), 1, 65535 },
@@ -143,6 +144,7 @@ static void set_defaults(struct config *c)
 	c->programme.max_answers_per_day = 10;
 	c->programme.confirm_days = 14;
 	c->programme.max_unproven_per_hour = 30;
+	c->committee.max_notices_per_sender = 5;
 	c->imap.security = SEC_TLS;
 	c->imap.auth = AUTH_PLAIN;
 	c->imap.idle = 1;

@@ -46,6 +46,7 @@ struct config {
 		struct strlist members;
 		char *authserv_id; /* NULL: commands need the round trip */
 		int trust_spf;     /* spf=pass alone vouches for From (auth.h) */
+		long max_notices_per_sender; /* a day, one by one; the rest in one notice */
 		struct strlist notify;
 	} committee;
 

@@ -71,6 +71,7 @@ static const struct {
 	{ "report", "cohort file report" },
 	{ "announcement", "cohort role" },
 	{ "carry-over", "cohort previous role summary token" },
+	{ "notice-limit", "who limit" },
 	{ "erased", "" },
 	{ "restore-notice", "backup_date restored_date count sent replaced" },
 };
@@ -239,15 +240,22 @@ static int substitute(struct subst *s, const char *text, size_t len, struct buf 
 			*s->error_r = xasprintf("%s: unknown placeholder {{%s}}", s->where, name);
 			return -1;
 		}
-		if (out != NULL && s->kept != NULL && value[0] != '\0') {
-			s->kept->v = xrealloc(s->kept->v, (s->kept->n + 1) * sizeof(*s->kept->v));
-			s->kept->v[s->kept->n][0] = out->len;
-			s->kept->v[s->kept->n][1] = out->len + strlen(value);
-			s->kept->v[s->kept->n][2] = strchr(value, '\n') != NULL;
-			s->kept->n++;
+		if (out != NULL) {
+			/* a value from data is shown without what would hide or
+			 * reorder the text around it (bidirectional overrides,
+			 * control characters): util.h str_shown() */
+			char *shown = str_shown(value, 1);
+
+			if (s->kept != NULL && shown[0] != '\0') {
+				s->kept->v = xrealloc(s->kept->v, (s->kept->n + 1) * sizeof(*s->kept->v));
+				s->kept->v[s->kept->n][0] = out->len;
+				s->kept->v[s->kept->n][1] = out->len + strlen(shown);
+				s->kept->v[s->kept->n][2] = strchr(shown, '\n') != NULL;
+				s->kept->n++;
+			}
+			buf_adds(out, shown);
+			free(shown);
 		}
-		if (out != NULL)
-			buf_adds(out, value);
 		p = close + 2;
 	}
 	if (p < end && out != NULL)

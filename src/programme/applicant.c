@@ -385,7 +385,8 @@ int applicant_issue(struct msgctx *c, const char *arg, const char *kw_lang, char
 	    .lang = notify_language(c->e, plang, kw_lang, 0) }, &case_id, error_r) < 0)
 		goto out;
 	/* the log names the case number only: its text is confidential */
-	inbound_outcome(c, "case %lld opened", (long long)case_id);
+	if (case_id != 0)
+		inbound_outcome(c, "case %lld opened", (long long)case_id);
 	ret = 0;
 out:
 	roster_application_deinit(&a);

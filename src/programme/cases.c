@@ -15,8 +15,12 @@ int cases_open(struct msgctx *c, const struct case_report *r, int64_t *id_r, cha
 {
 	struct vars v = { { NULL }, { NULL }, 0 };
 	int64_t id;
-	int ret = -1;
+	int ret = -1, allowed;
 
+	*id_r = 0;
+	allowed = notify_committee_from(c, error_r);
+	if (allowed <= 0)
+		return allowed;
 	/* the cohort, for the edition report: the pair's, else the open one,
 	 * else the reporter's latest */
 	if (store_exec(c->e->st, "INSERT INTO cases(person_id, pair_id, text, status, opened_at,"

@@ -28,8 +28,10 @@ struct case_report {
 };
 
 /* Opens a case for the sender of c->m: the row, the acknowledgement and
- * the committee's notice. 0 with *id_r, or -1 (with *error_r as notify.h
- * says). */
+ * the committee's notice. 0 with *id_r; or 0 with *id_r 0 and nothing
+ * done when the sender is past their notices to the committee for the day
+ * (notify_committee_from: the message is left for the committee); or -1
+ * (with *error_r as notify.h says). */
 int cases_open(struct msgctx *c, const struct case_report *r, int64_t *id_r, char **error_r);
 
 /* The committee's "close N". Appends what it did to out; 0 or -1. */

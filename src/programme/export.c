@@ -18,17 +18,24 @@ struct out {
 	const char *section;
 };
 
+/* RFC 4180; and a cell that a spreadsheet would run as a formula (one that
+ * begins with = + - @, a tab or a carriage return: OWASP's CSV injection)
+ * is made inert text by a leading apostrophe, inside quotes. */
 static void csv_field(const char *s)
 {
 	const char *p;
+	int formula;
 
 	if (s == NULL)
 		return;
-	if (strpbrk(s, ",\"\r\n") == NULL) {
+	formula = s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL;
+	if (!formula && strpbrk(s, ",\"\r\n") == NULL) {
 		fputs(s, stdout);
 		return;
 	}
 	putchar('"');
+	if (formula)
+		putchar('\'');
 	for (p = s; *p; p++) {
 		if (*p == '"')
 			putchar('"');

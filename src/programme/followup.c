@@ -452,7 +452,7 @@ static int open_case(struct msgctx *c, int64_t person, int64_t pair, const char 
 	snprintf(desc, sizeof(desc), "#%" PRId64 " (from a check-in answer)", pair);
 	ret = cases_open(c, &(struct case_report){ .person_id = person, .pair_id = pair, .text = text,
 	    .role = "", .pair = desc, .lang = notify_language(c->e, lang, NULL, 0) }, &id, error_r);
-	if (ret == 0)
+	if (ret == 0 && id != 0)
 		inbound_outcome(c, "check-in answer: problem; case %" PRId64 " opened", id);
 	free(lang);
 	return ret;
@@ -462,8 +462,10 @@ static int tell_end(struct msgctx *c, int64_t pair, char **error_r)
 {
 	struct vars v = { { NULL }, { NULL }, 0 };
 	char pairs[64];
-	int ret;
+	int ret = notify_committee_from(c, error_r);
 
+	if (ret <= 0)
+		return ret;
 	snprintf(pairs, sizeof(pairs), "#%" PRId64, pair);
 	vars_set(&v, "who", c->m->from_name != NULL ? c->m->from_name : c->m->from_addr);
 	vars_set(&v, "pair", pairs);

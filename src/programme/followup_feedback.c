@@ -225,6 +225,12 @@ int followup_feedback_reply(struct msgctx *c, int64_t feedback_id, char **error_
 		ret = 0;
 		goto out;
 	}
+	/* at most max_notices_per_sender a day reach the committee */
+	r = notify_committee_from(c, error_r);
+	if (r <= 0) {
+		ret = r;
+		goto out;
+	}
 	survey_parse(c->text, &s);
 	recorded_lines(&s, &recorded);
 	unclear_lines(&s, &unclear);

@@ -102,6 +102,37 @@ int notify_committee(struct engine *e, const struct notice *n, char **error_r)
 	return outbox_queue(e, &m, NULL, error_r);
 }
 
+int notify_committee_from(struct msgctx *c, char **error_r)
+{
+	struct vars v = { { NULL }, { NULL }, 0 };
+	const char *from = c->m->from_addr;
+	long max = c->e->cfg->committee.max_notices_per_sender;
+	char day[16];
+	int64_t n = 0;
+	int ret;
+
+	if (config_is_member(c->e->cfg, from))
+		return 1;
+	time_local_date(c->e->now, day, sizeof(day));
+	if (store_exec(c->e->st, "INSERT INTO notices(address, day, count) VALUES(?, ?, 1)"
+	    " ON CONFLICT(address, day) DO UPDATE SET count = count + 1", "ss", from, day) < 0 ||
+	    store_query_int(c->e->st, &n, "SELECT count FROM notices WHERE address = ? AND day = ?",
+	    "ss", from, day) < 0)
+		return -1;
+	if (n <= max)
+		return 1;
+	inbound_leave(c, "more messages for the committee today than are passed on one by one");
+	if (n > max + 1)
+		return 0;
+	/* the first one over: one notice stands for all the others */
+	vars_set(&v, "who", c->m->from_name != NULL ? c->m->from_name : from);
+	vars_setf(&v, "limit", "%ld", max);
+	ret = notify_committee(c->e, &(struct notice){ .kind = "notice-limit", .vars = &v,
+	    .reply_to = from, .cause = c->inbound_id }, error_r);
+	vars_deinit(&v);
+	return ret < 0 ? -1 : 0;
+}
+
 int notify_to(struct engine *e, const char *name, const char *address, const char *chosen,
     const struct notice *n, char **error_r)
 {

@@ -75,6 +75,12 @@ int notify_committee(struct engine *e, const struct notice *n, char **error_r);
 /* The person of an application, in their language. */
 int notify_person(struct engine *e, const struct application *a, const struct notice *n,
     char **error_r);
+/* May c->m's sender cause one more notice to the committee today? 1: yes.
+ * 0: they are past [committee] max_notices_per_sender today: the message
+ * is left for the committee (in the mailbox, listed in the digest), and
+ * the first time it happens one notice says so, standing for all the
+ * others of the day. -1 on an error. Members are never limited. */
+int notify_committee_from(struct msgctx *c, char **error_r);
 /* A person by address, in chosen (notify_language(chosen, NULL, 1)). */
 int notify_to(struct engine *e, const char *name, const char *address, const char *chosen,
     const struct notice *n, char **error_r);

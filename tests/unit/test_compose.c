@@ -889,6 +889,7 @@ static const struct {
 	    "starting with a dot\nFrom the start of a line\ntrailing spaces   \n"
 	    "ééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééé" },
 	{ "count", "2" },
+	{ "limit", "5" },
 	{ "proposal", "1. Anaïs Ørsted — Zoé Lefèvre-Dubois   score 0.82   same department; "
 	    "topics: prise de parole\n2. Marie Curie — Paul Martin   score 0.64   same field" },
 	{ "unmatched", "- Jean-François Château (mentee): no mentor in « Génie civil »" },

@@ -7,6 +7,52 @@
 
 #include "sched.h"
 
+/* A right-to-left override in the Name of a form reached the digest and
+ * the mail that names the person. */
+static void test_bidi_override_in_a_form_name(void **state)
+{
+	struct fx *f = *state;
+	char *out;
+
+	assert_int_equal(fx_handle(f, fx_msg(f, "eve@example.org", "apply",
+	    "Role: mentee\nName: Eve \xe2\x80\xae" "smadA\nDepartment: HR\nField: Law\n")), 0);
+	assert_false(fx_out_has(f, "confirm-request", "eve@example.org", "=E2=80=AE"));
+	assert_true(fx_out_has(f, "confirm-request", "eve@example.org", "Eve smadA"));
+	out = fx_command(f, "status");
+	assert_null(strstr(out, "\xe2\x80\xae"));
+	assert_non_null(strstr(out, "Eve smadA"));
+	free(out);
+}
+
+/* ---- notices to the committee ---- */
+
+/* 200 "issue" messages from one address gave 200 notices and 200 cases:
+ * now max_notices_per_sender a day, then one notice for all the others,
+ * which stay in the mailbox for a person. */
+static void test_issue_flood_is_merged_into_one_notice(void **state)
+{
+	struct fx *f = *state;
+	long max = f->cfg->committee.max_notices_per_sender;
+	int i;
+
+	for (i = 0; i < 60; i++) {
+		assert_int_equal(fx_handle(f, fx_mail(f, "eve@example.org", "issue", "Help me now\n",
+		    NULL, FX_DKIM_OK)), 0);
+		if (i >= max)
+			assert_int_equal(f->h.needs_flag, 0);
+	}
+	assert_int_equal(fx_count(f, "issue-notice"), max);
+	assert_int_equal(fx_count(f, "notice-limit"), 1);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM cases"), max);
+	assert_true(fx_out_has(f, "notice-limit", "chair@example.org", "this notice stands for all of them"));
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM inbound WHERE class = 'human'"), 60 - max);
+	/* the next day counts again */
+	fx_days(f, 1);
+	assert_int_equal(fx_handle(f, fx_mail(f, "eve@example.org", "issue", "Still there\n", NULL,
+	    FX_DKIM_OK)), 0);
+	assert_int_equal(fx_count(f, "issue-notice"), max + 1);
+}
+
 /* ---- forged replies ----
  *
  * Our Message-IDs were mentord.ROW.INSTANCE@domain: the instance shows in
@@ -257,6 +303,67 @@ static void test_bidi_override_in_a_name(void **state)
 	fx_out_deinit(&o);
 }
 
+/* ---- delivery reports, loops ---- */
+
+static char *dsn(const char *recipient, const char *message_id, const char *diagnostic)
+{
+	return xasprintf("From: MAILER-DAEMON@mx.example.net\r\nTo: mentoring@example.org\r\n"
+	    "Subject: Undelivered Mail Returned to Sender\r\nMessage-ID: <dsn.%s>\r\n"
+	    "MIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status;"
+	    " boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nfailed\r\n--b\r\n"
+	    "Content-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.net\r\n\r\n"
+	    "Final-Recipient: rfc822; %s\r\nAction: failed\r\nStatus: 5.1.1\r\n"
+	    "Diagnostic-Code: smtp; 550 %s\r\n--b\r\nContent-Type: text/rfc822-headers\r\n\r\n"
+	    "From: mentoring@example.org\r\nTo: %s\r\nMessage-ID: <%s>\r\n--b--\r\n",
+	    message_id, recipient, diagnostic, recipient, message_id);
+}
+
+/* A forged delivery report that matched no message of ours marked an
+ * address as bouncing and put the forger's words in the digest. */
+static void test_forged_delivery_report(void **state)
+{
+	struct fx *f = *state;
+	struct fx_out o;
+	char *raw, *out;
+
+	fx_applicant(f, "Alice Martin <alice@example.org>", FX_ALICE);
+	/* a Message-ID of ours never sent to Alice: one the forger was sent */
+	assert_int_equal(fx_handle(f, fx_msg(f, "mallory@example.net", "help", "")), 0);
+	fx_out(f, "help", "mallory@example.net", &o);
+	raw = dsn("alice@example.org", o.message_id, "VISIT-EVIL-EXAMPLE-NOW");
+	assert_int_equal(fx_handle(f, fx_parse(f, raw)), 0);
+	free(raw);
+	assert_string_equal(f->h.outcome, "report matching no message we sent to that address; not counted");
+	/* and one that names no message of ours at all */
+	raw = dsn("alice@example.org", "made.up@evil.example", "VISIT-EVIL-EXAMPLE-NOW");
+	assert_int_equal(fx_handle(f, fx_parse(f, raw)), 0);
+	free(raw);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM people WHERE bouncing = 1"), 0);
+	out = fx_command(f, "status");
+	assert_null(strstr(out, "VISIT-EVIL"));
+	free(out);
+	/* the real one, for the message that went to her, counts */
+	fx_out_deinit(&o);
+	fx_out(f, "confirmed", "alice@example.org", &o);
+	raw = dsn("alice@example.org", o.message_id, "mailbox unavailable");
+	assert_int_equal(fx_handle(f, fx_parse(f, raw)), 0);
+	free(raw);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM people WHERE bouncing = 1"), 1);
+	fx_out_deinit(&o);
+}
+
+/* X-Loop naming our address made any message ours, and swallowed it: a
+ * forwarding alias adds it to a person's message. */
+static void test_x_loop_from_a_forwarding_alias(void **state)
+{
+	struct fx *f = *state;
+
+	assert_int_equal(fx_handle(f, fx_mail(f, "Eve Adams <eve@example.org>", "apply", FX_EVE, NULL,
+	    "X-Loop: mentoring@example.org\r\n")), 0);
+	assert_string_equal(f->h.class_name, "command");
+	assert_string_equal(f->h.outcome, "application #1 recorded, confirmation asked");
+}
+
 /* ---- backscatter ---- */
 
 /* Forged requests naming one victim: the victim gets one message in all,
@@ -405,6 +512,8 @@ int main(void)
 		T(test_two_from_addresses_are_left),
 		T(test_long_display_name_is_answered_bare),
 		T(test_bidi_override_in_a_name),
+		T(test_bidi_override_in_a_form_name),
+		T(test_issue_flood_is_merged_into_one_notice),
 		T(test_forged_yes_approves_nothing),
 		T(test_forged_yes_closes_no_cohort),
 		T(test_forged_yes_confirms_no_application),
@@ -413,6 +522,8 @@ int main(void)
 		T(test_forged_checkin_answer),
 		T(test_forged_rsvp),
 		T(test_forged_feedback),
+		T(test_forged_delivery_report),
+		T(test_x_loop_from_a_forwarding_alias),
 		T(test_flood_from_one_forged_address),
 		T(test_forged_application_gets_no_reminder),
 		T(test_flood_from_many_forged_addresses),
