@@ -13,6 +13,7 @@
 #include "health.h"
 #include "ical.h"
 #include "imap.h"
+#include "inflight.h"
 #include "log.h"
 #include "mime.h"
 #include "sdnotify.h"
@@ -60,6 +61,7 @@ struct ingest {
 	/* a sending process failed (a server that cannot take mail, a
 	 * crash): the rest waits for the next cycle, as after sender_run() */
 	int send_failed;
+	struct inflight *inflight; /* SPOOL/working: the message being handled */
 };
 
 #ifndef TEMPLATEDIR
@@ -86,6 +88,20 @@ static void fault_point(const char *name)
 
 	if (f != NULL && strcmp(f, name) == 0) {
 		log_warn("fault injection: %s", name);
+		raise(SIGKILL);
+	}
+}
+
+/* MENTORD_FAULT=kill-while-handling:UID kills the process while it
+ * handles that message, every time: a message that kills the robot. */
+static void fault_handling(uint32_t uid)
+{
+	const char *f = getenv("MENTORD_FAULT");
+	char want[48];
+
+	snprintf(want, sizeof(want), "kill-while-handling:%u", uid);
+	if (f != NULL && strcmp(f, want) == 0) {
+		log_warn("fault injection: %s", want);
 		raise(SIGKILL);
 	}
 }
@@ -210,9 +226,37 @@ out:
 	return ret;
 }
 
+static int handle_one(struct ingest *in, uint32_t uid, const char *raw, size_t len);
+
+/* One message, with the mark that says it is being handled written down
+ * first (inflight.h): the processes that died while handling it are
+ * counted, and after INFLIGHT_DEATHS_MAX of them it is quarantined instead
+ * of being tried again. */
 static int process_one(uint32_t uid, const char *raw, size_t len, void *arg)
 {
 	struct ingest *in = arg;
+	char fallback_id[40];
+	int died = 0, r;
+
+	if (in->inflight != NULL && inflight_begin(in->inflight, in->uidvalidity, uid, &died) < 0)
+		log_warn("cannot mark UID %u as being handled: %s", uid, strerror(errno));
+	if (died >= INFLIGHT_DEATHS_MAX) {
+		snprintf(fallback_id, sizeof(fallback_id), "noid.%016llx",
+		    (unsigned long long)hash64(raw, len));
+		log_err("UID %u: the robot died %d times while handling it; quarantined", uid, died);
+		r = quarantine(in, uid, raw, len, fallback_id,
+		    "the robot died while handling it, twice: not tried again") < 0 ? -1 : 0;
+	} else {
+		fault_handling(uid);
+		r = handle_one(in, uid, raw, len);
+	}
+	if (in->inflight != NULL)
+		inflight_end(in->inflight);
+	return r;
+}
+
+static int handle_one(struct ingest *in, uint32_t uid, const char *raw, size_t len)
+{
 	struct engine *e = in->e;
 	struct store_inbound row;
 	struct mime_msg *m = NULL;
@@ -504,6 +548,16 @@ static int ingest(struct engine *e, struct imap *imap, struct ingest *result)
 	in.e = e;
 	in.imap = imap;
 	in.mailbox = e->cfg->imap.mailbox;
+	{
+		char *path = xasprintf("%s/working", e->cfg->paths.spool);
+
+		if (inflight_open(path, &in.inflight, &err) < 0) {
+			/* without the mark, a poison message is only tried again */
+			log_warn("%s", err);
+			xfree(&err);
+		}
+		free(path);
+	}
 	if (e->cfg->imap.processed_mailbox != NULL &&
 	    imap_ensure_mailbox(imap, e->cfg->imap.processed_mailbox, &err) < 0)
 		goto imap_error;
@@ -530,6 +584,7 @@ out:
 	if (e->st != NULL && store_in_transaction(e->st))
 		batch_abort(&in);
 	/* what was committed is flagged on the next cycle if not now */
+	inflight_close(&in.inflight);
 	free(in.done_uids);
 	free(in.done_ids);
 	in.done_uids = NULL;
