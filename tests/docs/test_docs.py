@@ -177,6 +177,15 @@ class Units(unittest.TestCase):
         sandboxes = [read(u).split("\n# Sandbox", 1)[1].split("\n", 1)[1] for u in UNITS]
         self.assertEqual(sandboxes[0], sandboxes[1])
 
+    def test_memory_and_tasks_are_bounded(self):
+        # one message that takes all the memory stops the process, not the
+        # machine; the process passes it by after a second death
+        for unit in UNITS:
+            text = read(unit)
+            with self.subTest(unit=os.path.basename(unit)):
+                self.assertRegex(text, r"(?m)^MemoryMax=\d+[KMG]$")
+                self.assertRegex(text, r"(?m)^TasksMax=\d+$")
+
     def test_notify_and_watchdog(self):
         for unit in UNITS:
             text = read(unit)
