@@ -393,15 +393,27 @@ int compose_address_ok(const char *addr)
 
 	if (addr == NULL || *addr == '\0' || strlen(addr) > ADDRESS_BYTES_MAX)
 		return 0;
-	/* printable ASCII only: an 8-bit address needs SMTPUTF8 (RFC 6531),
-	 * which we do not speak */
+	/* printable ASCII, or UTF-8 (RFC 6531: only over SMTPUTF8, which the
+	 * SMTP layer checks) */
 	for (p = (const unsigned char *)addr; *p != '\0'; p++)
-		if (*p <= 0x20 || *p >= 0x7f)
+		if (*p <= 0x20 || *p == 0x7f)
 			return 0;
+	if (compose_address_utf8(addr) && !utf8_valid(addr, strlen(addr)))
+		return 0;
 	at = strchr(addr, '@');
 	if (at == NULL || at == addr || at[1] == '\0' || strchr(at + 1, '@') != NULL)
 		return 0;
 	return strpbrk(addr, "<>()[]\\,;:\"") == NULL;
+}
+
+int compose_address_utf8(const char *addr)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)addr; *p != '\0'; p++)
+		if (*p >= 0x80)
+			return 1;
+	return 0;
 }
 
 int compose_msgid_ok(const char *id)

@@ -77,9 +77,13 @@ char *compose_encode_words(const char *text, int phrase);
 char *compose_qp(const char *text);
 
 /* Is the address safe for a header and an SMTP envelope? 1 or 0: printable
- * ASCII (no SMTPUTF8), one '@' with both sides non-empty, no space, no
- * specials, at most ADDRESS_BYTES_MAX bytes. */
+ * ASCII or valid UTF-8 (RFC 6531, 6532: such an address goes only to a
+ * server that offers SMTPUTF8), one '@' with both sides non-empty, no
+ * space, no control character, no specials, at most ADDRESS_BYTES_MAX
+ * bytes. */
 int compose_address_ok(const char *addr);
+/* 1 if the address holds a byte outside ASCII (it needs SMTPUTF8). */
+int compose_address_utf8(const char *addr);
 
 /* Is a message identifier (without brackets) safe to write inside <>? 1 or
  * 0: printable ASCII without space, '<' or '>', at most 250 bytes.

@@ -608,6 +608,12 @@ static int send_due(struct engine *e, struct sender_stats *stats)
 		log_info("smtp: %ld sent in the last minute, %ld in the last day (max_per_minute %ld,"
 		    " max_recipients_per_day %ld): the rest waits its turn", b.pace.minute, b.pace.day,
 		    e->cfg->smtp.max_per_minute, e->cfg->smtp.max_recipients_per_day);
+	/* what the server said of SMTPUTF8, for the programme to know
+	 * whether it can answer an address in UTF-8 (RFC 6531) */
+	if (b.smtp != NULL && smtp_utf8(b.smtp) >= 0 &&
+	    store_exec(e->st, "INSERT OR REPLACE INTO meta(key, value) VALUES('smtputf8', ?)", "s",
+	    smtp_utf8(b.smtp) ? "1" : "0") < 0)
+		ret = -1;
 	smtp_close(&b.smtp);
 	if (b.down_until != 0 && ret == 0)
 		ret = postpone(e, b.down_until);

@@ -112,6 +112,8 @@ struct smtp {
 	curl_socket_t sock;
 	int pipelining;       /* RFC 2920, from the last EHLO reply */
 	int size_ext;         /* RFC 1870 */
+	int smtputf8;         /* RFC 6531 */
+	int utf8_known;       /* a session said whether it offers SMTPUTF8 */
 	int auth_sent;        /* an AUTH command went out in this session */
 	enum stage stage;
 	const char *command;  /* the last command, for messages */
@@ -157,6 +159,8 @@ static void reply_line(struct smtp *s, const char *line, size_t n)
 			s->pipelining = 1;
 		else if (n >= 8 && strncasecmp(line + 4, "SIZE", 4) == 0)
 			s->size_ext = 1;
+		else if (n == 12 && strncasecmp(line + 4, "SMTPUTF8", 8) == 0)
+			s->smtputf8 = 1;
 	}
 }
 
@@ -173,7 +177,7 @@ static void note_command(struct smtp *s, const char *data, size_t size)
 				s->auth_sent = 1;
 			/* after STARTTLS the server says again what it offers */
 			if (strcmp(s->command, "EHLO") == 0)
-				s->pipelining = s->size_ext = 0;
+				s->pipelining = s->size_ext = s->smtputf8 = 0;
 			return;
 		}
 	}
@@ -550,7 +554,7 @@ static enum smtp_result session_open(struct smtp *s, char **error_r)
 	setup(s, s->curl);
 	s->stage = ST_CONNECT;
 	s->command = NULL;
-	s->pipelining = s->size_ext = s->auth_sent = 0;
+	s->pipelining = s->size_ext = s->smtputf8 = s->auth_sent = 0;
 	s->reply_open = 0;
 	s->reply_len = 0;
 	s->reply[0] = '\0';
@@ -568,6 +572,7 @@ static enum smtp_result session_open(struct smtp *s, char **error_r)
 		s->curl = NULL;
 		return SMTP_DOWN;
 	}
+	s->utf8_known = 1;
 	return SMTP_OK;
 }
 
@@ -630,6 +635,11 @@ int smtp_stalled(const struct smtp *s)
 int smtp_throttled(const struct smtp *s)
 {
 	return s->throttled;
+}
+
+int smtp_utf8(const struct smtp *s)
+{
+	return s->utf8_known ? s->smtputf8 : -1;
 }
 
 /* ---- one transaction ---- */
@@ -756,16 +766,22 @@ static enum smtp_result transaction(struct smtp *s, const char *from, const char
 {
 	static const enum stage stages[3] = { ST_MAIL, ST_RCPT, ST_DATA };
 	static const char *const names[3] = { "MAIL FROM", "RCPT TO", "DATA" };
-	char cmd[3][ADDRESS_BYTES_MAX + 64], all[3 * (ADDRESS_BYTES_MAX + 64)];
+	char cmd[3][ADDRESS_BYTES_MAX + 64], all[3 * (ADDRESS_BYTES_MAX + 64)], size[32] = "";
 	const char *why = NULL;
 	long code = 0;
-	int i;
+	int i, utf8 = compose_address_utf8(from) || compose_address_utf8(rcpt);
 
+	/* RFC 6531 3.4: an address in UTF-8 only with SMTPUTF8, asked for
+	 * in MAIL; nothing is written to a server that does not offer it */
+	if (utf8 && !s->smtputf8) {
+		*error_r = xasprintf("the server does not offer SMTPUTF8 (RFC 6531), which %s needs",
+		    compose_address_utf8(rcpt) ? "the recipient address" : "the sender address");
+		return SMTP_PERM;
+	}
 	/* compose_address_ok() bounds both addresses: nothing is cut */
 	if (s->size_ext)
-		snprintf(cmd[0], sizeof(cmd[0]), "MAIL FROM:<%s> SIZE=%zu\r\n", from, len);
-	else
-		snprintf(cmd[0], sizeof(cmd[0]), "MAIL FROM:<%s>\r\n", from);
+		snprintf(size, sizeof(size), " SIZE=%zu", len);
+	snprintf(cmd[0], sizeof(cmd[0]), "MAIL FROM:<%s>%s%s\r\n", from, size, utf8 ? " SMTPUTF8" : "");
 	snprintf(cmd[1], sizeof(cmd[1]), "RCPT TO:<%s>\r\n", rcpt);
 	snprintf(cmd[2], sizeof(cmd[2]), "DATA\r\n");
 	clock_gettime(CLOCK_MONOTONIC, &s->deadline);

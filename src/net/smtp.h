@@ -63,6 +63,11 @@ int smtp_stalled(const struct smtp *smtp);
  * 421, or an enhanced status 4.7.x to anything but RCPT: pace.h). */
 int smtp_throttled(const struct smtp *smtp);
 
+/* Whether the server offers SMTPUTF8 (RFC 6531), as the last session's
+ * EHLO said: 1 or 0, or -1 before any session. An address in UTF-8 is
+ * refused (SMTP_PERM, nothing written) by a server that does not. */
+int smtp_utf8(const struct smtp *smtp);
+
 /* Connects and authenticates without sending, for check-config --connect. */
 int smtp_check(const struct config *cfg, char **info_r, char **error_r);
 

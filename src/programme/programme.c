@@ -17,6 +17,7 @@
 #include "classify.h"
 #include "command.h"
 #include "committee.h"
+#include "compose.h"
 #include "config.h"
 #include "confirm.h"
 #include "edition.h"
@@ -256,16 +257,33 @@ static int on_human(struct msgctx *c, const struct classification *cl, char **er
 	return 1;
 }
 
+/* Did the SMTP server offer SMTPUTF8 (RFC 6531) when the sender last
+ * spoke to it? Not known yet reads as no. */
+static int smtputf8_offered(const struct engine *e)
+{
+	char *v = NULL;
+	int yes;
+
+	if (store_query_text(e->st, &v, "SELECT value FROM meta WHERE key = 'smtputf8'", NULL) < 0)
+		return 0;
+	yes = v != NULL && strcmp(v, "1") == 0;
+	free(v);
+	return yes;
+}
+
 /* Why the sender's address cannot be acted on, or NULL: the robot writes
  * only to one plain mailbox (mime.h reads From strictly). A quoted local
  * part ("chair@example.org"@evil.example) is an address of its own, but one
- * a person should look at. */
+ * a person should look at. An address in UTF-8 is answered only through a
+ * server that offers SMTPUTF8; otherwise a person answers it. */
 static const char *sender_unusable(const struct engine *e, const struct mime_msg *m)
 {
 	if (m->from_addr == NULL)
 		return "no usable From address";
 	if (m->from_addr[0] == '"')
 		return "From address with a quoted local part";
+	if (compose_address_utf8(m->from_addr) && !smtputf8_offered(e))
+		return "From address in UTF-8 (RFC 6531), and the SMTP server does not offer SMTPUTF8";
 	/* our own mail is known by its Message-ID (classify.h): this is not */
 	if (str_eq_ci(m->from_addr, e->cfg->programme.address))
 		return "From our own address, but not a message of ours";

@@ -392,12 +392,14 @@ class Recorder:
     consulted at DATA end, to answer with a failure instead of 250.
     """
 
-    def __init__(self):
+    def __init__(self, utf8=False):
+        """utf8: offer SMTPUTF8 (RFC 6531)."""
         try:
             from aiosmtpd.controller import Controller
         except ImportError as e:
             raise ServerError("python3-aiosmtpd is not installed; run tests with /usr/bin/python3") from e
         self.messages = []
+        self.mail_options = []  # the MAIL FROM parameters of each message
         self.lock = threading.Lock()
         self.refuse = None
         self.port = free_port()
@@ -412,10 +414,11 @@ class Recorder:
                         return answer
                 with recorder.lock:
                     recorder.messages.append((envelope.mail_from, list(envelope.rcpt_tos), data))
+                    recorder.mail_options.append(list(envelope.mail_options))
                 return "250 OK queued"
 
         self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port,
-                                     decode_data=False)
+                                     decode_data=False, enable_SMTPUTF8=utf8)
         self.controller.start()
 
     def sent(self):

@@ -396,8 +396,12 @@ static void test_address_ok(void **state)
 		{ "ada@example.org, eve@example.org", 0 },
 		{ "\"ada\"@example.org", 0 },
 		{ "ada@[127.0.0.1]", 0 },
-		{ "zoé@example.org", 0 },
-		{ "ada@exämple.org", 0 },
+		/* RFC 6531: valid UTF-8 only */
+		{ "zoé@example.org", 1 },
+		{ "jörg@bücher.example", 1 },
+		{ "ada\xff@example.org", 0 },
+		{ "ada\xc3@example.org", 0 },
+		{ "ada@example.org\xc3", 0 },
 	};
 	char *longest = xmalloc(400);
 	size_t i;
@@ -414,6 +418,8 @@ static void test_address_ok(void **state)
 	longest[320] = '\0';
 	assert_int_equal(compose_address_ok(longest), 1);
 	free(longest);
+	assert_int_equal(compose_address_utf8("jörg@bücher.example"), 1);
+	assert_int_equal(compose_address_utf8("ada@example.org"), 0);
 }
 
 static void test_msgid_ok(void **state)

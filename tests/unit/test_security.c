@@ -286,6 +286,37 @@ static void test_long_display_name_is_answered_bare(void **state)
 	buf_deinit(&b);
 }
 
+/* A UTF-8 address (RFC 6531) failed the answer and quarantined the
+ * message: now it is left for the committee while the SMTP server is not
+ * known to offer SMTPUTF8, and answered when it is. */
+static void test_utf8_address_left_or_answered(void **state)
+{
+	struct fx *f = *state;
+	const char *raw = "From: =?UTF-8?Q?J=C3=B6rg?= <j\xc3\xb6rg@b\xc3\xbc" "cher.example>\r\n"
+	    "Subject: help\r\nMessage-ID: <u1@example.net>\r\n\r\nhelp\r\n";
+	struct fx_out o;
+
+	assert_int_equal(fx_handle(f, fx_parse(f, raw)), 0);
+	assert_string_equal(f->h.outcome, "left for the committee: From address in UTF-8"
+	    " (RFC 6531), and the SMTP server does not offer SMTPUTF8");
+	assert_int_equal(f->h.needs_flag, 0);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM outbound"), 0);
+	/* the sender found that the server does not */
+	assert_int_equal(store_exec(f->st, "INSERT OR REPLACE INTO meta(key, value)"
+	    " VALUES('smtputf8', '0')", ""), 0);
+	assert_int_equal(fx_handle(f, fx_parse(f, raw)), 0);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM outbound"), 0);
+	/* and then that it does */
+	assert_int_equal(store_exec(f->st, "UPDATE meta SET value = '1' WHERE key = 'smtputf8'", ""), 0);
+	assert_int_equal(fx_handle(f, fx_parse(f, raw)), 0);
+	assert_string_equal(f->h.outcome, "help sent");
+	fx_out(f, "help", "j\xc3\xb6rg@b\xc3\xbc" "cher.example", &o);
+	if (strstr(o.data, "\r\nTo: =?UTF-8?B?SsO2cmc=?= <j\xc3\xb6rg@b\xc3\xbc"
+	    "cher.example>\r\n") == NULL)
+		fail_msg("no To for the UTF-8 address:\n%.600s", o.data);
+	fx_out_deinit(&o);
+}
+
 /* A right-to-left override in a name reached the digest, where it turned
  * the text after it round. */
 static void test_bidi_override_in_a_name(void **state)
@@ -512,6 +543,7 @@ int main(void)
 		T(test_two_from_addresses_are_left),
 		T(test_long_display_name_is_answered_bare),
 		T(test_bidi_override_in_a_name),
+		T(test_utf8_address_left_or_answered),
 		T(test_bidi_override_in_a_form_name),
 		T(test_issue_flood_is_merged_into_one_notice),
 		T(test_forged_yes_approves_nothing),
