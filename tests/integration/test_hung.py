@@ -40,7 +40,7 @@ class HungTest(unittest.TestCase):
         self.env.config = mentord_config(
             self.env.root, imap_port or self.env.dovecot.port, smtp_port or self.env.smtp.port,
             REPO, f"imap.timeout_seconds = {TIMEOUT}\nsmtp.timeout_seconds = {TIMEOUT}\n"
-            f"imap.poll_seconds = 3600\n{extra}")
+            f"imap.poll_seconds = 3600\nprogramme.max_unproven_per_hour = 100000\n{extra}")
 
     def proxy(self, upstream, plan):
         p = Proxy(upstream, plan)

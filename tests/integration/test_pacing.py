@@ -53,7 +53,7 @@ class PacingTest(MentordTest):
 class PerMinute(PacingTest):
     """max_per_minute = 30 and 100 queued messages: no minute holds more
     than 30 sends, all 100 go, in order."""
-    extra_config = "smtp.max_per_minute = 30"
+    extra_config = "smtp.max_per_minute = 30\nprogramme.max_unproven_per_hour = 100000"
     smtp = staticmethod(lambda root: Smtpd(pipelining=True))
 
     def test_100_messages_at_30_a_minute(self):
