@@ -30,7 +30,7 @@ FUZZ_SECONDS ?= 60
 
 PKGS = libetpan libcurl sqlite3 libical gnutls
 # libcurl and libical are opened at run time, while they are needed
-# (src/net/smtp.c, src/mail/ical.c): an idle daemon does not carry them
+# (src/net/curl_lib.c, src/mail/ical.c): an idle daemon does not carry them
 LINKED_PKGS = libetpan sqlite3 gnutls
 # These ask pkg-config about libraries that `deps` may install only after
 # this file was read: each is computed at its first use in a recipe, then

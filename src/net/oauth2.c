@@ -1,9 +1,5 @@
 #include "oauth2.h"
 
-/* plain functions: they are called through pointers */
-#define CURL_DISABLE_TYPECHECK
-#include <curl/curl.h>
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -18,13 +14,11 @@
 #include <unistd.h>
 
 #include "bounds.h"
+#include "curl_lib.h"
 #include "json.h"
 #include "log.h"
 #include "util.h"
 
-#ifndef CURL_SONAME
-#define CURL_SONAME "libcurl-gnutls.so.4"
-#endif
 #ifndef MENTORD_VERSION
 #define MENTORD_VERSION "?"
 #endif
@@ -37,67 +31,6 @@
 /* RFC 8628 3.2: 5 seconds when the service does not say */
 #define DEVICE_INTERVAL_DEFAULT 5
 #define DEVICE_GRANT "urn:ietf:params:oauth:grant-type:device_code"
-
-/* ---- libcurl, opened on use (see oauth2.h) ---- */
-
-#define CURL_FUNCTIONS(X) \
-	X(curl_easy_cleanup) \
-	X(curl_easy_getinfo) \
-	X(curl_easy_init) \
-	X(curl_easy_perform) \
-	X(curl_easy_setopt) \
-	X(curl_easy_strerror) \
-	X(curl_global_init) \
-	X(curl_slist_append) \
-	X(curl_slist_free_all)
-
-static struct {
-	void *handle;
-#define X(f) __typeof__(&f) f;
-	CURL_FUNCTIONS(X)
-#undef X
-} lib;
-
-static int lib_load(char **error_r)
-{
-	void *h;
-
-	if (lib.handle != NULL)
-		return 0;
-	if ((h = dlopen(CURL_SONAME, RTLD_NOW | RTLD_LOCAL)) == NULL) {
-		*error_r = xasprintf("cannot load %s: %s", CURL_SONAME, dlerror());
-		return -1;
-	}
-#define X(f) \
-	if ((lib.f = (__typeof__(lib.f))dlsym(h, #f)) == NULL) { \
-		*error_r = xasprintf("%s has no %s", CURL_SONAME, #f); \
-		dlclose(h); \
-		return -1; \
-	}
-	CURL_FUNCTIONS(X)
-#undef X
-	if (lib.curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-		*error_r = xstrdup("libcurl initialisation failed");
-		dlclose(h);
-		return -1;
-	}
-	lib.handle = h;
-	return 0;
-}
-
-/* Is libcurl in this process already (the sending child)? */
-static int lib_present(void)
-{
-	void *h;
-
-	if (lib.handle != NULL)
-		return 1;
-	h = dlopen(CURL_SONAME, RTLD_NOW | RTLD_NOLOAD);
-	if (h == NULL)
-		return 0;
-	dlclose(h);
-	return 1;
-}
 
 /* ---- small pieces ---- */
 
@@ -251,36 +184,36 @@ static int http_post(const struct config *cfg, const char *url, const char *form
 	CURL *c;
 	int ret = -1;
 
-	if (lib_load(error_r) < 0)
+	if (curl_lib_load(error_r) < 0)
 		return -1;
-	c = lib.curl_easy_init();
+	c = curl_lib.curl_easy_init();
 	if (c == NULL)
 		fatal("curl_easy_init failed");
 	buf_init(&h->body, OAUTH2_RESPONSE_BYTES_MAX);
 	buf_add(&h->body, "", 0);
 	h->errbuf[0] = '\0';
-	headers = lib.curl_slist_append(NULL, "Accept: application/json");
-	lib.curl_easy_setopt(c, CURLOPT_URL, url);
+	headers = curl_lib.curl_slist_append(NULL, "Accept: application/json");
+	curl_lib.curl_easy_setopt(c, CURLOPT_URL, url);
 	/* never anything but the one service: no redirects, no other scheme;
 	 * plain http only where config_url_secure() allowed it (loopback) */
-	lib.curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, str_has_prefix(url, "https://") ? "https" : "http");
-	lib.curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-	lib.curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-	lib.curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	curl_lib.curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, str_has_prefix(url, "https://") ? "https" : "http");
+	curl_lib.curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_lib.curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_lib.curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
 	if (cfg->oauth2.ca_file != NULL)
-		lib.curl_easy_setopt(c, CURLOPT_CAINFO, cfg->oauth2.ca_file);
-	lib.curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	lib.curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, t);
-	lib.curl_easy_setopt(c, CURLOPT_TIMEOUT, t);
-	lib.curl_easy_setopt(c, CURLOPT_USERAGENT, "mentord/" MENTORD_VERSION);
-	lib.curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-	lib.curl_easy_setopt(c, CURLOPT_POSTFIELDS, form);
-	lib.curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, http_write);
-	lib.curl_easy_setopt(c, CURLOPT_WRITEDATA, h);
-	lib.curl_easy_setopt(c, CURLOPT_ERRORBUFFER, h->errbuf);
-	rc = lib.curl_easy_perform(c);
+		curl_lib.curl_easy_setopt(c, CURLOPT_CAINFO, cfg->oauth2.ca_file);
+	curl_lib.curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_lib.curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, t);
+	curl_lib.curl_easy_setopt(c, CURLOPT_TIMEOUT, t);
+	curl_lib.curl_easy_setopt(c, CURLOPT_USERAGENT, "mentord/" MENTORD_VERSION);
+	curl_lib.curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+	curl_lib.curl_easy_setopt(c, CURLOPT_POSTFIELDS, form);
+	curl_lib.curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, http_write);
+	curl_lib.curl_easy_setopt(c, CURLOPT_WRITEDATA, h);
+	curl_lib.curl_easy_setopt(c, CURLOPT_ERRORBUFFER, h->errbuf);
+	rc = curl_lib.curl_easy_perform(c);
 	if (rc == CURLE_OK) {
-		lib.curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &h->status);
+		curl_lib.curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &h->status);
 		ret = 0;
 	} else if (rc == CURLE_OPERATION_TIMEDOUT) {
 		*error_r = xasprintf("no answer within %ld s", t);
@@ -289,10 +222,10 @@ static int http_post(const struct config *cfg, const char *url, const char *form
 	} else if (rc == CURLE_PEER_FAILED_VERIFICATION) {
 		*error_r = xasprintf("TLS: its certificate is not trusted: %s", h->errbuf);
 	} else {
-		*error_r = xasprintf("%s", h->errbuf[0] != '\0' ? h->errbuf : lib.curl_easy_strerror(rc));
+		*error_r = xasprintf("%s", h->errbuf[0] != '\0' ? h->errbuf : curl_lib.curl_easy_strerror(rc));
 	}
-	lib.curl_slist_free_all(headers);
-	lib.curl_easy_cleanup(c);
+	curl_lib.curl_slist_free_all(headers);
+	curl_lib.curl_easy_cleanup(c);
 	if (ret < 0)
 		buf_deinit(&h->body);
 	return ret;
@@ -538,7 +471,7 @@ static void request_forked(const struct config *cfg, const char *url, const char
 
 static void ask(const struct config *cfg, const char *url, const char *form, struct answer *a)
 {
-	if (lib_present())
+	if (curl_lib_present())
 		request(cfg, url, form, a);
 	else
 		request_forked(cfg, url, form, a);

@@ -37,9 +37,9 @@
  * loads (smtp.h): in a process where it is loaded already (the sending
  * child), directly; anywhere else in a short-lived child process that
  * makes the one request and hands the answer back through a pipe. Only the
- * parent reads or writes the files. libcurl is opened here and in smtp.c,
- * each with its own table of functions: both speak through it, one HTTP
- * and one SMTP, and neither's types leave its file. */
+ * parent reads or writes the files. libcurl is opened by curl_lib.c, whose
+ * one table of functions serves this file (HTTP) and smtp.c (SMTP); its
+ * types leave neither. */
 #ifndef MENTORD_OAUTH2_H
 #define MENTORD_OAUTH2_H
 

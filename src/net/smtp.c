@@ -1,9 +1,5 @@
 #include "smtp.h"
 
-/* plain functions: they are called through pointers */
-#define CURL_DISABLE_TYPECHECK
-#include <curl/curl.h>
-#include <dlfcn.h>
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
@@ -14,6 +10,7 @@
 #include <time.h>
 
 #include "bounds.h"
+#include "curl_lib.h"
 #include "compose.h"
 #include "config.h"
 #include "log.h"
@@ -21,58 +18,6 @@
 #include "tls.h"
 #include "util.h"
 
-#ifndef CURL_SONAME
-#define CURL_SONAME "libcurl-gnutls.so.4"
-#endif
-
-/* libcurl and what it brings (OpenSSL's libcrypto among them, which never
- * unloads) would double the resident size of an idle daemon: it is opened
- * by the first smtp_open(), which runs in the process that sends
- * (sender.h). Every function used here is in this list, called through lib. */
-#define CURL_FUNCTIONS(X) \
-	X(curl_easy_cleanup) \
-	X(curl_easy_getinfo) \
-	X(curl_easy_init) \
-	X(curl_easy_perform) \
-	X(curl_easy_recv) \
-	X(curl_easy_send) \
-	X(curl_easy_setopt) \
-	X(curl_easy_strerror) \
-	X(curl_global_init)
-
-static struct {
-	void *handle;
-#define X(f) __typeof__(&f) f;
-	CURL_FUNCTIONS(X)
-#undef X
-} lib;
-
-static int lib_load(char **error_r)
-{
-	void *h;
-
-	if (lib.handle != NULL)
-		return 0;
-	if ((h = dlopen(CURL_SONAME, RTLD_NOW | RTLD_LOCAL)) == NULL) {
-		*error_r = xasprintf("cannot load %s: %s", CURL_SONAME, dlerror());
-		return -1;
-	}
-#define X(f) \
-	if ((lib.f = (__typeof__(lib.f))dlsym(h, #f)) == NULL) { \
-		*error_r = xasprintf("%s has no %s", CURL_SONAME, #f); \
-		dlclose(h); \
-		return -1; \
-	}
-	CURL_FUNCTIONS(X)
-#undef X
-	if (lib.curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-		*error_r = xstrdup("libcurl initialisation failed");
-		dlclose(h);
-		return -1;
-	}
-	lib.handle = h;
-	return 0;
-}
 
 /* The session (TCP, TLS, greeting, EHLO, STARTTLS, AUTH) is libcurl's, in
  * CURLOPT_CONNECT_ONLY mode; the mail transactions on it are ours, through
@@ -245,12 +190,12 @@ static int io_send(struct smtp *s, const char *p, size_t len, const char **why_r
 
 	while (len > 0) {
 		n = 0;
-		rc = lib.curl_easy_send(s->curl, p, len, &n);
+		rc = curl_lib.curl_easy_send(s->curl, p, len, &n);
 		if (rc == CURLE_OK) {
 			p += n;
 			len -= n;
 		} else if (rc != CURLE_AGAIN) {
-			*why_r = lib.curl_easy_strerror(rc);
+			*why_r = curl_lib.curl_easy_strerror(rc);
 			return -1;
 		} else if (wait_sock(s, POLLOUT, why_r) < 0) {
 			return -1;
@@ -272,7 +217,7 @@ static int io_fill(struct smtp *s, const char **why_r)
 			return -1;
 		}
 		n = 0;
-		rc = lib.curl_easy_recv(s->curl, s->in + s->in_len, sizeof(s->in) - s->in_len, &n);
+		rc = curl_lib.curl_easy_recv(s->curl, s->in + s->in_len, sizeof(s->in) - s->in_len, &n);
 		if (rc == CURLE_OK && n == 0) {
 			*why_r = "connection closed by the server";
 			return -1;
@@ -282,7 +227,7 @@ static int io_fill(struct smtp *s, const char **why_r)
 			return 0;
 		}
 		if (rc != CURLE_AGAIN) {
-			*why_r = lib.curl_easy_strerror(rc);
+			*why_r = curl_lib.curl_easy_strerror(rc);
 			return -1;
 		}
 		if (wait_sock(s, POLLIN, why_r) < 0)
@@ -347,14 +292,14 @@ static void setup_auth(struct smtp *s, CURL *c)
 
 	if (s->secret == NULL)
 		return;
-	lib.curl_easy_setopt(c, CURLOPT_USERNAME, cfg->smtp.user);
+	curl_lib.curl_easy_setopt(c, CURLOPT_USERNAME, cfg->smtp.user);
 	if (CONFIG_AUTH_BEARER(cfg->smtp.auth)) {
-		lib.curl_easy_setopt(c, CURLOPT_XOAUTH2_BEARER, s->secret);
-		lib.curl_easy_setopt(c, CURLOPT_LOGIN_OPTIONS,
+		curl_lib.curl_easy_setopt(c, CURLOPT_XOAUTH2_BEARER, s->secret);
+		curl_lib.curl_easy_setopt(c, CURLOPT_LOGIN_OPTIONS,
 		    cfg->smtp.auth == AUTH_OAUTHBEARER ? "AUTH=OAUTHBEARER" : "AUTH=XOAUTH2");
 	} else {
-		lib.curl_easy_setopt(c, CURLOPT_PASSWORD, s->secret);
-		lib.curl_easy_setopt(c, CURLOPT_LOGIN_OPTIONS,
+		curl_lib.curl_easy_setopt(c, CURLOPT_PASSWORD, s->secret);
+		curl_lib.curl_easy_setopt(c, CURLOPT_LOGIN_OPTIONS,
 		    cfg->smtp.auth == AUTH_LOGIN ? "AUTH=LOGIN" : "AUTH=PLAIN");
 	}
 }
@@ -364,27 +309,27 @@ static void setup(struct smtp *s, CURL *c)
 	const struct config *cfg = s->cfg;
 	long t = cfg->smtp.timeout_seconds;
 
-	lib.curl_easy_setopt(c, CURLOPT_URL, s->url);
-	lib.curl_easy_setopt(c, CURLOPT_CONNECT_ONLY, 1L);
-	lib.curl_easy_setopt(c, CURLOPT_ERRORBUFFER, s->errbuf);
-	lib.curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	lib.curl_easy_setopt(c, CURLOPT_VERBOSE, 1L);
-	lib.curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, debug_cb);
-	lib.curl_easy_setopt(c, CURLOPT_DEBUGDATA, s);
-	lib.curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, t);
-	lib.curl_easy_setopt(c, CURLOPT_SERVER_RESPONSE_TIMEOUT, t);
-	lib.curl_easy_setopt(c, CURLOPT_TIMEOUT, 5 * t);
-	lib.curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-	lib.curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	curl_lib.curl_easy_setopt(c, CURLOPT_URL, s->url);
+	curl_lib.curl_easy_setopt(c, CURLOPT_CONNECT_ONLY, 1L);
+	curl_lib.curl_easy_setopt(c, CURLOPT_ERRORBUFFER, s->errbuf);
+	curl_lib.curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_lib.curl_easy_setopt(c, CURLOPT_VERBOSE, 1L);
+	curl_lib.curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, debug_cb);
+	curl_lib.curl_easy_setopt(c, CURLOPT_DEBUGDATA, s);
+	curl_lib.curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, t);
+	curl_lib.curl_easy_setopt(c, CURLOPT_SERVER_RESPONSE_TIMEOUT, t);
+	curl_lib.curl_easy_setopt(c, CURLOPT_TIMEOUT, 5 * t);
+	curl_lib.curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_lib.curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
 	/* the server's certificate, to say why it was refused (tls_refused) */
-	lib.curl_easy_setopt(c, CURLOPT_CERTINFO, 1L);
-	lib.curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+	curl_lib.curl_easy_setopt(c, CURLOPT_CERTINFO, 1L);
+	curl_lib.curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
 	if (cfg->smtp.ca_file != NULL)
-		lib.curl_easy_setopt(c, CURLOPT_CAINFO, cfg->smtp.ca_file);
+		curl_lib.curl_easy_setopt(c, CURLOPT_CAINFO, cfg->smtp.ca_file);
 	if (cfg->smtp.security == SEC_STARTTLS)
-		lib.curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
+		curl_lib.curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
 	else if (cfg->smtp.security == SEC_NONE)
-		lib.curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_NONE);
+		curl_lib.curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_NONE);
 	setup_auth(s, c);
 }
 
@@ -413,7 +358,7 @@ int smtp_open(const struct config *cfg, struct smtp **smtp_r, char **error_r)
 	struct smtp *s;
 	const char *path = strstr(cfg->smtp.url, "://");
 
-	if (lib_load(error_r) < 0)
+	if (curl_lib_load(error_r) < 0)
 		return -1;
 	s = xcalloc(1, sizeof(*s));
 	s->cfg = cfg;
@@ -452,7 +397,7 @@ static char *tls_refused(struct smtp *s, const char *text)
 	char names[TLS_NAMES_BYTES] = "", *hint = NULL, *msg;
 	int ours = -1, in_date = -1;
 
-	if (lib.curl_easy_getinfo(s->curl, CURLINFO_CERTINFO, &ci) == CURLE_OK && ci != NULL &&
+	if (curl_lib.curl_easy_getinfo(s->curl, CURLINFO_CERTINFO, &ci) == CURLE_OK && ci != NULL &&
 	    ci->num_of_certs > 0)
 		for (l = ci->certinfo[0]; l != NULL; l = l->next)
 			if (str_has_prefix(l->data, "Cert:"))
@@ -480,10 +425,10 @@ static char *tls_refused(struct smtp *s, const char *text)
 
 static char *describe_session(struct smtp *s, CURLcode rc)
 {
-	const char *text = s->errbuf[0] != '\0' ? s->errbuf : lib.curl_easy_strerror(rc);
+	const char *text = s->errbuf[0] != '\0' ? s->errbuf : curl_lib.curl_easy_strerror(rc);
 	long code = 0;
 
-	lib.curl_easy_getinfo(s->curl, CURLINFO_RESPONSE_CODE, &code);
+	curl_lib.curl_easy_getinfo(s->curl, CURLINFO_RESPONSE_CODE, &code);
 	if (rc == CURLE_PEER_FAILED_VERIFICATION)
 		return tls_refused(s, text);
 	if (rc == CURLE_SSL_CONNECT_ERROR)
@@ -538,7 +483,7 @@ static void session_close(struct smtp *s, int polite)
 		 * we gave up on */
 		shutdown(s->sock, SHUT_RDWR);
 	}
-	lib.curl_easy_cleanup(s->curl);
+	curl_lib.curl_easy_cleanup(s->curl);
 	s->curl = NULL;
 }
 
@@ -548,7 +493,7 @@ static enum smtp_result session_open(struct smtp *s, char **error_r)
 	CURLcode rc;
 	long code = 0;
 
-	s->curl = lib.curl_easy_init();
+	s->curl = curl_lib.curl_easy_init();
 	if (s->curl == NULL)
 		fatal("curl_easy_init failed");
 	setup(s, s->curl);
@@ -560,15 +505,15 @@ static enum smtp_result session_open(struct smtp *s, char **error_r)
 	s->reply[0] = '\0';
 	s->errbuf[0] = '\0';
 	s->in_len = 0;
-	rc = lib.curl_easy_perform(s->curl);
+	rc = curl_lib.curl_easy_perform(s->curl);
 	if (rc == CURLE_OK)
-		rc = lib.curl_easy_getinfo(s->curl, CURLINFO_ACTIVESOCKET, &s->sock);
+		rc = curl_lib.curl_easy_getinfo(s->curl, CURLINFO_ACTIVESOCKET, &s->sock);
 	s->login_denied = rc == CURLE_LOGIN_DENIED;
 	if (rc != CURLE_OK || s->sock == CURL_SOCKET_BAD) {
-		lib.curl_easy_getinfo(s->curl, CURLINFO_RESPONSE_CODE, &code);
+		curl_lib.curl_easy_getinfo(s->curl, CURLINFO_RESPONSE_CODE, &code);
 		note_throttle(s, ST_SESSION, code);
 		escaped(error_r, describe_session(s, rc));
-		lib.curl_easy_cleanup(s->curl);
+		curl_lib.curl_easy_cleanup(s->curl);
 		s->curl = NULL;
 		return SMTP_DOWN;
 	}

@@ -1,4 +1,4 @@
-/* smtp: delivery to the configured SMTP server (the only user of libcurl).
+/* smtp: delivery to the configured SMTP server, on libcurl (curl_lib.h).
  *
  * libcurl makes the session (TCP, TLS verified against the system's or
  * [smtp] ca_file's certificates, greeting, EHLO, STARTTLS, AUTH PLAIN, LOGIN,
