@@ -55,6 +55,19 @@ static int pair_cb(const struct store_row *row, void *arg)
 	return 0;
 }
 
+/* The active pairs in id order: with cohort_id 0, every one introduced;
+ * else those of that cohort, introduced or not. */
+static int active_pairs(struct engine *e, int64_t cohort_id, struct pairs *p)
+{
+	if (cohort_id == 0)
+		return store_query(e->st, "SELECT id, mentor_app, mentee_app, introduced_at, paused,"
+		    " coalesce(feedback_at, 0) FROM pairs WHERE status = 'active'"
+		    " AND introduced_at IS NOT NULL ORDER BY id", pair_cb, p, NULL);
+	return store_query(e->st, "SELECT id, mentor_app, mentee_app, introduced_at, paused,"
+	    " coalesce(feedback_at, 0) FROM pairs WHERE status = 'active' AND cohort_id = ?"
+	    " ORDER BY id", pair_cb, p, "i", cohort_id);
+}
+
 static time_t add_months(time_t t, long months)
 {
 	struct tm tm;
@@ -344,9 +357,7 @@ static int due(struct engine *e, long *anonymised_r, char **error_r)
 	size_t i;
 	int ret = -1;
 
-	if (store_query(e->st, "SELECT id, mentor_app, mentee_app, introduced_at, paused,"
-	    " coalesce(feedback_at, 0) FROM pairs WHERE status = 'active' AND introduced_at IS NOT NULL"
-	    " ORDER BY id", pair_cb, &p, NULL) < 0)
+	if (active_pairs(e, 0, &p) < 0)
 		return -1;
 	for (i = 0; i < p.n; i++) {
 		if (checkins_due(e, &p.v[i], error_r) < 0)
@@ -392,9 +403,7 @@ int followup_next_due(struct engine *e, time_t *next)
 	size_t i;
 	int ret = -1;
 
-	if (store_query(e->st, "SELECT id, mentor_app, mentee_app, introduced_at, paused,"
-	    " coalesce(feedback_at, 0) FROM pairs WHERE status = 'active' AND introduced_at IS NOT NULL"
-	    " ORDER BY id", pair_cb, &p, NULL) < 0)
+	if (active_pairs(e, 0, &p) < 0)
 		return -1;
 	for (i = 0; i < p.n; i++) {
 		time_t end = add_months(p.v[i].introduced, cfg->schedule.programme_months), t;
@@ -551,9 +560,7 @@ static int close_cohort(struct engine *e, int64_t cohort_id, int64_t cause, char
 	size_t i;
 	int ret = -1;
 
-	if (store_query(e->st, "SELECT id, mentor_app, mentee_app, introduced_at, paused,"
-	    " coalesce(feedback_at, 0) FROM pairs WHERE status = 'active' AND cohort_id = ? ORDER BY id",
-	    pair_cb, &p, "i", cohort_id) < 0)
+	if (active_pairs(e, cohort_id, &p) < 0)
 		return -1;
 	for (i = 0; i < p.n; i++)
 		if (p.v[i].feedback_at == 0 && followup_ask_feedback(e, p.v[i].id, p.v[i].mentor,
