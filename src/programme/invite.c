@@ -177,6 +177,36 @@ out:
 	return ret;
 }
 
+/* The UID the person's calendar knows ev by: the one their invitation
+ * carried, kept in their RSVP row (whatever the key is now: mac.h); the
+ * session's own for an invitation sent before UIDs were a person's own,
+ * whose row has none (*legacy_r 1, and the row keeps none); else a new one
+ * of their own. An update or a cancellation under another UID would be a
+ * second entry in their calendar, and the first would stay. */
+static int person_uid(struct engine *e, const struct event *ev, int64_t person, char *out,
+    size_t size, int *legacy_r)
+{
+	int64_t rows = 0;
+	char *kept = NULL;
+
+	*legacy_r = 0;
+	if (store_query_int(e->st, &rows, "SELECT count(*) FROM rsvps WHERE event_id = ?"
+	    " AND person_id = ?", "ii", ev->id, person) < 0 ||
+	    store_query_text(e->st, &kept, "SELECT uid FROM rsvps WHERE event_id = ?"
+	    " AND person_id = ?", "ii", ev->id, person) < 0)
+		return -1;
+	if (kept != NULL) {
+		str_copy(out, size, kept);
+	} else if (rows > 0) {
+		str_copy(out, size, ev->uid);
+		*legacy_r = 1;
+	} else {
+		invite_person_uid(e, ev, person, out, size);
+	}
+	free(kept);
+	return 0;
+}
+
 int invite_send(struct engine *e, const struct event *ev, int64_t person, const char *kind,
     enum invite_mode mode, int64_t cause, char **error_r)
 {
@@ -184,12 +214,13 @@ int invite_send(struct engine *e, const struct event *ev, int64_t person, const 
 	struct vars v = { { NULL }, { NULL }, 0 };
 	char *address = NULL, *name = NULL, *lang = NULL, *cal = NULL, uid[INVITE_UID_MAX];
 	const char *l;
-	int r, ret = -1;
+	int r, legacy = 0, ret = -1;
 
 	r = roster_person_address(e, person, &address, &name, &lang);
 	if (r <= 0)
 		return r;
-	invite_person_uid(e, ev, person, uid, sizeof(uid));
+	if (person_uid(e, ev, person, uid, sizeof(uid), &legacy) < 0)
+		goto out;
 	/* the language notify_to() writes them in */
 	l = notify_language(e, lang, NULL, 1);
 	event_vars(e, ev, l, &v);
@@ -209,7 +240,7 @@ int invite_send(struct engine *e, const struct event *ev, int64_t person, const 
 	ret = store_exec(e->st, "INSERT INTO rsvps(event_id, person_id, invited_seq, invited_at, updated_at,"
 	    " uid) VALUES(?, ?, ?, ?, ?, ?) ON CONFLICT(event_id, person_id) DO UPDATE SET"
 	    " invited_seq = excluded.invited_seq, invited_at = excluded.invited_at, uid = excluded.uid",
-	    "iiitts", ev->id, person, (int64_t)ev->sequence, e->now, e->now, uid);
+	    "iiitts", ev->id, person, (int64_t)ev->sequence, e->now, e->now, legacy ? NULL : uid);
 out:
 	vars_deinit(&v);
 	free(address);

@@ -41,8 +41,9 @@ enum invite_mode {
 	INVITE_CANCEL,   /* METHOD:CANCEL */
 	INVITE_REMINDER, /* text only, the day before */
 };
-/* The UID of person's invitations to ev: deterministic, keyed (mac.h),
- * the same for every update and the cancellation; kept in their RSVP row. */
+/* A new UID for person's invitations to ev: deterministic, keyed (mac.h).
+ * It is made for the first invitation only and kept in their RSVP row:
+ * updates and the cancellation carry the UID kept there. */
 #define INVITE_UID_MAX 320
 void invite_person_uid(struct engine *e, const struct event *ev, int64_t person, char *out,
     size_t size);

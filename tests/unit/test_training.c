@@ -43,6 +43,37 @@ static void test_update_and_cancel_keep_the_uid(void **state)
 	fx_expect_report(f, "training 2026-03-30 10:00 1h Hall", "training: \"WIT Mentoring training\" planned");
 }
 
+/* Updates and the cancellation carry the UID each person's calendar has:
+ * the one kept in their RSVP row, though made under another key (a
+ * database restored without its key file), and the session's own for an
+ * invitation sent before UIDs were a person's own (a row without one). A
+ * new UID would leave the first entry in the calendar, and add another. */
+static void test_update_and_cancel_keep_the_uid_each_calendar_has(void **state)
+{
+	struct fx *f = *state;
+	char *session = NULL, *line;
+
+	free(fx_command(f, PLAN));
+	assert_int_equal(store_query_text(f->st, &session, "SELECT uid FROM events", NULL), 0);
+	assert_non_null(session);
+	assert_int_equal(store_exec(f->st, "UPDATE rsvps SET uid = 'training-1-madeunderanotherkey@example.org'"
+	    " WHERE person_id = (SELECT id FROM people WHERE address = 'chloe@example.org')", NULL), 0);
+	assert_int_equal(store_exec(f->st, "UPDATE rsvps SET uid = NULL WHERE person_id ="
+	    " (SELECT id FROM people WHERE address = 'alice@example.org')", NULL), 0);
+	line = xasprintf("UID:%s\r\n", session);
+	free(fx_command(f, "training update 2026-03-21 10:00 90m Room 2"));
+	assert_true(fx_out_has(f, "invitation-update", "chloe@example.org",
+	    "UID:training-1-madeunderanotherkey@example.org\r\n"));
+	assert_true(fx_out_has(f, "invitation-update", "alice@example.org", line));
+	free(fx_command(f, "training cancel"));
+	assert_true(fx_out_has(f, "invitation-cancel", "chloe@example.org",
+	    "UID:training-1-madeunderanotherkey@example.org\r\n"));
+	assert_true(fx_out_has(f, "invitation-cancel", "alice@example.org", line));
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM rsvps WHERE uid IS NULL"), 1);
+	free(line);
+	free(session);
+}
+
 /* The event of the latest message of kind to `to`, read back by libical:
  * its SUMMARY and DESCRIPTION (allocated), and whether an RSVP is asked. */
 static void event_texts(struct fx *f, const char *kind, const char *to, char **summary_r,
@@ -357,6 +388,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_plan_invites_each_person_alone),
 		T(test_update_and_cancel_keep_the_uid),
+		T(test_update_and_cancel_keep_the_uid_each_calendar_has),
 		T(test_a_pair_approved_later_is_invited),
 		T(test_calendar_in_the_persons_language),
 		T(test_plain_answers),
