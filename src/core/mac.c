@@ -24,6 +24,11 @@ static int hexval(int c)
 	return -1;
 }
 
+/* Replies are matched by the Message-IDs stored with what was sent, so a
+ * new key loses nothing: it only makes the Message-IDs from then on. */
+#define KEY_DAMAGED "not a key written by mentord (remove it: a new one is made," \
+	" and replies to mail sent before are still recognised)"
+
 /* 1 read, 0 no such file, -1 unreadable or not a key (errno or *why). */
 static int key_read(const char *path, unsigned char key[MAC_KEY_BYTES], const char **why)
 {
@@ -44,14 +49,14 @@ static int key_read(const char *path, unsigned char key[MAC_KEY_BYTES], const ch
 	if (n < 0)
 		goto out;
 	if (n != KEY_FILE_BYTES || text[2 * MAC_KEY_BYTES] != '\n') {
-		*why = "not a key written by mentord";
+		*why = KEY_DAMAGED;
 		goto out;
 	}
 	for (i = 0; i < MAC_KEY_BYTES; i++) {
 		int hi = hexval(text[2 * i]), lo = hexval(text[2 * i + 1]);
 
 		if (hi < 0 || lo < 0) {
-			*why = "not a key written by mentord";
+			*why = KEY_DAMAGED;
 			goto out;
 		}
 		key[i] = (unsigned char)(hi << 4 | lo);

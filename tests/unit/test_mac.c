@@ -44,6 +44,7 @@ static void test_key_file(void **state)
 	tu_write(path, "0123\n", 0600);
 	assert_int_equal(mac_key_load(path, b, &err), -1);
 	assert_non_null(strstr(err, "not a key"));
+	assert_non_null(strstr(err, "remove it: a new one is made"));
 	free(err);
 	free(path);
 	tu_rmdir(dir);
