@@ -194,6 +194,11 @@ static int addr_spec(struct cur *c, struct address *a)
 	if (peek(c) == '"') {
 		if (quoted(c, NULL) < 0)
 			return -1;
+		/* the local part is kept as it is written: a fold, or a tab,
+		 * inside it would reach an envelope address */
+		for (i = ls; i < c->i; i++)
+			if (c->s[i] == '\t' || c->s[i] == '\r' || c->s[i] == '\n')
+				return -1;
 		a->quoted_local = 1;
 	} else if (dot_atom(c) == 0) {
 		return -1;

@@ -64,6 +64,10 @@ static const struct want table[] = {
 	{ "cha\x01ir@example.org", NULL, NULL, 0, 0 },
 	{ "\"a\x1b[31m\" <chair@example.org>", NULL, NULL, 0, 0 },
 	{ "chair@exa\x7fmple.org", NULL, NULL, 0, 0 },
+	/* white space that a quoted local part would carry into an envelope */
+	{ "\"chair\r\n x\"@example.org", NULL, NULL, 0, 0 },
+	{ "\"chair\nx\"@example.org", NULL, NULL, 0, 0 },
+	{ "Chair <\"a\tb\"@example.org>", NULL, NULL, 0, 0 },
 	/* bytes that are not UTF-8 in the address */
 	{ "j\xf6rg@example.org", NULL, NULL, 0, 0 },
 	{ "\"a\"b@example.org", NULL, NULL, 0, 0 },
