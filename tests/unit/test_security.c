@@ -213,6 +213,10 @@ static void test_forged_feedback(void **state)
 	fx_paired(f);
 	free(fx_command(f, "cohort close"));
 	assert_int_equal(fx_count(f, "feedback"), 2);
+	/* in her name, to the guessed identifier of her own request */
+	assert_int_equal(forge(f, "chloe@example.org", "feedback", "chloe@example.org",
+	    "1. 1/5\nTerrible programme, the committee is useless.\n"), 0);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM feedback WHERE answered_at IS NOT NULL"), 0);
 	assert_int_equal(forge(f, "mallory@example.net", "feedback", "chloe@example.org",
 	    "Terrible programme, the committee is useless.\n"), 0);
 	assert_int_equal(fx_handle(f, fx_reply_as(f, "chloe@example.org", "alice@example.org",
