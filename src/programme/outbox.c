@@ -132,7 +132,10 @@ static int count_written(struct engine *e, const struct outbox_msg *m)
 
 /* When a message to an unproven address may go: now, or at the start of
  * the first hour that has room under max_unproven_per_hour, so that a
- * flood of forged mail cannot make the robot a source of spam. */
+ * flood of forged mail cannot make the robot a source of spam. The hour
+ * taken is counted in unproven_hours, one row an hour: finding room reads
+ * the hours from this one on, never the messages, which a flood would make
+ * a read of every earlier message for each new one. */
 struct hours {
 	time_t when;
 	long max;
@@ -154,10 +157,13 @@ static int hour_row(const struct store_row *row, void *arg)
 static int unproven_slot(struct engine *e, time_t *when_r)
 {
 	struct hours h = { e->now, e->cfg->programme.max_unproven_per_hour };
+	int64_t this_hour = (int64_t)(e->now / 3600);
 
-	if (store_query(e->st, "SELECT next_attempt / 3600, count(*) FROM outbound WHERE unproven = 1"
-	    " AND next_attempt >= ? GROUP BY 1 ORDER BY 1", hour_row, &h, "t",
-	    e->now - e->now % 3600) < 0)
+	if (store_exec(e->st, "DELETE FROM unproven_hours WHERE hour < ?", "i", this_hour) < 0 ||
+	    store_query(e->st, "SELECT hour, count FROM unproven_hours WHERE hour >= ? ORDER BY hour",
+	    hour_row, &h, "i", this_hour) < 0 ||
+	    store_exec(e->st, "INSERT INTO unproven_hours(hour, count) VALUES(?, 1)"
+	    " ON CONFLICT(hour) DO UPDATE SET count = count + 1", "i", (int64_t)(h.when / 3600)) < 0)
 		return -1;
 	*when_r = h.when;
 	return 0;

@@ -163,6 +163,9 @@ static void test_unproven_answers_wait_for_the_hourly_limit(void **state)
 		    " WHERE next_attempt = ?", "t", hour + 7200), 0);
 		assert_int_equal(n, 1);
 	}
+	/* each hour taken is one counted row, not a read of every message */
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM unproven_hours"), 3);
+	assert_int_equal(fx_int(f, "SELECT sum(count) FROM unproven_hours"), 2 * cap + 1);
 	/* an hour later, the next ones go as they come */
 	f->e.now += 3 * 3600;
 	ctx(f, &c, fx_msg(f, "late@example.net", "help", ""));
@@ -174,6 +177,8 @@ static void test_unproven_answers_wait_for_the_hourly_limit(void **state)
 		    " WHERE next_attempt = ?", "t", f->e.now), 0);
 		assert_int_equal(n, 1);
 	}
+	/* the hours gone by are forgotten */
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM unproven_hours"), 1);
 	vars_deinit(&v);
 }
 
