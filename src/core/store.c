@@ -192,10 +192,11 @@ static const char *const migrations[] = {
 	"CREATE TABLE notices(address TEXT NOT NULL COLLATE NOCASE, day TEXT NOT NULL,"
 	" count INTEGER NOT NULL, PRIMARY KEY(address, day));",
 	/* 4 -> 5: the answers to unproven addresses counted by the hour they
-	 * may go (next_attempt / 3600), one row an hour, for the hourly cap */
+	 * may go (next_attempt / 3600), one row an hour, for the hourly cap;
+	 * those already sent count for their hour as well */
 	"CREATE TABLE unproven_hours(hour INTEGER PRIMARY KEY, count INTEGER NOT NULL);"
 	"INSERT INTO unproven_hours(hour, count) SELECT next_attempt / 3600, count(*) FROM outbound"
-	" WHERE unproven = 1 AND status = 'queued' GROUP BY 1;",
+	" WHERE unproven = 1 GROUP BY 1;",
 };
 
 _Static_assert(ARRAY_SIZE(migrations) == STORE_SCHEMA_VERSION,

@@ -133,9 +133,9 @@ static int count_written(struct engine *e, const struct outbox_msg *m)
 /* When a message to an unproven address may go: now, or at the start of
  * the first hour that has room under max_unproven_per_hour, so that a
  * flood of forged mail cannot make the robot a source of spam. The hour
- * taken is counted in unproven_hours, one row an hour: finding room reads
- * the hours from this one on, never the messages, which a flood would make
- * a read of every earlier message for each new one. */
+ * taken is counted in unproven_hours: finding room reads one row per hour
+ * from this one on, not the messages of each hour, which in a flood cost a
+ * read of every earlier message for each new one. */
 struct hours {
 	time_t when;
 	long max;

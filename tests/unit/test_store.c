@@ -65,6 +65,37 @@ static void test_newer_schema_refused(void **state)
 	free(err);
 }
 
+/* A database of schema 4 takes the hours of its answers to unproven
+ * addresses, sent or queued, into unproven_hours. */
+static void test_unproven_hours_migrated(void **state)
+{
+	struct fx *f = *state;
+	struct store *again = NULL;
+	char *err = NULL;
+	int64_t id = 0, n = 0;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(store_outbound_add(f->st, "help", "x@example.net", 0, 0, NULL, 0,
+		    7200 + i, &id), 0);
+		assert_int_equal(store_exec(f->st, "UPDATE outbound SET unproven = 1, next_attempt = ?"
+		    " WHERE id = ?", "ti", (time_t)(i < 2 ? 7200 + i : 10800), id), 0);
+	}
+	assert_int_equal(store_exec(f->st, "UPDATE outbound SET status = 'sent' WHERE id = 1", NULL), 0);
+	assert_int_equal(store_exec(f->st, "DROP TABLE unproven_hours", NULL), 0);
+	assert_int_equal(store_exec(f->st, "PRAGMA user_version = 4", NULL), 0);
+	store_close(&f->st);
+	assert_int_equal(store_open(f->path, &again, &err), 0);
+	assert_int_equal(store_schema_version(again), STORE_SCHEMA_VERSION);
+	assert_int_equal(store_query_int(again, &n, "SELECT count FROM unproven_hours WHERE hour = 2",
+	    NULL), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(store_query_int(again, &n, "SELECT count FROM unproven_hours WHERE hour = 3",
+	    NULL), 0);
+	assert_int_equal(n, 1);
+	f->st = again;
+}
+
 /* The file's bytes, to show that a refused file was left as it was. */
 static uint64_t file_hash(const char *path)
 {
@@ -404,6 +435,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_schema_and_wal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unproven_hours_migrated, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_broken_databases_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_other_programs_database_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_application_id_and_sync, setup, teardown),
