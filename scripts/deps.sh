@@ -15,6 +15,21 @@ fuzz) want="$build clang-14 libclang-rt-14-dev" ;;
 *) echo "usage: $0 build|test|demo|bench|fuzz" >&2; exit 2 ;;
 esac
 
+# Without dpkg (another distribution, a BSD, a build by hand), the packages
+# cannot be asked for by their Debian names: the libraries are looked for
+# with pkg-config instead, and what is missing is named.
+if ! command -v dpkg-query >/dev/null 2>&1; then
+	[ "${1:-build}" = build ] || { echo "$0 ${1:-build}: needs Debian's dpkg and apt-get" >&2; exit 1; }
+	absent=""
+	command -v pkg-config >/dev/null 2>&1 || { echo "mentord needs pkg-config to find its libraries" >&2; exit 1; }
+	for m in libetpan libcurl sqlite3 libical gnutls; do
+		pkg-config --exists "$m" || absent="$absent $m"
+	done
+	[ -z "$absent" ] && exit 0
+	echo "mentord needs these libraries, with their development files (pkg-config names):$absent" >&2
+	exit 1
+fi
+
 missing=""
 for p in $want; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
