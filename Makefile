@@ -53,7 +53,7 @@ WARN = -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes 
 ALL_CFLAGS = $(WARN) $(WERROR) $(CFLAGS) $(SAN) -D_GNU_SOURCE -MMD -MP \
              -DTEMPLATEDIR='"$(DATADIR)/templates"' -DMENTORD_VERSION='"$(VERSION)"' \
              -DCURL_SONAME='"$(CURL_SONAME)"' -DICAL_SONAME='"$(ICAL_SONAME)"' \
-             $(SRC_DIRS:%=-iquote %) $(PKG_CFLAGS)
+             $(SRC_DIRS:%=-iquote %) -iquote $(BUILD)/gen $(PKG_CFLAGS)
 ALL_LDFLAGS = $(LDFLAGS) $(SAN)
 
 # The layers, from the bottom up (src/README.md): each folder may include
@@ -98,6 +98,13 @@ $(PREFIX_STAMP):
 	@rm -f $(BUILD)/datadir*.stamp
 	@touch $@
 $(BUILD)/obj/cycle.o: $(PREFIX_STAMP)
+
+# Today's schema (src/core/schema.sql) built into store.o as a C string:
+# each line quoted, its backslashes and quotes escaped, the SQL comments kept
+$(BUILD)/gen/schema.inc: src/core/schema.sql
+	@mkdir -p $(@D)
+	sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $< > $@
+$(BUILD)/obj/core/store.o: $(BUILD)/gen/schema.inc
 
 $(BUILD)/mentord: $(OBJ)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(OBJ) $(PKG_LIBS)

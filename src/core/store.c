@@ -559,14 +559,39 @@ static int identify(struct store *st, char **error_r)
 	return 0;
 }
 
-static int migrate(struct store *st, char **error_r)
+/* Today's schema, schema.sql built in (Makefile): what a new database is
+ * made of. */
+static const char schema_sql[] =
+#include "schema.inc"
+    ;
+
+/* A new database (version 0 and no table) is made from schema.sql in one
+ * transaction, unless by_migrations asks for every migration from the
+ * first (store_open_by_migrations); an older one is brought up to date by
+ * the migrations after its version. */
+static int migrate(struct store *st, int by_migrations, char **error_r)
 {
-	int64_t version = 0;
+	int64_t version = 0, tables = 0;
 	size_t v;
 	char *msg = NULL;
 
-	if (store_query_int(st, &version, "PRAGMA user_version", NULL) < 0)
+	if (store_query_int(st, &version, "PRAGMA user_version", NULL) < 0 ||
+	    store_query_int(st, &tables, "SELECT count(*) FROM sqlite_master", NULL) < 0)
 		goto fail;
+	if (version == 0 && tables == 0 && !by_migrations) {
+		char *sql = xasprintf("BEGIN IMMEDIATE; %s PRAGMA user_version = %zu; COMMIT;",
+		    schema_sql, ARRAY_SIZE(migrations));
+		int rc = sqlite3_exec(st->db, sql, NULL, NULL, &msg);
+
+		free(sql);
+		if (rc != SQLITE_OK) {
+			*error_r = xasprintf("creating the schema: %s", msg ? msg : "?");
+			sqlite3_free(msg);
+			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+			return -1;
+		}
+		return 0;
+	}
 	for (v = (size_t)version; v < ARRAY_SIZE(migrations); v++) {
 		char *sql = xasprintf("BEGIN IMMEDIATE; %s PRAGMA user_version = %zu; COMMIT;",
 		    migrations[v], v + 1);
@@ -711,7 +736,7 @@ static void private_companions(const char *path)
 	}
 }
 
-int store_open(const char *path, struct store **st_r, char **error_r)
+static int open_store(const char *path, int by_migrations, struct store **st_r, char **error_r)
 {
 	struct store *st = NULL;
 	char *msg = NULL, *why = NULL, *key = xasprintf("%s.key", path);
@@ -760,7 +785,7 @@ int store_open(const char *path, struct store **st_r, char **error_r)
 		goto fail;
 	}
 	persist_wal(st);
-	if (migrate(st, &why) < 0) {
+	if (migrate(st, by_migrations, &why) < 0) {
 		*error_r = xasprintf("%s: %s", path, why);
 		free(why);
 		goto fail;
@@ -776,6 +801,90 @@ fail:
 	free(key);
 	store_close(&st);
 	return -1;
+}
+
+/* ---- the schema as SQLite holds it ---- */
+
+struct describe {
+	struct store *st;
+	struct buf b;
+};
+
+static const char *text_or(const struct store_row *row, int col)
+{
+	const char *s = store_row_text(row, col);
+
+	return s != NULL ? s : "NULL";
+}
+
+/* table, column: its type and, from SQLite, its collation (which
+ * table_info does not give), NOT NULL, default and place in the key */
+static int describe_column(const struct store_row *row, void *arg)
+{
+	struct describe *d = arg;
+	const char *table = store_row_text(row, 0), *col = store_row_text(row, 1);
+	const char *type = NULL, *coll = NULL;
+	int notnull = 0, pk = 0, autoinc = 0;
+
+	if (sqlite3_table_column_metadata(d->st->db, "main", table, col, &type, &coll, &notnull,
+	    &pk, &autoinc) != SQLITE_OK)
+		return 1;
+	buf_printf(&d->b, "column %s.%s %s collate %s%s default %s pk %lld%s\n", table, col,
+	    type != NULL ? type : "", coll != NULL ? coll : "", notnull ? " not null" : "",
+	    text_or(row, 2), (long long)store_row_int(row, 3), autoinc ? " autoincrement" : "");
+	return 0;
+}
+
+static int describe_line(const struct store_row *row, void *arg)
+{
+	struct describe *d = arg;
+
+	buf_printf(&d->b, "%s\n", text_or(row, 0));
+	return 0;
+}
+
+int store_schema_describe(struct store *st, char **text_r)
+{
+	struct describe d = { st, { 0 } };
+	int ret = -1;
+
+	buf_init(&d.b, 1 << 20);
+	buf_add(&d.b, "", 0);
+	if (store_query(st, "SELECT m.name, p.name, p.dflt_value, p.pk FROM sqlite_master m,"
+	    " pragma_table_info(m.name) p WHERE m.type = 'table' ORDER BY m.name, p.cid",
+	    describe_column, &d, NULL) < 0 ||
+	    /* the partial indexes' WHERE and the expressions are only in the SQL */
+	    store_query(st, "SELECT 'index on ' || m.name || ': ' || coalesce(i.sql, 'automatic')"
+	    " || ', unique ' || il.\"unique\" || ', from ' || il.origin || ' (' ||"
+	    " (SELECT group_concat(coalesce(x.name, '?') || ' ' || x.coll || ' ' || x.desc, ', ')"
+	    "  FROM pragma_index_xinfo(il.name) x WHERE x.key) || ')'"
+	    " FROM sqlite_master m, pragma_index_list(m.name) il"
+	    " LEFT JOIN sqlite_master i ON i.name = il.name AND i.type = 'index'"
+	    " WHERE m.type = 'table' ORDER BY 1", describe_line, &d, NULL) < 0 ||
+	    store_query(st, "SELECT 'foreign key ' || m.name || '.' || f.\"from\" || ' -> ' ||"
+	    " f.\"table\" || '.' || coalesce(f.\"to\", '') FROM sqlite_master m,"
+	    " pragma_foreign_key_list(m.name) f WHERE m.type = 'table' ORDER BY 1",
+	    describe_line, &d, NULL) < 0 ||
+	    store_query(st, "SELECT type || ' ' || name FROM sqlite_master"
+	    " WHERE type NOT IN ('table', 'index') ORDER BY 1", describe_line, &d, NULL) < 0)
+		goto out;
+	if (d.b.toobig)
+		goto out;
+	*text_r = buf_steal(&d.b);
+	ret = 0;
+out:
+	buf_deinit(&d.b);
+	return ret;
+}
+
+int store_open(const char *path, struct store **st_r, char **error_r)
+{
+	return open_store(path, 0, st_r, error_r);
+}
+
+int store_open_by_migrations(const char *path, struct store **st_r, char **error_r)
+{
+	return open_store(path, 1, st_r, error_r);
 }
 
 int store_check(struct store *st, char **error_r)

@@ -35,6 +35,14 @@ struct store;
  * its key and every backup are readable by their owner only, whatever the
  * umask. */
 int store_open(const char *path, struct store **st_r, char **error_r);
+/* As store_open, but a new database is built by every migration from the
+ * first rather than from schema.sql: for the test that the two agree. */
+int store_open_by_migrations(const char *path, struct store **st_r, char **error_r);
+/* The schema as SQLite holds it, one line per table column (with its type,
+ * collation, NOT NULL, default and key), foreign key, index and index
+ * column, sorted: two databases with the same text have the same schema.
+ * Allocated in *text_r. */
+int store_schema_describe(struct store *st, char **text_r);
 /* The database's pages and b-trees are whole (PRAGMA quick_check): -1 with
  * a message naming the file and what to do if not. At the start of a
  * command; it reads the whole file. */

@@ -96,6 +96,41 @@ static void test_unproven_hours_migrated(void **state)
 	f->st = again;
 }
 
+/* A new database is made from schema.sql; an old one is brought up by
+ * the migrations: both give the same tables, columns, collations,
+ * constraints and indexes. A schema change made in one place only fails
+ * here. */
+static void test_schema_file_matches_migrations(void **state)
+{
+	struct fx *f = *state;
+	struct store *old = NULL;
+	char *err = NULL, *path = xasprintf("%s/migrated.db", f->dir);
+	char *fresh = NULL, *migrated = NULL;
+	int64_t v = 0;
+
+	assert_int_equal(store_open_by_migrations(path, &old, &err), 0);
+	assert_int_equal(store_query_int(old, &v, "PRAGMA user_version", NULL), 0);
+	assert_int_equal(v, STORE_SCHEMA_VERSION);
+	assert_int_equal(store_schema_describe(old, &migrated), 0);
+	assert_int_equal(store_schema_describe(f->st, &fresh), 0);
+	assert_non_null(strstr(fresh, "column people.address TEXT collate NOCASE not null"));
+	assert_non_null(strstr(fresh, "index on outbound: CREATE INDEX outbound_unproven"));
+	assert_string_equal(fresh, migrated);
+	/* the description sees a difference: a column's collation */
+	assert_int_equal(store_exec(old, "CREATE TABLE probe(a TEXT COLLATE NOCASE)", NULL), 0);
+	assert_int_equal(store_exec(f->st, "CREATE TABLE probe(a TEXT)", NULL), 0);
+	free(fresh);
+	free(migrated);
+	assert_int_equal(store_schema_describe(old, &migrated), 0);
+	assert_int_equal(store_schema_describe(f->st, &fresh), 0);
+	assert_string_not_equal(fresh, migrated);
+	free(fresh);
+	free(migrated);
+	store_close(&old);
+	unlink(path);
+	free(path);
+}
+
 /* The file's bytes, to show that a refused file was left as it was. */
 static uint64_t file_hash(const char *path)
 {
@@ -436,6 +471,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_schema_and_wal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unproven_hours_migrated, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_schema_file_matches_migrations, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_broken_databases_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_other_programs_database_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_application_id_and_sync, setup, teardown),
