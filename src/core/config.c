@@ -37,6 +37,7 @@ static const struct key keys[] = {
 	{ "programme", "max_answers_per_day", K_LONG, OFF(programme.max_answers_per_day), 1, 10000 },
 	{ "programme", "confirm_days", K_LONG, OFF(programme.confirm_days), 1, 365 },
 	{ "programme", "max_unproven_per_hour", K_LONG, OFF(programme.max_unproven_per_hour), 1, 100000 },
+	{ "programme", "max_answers_per_unproven_address", K_LONG, OFF(programme.max_answers_per_unproven_address), 1, 1000 },
 	{ "committee", "members", K_LIST, OFF(committee.members), 0, 0 },
 	{ "committee", "authserv_id", K_STR, OFF(committee.authserv_id), 0, 0 },
 	{ "committee", "trust_spf", K_BOOL, OFF(committee.trust_spf), 0, 0 },
@@ -144,6 +145,7 @@ static void set_defaults(struct config *c)
 	c->programme.max_answers_per_day = 10;
 	c->programme.confirm_days = 14;
 	c->programme.max_unproven_per_hour = 30;
+	c->programme.max_answers_per_unproven_address = 3;
 	c->committee.max_notices_per_sender = 5;
 	c->imap.security = SEC_TLS;
 	c->imap.auth = AUTH_PLAIN;

@@ -40,6 +40,7 @@ struct config {
 		long max_answers_per_day; /* answers to one sender per day */
 		long confirm_days;        /* an unconfirmed application expires */
 		long max_unproven_per_hour; /* messages to addresses not proven, all together */
+		long max_answers_per_unproven_address; /* a day, to one such address */
 	} programme;
 
 	struct {

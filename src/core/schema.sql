@@ -46,7 +46,7 @@ CREATE INDEX applications_person ON applications(person_id, cohort_id);
 CREATE TABLE confirmations(
  token TEXT PRIMARY KEY, kind TEXT NOT NULL, address TEXT NOT NULL,
  ref_id INTEGER, payload TEXT, created_at INTEGER NOT NULL, done_at INTEGER);
--- what an address has proven and been sent
+-- what an address has proven ("written" is no longer read)
 CREATE TABLE contacts(address TEXT PRIMARY KEY COLLATE NOCASE, proven_at INTEGER,
  written INTEGER NOT NULL DEFAULT 0);
 
@@ -142,5 +142,11 @@ CREATE TABLE answers(address TEXT NOT NULL COLLATE NOCASE, day TEXT NOT NULL,
 -- committee notices caused by one sender on one day
 CREATE TABLE notices(address TEXT NOT NULL COLLATE NOCASE, day TEXT NOT NULL,
  count INTEGER NOT NULL, PRIMARY KEY(address, day));
--- answers to unproven addresses by the hour they may go (next_attempt / 3600)
-CREATE TABLE unproven_hours(hour INTEGER PRIMARY KEY, count INTEGER NOT NULL);
+-- answers to unproven addresses by the hour they may go (next_attempt /
+-- 3600); "first" counts the confirmation requests for applications, which
+-- go before the other answers (doc/DESIGN.md 7)
+CREATE TABLE unproven_hours(hour INTEGER PRIMARY KEY, count INTEGER NOT NULL,
+ first INTEGER NOT NULL DEFAULT 0);
+-- answers to one unproven address a day, and the message last answered
+CREATE TABLE unproven_answers(address TEXT NOT NULL COLLATE NOCASE, day TEXT NOT NULL,
+ count INTEGER NOT NULL, last_inbound INTEGER, PRIMARY KEY(address, day));

@@ -197,6 +197,15 @@ static const char *const migrations[] = {
 	"CREATE TABLE unproven_hours(hour INTEGER PRIMARY KEY, count INTEGER NOT NULL);"
 	"INSERT INTO unproven_hours(hour, count) SELECT next_attempt / 3600, count(*) FROM outbound"
 	" WHERE unproven = 1 GROUP BY 1;",
+	/* 5 -> 6: what an unproven address may be sent (doc/DESIGN.md 7):
+	 * unproven_answers counts the answers to one such address a day, and
+	 * names the message last answered, which gets one answer; in each
+	 * hour of unproven_hours, "first" counts the confirmation requests
+	 * for applications, which go before the other answers (contacts.written,
+	 * the count of the old "one message in all", is no longer read) */
+	"CREATE TABLE unproven_answers(address TEXT NOT NULL COLLATE NOCASE, day TEXT NOT NULL,"
+	" count INTEGER NOT NULL, last_inbound INTEGER, PRIMARY KEY(address, day));"
+	"ALTER TABLE unproven_hours ADD COLUMN first INTEGER NOT NULL DEFAULT 0;",
 };
 
 _Static_assert(ARRAY_SIZE(migrations) == STORE_SCHEMA_VERSION,

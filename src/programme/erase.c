@@ -291,6 +291,7 @@ static int erase_own(struct engine *e, const struct who *w)
 	    store_exec(e->st, "DELETE FROM answers WHERE address = ?", "s", w->address) < 0 ||
 	    store_exec(e->st, "DELETE FROM notices WHERE address = ?", "s", w->address) < 0 ||
 	    store_exec(e->st, "DELETE FROM contacts WHERE address = ?", "s", w->address) < 0 ||
+	    store_exec(e->st, "DELETE FROM unproven_answers WHERE address = ?", "s", w->address) < 0 ||
 	    store_exec(e->st, "UPDATE people SET address = 'erased-' || id || '@invalid', name = NULL,"
 	    " language = NULL, bounce_info = NULL, erased_at = ? WHERE id = ?", "ti", e->now, w->id) < 0
 	    ? -1 : 0;

@@ -310,13 +310,16 @@ static int expiry(struct engine *e, char **error_r)
 {
 	long days = e->cfg->programme.confirm_days;
 	struct store_ids ids = { NULL, 0 };
-	char *cohort = NULL;
+	char *cohort = NULL, today[16];
 	size_t i;
 	int ret = -1;
 
-	if (roster_applications_expire(e, 0, time_add_days(e->now, -days)) < 0 ||
+	/* the answers counted for unproven addresses on days gone by */
+	time_local_date(e->now, today, sizeof(today));
+	if (store_exec(e->st, "DELETE FROM unproven_answers WHERE day < ?", "s", today) < 0 ||
+	    roster_applications_expire(e, 0, time_add_days(e->now, -days)) < 0 ||
 	    store_query(e->st, "SELECT id FROM applications WHERE status = 'pending' AND reminded_at IS NULL"
-	    " AND created_at <= ? ORDER BY id", store_ids_row, &ids, "t",
+	    " AND " ROSTER_CONFIRM_CLOCK_SQL " <= ? ORDER BY id", store_ids_row, &ids, "t",
 	    time_add_days(e->now, -(days / 2))) < 0)
 		goto out;
 	for (i = 0; i < ids.n; i++) {
@@ -424,10 +427,11 @@ int followup_next_due(struct engine *e, time_t *next)
 	    " AND k.nudged_at IS NULL AND k.sent_at > ?") < 0 ||
 	    earliest(e, next, nudge, "SELECT coalesce(min(nudged_at), 0) FROM checkins"
 	    " WHERE answer IS NULL AND flagged_at IS NULL AND nudged_at > ?") < 0 ||
-	    earliest(e, next, confirm, "SELECT coalesce(min(created_at), 0) FROM applications"
-	    " WHERE status = 'pending' AND created_at > ?") < 0 ||
-	    earliest(e, next, confirm / 2, "SELECT coalesce(min(created_at), 0) FROM applications"
-	    " WHERE status = 'pending' AND reminded_at IS NULL AND created_at > ?") < 0 ||
+	    earliest(e, next, confirm, "SELECT coalesce(min(" ROSTER_CONFIRM_CLOCK_SQL "), 0)"
+	    " FROM applications WHERE status = 'pending' AND " ROSTER_CONFIRM_CLOCK_SQL " > ?") < 0 ||
+	    earliest(e, next, confirm / 2, "SELECT coalesce(min(" ROSTER_CONFIRM_CLOCK_SQL "), 0)"
+	    " FROM applications WHERE status = 'pending' AND reminded_at IS NULL"
+	    " AND " ROSTER_CONFIRM_CLOCK_SQL " > ?") < 0 ||
 	    earliest(e, next, cfg->programme.retention_days, "SELECT coalesce(min(closed_at), 0)"
 	    " FROM cohorts WHERE status = 'closed' AND anonymised_at IS NULL AND closed_at > ?") < 0)
 		goto out;

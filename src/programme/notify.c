@@ -81,7 +81,7 @@ int notify_answer(struct msgctx *c, const struct notice *n, char **error_r)
 		return -1;
 	if (id == 0) {
 		c->h->withheld = n->kind;
-		c->h->withheld_why = "address not proven, its one message sent already";
+		c->h->withheld_why = outbox_held_why(c->e, &m);
 	}
 	return 0;
 }

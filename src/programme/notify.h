@@ -66,9 +66,10 @@ int notify_answer_allowed(struct engine *e, const char *address);
 
 /* The sender of c->m, threaded under their message. When the daily limit
  * for that sender is reached, or the sender has not proven their address
- * and had their one message (outbox.h), nothing is queued, 0 is returned,
+ * and may not be answered now (outbox.h), nothing is queued, 0 is returned,
  * c->h->withheld names the kind held back and withheld_why says why.
- * Every notify function holds back so for an unproven address. */
+ * The other notify functions write nothing an unproven address did not
+ * ask for (outbox.h). */
 int notify_answer(struct msgctx *c, const struct notice *n, char **error_r);
 /* The committee, in the programme's language; the template's name is "" unless set. */
 int notify_committee(struct engine *e, const struct notice *n, char **error_r);

@@ -84,50 +84,95 @@ static int configured(const struct config *cfg, const char *address)
 	return config_is_member(cfg, address) || strlist_contains_ci(&cfg->committee.notify, address);
 }
 
-/* May the message go? Backscatter (forged mail makes us write to whoever
- * it names): an address that has not proven itself (an authenticated From,
- * or a reply that carried what we sent it) gets one message from us in
- * all. 1: it goes, and *unproven_r says whether it is that one message; 0:
- * it is held back; -1 on a database error. */
-static int admit(struct engine *e, const struct outbox_msg *m, int *unproven_r)
+/* Why a message to an address that has not proven itself (an
+ * authenticated From, or a reply that carried what we sent it) is held
+ * back, or NULL if it may go (doc/DESIGN.md 7): it must answer a message
+ * of that address, that message must not have had its answer yet, and
+ * the address must be under max_answers_per_unproven_address today.
+ * Backscatter: forged mail must not make the robot write to whoever it
+ * names more than the few answers a real person needs. */
+static const char *unproven_why(struct engine *e, const struct outbox_msg *m, const char *a,
+    const char *day, int *error_r)
 {
+	int64_t count = 0, last = 0;
+
+	if (m->answer_to == NULL)
+		return "address not proven, and it did not ask for this";
+	if (store_query_int(e->st, &count, "SELECT count FROM unproven_answers"
+	    " WHERE address = ? AND day = ?", "ss", a, day) < 0 ||
+	    store_query_int(e->st, &last, "SELECT coalesce(last_inbound, 0) FROM unproven_answers"
+	    " WHERE address = ? AND day = ?", "ss", a, day) < 0) {
+		*error_r = 1;
+		return NULL;
+	}
+	if (m->cause_inbound != 0 && last == m->cause_inbound)
+		return "address not proven, and its message had its answer";
+	if (count >= e->cfg->programme.max_answers_per_unproven_address)
+		return "address not proven, and it had its answers for today";
+	return NULL;
+}
+
+/* May the message go? 1: it goes, and *unproven_r says whether it is
+ * written to an unproven address; 0: it is held back (*why_r says why);
+ * -1 on a database error. */
+static int admit(struct engine *e, const struct outbox_msg *m, int *unproven_r, const char **why_r)
+{
+	char day[16];
 	size_t i;
-	int64_t proven, written;
+	int64_t proven;
+	int error = 0;
 
 	*unproven_r = 0;
+	*why_r = NULL;
+	time_local_date(e->now, day, sizeof(day));
 	for (i = 0; i < m->n_to; i++) {
 		const char *a = m->to[i].addr;
 
 		if (configured(e->cfg, a))
 			continue;
 		proven = 0;
-		written = 0;
 		if (store_query_int(e->st, &proven, "SELECT proven_at IS NOT NULL FROM contacts"
-		    " WHERE address = ?", "s", a) < 0 ||
-		    store_query_int(e->st, &written, "SELECT written FROM contacts WHERE address = ?",
-		    "s", a) < 0)
+		    " WHERE address = ?", "s", a) < 0)
 			return -1;
 		if (proven)
 			continue;
-		if (written > 0)
+		*why_r = unproven_why(e, m, a, day, &error);
+		if (error)
+			return -1;
+		if (*why_r != NULL)
 			return 0;
 		*unproven_r = 1;
 	}
 	return 1;
 }
 
-/* Counts a message queued to each recipient the configuration does not
- * name (once it is queued: a message that fails to render is none). */
-static int count_written(struct engine *e, const struct outbox_msg *m)
+/* Counts an answer queued to each unproven recipient (once it is queued:
+ * a message that fails to render is none). */
+static int count_answered(struct engine *e, const struct outbox_msg *m)
 {
+	char day[16];
 	size_t i;
 
+	time_local_date(e->now, day, sizeof(day));
 	for (i = 0; i < m->n_to; i++)
-		if (!configured(e->cfg, m->to[i].addr) && store_exec(e->st, "INSERT INTO contacts(address,"
-		    " written) VALUES(?, 1) ON CONFLICT(address) DO UPDATE SET written = written + 1", "s",
-		    m->to[i].addr) < 0)
+		if (!configured(e->cfg, m->to[i].addr) && store_exec(e->st, "INSERT INTO"
+		    " unproven_answers(address, day, count, last_inbound) SELECT ?, ?, 1, nullif(?, 0)"
+		    " WHERE NOT EXISTS (SELECT 1 FROM contacts WHERE address = ? AND proven_at IS NOT NULL)"
+		    " ON CONFLICT(address, day) DO UPDATE SET count = count + 1,"
+		    " last_inbound = excluded.last_inbound", "ssis", m->to[i].addr, day,
+		    m->cause_inbound, m->to[i].addr) < 0)
 			return -1;
 	return 0;
+}
+
+const char *outbox_held_why(struct engine *e, const struct outbox_msg *m)
+{
+	const char *why = NULL;
+	int unproven = 0;
+
+	if (admit(e, m, &unproven, &why) < 0)
+		return "database error";
+	return why;
 }
 
 /* When a message to an unproven address may go: now, or at the start of
@@ -135,7 +180,12 @@ static int count_written(struct engine *e, const struct outbox_msg *m)
  * flood of forged mail cannot make the robot a source of spam. The hour
  * taken is counted in unproven_hours: finding room reads one row per hour
  * from this one on, not the messages of each hour, which in a flood cost a
- * read of every earlier message for each new one. */
+ * read of every earlier message for each new one.
+ *
+ * A confirmation request for an application goes first (doc/DESIGN.md 7):
+ * it takes the first hour that has fewer such requests than the cap, and
+ * when that hour is full, the last other answer of the hour that is not
+ * due yet moves on to the first hour with room. */
 struct hours {
 	time_t when;
 	long max;
@@ -154,19 +204,81 @@ static int hour_row(const struct store_row *row, void *arg)
 	return 0;
 }
 
-static int unproven_slot(struct engine *e, time_t *when_r)
+static int take_hour(struct engine *e, time_t when, int first)
+{
+	return store_exec(e->st, "INSERT INTO unproven_hours(hour, count, first) VALUES(?, 1, ?)"
+	    " ON CONFLICT(hour) DO UPDATE SET count = count + 1, first = first + excluded.first",
+	    "ii", (int64_t)(when / 3600), (int64_t)first);
+}
+
+/* The first hour from e->now with room for an answer that is not first. */
+static int room(struct engine *e, time_t *when_r)
 {
 	struct hours h = { e->now, e->cfg->programme.max_unproven_per_hour };
-	int64_t this_hour = (int64_t)(e->now / 3600);
 
-	if (store_exec(e->st, "DELETE FROM unproven_hours WHERE hour < ?", "i", this_hour) < 0 ||
-	    store_query(e->st, "SELECT hour, count FROM unproven_hours WHERE hour >= ? ORDER BY hour",
-	    hour_row, &h, "i", this_hour) < 0 ||
-	    store_exec(e->st, "INSERT INTO unproven_hours(hour, count) VALUES(?, 1)"
-	    " ON CONFLICT(hour) DO UPDATE SET count = count + 1", "i", (int64_t)(h.when / 3600)) < 0)
+	if (store_query(e->st, "SELECT hour, count FROM unproven_hours WHERE hour >= ? ORDER BY hour",
+	    hour_row, &h, "i", (int64_t)(e->now / 3600)) < 0)
 		return -1;
 	*when_r = h.when;
 	return 0;
+}
+
+#define IS_FIRST_SQL "kind = 'confirm-request' AND ref_kind = 'application'"
+
+static int first_slot(struct engine *e, time_t *when_r)
+{
+	int64_t max = e->cfg->programme.max_unproven_per_hour;
+	int64_t hour = (int64_t)(e->now / 3600), count, moved;
+	time_t when, later;
+
+	for (;; hour++) {
+		count = moved = 0;
+		/* the first hour from this one with fewer requests than the
+		 * cap: one not counted yet (this one, or one after a counted
+		 * one), or one counted with room for requests */
+		if (store_query_int(e->st, &hour, "SELECT min(h) FROM (SELECT ? AS h UNION ALL"
+		    " SELECT hour + 1 FROM unproven_hours WHERE hour >= ?1 UNION ALL"
+		    " SELECT hour FROM unproven_hours WHERE hour >= ?1 AND first < ?2)"
+		    " WHERE h NOT IN (SELECT hour FROM unproven_hours WHERE first >= ?2)", "ii",
+		    hour, max) < 0 ||
+		    store_query_int(e->st, &count, "SELECT count FROM unproven_hours WHERE hour = ?",
+		    "i", hour) < 0)
+			return -1;
+		when = hour == e->now / 3600 ? e->now : (time_t)hour * 3600;
+		if (count < max)
+			break;
+		/* the hour is full of others: the last of them not due yet
+		 * makes room */
+		if (store_query_int(e->st, &moved, "SELECT coalesce(max(id), 0) FROM outbound"
+		    " WHERE unproven = 1 AND status = 'queued' AND next_attempt >= ? AND next_attempt < ?"
+		    " AND next_attempt > ? AND NOT (" IS_FIRST_SQL ")", "iit", hour * 3600,
+		    hour * 3600 + 3600, e->now) < 0)
+			return -1;
+		if (moved == 0)
+			continue;
+		if (room(e, &later) < 0 ||
+		    store_exec(e->st, "UPDATE outbound SET next_attempt = ? WHERE id = ?", "ti",
+		    later, moved) < 0 || take_hour(e, later, 0) < 0 ||
+		    store_exec(e->st, "UPDATE unproven_hours SET count = count - 1 WHERE hour = ?",
+		    "i", hour) < 0)
+			return -1;
+		break;
+	}
+	*when_r = when;
+	return take_hour(e, when, 1);
+}
+
+static int unproven_slot(struct engine *e, const struct outbox_msg *m, time_t *when_r)
+{
+	int first = m->ref_kind != NULL && strcmp(m->ref_kind, "application") == 0 &&
+	    strcmp(m->kind, "confirm-request") == 0;
+
+	if (store_exec(e->st, "DELETE FROM unproven_hours WHERE hour < ?", "i",
+	    (int64_t)(e->now / 3600)) < 0)
+		return -1;
+	if (first)
+		return first_slot(e, when_r);
+	return room(e, when_r) < 0 ? -1 : take_hour(e, *when_r, 0);
 }
 
 /* The envelope ("a,b") or the recipients as they are kept (",a,b,"). */
@@ -211,10 +323,11 @@ int outbox_queue(struct engine *e, const struct outbox_msg *m, int64_t *id_r, ch
 	int64_t id = 0;
 	time_t when;
 	int ret = -1, unproven = 0;
+	const char *why = NULL;
 
 	if (id_r != NULL)
 		*id_r = 0;
-	ret = admit(e, m, &unproven);
+	ret = admit(e, m, &unproven, &why);
 	if (ret <= 0)
 		return ret;
 	ret = -1;
@@ -236,7 +349,7 @@ int outbox_queue(struct engine *e, const struct outbox_msg *m, int64_t *id_r, ch
 	if (store_outbound_add(e->st, m->kind, to, m->person_id, m->cause_inbound, m->ref_kind,
 	    m->ref_id, e->now, &id) < 0 ||
 	    store_exec(e->st, "UPDATE outbound SET rcpt = ? WHERE id = ?", "si", rcpt, id) < 0 ||
-	    (unproven && (unproven_slot(e, &when) < 0 || store_exec(e->st, "UPDATE outbound SET"
+	    (unproven && (unproven_slot(e, m, &when) < 0 || store_exec(e->st, "UPDATE outbound SET"
 	    " unproven = 1, next_attempt = ? WHERE id = ?", "ti", when, id) < 0)) ||
 	    (m->scrub && store_exec(e->st, "UPDATE outbound SET scrub = 1 WHERE id = ?", "i", id) < 0)) {
 		*error_r = xstrdup("database error while queueing");
@@ -282,7 +395,7 @@ int outbox_queue(struct engine *e, const struct outbox_msg *m, int64_t *id_r, ch
 		goto out;
 	}
 	if (store_outbound_set_message(e->st, id, mid, subject, data, len) < 0 ||
-	    count_written(e, m) < 0) {
+	    (unproven && count_answered(e, m) < 0)) {
 		*error_r = xstrdup("database error while queueing");
 		goto out;
 	}

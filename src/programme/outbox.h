@@ -51,13 +51,19 @@ void outbox_to(struct outbox_msg *m, const char *name, const char *addr);
 /* Queues the message; *id_r (if given) is its row. Returns -1 with an
  * allocated reason on a template or compose error, or a database error.
  *
- * Backscatter: an address that has not proven itself (outbox_proven) gets
- * one message from the robot in all; anything else for it is held back:
- * 0 is returned with *id_r 0 and nothing queued. That one message waits,
- * when need be, for an hour with room under [programme]
- * max_unproven_per_hour, across all such addresses. The committee's
- * addresses are never held. */
+ * Backscatter (doc/DESIGN.md 7): an address that has not proven itself
+ * (outbox_proven) is sent nothing it did not ask for: only an answer
+ * (answer_to set) to a message of its that has had none yet, at most
+ * [programme] max_answers_per_unproven_address a day; anything else for it
+ * is held back: 0 is returned with *id_r 0 and nothing queued
+ * (outbox_held_why() says why). Those answers, across all such addresses,
+ * go at most max_unproven_per_hour an hour, the confirmation request for
+ * an application first; the others wait for an hour with room. The
+ * committee's addresses are never held. */
 int outbox_queue(struct engine *e, const struct outbox_msg *m, int64_t *id_r, char **error_r);
+
+/* Why outbox_queue() would hold m back (a static string), or NULL. */
+const char *outbox_held_why(struct engine *e, const struct outbox_msg *m);
 
 /* The address has shown it is who it claims: its From was authenticated,
  * or it answered with what we had sent it alone. 0 or -1. */

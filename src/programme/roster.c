@@ -320,7 +320,7 @@ int roster_applications_expire(struct engine *e, int64_t cohort_id, time_t befor
 		return store_exec(e->st, "UPDATE applications SET status = 'expired' WHERE status = 'pending'"
 		    " AND cohort_id = ?", "i", cohort_id);
 	return store_exec(e->st, "UPDATE applications SET status = 'expired', ended_at = ?"
-	    " WHERE status = 'pending' AND created_at <= ?", "tt", e->now, before);
+	    " WHERE status = 'pending' AND " ROSTER_CONFIRM_CLOCK_SQL " <= ?", "tt", e->now, before);
 }
 
 const char *roster_role_word(const char *role, const char *lang)

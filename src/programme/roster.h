@@ -84,8 +84,20 @@ int roster_application_carry(struct engine *e, int64_t from_id, int64_t cohort_i
 /* Replaces the fields the form holds (its present bits). */
 int roster_application_update(struct engine *e, int64_t id, const struct form *f);
 int roster_application_set_status(struct engine *e, int64_t id, const char *status);
+/* When an application's confirm_days start (doc/DESIGN.md 7), as SQL over
+ * a row of applications: when its first confirmation request was sent;
+ * NULL while one waits in the queue; when it arrived if none was sent and
+ * none waits (a request held back, or failed). */
+#define ROSTER_CONFIRM_CLOCK_SQL "coalesce((SELECT min(o.sent_at) FROM outbound o" \
+	" WHERE o.ref_kind = 'application' AND o.ref_id = applications.id" \
+	" AND o.kind = 'confirm-request' AND o.sent_at IS NOT NULL), CASE WHEN EXISTS(SELECT 1" \
+	" FROM outbound o WHERE o.ref_kind = 'application' AND o.ref_id = applications.id" \
+	" AND o.kind = 'confirm-request' AND o.status = 'queued') THEN NULL" \
+	" ELSE applications.created_at END)"
+
 /* Pending applications expire: those of a cohort (cohort_id), or those
- * created at or before `before` (cohort_id 0). */
+ * whose confirmation clock (ROSTER_CONFIRM_CLOCK_SQL) started at or before
+ * `before` (cohort_id 0). */
 int roster_applications_expire(struct engine *e, int64_t cohort_id, time_t before);
 
 /* The application as "Key: value" lines in lang ("en" or "fr"); allocated. */

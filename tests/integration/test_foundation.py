@@ -68,7 +68,7 @@ class HelpRoundTrip(MentordTest):
 
     def test_answers_per_sender_per_day_are_capped(self):
         # the receiving server vouches for Frank (a sender it does not
-        # vouch for gets one message in all)
+        # vouch for gets max_answers_per_unproven_address a day)
         for _ in range(4):
             self.env.dovecot.deliver(mail("frank@example.com", "help", headers=VOUCHED))
         self.once()

@@ -225,9 +225,13 @@ static void test_unconfirmed_application_reminded_then_expired(void **state)
 	f->e.now = FX_NOW;
 	/* the receiving server vouches for Eve: she may be reminded */
 	fx_handle(f, fx_mail(f, "eve@example.org", "apply", FX_EVE, NULL, FX_DKIM_OK));
-	/* Gus is not vouched for, and had his one message: no reminder */
+	/* Gus is not vouched for: he is sent nothing he did not ask for, no
+	 * reminder */
 	fx_handle(f, fx_msg(f, "gus@example.net", "apply",
 	    "Role: mentee\nName: Gus Grey\nDepartment: HR\nField: Law\n"));
+	/* the requests are sent: the days count from then */
+	assert_int_equal(store_exec(f->st, "UPDATE outbound SET status = 'sent', sent_at = ?",
+	    "t", f->e.now), 0);
 	run_at(f, 6);
 	assert_int_equal(fx_int(f, "SELECT count(*) FROM outbound WHERE kind = 'confirm-request'"
 	    " AND envelope_to = 'eve@example.org'"), 1);

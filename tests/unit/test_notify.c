@@ -96,39 +96,62 @@ static void test_answer_is_threaded_and_limited(void **state)
 	assert_null(err);
 }
 
-/* An address not proven gets one message in all, whatever comes later;
- * the committee is never held. */
-static void test_unproven_address_gets_one_message(void **state)
+/* An address not proven is sent nothing it did not ask for; each message
+ * of its that asks for an answer gets one, up to
+ * max_answers_per_unproven_address a day; the committee is never held. */
+static void test_unproven_address_gets_the_answers_it_asked_for(void **state)
 {
 	struct fx *f = *state;
 	struct vars v = { { NULL }, { NULL }, 0 };
+	long max = f->cfg->programme.max_answers_per_unproven_address, i;
 	struct msgctx c;
 	char *err = NULL;
 
+	assert_int_equal(max, 3);
 	ctx(f, &c, fx_msg(f, "eve@example.net", "help", ""));
+	c.inbound_id = 1;
 	assert_int_equal(notify_answer(&c, &(struct notice){ .kind = "help", .vars = &v }, &err), 0);
 	assert_null(f->h.withheld);
 	assert_int_equal(fx_int(f, "SELECT unproven FROM outbound"), 1);
+	/* one answer to one message */
 	assert_int_equal(notify_answer(&c, &(struct notice){ .kind = "status", .tmpl = "nothing-to-confirm",
 	    .vars = &v }, &err), 0);
 	assert_string_equal(f->h.withheld, "status");
-	assert_string_equal(f->h.withheld_why, "address not proven, its one message sent already");
+	assert_string_equal(f->h.withheld_why, "address not proven, and its message had its answer");
+	/* nothing it did not ask for */
 	assert_int_equal(notify_to(&f->e, NULL, "eve@example.net", NULL, &(struct notice){ .kind = "status",
 	    .tmpl = "nothing-to-confirm", .vars = &v }, &err), 0);
 	assert_int_equal(fx_int(f, "SELECT count(*) FROM outbound"), 1);
+	/* her next messages are answered, up to the day's limit */
+	for (i = 2; i <= max + 1; i++) {
+		f->h.withheld = NULL;
+		ctx(f, &c, fx_msg(f, "eve@example.net", "help", ""));
+		c.inbound_id = i;
+		assert_int_equal(notify_answer(&c, &(struct notice){ .kind = "help", .vars = &v }, &err), 0);
+	}
+	assert_int_equal(fx_count(f, "help"), max);
+	assert_string_equal(f->h.withheld_why, "address not proven, and it had its answers for today");
+	/* the next day, again */
+	f->e.now += 86400;
+	f->h.withheld = NULL;
+	ctx(f, &c, fx_msg(f, "eve@example.net", "help", ""));
+	c.inbound_id = 10;
+	assert_int_equal(notify_answer(&c, &(struct notice){ .kind = "help", .vars = &v }, &err), 0);
+	assert_null(f->h.withheld);
+	assert_int_equal(fx_count(f, "help"), max + 1);
 	vars_set(&v, "who", "Eve");
 	vars_set(&v, "recorded", "");
 	vars_set(&v, "unclear", "");
 	vars_set(&v, "text", "x");
 	assert_int_equal(notify_committee(&f->e, &(struct notice){ .kind = "feedback",
 	    .tmpl = "feedback-received", .vars = &v, .reply_to = "eve@example.net" }, &err), 0);
-	assert_int_equal(fx_int(f, "SELECT count(*) FROM outbound"), 2);
-	assert_int_equal(fx_int(f, "SELECT count(*) FROM outbound WHERE unproven = 1"), 1);
-	/* once proven, she is written to again */
+	assert_int_equal(fx_count(f, "feedback"), 1);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM outbound WHERE unproven = 1"), max + 1);
+	/* once proven, she is written to */
 	assert_int_equal(outbox_proven(&f->e, "eve@example.net"), 0);
 	assert_int_equal(notify_to(&f->e, NULL, "eve@example.net", NULL, &(struct notice){ .kind = "status",
 	    .tmpl = "nothing-to-confirm", .vars = &v }, &err), 0);
-	assert_int_equal(fx_int(f, "SELECT count(*) FROM outbound"), 3);
+	assert_int_equal(fx_count(f, "status"), 1);
 	vars_deinit(&v);
 	assert_null(err);
 }
@@ -268,6 +291,7 @@ static void test_an_error_says_why_and_queues_nothing(void **state)
 	struct vars v = { { NULL }, { NULL }, 0 };
 	char *err = NULL;
 
+	assert_int_equal(outbox_proven(&f->e, "bob@example.net"), 0);
 	assert_int_equal(notify_to(&f->e, NULL, "bob@example.net", "en", &(struct notice){
 	    .kind = "help", .tmpl = "no-such-template", .vars = &v }, &err), -1);
 	assert_non_null(err);
@@ -283,7 +307,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_language_rule),
 		T(test_answer_is_threaded_and_limited),
-		T(test_unproven_address_gets_one_message),
+		T(test_unproven_address_gets_the_answers_it_asked_for),
 		T(test_unproven_answers_wait_for_the_hourly_limit),
 		T(test_committee_notify_list_or_all_members),
 		T(test_person_and_pair),

@@ -401,8 +401,9 @@ static void test_x_loop_from_a_forwarding_alias(void **state)
 
 /* ---- backscatter ---- */
 
-/* Forged requests naming one victim: the victim gets one message in all,
- * and the outcome of the others says it was held back. */
+/* Forged requests naming one victim: the victim gets at most
+ * max_answers_per_unproven_address answers a day, and the outcome of the
+ * others says they were held back. */
 static void test_flood_from_one_forged_address(void **state)
 {
 	struct fx *f = *state;
@@ -412,9 +413,37 @@ static void test_flood_from_one_forged_address(void **state)
 		assert_int_equal(fx_handle(f, fx_msg(f, "victim@example.net", i % 2 ? "help" : "status", "")), 0);
 		if (i == 3)
 			assert_string_equal(f->h.outcome,
-			    "help held back (address not proven, its one message sent already)");
+			    "help held back (address not proven, and it had its answers for today)");
 	}
-	assert_int_equal(fx_int(f, "SELECT count(*) FROM outbound"), 1);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM outbound"), 3);
+}
+
+/* One forged "help" in a victim's name held back every later message to
+ * her ("its one message sent already"): her application the next day got
+ * no confirmation request and expired, her "status" went unanswered, and
+ * a corrected form in a new message got nothing. Now each message of hers
+ * that asks for an answer gets one. */
+static void test_forged_help_does_not_silence_the_applicant(void **state)
+{
+	struct fx *f = *state;
+
+	assert_int_equal(fx_handle(f, fx_msg(f, "victim@partner.example", "help", "")), 0);
+	assert_int_equal(fx_count(f, "help"), 1);
+	fx_days(f, 1);
+	assert_int_equal(fx_handle(f, fx_msg(f, "Vic Tim <victim@partner.example>", "apply",
+	    "Role: mentee\nName: Vic Tim\nDepartment: HR\n")), 0);
+	assert_int_equal(fx_count(f, "form-errors"), 1);
+	assert_int_equal(fx_handle(f, fx_msg(f, "Vic Tim <victim@partner.example>", "apply",
+	    "Role: mentee\nName: Vic Tim\nDepartment: HR\nField: Law\n")), 0);
+	assert_string_equal(f->h.outcome, "application #1 recorded, confirmation asked");
+	assert_int_equal(fx_count(f, "confirm-request"), 1);
+	assert_int_equal(fx_handle(f, fx_msg(f, "victim@partner.example", "status", "")), 0);
+	assert_string_equal(f->h.outcome, "status sent");
+	assert_int_equal(fx_count(f, "status"), 1);
+	/* her "yes" confirms it, and she is proven from then on */
+	assert_int_equal(fx_handle(f, fx_reply(f, "victim@partner.example", "confirm-request", "yes\n",
+	    NULL)), 0);
+	assert_string_equal(f->h.outcome, "application #1 confirmed");
 }
 
 /* An application in a victim's name: the confirmation request is its one
@@ -561,6 +590,7 @@ int main(void)
 		T(test_forged_delivery_report),
 		T(test_x_loop_from_a_forwarding_alias),
 		T(test_flood_from_one_forged_address),
+		T(test_forged_help_does_not_silence_the_applicant),
 		T(test_forged_application_gets_no_reminder),
 		T(test_flood_from_many_forged_addresses),
 		T(test_erasure_erases_everywhere),
