@@ -369,16 +369,17 @@ int str_has_ctl(const char *s)
 	return 0;
 }
 
-/* Decodes one UTF-8 sequence; returns its length (0 if invalid). */
-static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
+size_t utf8_seq(const char *str, size_t n, uint32_t *cp_r)
 {
+	const unsigned char *s = (const unsigned char *)str;
 	uint32_t c;
 	size_t len, i;
 
 	if (n == 0)
 		return 0;
 	if (s[0] < 0x80) {
-		*cp = s[0];
+		if (cp_r != NULL)
+			*cp_r = s[0];
 		return 1;
 	} else if ((s[0] & 0xe0) == 0xc0) {
 		len = 2;
@@ -403,18 +404,17 @@ static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
 	    (len == 4 && (c < 0x10000 || c > 0x10ffff)) ||
 	    (c >= 0xd800 && c <= 0xdfff))
 		return 0;
-	*cp = c;
+	if (cp_r != NULL)
+		*cp_r = c;
 	return len;
 }
 
 int utf8_valid(const char *s, size_t n)
 {
-	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, l;
-	uint32_t cp;
 
 	while (i < n) {
-		l = utf8_decode(p + i, n - i, &cp);
+		l = utf8_seq(s + i, n - i, NULL);
 		if (l == 0)
 			return 0;
 		i += l;
@@ -579,7 +579,6 @@ static char fold_latin(uint32_t cp, char *second)
 
 char *str_fold(const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
 	size_t n = strlen(s), i = 0, l;
 	struct buf b;
 	int space = 0;
@@ -589,7 +588,7 @@ char *str_fold(const char *s)
 	buf_init(&b, n * 2 + 16);
 	buf_add(&b, "", 0);
 	while (i < n) {
-		l = utf8_decode(p + i, n - i, &cp);
+		l = utf8_seq(s + i, n - i, &cp);
 		if (l == 0) {
 			i++;
 			continue;
@@ -605,7 +604,7 @@ char *str_fold(const char *s)
 			if (space && b.len > 0)
 				buf_addc(&b, ' ');
 			space = 0;
-			buf_add(&b, p + i - l, l);
+			buf_add(&b, s + i - l, l);
 			continue;
 		} else {
 			space = 1;

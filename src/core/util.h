@@ -81,6 +81,11 @@ int str_has_unshown(const char *s);
  * dropped too, except line breaks and tabs when lines is set (a line break
  * or tab becomes a space when it is not). */
 char *str_shown(const char *s, int lines);
+/* The length (1 to 4) of the valid UTF-8 sequence at s, within n bytes,
+ * and its code point in *cp_r (may be NULL); 0 if the bytes there are not
+ * one (overlong forms, surrogates and values past U+10FFFF are not). The
+ * one UTF-8 check: every reader of UTF-8 uses it. */
+size_t utf8_seq(const char *s, size_t n, uint32_t *cp_r);
 /* Valid UTF-8? */
 int utf8_valid(const char *s, size_t n);
 /* Number of code points (for length limits on names). */

@@ -16,26 +16,6 @@
 
 /* ---- UTF-8 ---- */
 
-size_t charset_utf8_seq(const char *s, size_t n)
-{
-	unsigned char c = n > 0 ? (unsigned char)s[0] : 0;
-	size_t l;
-
-	if (n == 0)
-		return 0;
-	if (c < 0x80)
-		l = 1;
-	else if ((c & 0xe0) == 0xc0)
-		l = 2;
-	else if ((c & 0xf0) == 0xe0)
-		l = 3;
-	else if ((c & 0xf8) == 0xf0)
-		l = 4;
-	else
-		return 0;
-	return l <= n && utf8_valid(s, l) ? l : 0;
-}
-
 int charset_has_8bit(const char *s, size_t n)
 {
 	size_t i;
@@ -72,7 +52,7 @@ void charset_mend(struct buf *b, const char *s, size_t n)
 				;
 			buf_add(b, s + i, j - i);
 			i = j < n && s[j] == '\0' ? j + 1 : j;
-		} else if ((l = charset_utf8_seq(s + i, n - i)) > 0) {
+		} else if ((l = utf8_seq(s + i, n - i, NULL)) > 0) {
 			buf_add(b, s + i, l);
 			i += l;
 		} else {

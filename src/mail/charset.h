@@ -1,10 +1,10 @@
 /* charset: what the bytes of a message mean, for every reader of mail text
  * (MIME parts and headers, HTML character references).
  *
- * One windows-1252 table and one UTF-8 sequence check serve them all, so
- * that a byte means the same wherever it is met. Text that comes out of
- * here is valid UTF-8: a byte that does not decode becomes U+FFFD, never
- * disappears without a trace.
+ * One windows-1252 table here, and the one UTF-8 sequence check (util.h,
+ * utf8_seq), serve them all, so that a byte means the same wherever it is
+ * met. Text that comes out of here is valid UTF-8: a byte that does not
+ * decode becomes U+FFFD, never disappears without a trace.
  *
  * The five bytes windows-1252 leaves unassigned (0x81, 0x8d, 0x8f, 0x90,
  * 0x9d) become U+FFFD, in MIME text and in HTML references (&#129;) alike.
@@ -29,11 +29,6 @@ struct buf;
 #define CHARSET_DECODE_GROWTH 4
 /* The longest charset name taken from a message (longer ones are unknown). */
 #define CHARSET_NAME_MAX 40
-
-/* Length (1 to 4) of the valid UTF-8 sequence that starts at s, within n
- * bytes; 0 when none starts there (a stray continuation byte, an overlong
- * form, a surrogate, a code point past U+10FFFF, a sequence cut short). */
-size_t charset_utf8_seq(const char *s, size_t n);
 
 /* The code point of a windows-1252 byte: ASCII and 0xa0-0xff as in
  * ISO-8859-1, 0x80-0x9f from the table, U+FFFD for the five unassigned. */

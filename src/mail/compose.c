@@ -113,7 +113,7 @@ static void header_words(struct buf *b, const char *name, const char *value)
  * was checked (text_ok), so a byte that starts none is only taken alone. */
 static size_t seq_len(const unsigned char *p, size_t n)
 {
-	size_t l = charset_utf8_seq((const char *)p, n);
+	size_t l = utf8_seq((const char *)p, n, NULL);
 
 	return l > 0 ? l : 1;
 }

@@ -279,7 +279,7 @@ static size_t text(struct conv *c, const char *s, size_t n, size_t i)
 			i++;
 		} else if (ch < 0x20 || ch == 0x7f) {
 			i++;
-		} else if ((l = charset_utf8_seq(s + i, n - i)) > 0) {
+		} else if ((l = utf8_seq(s + i, n - i, NULL)) > 0) {
 			word_add(c, s + i, l);
 			i += l;
 		} else {

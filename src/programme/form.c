@@ -132,18 +132,6 @@ static char *fold_n(const char *s, size_t n)
 	return f;
 }
 
-/* Length of the valid UTF-8 sequence at s, 0 if the bytes are not one. */
-static size_t utf8_seq(const char *s, size_t n)
-{
-	unsigned char c = (unsigned char)s[0];
-	size_t len = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 :
-	    (c & 0xf8) == 0xf0 ? 4 : 0;
-
-	if (len == 0 || len > n || !utf8_valid(s, len))
-		return 0;
-	return len;
-}
-
 /* Valid UTF-8 without control characters (C0, DEL, C1, U+2028/9). multi
  * keeps newlines (About); otherwise every run of white space becomes one
  * space. Invalid bytes become U+FFFD. Trimmed. */
@@ -156,7 +144,7 @@ static char *clean_value(const char *s, int multi)
 	buf_init(&b, n * 3 + 1);
 	buf_add(&b, "", 0);
 	while (i < n) {
-		l = utf8_seq(s + i, n - i);
+		l = utf8_seq(s + i, n - i, NULL);
 		if (l == 0) {
 			buf_add(&b, "\xef\xbf\xbd", 3);
 			i++;

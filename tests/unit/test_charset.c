@@ -44,7 +44,7 @@ static void test_utf8_seq(void **state)
 
 	(void)state;
 	for (i = 0; i < ARRAY_SIZE(seq_cases); i++) {
-		got = charset_utf8_seq(seq_cases[i].s, seq_cases[i].n);
+		got = utf8_seq(seq_cases[i].s, seq_cases[i].n, NULL);
 		if (got != seq_cases[i].want)
 			fail_msg("%s: %zu, expected %zu", seq_cases[i].name, got, seq_cases[i].want);
 	}
