@@ -53,7 +53,7 @@ WARN = -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes 
 ALL_CFLAGS = $(WARN) $(WERROR) $(CFLAGS) $(SAN) -D_GNU_SOURCE -MMD -MP \
              -DTEMPLATEDIR='"$(DATADIR)/templates"' -DMENTORD_VERSION='"$(VERSION)"' \
              -DCURL_SONAME='"$(CURL_SONAME)"' -DICAL_SONAME='"$(ICAL_SONAME)"' \
-             $(SRC_DIRS:%=-iquote %) $(PKG_CFLAGS)
+             $(SRC_DIRS:%=-iquote %) -iquote $(BUILD)/gen $(PKG_CFLAGS)
 ALL_LDFLAGS = $(LDFLAGS) $(SAN)
 
 # The layers, from the bottom up (src/README.md): each folder may include
@@ -98,6 +98,19 @@ $(PREFIX_STAMP):
 	@rm -f $(BUILD)/datadir*.stamp
 	@touch $@
 $(BUILD)/obj/cycle.o: $(PREFIX_STAMP)
+
+# The shipped words files, built into words.o (src/core/words.h)
+WORDS_FILES = $(sort $(wildcard templates/*/words))
+$(BUILD)/gen/words_builtin.h: $(WORDS_FILES) Makefile
+	@mkdir -p $(@D)
+	@{ for f in $(WORDS_FILES); do l=$$(basename $$(dirname $$f)); \
+	   echo "static const unsigned char words_builtin_$$l[] = {"; \
+	   od -An -v -tx1 $$f | sed 's/ *\([0-9a-f][0-9a-f]\)/0x\1,/g'; echo "0 };"; done; \
+	   echo "static const struct builtin_words builtin_words[] = {"; \
+	   for f in $(WORDS_FILES); do l=$$(basename $$(dirname $$f)); \
+	   echo "{ \"$$l\", words_builtin_$$l, sizeof(words_builtin_$$l) - 1 },"; done; \
+	   echo "};"; } > $@.tmp && mv $@.tmp $@
+$(BUILD)/obj/core/words.o: $(BUILD)/gen/words_builtin.h
 
 $(BUILD)/mentord: $(OBJ)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(OBJ) $(PKG_LIBS)

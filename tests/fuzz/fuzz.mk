@@ -15,6 +15,8 @@
 #   address  one From value, read strictly as one mailbox (fuzz_address.c)
 #   auth     one Authentication-Results value, read as RFC 8601 writes it
 #            (fuzz_auth.c)
+#   words    a words file, then its first line as a near-command and a
+#            plain-word request (fuzz_words.c)
 #
 # Seeds are the sample corpus, the fixtures, tests/fuzz/seeds/TARGET and the
 # reproducers kept in tests/fuzz/regress/TARGET (each crash found and fixed
