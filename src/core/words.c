@@ -594,6 +594,17 @@ const char *words_language(size_t i)
 	return i < words.n ? words.l[i].lang : NULL;
 }
 
+int words_language_known(const char *lang)
+{
+	size_t i;
+
+	builtin_load();
+	for (i = 0; lang != NULL && i < words.n; i++)
+		if (strcmp(words.l[i].lang, lang) == 0)
+			return 1;
+	return 0;
+}
+
 /* ---- lookups ---- */
 
 const char *words_find_folded(enum words_list list, const char *folded, const char **lang_r,

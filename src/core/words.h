@@ -84,6 +84,8 @@ int words_add_language(const char *lang, const char *data, size_t n, char **repo
 
 /* The languages read, English and French first; NULL past the end. */
 const char *words_language(size_t i);
+/* Is lang one of them? (NULL: no) */
+int words_language_known(const char *lang);
 
 const char *words_list_name(enum words_list list);
 
