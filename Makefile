@@ -101,15 +101,9 @@ $(BUILD)/obj/cycle.o: $(PREFIX_STAMP)
 
 # The shipped words files, built into words.o (src/core/words.h)
 WORDS_FILES = $(sort $(wildcard templates/*/words))
-$(BUILD)/gen/words_builtin.h: $(WORDS_FILES) Makefile
+$(BUILD)/gen/words_builtin.h: $(WORDS_FILES) scripts/words_builtin.sh
 	@mkdir -p $(@D)
-	@{ for f in $(WORDS_FILES); do l=$$(basename $$(dirname $$f)); \
-	   echo "static const unsigned char words_builtin_$$l[] = {"; \
-	   od -An -v -tx1 $$f | sed 's/ *\([0-9a-f][0-9a-f]\)/0x\1,/g'; echo "0 };"; done; \
-	   echo "static const struct builtin_words builtin_words[] = {"; \
-	   for f in $(WORDS_FILES); do l=$$(basename $$(dirname $$f)); \
-	   echo "{ \"$$l\", words_builtin_$$l, sizeof(words_builtin_$$l) - 1 },"; done; \
-	   echo "};"; } > $@.tmp && mv $@.tmp $@
+	scripts/words_builtin.sh $@ $(WORDS_FILES)
 $(BUILD)/obj/core/words.o: $(BUILD)/gen/words_builtin.h
 
 $(BUILD)/mentord: $(OBJ)
