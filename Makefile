@@ -106,6 +106,13 @@ $(BUILD)/gen/schema.inc: src/core/schema.sql
 	sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $< > $@
 $(BUILD)/obj/core/store.o: $(BUILD)/gen/schema.inc
 
+# The shipped words files, built into words.o (src/core/words.h)
+WORDS_FILES = $(sort $(wildcard templates/*/words))
+$(BUILD)/gen/words_builtin.h: $(WORDS_FILES) scripts/words_builtin.sh
+	@mkdir -p $(@D)
+	scripts/words_builtin.sh $@ $(WORDS_FILES)
+$(BUILD)/obj/core/words.o: $(BUILD)/gen/words_builtin.h
+
 $(BUILD)/mentord: $(OBJ)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(OBJ) $(PKG_LIBS)
 

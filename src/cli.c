@@ -167,6 +167,8 @@ static void engine_for(struct engine *e, const struct config *cfg, const struct 
 	e->now = o->now_base;
 	e->dry_run = o->dry_run;
 	cycle_template_dirs(cfg, &e->dirs);
+	if (cycle_words_load(&e->dirs) < 0)
+		fatal("the words files cannot be read");
 }
 
 /* A committee command typed on the server: the same layer as by email. */

@@ -22,6 +22,7 @@
 #include "sender.h"
 #include "store.h"
 #include "util.h"
+#include "words.h"
 
 #define FETCH_BATCH_BYTES (8u * 1024 * 1024)
 #define RECONNECT_MAX 300
@@ -72,6 +73,17 @@ void cycle_template_dirs(const struct config *cfg, struct template_dirs *d)
 {
 	d->site = cfg->paths.templates;
 	d->shipped = TEMPLATEDIR;
+}
+
+int cycle_words_load(const struct template_dirs *d)
+{
+	char *report = NULL;
+	int problems = words_load(d, &report);
+
+	if (problems > 0)
+		log_err("%s", report);
+	free(report);
+	return problems > 0 ? -1 : 0;
 }
 
 static time_t now_of(const struct cycle_opts *o)
@@ -605,6 +617,8 @@ static int open_engine(const struct config *cfg, const struct cycle_opts *o, str
 	e->dry_run = o->dry_run;
 	e->now = now_of(o);
 	cycle_template_dirs(cfg, &e->dirs);
+	if (cycle_words_load(&e->dirs) < 0)
+		return -1;
 	if (mkdir_p(cfg->paths.spool, 0700) < 0) {
 		log_err("cannot create %s: %s", cfg->paths.spool, strerror(errno));
 		return -1;

@@ -50,5 +50,8 @@ int cycle_run(struct config **cfg, const struct cycle_opts *o);
 /* The template folders for a configuration. */
 struct template_dirs;
 void cycle_template_dirs(const struct config *cfg, struct template_dirs *d);
+/* Reads the words files of the template folders d (words.h); -1, with the
+ * problems logged, when one is malformed. */
+int cycle_words_load(const struct template_dirs *d);
 
 #endif

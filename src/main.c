@@ -15,6 +15,7 @@
 #include "smtp.h"
 #include "template.h"
 #include "util.h"
+#include "words.h"
 
 #define EXIT_USAGE 2
 #define EXIT_CONFIG 78 /* EX_CONFIG: systemd is told not to restart */
@@ -93,6 +94,12 @@ static int check_config(const struct config *cfg, int connect)
 	note_credential("[smtp] password_file", cfg->smtp.password_file);
 	problems = template_check_all(&dirs, &report);
 	if (problems > 0) {
+		fprintf(stderr, "%s", report);
+		ret = EXIT_CONFIG;
+	}
+	free(report);
+	report = NULL;
+	if (words_load(&dirs, &report) > 0) {
 		fprintf(stderr, "%s", report);
 		ret = EXIT_CONFIG;
 	}

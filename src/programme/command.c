@@ -7,6 +7,7 @@
 
 #include "bounds.h"
 #include "util.h"
+#include "words.h"
 
 /* Longest reply prefix word ("doorst", "antw", "Réf"), in bytes. */
 #define PREFIX_WORD_BYTES_MAX 10
@@ -92,12 +93,6 @@ static size_t run_len(const char *s)
 
 /* ---- subjects ---- */
 
-/* Reply and forward prefixes of many clients and languages, folded. */
-static const char *const prefixes[] = {
-	"re", "fw", "fwd", "tr", "aw", "wg", "ref", "rif", "sv", "vs", "antw", "doorst", "r", "rv",
-	"enc", "odp", "pd", "ynt", "ilt", "rep", "external",
-};
-
 /* Length of one "Re:" / "RE :" / "Re[2]:" / "Réf. :" prefix at s, 0 if none. */
 static size_t prefix_len(const char *s)
 {
@@ -132,14 +127,7 @@ static size_t prefix_len(const char *s)
 	else
 		return 0;
 	f = fold_n(s, w);
-	ok = f[0] != '\0' && !strchr(f, ' ');
-	if (ok) {
-		size_t k;
-
-		ok = 0;
-		for (k = 0; k < ARRAY_SIZE(prefixes) && !ok; k++)
-			ok = strcmp(f, prefixes[k]) == 0;
-	}
+	ok = f[0] != '\0' && !strchr(f, ' ') && words_find_folded(WL_PREFIX, f, NULL, NULL) != NULL;
 	free(f);
 	return ok ? i : 0;
 }
@@ -179,83 +167,67 @@ char *command_subject_strip(const char *subject)
 
 /* ---- applicant keywords ---- */
 
+/* A word of a list (words.h): its value's index, the enum of its list,
+ * and its language. */
 struct keyword {
-	const char *word; /* folded: lower case, no accents, single spaces */
 	int value;
 	const char *lang;
 };
 
-static const struct keyword applicant_words[] = {
-	{ "apply", ACMD_APPLY, "en" }, { "application", ACMD_APPLY, "en" },
-	{ "candidature", ACMD_APPLY, "fr" }, { "postuler", ACMD_APPLY, "fr" },
-	{ "confirm", ACMD_CONFIRM, "en" }, { "confirmer", ACMD_CONFIRM, "fr" },
-	{ "update", ACMD_UPDATE, "en" }, { "modifier", ACMD_UPDATE, "fr" },
-	{ "withdraw", ACMD_WITHDRAW, "en" }, { "withdrawal", ACMD_WITHDRAW, "en" },
-	{ "retrait", ACMD_WITHDRAW, "fr" }, { "retirer", ACMD_WITHDRAW, "fr" },
-	{ "status", ACMD_STATUS, "en" }, { "statut", ACMD_STATUS, "fr" },
-	{ "issue", ACMD_ISSUE, "en" }, { "problem", ACMD_ISSUE, "en" },
-	{ "probleme", ACMD_ISSUE, "fr" },
-	{ "help", ACMD_HELP, "en" }, { "aide", ACMD_HELP, "fr" },
-	{ "forget me", ACMD_FORGET, "en" }, { "oubliez moi", ACMD_FORGET, "fr" },
-};
-
-static const struct keyword *find_keyword(const struct keyword *t, size_t n, const char *folded)
+static int find_keyword(enum words_list list, const char *folded, struct keyword *k)
 {
-	size_t i;
+	const char *v = words_find_folded(list, folded, &k->lang, NULL);
 
-	for (i = 0; i < n; i++)
-		if (strcmp(t[i].word, folded) == 0)
-			return &t[i];
-	return NULL;
+	k->value = words_value_index(list, v);
+	return k->value > 0;
 }
 
 /* Matches the first word, or the first two ("forget me"), of s against
  * the table; returns the entry and sets *end_r past the words matched. */
-static const struct keyword *match_words(const struct keyword *t, size_t n, const char *s,
-    const char **end_r)
+static int match_words(enum words_list list, const char *s, const char **end_r,
+    struct keyword *k)
 {
-	const struct keyword *k = NULL;
+	int found = 0;
 	size_t l1 = run_len(s), l2;
 	const char *second;
 	char *f1, *f2, *both;
 
 	if (l1 == 0)
-		return NULL;
+		return 0;
 	f1 = fold_n(s, l1);
 	second = skip_ws(s + l1);
 	l2 = second > s + l1 ? run_len(second) : 0;
 	if (l2 > 0 && l1 + l2 < 64) {
 		f2 = fold_n(second, l2);
 		both = xasprintf("%s %s", f1, f2);
-		if ((k = find_keyword(t, n, both)) != NULL)
+		if ((found = find_keyword(list, both, k)) != 0)
 			*end_r = second + l2;
 		free(both);
 		free(f2);
 	}
-	if (k == NULL && (k = find_keyword(t, n, f1)) != NULL)
+	if (!found && (found = find_keyword(list, f1, k)) != 0)
 		*end_r = s + l1;
 	free(f1);
-	return k;
+	return found;
 }
 
 enum applicant_cmd command_applicant(const char *subject, char **arg_r, const char **lang_r)
 {
 	char *s = command_subject_strip(subject);
-	const struct keyword *k;
+	struct keyword k;
 	const char *rest = NULL;
 	enum applicant_cmd r = ACMD_NONE;
 
 	*arg_r = NULL;
 	*lang_r = NULL;
-	k = match_words(applicant_words, ARRAY_SIZE(applicant_words), s, &rest);
-	if (k != NULL) {
+	if (match_words(WL_APPLICANT, s, &rest, &k)) {
 		rest = skip_ws(rest);
 		while (*rest == ':' || *rest == '-')
 			rest = skip_ws(rest + 1);
 		if (*rest != '\0')
 			*arg_r = str_trim(xstrdup(rest));
-		*lang_r = k->lang;
-		r = (enum applicant_cmd)k->value;
+		*lang_r = k.lang;
+		r = (enum applicant_cmd)k.value;
 	}
 	free(s);
 	return r;
@@ -321,31 +293,9 @@ int command_address_valid(const char *addr)
 
 /* ---- committee commands ---- */
 
-/* "cohort" alone: the second word decides */
-#define CCMD_COHORT_WORD 100
-
-static const struct keyword committee_words[] = {
-	{ "commands", CCMD_COMMANDS, "en" }, { "commandes", CCMD_COMMANDS, "fr" },
-	{ "match", CCMD_MATCH, "en" }, { "apparier", CCMD_MATCH, "fr" },
-	{ "approve", CCMD_APPROVE, "en" }, { "approuver", CCMD_APPROVE, "fr" },
-	{ "reject", CCMD_REJECT, "en" }, { "rejeter", CCMD_REJECT, "fr" },
-	{ "pair", CCMD_PAIR, "en" }, { "associer", CCMD_PAIR, "fr" },
-	{ "unpair", CCMD_UNPAIR, "en" }, { "dissocier", CCMD_UNPAIR, "fr" },
-	{ "training", CCMD_TRAINING, "en" }, { "formation", CCMD_TRAINING, "fr" },
-	{ "training update", CCMD_TRAINING_UPDATE, "en" },
-	{ "formation modifier", CCMD_TRAINING_UPDATE, "fr" },
-	{ "training cancel", CCMD_TRAINING_CANCEL, "en" },
-	{ "formation annuler", CCMD_TRAINING_CANCEL, "fr" },
-	{ "close", CCMD_CLOSE, "en" }, { "clore", CCMD_CLOSE, "fr" }, { "fermer", CCMD_CLOSE, "fr" },
-	{ "cohort", CCMD_COHORT_WORD, "en" }, { "cohorte", CCMD_COHORT_WORD, "fr" },
-	{ "cohort open", CCMD_COHORT_OPEN, "en" }, { "cohorte ouvrir", CCMD_COHORT_OPEN, "fr" },
-	{ "cohort close", CCMD_COHORT_CLOSE, "en" }, { "cohorte fermer", CCMD_COHORT_CLOSE, "fr" },
-	{ "cohorte clore", CCMD_COHORT_CLOSE, "fr" },
-	{ "digest", CCMD_DIGEST, "en" }, { "resume", CCMD_DIGEST, "fr" },
-	{ "status", CCMD_STATUS, "en" }, { "statut", CCMD_STATUS, "fr" },
-	{ "report", CCMD_REPORT, "en" }, { "rapport", CCMD_REPORT, "fr" },
-	{ "bilan", CCMD_REPORT, "fr" },
-};
+/* "cohort" alone (the last value of the list committee): the second
+ * word decides */
+#define CCMD_COHORT_WORD (CCMD_REPORT + 1)
 
 static const char *const ccmd_names[] = {
 	"", "commands", "match", "approve", "reject", "pair", "unpair", "training",
@@ -511,14 +461,7 @@ static int is_empty_folded(const char *s)
 
 static void parse_approve(struct committee_command *c, const char *rest)
 {
-	static const char *const all[] = { "all", "tout", "tous", "toutes" };
-	char *f = str_fold(rest);
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(all); i++)
-		if (strcmp(f, all[i]) == 0)
-			c->all = 1;
-	free(f);
+	c->all = words_find(WL_APPROVE_ALL, rest, NULL, NULL) != NULL;
 	if (!c->all)
 		parse_numbers(c, rest, "expected all or pair numbers, like approve 1 3 4");
 }
@@ -851,20 +794,19 @@ static void parse_arguments(struct committee_command *c, int verb, const char *r
 int command_committee_parse(const char *line, struct committee_command *c)
 {
 	char *l = xstrndup(line, strcspn(line, "\r\n"));
-	const struct keyword *k;
+	struct keyword k;
 	const char *rest = NULL;
 
 	memset(c, 0, sizeof(*c));
-	k = match_words(committee_words, ARRAY_SIZE(committee_words), skip_ws(l), &rest);
-	if (k == NULL) {
+	if (!match_words(WL_COMMITTEE, skip_ws(l), &rest, &k)) {
 		free(l);
 		return 0;
 	}
-	c->cmd = k->value == CCMD_COHORT_WORD ? CCMD_COHORT_OPEN : (enum committee_cmd)k->value;
+	c->cmd = k.value == CCMD_COHORT_WORD ? CCMD_COHORT_OPEN : (enum committee_cmd)k.value;
 	rest = skip_ws(rest);
 	if (*rest == ':')
 		rest = skip_ws(rest + 1);
-	parse_arguments(c, k->value, rest);
+	parse_arguments(c, k.value, rest);
 	free(l);
 	return 1;
 }
@@ -880,29 +822,6 @@ void command_committee_deinit(struct committee_command *c)
 }
 
 /* ---- one-line answers ---- */
-
-static const struct keyword rsvp_words[] = {
-	{ "yes", RSVP_YES, "en" }, { "accept", RSVP_YES, "en" }, { "accepted", RSVP_YES, "en" },
-	{ "oui", RSVP_YES, "fr" }, { "accepte", RSVP_YES, "fr" }, { "acceptee", RSVP_YES, "fr" },
-	{ "no", RSVP_NO, "en" }, { "decline", RSVP_NO, "en" }, { "declined", RSVP_NO, "en" },
-	{ "non", RSVP_NO, "fr" }, { "refuse", RSVP_NO, "fr" }, { "refusee", RSVP_NO, "fr" },
-	{ "maybe", RSVP_MAYBE, "en" }, { "tentative", RSVP_MAYBE, "en" },
-	{ "peut etre", RSVP_MAYBE, "fr" }, { "peutetre", RSVP_MAYBE, "fr" },
-};
-
-static const struct keyword checkin_words[] = {
-	{ "ok", CHK_OK, "en" }, { "okay", CHK_OK, "en" }, { "met", CHK_MET, "en" },
-	{ "rencontre", CHK_MET, "fr" }, { "rencontres", CHK_MET, "fr" },
-	{ "rencontree", CHK_MET, "fr" }, { "rencontrees", CHK_MET, "fr" },
-	{ "problem", CHK_PROBLEM, "en" }, { "problems", CHK_PROBLEM, "en" },
-	{ "probleme", CHK_PROBLEM, "fr" }, { "problemes", CHK_PROBLEM, "fr" },
-	{ "pause", CHK_PAUSE, "en" }, { "end", CHK_END, "en" }, { "fin", CHK_END, "fr" },
-};
-
-/* Words that may follow an answer without a comma: "no thanks". */
-static const char *const courtesies[] = {
-	"thanks", "thank", "thx", "please", "sorry", "merci", "svp", "desole", "desolee", "bien",
-};
 
 /* Bytes of a word at s: letters and digits (any non-ASCII byte counts as
  * a letter), with inner hyphens ("peut-être"). */
@@ -941,16 +860,16 @@ static const char *first_line(const char *text, const char **end_r)
 
 /* Reads the answer keyword at the start of [s, end): the entry, and
  * *after_r just past the keyword; NULL if the line does not start with one. */
-static const struct keyword *answer_word(const struct keyword *t, size_t nt, const char *s,
-    const char *end, const char **after_r)
+static int answer_word(enum words_list list, const char *s, const char *end,
+    const char **after_r, struct keyword *k)
 {
-	const struct keyword *k = NULL;
+	int found;
 	size_t l1 = word_len(s, end), l2;
 	const char *second = s + l1;
 	char *f, *f2;
 
 	if (l1 == 0 || l1 > 32)
-		return NULL;
+		return 0;
 	f = fold_n(s, l1);
 	/* "peut être" in two words */
 	if (strcmp(f, "peut") == 0 && second < end && (*second == ' ' || *second == '-')) {
@@ -962,10 +881,10 @@ static const struct keyword *answer_word(const struct keyword *t, size_t nt, con
 		free(f);
 		f = fold_n(s, l1);
 	}
-	if ((k = find_keyword(t, nt, f)) != NULL)
+	if ((found = find_keyword(list, f, k)) != 0)
 		*after_r = s + l1;
 	free(f);
-	return k;
+	return found;
 }
 
 /* Does what follows the keyword keep the line an answer? Nothing,
@@ -983,8 +902,7 @@ static int answer_tail_ok(const char *after, const char *end)
 	if (l == 0)
 		return 1;
 	f = fold_n(p, l < 32 ? l : 32);
-	for (r = 0, l = 0; l < ARRAY_SIZE(courtesies) && !r; l++)
-		r = strcmp(f, courtesies[l]) == 0;
+	r = words_find_folded(WL_COURTESY, f, NULL, NULL) != NULL;
 	free(f);
 	return r;
 }
@@ -1007,14 +925,13 @@ static int short_line(const char *s, const char *end)
 enum rsvp_answer command_rsvp_answer(const char *text)
 {
 	const char *end, *after = NULL, *s = first_line(text, &end);
-	const struct keyword *k;
+	struct keyword k;
 
 	if (!short_line(s, end))
 		return RSVP_NONE;
-	k = answer_word(rsvp_words, ARRAY_SIZE(rsvp_words), s, end, &after);
-	if (k == NULL || !answer_tail_ok(after, end))
+	if (!answer_word(WL_RSVP, s, end, &after, &k) || !answer_tail_ok(after, end))
 		return RSVP_NONE;
-	return (enum rsvp_answer)k->value;
+	return (enum rsvp_answer)k.value;
 }
 
 /* The text after "problem": its separator skipped, trimmed, at most
@@ -1042,17 +959,16 @@ static char *problem_rest(const char *after)
 enum checkin_answer command_checkin_answer(const char *text, char **rest_r)
 {
 	const char *end, *after = NULL, *s = first_line(text, &end);
-	const struct keyword *k;
+	struct keyword k;
 
 	*rest_r = NULL;
-	k = answer_word(checkin_words, ARRAY_SIZE(checkin_words), s, end, &after);
-	if (k == NULL)
+	if (!answer_word(WL_CHECKIN, s, end, &after, &k))
 		return CHK_NONE;
-	if (k->value == CHK_PROBLEM) {
+	if (k.value == CHK_PROBLEM) {
 		*rest_r = problem_rest(after);
 		return CHK_PROBLEM;
 	}
 	if (!short_line(s, end) || !answer_tail_ok(after, end))
 		return CHK_NONE;
-	return (enum checkin_answer)k->value;
+	return (enum checkin_answer)k.value;
 }

@@ -7,6 +7,7 @@
 
 #include "bounds.h"
 #include "command.h"
+#include "words.h"
 
 /* The form is read in two passes. The first collects the raw value of each
  * key, line by line, and counts the keys' languages; the second validates
@@ -26,26 +27,6 @@ enum lang { L_ANY, L_EN, L_FR };
 #define FORM_ECHO_CHARS_MAX 60
 /* Preferred mentors named by address (doc/DESIGN.md 3.3). */
 #define FORM_PREF_MENTORS_MAX 3
-
-static const struct {
-	const char *folded;
-	enum key key;
-	enum lang lang;
-} key_names[] = {
-	{ "role", K_ROLE, L_ANY }, { "name", K_NAME, L_EN }, { "full name", K_NAME, L_EN },
-	{ "nom", K_NAME, L_FR }, { "nom complet", K_NAME, L_FR }, { "prenom et nom", K_NAME, L_FR },
-	{ "nom et prenom", K_NAME, L_FR }, { "department", K_DEPARTMENT, L_EN },
-	{ "departement", K_DEPARTMENT, L_FR }, { "service", K_DEPARTMENT, L_FR },
-	{ "field", K_FIELD, L_EN }, { "fields", K_FIELD, L_EN }, { "domaine", K_FIELD, L_FR },
-	{ "domaines", K_FIELD, L_FR }, { "language", K_LANGUAGE, L_EN },
-	{ "langue", K_LANGUAGE, L_FR }, { "topics", K_TOPICS, L_EN }, { "topic", K_TOPICS, L_EN },
-	{ "sujets", K_TOPICS, L_FR }, { "sujet", K_TOPICS, L_FR },
-	{ "preference", K_PREFERENCE, L_ANY }, { "preferences", K_PREFERENCE, L_ANY },
-	{ "capacity", K_CAPACITY, L_EN }, { "capacite", K_CAPACITY, L_FR },
-	{ "about", K_ABOUT, L_EN }, { "about me", K_ABOUT, L_EN }, { "a propos", K_ABOUT, L_FR },
-	{ "a propos de moi", K_ABOUT, L_FR }, { "gender", K_GENDER, L_EN },
-	{ "genre", K_GENDER, L_FR },
-};
 
 /* Each key as the writer of either language knows it: [0] English, [1] French. */
 static const char *const key_display[K_COUNT][2] = {
@@ -172,16 +153,6 @@ static char *clean_value(const char *s, int multi)
 	return str_trim(buf_steal(&b));
 }
 
-static int folded_in(const char *f, const char *const *list, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (strcmp(f, list[i]) == 0)
-			return 1;
-	return 0;
-}
-
 /* ---- errors ---- */
 
 /* One error sentence. In en and fr, "%k" is the key's name and "%v" the
@@ -245,7 +216,8 @@ static int key_line(const char *s, size_t n, struct keyline *kl)
 	const char *k = s, *v;
 	size_t kn, vn, i;
 	char *f;
-	int found = 0;
+	const char *value, *lang;
+	int found = 0, langs;
 
 	if (colon == NULL)
 		return 0;
@@ -254,12 +226,12 @@ static int key_line(const char *s, size_t n, struct keyline *kl)
 	if (kn == 0 || kn > FORM_KEY_BYTES_MAX)
 		return 0;
 	f = fold_n(k, kn);
-	for (i = 0; i < ARRAY_SIZE(key_names) && !found; i++)
-		if (strcmp(f, key_names[i].folded) == 0) {
-			kl->key = key_names[i].key;
-			kl->lang = key_names[i].lang;
-			found = 1;
-		}
+	if ((value = words_find_folded(WL_FORM_KEY, f, &lang, &langs)) != NULL) {
+		kl->key = (enum key)(words_value_index(WL_FORM_KEY, value) - 1);
+		kl->lang = langs > 1 ? L_ANY : strcmp(lang, "en") == 0 ? L_EN :
+		    strcmp(lang, "fr") == 0 ? L_FR : L_ANY;
+		found = 1;
+	}
 	free(f);
 	if (!found)
 		return 0;
@@ -301,26 +273,15 @@ struct collect {
  * hint is not given. */
 static int is_hint(enum key k, const char *v)
 {
-	static const char *const lang_hints[] = { "en or fr", "fr or en", "en ou fr", "fr ou en" };
-	static const char *const pref_hints[] = {
-		"same department other department or any",
-		"meme departement autre departement ou indifferent",
-	};
 	size_t n = strlen(v);
-	char *f;
-	int r = 0;
+	const char *hint;
 
 	if (n >= 2 && v[0] == '(' && v[n - 1] == ')')
 		return 1;
 	if (k != K_LANGUAGE && k != K_PREFERENCE)
 		return 0;
-	f = str_fold(v);
-	if (k == K_LANGUAGE)
-		r = folded_in(f, lang_hints, ARRAY_SIZE(lang_hints));
-	else
-		r = folded_in(f, pref_hints, ARRAY_SIZE(pref_hints));
-	free(f);
-	return r;
+	hint = words_find(WL_FORM_HINT, v, NULL, NULL);
+	return hint != NULL && strcmp(hint, k == K_LANGUAGE ? "language" : "preference") == 0;
 }
 
 static void finish_value(struct collect *c)
@@ -440,48 +401,21 @@ static int collect_text(struct collect *c, const char *text)
 
 /* ---- pass 2: values ---- */
 
-static int fold_eq_any(const char *v, const char *const *list, size_t n)
-{
-	char *f = str_fold(v);
-	int r = folded_in(f, list, n);
-
-	free(f);
-	return r;
-}
-
 static enum form_role parse_role(const char *v)
 {
-	static const char *const mentor[] = { "mentor", "mentors" };
-	static const char *const mentee[] = {
-		"mentee", "mentees", "mentore", "mentoree", "mentores", "mentorees", "mentore e",
-		"mentore\xc2\xb7" "e", "mentore\xc2\xb7" "es", "mentore es",
-	};
+	const char *r = words_find(WL_ROLE, v, NULL, NULL);
 
-	if (fold_eq_any(v, mentor, ARRAY_SIZE(mentor)))
-		return ROLE_MENTOR;
-	if (fold_eq_any(v, mentee, ARRAY_SIZE(mentee)))
-		return ROLE_MENTEE;
-	return ROLE_NONE;
+	if (r == NULL)
+		return ROLE_NONE;
+	return strcmp(r, "mentor") == 0 ? ROLE_MENTOR : ROLE_MENTEE;
 }
 
 /* "woman", "man", "nonbinary" or NULL for a gender word. */
 static const char *gender_word(const char *folded)
 {
-	static const char *const woman[] = {
-		"woman", "women", "female", "femme", "femmes", "feminin", "feminine", "f",
-	};
-	static const char *const man[] = { "man", "men", "male", "homme", "hommes", "masculin", "m" };
-	static const char *const nonbinary[] = {
-		"non binary", "nonbinary", "non binaire", "nonbinaire", "nb",
-	};
+	const char *g = words_find_folded(WL_GENDER, folded, NULL, NULL);
 
-	if (folded_in(folded, woman, ARRAY_SIZE(woman)))
-		return "woman";
-	if (folded_in(folded, man, ARRAY_SIZE(man)))
-		return "man";
-	if (folded_in(folded, nonbinary, ARRAY_SIZE(nonbinary)))
-		return "nonbinary";
-	return NULL;
+	return g != NULL && strcmp(g, "undisclosed") != 0 ? g : NULL;
 }
 
 static void check_role(struct form *f, const char *v)
@@ -508,15 +442,12 @@ static void check_name(struct form *f, const char *v)
 
 static void check_language(struct form *f, const char *v)
 {
-	static const char *const en[] = { "en", "eng", "english", "anglais" };
-	static const char *const fr[] = { "fr", "fra", "fre", "french", "francais" };
+	const char *lang = words_find(WL_LANGUAGE, v, NULL, NULL);
 
 	free(f->language);
 	f->language = NULL;
-	if (fold_eq_any(v, en, ARRAY_SIZE(en)))
-		f->language = xstrdup("en");
-	else if (fold_eq_any(v, fr, ARRAY_SIZE(fr)))
-		f->language = xstrdup("fr");
+	if (lang != NULL)
+		f->language = xstrdup(lang);
 	else
 		add_error(f, K_LANGUAGE, "%k: expected en or fr, not %v.",
 		    "%k : %v n'est pas reconnue ; \xc3\xa9" "crivez fr ou en.", v);
@@ -569,16 +500,12 @@ static void check_capacity(struct form *f, const char *v)
 
 static void check_gender(struct form *f, const char *v)
 {
-	static const char *const undisclosed[] = {
-		"prefer not to say", "rather not say", "not specified", "je prefere ne pas le dire",
-		"je prefere ne pas repondre", "ne souhaite pas repondre", "non precise",
-	};
 	char *fold = str_fold(v);
 	const char *g = gender_word(fold);
 
 	if (g != NULL)
 		f->gender = xstrdup(g);
-	else if (!folded_in(fold, undisclosed, ARRAY_SIZE(undisclosed)))
+	else if (words_find_folded(WL_GENDER, fold, NULL, NULL) == NULL)
 		add_error(f, K_GENDER, "%k: expected woman, man or non-binary, not %v.",
 		    "%k : %v n'est pas reconnu ; \xc3\xa9" "crivez femme, homme ou non-binaire.", v);
 	free(fold);
@@ -594,34 +521,12 @@ struct prefs {
 
 static const char *dept_word(const char *folded)
 {
-	static const char *const same[] = {
-		"same department", "same dept", "same", "meme departement", "meme service",
-	};
-	static const char *const other[] = {
-		"other department", "other dept", "different department", "other",
-		"autre departement", "autre service", "departement different",
-	};
-	static const char *const any[] = {
-		"any", "either", "no preference", "indifferent", "peu importe", "sans preference",
-		"aucune preference", "n importe", "n importe lequel",
-	};
-
-	if (folded_in(folded, same, ARRAY_SIZE(same)))
-		return "same-department";
-	if (folded_in(folded, other, ARRAY_SIZE(other)))
-		return "other-department";
-	if (folded_in(folded, any, ARRAY_SIZE(any)))
-		return "any";
-	return NULL;
+	return words_find_folded(WL_DEPT_PREF, folded, NULL, NULL);
 }
 
 /* "a woman mentor", "une mentore femme": the gender without the filler. */
 static const char *pref_gender_word(const char *folded)
 {
-	static const char *const filler[] = {
-		"a", "an", "un", "une", "mentor", "mentors", "mentore", "mentoree", "preferably",
-		"de", "preference",
-	};
 	struct buf b;
 	const char *p = folded, *sp, *g;
 	char *w;
@@ -631,7 +536,7 @@ static const char *pref_gender_word(const char *folded)
 	while (*p != '\0') {
 		sp = strchr(p, ' ');
 		w = xstrndup(p, sp != NULL ? (size_t)(sp - p) : strlen(p));
-		if (!folded_in(w, filler, ARRAY_SIZE(filler))) {
+		if (words_find_folded(WL_PREF_FILLER, w, NULL, NULL) == NULL) {
 			if (b.len > 0)
 				buf_addc(&b, ' ');
 			buf_adds(&b, w);

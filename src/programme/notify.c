@@ -11,10 +11,11 @@
 #include "store.h"
 #include "template.h"
 #include "util.h"
+#include "words.h"
 
 static int lang_ok(const char *lang)
 {
-	return lang != NULL && (strcmp(lang, "en") == 0 || strcmp(lang, "fr") == 0);
+	return words_language_known(lang);
 }
 
 const char *notify_language(const struct engine *e, const char *chosen, const char *written,

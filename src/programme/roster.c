@@ -11,6 +11,7 @@
 #include "form.h"
 #include "store.h"
 #include "util.h"
+#include "words.h"
 
 #define APP_COLS "a.id, a.cohort_id, a.person_id, p.address, a.role, a.name, a.department," \
 	" a.field, a.language, a.topics, a.preference, a.pref_gender, a.pref_mentors, a.gender," \
@@ -98,7 +99,7 @@ char *roster_person_language(struct engine *e, const char *address)
 	if (address == NULL || store_query_text(e->st, &lang,
 	    "SELECT language FROM people WHERE address = ?", "s", address) < 0)
 		return NULL;
-	if (lang != NULL && strcmp(lang, "en") != 0 && strcmp(lang, "fr") != 0)
+	if (lang != NULL && !words_language_known(lang))
 		xfree(&lang);
 	return lang;
 }

@@ -12,6 +12,7 @@
 
 #include "bounds.h"
 #include "util.h"
+#include "words.h"
 
 /* A named line's name stands before its ':' or '?' within this many bytes. */
 #define LABEL_BYTES_MAX 80
@@ -69,6 +70,29 @@ static const struct phrase *longest_at(const struct phrase *t, size_t nt, const 
 	return best;
 }
 
+/* The longest phrase of the words list at word i: its value, NULL if none. */
+static const char *longest_listed(enum words_list list, const struct strlist *w, size_t i,
+    size_t *len_r)
+{
+	const char *folded, *value, *best = NULL;
+	size_t k, l, best_len = 0;
+
+	for (k = 0; words_entry(list, k, &folded, &value, NULL) == 0; k++) {
+		l = phrase_at(w, i, folded);
+		if (l > best_len) {
+			best_len = l;
+			best = value;
+		}
+	}
+	*len_r = best_len;
+	return best;
+}
+
+static int listed(enum words_list list, const char *word)
+{
+	return words_find_folded(list, word, NULL, NULL) != NULL;
+}
+
 static int word_in(const char *word, const char *const *set, size_t n)
 {
 	size_t i;
@@ -79,69 +103,33 @@ static int word_in(const char *word, const char *const *set, size_t n)
 	return 0;
 }
 
-static const char *const negations[] = {
-	"not", "no", "non", "never", "nor", "ni", "ne", "n", "pas", "jamais", "t", "dont", "wont",
-	"cant", "didnt", "wouldnt", "aucun", "aucune", "stop", "stopped", "arreter", "arrete",
-};
-
 static int negated_from(const struct strlist *w, size_t from)
 {
 	size_t i;
 
 	for (i = from; i < w->n; i++)
-		if (word_in(w->v[i], negations, ARRAY_SIZE(negations)))
+		if (listed(WL_NEGATION, w->v[i]))
 			return 1;
 	return 0;
 }
 
 /* ---- yes, no, maybe ---- */
 
-static const struct phrase yes_no_words[] = {
-	{ "yes", SURVEY_YES }, { "yeah", SURVEY_YES }, { "yep", SURVEY_YES }, { "yup", SURVEY_YES },
-	{ "sure", SURVEY_YES }, { "definitely", SURVEY_YES }, { "certainly", SURVEY_YES },
-	{ "absolutely", SURVEY_YES }, { "of course", SURVEY_YES }, { "ok", SURVEY_YES },
-	{ "okay", SURVEY_YES }, { "indeed", SURVEY_YES }, { "gladly", SURVEY_YES },
-	{ "with pleasure", SURVEY_YES }, { "oui", SURVEY_YES }, { "ouais", SURVEY_YES },
-	{ "bien sur", SURVEY_YES }, { "certainement", SURVEY_YES }, { "absolument", SURVEY_YES },
-	{ "evidemment", SURVEY_YES }, { "volontiers", SURVEY_YES }, { "d accord", SURVEY_YES },
-	{ "tout a fait", SURVEY_YES }, { "avec plaisir", SURVEY_YES },
-	{ "no", SURVEY_NO }, { "nope", SURVEY_NO }, { "not", SURVEY_NO }, { "never", SURVEY_NO },
-	{ "non", SURVEY_NO }, { "pas", SURVEY_NO }, { "jamais", SURVEY_NO },
-	{ "maybe", SURVEY_MAYBE }, { "perhaps", SURVEY_MAYBE }, { "probably", SURVEY_MAYBE },
-	{ "possibly", SURVEY_MAYBE }, { "not sure", SURVEY_MAYBE }, { "undecided", SURVEY_MAYBE },
-	{ "not yet decided", SURVEY_MAYBE }, { "don t know", SURVEY_MAYBE },
-	{ "i don t know", SURVEY_MAYBE }, { "peut etre", SURVEY_MAYBE }, { "peutetre", SURVEY_MAYBE },
-	{ "probablement", SURVEY_MAYBE }, { "pas sur", SURVEY_MAYBE }, { "pas sure", SURVEY_MAYBE },
-	{ "je ne sais pas", SURVEY_MAYBE }, { "on verra", SURVEY_MAYBE },
-};
-
 /* The yes, no or maybe the answer starts with; *after_r: the next word. */
 static enum survey_answer yes_no(const struct strlist *w, size_t *after_r)
 {
 	size_t l = 0;
-	const struct phrase *p = longest_at(yes_no_words, ARRAY_SIZE(yes_no_words), w, 0, &l);
+	const char *v = longest_listed(WL_YES_NO, w, 0, &l);
 
 	*after_r = l;
-	return p != NULL ? (enum survey_answer)p->value : SURVEY_UNSET;
+	return v != NULL ? (enum survey_answer)words_value_index(WL_YES_NO, v) : SURVEY_UNSET;
 }
 
 /* ---- usefulness ---- */
 
-static const struct phrase number_words[] = {
-	{ "one", 1 }, { "two", 2 }, { "three", 3 }, { "four", 4 }, { "five", 5 },
-	{ "un", 1 }, { "une", 1 }, { "deux", 2 }, { "trois", 3 }, { "quatre", 4 }, { "cinq", 5 },
-};
-
 static int is_number_word(const char *s)
 {
-	size_t i;
-
-	if (isdigit((unsigned char)s[0]))
-		return 1;
-	for (i = 0; i < ARRAY_SIZE(number_words); i++)
-		if (strcmp(s, number_words[i].words) == 0)
-			return 1;
-	return 0;
+	return isdigit((unsigned char)s[0]) || listed(WL_NUMBER, s);
 }
 
 /* After the number: "out of 5", "sur 5", "/5" need a 5; "or 4", "to 4",
@@ -196,9 +184,10 @@ static const char *skip_blank_to(const char *s, const char *end)
 static int usefulness_of(const char *s)
 {
 	struct strlist w;
+	const char *word;
 	const char *p = skip_blank(s), *q;
 	int v = 0;
-	size_t k, d;
+	size_t d;
 
 	while (*p == '*' || *p == '"' || *p == '(' || *p == '[')
 		p++;
@@ -218,10 +207,8 @@ static int usefulness_of(const char *s)
 			return 0; /* 3-4 */
 	}
 	words_of(p, strlen(p), &w);
-	if (v == 0 && w.n > 0)
-		for (k = 0; k < ARRAY_SIZE(number_words); k++)
-			if (strcmp(w.v[0], number_words[k].words) == 0)
-				v = number_words[k].value;
+	if (v == 0 && w.n > 0 && (word = words_find_folded(WL_NUMBER, w.v[0], NULL, NULL)) != NULL)
+		v = (int)strtol(word, NULL, 10);
 	if (v != 0 && !scale_ok(&w, 1))
 		v = 0;
 	strlist_deinit(&w);
@@ -412,26 +399,36 @@ static enum survey_answer continuing_of(const char *s, size_t n)
 	return a;
 }
 
-static const char *const mentor_words[] = { "mentor", "mentors", "parrain", "marraine" };
-static const char *const mentee_words[] = {
-	"mentee", "mentees", "mentore", "mentoree", "mentores", "mentorees",
-	"mentore\xc2\xb7" "e", "mentore\xc2\xb7" "es", "filleul", "filleule",
-};
-static const char *const either_words[] = {
-	"either", "both", "any", "whichever", "indifferemment", "either role", "any role",
-	"les deux", "l un ou l autre", "peu importe", "n importe", "au choix",
-};
+/* Roles are read from the words with their accents (wa: the same words
+ * as w, folded by words_fold(WL_SURVEY_ROLE, ...)): a "mentore" is a
+ * mentor, a "mentorée" a mentee. */
+static void role_words_of(const char *s, size_t n, struct strlist *w)
+{
+	char *raw = xstrndup(s, n), *f = words_fold(WL_SURVEY_ROLE, raw);
 
-static enum survey_role roles_from(const struct strlist *w, size_t from)
+	memset(w, 0, sizeof(*w));
+	strlist_split(w, f, ' ');
+	free(f);
+	free(raw);
+}
+
+static const char *role_at(const struct strlist *wa, size_t i, size_t *len_r)
+{
+	return i < wa->n ? longest_listed(WL_SURVEY_ROLE, wa, i, len_r) : NULL;
+}
+
+static enum survey_role roles_from(const struct strlist *wa, size_t from)
 {
 	int mentor = 0, mentee = 0, either = 0;
-	size_t i, k;
+	const char *v;
+	size_t i, l;
 
-	for (i = from; i < w->n; i++) {
-		mentor |= word_in(w->v[i], mentor_words, ARRAY_SIZE(mentor_words));
-		mentee |= word_in(w->v[i], mentee_words, ARRAY_SIZE(mentee_words));
-		for (k = 0; k < ARRAY_SIZE(either_words); k++)
-			either |= phrase_at(w, i, either_words[k]) > 0;
+	for (i = from; i < wa->n; i++) {
+		if ((v = role_at(wa, i, &l)) == NULL)
+			continue;
+		mentor |= strcmp(v, "mentor") == 0;
+		mentee |= strcmp(v, "mentee") == 0;
+		either |= strcmp(v, "either") == 0;
 	}
 	if (either || (mentor && mentee))
 		return AS_EITHER;
@@ -443,19 +440,18 @@ static int again_of(const char *s, size_t n, enum survey_answer *a_r, enum surve
 {
 	static const char *const as[] = { "as an", "as a", "as", "comme", "en tant que",
 		"en tant qu", "en" };
-	struct strlist w;
-	size_t after = 0, k, l = 0;
+	struct strlist w, wa;
+	size_t after = 0, k, l = 0, rl;
 	enum survey_answer a;
 	int ok = 1;
 
 	words_of(s, n, &w);
+	role_words_of(s, n, &wa);
 	a = yes_no(&w, &after);
 	if (a == SURVEY_UNSET) {
 		for (k = 0; k < ARRAY_SIZE(as) && l == 0; k++)
 			l = phrase_at(&w, 0, as[k]);
-		if (l < w.n && (word_in(w.v[l], mentor_words, ARRAY_SIZE(mentor_words)) ||
-		    word_in(w.v[l], mentee_words, ARRAY_SIZE(mentee_words)) ||
-		    word_in(w.v[l], either_words, ARRAY_SIZE(either_words)))) {
+		if (role_at(&wa, l, &rl) != NULL) {
 			a = SURVEY_YES;
 			after = 0;
 		}
@@ -465,8 +461,9 @@ static int again_of(const char *s, size_t n, enum survey_answer *a_r, enum surve
 	if (a == SURVEY_UNSET || (a == SURVEY_YES && negated_from(&w, after)))
 		ok = 0;
 	else if (a == SURVEY_YES)
-		*as_r = roles_from(&w, after);
+		*as_r = roles_from(&wa, after);
 	strlist_deinit(&w);
+	strlist_deinit(&wa);
 	return ok;
 }
 
@@ -484,7 +481,7 @@ static enum survey_answer quote_ok_of(const char *s, size_t n)
 	a = yes_no(&w, &after);
 	for (i = after; a == SURVEY_YES && i < w.n; i++)
 		if (word_in(w.v[i], conditions, ARRAY_SIZE(conditions)) ||
-		    word_in(w.v[i], negations, ARRAY_SIZE(negations)))
+		    listed(WL_NEGATION, w.v[i]))
 			a = SURVEY_UNSET;
 	strlist_deinit(&w);
 	return a;

@@ -15,6 +15,8 @@
 #   address  one From value, read strictly as one mailbox (fuzz_address.c)
 #   auth     one Authentication-Results value, read as RFC 8601 writes it
 #            (fuzz_auth.c)
+#   words    a words file, then its first line as a near-command and a
+#            plain-word request (fuzz_words.c)
 #
 # Seeds are the sample corpus, the fixtures, tests/fuzz/seeds/TARGET and the
 # reproducers kept in tests/fuzz/regress/TARGET (each crash found and fixed
@@ -28,7 +30,7 @@ BUILD ?= build/fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_TIMEOUT ?= 20
 FUZZ_CC ?= clang-14
-FUZZ_TARGETS ?= mime form command ical dsn html config json address auth
+FUZZ_TARGETS ?= mime form command ical dsn html config json address auth words
 VERSION = 0.1.0
 DATADIR ?= /usr/local/share/mentord
 
@@ -40,7 +42,8 @@ PKG_LIBS := $(filter-out -specs=%,$(shell pkg-config --libs libetpan sqlite3 gnu
 
 SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_CFLAGS = -std=c11 -g -O1 -D_GNU_SOURCE -DTEMPLATEDIR='"$(DATADIR)/templates"' \
-	      -DMENTORD_VERSION='"$(VERSION)"' $(SRC_DIRS:%=-iquote %) $(PKG_CFLAGS) $(SAN)
+	      -DMENTORD_VERSION='"$(VERSION)"' $(SRC_DIRS:%=-iquote %) -iquote $(BUILD)/gen \
+	      $(PKG_CFLAGS) $(SAN)
 
 SRC_DIRS = src/core src/mail src/net src/programme src
 SRC = $(filter-out src/main.c,$(wildcard $(SRC_DIRS:%=%/*.c)))
@@ -58,6 +61,13 @@ build: $(FUZZ_TARGETS:%=$(BUILD)/fuzz_%)
 $(BUILD)/obj/%.o: src/%.c
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+# the shipped words files, built in (see the Makefile)
+WORDS_FILES = $(sort $(wildcard templates/*/words))
+$(BUILD)/gen/words_builtin.h: $(WORDS_FILES) scripts/words_builtin.sh
+	@mkdir -p $(@D)
+	scripts/words_builtin.sh $@ $(WORDS_FILES)
+$(BUILD)/obj/core/words.o: $(BUILD)/gen/words_builtin.h
 
 $(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(OBJ)
 	@mkdir -p $(@D)

@@ -106,6 +106,20 @@ static inline void tu_source_dir(const char *rel, struct strlist *names)
 		qsort(names->v, names->n, sizeof(*names->v), tu_name_cmp);
 }
 
+/* Drops the words file (words.h) from the names of a template folder. */
+static inline void tu_drop_words(struct strlist *names)
+{
+	size_t i;
+
+	for (i = 0; i < names->n; i++)
+		if (strcmp(names->v[i], "words") == 0) {
+			free(names->v[i]);
+			memmove(names->v + i, names->v + i + 1, (names->n - i - 1) * sizeof(char *));
+			names->n--;
+			return;
+		}
+}
+
 /* Random input for a parser: up to count pieces picked by a xorshift32
  * generator (the same seed gives the same texts), joined in buf as long as
  * they fit. Returns the length; buf is NUL-terminated. */
