@@ -199,8 +199,12 @@ static int quarantine(struct ingest *in, uint32_t uid, const char *raw, size_t l
 	if (mkdir_p(dir, 0700) < 0 || (access(path, F_OK) != 0 &&
 	    file_write_atomic(path, raw, len, 0600) < 0)) {
 		in->full = errno == ENOSPC || errno == EDQUOT;
-		if (!in->full)
-			log_err("quarantine: cannot write %s: %s", path, strerror(errno));
+		if (!in->full) {
+			char *why = file_error(path, errno);
+
+			log_err("quarantine: cannot write %s", why);
+			free(why);
+		}
 		goto out;
 	}
 	memset(&row, 0, sizeof(row));
@@ -606,7 +610,9 @@ static int open_engine(const struct config *cfg, const struct cycle_opts *o, str
 	e->now = now_of(o);
 	cycle_template_dirs(cfg, &e->dirs);
 	if (mkdir_p(cfg->paths.spool, 0700) < 0) {
-		log_err("cannot create %s: %s", cfg->paths.spool, strerror(errno));
+		err = file_error(cfg->paths.spool, errno);
+		log_err("cannot create %s", err);
+		free(err);
 		return -1;
 	}
 	if (store_open(cfg->paths.database, &e->st, &err) < 0 || store_check(e->st, &err) < 0) {
@@ -740,8 +746,13 @@ static int lock_shared(const struct config *cfg, int *fd_r)
 	if (r == 1)
 		log_err("database: %s is being restored (mentord restore); try again when it is done",
 		    cfg->paths.database);
-	else if (r < 0)
-		log_err("database: cannot lock %s.lock: %s", cfg->paths.database, strerror(errno));
+	else if (r < 0) {
+		char *lock = xasprintf("%s.lock", cfg->paths.database), *e = file_error(lock, errno);
+
+		log_err("database: cannot lock %s", e);
+		free(e);
+		free(lock);
+	}
 	return r == 0 ? 0 : -1;
 }
 

@@ -586,7 +586,10 @@ int config_load(const char *path, struct config **cfg_r, char **errors_r)
 	l.dir = slash == NULL ? xstrdup(".") : slash == path ? xstrdup("/") : xstrndup(path, (size_t)(slash - path));
 
 	if (file_read(path, CONFIG_BYTES_MAX, &data, &len) < 0) {
-		err(&l, 0, "cannot read: %s", strerror(errno));
+		char *e = file_error(path, errno);
+
+		buf_printf(&l.errors, "%s\n", e);
+		free(e);
 		goto out;
 	}
 	if (memchr(data, '\0', len) != NULL) {
@@ -677,7 +680,7 @@ int config_read_secret(const char *file, char **secret_r, char **error_r)
 		path = xstrdup(file);
 	}
 	if (stat(path, &st) < 0) {
-		*error_r = xasprintf("%s: %s", path, strerror(errno));
+		*error_r = file_error(path, errno);
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {
@@ -690,7 +693,7 @@ int config_read_secret(const char *file, char **secret_r, char **error_r)
 		goto out;
 	}
 	if (file_read(path, SECRET_BYTES_MAX, &data, &len) < 0) {
-		*error_r = xasprintf("%s: %s", path, strerror(errno));
+		*error_r = file_error(path, errno);
 		goto out;
 	}
 	while (len > 0 && (data[len - 1] == '\n' || data[len - 1] == '\r'))
