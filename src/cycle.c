@@ -1027,6 +1027,12 @@ int cycle_run(struct config **cfg, const struct cycle_opts *o)
 			nap(backoff * 1000, o, &w);
 			continue;
 		}
+		if (w.unreachable_since != 0) {
+			char since[16];
+
+			time_local_hm(w.unreachable_since, since, sizeof(since));
+			log_info("IMAP: %s reached again (unreachable since %s)", (*cfg)->imap.host, since);
+		}
 		backoff = 0;
 		w.unreachable_since = 0;
 		tell_status(&e, imap, &w, 0);

@@ -976,7 +976,7 @@ int store_room(const char *path, char **report_r)
 		*report_r = xasprintf("the file system of %s: %s", path, strerror(errno));
 		return -1;
 	}
-	*report_r = xasprintf("the file system holding %s (%s on %s) has %.1f MB free of %.1f MB",
+	*report_r = xasprintf("the file system holding %s (%s on %s) has %.1f MiB free of %.1f MiB",
 	    path, fs.type, fs.mount, fs.avail / 1048576.0, fs.total / 1048576.0);
 	return fs.avail < DISK_ROOM_MIN_BYTES;
 }

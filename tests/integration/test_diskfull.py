@@ -107,6 +107,10 @@ class DiskFull(MentordTest):
         r = self.env.run("status")
         self.assertIn(f"disk:     FULL: the file system holding {self.disk}/state/mentord.db", r.stdout,
                       r.stdout + r.stderr)
+        # status and status --health count the room in the same unit
+        self.assertRegex(r.stdout, r"has [\d.]+ MiB free of [\d.]+ MiB\n")
+        h = self.env.run("status", "--health")
+        self.assertRegex(h.stdout, r"disk: [\d.]+ MiB free \(\d+%\)")
         print(f"\n  full disk ({written} bytes of filler): {full_lines[0]}")
 
         os.unlink(filler)
