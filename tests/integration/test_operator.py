@@ -10,33 +10,15 @@ import signal
 import subprocess
 import time
 
-from common import MentordTest, mail
+import test_imap
+from common import mail
 from servers import free_port
 
 STAMP = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d "
 
 
-class Operator(MentordTest):
-    def spawn_run(self, env=None):
-        """`mentord run` with its log in a file (a pipe could fill up)."""
-        log_path = os.path.join(self.env.root, f"run-{time.monotonic_ns()}.log")
-        with open(log_path, "w") as log:
-            p = subprocess.Popen([self.env.mentord_bin, "-c", self.env.config, "run"],
-                                 stdout=subprocess.DEVNULL, stderr=log,
-                                 env=dict(os.environ, **(env or {})))
-
-        def stop():
-            if p.poll() is None:
-                p.kill()
-                p.wait()
-        self.addCleanup(stop)
-        p.log_path = log_path
-        return p
-
-    @staticmethod
-    def read_log(p):
-        with open(p.log_path, errors="replace") as f:
-            return f.read()
+class Operator(test_imap.ImapTest):
+    """`mentord run` with its log in a file (spawn_run, read_log, stop_run)."""
 
     def wait_log(self, p, pattern, timeout=30):
         """Waits until the log holds pattern (a regular expression)."""
@@ -48,13 +30,6 @@ class Operator(MentordTest):
             self.assertIsNone(p.poll(), "mentord stopped\n" + log)
             time.sleep(0.05)
         self.fail(f"{pattern!r} not in the log within {timeout} s:\n{self.read_log(p)}")
-
-    def stop_run(self, p):
-        p.send_signal(signal.SIGTERM)
-        p.wait(10)
-        log = self.read_log(p)
-        self.assertEqual(p.returncode, 0, log)
-        return log
 
     def health(self, now=None):
         r = self.env.run("status", "--health", now=now)
