@@ -39,27 +39,19 @@ void log_init(void)
  * empty where the journal keeps its own time. */
 static void log_stamp(char *out, size_t size)
 {
-	static time_t last = -1;
-	static char text[80];
-	time_t now;
+	time_t now = time(NULL);
 	struct tm tm;
 	long off;
 
 	out[0] = '\0';
 	if (log_journal < 0)
 		log_init();
-	if (log_journal)
+	if (log_journal || localtime_r(&now, &tm) == NULL)
 		return;
-	now = time(NULL);
-	if (now != last) {
-		localtime_r(&now, &tm);
-		off = tm.tm_gmtoff / 60;
-		snprintf(text, sizeof(text), "%04d-%02d-%02dT%02d:%02d:%02d%c%02ld:%02ld ",
-		    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-		    off < 0 ? '-' : '+', labs(off) / 60, labs(off) % 60);
-		last = now;
-	}
-	snprintf(out, size, "%s", text);
+	off = tm.tm_gmtoff / 60;
+	snprintf(out, size, "%04d-%02d-%02dT%02d:%02d:%02d%c%02ld:%02ld ",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+	    off < 0 ? '-' : '+', labs(off) / 60, labs(off) % 60);
 }
 
 void log_set_level(int level)
