@@ -406,9 +406,10 @@ static int cmd_restore(const struct config *cfg, const struct cycle_opts *o, int
 		return 1;
 	}
 	if (r < 0) {
+		int saved = errno;
 		char *path = xasprintf("%s.lock", cfg->paths.database);
 
-		err = file_error(path, errno);
+		err = file_error(path, saved);
 		fprintf(stderr, "mentord: restore: cannot lock %s\n", err);
 		free(err);
 		free(path);

@@ -747,7 +747,8 @@ static int lock_shared(const struct config *cfg, int *fd_r)
 		log_err("database: %s is being restored (mentord restore); try again when it is done",
 		    cfg->paths.database);
 	else if (r < 0) {
-		char *lock = xasprintf("%s.lock", cfg->paths.database), *e = file_error(lock, errno);
+		int saved = errno;
+		char *lock = xasprintf("%s.lock", cfg->paths.database), *e = file_error(lock, saved);
 
 		log_err("database: cannot lock %s", e);
 		free(e);

@@ -665,8 +665,6 @@ void store_set_interrupt(struct store *st, volatile sig_atomic_t *flag)
 	st->interrupt = flag;
 }
 
-/* SQLite's words for a failure at open, with what to do when the file is
- * damaged. */
 /* The file of the database, or the folder its -wal and -shm files are
  * made in, that this user may not read and write: what to say of it, or
  * NULL. */
@@ -693,6 +691,8 @@ static char *denied(const char *path)
 	return msg;
 }
 
+/* SQLite's words for a failure at open, with what to do when the file is
+ * damaged, or another user's. */
 static char *open_error(struct store *st, const char *path, const char *msg)
 {
 	int code = st->db != NULL ? sqlite3_errcode(st->db) & 0xff : SQLITE_CANTOPEN;
