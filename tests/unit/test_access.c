@@ -11,6 +11,7 @@
 
 #include "config.h"
 #include "store.h"
+#include "template.h"
 
 #define NOBODY 65534
 
@@ -221,6 +222,46 @@ static void test_closed_folder_on_the_way(void **state)
 	free(sub);
 }
 
+static char *render_help(const char *site)
+{
+	struct template_dirs dirs = { site, "/nonexistent" };
+	struct vars v = { 0 };
+	char *subject = NULL, *body = NULL, *error = NULL;
+
+	if (template_render(&dirs, "en", "help", &v, &subject, &body, &error) == 0) {
+		free(subject);
+		free(body);
+		return xstrdup("rendered");
+	}
+	return error;
+}
+
+static void test_site_template_it_cannot_read(void **state)
+{
+	struct fx *f = *state;
+	char *lang = xasprintf("%s/en", f->dir), *path = xasprintf("%s/help", lang);
+	char *user = runner_name(), *msg, *want;
+
+	if (geteuid() != 0)
+		skip();
+	assert_int_equal(mkdir(lang, 0755), 0);
+	tu_write(path, "Subject: help\n\nHello.\n", 0600);
+	/* not "not found": the file is there, and the fix is named */
+	msg = as_runner(render_help, f->dir);
+	want = xasprintf("template en/help: %s: Permission denied to the user %s, whom mentord runs"
+	    " as (chown %s %s)", path, user, user, path);
+	assert_string_equal(msg, want);
+	free(want);
+	free(msg);
+	assert_int_equal(chmod(path, 0644), 0);
+	msg = as_runner(render_help, f->dir);
+	assert_string_equal(msg, "rendered");
+	free(msg);
+	free(user);
+	free(path);
+	free(lang);
+}
+
 static void test_other_errors_stay_as_they_are(void **state)
 {
 	char *msg;
@@ -242,6 +283,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_folder_not_writable_is_named, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_database_of_another_user, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_closed_folder_on_the_way, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_site_template_it_cannot_read, setup, teardown),
 		cmocka_unit_test(test_other_errors_stay_as_they_are),
 	};
 
