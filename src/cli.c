@@ -1,5 +1,6 @@
 #include "cli.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,7 +42,9 @@ static int open_store(const struct config *cfg, struct store **st)
 	char *err = NULL;
 
 	if (mkdir_p(cfg->paths.spool, 0700) < 0) {
-		fprintf(stderr, "mentord: cannot create %s\n", cfg->paths.spool);
+		err = file_error(cfg->paths.spool, errno);
+		fprintf(stderr, "mentord: cannot create %s\n", err);
+		free(err);
 		return -1;
 	}
 	if (store_open(cfg->paths.database, st, &err) < 0 || store_check(*st, &err) < 0) {
@@ -393,14 +396,25 @@ static int cmd_restore(const struct config *cfg, const struct cycle_opts *o, int
 		return 2;
 	}
 	if (mkdir_p(cfg->paths.spool, 0700) < 0) {
-		fprintf(stderr, "mentord: cannot create %s\n", cfg->paths.spool);
+		err = file_error(cfg->paths.spool, errno);
+		fprintf(stderr, "mentord: cannot create %s\n", err);
+		free(err);
 		return 1;
 	}
 	r = store_lock(cfg->paths.database, 1, &lock);
-	if (r != 0) {
-		fprintf(stderr, r == 1 ? "mentord: restore: mentord is running on %s (run or once):"
-		    " stop it first (systemctl stop mentord), then restore\n"
-		    : "mentord: restore: cannot lock %s.lock\n", cfg->paths.database);
+	if (r == 1) {
+		fprintf(stderr, "mentord: restore: mentord is running on %s (run or once):"
+		    " stop it first (systemctl stop mentord), then restore\n", cfg->paths.database);
+		return 1;
+	}
+	if (r < 0) {
+		int saved = errno;
+		char *path = xasprintf("%s.lock", cfg->paths.database);
+
+		err = file_error(path, saved);
+		fprintf(stderr, "mentord: restore: cannot lock %s\n", err);
+		free(err);
+		free(path);
 		return 1;
 	}
 	if (store_backup_check(argv[0], &taken, &err) < 0) {

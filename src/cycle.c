@@ -211,8 +211,12 @@ static int quarantine(struct ingest *in, uint32_t uid, const char *raw, size_t l
 	if (mkdir_p(dir, 0700) < 0 || (access(path, F_OK) != 0 &&
 	    file_write_atomic(path, raw, len, 0600) < 0)) {
 		in->full = errno == ENOSPC || errno == EDQUOT;
-		if (!in->full)
-			log_err("quarantine: cannot write %s: %s", path, strerror(errno));
+		if (!in->full) {
+			char *why = file_error(path, errno);
+
+			log_err("quarantine: cannot write %s", why);
+			free(why);
+		}
 		goto out;
 	}
 	memset(&row, 0, sizeof(row));
@@ -620,7 +624,9 @@ static int open_engine(const struct config *cfg, const struct cycle_opts *o, str
 	if (cycle_words_load(&e->dirs) < 0)
 		return -1;
 	if (mkdir_p(cfg->paths.spool, 0700) < 0) {
-		log_err("cannot create %s: %s", cfg->paths.spool, strerror(errno));
+		err = file_error(cfg->paths.spool, errno);
+		log_err("cannot create %s", err);
+		free(err);
 		return -1;
 	}
 	if (store_open(cfg->paths.database, &e->st, &err) < 0 || store_check(e->st, &err) < 0) {
@@ -754,8 +760,14 @@ static int lock_shared(const struct config *cfg, int *fd_r)
 	if (r == 1)
 		log_err("database: %s is being restored (mentord restore); try again when it is done",
 		    cfg->paths.database);
-	else if (r < 0)
-		log_err("database: cannot lock %s.lock: %s", cfg->paths.database, strerror(errno));
+	else if (r < 0) {
+		int saved = errno;
+		char *lock = xasprintf("%s.lock", cfg->paths.database), *e = file_error(lock, saved);
+
+		log_err("database: cannot lock %s", e);
+		free(e);
+		free(lock);
+	}
 	return r == 0 ? 0 : -1;
 }
 
@@ -1029,6 +1041,12 @@ int cycle_run(struct config **cfg, const struct cycle_opts *o)
 			tell_status(&e, imap, &w, backoff);
 			nap(backoff * 1000, o, &w);
 			continue;
+		}
+		if (w.unreachable_since != 0) {
+			char since[16];
+
+			time_local_hm(w.unreachable_since, since, sizeof(since));
+			log_info("IMAP: %s reached again (unreachable since %s)", (*cfg)->imap.host, since);
 		}
 		backoff = 0;
 		w.unreachable_since = 0;

@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <netinet/in.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,6 +102,7 @@ struct loader {
 	char *dir;
 	struct buf errors;
 	unsigned char seen[ARRAY_SIZE(keys)];
+	int lines[ARRAY_SIZE(keys)];   /* where each key was given */
 	int line;
 };
 
@@ -334,9 +336,71 @@ static int set_value(struct loader *l, const struct key *k, const char *v)
 	return -1;
 }
 
+/* Edits from a to b: insertions, deletions, substitutions and swaps of two
+ * neighbours (optimal string alignment), case and '-' for '_' free; keys
+ * are short, and a longer word is too far from any (SIZE_MAX). */
+static size_t key_distance(const char *a, const char *b)
+{
+	enum { N = 48 };
+	size_t d[N + 1][N + 1], la = strlen(a), lb = strlen(b), i, j, c, best;
+
+	if (la > N || lb > N)
+		return SIZE_MAX;
+	for (i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (i = 1; i <= la; i++) {
+		for (j = 1; j <= lb; j++) {
+			unsigned char x = (unsigned char)(a[i - 1] == '-' ? '_' : a[i - 1]);
+			unsigned char y = (unsigned char)b[j - 1];
+
+			c = tolower(x) == y ? 0 : 1;
+			best = d[i - 1][j - 1] + c;
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && tolower((unsigned char)a[i - 1]) == b[j - 2] &&
+			    tolower((unsigned char)a[i - 2]) == y && d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
+		}
+	}
+	return d[la][lb];
+}
+
+/* What to add to "unknown key KEY in [SECTION]": the nearest key of the
+ * section, if it is near enough to be a slip (about a third of its
+ * letters), else the section where a key of that name belongs; "" if
+ * none. */
+static void key_suggestion(const char *section, const char *key, char *out, size_t size)
+{
+	const char *near = NULL, *elsewhere = NULL;
+	size_t i, dist, best = SIZE_MAX;
+
+	for (i = 0; i < ARRAY_SIZE(keys); i++) {
+		dist = key_distance(key, keys[i].name);
+		if (strcmp(keys[i].section, section) != 0) {
+			if (dist == 0 && elsewhere == NULL)
+				elsewhere = keys[i].section;
+			continue;
+		}
+		if (dist < best) {
+			best = dist;
+			near = keys[i].name;
+		}
+	}
+	out[0] = '\0';
+	if (near != NULL && best <= 1 + strlen(near) / 3)
+		snprintf(out, size, " (did you mean %s?)", near);
+	else if (elsewhere != NULL)
+		snprintf(out, size, " (%s belongs in [%s])", key, elsewhere);
+}
+
 static void parse_line(struct loader *l, char *line, char *section, size_t section_size)
 {
-	char *eq, *key, *value, *end;
+	char *eq, *key, *value, *end, hint[128];
 	size_t i;
 	int known_section = 0;
 
@@ -379,6 +443,7 @@ static void parse_line(struct loader *l, char *line, char *section, size_t secti
 		if (l->seen[i])
 			err(l, l->line, "%s: given twice in [%s]", key, section);
 		l->seen[i] = 1;
+		l->lines[i] = l->line;
 		if (str_has_ctl(value))
 			err(l, l->line, "%s: control characters are not allowed", key);
 		else
@@ -388,7 +453,8 @@ static void parse_line(struct loader *l, char *line, char *section, size_t secti
 			    " until queue_lifetime (default 5d) has passed; remove the line");
 		return;
 	}
-	err(l, l->line, "unknown key %s in [%s]", key, section);
+	key_suggestion(section, key, hint, sizeof(hint));
+	err(l, l->line, "unknown key %s in [%s]%s", key, section, hint);
 }
 
 static int valid_address(const char *a)
@@ -399,7 +465,19 @@ static int valid_address(const char *a)
 	    strlen(a) <= ADDRESS_BYTES_MAX && !str_has_ctl(a) && strpbrk(a, " <>,;\"") == NULL;
 }
 
-static void check_secret_file(struct loader *l, const char *what, const char *file)
+/* The line where [section] name was given, 0 if it was not. */
+static int key_line(const struct loader *l, const char *section, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(keys); i++)
+		if (strcmp(keys[i].section, section) == 0 && strcmp(keys[i].name, name) == 0)
+			return l->lines[i];
+	return 0;
+}
+
+static void check_secret_file(struct loader *l, const char *section, const char *name,
+    const char *file)
 {
 	char *secret = NULL, *e = NULL;
 
@@ -411,7 +489,7 @@ static void check_secret_file(struct loader *l, const char *what, const char *fi
 	if (str_has_prefix(file, "credential:") && getenv("CREDENTIALS_DIRECTORY") == NULL)
 		return;
 	if (config_read_secret(file, &secret, &e) < 0) {
-		err(l, 0, "%s: %s", what, e);
+		err(l, key_line(l, section, name), "[%s] %s: %s", section, name, e);
 		free(e);
 	}
 	free(secret);
@@ -464,9 +542,9 @@ static void validate_oauth2(struct loader *l)
 			    " it must be a file mentord can rewrite, not a credential");
 		/* it may not exist yet: `mentord oauth2 login` writes it */
 		else if (stat(c->oauth2.refresh_token_file, &st) == 0)
-			check_secret_file(l, "[oauth2] refresh_token_file", c->oauth2.refresh_token_file);
+			check_secret_file(l, "oauth2", "refresh_token_file", c->oauth2.refresh_token_file);
 	}
-	check_secret_file(l, "[oauth2] client_secret_file", c->oauth2.client_secret_file);
+	check_secret_file(l, "oauth2", "client_secret_file", c->oauth2.client_secret_file);
 }
 
 static void validate(struct loader *l)
@@ -524,7 +602,7 @@ static void validate(struct loader *l)
 		err(l, 0, "[imap] security = none is allowed only to a loopback host, not %s", c->imap.host);
 	if (c->imap.mailbox == NULL)
 		c->imap.mailbox = xstrdup("INBOX");
-	check_secret_file(l, "[imap] password_file", c->imap.password_file);
+	check_secret_file(l, "imap", "password_file", c->imap.password_file);
 
 	if (c->smtp.url == NULL) {
 		err(l, 0, "[smtp] url is required (smtp://host:port or smtps://host:port)");
@@ -562,7 +640,7 @@ static void validate(struct loader *l)
 		    " oauthbearer: it is not used");
 	if (c->smtp.user == NULL)
 		c->smtp.auth = AUTH_NONE;
-	check_secret_file(l, "[smtp] password_file", c->smtp.password_file);
+	check_secret_file(l, "smtp", "password_file", c->smtp.password_file);
 
 	if (c->paths.database == NULL)
 		c->paths.database = xstrdup("/var/lib/mentord/mentord.db");
@@ -588,7 +666,10 @@ int config_load(const char *path, struct config **cfg_r, char **errors_r)
 	l.dir = slash == NULL ? xstrdup(".") : slash == path ? xstrdup("/") : xstrndup(path, (size_t)(slash - path));
 
 	if (file_read(path, CONFIG_BYTES_MAX, &data, &len) < 0) {
-		err(&l, 0, "cannot read: %s", strerror(errno));
+		char *e = file_error(path, errno);
+
+		buf_printf(&l.errors, "%s\n", e);
+		free(e);
 		goto out;
 	}
 	if (memchr(data, '\0', len) != NULL) {
@@ -679,7 +760,7 @@ int config_read_secret(const char *file, char **secret_r, char **error_r)
 		path = xstrdup(file);
 	}
 	if (stat(path, &st) < 0) {
-		*error_r = xasprintf("%s: %s", path, strerror(errno));
+		*error_r = file_error(path, errno);
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {
@@ -692,7 +773,7 @@ int config_read_secret(const char *file, char **secret_r, char **error_r)
 		goto out;
 	}
 	if (file_read(path, SECRET_BYTES_MAX, &data, &len) < 0) {
-		*error_r = xasprintf("%s: %s", path, strerror(errno));
+		*error_r = file_error(path, errno);
 		goto out;
 	}
 	while (len > 0 && (data[len - 1] == '\n' || data[len - 1] == '\r'))

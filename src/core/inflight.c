@@ -86,7 +86,7 @@ int inflight_open(const char *path, struct inflight **f_r, char **error_r)
 
 	f->fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (f->fd < 0) {
-		*error_r = xasprintf("%s: %s", path, strerror(errno));
+		*error_r = file_error(path, errno);
 		free(f);
 		return -1;
 	}
@@ -102,7 +102,7 @@ int inflight_open(const char *path, struct inflight **f_r, char **error_r)
 			f->dead = (struct record){ f->mark.uidvalidity, f->mark.uid, 1 };
 		memset(&f->mark, 0, sizeof(f->mark));
 		if (file_write(f) < 0) {
-			*error_r = xasprintf("%s: %s", path, strerror(errno));
+			*error_r = file_error(path, errno);
 			close(f->fd);
 			free(f);
 			return -1;

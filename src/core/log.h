@@ -1,5 +1,7 @@
 /* log: one line per event on stderr, with the syslog priority prefix that
  * journald understands ("<3>" error, "<4>" warning, "<6>" info, "<7>" debug).
+ * Where stderr is not the journal, each line starts with the local time in
+ * ISO 8601 and a space: "2026-03-01T09:30:00+01:00 <6>...".
  *
  * Every line is escaped as a whole before it is written: bytes below 0x20,
  * 0x7f and invalid UTF-8 become \xNN, so text from the network can never
@@ -13,6 +15,10 @@
 #define LOG_INFO 6
 #define LOG_DEBUG 7
 
+/* Decides again whether stderr is the journal: JOURNAL_STREAM names the
+ * device and inode of stderr (systemd.exec(5)). The first line logged
+ * decides by itself. */
+void log_init(void);
 /* Messages above this priority number are dropped (default LOG_INFO). */
 void log_set_level(int level);
 void log_msg(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

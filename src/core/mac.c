@@ -111,14 +111,20 @@ int mac_key_load(const char *path, unsigned char key[MAC_KEY_BYTES], char **erro
 
 	if (r == 0) {
 		if (key_make(path) < 0) {
-			*error_r = xasprintf("%s: cannot write the key: %s", path, strerror(errno));
+			char *e = file_error(path, errno);
+
+			*error_r = xasprintf("cannot write the key %s", e);
+			free(e);
 			return -1;
 		}
 		r = key_read(path, key, &why);
 	}
+	if (r < 0 && why == NULL) {
+		*error_r = file_error(path, errno);
+		return -1;
+	}
 	if (r <= 0) {
-		*error_r = xasprintf("%s: %s", path, why != NULL ? why : r == 0 ? "vanished"
-		    : strerror(errno));
+		*error_r = xasprintf("%s: %s", path, why != NULL ? why : "vanished");
 		return -1;
 	}
 	return 0;

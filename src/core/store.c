@@ -471,7 +471,7 @@ static int header_check(const char *path, char **error_r)
 	if (fd < 0 && errno == ENOENT)
 		return 0;
 	if (fd < 0) {
-		*error_r = xasprintf("%s: cannot open: %s", path, strerror(errno));
+		*error_r = file_error(path, errno);
 		return -1;
 	}
 	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
@@ -699,12 +699,42 @@ void store_set_interrupt(struct store *st, volatile sig_atomic_t *flag)
 	st->interrupt = flag;
 }
 
+/* The file of the database, or the folder its -wal and -shm files are
+ * made in, that this user may not read and write: what to say of it, or
+ * NULL. */
+static char *denied(const char *path)
+{
+	static const char *const sides[] = { "", "-wal", "-shm" };
+	char *p, *dir, *msg = NULL;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(sides) && msg == NULL; i++) {
+		p = xasprintf("%s%s", path, sides[i]);
+		if (faccessat(AT_FDCWD, p, R_OK | W_OK, AT_EACCESS) < 0 && errno == EACCES)
+			msg = file_error(p, EACCES);
+		free(p);
+	}
+	dir = xstrdup(path);
+	p = strrchr(dir, '/');
+	if (p != NULL)
+		p[p == dir ? 1 : 0] = '\0';
+	if (msg == NULL && faccessat(AT_FDCWD, p != NULL ? dir : ".", W_OK | X_OK, AT_EACCESS) < 0 &&
+	    errno == EACCES)
+		msg = file_error(p != NULL ? dir : ".", EACCES);
+	free(dir);
+	return msg;
+}
+
 /* SQLite's words for a failure at open, with what to do when the file is
- * damaged. */
+ * damaged, or another user's. */
 static char *open_error(struct store *st, const char *path, const char *msg)
 {
 	int code = st->db != NULL ? sqlite3_errcode(st->db) & 0xff : SQLITE_CANTOPEN;
+	char *why;
 
+	if ((code == SQLITE_CANTOPEN || code == SQLITE_READONLY || code == SQLITE_PERM ||
+	    code == SQLITE_AUTH) && (why = denied(path)) != NULL)
+		return why;
 	if (msg == NULL)
 		msg = st->db != NULL ? sqlite3_errmsg(st->db) : "cannot open";
 	if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
@@ -756,7 +786,7 @@ static int open_store(const char *path, int by_migrations, struct store **st_r, 
 	}
 	st = xcalloc(1, sizeof(*st));
 	if (private_file(path) < 0) {
-		*error_r = xasprintf("%s: %s", path, strerror(errno));
+		*error_r = file_error(path, errno);
 		goto fail;
 	}
 	private_companions(path);
@@ -770,7 +800,10 @@ static int open_store(const char *path, int by_migrations, struct store **st_r, 
 	sqlite3_busy_handler(st->db, busy_wait, st);
 	sqlite3_extended_result_codes(st->db, 1);
 	if (identify(st, &why) < 0) {
-		*error_r = xasprintf("%s: %s", path, why);
+		/* the first read is where a -wal or -shm of another user shows */
+		*error_r = denied(path);
+		if (*error_r == NULL)
+			*error_r = xasprintf("%s: %s", path, why);
 		free(why);
 		goto fail;
 	}
@@ -1061,7 +1094,7 @@ int store_room(const char *path, char **report_r)
 		*report_r = xasprintf("the file system of %s: %s", path, strerror(errno));
 		return -1;
 	}
-	*report_r = xasprintf("the file system holding %s (%s on %s) has %.1f MB free of %.1f MB",
+	*report_r = xasprintf("the file system holding %s (%s on %s) has %.1f MiB free of %.1f MiB",
 	    path, fs.type, fs.mount, fs.avail / 1048576.0, fs.total / 1048576.0);
 	return fs.avail < DISK_ROOM_MIN_BYTES;
 }
@@ -1114,7 +1147,7 @@ int store_backup(struct store *st, const char *file, time_t now, char **error_r)
 	unlink(tmp);
 	/* a copy of the database is as private as the database */
 	if (private_file(tmp) < 0) {
-		*error_r = xasprintf("%s: %s", tmp, strerror(errno));
+		*error_r = file_error(tmp, errno);
 		goto out;
 	}
 	if (sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
@@ -1147,7 +1180,7 @@ int store_backup(struct store *st, const char *file, time_t now, char **error_r)
 		goto out;
 	}
 	if (file_sync_rename(tmp, file) < 0) {
-		*error_r = xasprintf("%s: %s", file, strerror(errno));
+		*error_r = file_error(file, errno);
 		goto out;
 	}
 	ret = 0;

@@ -169,6 +169,15 @@ static int load(const struct template_dirs *dirs, const char *lang, const char *
 			}
 			return 0;
 		}
+		if (errno == EACCES || errno == EPERM) {
+			/* there, but not to be read by this user */
+			char *why = file_error(path, errno);
+
+			*error_r = xasprintf("template %s/%s: %s", lang, name, why);
+			free(why);
+			free(path);
+			return -1;
+		}
 		free(path);
 	}
 	*error_r = xasprintf("template %s/%s: not found in %s%s%s", lang, name,

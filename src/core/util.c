@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1159,4 +1160,64 @@ int mkdir_p(const char *path, int mode)
 		ret = -1;
 	free(p);
 	return ret;
+}
+
+/* The user this process runs as, by name, else by number (which chown
+ * takes as well). */
+static void run_user(char *out, size_t size)
+{
+	struct passwd *pw = getpwuid(geteuid());
+
+	if (pw != NULL && pw->pw_name[0] != '\0')
+		snprintf(out, size, "%s", pw->pw_name);
+	else
+		snprintf(out, size, "%u", (unsigned)geteuid());
+}
+
+/* The first folder on the way to path that this process may not enter,
+ * allocated, or NULL. */
+static char *closed_folder(const char *path)
+{
+	char *p = xstrdup(path), *s;
+
+	for (s = strchr(p + 1, '/'); s != NULL; s = strchr(s + 1, '/')) {
+		*s = '\0';
+		if (faccessat(AT_FDCWD, p, X_OK, AT_EACCESS) < 0 && errno == EACCES)
+			return p;
+		*s = '/';
+	}
+	free(p);
+	return NULL;
+}
+
+char *file_error(const char *path, int err)
+{
+	char user[256], *dir = NULL, *slash, *msg;
+	struct stat sb;
+
+	if (err != EACCES && err != EPERM)
+		return xasprintf("%s: %s", path, strerror(err));
+	run_user(user, sizeof(user));
+	dir = closed_folder(path);
+	if (dir != NULL) {
+		msg = xasprintf("%s: %s: the user %s, whom mentord runs as, cannot enter the folder"
+		    " %s (chmod a+x %s)", path, strerror(err), user, dir, dir);
+	} else if (stat(path, &sb) == 0) {
+		if (sb.st_uid == geteuid())
+			msg = xasprintf("%s: %s to its owner %s, whom mentord runs as (chmod u+rw %s)",
+			    path, strerror(err), user, path);
+		else
+			msg = xasprintf("%s: %s to the user %s, whom mentord runs as (chown %s %s)",
+			    path, strerror(err), user, user, path);
+	} else {
+		/* not there yet: the folder it is made in is not writable */
+		slash = strrchr(path, '/');
+		dir = slash == NULL ? xstrdup(".") : slash == path ? xstrdup("/")
+		    : xstrndup(path, (size_t)(slash - path));
+		msg = xasprintf("%s: %s: the user %s, whom mentord runs as, cannot write in the"
+		    " folder %s (chown %s %s, or choose a folder %s owns)", path, strerror(err),
+		    user, dir, user, dir, user);
+	}
+	free(dir);
+	return msg;
 }

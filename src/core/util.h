@@ -178,5 +178,12 @@ int fs_space(const char *path, struct fs_space *r);
 int fd_wait_readable(int fd, int64_t timeout_ms, volatile sig_atomic_t *flag);
 /* mkdir -p with mode for the created components. */
 int mkdir_p(const char *path, int mode);
+/* What to say of a file that could not be opened, read or written:
+ * "PATH: " and strerror(err); a permission refused (EACCES, EPERM) also
+ * names the user mentord runs as and the fix, as `chown USER PATH` (or
+ * `chmod u+rw PATH` for the user's own file), or the folder on the way
+ * that user cannot enter, or, for a file not made yet, cannot write in.
+ * Allocated. */
+char *file_error(const char *path, int err);
 
 #endif

@@ -102,11 +102,15 @@ class DiskFull(MentordTest):
         full_lines = [line for line in log.splitlines() if "disk full" in line]
         self.assertEqual(len(full_lines), 1, log)
         self.assertIn(f"tmpfs on {self.disk}", full_lines[0])
-        errors = [line for line in log.splitlines() if line.startswith("<3>")]
+        errors = [line for line in log.splitlines() if "<3>" in line]
         self.assertEqual(errors, full_lines, "more than the one error line")
         r = self.env.run("status")
         self.assertIn(f"disk:     FULL: the file system holding {self.disk}/state/mentord.db", r.stdout,
                       r.stdout + r.stderr)
+        # status and status --health count the room in the same unit
+        self.assertRegex(r.stdout, r"has [\d.]+ MiB free of [\d.]+ MiB\n")
+        h = self.env.run("status", "--health")
+        self.assertRegex(h.stdout, r"disk: [\d.]+ MiB free \(\d+%\)")
         print(f"\n  full disk ({written} bytes of filler): {full_lines[0]}")
 
         os.unlink(filler)
@@ -149,7 +153,7 @@ class DiskFull(MentordTest):
         r = self.env.run("once", timeout=120)
         self.assertEqual(r.returncode, 1, r.stderr)
         self.assertNotIn("Sanitizer", r.stderr)
-        errors = [line for line in r.stderr.splitlines() if line.startswith("<3>")]
+        errors = [line for line in r.stderr.splitlines() if "<3>" in line]
         self.assertEqual(len(errors), 1, r.stderr)
         self.assertIn("disk full", errors[0])
         sent_full = len(self.env.smtp.sent())

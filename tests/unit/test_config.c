@@ -156,9 +156,52 @@ static void test_secret_file_permissions(void **state)
 	assert_non_null(strstr(err, "readable by group or others"));
 	free(err);
 	assert_int_equal(load_text(f, base, &cfg, &errors), -1);
+	/* the line where the file is named, as for any other error */
+	assert_non_null(strstr(errors, "mentord.conf:11: [imap] password_file: "));
 	assert_non_null(strstr(errors, "readable by group or others"));
 	free(errors);
 	assert_int_equal(chmod(f->secret, 0600), 0);
+	assert_int_equal(unlink(f->secret), 0);
+	assert_int_equal(load_text(f, base, &cfg, &errors), -1);
+	assert_non_null(strstr(errors, "mentord.conf:11: [imap] password_file: "));
+	assert_non_null(strstr(errors, "No such file or directory"));
+	free(errors);
+	tu_write(f->secret, "s3cret\n", 0600);
+}
+
+/* A misspelt key: the error names the key meant. */
+static void test_unknown_key_suggests_the_nearest(void **state)
+{
+	static const struct {
+		const char *line, *want;
+	} cases[] = {
+		{ "[programme]\ntime_zone = UTC\n", "unknown key time_zone in [programme] (did you mean timezone?)" },
+		{ "[programme]\nTimeZone = UTC\n", "unknown key TimeZone in [programme] (did you mean timezone?)" },
+		{ "[imap]\npasword_file = x\n", "unknown key pasword_file in [imap] (did you mean password_file?)" },
+		{ "[imap]\npassword-file = x\n", "unknown key password-file in [imap] (did you mean password_file?)" },
+		{ "[imap]\nhsot = x\n", "unknown key hsot in [imap] (did you mean host?)" },
+		{ "[schedule]\ndigest_weekdays = monday\n", "(did you mean digest_weekday?)" },
+		{ "[committee]\nauthserv-id = x\n", "(did you mean authserv_id?)" },
+		/* not a slip: a key of another section */
+		{ "[programme]\nmembers = a@example.org\n", "unknown key members in [programme] (members belongs in [committee])" },
+		/* nothing near: no guess */
+		{ "[programme]\nbogus = 1\n", "unknown key bogus in [programme]\n" },
+		{ "[smtp]\nzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz = 1\n",
+		  "zzzzzzzz in [smtp]\n" },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct config *cfg = NULL;
+		char *errors = NULL, *text = xasprintf("%s%s", base, cases[i].line);
+
+		assert_int_equal(load_text(*state, text, &cfg, &errors), -1);
+		if (strstr(errors, cases[i].want) == NULL)
+			fail_msg("case %zu: %s not in:\n%s", i, cases[i].want, errors);
+		assert_non_null(strstr(errors, "mentord.conf:15: unknown key"));
+		free(errors);
+		free(text);
+	}
 }
 
 static void test_duplicate_key_and_control_characters(void **state)
@@ -241,6 +284,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_idle_seconds_under_29_minutes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_required_and_bad_values, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_secret_file_permissions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_key_suggests_the_nearest, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_duplicate_key_and_control_characters, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_delivery_keys, setup, teardown),
 		cmocka_unit_test(test_loopback),
