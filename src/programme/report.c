@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csv.h"
 #include "engine.h"
 #include "match.h"
 #include "store.h"
@@ -187,41 +188,9 @@ static int feedback_row(const struct store_row *row, void *arg)
 
 static int name_row(const struct store_row *row, void *arg)
 {
-	struct strlist *words = arg;
-	const char *name = store_row_text(row, 0);
-	char *f;
-	struct strlist w = { NULL, 0 };
-	size_t i;
-
-	if (name == NULL)
-		return 0;
-	f = str_fold(name);
-	strlist_split(&w, f, ' ');
-	for (i = 0; i < w.n; i++)
-		if (strlen(w.v[i]) >= 3)
-			strlist_add(words, w.v[i]);
-	strlist_deinit(&w);
-	free(f);
+	if (store_row_text(row, 0) != NULL)
+		report_name_words(arg, store_row_text(row, 0));
 	return 0;
-}
-
-/* Does a quote name someone of the programme, or hold an address? Then it
- * is withheld, however its author allowed it. */
-static int names_someone(const struct strlist *names, const char *quote)
-{
-	struct strlist w = { NULL, 0 };
-	char *f;
-	size_t i, j;
-	int found = strchr(quote, '@') != NULL;
-
-	f = str_fold(quote);
-	strlist_split(&w, f, ' ');
-	for (i = 0; i < w.n && !found; i++)
-		for (j = 0; j < names->n && !found; j++)
-			found = strcmp(w.v[i], names->v[j]) == 0;
-	strlist_deinit(&w);
-	free(f);
-	return found;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -251,7 +220,7 @@ static int feedback(struct engine *e, struct report *r)
 		goto out;
 	r->quotes = xcalloc(a.quotes.n + 1, sizeof(*r->quotes));
 	for (i = 0; i < a.quotes.n; i++) {
-		if (names_someone(&names, a.quotes.v[i]))
+		if (report_names_someone(&names, a.quotes.v[i]))
 			r->quotes_withheld++;
 		else
 			r->quotes[r->n_quotes++] = xstrdup(a.quotes.v[i]);
@@ -389,24 +358,53 @@ static struct row *row(struct table *t, const char *label)
 	return r;
 }
 
+static int few(long n)
+{
+	return n > 0 && n < SHOWN_MIN;
+}
+
+/* Secondary suppression (doc/DESIGN.md 3.7): a total of parts one of
+ * which is hidden would let it be worked out, as would a mean over them
+ * or a share of that total; these are hidden too. */
+#define HIDE 1          /* the count itself */
+#define OF_HIDDEN 2     /* the count it is a share of */
+
+static int any_few(const long *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (few(v[i]))
+			return 1;
+	return 0;
+}
+
+static void hidden_count(long n, int hide, char *out, size_t size)
+{
+	if (hide && !few(n))
+		str_copy(out, size, REPORT_HIDDEN);
+	else
+		report_count(n, out, size);
+}
+
 /* A share of d, shown only beside a count that is shown; d < 0: none. */
-static void share(char *out, size_t size, long n, long d)
+static void share(char *out, size_t size, long n, long d, int hide)
 {
 	if (d < 0)
 		str_copy(out, size, "");
-	else if (d == 0 || (n > 0 && n < SHOWN_MIN))
+	else if (d == 0 || few(n) || hide)
 		str_copy(out, size, "-");
 	else
 		snprintf(out, size, "%ld%%", (n * 100 + d / 2) / d);
 }
 
-static void count_row(struct table *t, const char *label, long n, long of)
+static void count_row(struct table *t, const char *label, long n, long of, int hide)
 {
 	struct row *r = row(t, label);
 
-	report_count(n, r->v[0], sizeof(r->v[0]));
+	hidden_count(n, hide & HIDE, r->v[0], sizeof(r->v[0]));
 	if (t->ncols > 1)
-		share(r->v[1], sizeof(r->v[1]), n, of);
+		share(r->v[1], sizeof(r->v[1]), n, of, hide != 0);
 }
 
 static void roles_row(struct table *t, const char *label, const long v[2])
@@ -415,7 +413,7 @@ static void roles_row(struct table *t, const char *label, const long v[2])
 
 	report_count(v[0], r->v[0], sizeof(r->v[0]));
 	report_count(v[1], r->v[1], sizeof(r->v[1]));
-	report_count(v[0] + v[1], r->v[2], sizeof(r->v[2]));
+	hidden_count(v[0] + v[1], any_few(v, 2), r->v[2], sizeof(r->v[2]));
 }
 
 static void build_training(const struct report *r, struct tables *ts)
@@ -440,7 +438,9 @@ static void build_training(const struct report *r, struct tables *ts)
 				const long v[] = { s->invited, s->accepted, s->declined, s->tentative,
 					s->no_answer };
 
-				report_count(v[k], w->v[j - i], sizeof(w->v[0]));
+				/* invited is the sum of the other four */
+				hidden_count(v[k], k == 0 && any_few(v + 1, 4), w->v[j - i],
+				    sizeof(w->v[0]));
 			}
 		}
 	}
@@ -454,7 +454,8 @@ static void build(const struct report *r, struct tables *ts)
 		"about monthly", "less often", "never met" };
 	struct table *t;
 	struct row *w;
-	int i;
+	long again[4];
+	int i, hide;
 
 	memset(ts, 0, sizeof(*ts));
 	t = table(ts, "Applications", "mentors", "mentees", "total");
@@ -464,22 +465,22 @@ static void build(const struct report *r, struct tables *ts)
 	roles_row(t, "waitlisted", r->waitlisted);
 
 	t = table(ts, "Pairs", "pairs", "share", NULL);
-	count_row(t, "pairs formed", r->pairs, -1);
-	count_row(t, "sharing a department", r->same_department, r->pairs);
-	count_row(t, "sharing a field", r->shared_field, r->pairs);
+	count_row(t, "pairs formed", r->pairs, -1, 0);
+	count_row(t, "sharing a department", r->same_department, r->pairs, 0);
+	count_row(t, "sharing a field", r->shared_field, r->pairs, 0);
 	if (r->shares_unknown > 0)
-		count_row(t, "department and field erased", r->shares_unknown, r->pairs);
-	count_row(t, "answering a check-in", r->checked_in, r->pairs);
-	count_row(t, "reported having met, at a check-in", r->met, r->pairs);
-	count_row(t, "took a pause", r->paused, r->pairs);
-	count_row(t, "ended early", r->ended_early, r->pairs);
-	count_row(t, "going on after the programme", r->continuing, r->pairs);
+		count_row(t, "department and field erased", r->shares_unknown, r->pairs, 0);
+	count_row(t, "answering a check-in", r->checked_in, r->pairs, 0);
+	count_row(t, "reported having met, at a check-in", r->met, r->pairs, 0);
+	count_row(t, "took a pause", r->paused, r->pairs, 0);
+	count_row(t, "ended early", r->ended_early, r->pairs, 0);
+	count_row(t, "going on after the programme", r->continuing, r->pairs, 0);
 
 	build_training(r, ts);
 
 	t = table(ts, "Cases", "cases", NULL, NULL);
-	count_row(t, "opened", r->cases_opened, -1);
-	count_row(t, "closed", r->cases_closed, -1);
+	count_row(t, "opened", r->cases_opened, -1, 0);
+	count_row(t, "closed", r->cases_closed, -1, 0);
 	w = row(t, "median days to close");
 	if (r->median_close_days >= 0)
 		snprintf(w->v[0], sizeof(w->v[0]), "%.1f", r->median_close_days);
@@ -487,30 +488,40 @@ static void build(const struct report *r, struct tables *ts)
 		str_copy(w->v[0], sizeof(w->v[0]), "-");
 
 	t = table(ts, "Feedback", "people", "share", NULL);
-	count_row(t, "asked", r->asked, -1);
-	count_row(t, "answered", r->answered, r->asked);
-	count_row(t, "rated the usefulness", r->useful[0], r->answered);
+	count_row(t, "asked", r->asked, -1, 0);
+	count_row(t, "answered", r->answered, r->asked, 0);
+	/* the bands add up to those who rated, and make the mean */
+	hide = any_few(r->useful + 1, 5);
+	count_row(t, "rated the usefulness", r->useful[0], r->answered, hide ? HIDE : 0);
 	for (i = 5; i >= 1; i--)
-		count_row(t, useful[i], r->useful[i], r->useful[0]);
+		count_row(t, useful[i], r->useful[i], r->useful[0], hide ? OF_HIDDEN : 0);
 	w = row(t, "mean usefulness, of 5");
-	if (r->useful_mean >= 0)
+	if (hide && r->useful_mean >= 0)
+		str_copy(w->v[0], sizeof(w->v[0]), REPORT_HIDDEN);
+	else if (r->useful_mean >= 0)
 		snprintf(w->v[0], sizeof(w->v[0]), "%.1f", r->useful_mean);
 	else
 		str_copy(w->v[0], sizeof(w->v[0]), "-");
 	str_copy(w->v[1], sizeof(w->v[1]), "");
-	count_row(t, "said how often they met", r->meetings[MEET_UNSET], r->answered);
+	hide = any_few(r->meetings + MEET_WEEKLY, SURVEY_MEET_BANDS - MEET_WEEKLY);
+	count_row(t, "said how often they met", r->meetings[MEET_UNSET], r->answered,
+	    hide ? HIDE : 0);
 	for (i = MEET_WEEKLY; i < SURVEY_MEET_BANDS; i++)
-		count_row(t, bands[i], r->meetings[i], r->meetings[MEET_UNSET]);
-	count_row(t, "willing to take part again", r->again[0], r->answered);
-	count_row(t, "as a mentor", r->again[AS_MENTOR], r->again[0]);
-	count_row(t, "as a mentee", r->again[AS_MENTEE], r->again[0]);
-	count_row(t, "in either role", r->again[AS_EITHER], r->again[0]);
-	count_row(t, "role not said", r->again[0] - r->again[AS_MENTOR] - r->again[AS_MENTEE] -
-	    r->again[AS_EITHER], r->again[0]);
+		count_row(t, bands[i], r->meetings[i], r->meetings[MEET_UNSET], hide ? OF_HIDDEN : 0);
+	again[0] = r->again[AS_MENTOR];
+	again[1] = r->again[AS_MENTEE];
+	again[2] = r->again[AS_EITHER];
+	again[3] = r->again[0] - again[0] - again[1] - again[2];
+	hide = any_few(again, 4);
+	count_row(t, "willing to take part again", r->again[0], r->answered, hide ? HIDE : 0);
+	count_row(t, "as a mentor", again[0], r->again[0], hide ? OF_HIDDEN : 0);
+	count_row(t, "as a mentee", again[1], r->again[0], hide ? OF_HIDDEN : 0);
+	count_row(t, "in either role", again[2], r->again[0], hide ? OF_HIDDEN : 0);
+	count_row(t, "role not said", again[3], r->again[0], hide ? OF_HIDDEN : 0);
 
 	t = table(ts, "Quotes", "quotes", NULL, NULL);
-	count_row(t, "allowed by their authors, shown", (long)r->n_quotes, -1);
-	count_row(t, "allowed, withheld: naming someone", r->quotes_withheld, -1);
+	count_row(t, "allowed by their authors, shown", (long)r->n_quotes, -1, 0);
+	count_row(t, "allowed, withheld: naming someone", r->quotes_withheld, -1, 0);
 }
 
 /* ---- text ---- */
@@ -598,8 +609,9 @@ void report_text(const struct report *r, struct buf *b)
 		time_local_date(r->anonymised, anon, sizeof(anon));
 		buf_printf(b, ",\npersonal data anonymised %s", anon);
 	}
-	buf_adds(b, ".\n\nCounts of 1 or 2 show as \"fewer than 3\", and a share only beside\n"
-	    "a count shown, so that no figure points to a person.\n\n");
+	buf_adds(b, ".\n\nCounts of 1 or 2 show as \"fewer than 3\", a total or a mean that would\n"
+	    "let one be worked out as \"" REPORT_HIDDEN "\", and a share only beside a count\n"
+	    "and a total shown, so that no figure points to a person.\n\n");
 	for (i = 0; i < ts.n; i++)
 		if (strcmp(ts.t[i].title, "Quotes") != 0)
 			table_text(&ts.t[i], b);
@@ -623,30 +635,13 @@ void report_text(const struct report *r, struct buf *b)
 
 /* ---- CSV ---- */
 
-static void csv_field(struct buf *b, const char *s)
-{
-	const char *p;
-
-	if (strpbrk(s, ",\"\r\n") == NULL) {
-		buf_adds(b, s);
-		return;
-	}
-	buf_addc(b, '"');
-	for (p = s; *p != '\0'; p++) {
-		if (*p == '"')
-			buf_addc(b, '"');
-		buf_addc(b, *p);
-	}
-	buf_addc(b, '"');
-}
-
 static void csv_line(struct buf *b, const char *section, const char *figure, const char *value)
 {
-	csv_field(b, section);
+	csv_cell(b, section);
 	buf_addc(b, ',');
-	csv_field(b, figure);
+	csv_cell(b, figure);
 	buf_addc(b, ',');
-	csv_field(b, value);
+	csv_cell(b, value);
 	buf_adds(b, "\r\n");
 }
 

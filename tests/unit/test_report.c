@@ -4,6 +4,7 @@
  * after retention; the report mailed once when the feedback period ends. */
 #include "fixture.h"
 
+#include "csv.h"
 #include "edition.h"
 #include "report.h"
 #include "sched.h"
@@ -227,7 +228,7 @@ static void test_figures(void **state)
 	    "  ended early                               fewer than 3             -\n"
 	    "  going on after the programme              fewer than 3             -\n");
 	expect(b.s, "Training                                      2026-03-20\n"
-	    "  invited                                              8\n"
+	    "  invited                                         hidden\n"
 	    "  accepted                                             3\n"
 	    "  declined                                  fewer than 3\n"
 	    "  tentative                                            0\n"
@@ -235,10 +236,12 @@ static void test_figures(void **state)
 	expect(b.s, "  median days to close                               4.0\n");
 	expect(b.s, "  asked                                                6\n"
 	    "  answered                                             5           83%\n");
+	/* the bands, two of them hidden, would give their total and mean away */
+	expect(b.s, "  rated the usefulness                            hidden             -\n");
 	expect(b.s, "  usefulness 3                              fewer than 3             -\n"
-	    "  usefulness 2                                         0            0%\n");
-	expect(b.s, "  mean usefulness, of 5                              4.2\n");
-	expect(b.s, "  willing to take part again                           3           60%\n");
+	    "  usefulness 2                                         0             -\n");
+	expect(b.s, "  mean usefulness, of 5                           hidden\n");
+	expect(b.s, "  willing to take part again                      hidden             -\n");
 	expect(b.s, "  \"It made me a better colleague.\"\n");
 	expect(b.s, "(fewer than 3 withheld: naming someone)");
 	buf_reset(&b);
@@ -249,9 +252,9 @@ static void test_figures(void **state)
 	expect(b.s, "applications,volunteered or applied (mentors),5\r\n");
 	expect(b.s, "applications,waitlisted (mentees),fewer than 3\r\n");
 	expect(b.s, "pairs,sharing a field,3\r\npairs,sharing a field (share),75%\r\n");
-	expect(b.s, "training,invited (2026-03-20),8\r\n");
+	expect(b.s, "training,invited (2026-03-20),hidden\r\n");
 	expect(b.s, "cases,median days to close,4.0\r\n");
-	expect(b.s, "feedback,\"mean usefulness, of 5\",4.2\r\n");
+	expect(b.s, "feedback,\"mean usefulness, of 5\",hidden\r\n");
 	expect(b.s, "quotes,\"allowed, withheld: naming someone\",fewer than 3\r\n");
 	buf_deinit(&b);
 	report_deinit(&r);
@@ -349,6 +352,142 @@ static void test_empty_cohort(void **state)
 	buf_deinit(&b);
 }
 
+static void report_empty(struct report *r, const char *cohort)
+{
+	memset(r, 0, sizeof(*r));
+	r->cohort = xstrdup(cohort);
+	r->opened = FX_NOW;
+	r->useful_mean = r->median_close_days = -1;
+	r->quotes = xcalloc(1, sizeof(*r->quotes));
+}
+
+/* A total, a mean or a share that would let a count under 3 be worked
+ * out is hidden too, in the text and in the CSV: 2 mentors and 3 mentees
+ * do not show a total of 5; usefulness bands of 1, 4 and 5 do not show
+ * their total or their mean. */
+static void test_secondary_suppression(void **state)
+{
+	struct report r;
+	struct buf b;
+
+	(void)state;
+	report_empty(&r, "2027");
+	r.applied[0] = 2;
+	r.applied[1] = 3;
+	r.confirmed[0] = 30;
+	r.confirmed[1] = 40;
+	r.asked = r.answered = 10;
+	r.useful[0] = 10;
+	r.useful[3] = 1;
+	r.useful[4] = 4;
+	r.useful[5] = 5;
+	r.useful_mean = 4.4;
+	r.meetings[MEET_UNSET] = 10;
+	r.meetings[MEET_WEEKLY] = 4;
+	r.meetings[MEET_MONTHLY] = 6;
+	r.n_sessions = 1;
+	r.sessions[0].invited = 10;
+	r.sessions[0].accepted = 4;
+	r.sessions[0].declined = 3;
+	r.sessions[0].tentative = 3;
+	buf_init(&b, 1u << 20);
+	buf_add(&b, "", 0);
+	report_text(&r, &b);
+	expect(b.s, "  volunteered or applied            fewer than 3             3        hidden\n"
+	    "  confirmed                                   30            40            70\n");
+	expect(b.s, "  rated the usefulness                            hidden             -\n"
+	    "  usefulness 5, very useful                            5             -\n");
+	expect(b.s, "  mean usefulness, of 5                           hidden\n");
+	/* bands all shown: their total, shares and nothing hidden */
+	expect(b.s, "  said how often they met                             10          100%\n"
+	    "  met weekly or more                                   4           40%\n");
+	expect(b.s, "  invited                                             10\n");
+	assert_null(strstr(b.s, " 5\n  mean"));
+	assert_null(strstr(b.s, "4.4"));
+	buf_reset(&b);
+	buf_add(&b, "", 0);
+	report_csv(&r, &b);
+	expect(b.s, "applications,volunteered or applied (total),hidden\r\n");
+	expect(b.s, "feedback,rated the usefulness,hidden\r\n");
+	expect(b.s, "feedback,\"mean usefulness, of 5\",hidden\r\n");
+	assert_null(strstr(b.s, "4.4"));
+	assert_null(strstr(b.s, "(total),5\r\n"));
+	buf_deinit(&b);
+	report_deinit(&r);
+}
+
+/* A cohort named like a spreadsheet formula reaches the CSV as text. */
+static void test_csv_formula(void **state)
+{
+	struct report r;
+	struct buf b;
+
+	(void)state;
+	report_empty(&r, "=HYPERLINK(\"http://evil.example/\",\"x\")");
+	buf_init(&b, 1u << 20);
+	buf_add(&b, "", 0);
+	report_csv(&r, &b);
+	expect(b.s, "cohort,name,\"'=HYPERLINK(\"\"http://evil.example/\"\",\"\"x\"\")\"\r\n");
+	/* a lone dash, the sign of a figure not shown, stays as it is */
+	expect(b.s, "cases,median days to close,-\r\n");
+	buf_deinit(&b);
+	report_deinit(&r);
+	buf_init(&b, 256);
+	buf_add(&b, "", 0);
+	csv_cell(&b, "@SUM(A1)");
+	buf_addc(&b, ',');
+	csv_cell(&b, "-3");
+	buf_addc(&b, ',');
+	csv_cell(&b, "+cmd|' /C calc'!A0");
+	buf_addc(&b, ',');
+	csv_cell(&b, "\tx");
+	buf_addc(&b, ',');
+	csv_cell(&b, "-2+3");
+	assert_string_equal(b.s, "\"'@SUM(A1)\",-3,\"'+cmd|' /C calc'!A0\",\"'\tx\",\"'-2+3\"");
+	buf_deinit(&b);
+}
+
+/* A quote is withheld when it names anyone of the programme, whatever
+ * the name's length, in whole words of any case, and in letters that
+ * only look like the name's. */
+static void test_quote_names(void **state)
+{
+	static const struct {
+		const char *quote;
+		int names;
+	} cases[] = {
+		{ "Thanks to Al for everything.", 1 },
+		{ "thanks to AL", 1 },
+		{ "It was all very useful.", 0 },
+		{ "Alice's advice helped.", 1 },
+		{ "Merci \xc3\x89ve !", 1 },                        /* \xc3\x89ve: Eve */
+		{ "Thanks \xd0\x90lice", 1 },                       /* Cyrillic A */
+		{ "Thanks \xce\x91lice", 1 },                       /* Greek Alpha */
+		{ "Thanks AIice", 1 },                              /* capital I for l */
+		{ "Thanks A1ice", 1 },                              /* digit one */
+		{ "Thanks Al\xe2\x80\x8bice", 1 },                   /* zero-width space */
+		{ "Thanks \xef\xbc\xa1lice", 1 },                   /* fullwidth A */
+		{ "Thanks Ali\xcc\x81" "ce", 1 },                     /* combining acute */
+		{ "Thanks to Ma\xd0\xb3tin", 0 },                    /* a different letter */
+		{ "Thanks to Marlin", 0 },
+		{ "Thanks to Mar\xd1\x81us", 0 },
+		{ "write to me at x@y.example", 1 },
+		{ "A great help, I would do it again.", 0 },
+		{ "I loved it.", 0 },
+	};
+	struct strlist words = { NULL, 0 };
+	size_t i;
+
+	(void)state;
+	report_name_words(&words, "Alice Martin");
+	report_name_words(&words, "Al Li");
+	report_name_words(&words, "\xc3\x88ve B.");
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
+		if (report_names_someone(&words, cases[i].quote) != cases[i].names)
+			fail_msg("\"%s\": %s", cases[i].quote, cases[i].names ? "not withheld" : "withheld");
+	strlist_deinit(&words);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, fx_setup, fx_teardown)
@@ -358,6 +497,9 @@ int main(void)
 		T(test_sent_when_the_feedback_period_ends),
 		T(test_small_counts),
 		T(test_empty_cohort),
+		cmocka_unit_test(test_secondary_suppression),
+		cmocka_unit_test(test_csv_formula),
+		cmocka_unit_test(test_quote_names),
 	};
 #undef T
 
