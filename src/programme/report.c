@@ -19,7 +19,8 @@
 #define CELL 12         /* a value's width: "fewer than 3" */
 #define COLS_MAX 3
 #define ROWS_MAX 24
-#define TABLES_MAX 16
+#define TABLES_MAX 20
+#define REPORT_EDITIONS "Across editions"
 #define QUOTE_INDENT 4
 
 /* ---- reading ---- */
@@ -198,7 +199,7 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int feedback(struct engine *e, struct report *r)
+static int feedback(struct engine *e, struct report *r, int quotes)
 {
 	struct feedback_arg a;
 	struct strlist names = { NULL, 0 };
@@ -212,6 +213,8 @@ static int feedback(struct engine *e, struct report *r)
 	    r->cohort_id) < 0)
 		goto out;
 	r->useful_mean = r->useful[0] >= SHOWN_MIN ? (double)a.useful_sum / (double)r->useful[0] : -1;
+	if (!quotes)
+		strlist_deinit(&a.quotes);
 	/* every name held of the programme's people, not only this cohort's */
 	if (a.quotes.n > 0 && (store_query(e->st, "SELECT name FROM applications WHERE name IS NOT NULL",
 	    name_row, &names, NULL) < 0 ||
@@ -251,7 +254,8 @@ static int cohort_row(const struct store_row *row, void *arg)
 	return 1;
 }
 
-int report_load(struct engine *e, int64_t cohort, struct report *r)
+/* One cohort's figures; its quotes too when quotes is set. */
+static int figures(struct engine *e, int64_t cohort, struct report *r, int quotes)
 {
 	struct cohort_arg c = { r, 0 };
 	int64_t cancelled = 0;
@@ -283,9 +287,41 @@ int report_load(struct engine *e, int64_t cohort, struct report *r)
 	    " ORDER BY e.start_at, e.id", session_row, r, "i", cohort) < 0 ||
 	    store_query_int(e->st, &cancelled, "SELECT count(*) FROM events"
 	    " WHERE cohort_id = ? AND status = 'cancelled'", "i", cohort) < 0 ||
-	    cases(e, r) < 0 || feedback(e, r) < 0)
+	    cases(e, r) < 0 || feedback(e, r, quotes) < 0)
 		return -1;
 	r->cancelled_sessions = (size_t)cancelled;
+	return 0;
+}
+
+/* The editions so far, the latest REPORT_EDITIONS_MAX of them, each with
+ * the figures its own report has. */
+static int editions(struct engine *e, struct report *r)
+{
+	struct store_ids ids = { NULL, 0 };
+	size_t i, first;
+	int ret = -1;
+
+	if (store_query(e->st, "SELECT id FROM cohorts WHERE id <= ? ORDER BY id", store_ids_row,
+	    &ids, "i", r->cohort_id) < 0)
+		return -1;
+	first = ids.n > REPORT_EDITIONS_MAX ? ids.n - REPORT_EDITIONS_MAX : 0;
+	r->earlier_editions = first;
+	r->editions = xcalloc(ids.n - first + 1, sizeof(*r->editions));
+	for (i = first; i < ids.n; i++)
+		if (figures(e, ids.v[i], &r->editions[r->n_editions++], 0) < 0)
+			goto out;
+	ret = 0;
+out:
+	free(ids.v);
+	return ret;
+}
+
+int report_load(struct engine *e, int64_t cohort, struct report *r)
+{
+	if (figures(e, cohort, r, 1) < 0 || editions(e, r) < 0) {
+		report_deinit(r);
+		return -1;
+	}
 	return 0;
 }
 
@@ -296,6 +332,9 @@ void report_deinit(struct report *r)
 	for (i = 0; i < r->n_quotes; i++)
 		free(r->quotes[i]);
 	free(r->quotes);
+	for (i = 0; i < r->n_editions; i++)
+		report_deinit(&r->editions[i]);
+	free(r->editions);
 	free(r->cohort);
 	memset(r, 0, sizeof(*r));
 }
@@ -446,6 +485,75 @@ static void build_training(const struct report *r, struct tables *ts)
 	}
 }
 
+/* One figure of each edition, as that edition's own report shows it. */
+static void edition_cell(const struct report *r, size_t k, char *out, size_t size)
+{
+	long accepted = 0, parts[REPORT_SESSIONS_MAX];
+	size_t i;
+	const long again[] = { r->again[AS_MENTOR], r->again[AS_MENTEE], r->again[AS_EITHER],
+		r->again[0] - r->again[AS_MENTOR] - r->again[AS_MENTEE] - r->again[AS_EITHER] };
+
+	switch (k) {
+	case 0:
+	case 1:
+		report_count(r->applied[k], out, size);
+		break;
+	case 2:
+		report_count(r->pairs, out, size);
+		break;
+	case 3:
+		share(out, size, r->same_department, r->pairs, 0);
+		break;
+	case 4:
+		share(out, size, r->shared_field, r->pairs, 0);
+		break;
+	case 5:
+		/* each session's own count may be hidden, and then their sum */
+		for (i = 0; i < r->n_sessions; i++)
+			accepted += parts[i] = r->sessions[i].accepted;
+		hidden_count(accepted, any_few(parts, r->n_sessions) || r->more_sessions > 0, out,
+		    size);
+		break;
+	case 6:
+		if (r->useful_mean < 0)
+			str_copy(out, size, "-");
+		else if (any_few(r->useful + 1, 5))
+			str_copy(out, size, REPORT_HIDDEN);
+		else
+			snprintf(out, size, "%.1f", r->useful_mean);
+		break;
+	case 7:
+		hidden_count(r->again[0], any_few(again, 4), out, size);
+		break;
+	default:
+		hidden_count(r->carried[0] + r->carried[1], any_few(r->carried, 2), out, size);
+		break;
+	}
+}
+
+static void build_editions(const struct report *r, struct tables *ts)
+{
+	static const char *const labels[] = { "mentors applied", "mentees applied",
+		"pairs formed", "pairs sharing a department", "pairs sharing a field",
+		"training invitations accepted", "mean usefulness, of 5",
+		"willing to take part again", "carried over from a waitlist" };
+	size_t i, j, k;
+
+	for (i = 0; i < r->n_editions; i += COLS_MAX) {
+		struct table *t = table(ts, REPORT_EDITIONS, NULL, NULL, NULL);
+
+		t->dated = 1;
+		for (j = i; j < r->n_editions && j < i + COLS_MAX; j++)
+			str_copy(t->cols[t->ncols++], sizeof(t->cols[0]), r->editions[j].cohort);
+		for (k = 0; k < ARRAY_SIZE(labels); k++) {
+			struct row *w = row(t, labels[k]);
+
+			for (j = i; j < r->n_editions && j < i + COLS_MAX; j++)
+				edition_cell(&r->editions[j], k, w->v[j - i], sizeof(w->v[0]));
+		}
+	}
+}
+
 static void build(const struct report *r, struct tables *ts)
 {
 	static const char *const useful[] = { "", "usefulness 1, not useful", "usefulness 2",
@@ -522,6 +630,8 @@ static void build(const struct report *r, struct tables *ts)
 	t = table(ts, "Quotes", "quotes", NULL, NULL);
 	count_row(t, "allowed by their authors, shown", (long)r->n_quotes, -1, 0);
 	count_row(t, "allowed, withheld: naming someone", r->quotes_withheld, -1, 0);
+
+	build_editions(r, ts);
 }
 
 /* ---- text ---- */
@@ -546,8 +656,13 @@ static void table_text(const struct table *t, struct buf *b)
 		label = 40;
 	pad(b, t->title, label + 2, 0);
 	for (j = 0; j < t->ncols; j++) {
+		char col[sizeof(t->cols[0])];
+
+		/* a long cohort name is cut to its column */
+		str_copy(col, sizeof(col), t->cols[j]);
+		col[utf8_offset(col, CELL)] = '\0';
 		buf_adds(b, "  ");
-		pad(b, t->cols[j], CELL, 1);
+		pad(b, col, CELL, 1);
 	}
 	buf_addc(b, '\n');
 	for (i = 0; i < t->nrows; i++) {
@@ -613,7 +728,7 @@ void report_text(const struct report *r, struct buf *b)
 	    "let one be worked out as \"" REPORT_HIDDEN "\", and a share only beside a count\n"
 	    "and a total shown, so that no figure points to a person.\n\n");
 	for (i = 0; i < ts.n; i++)
-		if (strcmp(ts.t[i].title, "Quotes") != 0)
+		if (strcmp(ts.t[i].title, "Quotes") != 0 && strcmp(ts.t[i].title, REPORT_EDITIONS) != 0)
 			table_text(&ts.t[i], b);
 	if (r->more_sessions > 0 || r->cancelled_sessions > 0)
 		buf_printf(b, "Training sessions not shown: %zu more, %zu cancelled.\n\n",
@@ -631,6 +746,14 @@ void report_text(const struct report *r, struct buf *b)
 		buf_printf(b, "  (%s withheld: naming someone)\n",
 		    report_count(r->quotes_withheld, n, sizeof(n)));
 	}
+	buf_adds(b, "\nThe programme across editions, each as its own report shows it\n\n");
+	for (i = 0; i < ts.n; i++)
+		if (strcmp(ts.t[i].title, REPORT_EDITIONS) == 0)
+			table_text(&ts.t[i], b);
+	if (r->earlier_editions > 0)
+		buf_printf(b, "Earlier editions not shown: %zu.\n", r->earlier_editions);
+	while (b->len > 1 && b->s[b->len - 1] == '\n' && b->s[b->len - 2] == '\n')
+		b->s[--b->len] = '\0';
 }
 
 /* ---- CSV ---- */

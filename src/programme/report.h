@@ -32,6 +32,7 @@ struct strlist;
 #define REPORT_COLUMNS 76
 #define REPORT_HIDDEN "hidden" /* a figure that would let a hidden one be worked out */
 #define REPORT_SESSIONS_MAX 12 /* training sessions shown; the rest counted */
+#define REPORT_EDITIONS_MAX 12 /* editions shown across the programme; the rest counted */
 
 struct report_session {
 	time_t start;
@@ -60,6 +61,11 @@ struct report {
 	char **quotes;                            /* allowed, naming nobody, sorted */
 	size_t n_quotes;
 	long quotes_withheld;                     /* allowed, but naming someone */
+	/* the programme across editions: every cohort up to this one (the
+	 * latest REPORT_EDITIONS_MAX), oldest first, each with its own
+	 * figures and no quotes; none in an edition's own entry */
+	struct report *editions;
+	size_t n_editions, earlier_editions;
 };
 
 /* The cohort of that name, or for name NULL the open one, else the

@@ -407,6 +407,28 @@ programme.retention_days = 200"""
         got = {(row[0], row[1]): row[2] for row in csv.reader(io.StringIO(table))}
         self.assertEqual(got[("feedback", "answered")], "6")
         self.assertEqual(got[("cases", "median days to close")], "5.0")
+        # 2027's report holds the programme across editions: 2026 as its
+        # own report shows it, after retention too
+        table = self.cli("report", "--cohort", "2027", "--csv", now=at(411))
+        across = {row[1]: row[2] for row in csv.reader(io.StringIO(table))
+                  if row[0] == "across editions"}
+        own = {
+            "mentors applied": ("applications", "volunteered or applied (mentors)"),
+            "mentees applied": ("applications", "volunteered or applied (mentees)"),
+            "pairs formed": ("pairs", "pairs formed"),
+            "pairs sharing a department": ("pairs", "sharing a department (share)"),
+            "pairs sharing a field": ("pairs", "sharing a field (share)"),
+            "training invitations accepted": ("training", "accepted (2026-03-20)"),
+            "mean usefulness, of 5": ("feedback", "mean usefulness, of 5"),
+            "willing to take part again": ("feedback", "willing to take part again"),
+            "carried over from a waitlist": ("applications", "carried over from a waitlist (total)"),
+        }
+        for figure, key in own.items():
+            self.assertEqual(across[figure + " (2026)"], got[key], figure)
+        self.assertEqual(across["mentors applied (2027)"], "fewer than 3")
+        self.assertEqual(across["mentees applied (2027)"], "3")
+        self.assertEqual(across["carried over from a waitlist (2027)"], "fewer than 3")
+        self.assertEqual(across["pairs formed (2027)"], "fewer than 3")
         # nothing confided reached anyone outside the committee
         for _, rcpts, m in delivered(env):
             for secret in SECRETS:

@@ -236,6 +236,8 @@ static void test_figures(void **state)
 	expect(b.s, "  median days to close                               4.0\n");
 	expect(b.s, "  asked                                                6\n"
 	    "  answered                                             5           83%\n");
+	expect(b.s, "Across editions                                     2026\n"
+	    "  mentors applied                                      5\n");
 	/* the bands, two of them hidden, would give their total and mean away */
 	expect(b.s, "  rated the usefulness                            hidden             -\n");
 	expect(b.s, "  usefulness 3                              fewer than 3             -\n"
@@ -488,6 +490,54 @@ static void test_quote_names(void **state)
 	strlist_deinit(&words);
 }
 
+/* The programme across editions: one column per cohort so far, each
+ * figure as the cohort's own report shows it, kept after retention. */
+static void test_editions(void **state)
+{
+	struct fx *f = *state;
+	struct report r;
+	struct buf b;
+	int64_t id = 0;
+
+	play(f);
+	free(fx_command(f, "cohort close"));
+	run_at(f, 190 + 366);
+	f->e.now = FX_NOW + 400 * FX_DAY;
+	fx_cohort(f, "2027");
+	fx_applicant(f, "Jo Park <jo@example.org>", "Role: mentor\nName: Jo Park\nDepartment: IT\n"
+	    "Field: Software\nLanguage: en\n");
+	assert_int_equal(report_cohort(&f->e, NULL, &id), 1);
+	assert_int_equal(report_load(&f->e, id, &r), 0);
+	assert_int_equal(r.n_editions, 2);
+	assert_int_equal(r.earlier_editions, 0);
+	buf_init(&b, 1u << 20);
+	buf_add(&b, "", 0);
+	report_text(&r, &b);
+	check_nobody(b.s);
+	/* 2026, anonymised, keeps its figures; every one as its own report
+	 * shows it (test_figures), the hidden ones hidden */
+	expect(b.s, "Across editions                                     2026          2027\n"
+	    "  mentors applied                                      5  fewer than 3\n"
+	    "  mentees applied                                      5             0\n"
+	    "  pairs formed                                         4             0\n"
+	    "  pairs sharing a department                        100%             -\n"
+	    "  pairs sharing a field                              75%             -\n"
+	    "  training invitations accepted                        3             0\n"
+	    "  mean usefulness, of 5                           hidden             -\n"
+	    "  willing to take part again                      hidden             0\n"
+	    "  carried over from a waitlist                         0             0\n");
+	buf_reset(&b);
+	buf_add(&b, "", 0);
+	report_csv(&r, &b);
+	check_nobody(b.s);
+	expect(b.s, "across editions,mentors applied (2026),5\r\n"
+	    "across editions,mentors applied (2027),fewer than 3\r\n");
+	expect(b.s, "across editions,pairs sharing a field (2026),75%\r\n");
+	expect(b.s, "across editions,\"mean usefulness, of 5 (2026)\",hidden\r\n");
+	buf_deinit(&b);
+	report_deinit(&r);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, fx_setup, fx_teardown)
@@ -497,6 +547,7 @@ int main(void)
 		T(test_sent_when_the_feedback_period_ends),
 		T(test_small_counts),
 		T(test_empty_cohort),
+		T(test_editions),
 		cmocka_unit_test(test_secondary_suppression),
 		cmocka_unit_test(test_csv_formula),
 		cmocka_unit_test(test_quote_names),
