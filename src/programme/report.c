@@ -11,16 +11,13 @@
 #include "csv.h"
 #include "engine.h"
 #include "match.h"
+#include "report_private.h"
 #include "store.h"
 #include "util.h"
 
 /* Below this, a count could point to a person (doc/DESIGN.md 3.7). */
 #define SHOWN_MIN 3
 #define CELL 12         /* a value's width: "fewer than 3" */
-#define COLS_MAX 3
-#define ROWS_MAX 24
-#define TABLES_MAX 20
-#define REPORT_EDITIONS "Across editions"
 #define QUOTE_INDENT 4
 
 /* ---- reading ---- */
@@ -350,25 +347,6 @@ const char *report_count(long n, char *out, size_t size)
 	return out;
 }
 
-struct row {
-	char label[48];
-	char v[COLS_MAX][24];
-};
-
-struct table {
-	const char *title;   /* also the CSV section */
-	char cols[COLS_MAX][24];
-	size_t ncols;
-	int dated;           /* a column a session: its date names each figure */
-	struct row rows[ROWS_MAX];
-	size_t nrows;
-};
-
-struct tables {
-	struct table t[TABLES_MAX];
-	size_t n;
-};
-
 static struct table *table(struct tables *ts, const char *title, const char *c1, const char *c2,
     const char *c3)
 {
@@ -554,7 +532,7 @@ static void build_editions(const struct report *r, struct tables *ts)
 	}
 }
 
-static void build(const struct report *r, struct tables *ts)
+void report_build(const struct report *r, struct tables *ts)
 {
 	static const char *const useful[] = { "", "usefulness 1, not useful", "usefulness 2",
 		"usefulness 3", "usefulness 4", "usefulness 5, very useful" };
@@ -711,7 +689,7 @@ void report_text(const struct report *r, struct buf *b)
 	char opened[16], closed[16], anon[16];
 	size_t i;
 
-	build(r, &ts);
+	report_build(r, &ts);
 	time_local_date(r->opened, opened, sizeof(opened));
 	buf_printf(b, "Cohort %s: opened %s", r->cohort, opened);
 	if (r->closed > 0) {
@@ -774,7 +752,7 @@ void report_csv(const struct report *r, struct buf *b)
 	char date[16], figure[96];
 	size_t i, j, k;
 
-	build(r, &ts);
+	report_build(r, &ts);
 	buf_adds(b, "section,figure,value\r\n");
 	csv_line(b, "cohort", "name", r->cohort);
 	time_local_date(r->opened, date, sizeof(date));

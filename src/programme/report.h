@@ -76,6 +76,14 @@ void report_deinit(struct report *r);
 /* A count as shown: "0", "fewer than 3" or the number, in out. */
 const char *report_count(long n, char *out, size_t size);
 void report_text(const struct report *r, struct buf *out);
+/* The report as a PDF (report_pdf.c): A4, one or two pages, in lang ("en"
+ * or "fr"; else English), titled with programme (may be NULL) and the
+ * cohort, the key figures on top, then charts of the same figures as the
+ * text under the same rule, the allowed quotes and the programme across
+ * editions. date is its creation date (the same data and date give the
+ * same bytes). Appends to out; 0, or -1 when cairo fails or out is full. */
+int report_pdf(const struct report *r, const char *programme, const char *lang, time_t date,
+    struct buf *out);
 /* The words of a person's name, to l, as report_names_someone() compares
  * them (each name word of 2 letters or more). */
 void report_name_words(struct strlist *l, const char *name);

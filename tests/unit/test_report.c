@@ -538,6 +538,179 @@ static void test_editions(void **state)
 	report_deinit(&r);
 }
 
+/* ---- the PDF ---- */
+
+static size_t pdf_pages(const struct buf *b)
+{
+	const char *p = b->s, *end = b->s + b->len;
+	size_t n = 0;
+
+	while ((p = memmem(p, (size_t)(end - p), "/Type /Page", 11)) != NULL) {
+		p += 11;
+		if (p < end && *p != 's')
+			n++;
+	}
+	return n;
+}
+
+/* Renders r twice in lang: the same bytes, A4, one or two pages; kept
+ * in $MENTORD_PDF_DIR/NAME.pdf when that is set, to be looked at. */
+static void render(const struct report *r, const char *programme, const char *lang,
+    const char *name)
+{
+	struct buf a, b;
+	const char *dir = getenv("MENTORD_PDF_DIR");
+
+	buf_init(&a, 4u << 20);
+	buf_init(&b, 4u << 20);
+	assert_int_equal(report_pdf(r, programme, lang, FX_NOW, &a), 0);
+	assert_int_equal(report_pdf(r, programme, lang, FX_NOW, &b), 0);
+	if (dir != NULL) {
+		char *path = xasprintf("%s/%s.pdf", dir, name);
+
+		assert_int_equal(file_write_atomic(path, a.s, a.len, 0644), 0);
+		free(path);
+	}
+	assert_true(a.len > 1000 && a.len < (1u << 20));
+	assert_memory_equal(a.s, "%PDF-1.5", 8);
+	assert_int_equal(a.len, b.len);
+	assert_memory_equal(a.s, b.s, a.len);
+	assert_non_null(memmem(a.s, a.len, "/MediaBox [ 0 0 595.276 841.89 ]", 32));
+	if (pdf_pages(&a) < 1 || pdf_pages(&a) > 2)
+		fail_msg("%s: %zu pages", name, pdf_pages(&a));
+	buf_deinit(&a);
+	buf_deinit(&b);
+}
+
+static void test_pdf_edition(void **state)
+{
+	struct fx *f = *state;
+	struct report r;
+
+	play(f);
+	load(f, &r);
+	render(&r, "WIT Mentoring", "en", "edition-en");
+	render(&r, "WIT Mentoring", "fr", "edition-fr");
+	report_deinit(&r);
+}
+
+static void test_pdf_empty(void **state)
+{
+	struct report r;
+
+	(void)state;
+	report_empty(&r, "2026");
+	render(&r, NULL, "en", "empty-en");
+	render(&r, "Programme", "fr", "empty-fr");
+	report_deinit(&r);
+}
+
+/* Every value 1 or 2, or hidden for giving one away: no bar at all. */
+static void test_pdf_all_hidden(void **state)
+{
+	struct report r;
+	size_t i;
+
+	(void)state;
+	report_empty(&r, "2026");
+	r.applied[0] = r.applied[1] = r.confirmed[0] = r.confirmed[1] = 2;
+	r.waitlisted[0] = r.waitlisted[1] = r.carried[0] = r.carried[1] = 1;
+	r.pairs = r.same_department = r.shared_field = r.checked_in = r.met = r.paused = 2;
+	r.ended_early = r.continuing = 1;
+	r.n_sessions = 1;
+	r.sessions[0].invited = 2;
+	r.sessions[0].accepted = r.sessions[0].declined = 1;
+	r.asked = r.answered = 2;
+	for (i = 1; i <= 5; i++)
+		r.useful[i] = i <= 2 ? 1 : 0;
+	r.useful[0] = 2;
+	r.meetings[MEET_UNSET] = 2;
+	r.meetings[MEET_WEEKLY] = 2;
+	r.again[0] = r.again[AS_MENTOR] = 2;
+	r.editions = xcalloc(1, sizeof(*r.editions));
+	r.n_editions = 1;
+	report_empty(&r.editions[0], "2026");
+	r.editions[0].applied[0] = 2;
+	render(&r, "WIT Mentoring", "en", "hidden-en");
+	report_deinit(&r);
+}
+
+/* Ten editions, twelve training sessions, long French names and quotes:
+ * still two pages at most. */
+static void test_pdf_ten_editions(void **state)
+{
+	static const char long_quote[] = "Une ann\xc3\xa9" "e tr\xc3\xa8s riche en \xc3\xa9"
+	    "changes, o\xc3\xb9 j'ai appris \xc3\xa0 \xc3\xa9" "couter avant de conseiller, "
+	    "\xc3\xa0 poser des questions plut\xc3\xb4t qu'\xc3\xa0 donner des r\xc3\xa9ponses, "
+	    "et \xc3\xa0 prendre le temps qu'il faut pour chaque rencontre.";
+	struct report r;
+	char name[64];
+	size_t i;
+
+	(void)state;
+	report_empty(&r, "Cohorte d'automne des coll\xc3\xa8gues francophones 2035");
+	r.applied[0] = 40;
+	r.applied[1] = 52;
+	r.confirmed[0] = 38;
+	r.confirmed[1] = 50;
+	r.waitlisted[1] = 12;
+	r.carried[1] = 4;
+	r.pairs = r.checked_in = 38;
+	r.same_department = 20;
+	r.shared_field = 31;
+	r.met = 30;
+	r.paused = 5;
+	r.ended_early = 3;
+	r.continuing = 17;
+	r.n_sessions = REPORT_SESSIONS_MAX;
+	r.more_sessions = 2;
+	for (i = 0; i < r.n_sessions; i++) {
+		r.sessions[i].start = FX_NOW + (time_t)i * 7 * FX_DAY;
+		r.sessions[i].invited = 88;
+		r.sessions[i].accepted = 40 + (long)i;
+		r.sessions[i].declined = 20;
+		r.sessions[i].tentative = 10;
+		r.sessions[i].no_answer = 18 - (long)i;
+	}
+	r.asked = 76;
+	r.answered = 60;
+	r.useful[0] = 60;
+	r.useful[5] = 30;
+	r.useful[4] = 20;
+	r.useful[3] = 10;
+	r.useful_mean = 4.3;
+	r.meetings[MEET_UNSET] = 60;
+	r.meetings[MEET_WEEKLY] = 20;
+	r.meetings[MEET_FORTNIGHTLY] = 25;
+	r.meetings[MEET_MONTHLY] = 15;
+	r.again[0] = 45;
+	r.again[AS_MENTOR] = 20;
+	r.again[AS_MENTEE] = 15;
+	r.again[AS_EITHER] = 10;
+	free(r.quotes);
+	r.quotes = xcalloc(13, sizeof(*r.quotes));
+	for (i = 0; i < 12; i++)
+		r.quotes[r.n_quotes++] = xstrdup(long_quote);
+	r.editions = xcalloc(10, sizeof(*r.editions));
+	for (i = 0; i < 10; i++) {
+		struct report *x = &r.editions[r.n_editions++];
+
+		snprintf(name, sizeof(name), "Automne %zu", 2026 + i);
+		report_empty(x, name);
+		x->applied[0] = 10 + 3 * (long)i;
+		x->applied[1] = 12 + 4 * (long)i;
+		x->pairs = x->same_department = 9 + 3 * (long)i;
+		x->shared_field = 5 + (long)i;
+		x->useful[0] = x->useful[4] = 10;
+		x->useful_mean = 4.0;
+		x->again[0] = x->again[AS_EITHER] = 6;
+		x->carried[1] = i > 0 ? 3 : 0;
+	}
+	render(&r, "Programme de mentorat des coll\xc3\xa8gues de la recherche", "fr", "ten-fr");
+	render(&r, "Mentoring programme of the research staff", "en", "ten-en");
+	report_deinit(&r);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, fx_setup, fx_teardown)
@@ -551,6 +724,10 @@ int main(void)
 		cmocka_unit_test(test_secondary_suppression),
 		cmocka_unit_test(test_csv_formula),
 		cmocka_unit_test(test_quote_names),
+		T(test_pdf_edition),
+		cmocka_unit_test(test_pdf_empty),
+		cmocka_unit_test(test_pdf_all_hidden),
+		cmocka_unit_test(test_pdf_ten_editions),
 	};
 #undef T
 
