@@ -52,7 +52,7 @@ static int send_report(struct engine *e, int64_t cohort, int64_t cause, char *fi
 	struct report r;
 	struct buf text, csv, pdf;
 	char pdf_name[80];
-	int ret = -1, drawn;
+	int ret = -1;
 
 	buf_init(&text, REPORT_BYTES_MAX);
 	buf_init(&csv, REPORT_BYTES_MAX);
@@ -63,19 +63,22 @@ static int send_report(struct engine *e, int64_t cohort, int64_t cause, char *fi
 		goto out;
 	report_text(&r, &text);
 	report_csv(&r, &csv);
-	/* without its PDF, the text still holds every figure */
-	drawn = report_pdf_of(e, &r, &pdf) == 0;
+	if (report_pdf_of(e, &r, &pdf) < 0) {
+		*error_r = xstrdup("the report's charts could not be drawn");
+		report_deinit(&r);
+		goto out;
+	}
 	file_name(r.cohort, "csv", file, file_size);
 	file_name(r.cohort, "pdf", pdf_name, sizeof(pdf_name));
 	vars_set(&v, "cohort", r.cohort);
 	vars_set(&v, "file", file);
+	vars_set(&v, "pdf", pdf_name);
 	vars_set(&v, "report", text.s);
 	vars_set(&v, "name", "");
 	ret = notify_committee(e, &(struct notice){ .kind = "report", .vars = &v, .all_members = 1,
 	    .cause = cause, .attach_type = "text/csv; charset=UTF-8", .attach_name = file,
-	    .attach_body = csv.s, .file_type = drawn ? "application/pdf" : NULL,
-	    .file_name = drawn ? pdf_name : NULL, .file_data = drawn ? pdf.s : NULL,
-	    .file_len = pdf.len }, error_r);
+	    .attach_body = csv.s, .file_type = "application/pdf", .file_name = pdf_name,
+	    .file_data = pdf.s, .file_len = pdf.len }, error_r);
 	if (ret == 0 && name_r != NULL)
 		*name_r = xstrdup(r.cohort);
 	report_deinit(&r);

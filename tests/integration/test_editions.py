@@ -17,6 +17,10 @@ import collections
 import csv
 import datetime
 import io
+import os
+import re
+import subprocess
+import tempfile
 
 from common import DKIM_OK, ProgrammeTest, delivered, form, mail, reply, text_of
 
@@ -317,6 +321,59 @@ programme.retention_days = 200"""
         self.assertRegex(text, r"(?m)^  waitlisted +0 +fewer than 3 +fewer than 3$")
         self.assertIn('"It made me a better listener."', text)
         self.assertNotIn("Une année riche", text)
+        # beside the CSV, the same figures drawn in a PDF
+        pdf = [p for p in msg.iter_attachments()][1]
+        self.assertEqual(pdf.get_filename(), "report-2026.pdf")
+        self.assertEqual(pdf.get_content_type(), "application/pdf")
+        self.check_pdf(pdf.get_content(), table, "the mailed PDF")
+        self.assertIn("It made me a better listener.", self.pdf_text)
+
+    def check_pdf(self, data, table, what):
+        """A4, one or two pages, rendering; every figure in its text is the
+        CSV's, and the CSV's charted figures are in it; nobody named."""
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "report.pdf")
+            with open(path, "wb") as f:
+                f.write(data)
+            info = subprocess.run(["pdfinfo", path], capture_output=True, text=True, check=True).stdout
+            self.assertRegex(info, r"(?m)^Page size: +595\.276 x 841\.89 pts \(A4\)$", what)
+            pages = int(re.search(r"(?m)^Pages: +(\d+)$", info).group(1))
+            self.assertIn(pages, (1, 2), what)
+            text = subprocess.run(["pdftotext", "-enc", "UTF-8", path, "-"], capture_output=True,
+                                  text=True, check=True).stdout
+            subprocess.run(["pdftoppm", "-png", "-r", "30", path, os.path.join(tmp, "page")],
+                           check=True)
+            self.assertEqual(len([n for n in os.listdir(tmp) if n.endswith(".png")]), pages)
+        self.pdf_text = text
+        for address, _, name, *_ in PEOPLE:
+            self.assertNotIn(address.split("@")[0] + "@", text, what)
+            for part in name.split():
+                self.assertIsNone(re.search(r"\b%s\b" % re.escape(part), text), f"{what} names {part}")
+        for secret in SECRETS:
+            self.assertNotIn(secret, text, what)
+        self.assertNotIn("rude", text, what)
+        self.assertNotIn("@", text, what)
+        rows = list(csv.reader(io.StringIO(table)))
+        values = {row[2] for row in rows[1:]}
+        # the words around figures: dates, the cohort, "fewer than 3", "of 5", pages
+        figures = re.sub(r"Counts of 1 or 2|usefulness \d|\d{4}-\d\d-\d\d|cohort \d{4}|fewer than 3|of 5\b|page \d|^\d{4}$", " ",
+                         text, flags=re.M)
+        shown = set(re.findall(r"(?<![\w.])\d+(?:\.\d)?%?(?![\w.])", figures))
+        self.assertTrue(shown, what)
+        for figure in shown:
+            self.assertIn(figure, values, f"{what}: {figure} is no figure of the CSV")
+        charted = ["volunteered or applied", "confirmed", "waitlisted", "pairs formed",
+                   "answering a check-in", "reported having met, at a check-in", "took a pause",
+                   "usefulness 5, very useful", "usefulness 4", "as a mentor", "accepted"]
+        for row in rows[1:]:
+            if row[0] in ("applications", "pairs", "training", "feedback") and \
+                    any(row[1].startswith(c) for c in charted) and "(share)" not in row[1] \
+                    and "(total)" not in row[1]:
+                value = row[2] if row[2] != "-" else None
+                if value is not None and value[0].isdigit():
+                    self.assertIn(value, shown, f"{what}: {row[1]} = {value} not drawn")
+                elif value is not None:
+                    self.assertIn(value, text, f"{what}: {row[1]} = {value} not written")
 
     # ---- 2027 ----
 
@@ -425,6 +482,15 @@ programme.retention_days = 200"""
         }
         for figure, key in own.items():
             self.assertEqual(across[figure + " (2026)"], got[key], figure)
+        # the PDF: the same bytes from the same data and date
+        with tempfile.TemporaryDirectory() as tmp:
+            files = [os.path.join(tmp, n) for n in ("a.pdf", "b.pdf")]
+            for name in files:
+                self.cli("report", "--cohort", "2027", "--pdf", name, now=at(411))
+            data = [open(name, "rb").read() for name in files]
+        self.assertEqual(data[0], data[1])
+        self.check_pdf(data[0], table, "report --pdf")
+        self.assertIn("The programme across editions", self.pdf_text)
         self.assertEqual(across["mentors applied (2027)"], "fewer than 3")
         self.assertEqual(across["mentees applied (2027)"], "3")
         self.assertEqual(across["carried over from a waitlist (2027)"], "fewer than 3")
