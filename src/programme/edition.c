@@ -93,7 +93,7 @@ out:
 int edition_report(struct engine *e, const struct committee_command *cmd, int64_t cause,
     struct buf *out, char **error_r)
 {
-	char file[80], *name = NULL;
+	char file[80], pdf[80], *name = NULL;
 	int64_t cohort = 0;
 	int r = report_cohort(e, cmd->arg1, &cohort);
 
@@ -108,8 +108,9 @@ int edition_report(struct engine *e, const struct committee_command *cmd, int64_
 	}
 	if (send_report(e, cohort, cause, file, sizeof(file), &name, error_r) < 0)
 		return -1;
+	file_name(name, "pdf", pdf, sizeof(pdf));
 	buf_printf(out, "report: the report of cohort %s is sent to the committee, its figures also"
-	    " in %s\n", name, file);
+	    " in %s, its charts in %s\n", name, file, pdf);
 	free(name);
 	return 0;
 }

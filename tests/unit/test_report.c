@@ -304,6 +304,10 @@ static void test_sent_when_the_feedback_period_ends(void **state)
 	assert_string_equal(o.to, "chair@example.org,vice@example.org");
 	assert_non_null(strstr(o.data, "Content-Type: multipart/mixed"));
 	assert_non_null(strstr(o.data, "filename=\"report-2026.csv\""));
+	/* and its charts beside it, named in the text */
+	assert_non_null(strstr(o.data, "Content-Type: application/pdf; name=\"report-2026.pdf\""));
+	assert_non_null(strstr(o.data, "Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLj"));
+	assert_non_null(strstr(o.data, "attached as report-2026.pdf"));
 	for (i = 0; i < ARRAY_SIZE(addresses); i++)
 		assert_null(strstr(o.data, addresses[i]));
 	assert_null(strstr(o.data, SECRET));
@@ -312,7 +316,7 @@ static void test_sent_when_the_feedback_period_ends(void **state)
 	assert_int_equal(fx_count(f, "report"), 1);
 	out = fx_command(f, "report --cohort 2026");
 	expect(out, "report: the report of cohort 2026 is sent to the committee, its figures also"
-	    " in report-2026.csv");
+	    " in report-2026.csv, its charts in report-2026.pdf");
 	free(out);
 	assert_int_equal(fx_count(f, "report"), 2);
 	out = fx_command(f, "rapport 2031");
@@ -711,6 +715,45 @@ static void test_pdf_ten_editions(void **state)
 	report_deinit(&r);
 }
 
+/* Past REPORT_EDITIONS_MAX cohorts, the latest are shown, the rest
+ * counted. */
+static void test_many_editions(void **state)
+{
+	struct fx *f = *state;
+	struct report r;
+	struct buf b;
+	char name[16];
+	int64_t id = 0;
+	int i;
+
+	for (i = 0; i < REPORT_EDITIONS_MAX + 2; i++) {
+		snprintf(name, sizeof(name), "%d", 2001 + i);
+		assert_int_equal(store_exec(f->st, "INSERT INTO cohorts(name, status, opened_at, closed_at)"
+		    " VALUES (?, 'closed', ?, ?)", "stt", name, FX_NOW - (30 - i) * 300 * FX_DAY,
+		    FX_NOW - (30 - i) * 300 * FX_DAY + 200 * FX_DAY), 0);
+	}
+	assert_int_equal(report_cohort(&f->e, "2014", &id), 1);
+	assert_int_equal(report_load(&f->e, id, &r), 0);
+	assert_int_equal(r.n_editions, REPORT_EDITIONS_MAX);
+	assert_int_equal(r.earlier_editions, 2);
+	assert_string_equal(r.editions[0].cohort, "2003");
+	assert_string_equal(r.editions[REPORT_EDITIONS_MAX - 1].cohort, "2014");
+	buf_init(&b, 1u << 20);
+	buf_add(&b, "", 0);
+	report_text(&r, &b);
+	check_nobody(b.s);
+	expect(b.s, "Earlier editions not shown: 2.\n");
+	assert_null(strstr(b.s, "2002"));
+	buf_deinit(&b);
+	render(&r, "WIT Mentoring", "en", "many-en");
+	report_deinit(&r);
+	/* an earlier cohort's report shows the editions up to it */
+	assert_int_equal(report_cohort(&f->e, "2002", &id), 1);
+	assert_int_equal(report_load(&f->e, id, &r), 0);
+	assert_int_equal(r.n_editions, 2);
+	report_deinit(&r);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, fx_setup, fx_teardown)
@@ -725,6 +768,7 @@ int main(void)
 		cmocka_unit_test(test_csv_formula),
 		cmocka_unit_test(test_quote_names),
 		T(test_pdf_edition),
+		T(test_many_editions),
 		cmocka_unit_test(test_pdf_empty),
 		cmocka_unit_test(test_pdf_all_hidden),
 		cmocka_unit_test(test_pdf_ten_editions),
