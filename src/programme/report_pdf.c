@@ -441,10 +441,11 @@ static void chart(struct pdf *p, struct chart *c)
 }
 
 /* A chart of rows of one table, its first ncols columns the series. */
-static void table_chart(struct pdf *p, const struct tables *ts, const char *table, const char *title,
-    const char *const *labels, size_t nlabels, size_t ncols, const char *single)
+/* A chart of the rows labels of table t (NULL: none), its columns the
+ * series, or one series named single; with a caption (may be NULL). */
+static void table_chart(struct pdf *p, const struct table *t, const char *title,
+    const char *const *labels, size_t nlabels, const char *single, const char *caption)
 {
-	const struct table *t = find_table(ts, table);
 	struct chart c;
 	const struct row *w;
 	size_t i, k;
@@ -453,7 +454,8 @@ static void table_chart(struct pdf *p, const struct tables *ts, const char *tabl
 		return;
 	memset(&c, 0, sizeof(c));
 	c.title = title;
-	c.nseries = ncols < t->ncols ? ncols : t->ncols;
+	c.legend = single == NULL;
+	c.nseries = single != NULL ? 1 : t->ncols;
 	for (k = 0; k < c.nseries; k++)
 		c.series[k] = single != NULL ? single : tr(p, t->cols[k]);
 	for (i = 0; i < nlabels; i++) {
@@ -464,8 +466,8 @@ static void table_chart(struct pdf *p, const struct tables *ts, const char *tabl
 			c.v[c.nrows][k] = w->v[k];
 		c.nrows++;
 	}
-	if (single != NULL)
-		c.nseries = 1;
+	if (caption != NULL)
+		str_copy(c.caption, sizeof(c.caption), caption);
 	chart(p, &c);
 }
 
@@ -579,29 +581,12 @@ static void training(struct pdf *p, const struct report *r, const struct tables 
 
 	for (i = 0; i < ts->n; i++) {
 		const struct table *t = &ts->t[i];
-		struct chart c;
-		size_t j, k;
 
 		if (strcmp(t->title, "Training") != 0 || t->ncols == 0)
 			continue;
 		any = 1;
-		memset(&c, 0, sizeof(c));
-		c.title = tr(p, "Answers to the training invitations");
-		c.legend = 1;
-		c.nseries = t->ncols;
-		for (k = 0; k < t->ncols; k++)
-			c.series[k] = t->cols[k];
-		for (j = 0; j < ARRAY_SIZE(labels); j++) {
-			const struct row *w = find_row(t, labels[j]);
-
-			if (w == NULL)
-				continue;
-			c.labels[c.nrows] = tr(p, labels[j]);
-			for (k = 0; k < t->ncols; k++)
-				c.v[c.nrows][k] = w->v[k];
-			c.nrows++;
-		}
-		chart(p, &c);
+		table_chart(p, t, tr(p, "Answers to the training invitations"), labels,
+		    ARRAY_SIZE(labels), NULL, NULL);
 	}
 	if (r->more_sessions > 0 && room(p, 14)) {
 		char s[96];
@@ -630,25 +615,14 @@ static void usefulness(struct pdf *p, const struct tables *ts)
 		"usefulness 3", "usefulness 2", "usefulness 1, not useful" };
 	const struct table *t = find_table(ts, "Feedback");
 	const struct row *mean = find_row(t, "mean usefulness, of 5");
-	struct chart c;
-	size_t i;
+	char caption[160] = "";
+	double n;
 
-	memset(&c, 0, sizeof(c));
-	c.title = tr(p, "How useful the programme was");
-	c.nseries = 1;
-	c.series[0] = tr(p, "people");
-	for (i = 0; i < ARRAY_SIZE(bands); i++) {
-		const struct row *w = find_row(t, bands[i]);
-
-		if (w == NULL)
-			continue;
-		c.labels[c.nrows] = tr(p, bands[i]);
-		c.v[c.nrows++][0] = w->v[0];
-	}
 	if (mean != NULL)
-		snprintf(c.caption, sizeof(c.caption), "%s: %s %s", tr(p, "mean"), tr(p, mean->v[0]),
-		    value_of(mean->v[0], &(double){ 0 }) ? tr(p, "of 5") : "");
-	chart(p, &c);
+		snprintf(caption, sizeof(caption), "%s: %s %s", tr(p, "mean"), tr(p, mean->v[0]),
+		    value_of(mean->v[0], &n) ? tr(p, "of 5") : "");
+	table_chart(p, t, tr(p, "How useful the programme was"), bands, ARRAY_SIZE(bands),
+	    tr(p, "people"), caption);
 }
 
 static void again(struct pdf *p, const struct tables *ts)
@@ -657,25 +631,13 @@ static void again(struct pdf *p, const struct tables *ts)
 		"role not said" };
 	const struct table *t = find_table(ts, "Feedback");
 	const struct row *all = find_row(t, "willing to take part again");
-	struct chart c;
-	size_t i;
+	char caption[160] = "";
 
-	memset(&c, 0, sizeof(c));
-	c.title = tr(p, "Taking part again, and as what");
-	c.nseries = 1;
-	c.series[0] = tr(p, "people");
-	for (i = 0; i < ARRAY_SIZE(labels); i++) {
-		const struct row *w = find_row(t, labels[i]);
-
-		if (w == NULL)
-			continue;
-		c.labels[c.nrows] = tr(p, labels[i]);
-		c.v[c.nrows++][0] = w->v[0];
-	}
 	if (all != NULL)
-		snprintf(c.caption, sizeof(c.caption), "%s: %s", tr(p, "willing to take part again"),
+		snprintf(caption, sizeof(caption), "%s: %s", tr(p, "willing to take part again"),
 		    tr(p, all->v[0]));
-	chart(p, &c);
+	table_chart(p, t, tr(p, "Taking part again, and as what"), labels, ARRAY_SIZE(labels),
+	    tr(p, "people"), caption);
 }
 
 /* Rows the editions, one series per figure named. */
@@ -832,10 +794,10 @@ static void draw(struct pdf *p, const struct report *r, const char *programme)
 	key_figures(p, ts);
 	applications(p, ts, apps, ARRAY_SIZE(apps));
 	training(p, r, ts);
-	table_chart(p, ts, "Pairs", tr(p, "Check-ins: pairs"), pairs, ARRAY_SIZE(pairs), 1,
-	    tr(p, "pairs"));
-	table_chart(p, ts, "Feedback", tr(p, "How often they met, in the feedback"), met,
-	    ARRAY_SIZE(met), 1, tr(p, "people"));
+	table_chart(p, find_table(ts, "Pairs"), tr(p, "Check-ins: pairs"), pairs,
+	    ARRAY_SIZE(pairs), tr(p, "pairs"), NULL);
+	table_chart(p, find_table(ts, "Feedback"), tr(p, "How often they met, in the feedback"), met,
+	    ARRAY_SIZE(met), tr(p, "people"), NULL);
 	usefulness(p, ts);
 	again(p, ts);
 	editions(p, r, ts);
