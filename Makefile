@@ -28,10 +28,10 @@ SAN ?=
 PYTHON ?= /usr/bin/python3
 FUZZ_SECONDS ?= 60
 
-PKGS = libetpan libcurl sqlite3 libical gnutls
+PKGS = libetpan libcurl sqlite3 libical gnutls cairo pangocairo
 # libcurl and libical are opened at run time, while they are needed
 # (src/net/curl_lib.c, src/mail/ical.c): an idle daemon does not carry them
-LINKED_PKGS = libetpan sqlite3 gnutls
+LINKED_PKGS = libetpan sqlite3 gnutls cairo pangocairo
 # These ask pkg-config about libraries that `deps` may install only after
 # this file was read: each is computed at its first use in a recipe, then
 # kept (lazy NAME,VALUE), never at reading; and every target that installs

@@ -4,11 +4,11 @@
 #   scripts/deps.sh build|test|demo|bench|fuzz
 set -eu
 
-build="gcc make pkg-config libetpan-dev libcurl4-gnutls-dev libsqlite3-dev libical-dev libgnutls28-dev libsasl2-modules tzdata ca-certificates"
+build="gcc make pkg-config libetpan-dev libcurl4-gnutls-dev libsqlite3-dev libical-dev libgnutls28-dev libcairo2-dev libpango1.0-dev fonts-dejavu-core libsasl2-modules tzdata ca-certificates"
 servers="dovecot-imapd postfix python3 python3-aiosmtpd"
 case "${1:-build}" in
 build) want="$build" ;;
-test) want="$build libcmocka-dev $servers python3-icalendar python3-dateutil sqlite3 openssl systemd groff-base strace mount" ;;
+test) want="$build libcmocka-dev $servers python3-icalendar python3-dateutil sqlite3 openssl systemd groff-base strace mount poppler-utils" ;;
 demo) want="$build $servers" ;;
 bench) want="$build $servers python3-scipy time" ;;
 fuzz) want="$build clang-14 libclang-rt-14-dev" ;;

@@ -220,21 +220,26 @@ out:
 	return ret;
 }
 
-/* `mentord report [--cohort NAME | NAME] [--csv] [--mail]`: the edition
- * report printed (as CSV with --csv); with --mail, sent to the committee
- * as the email command does. */
+/* `mentord report [--cohort NAME | NAME] [--csv | --pdf FILE] [--mail]`:
+ * the edition report printed (as CSV with --csv), or written to FILE as a
+ * PDF; with --mail, sent to the committee as the email command does. */
 static int cmd_report(struct store *st, const struct config *cfg, const struct cycle_opts *o,
     int argc, char **argv)
 {
 	struct engine e;
 	struct buf out;
-	const char *name = NULL;
+	const char *name = NULL, *pdf = NULL;
 	char *mail[3] = { NULL, NULL, NULL };
-	int i, csv = 0, send = 0, n = 0, r;
+	enum edition_format format = EDITION_TEXT;
+	int i, send = 0, n = 0, r;
 
 	for (i = 0; i < argc; i++) {
-		if (strcmp(argv[i], "--csv") == 0)
-			csv = 1;
+		if (strcmp(argv[i], "--csv") == 0 && pdf == NULL)
+			format = EDITION_CSV;
+		else if (strcmp(argv[i], "--pdf") == 0 && i + 1 < argc && format == EDITION_TEXT) {
+			pdf = argv[++i];
+			format = EDITION_PDF;
+		}
 		else if (strcmp(argv[i], "--mail") == 0)
 			send = 1;
 		else if (strcmp(argv[i], "--cohort") == 0 && i + 1 < argc && name == NULL)
@@ -242,7 +247,7 @@ static int cmd_report(struct store *st, const struct config *cfg, const struct c
 		else if (argv[i][0] != '-' && name == NULL)
 			name = argv[i];
 		else {
-			fprintf(stderr, "usage: mentord report [--cohort NAME] [--csv] [--mail]\n");
+			fprintf(stderr, "usage: mentord report [--cohort NAME] [--csv | --pdf FILE] [--mail]\n");
 			return 2;
 		}
 	}
@@ -259,10 +264,15 @@ static int cmd_report(struct store *st, const struct config *cfg, const struct c
 	engine_for(&e, cfg, o, st);
 	buf_init(&out, 4u * 1024 * 1024);
 	buf_add(&out, "", 0);
-	r = edition_report_print(&e, name, csv, &out);
-	if (r == 1)
+	r = edition_report_print(&e, name, format, &out);
+	if (r == 1 && pdf != NULL && file_write_atomic(pdf, out.s, out.len, 0644) < 0) {
+		fprintf(stderr, "mentord: report: cannot write %s: %s\n", pdf, strerror(errno));
+		r = -1;
+	} else if (r == 1 && pdf == NULL) {
 		fputs(out.s, stdout);
-	else if (r == 0)
+	} else if (r < 0 && pdf != NULL) {
+		fprintf(stderr, "mentord: report: the PDF could not be drawn\n");
+	} else if (r == 0)
 		fprintf(stderr, name != NULL ? "mentord: report: no cohort is named %s\n"
 		    : "mentord: report: no cohort yet%s\n", name != NULL ? name : "");
 	buf_deinit(&out);

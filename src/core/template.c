@@ -68,7 +68,7 @@ static const struct {
 	{ "feedback", "cohort" },
 	{ "feedback-nudge", "cohort" },
 	{ "feedback-received", "who recorded unclear text" },
-	{ "report", "cohort file report" },
+	{ "report", "cohort file pdf report" },
 	{ "announcement", "cohort role" },
 	{ "carry-over", "cohort previous role summary token" },
 	{ "notice-limit", "who limit" },

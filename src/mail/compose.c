@@ -503,6 +503,12 @@ static int check_fields(const struct compose *c, const char **error_r)
 	else if (c->attach_type != NULL && (c->alt_type != NULL || !ascii_ok(c->attach_type) ||
 	    !file_name_ok(c->attach_name)))
 		*error_r = "unusable attachment";
+	else if ((c->file_type == NULL) != (c->file_data == NULL) ||
+	    (c->file_type == NULL) != (c->file_name == NULL))
+		*error_r = "file without its type, name or data";
+	else if (c->file_type != NULL && (c->attach_type == NULL || !ascii_ok(c->file_type) ||
+	    !file_name_ok(c->file_name)))
+		*error_r = "unusable file";
 	for (i = 0; *error_r == NULL && i < c->n_references; i++)
 		if (!compose_msgid_ok(c->references[i]))
 			*error_r = "unusable References entry";
@@ -573,6 +579,34 @@ static void text_part(struct buf *b, const char *type, const char *body)
 	free(qp);
 }
 
+/* RFC 2045 6.8: base64 in lines of 76 characters, CRLF after each */
+static void base64_part(struct buf *b, const unsigned char *p, size_t n)
+{
+	static const char alphabet[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t i, col = 0;
+	uint32_t v;
+
+	for (i = 0; i < n; i += 3) {
+		v = (uint32_t)p[i] << 16;
+		if (i + 1 < n)
+			v |= (uint32_t)p[i + 1] << 8;
+		if (i + 2 < n)
+			v |= p[i + 2];
+		buf_addc(b, alphabet[(v >> 18) & 63]);
+		buf_addc(b, alphabet[(v >> 12) & 63]);
+		buf_addc(b, i + 1 < n ? alphabet[(v >> 6) & 63] : '=');
+		buf_addc(b, i + 2 < n ? alphabet[v & 63] : '=');
+		col += 4;
+		if (col == 76) {
+			buf_adds(b, "\r\n");
+			col = 0;
+		}
+	}
+	if (col > 0)
+		buf_adds(b, "\r\n");
+}
+
 static void headers(struct buf *b, const struct compose *c)
 {
 	struct compose_addr from = { c->from_name, c->from_addr };
@@ -633,6 +667,16 @@ int compose_render(const struct compose *c, char **msg_r, size_t *len_r, const c
 		type = xasprintf("%s; name=\"%s\"", c->attach_type, c->attach_name);
 		text_part(&b, type, c->attach_body);
 		free(type);
+		if (c->file_type != NULL) {
+			buf_printf(&b, "--%s\r\n", boundary);
+			buf_printf(&b, "Content-Disposition: attachment; filename=\"%s\"\r\n",
+			    c->file_name);
+			type = xasprintf("%s; name=\"%s\"", c->file_type, c->file_name);
+			header_words(&b, "Content-Type", type);
+			free(type);
+			buf_adds(&b, "Content-Transfer-Encoding: base64\r\n\r\n");
+			base64_part(&b, c->file_data, c->file_len);
+		}
 		buf_printf(&b, "--%s--\r\n", boundary);
 	} else if (c->alt_type == NULL) {
 		text_part(&b, "text/plain; charset=UTF-8", c->body);

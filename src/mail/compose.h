@@ -53,6 +53,12 @@ struct compose {
 	const char *attach_type;    /* e.g. "text/csv; charset=UTF-8" */
 	const char *attach_name;    /* file name: letters, digits, '.', '-', '_'; at most 64 */
 	const char *attach_body;
+	/* Optional binary file beside that attachment (a report's PDF), in
+	 * base64 (RFC 2045 6.8); only together with attach_type. */
+	const char *file_type;      /* e.g. "application/pdf" */
+	const char *file_name;      /* as attach_name */
+	const void *file_data;
+	size_t file_len;
 };
 
 /* Renders into an allocated CRLF message. Returns -1 with a static reason
@@ -60,7 +66,8 @@ struct compose {
  * message identifier compose_address_ok / compose_msgid_ok refuse, no
  * recipient, alt_type without alt_body, an attachment without its type,
  * name or body, or with an unusable name, an attachment beside an
- * alternative). */
+ * alternative, a file without its type, name or data, or without the
+ * attachment). */
 int compose_render(const struct compose *c, char **msg_r, size_t *len_r, const char **error_r);
 
 /* A header text as it would be written, words separated by one space but

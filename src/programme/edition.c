@@ -22,12 +22,13 @@
 
 #define DAY 86400
 #define REPORT_BYTES_MAX (1024u * 1024)
+#define REPORT_PDF_BYTES_MAX (4u * 1024 * 1024)
 
 /* ---- the report ---- */
 
-/* report-NAME.csv, the name's other characters made '-' (compose.h's rule
+/* report-NAME.EXT, the name's other characters made '-' (compose.h's rule
  * for a file name). */
-static void file_name(const char *cohort, char *out, size_t size)
+static void file_name(const char *cohort, const char *ext, char *out, size_t size)
 {
 	size_t i, n = 0;
 
@@ -35,7 +36,13 @@ static void file_name(const char *cohort, char *out, size_t size)
 	for (i = 0; cohort[i] != '\0' && n + 5 < size && n < 56; i++)
 		out[n++] = isalnum((unsigned char)cohort[i]) || cohort[i] == '.' || cohort[i] == '_'
 		    ? cohort[i] : '-';
-	str_copy(out + n, size - n, ".csv");
+	snprintf(out + n, size - n, ".%s", ext);
+}
+
+/* The report as a PDF in the committee's language, dated now (--now). */
+static int report_pdf_of(struct engine *e, const struct report *r, struct buf *pdf)
+{
+	return report_pdf(r, e->cfg->programme.name, e->cfg->programme.language, e->now, pdf);
 }
 
 static int send_report(struct engine *e, int64_t cohort, int64_t cause, char *file,
@@ -43,25 +50,35 @@ static int send_report(struct engine *e, int64_t cohort, int64_t cause, char *fi
 {
 	struct vars v = { { NULL }, { NULL }, 0 };
 	struct report r;
-	struct buf text, csv;
+	struct buf text, csv, pdf;
+	char pdf_name[80];
 	int ret = -1;
 
 	buf_init(&text, REPORT_BYTES_MAX);
 	buf_init(&csv, REPORT_BYTES_MAX);
+	buf_init(&pdf, REPORT_PDF_BYTES_MAX);
 	buf_add(&text, "", 0);
 	buf_add(&csv, "", 0);
 	if (report_load(e, cohort, &r) < 0)
 		goto out;
 	report_text(&r, &text);
 	report_csv(&r, &csv);
-	file_name(r.cohort, file, file_size);
+	if (report_pdf_of(e, &r, &pdf) < 0) {
+		*error_r = xstrdup("the report's charts could not be drawn");
+		report_deinit(&r);
+		goto out;
+	}
+	file_name(r.cohort, "csv", file, file_size);
+	file_name(r.cohort, "pdf", pdf_name, sizeof(pdf_name));
 	vars_set(&v, "cohort", r.cohort);
 	vars_set(&v, "file", file);
+	vars_set(&v, "pdf", pdf_name);
 	vars_set(&v, "report", text.s);
 	vars_set(&v, "name", "");
 	ret = notify_committee(e, &(struct notice){ .kind = "report", .vars = &v, .all_members = 1,
 	    .cause = cause, .attach_type = "text/csv; charset=UTF-8", .attach_name = file,
-	    .attach_body = csv.s }, error_r);
+	    .attach_body = csv.s, .file_type = "application/pdf", .file_name = pdf_name,
+	    .file_data = pdf.s, .file_len = pdf.len }, error_r);
 	if (ret == 0 && name_r != NULL)
 		*name_r = xstrdup(r.cohort);
 	report_deinit(&r);
@@ -69,13 +86,14 @@ out:
 	vars_deinit(&v);
 	buf_deinit(&text);
 	buf_deinit(&csv);
+	buf_deinit(&pdf);
 	return ret;
 }
 
 int edition_report(struct engine *e, const struct committee_command *cmd, int64_t cause,
     struct buf *out, char **error_r)
 {
-	char file[80], *name = NULL;
+	char file[80], pdf[80], *name = NULL;
 	int64_t cohort = 0;
 	int r = report_cohort(e, cmd->arg1, &cohort);
 
@@ -90,13 +108,15 @@ int edition_report(struct engine *e, const struct committee_command *cmd, int64_
 	}
 	if (send_report(e, cohort, cause, file, sizeof(file), &name, error_r) < 0)
 		return -1;
+	file_name(name, "pdf", pdf, sizeof(pdf));
 	buf_printf(out, "report: the report of cohort %s is sent to the committee, its figures also"
-	    " in %s\n", name, file);
+	    " in %s, its charts in %s\n", name, file, pdf);
 	free(name);
 	return 0;
 }
 
-int edition_report_print(struct engine *e, const char *name, int csv, struct buf *out)
+int edition_report_print(struct engine *e, const char *name, enum edition_format format,
+    struct buf *out)
 {
 	struct report r;
 	int64_t cohort = 0;
@@ -106,9 +126,13 @@ int edition_report_print(struct engine *e, const char *name, int csv, struct buf
 		return found;
 	if (report_load(e, cohort, &r) < 0)
 		return -1;
-	if (csv)
+	if (format == EDITION_PDF && report_pdf_of(e, &r, out) < 0) {
+		report_deinit(&r);
+		return -1;
+	}
+	if (format == EDITION_CSV)
 		report_csv(&r, out);
-	else
+	else if (format == EDITION_TEXT)
 		report_text(&r, out);
 	report_deinit(&r);
 	return 1;

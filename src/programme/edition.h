@@ -37,10 +37,12 @@ struct msgctx;
 /* The committee's "report [NAME]": the report is mailed to every member. */
 int edition_report(struct engine *e, const struct committee_command *cmd, int64_t cause,
     struct buf *out, char **error_r);
+enum edition_format { EDITION_TEXT, EDITION_CSV, EDITION_PDF };
 /* The report of the cohort named (NULL: the open one, else the latest)
- * appended to out as text, or as CSV when csv; 1, or 0 when there is no
- * such cohort, or -1. For `mentord report`. */
-int edition_report_print(struct engine *e, const char *name, int csv, struct buf *out);
+ * appended to out as text, CSV or PDF (in the committee's language); 1,
+ * or 0 when there is no such cohort, or -1. For `mentord report`. */
+int edition_report_print(struct engine *e, const char *name, enum edition_format format,
+    struct buf *out);
 /* The report of each cohort whose feedback period has ended, once. */
 int edition_due(struct engine *e, char **error_r);
 /* "cohort open NAME --announce", after followup_cohort_open() opened it;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "csv.h"
 #include "store.h"
 #include "util.h"
 
@@ -18,30 +19,16 @@ struct out {
 	const char *section;
 };
 
-/* RFC 4180; and a cell that a spreadsheet would run as a formula (one that
- * begins with = + - @, a tab or a carriage return: OWASP's CSV injection)
- * is made inert text by a leading apostrophe, inside quotes. */
+/* csv.h's cell, written out */
 static void csv_field(const char *s)
 {
-	const char *p;
-	int formula;
+	struct buf b;
 
-	if (s == NULL)
-		return;
-	formula = s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL;
-	if (!formula && strpbrk(s, ",\"\r\n") == NULL) {
-		fputs(s, stdout);
-		return;
-	}
-	putchar('"');
-	if (formula)
-		putchar('\'');
-	for (p = s; *p; p++) {
-		if (*p == '"')
-			putchar('"');
-		putchar(*p);
-	}
-	putchar('"');
+	buf_init(&b, 4 * strlen(s != NULL ? s : "") + 16);
+	buf_add(&b, "", 0);
+	csv_cell(&b, s);
+	fputs(b.s, stdout);
+	buf_deinit(&b);
 }
 
 static void json_string(const char *s)

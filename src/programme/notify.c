@@ -58,6 +58,10 @@ static void message_of(const struct notice *n, const char *lang, struct outbox_m
 	m->attach_type = n->attach_type;
 	m->attach_name = n->attach_name;
 	m->attach_body = n->attach_body;
+	m->file_type = n->file_type;
+	m->file_name = n->file_name;
+	m->file_data = n->file_data;
+	m->file_len = n->file_len;
 	m->scrub = n->scrub;
 }
 

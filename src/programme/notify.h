@@ -23,6 +23,7 @@
 #ifndef MENTORD_NOTIFY_H
 #define MENTORD_NOTIFY_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct application;
@@ -46,6 +47,10 @@ struct notice {
 	const char *attach_type; /* an attachment (a report's CSV): type, file name, text */
 	const char *attach_name;
 	const char *attach_body;
+	const char *file_type;  /* a binary file beside it (a report's PDF): type, name, bytes */
+	const char *file_name;
+	const void *file_data;
+	size_t file_len;
 	int scrub;              /* it names someone being erased: no copy once sent */
 };
 

@@ -381,6 +381,10 @@ int outbox_queue(struct engine *e, const struct outbox_msg *m, int64_t *id_r, ch
 	c.attach_type = m->attach_type;
 	c.attach_name = m->attach_name;
 	c.attach_body = m->attach_body;
+	c.file_type = m->file_type;
+	c.file_name = m->file_name;
+	c.file_data = m->file_data;
+	c.file_len = m->file_len;
 	/* an identifier we could not write back (8-bit, overlong) only costs
 	 * the threading, never the answer */
 	if (m->answer_to != NULL && m->answer_to->message_id != NULL &&

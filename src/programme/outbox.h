@@ -42,6 +42,10 @@ struct outbox_msg {
 	const char *attach_type; /* optional attachment (a report's CSV), compose.h */
 	const char *attach_name;
 	const char *attach_body;
+	const char *file_type;   /* optional binary file beside it (a report's PDF), compose.h */
+	const char *file_name;
+	const void *file_data;
+	size_t file_len;
 	int scrub;               /* its copy goes once it is sent (erasure) */
 };
 

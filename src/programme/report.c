@@ -8,17 +8,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csv.h"
 #include "engine.h"
 #include "match.h"
+#include "report_private.h"
 #include "store.h"
 #include "util.h"
 
 /* Below this, a count could point to a person (doc/DESIGN.md 3.7). */
 #define SHOWN_MIN 3
 #define CELL 12         /* a value's width: "fewer than 3" */
-#define COLS_MAX 3
-#define ROWS_MAX 24
-#define TABLES_MAX 16
 #define QUOTE_INDENT 4
 
 /* ---- reading ---- */
@@ -187,41 +186,9 @@ static int feedback_row(const struct store_row *row, void *arg)
 
 static int name_row(const struct store_row *row, void *arg)
 {
-	struct strlist *words = arg;
-	const char *name = store_row_text(row, 0);
-	char *f;
-	struct strlist w = { NULL, 0 };
-	size_t i;
-
-	if (name == NULL)
-		return 0;
-	f = str_fold(name);
-	strlist_split(&w, f, ' ');
-	for (i = 0; i < w.n; i++)
-		if (strlen(w.v[i]) >= 3)
-			strlist_add(words, w.v[i]);
-	strlist_deinit(&w);
-	free(f);
+	if (store_row_text(row, 0) != NULL)
+		report_name_words(arg, store_row_text(row, 0));
 	return 0;
-}
-
-/* Does a quote name someone of the programme, or hold an address? Then it
- * is withheld, however its author allowed it. */
-static int names_someone(const struct strlist *names, const char *quote)
-{
-	struct strlist w = { NULL, 0 };
-	char *f;
-	size_t i, j;
-	int found = strchr(quote, '@') != NULL;
-
-	f = str_fold(quote);
-	strlist_split(&w, f, ' ');
-	for (i = 0; i < w.n && !found; i++)
-		for (j = 0; j < names->n && !found; j++)
-			found = strcmp(w.v[i], names->v[j]) == 0;
-	strlist_deinit(&w);
-	free(f);
-	return found;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -229,7 +196,7 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int feedback(struct engine *e, struct report *r)
+static int feedback(struct engine *e, struct report *r, int quotes)
 {
 	struct feedback_arg a;
 	struct strlist names = { NULL, 0 };
@@ -243,6 +210,8 @@ static int feedback(struct engine *e, struct report *r)
 	    r->cohort_id) < 0)
 		goto out;
 	r->useful_mean = r->useful[0] >= SHOWN_MIN ? (double)a.useful_sum / (double)r->useful[0] : -1;
+	if (!quotes)
+		strlist_deinit(&a.quotes);
 	/* every name held of the programme's people, not only this cohort's */
 	if (a.quotes.n > 0 && (store_query(e->st, "SELECT name FROM applications WHERE name IS NOT NULL",
 	    name_row, &names, NULL) < 0 ||
@@ -251,7 +220,7 @@ static int feedback(struct engine *e, struct report *r)
 		goto out;
 	r->quotes = xcalloc(a.quotes.n + 1, sizeof(*r->quotes));
 	for (i = 0; i < a.quotes.n; i++) {
-		if (names_someone(&names, a.quotes.v[i]))
+		if (report_names_someone(&names, a.quotes.v[i]))
 			r->quotes_withheld++;
 		else
 			r->quotes[r->n_quotes++] = xstrdup(a.quotes.v[i]);
@@ -282,7 +251,8 @@ static int cohort_row(const struct store_row *row, void *arg)
 	return 1;
 }
 
-int report_load(struct engine *e, int64_t cohort, struct report *r)
+/* One cohort's figures; its quotes too when quotes is set. */
+static int figures(struct engine *e, int64_t cohort, struct report *r, int quotes)
 {
 	struct cohort_arg c = { r, 0 };
 	int64_t cancelled = 0;
@@ -314,9 +284,41 @@ int report_load(struct engine *e, int64_t cohort, struct report *r)
 	    " ORDER BY e.start_at, e.id", session_row, r, "i", cohort) < 0 ||
 	    store_query_int(e->st, &cancelled, "SELECT count(*) FROM events"
 	    " WHERE cohort_id = ? AND status = 'cancelled'", "i", cohort) < 0 ||
-	    cases(e, r) < 0 || feedback(e, r) < 0)
+	    cases(e, r) < 0 || feedback(e, r, quotes) < 0)
 		return -1;
 	r->cancelled_sessions = (size_t)cancelled;
+	return 0;
+}
+
+/* The editions so far, the latest REPORT_EDITIONS_MAX of them, each with
+ * the figures its own report has. */
+static int editions(struct engine *e, struct report *r)
+{
+	struct store_ids ids = { NULL, 0 };
+	size_t i, first;
+	int ret = -1;
+
+	if (store_query(e->st, "SELECT id FROM cohorts WHERE id <= ? ORDER BY id", store_ids_row,
+	    &ids, "i", r->cohort_id) < 0)
+		return -1;
+	first = ids.n > REPORT_EDITIONS_MAX ? ids.n - REPORT_EDITIONS_MAX : 0;
+	r->earlier_editions = first;
+	r->editions = xcalloc(ids.n - first + 1, sizeof(*r->editions));
+	for (i = first; i < ids.n; i++)
+		if (figures(e, ids.v[i], &r->editions[r->n_editions++], 0) < 0)
+			goto out;
+	ret = 0;
+out:
+	free(ids.v);
+	return ret;
+}
+
+int report_load(struct engine *e, int64_t cohort, struct report *r)
+{
+	if (figures(e, cohort, r, 1) < 0 || editions(e, r) < 0) {
+		report_deinit(r);
+		return -1;
+	}
 	return 0;
 }
 
@@ -327,6 +329,9 @@ void report_deinit(struct report *r)
 	for (i = 0; i < r->n_quotes; i++)
 		free(r->quotes[i]);
 	free(r->quotes);
+	for (i = 0; i < r->n_editions; i++)
+		report_deinit(&r->editions[i]);
+	free(r->editions);
 	free(r->cohort);
 	memset(r, 0, sizeof(*r));
 }
@@ -341,25 +346,6 @@ const char *report_count(long n, char *out, size_t size)
 		snprintf(out, size, "%ld", n);
 	return out;
 }
-
-struct row {
-	char label[48];
-	char v[COLS_MAX][24];
-};
-
-struct table {
-	const char *title;   /* also the CSV section */
-	char cols[COLS_MAX][24];
-	size_t ncols;
-	int dated;           /* a column a session: its date names each figure */
-	struct row rows[ROWS_MAX];
-	size_t nrows;
-};
-
-struct tables {
-	struct table t[TABLES_MAX];
-	size_t n;
-};
 
 static struct table *table(struct tables *ts, const char *title, const char *c1, const char *c2,
     const char *c3)
@@ -389,24 +375,53 @@ static struct row *row(struct table *t, const char *label)
 	return r;
 }
 
+static int few(long n)
+{
+	return n > 0 && n < SHOWN_MIN;
+}
+
+/* Secondary suppression (doc/DESIGN.md 3.7): a total of parts one of
+ * which is hidden would let it be worked out, as would a mean over them
+ * or a share of that total; these are hidden too. */
+#define HIDE 1          /* the count itself */
+#define OF_HIDDEN 2     /* the count it is a share of */
+
+static int any_few(const long *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (few(v[i]))
+			return 1;
+	return 0;
+}
+
+static void hidden_count(long n, int hide, char *out, size_t size)
+{
+	if (hide && !few(n))
+		str_copy(out, size, REPORT_HIDDEN);
+	else
+		report_count(n, out, size);
+}
+
 /* A share of d, shown only beside a count that is shown; d < 0: none. */
-static void share(char *out, size_t size, long n, long d)
+static void share(char *out, size_t size, long n, long d, int hide)
 {
 	if (d < 0)
 		str_copy(out, size, "");
-	else if (d == 0 || (n > 0 && n < SHOWN_MIN))
+	else if (d == 0 || few(n) || hide)
 		str_copy(out, size, "-");
 	else
 		snprintf(out, size, "%ld%%", (n * 100 + d / 2) / d);
 }
 
-static void count_row(struct table *t, const char *label, long n, long of)
+static void count_row(struct table *t, const char *label, long n, long of, int hide)
 {
 	struct row *r = row(t, label);
 
-	report_count(n, r->v[0], sizeof(r->v[0]));
+	hidden_count(n, hide & HIDE, r->v[0], sizeof(r->v[0]));
 	if (t->ncols > 1)
-		share(r->v[1], sizeof(r->v[1]), n, of);
+		share(r->v[1], sizeof(r->v[1]), n, of, hide != 0);
 }
 
 static void roles_row(struct table *t, const char *label, const long v[2])
@@ -415,7 +430,7 @@ static void roles_row(struct table *t, const char *label, const long v[2])
 
 	report_count(v[0], r->v[0], sizeof(r->v[0]));
 	report_count(v[1], r->v[1], sizeof(r->v[1]));
-	report_count(v[0] + v[1], r->v[2], sizeof(r->v[2]));
+	hidden_count(v[0] + v[1], any_few(v, 2), r->v[2], sizeof(r->v[2]));
 }
 
 static void build_training(const struct report *r, struct tables *ts)
@@ -440,13 +455,84 @@ static void build_training(const struct report *r, struct tables *ts)
 				const long v[] = { s->invited, s->accepted, s->declined, s->tentative,
 					s->no_answer };
 
-				report_count(v[k], w->v[j - i], sizeof(w->v[0]));
+				/* invited is the sum of the other four */
+				hidden_count(v[k], k == 0 && any_few(v + 1, 4), w->v[j - i],
+				    sizeof(w->v[0]));
 			}
 		}
 	}
 }
 
-static void build(const struct report *r, struct tables *ts)
+/* One figure of each edition, as that edition's own report shows it. */
+static void edition_cell(const struct report *r, size_t k, char *out, size_t size)
+{
+	long accepted = 0, parts[REPORT_SESSIONS_MAX];
+	size_t i;
+	const long again[] = { r->again[AS_MENTOR], r->again[AS_MENTEE], r->again[AS_EITHER],
+		r->again[0] - r->again[AS_MENTOR] - r->again[AS_MENTEE] - r->again[AS_EITHER] };
+
+	switch (k) {
+	case 0:
+	case 1:
+		report_count(r->applied[k], out, size);
+		break;
+	case 2:
+		report_count(r->pairs, out, size);
+		break;
+	case 3:
+		share(out, size, r->same_department, r->pairs, 0);
+		break;
+	case 4:
+		share(out, size, r->shared_field, r->pairs, 0);
+		break;
+	case 5:
+		/* each session's own count may be hidden, and then their sum */
+		for (i = 0; i < r->n_sessions; i++)
+			accepted += parts[i] = r->sessions[i].accepted;
+		hidden_count(accepted, any_few(parts, r->n_sessions) || r->more_sessions > 0, out,
+		    size);
+		break;
+	case 6:
+		if (r->useful_mean < 0)
+			str_copy(out, size, "-");
+		else if (any_few(r->useful + 1, 5))
+			str_copy(out, size, REPORT_HIDDEN);
+		else
+			snprintf(out, size, "%.1f", r->useful_mean);
+		break;
+	case 7:
+		hidden_count(r->again[0], any_few(again, 4), out, size);
+		break;
+	default:
+		hidden_count(r->carried[0] + r->carried[1], any_few(r->carried, 2), out, size);
+		break;
+	}
+}
+
+static void build_editions(const struct report *r, struct tables *ts)
+{
+	static const char *const labels[] = { "mentors applied", "mentees applied",
+		"pairs formed", "pairs sharing a department", "pairs sharing a field",
+		"training invitations accepted", "mean usefulness, of 5",
+		"willing to take part again", "carried over from a waitlist" };
+	size_t i, j, k;
+
+	for (i = 0; i < r->n_editions; i += COLS_MAX) {
+		struct table *t = table(ts, REPORT_EDITIONS, NULL, NULL, NULL);
+
+		t->dated = 1;
+		for (j = i; j < r->n_editions && j < i + COLS_MAX; j++)
+			str_copy(t->cols[t->ncols++], sizeof(t->cols[0]), r->editions[j].cohort);
+		for (k = 0; k < ARRAY_SIZE(labels); k++) {
+			struct row *w = row(t, labels[k]);
+
+			for (j = i; j < r->n_editions && j < i + COLS_MAX; j++)
+				edition_cell(&r->editions[j], k, w->v[j - i], sizeof(w->v[0]));
+		}
+	}
+}
+
+void report_build(const struct report *r, struct tables *ts)
 {
 	static const char *const useful[] = { "", "usefulness 1, not useful", "usefulness 2",
 		"usefulness 3", "usefulness 4", "usefulness 5, very useful" };
@@ -454,7 +540,8 @@ static void build(const struct report *r, struct tables *ts)
 		"about monthly", "less often", "never met" };
 	struct table *t;
 	struct row *w;
-	int i;
+	long again[4];
+	int i, hide;
 
 	memset(ts, 0, sizeof(*ts));
 	t = table(ts, "Applications", "mentors", "mentees", "total");
@@ -464,22 +551,22 @@ static void build(const struct report *r, struct tables *ts)
 	roles_row(t, "waitlisted", r->waitlisted);
 
 	t = table(ts, "Pairs", "pairs", "share", NULL);
-	count_row(t, "pairs formed", r->pairs, -1);
-	count_row(t, "sharing a department", r->same_department, r->pairs);
-	count_row(t, "sharing a field", r->shared_field, r->pairs);
+	count_row(t, "pairs formed", r->pairs, -1, 0);
+	count_row(t, "sharing a department", r->same_department, r->pairs, 0);
+	count_row(t, "sharing a field", r->shared_field, r->pairs, 0);
 	if (r->shares_unknown > 0)
-		count_row(t, "department and field erased", r->shares_unknown, r->pairs);
-	count_row(t, "answering a check-in", r->checked_in, r->pairs);
-	count_row(t, "reported having met, at a check-in", r->met, r->pairs);
-	count_row(t, "took a pause", r->paused, r->pairs);
-	count_row(t, "ended early", r->ended_early, r->pairs);
-	count_row(t, "going on after the programme", r->continuing, r->pairs);
+		count_row(t, "department and field erased", r->shares_unknown, r->pairs, 0);
+	count_row(t, "answering a check-in", r->checked_in, r->pairs, 0);
+	count_row(t, "reported having met, at a check-in", r->met, r->pairs, 0);
+	count_row(t, "took a pause", r->paused, r->pairs, 0);
+	count_row(t, "ended early", r->ended_early, r->pairs, 0);
+	count_row(t, "going on after the programme", r->continuing, r->pairs, 0);
 
 	build_training(r, ts);
 
 	t = table(ts, "Cases", "cases", NULL, NULL);
-	count_row(t, "opened", r->cases_opened, -1);
-	count_row(t, "closed", r->cases_closed, -1);
+	count_row(t, "opened", r->cases_opened, -1, 0);
+	count_row(t, "closed", r->cases_closed, -1, 0);
 	w = row(t, "median days to close");
 	if (r->median_close_days >= 0)
 		snprintf(w->v[0], sizeof(w->v[0]), "%.1f", r->median_close_days);
@@ -487,30 +574,42 @@ static void build(const struct report *r, struct tables *ts)
 		str_copy(w->v[0], sizeof(w->v[0]), "-");
 
 	t = table(ts, "Feedback", "people", "share", NULL);
-	count_row(t, "asked", r->asked, -1);
-	count_row(t, "answered", r->answered, r->asked);
-	count_row(t, "rated the usefulness", r->useful[0], r->answered);
+	count_row(t, "asked", r->asked, -1, 0);
+	count_row(t, "answered", r->answered, r->asked, 0);
+	/* the bands add up to those who rated, and make the mean */
+	hide = any_few(r->useful + 1, 5);
+	count_row(t, "rated the usefulness", r->useful[0], r->answered, hide ? HIDE : 0);
 	for (i = 5; i >= 1; i--)
-		count_row(t, useful[i], r->useful[i], r->useful[0]);
+		count_row(t, useful[i], r->useful[i], r->useful[0], hide ? OF_HIDDEN : 0);
 	w = row(t, "mean usefulness, of 5");
-	if (r->useful_mean >= 0)
+	if (hide && r->useful_mean >= 0)
+		str_copy(w->v[0], sizeof(w->v[0]), REPORT_HIDDEN);
+	else if (r->useful_mean >= 0)
 		snprintf(w->v[0], sizeof(w->v[0]), "%.1f", r->useful_mean);
 	else
 		str_copy(w->v[0], sizeof(w->v[0]), "-");
 	str_copy(w->v[1], sizeof(w->v[1]), "");
-	count_row(t, "said how often they met", r->meetings[MEET_UNSET], r->answered);
+	hide = any_few(r->meetings + MEET_WEEKLY, SURVEY_MEET_BANDS - MEET_WEEKLY);
+	count_row(t, "said how often they met", r->meetings[MEET_UNSET], r->answered,
+	    hide ? HIDE : 0);
 	for (i = MEET_WEEKLY; i < SURVEY_MEET_BANDS; i++)
-		count_row(t, bands[i], r->meetings[i], r->meetings[MEET_UNSET]);
-	count_row(t, "willing to take part again", r->again[0], r->answered);
-	count_row(t, "as a mentor", r->again[AS_MENTOR], r->again[0]);
-	count_row(t, "as a mentee", r->again[AS_MENTEE], r->again[0]);
-	count_row(t, "in either role", r->again[AS_EITHER], r->again[0]);
-	count_row(t, "role not said", r->again[0] - r->again[AS_MENTOR] - r->again[AS_MENTEE] -
-	    r->again[AS_EITHER], r->again[0]);
+		count_row(t, bands[i], r->meetings[i], r->meetings[MEET_UNSET], hide ? OF_HIDDEN : 0);
+	again[0] = r->again[AS_MENTOR];
+	again[1] = r->again[AS_MENTEE];
+	again[2] = r->again[AS_EITHER];
+	again[3] = r->again[0] - again[0] - again[1] - again[2];
+	hide = any_few(again, 4);
+	count_row(t, "willing to take part again", r->again[0], r->answered, hide ? HIDE : 0);
+	count_row(t, "as a mentor", again[0], r->again[0], hide ? OF_HIDDEN : 0);
+	count_row(t, "as a mentee", again[1], r->again[0], hide ? OF_HIDDEN : 0);
+	count_row(t, "in either role", again[2], r->again[0], hide ? OF_HIDDEN : 0);
+	count_row(t, "role not said", again[3], r->again[0], hide ? OF_HIDDEN : 0);
 
 	t = table(ts, "Quotes", "quotes", NULL, NULL);
-	count_row(t, "allowed by their authors, shown", (long)r->n_quotes, -1);
-	count_row(t, "allowed, withheld: naming someone", r->quotes_withheld, -1);
+	count_row(t, "allowed by their authors, shown", (long)r->n_quotes, -1, 0);
+	count_row(t, "allowed, withheld: naming someone", r->quotes_withheld, -1, 0);
+
+	build_editions(r, ts);
 }
 
 /* ---- text ---- */
@@ -535,8 +634,13 @@ static void table_text(const struct table *t, struct buf *b)
 		label = 40;
 	pad(b, t->title, label + 2, 0);
 	for (j = 0; j < t->ncols; j++) {
+		char col[sizeof(t->cols[0])];
+
+		/* a long cohort name is cut to its column */
+		str_copy(col, sizeof(col), t->cols[j]);
+		col[utf8_offset(col, CELL)] = '\0';
 		buf_adds(b, "  ");
-		pad(b, t->cols[j], CELL, 1);
+		pad(b, col, CELL, 1);
 	}
 	buf_addc(b, '\n');
 	for (i = 0; i < t->nrows; i++) {
@@ -585,7 +689,7 @@ void report_text(const struct report *r, struct buf *b)
 	char opened[16], closed[16], anon[16];
 	size_t i;
 
-	build(r, &ts);
+	report_build(r, &ts);
 	time_local_date(r->opened, opened, sizeof(opened));
 	buf_printf(b, "Cohort %s: opened %s", r->cohort, opened);
 	if (r->closed > 0) {
@@ -598,10 +702,11 @@ void report_text(const struct report *r, struct buf *b)
 		time_local_date(r->anonymised, anon, sizeof(anon));
 		buf_printf(b, ",\npersonal data anonymised %s", anon);
 	}
-	buf_adds(b, ".\n\nCounts of 1 or 2 show as \"fewer than 3\", and a share only beside\n"
-	    "a count shown, so that no figure points to a person.\n\n");
+	buf_adds(b, ".\n\nCounts of 1 or 2 show as \"fewer than 3\", a total or a mean that would\n"
+	    "let one be worked out as \"" REPORT_HIDDEN "\", and a share only beside a count\n"
+	    "and a total shown, so that no figure points to a person.\n\n");
 	for (i = 0; i < ts.n; i++)
-		if (strcmp(ts.t[i].title, "Quotes") != 0)
+		if (strcmp(ts.t[i].title, "Quotes") != 0 && strcmp(ts.t[i].title, REPORT_EDITIONS) != 0)
 			table_text(&ts.t[i], b);
 	if (r->more_sessions > 0 || r->cancelled_sessions > 0)
 		buf_printf(b, "Training sessions not shown: %zu more, %zu cancelled.\n\n",
@@ -619,34 +724,25 @@ void report_text(const struct report *r, struct buf *b)
 		buf_printf(b, "  (%s withheld: naming someone)\n",
 		    report_count(r->quotes_withheld, n, sizeof(n)));
 	}
+	buf_adds(b, "\nThe programme across editions, each as its own report shows it\n\n");
+	for (i = 0; i < ts.n; i++)
+		if (strcmp(ts.t[i].title, REPORT_EDITIONS) == 0)
+			table_text(&ts.t[i], b);
+	if (r->earlier_editions > 0)
+		buf_printf(b, "Earlier editions not shown: %zu.\n", r->earlier_editions);
+	while (b->len > 1 && b->s[b->len - 1] == '\n' && b->s[b->len - 2] == '\n')
+		b->s[--b->len] = '\0';
 }
 
 /* ---- CSV ---- */
 
-static void csv_field(struct buf *b, const char *s)
-{
-	const char *p;
-
-	if (strpbrk(s, ",\"\r\n") == NULL) {
-		buf_adds(b, s);
-		return;
-	}
-	buf_addc(b, '"');
-	for (p = s; *p != '\0'; p++) {
-		if (*p == '"')
-			buf_addc(b, '"');
-		buf_addc(b, *p);
-	}
-	buf_addc(b, '"');
-}
-
 static void csv_line(struct buf *b, const char *section, const char *figure, const char *value)
 {
-	csv_field(b, section);
+	csv_cell(b, section);
 	buf_addc(b, ',');
-	csv_field(b, figure);
+	csv_cell(b, figure);
 	buf_addc(b, ',');
-	csv_field(b, value);
+	csv_cell(b, value);
 	buf_adds(b, "\r\n");
 }
 
@@ -656,7 +752,7 @@ void report_csv(const struct report *r, struct buf *b)
 	char date[16], figure[96];
 	size_t i, j, k;
 
-	build(r, &ts);
+	report_build(r, &ts);
 	buf_adds(b, "section,figure,value\r\n");
 	csv_line(b, "cohort", "name", r->cohort);
 	time_local_date(r->opened, date, sizeof(date));

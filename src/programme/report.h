@@ -1,8 +1,12 @@
 /* report: an edition's story in figures (doc/DESIGN.md 3.7), read from
  * the tables beside overview.h, identifying nobody: no name, no address,
  * no case text, no free text but the quotes their authors allowed; a
- * count of 1 or 2 is shown as "fewer than 3", a share only beside a count
- * shown, a mean or a median only over 3 values or more. What it counts
+ * count of 1 or 2 is shown as "fewer than 3", a total or a mean over parts
+ * one of which is so hidden as REPORT_HIDDEN (it would let the part be
+ * worked out), a share only beside a count and a total shown, a mean or a
+ * median only over 3 values or more. A quote naming anyone of the
+ * programme, in whole words of any case or in look-alike letters, is
+ * withheld. What it counts
  * survives retention (pairs keep what they shared, cases their cohort and
  * dates, feedback its figures), so an anonymised cohort still has its
  * report; only its quotes are gone with the personal data.
@@ -23,9 +27,12 @@
 
 struct buf;
 struct engine;
+struct strlist;
 
 #define REPORT_COLUMNS 76
+#define REPORT_HIDDEN "hidden" /* a figure that would let a hidden one be worked out */
 #define REPORT_SESSIONS_MAX 12 /* training sessions shown; the rest counted */
+#define REPORT_EDITIONS_MAX 12 /* editions shown across the programme; the rest counted */
 
 struct report_session {
 	time_t start;
@@ -54,6 +61,11 @@ struct report {
 	char **quotes;                            /* allowed, naming nobody, sorted */
 	size_t n_quotes;
 	long quotes_withheld;                     /* allowed, but naming someone */
+	/* the programme across editions: every cohort up to this one (the
+	 * latest REPORT_EDITIONS_MAX), oldest first, each with its own
+	 * figures and no quotes; none in an edition's own entry */
+	struct report *editions;
+	size_t n_editions, earlier_editions;
 };
 
 /* The cohort of that name, or for name NULL the open one, else the
@@ -64,6 +76,21 @@ void report_deinit(struct report *r);
 /* A count as shown: "0", "fewer than 3" or the number, in out. */
 const char *report_count(long n, char *out, size_t size);
 void report_text(const struct report *r, struct buf *out);
+/* The report as a PDF (report_pdf.c): A4, one or two pages, in lang ("en"
+ * or "fr"; else English), titled with programme (may be NULL) and the
+ * cohort, the key figures on top, then charts of the same figures as the
+ * text under the same rule, the allowed quotes and the programme across
+ * editions. date is its creation date (the same data and date give the
+ * same bytes). Appends to out; 0, or -1 when cairo fails or out is full. */
+int report_pdf(const struct report *r, const char *programme, const char *lang, time_t date,
+    struct buf *out);
+/* The words of a person's name, to l, as report_names_someone() compares
+ * them (each name word of 2 letters or more). */
+void report_name_words(struct strlist *l, const char *name);
+/* Does quote hold one of name_words (report_name_words()) as a whole
+ * word, in any case, accents or look-alike letters (their skeletons in
+ * the manner of UTS #39 are compared), or an address? 1 or 0. */
+int report_names_someone(const struct strlist *name_words, const char *quote);
 void report_csv(const struct report *r, struct buf *out);
 
 #endif

@@ -17,6 +17,10 @@ import collections
 import csv
 import datetime
 import io
+import os
+import re
+import subprocess
+import tempfile
 
 from common import DKIM_OK, ProgrammeTest, delivered, form, mail, reply, text_of
 
@@ -267,6 +271,9 @@ programme.retention_days = 200"""
         self.check_nobody(table, "report CSV")
         got = {(row[0], row[1]): row[2] for row in csv.reader(io.StringIO(table))}
         few = "fewer than 3"
+        # a total, a mean or a share that would let a count under 3 be
+        # worked out is hidden too
+        hidden = "hidden"
         want = {
             ("applications", "volunteered or applied (mentors)"): "5",
             ("applications", "volunteered or applied (mentees)"): "7",
@@ -283,7 +290,7 @@ programme.retention_days = 200"""
             ("pairs", "took a pause"): few,
             ("pairs", "ended early"): few,
             ("pairs", "going on after the programme"): few,
-            ("training", "invited (2026-03-20)"): "10",
+            ("training", "invited (2026-03-20)"): hidden,
             ("training", "accepted (2026-03-20)"): "4",
             ("training", "declined (2026-03-20)"): few,
             ("training", "did not answer (2026-03-20)"): "5",
@@ -295,12 +302,12 @@ programme.retention_days = 200"""
             ("feedback", "answered (share)"): "75%",
             ("feedback", "usefulness 5, very useful"): few,
             ("feedback", "usefulness 4"): "3",
-            ("feedback", "usefulness 4 (share)"): "50%",
+            ("feedback", "usefulness 4 (share)"): "-",
             ("feedback", "usefulness 3"): few,
-            ("feedback", "mean usefulness, of 5"): "4.2",
-            ("feedback", "said how often they met"): "6",
+            ("feedback", "mean usefulness, of 5"): hidden,
+            ("feedback", "said how often they met"): hidden,
             ("feedback", "every two weeks"): few,
-            ("feedback", "willing to take part again"): "4",
+            ("feedback", "willing to take part again"): hidden,
             ("feedback", "as a mentor"): "3",
             ("feedback", "in either role"): few,
             ("quotes", "allowed by their authors, shown"): few,
@@ -310,10 +317,63 @@ programme.retention_days = 200"""
             self.assertEqual(got.get(key), value, key)
         # the text shows the same figures, and the one quote allowed
         self.assertRegex(text, r"(?m)^  sharing a field +4 +80%$")
-        self.assertRegex(text, r"(?m)^  mean usefulness, of 5 +4\.2$")
+        self.assertRegex(text, r"(?m)^  mean usefulness, of 5 +hidden$")
         self.assertRegex(text, r"(?m)^  waitlisted +0 +fewer than 3 +fewer than 3$")
         self.assertIn('"It made me a better listener."', text)
         self.assertNotIn("Une année riche", text)
+        # beside the CSV, the same figures drawn in a PDF
+        pdf = [p for p in msg.iter_attachments()][1]
+        self.assertEqual(pdf.get_filename(), "report-2026.pdf")
+        self.assertEqual(pdf.get_content_type(), "application/pdf")
+        self.check_pdf(pdf.get_content(), table, "the mailed PDF")
+        self.assertIn("It made me a better listener.", self.pdf_text)
+
+    def check_pdf(self, data, table, what):
+        """A4, one or two pages, rendering; every figure in its text is the
+        CSV's, and the CSV's charted figures are in it; nobody named."""
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "report.pdf")
+            with open(path, "wb") as f:
+                f.write(data)
+            info = subprocess.run(["pdfinfo", path], capture_output=True, text=True, check=True).stdout
+            self.assertRegex(info, r"(?m)^Page size: +595\.276 x 841\.89 pts \(A4\)$", what)
+            pages = int(re.search(r"(?m)^Pages: +(\d+)$", info).group(1))
+            self.assertIn(pages, (1, 2), what)
+            text = subprocess.run(["pdftotext", "-enc", "UTF-8", path, "-"], capture_output=True,
+                                  text=True, check=True).stdout
+            subprocess.run(["pdftoppm", "-png", "-r", "30", path, os.path.join(tmp, "page")],
+                           check=True)
+            self.assertEqual(len([n for n in os.listdir(tmp) if n.endswith(".png")]), pages)
+        self.pdf_text = text
+        for address, _, name, *_ in PEOPLE:
+            self.assertNotIn(address.split("@")[0] + "@", text, what)
+            for part in name.split():
+                self.assertIsNone(re.search(r"\b%s\b" % re.escape(part), text), f"{what} names {part}")
+        for secret in SECRETS:
+            self.assertNotIn(secret, text, what)
+        self.assertNotIn("rude", text, what)
+        self.assertNotIn("@", text, what)
+        rows = list(csv.reader(io.StringIO(table)))
+        values = {row[2] for row in rows[1:]}
+        # the words around figures: dates, the cohort, "fewer than 3", "of 5", pages
+        figures = re.sub(r"Counts of 1 or 2|usefulness \d|\d{4}-\d\d-\d\d|cohort \d{4}|fewer than 3|of 5\b|page \d|^\d{4}$", " ",
+                         text, flags=re.M)
+        shown = set(re.findall(r"(?<![\w.])\d+(?:\.\d)?%?(?![\w.])", figures))
+        self.assertTrue(shown, what)
+        for figure in shown:
+            self.assertIn(figure, values, f"{what}: {figure} is no figure of the CSV")
+        charted = ["volunteered or applied", "confirmed", "waitlisted", "pairs formed",
+                   "answering a check-in", "reported having met, at a check-in", "took a pause",
+                   "usefulness 5, very useful", "usefulness 4", "as a mentor", "accepted"]
+        for row in rows[1:]:
+            if row[0] in ("applications", "pairs", "training", "feedback") and \
+                    any(row[1].startswith(c) for c in charted) and "(share)" not in row[1] \
+                    and "(total)" not in row[1]:
+                value = row[2] if row[2] != "-" else None
+                if value is not None and value[0].isdigit():
+                    self.assertIn(value, shown, f"{what}: {row[1]} = {value} not drawn")
+                elif value is not None:
+                    self.assertIn(value, text, f"{what}: {row[1]} = {value} not written")
 
     # ---- 2027 ----
 
@@ -397,13 +457,44 @@ programme.retention_days = 200"""
         text = self.cli("report", "--cohort", "2026", now=at(411))
         self.check_nobody(text, "report after retention")
         self.assertRegex(text, r"(?m)^  sharing a field +4 +80%$")
-        self.assertRegex(text, r"(?m)^  mean usefulness, of 5 +4\.2$")
-        self.assertRegex(text, r"(?m)^  willing to take part again +4 +67%$")
+        self.assertRegex(text, r"(?m)^  mean usefulness, of 5 +hidden$")
+        self.assertRegex(text, r"(?m)^  willing to take part again +hidden +-$")
         self.assertIn("removed with the personal data", text)
         table = self.cli("report", "--cohort", "2026", "--csv", now=at(411))
         got = {(row[0], row[1]): row[2] for row in csv.reader(io.StringIO(table))}
         self.assertEqual(got[("feedback", "answered")], "6")
         self.assertEqual(got[("cases", "median days to close")], "5.0")
+        # 2027's report holds the programme across editions: 2026 as its
+        # own report shows it, after retention too
+        table = self.cli("report", "--cohort", "2027", "--csv", now=at(411))
+        across = {row[1]: row[2] for row in csv.reader(io.StringIO(table))
+                  if row[0] == "across editions"}
+        own = {
+            "mentors applied": ("applications", "volunteered or applied (mentors)"),
+            "mentees applied": ("applications", "volunteered or applied (mentees)"),
+            "pairs formed": ("pairs", "pairs formed"),
+            "pairs sharing a department": ("pairs", "sharing a department (share)"),
+            "pairs sharing a field": ("pairs", "sharing a field (share)"),
+            "training invitations accepted": ("training", "accepted (2026-03-20)"),
+            "mean usefulness, of 5": ("feedback", "mean usefulness, of 5"),
+            "willing to take part again": ("feedback", "willing to take part again"),
+            "carried over from a waitlist": ("applications", "carried over from a waitlist (total)"),
+        }
+        for figure, key in own.items():
+            self.assertEqual(across[figure + " (2026)"], got[key], figure)
+        # the PDF: the same bytes from the same data and date
+        with tempfile.TemporaryDirectory() as tmp:
+            files = [os.path.join(tmp, n) for n in ("a.pdf", "b.pdf")]
+            for name in files:
+                self.cli("report", "--cohort", "2027", "--pdf", name, now=at(411))
+            data = [open(name, "rb").read() for name in files]
+        self.assertEqual(data[0], data[1])
+        self.check_pdf(data[0], table, "report --pdf")
+        self.assertIn("The programme across editions", self.pdf_text)
+        self.assertEqual(across["mentors applied (2027)"], "fewer than 3")
+        self.assertEqual(across["mentees applied (2027)"], "3")
+        self.assertEqual(across["carried over from a waitlist (2027)"], "fewer than 3")
+        self.assertEqual(across["pairs formed (2027)"], "fewer than 3")
         # nothing confided reached anyone outside the committee
         for _, rcpts, m in delivered(env):
             for secret in SECRETS:

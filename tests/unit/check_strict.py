@@ -5,7 +5,8 @@ Usage: check_strict.py DIR|FILE...
 
 Every *.eml file (of DIR, or each FILE) is parsed by Python's email package
 with the strict policy (any defect raises); then the checks of DESIGN.md
-section 3.5: the headers every outgoing message carries, UTF-8 text parts,
+section 3.5: the headers every outgoing message carries, UTF-8 text parts
+(and a PDF, the one binary part, as a base64 attachment),
 lines of at most 78 characters before CRLF (RFC 5322 2.1.1) and nothing
 left of a template's placeholders in the decoded text. One line per problem
 on stdout; exit status 0 when every file passes, 1 when one does not, 2 on
@@ -76,6 +77,13 @@ def check_parts(msg, problems):
             problems.append("part %s: %s" % (part.get_content_type(),
                                              defect.__class__.__name__))
         if part.is_multipart():
+            continue
+        if part.get_content_type() == "application/pdf":
+            # a report's charts: a file in base64 that is a PDF
+            if part.get_content_disposition() != "attachment" or \
+                    part.get("Content-Transfer-Encoding", "").lower() != "base64" or \
+                    not part.get_content().startswith(b"%PDF-"):
+                problems.append("part application/pdf: not a PDF file in base64")
             continue
         if part.get_content_maintype() != "text":
             problems.append("non-text part %s" % part.get_content_type())

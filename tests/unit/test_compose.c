@@ -760,6 +760,51 @@ static void test_render_attachment(void **state)
 	free(msg);
 }
 
+/* A binary file beside it (a PDF): in base64, lines of 76, after the CSV;
+ * refused without the CSV or with an unusable name. */
+static void test_render_file(void **state)
+{
+	static const struct compose_addr to[] = { { NULL, "chair@example.org" } };
+	unsigned char data[58];
+	struct compose c;
+	char *msg = NULL, *part;
+	const char *err = NULL;
+	size_t len = 0, i;
+
+	(void)state;
+	for (i = 0; i < sizeof(data); i++)
+		data[i] = (unsigned char)(i * 37 + 200);
+	base_compose(&c, to, 1);
+	c.kind = "report";
+	c.file_type = "application/pdf";
+	c.file_name = "report-2026.pdf";
+	c.file_data = data;
+	c.file_len = sizeof(data);
+	assert_int_equal(compose_render(&c, &msg, &len, &err), -1);
+	assert_string_equal(err, "unusable file");
+	c.attach_type = "text/csv; charset=UTF-8";
+	c.attach_name = "report-2026.csv";
+	c.attach_body = "a,b\r\n";
+	c.file_name = "../report.pdf";
+	assert_int_equal(compose_render(&c, &msg, &len, &err), -1);
+	c.file_name = "report-2026.pdf";
+	c.file_data = NULL;
+	assert_int_equal(compose_render(&c, &msg, &len, &err), -1);
+	c.file_data = data;
+	assert_int_equal(compose_render(&c, &msg, &len, &err), 0);
+	check_crlf_lines("report", msg, 78);
+	part = strstr(msg, "Content-Disposition: attachment; filename=\"report-2026.pdf\"\r\n"
+	    "Content-Type: application/pdf; name=\"report-2026.pdf\"\r\n"
+	    "Content-Transfer-Encoding: base64\r\n\r\n");
+	assert_non_null(part);
+	part = strstr(part, "\r\n\r\n") + 4;
+	/* 57 bytes make one line of 76, the 58th a last line "xx==" */
+	assert_true(str_has_prefix(part, "yO0SN1yBps"));
+	assert_int_equal(strchr(part, '\r') - part, 76);
+	assert_true(str_has_prefix(part + 78, "BQ==\r\n--=_mentord_"));
+	free(msg);
+}
+
 /* Header injection and unusable fields are refused. */
 static void test_render_refuses(void **state)
 {
@@ -913,6 +958,7 @@ static const struct {
 	{ "recorded", "  1. usefulness: 4 of 5\n  4. taking part again: yes, as mentor\n" },
 	{ "unclear", "2. « quand nos agendas le permettaient »\n" },
 	{ "file", "report-2026.csv" },
+	{ "pdf", "report-2026.pdf" },
 	{ "previous", "2025" },
 	{ "report", "Cohort 2026: opened 2026-03-02, closed 2026-09-15.\n\n"
 	    "Applications                            mentors       mentees         total\n"
@@ -1006,6 +1052,10 @@ static void write_eml(const struct template_dirs *dirs, const char *dir, const c
 		c.attach_name = sample("file");
 		c.attach_body = "section,figure,value\r\ncohort,name,2026\r\n"
 		    "applications,waitlisted (mentees),fewer than 3\r\n";
+		c.file_type = "application/pdf";
+		c.file_name = sample("pdf");
+		c.file_data = "%PDF-1.5\n%\xb5\xed\xae\xfb\n";
+		c.file_len = 15;
 	}
 	if (compose_render(&c, &msg, &len, &err) < 0)
 		fail_msg("%s/%s: %s", lang != NULL ? lang : "bilingual", name, err);
@@ -1149,6 +1199,7 @@ int main(void)
 		cmocka_unit_test(test_render_folding),
 		cmocka_unit_test(test_render_calendar),
 		cmocka_unit_test(test_render_attachment),
+		cmocka_unit_test(test_render_file),
 		cmocka_unit_test(test_render_refuses),
 		cmocka_unit_test(test_every_template_strict),
 		cmocka_unit_test(test_checker_refuses),
