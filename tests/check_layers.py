@@ -50,7 +50,7 @@ SUBLAYERS = {"programme": LAYERS, "mail": MAIL_LAYERS}
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 # Headers the Makefile generates into $(BUILD)/gen, each for one module
-GENERATED = {"words_builtin": "words"}
+GENERATED = {"words_builtin": "words", "schema": "store"}
 
 
 def module_of(base, folder_bases):
