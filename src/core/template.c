@@ -51,11 +51,11 @@ static const struct {
 	{ "introduction", "mentor_name mentor_address mentor_department mentor_field "
 	    "mentor_topics mentor_about mentee_name mentee_address mentee_department "
 	    "mentee_field mentee_topics mentee_about cohort" },
-	{ "invitation", "title date time end_time duration location timezone" },
-	{ "invitation-update", "title date time end_time duration location timezone" },
-	{ "invitation-cancel", "title date time location" },
-	{ "calendar-entry", "title date time end_time duration location timezone cancelled" },
-	{ "training-reminder", "title date time end_time duration location" },
+	{ "invitation", "title date weekday time end_time duration location timezone" },
+	{ "invitation-update", "title date weekday time end_time duration location timezone" },
+	{ "invitation-cancel", "title date weekday time location" },
+	{ "calendar-entry", "title date weekday time end_time duration location timezone cancelled" },
+	{ "training-reminder", "title date weekday time end_time duration location" },
 	{ "checkin-first", "partner_name number" },
 	{ "checkin", "partner_name number" },
 	{ "checkin-nudge", "partner_name number" },
@@ -420,8 +420,10 @@ static void emit_line(struct buf *out, const struct line *l)
 	fill(out, l->s, h, l->s + h, l->len - h, chars(l->s, h), l->crlf ? "\r\n" : "\n");
 }
 
-/* Lines a to b (excluded) of running text: refilled when one is too long. */
-static void emit_paragraph(struct buf *out, const struct line *l, size_t a, size_t b)
+/* Lines a to b (excluded) of running text: refilled when one is too long;
+ * joined into one line when unwrap is set (a reader that wraps lines
+ * itself). */
+static void emit_paragraph(struct buf *out, const struct line *l, size_t a, size_t b, int unwrap)
 {
 	struct buf joined;
 	size_t i;
@@ -431,7 +433,7 @@ static void emit_paragraph(struct buf *out, const struct line *l, size_t a, size
 		form &= form_key(l[i].s, l[i].len) > 0;
 		long_line |= chars(l[i].s, l[i].len) > TEXT_LINE_MAX;
 	}
-	if (!long_line || form) {
+	if ((!long_line && !unwrap) || form) {
 		for (i = a; i < b; i++)
 			emit_line(out, &l[i]);
 		return;
@@ -442,7 +444,12 @@ static void emit_paragraph(struct buf *out, const struct line *l, size_t a, size
 			buf_addc(&joined, ' ');
 		buf_add(&joined, l[i].s, l[i].len);
 	}
-	fill(out, "", 0, joined.s, joined.len, 0, l[a].crlf ? "\r\n" : "\n");
+	if (unwrap) {
+		buf_add(out, joined.s, joined.len);
+		buf_adds(out, l[a].crlf ? "\r\n" : "\n");
+	} else {
+		fill(out, "", 0, joined.s, joined.len, 0, l[a].crlf ? "\r\n" : "\n");
+	}
 	buf_deinit(&joined);
 }
 
@@ -466,7 +473,8 @@ static int running(const struct line *l)
 }
 
 /* The rendered body text, reflowed into out (the rules above). */
-static void reflow(const char *text, size_t len, const struct spans *kept, struct buf *out)
+static void reflow(const char *text, size_t len, const struct spans *kept, int unwrap,
+    struct buf *out)
 {
 	struct line *l = NULL;
 	size_t n = 0, i, j, start;
@@ -493,7 +501,7 @@ static void reflow(const char *text, size_t len, const struct spans *kept, struc
 		}
 		for (j = i + 1; j < n && running(&l[j]) && !l[j].alone && !l[j - 1].alone; j++)
 			;
-		emit_paragraph(out, l, i, j);
+		emit_paragraph(out, l, i, j, unwrap);
 	}
 	/* a text without a last line end stays so */
 	if (len > 0 && text[len - 1] != '\n' && out->len > 0 && out->s[out->len - 1] == '\n') {
@@ -503,8 +511,8 @@ static void reflow(const char *text, size_t len, const struct spans *kept, struc
 	free(l);
 }
 
-int template_render(const struct template_dirs *dirs, const char *lang, const char *name,
-    const struct vars *v, char **subject_r, char **body_r, char **error_r)
+static int render(const struct template_dirs *dirs, const char *lang, const char *name,
+    const struct vars *v, int unwrap, char **subject_r, char **body_r, char **error_r)
 {
 	char *data = NULL, *where = xasprintf("template %s/%s", lang, name);
 	char *nl, *body;
@@ -533,7 +541,7 @@ int template_render(const struct template_dirs *dirs, const char *lang, const ch
 	    substitute_text(v, where, body, &out, &kept, error_r) < 0)
 		goto out;
 	buf_add(&flowed, "", 0);
-	reflow(out.s, out.len, &kept, &flowed);
+	reflow(out.s, out.len, &kept, unwrap, &flowed);
 	if (subject.toobig || out.toobig || flowed.toobig) {
 		*error_r = xasprintf("%s: rendered text too long", where);
 		goto out;
@@ -553,6 +561,18 @@ out:
 	buf_deinit(&out);
 	buf_deinit(&flowed);
 	return ret;
+}
+
+int template_render(const struct template_dirs *dirs, const char *lang, const char *name,
+    const struct vars *v, char **subject_r, char **body_r, char **error_r)
+{
+	return render(dirs, lang, name, v, 0, subject_r, body_r, error_r);
+}
+
+int template_render_paragraphs(const struct template_dirs *dirs, const char *lang,
+    const char *name, const struct vars *v, char **subject_r, char **body_r, char **error_r)
+{
+	return render(dirs, lang, name, v, 1, subject_r, body_r, error_r);
 }
 
 /* "WIT: how to take part / comment participer": the French subject drops

@@ -58,6 +58,12 @@ struct template_dirs {
  * the template is missing, malformed, or names an unknown variable. */
 int template_render(const struct template_dirs *dirs, const char *lang, const char *name,
     const struct vars *v, char **subject_r, char **body_r, char **error_r);
+/* The same for a reader that wraps lines itself (a calendar's
+ * DESCRIPTION, RFC 5545 3.8.1.5, whose folding is no line break): each
+ * paragraph of running text is one line, whatever its length; forms,
+ * indented lines and list items keep their lines. */
+int template_render_paragraphs(const struct template_dirs *dirs, const char *lang,
+    const char *name, const struct vars *v, char **subject_r, char **body_r, char **error_r);
 /* English and French in one message, for a sender whose language is
  * unknown: both bodies, English first, and the subject "English / French"
  * ("P: how to take part / comment participer" when both start with the

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "config.h"
 #include "engine.h"
@@ -101,6 +102,19 @@ static char *title_in(const struct engine *e, const struct event *ev, const char
 	return invite_default_title(e, lang);
 }
 
+/* The day of the week of t in the programme's zone, in lang. */
+static const char *weekday(time_t t, const char *lang)
+{
+	static const char *const days[][7] = {
+		{ "Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday" },
+		{ "dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi" },
+	};
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	return days[lang != NULL && strcmp(lang, "fr") == 0][tm.tm_wday % 7];
+}
+
 static void event_vars(struct engine *e, const struct event *ev, const char *lang,
     struct vars *v)
 {
@@ -112,6 +126,7 @@ static void event_vars(struct engine *e, const struct event *ev, const char *lan
 	vars_set(v, "title", title);
 	free(title);
 	vars_set(v, "date", date);
+	vars_set(v, "weekday", weekday(ev->start, lang));
 	vars_set(v, "time", time_s);
 	vars_set(v, "end_time", end);
 	if (ev->duration % 60 == 0)
@@ -149,9 +164,10 @@ static int calendar(struct engine *e, const struct event *ev, const char *uid, c
 	vars_set(v, "programme", e->cfg->programme.name);
 	vars_set(v, "address", e->cfg->programme.address);
 	vars_set(v, "cancelled", cancel ? "1" : "");
-	if (template_render(&e->dirs, lang, "calendar-entry", v, &summary, &description,
-	    error_r) < 0)
+	if (template_render_paragraphs(&e->dirs, lang, "calendar-entry", v, &summary,
+	    &description, error_r) < 0)
 		return -1;
+	str_trim(description);
 	memset(&ie, 0, sizeof(ie));
 	ie.uid = uid;
 	ie.sequence = ev->sequence;
@@ -207,6 +223,10 @@ static int person_uid(struct engine *e, const struct event *ev, int64_t person, 
 	return 0;
 }
 
+/* The calendar part, under a file name for the clients that list it as
+ * an attachment (RFC 2045 5.1 "name", as common clients write it). */
+#define CALENDAR_TYPE(method) "text/calendar; charset=UTF-8; method=" method "; name=\"invite.ics\""
+
 int invite_send(struct engine *e, const struct event *ev, int64_t person, const char *kind,
     enum invite_mode mode, int64_t cause, char **error_r)
 {
@@ -230,8 +250,8 @@ int invite_send(struct engine *e, const struct event *ev, int64_t person, const 
 		goto out;
 	if (notify_to(e, name, address, lang, &(struct notice){ .kind = kind, .vars = &v,
 	    .person_id = person, .cause = cause, .ref_kind = "event", .ref_id = ev->id,
-	    .alt_type = cal == NULL ? NULL : cancel ? "text/calendar; charset=UTF-8; method=CANCEL"
-	    : "text/calendar; charset=UTF-8; method=REQUEST", .alt_body = cal }, error_r) < 0)
+	    .alt_type = cal == NULL ? NULL : cancel ? CALENDAR_TYPE("CANCEL")
+	    : CALENDAR_TYPE("REQUEST"), .alt_body = cal }, error_r) < 0)
 		goto out;
 	if (mode == INVITE_REMINDER) {
 		ret = 0;
