@@ -11,7 +11,8 @@
 
 /* Every template the robot sends and the variables it gives it, besides
  * the common ones: programme (its name), address (the programme's address),
- * name (the recipient's name, or their address when unknown). Every value
+ * name (the recipient's name, or their address when unknown), tag (the
+ * programme's subject_tag, which ends a subject, before a [token]). Every value
  * is plain text; flags (st_*) are "1" or "", exactly one of them "1".
  * Multi-line values (summary, errors, commands, proposal, unmatched,
  * results, digest, text, recorded, unclear, report) come formatted, one
@@ -76,7 +77,7 @@ static const struct {
 	{ "restore-notice", "backup_date restored_date count sent replaced" },
 };
 
-static const char *const common_vars[] = { "programme", "address", "name" };
+static const char *const common_vars[] = { "programme", "address", "name", "tag" };
 
 int template_registry(size_t i, const char **name_r, const char **vars_r)
 {
@@ -575,23 +576,34 @@ int template_render_paragraphs(const struct template_dirs *dirs, const char *lan
 	return render(dirs, lang, name, v, 1, subject_r, body_r, error_r);
 }
 
-/* "WIT: how to take part / comment participer": the French subject drops
- * the programme's name when both start with it, so that the subject stays
- * short enough to read in a list. */
-static char *bilingual_subject(const char *en, const char *fr, const char *programme)
+/* Where the end both subjects share starts: " – TAG" and what follows it
+ * (a [token]), or NULL. */
+static const char *shared_end(const char *s, const char *tail)
 {
-	size_t pl = programme != NULL ? strlen(programme) : 0;
-	const char *rest;
+	size_t sl = strlen(s), tl = strlen(tail);
+
+	return sl > tl && strcmp(s + sl - tl, tail) == 0 ? s + sl - tl : NULL;
+}
+
+/* "How to take part / Comment participer – WIT": the end both subjects
+ * share, from the dash before the programme's tag (and a [token] after
+ * it), is written once, so that the subject stays short enough to read
+ * in a list. */
+static char *bilingual_subject(const char *en, const char *fr, const char *tag)
+{
+	const char *e, *f, *tail;
 
 	if (strcmp(en, fr) == 0)
 		return xstrdup(en);
-	if (pl > 0 && strncmp(en, programme, pl) == 0 && en[pl] == ':' &&
-	    strncmp(fr, programme, pl) == 0 && (fr[pl] == ':' || str_has_prefix(fr + pl, " :"))) {
-		rest = fr + pl + (fr[pl] == ':' ? 1 : 2);
-		while (*rest == ' ')
-			rest++;
-		if (*rest != '\0')
-			return xasprintf("%s / %s", en, rest);
+	if (tag != NULL && tag[0] != '\0') {
+		char *mark = xasprintf(" \xe2\x80\x93 %s", tag);
+
+		tail = NULL;
+		for (e = strstr(en, mark); e != NULL; e = strstr(e + 1, mark))
+			tail = e;
+		free(mark);
+		if (tail != NULL && (f = shared_end(fr, tail)) != NULL && tail > en && f > fr)
+			return xasprintf("%.*s / %.*s%s", (int)(tail - en), en, (int)(f - fr), fr, tail);
 	}
 	return xasprintf("%s / %s", en, fr);
 }
@@ -605,7 +617,7 @@ int template_render_bilingual(const struct template_dirs *dirs, const char *name
 	if (template_render(dirs, "en", name, v, &s_en, &b_en, error_r) < 0 ||
 	    template_render(dirs, "fr", name, v, &s_fr, &b_fr, error_r) < 0)
 		goto out;
-	*subject_r = bilingual_subject(s_en, s_fr, vars_get(v, "programme"));
+	*subject_r = bilingual_subject(s_en, s_fr, vars_get(v, "tag"));
 	*body_r = xasprintf("(Le texte en français suit l'anglais.)\n\n%s\n"
 	    "------------------------------------------------------------\n\n%s", b_en, b_fr);
 	ret = 0;

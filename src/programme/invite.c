@@ -163,6 +163,7 @@ static int calendar(struct engine *e, const struct event *ev, const char *uid, c
 
 	vars_set(v, "programme", e->cfg->programme.name);
 	vars_set(v, "address", e->cfg->programme.address);
+	vars_set(v, "tag", e->cfg->programme.subject_tag);
 	vars_set(v, "cancelled", cancel ? "1" : "");
 	if (template_render_paragraphs(&e->dirs, lang, "calendar-entry", v, &summary,
 	    &description, error_r) < 0)
