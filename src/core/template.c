@@ -329,6 +329,7 @@ struct line {
 	int crlf;     /* ended with CR LF */
 	int kept;     /* holds part of a multi-line value */
 	int alone;    /* is one value, alone on its line */
+	int valued;   /* holds a one-line value (a name) */
 };
 
 static size_t chars(const char *s, size_t n)
@@ -421,20 +422,25 @@ static void emit_line(struct buf *out, const struct line *l)
 	fill(out, l->s, h, l->s + h, l->len - h, chars(l->s, h), l->crlf ? "\r\n" : "\n");
 }
 
-/* Lines a to b (excluded) of running text: refilled when one is too long;
+/* Lines a to b (excluded) of running text: refilled when one is too long,
+ * or when a value came into it (the template's lines were broken for
+ * the placeholder, not for the name that took its place), except in the
+ * closing (last) paragraph, whose lines are a greeting and a signature;
  * joined into one line when unwrap is set (a reader that wraps lines
  * itself). */
-static void emit_paragraph(struct buf *out, const struct line *l, size_t a, size_t b, int unwrap)
+static void emit_paragraph(struct buf *out, const struct line *l, size_t a, size_t b, int last,
+    int unwrap)
 {
 	struct buf joined;
 	size_t i;
-	int form = 1, long_line = 0;
+	int form = 1, long_line = 0, valued = 0;
 
 	for (i = a; i < b; i++) {
 		form &= form_key(l[i].s, l[i].len) > 0;
 		long_line |= chars(l[i].s, l[i].len) > TEXT_LINE_MAX;
+		valued |= l[i].valued && b - a > 1 && !last;
 	}
-	if ((!long_line && !unwrap) || form) {
+	if ((!long_line && !valued && !unwrap) || form) {
 		for (i = a; i < b; i++)
 			emit_line(out, &l[i]);
 		return;
@@ -459,10 +465,12 @@ static void line_values(const struct spans *kept, size_t from, size_t to, struct
 {
 	size_t i;
 
-	l->kept = l->alone = 0;
+	l->kept = l->alone = l->valued = 0;
 	for (i = 0; i < kept->n; i++) {
 		if (kept->v[i][2] && kept->v[i][0] <= to && kept->v[i][1] > from)
 			l->kept = 1;
+		if (!kept->v[i][2] && kept->v[i][0] < to && kept->v[i][1] > from)
+			l->valued = 1;
 		if (kept->v[i][0] == from && kept->v[i][1] == to)
 			l->alone = 1;
 	}
@@ -471,6 +479,15 @@ static void line_values(const struct spans *kept, size_t from, size_t to, struct
 static int running(const struct line *l)
 {
 	return !l->kept && l->len > 0 && l->s[0] != ' ' && !list_item(l->s, l->len);
+}
+
+/* Do the lines from j to n hold no more text? */
+static int last_text(const struct line *l, size_t j, size_t n)
+{
+	for (; j < n; j++)
+		if (l[j].len > 0)
+			return 0;
+	return 1;
 }
 
 /* The rendered body text, reflowed into out (the rules above). */
@@ -502,7 +519,7 @@ static void reflow(const char *text, size_t len, const struct spans *kept, int u
 		}
 		for (j = i + 1; j < n && running(&l[j]) && !l[j].alone && !l[j - 1].alone; j++)
 			;
-		emit_paragraph(out, l, i, j, unwrap);
+		emit_paragraph(out, l, i, j, last_text(l, j, n), unwrap);
 	}
 	/* a text without a last line end stays so */
 	if (len > 0 && text[len - 1] != '\n' && out->len > 0 && out->s[out->len - 1] == '\n') {
@@ -510,6 +527,34 @@ static void reflow(const char *text, size_t len, const struct spans *kept, int u
 		out->s[out->len] = '\0';
 	}
 	free(l);
+}
+
+/* A short one-line value (a name, a title) is never cut at the end of a
+ * line: its spaces are held as NAME_SPACE while the text is reflowed
+ * (hide), then given back (!hide, spans unused). A value never holds
+ * NAME_SPACE (str_shown() drops control characters); a text that does is
+ * left alone. */
+#define NAME_SPACE '\x01'
+#define NAME_WHOLE_MAX 32
+
+static void keep_names_whole(struct buf *b, const struct spans *kept, int hide)
+{
+	size_t i, k;
+
+	if (!hide) {
+		for (k = 0; k < b->len; k++)
+			if (b->s[k] == NAME_SPACE)
+				b->s[k] = ' ';
+		return;
+	}
+	if (memchr(b->s, NAME_SPACE, b->len) != NULL)
+		return;
+	for (i = 0; i < kept->n; i++)
+		if (!kept->v[i][2] && chars(b->s + kept->v[i][0],
+		    kept->v[i][1] - kept->v[i][0]) <= NAME_WHOLE_MAX)
+			for (k = kept->v[i][0]; k < kept->v[i][1]; k++)
+				if (b->s[k] == ' ')
+					b->s[k] = NAME_SPACE;
 }
 
 static int render(const struct template_dirs *dirs, const char *lang, const char *name,
@@ -542,7 +587,9 @@ static int render(const struct template_dirs *dirs, const char *lang, const char
 	    substitute_text(v, where, body, &out, &kept, error_r) < 0)
 		goto out;
 	buf_add(&flowed, "", 0);
+	keep_names_whole(&out, &kept, 1);
 	reflow(out.s, out.len, &kept, unwrap, &flowed);
+	keep_names_whole(&flowed, NULL, 0);
 	if (subject.toobig || out.toobig || flowed.toobig) {
 		*error_r = xasprintf("%s: rendered text too long", where);
 		goto out;

@@ -695,8 +695,17 @@ static void test_reflow(void **state)
 		    "and/on\nnow.\n" },
 		{ "CRLF lines stay CRLF", "Subject: x\r\n\r\n{{w}} {{w}} {{w}} {{w}} {{w}}\r\n",
 		    "w=twenty characters.",
-		    "twenty characters. twenty characters. twenty characters. twenty\r\n"
-		    "characters. twenty characters.\r\n" },
+		    "twenty characters. twenty characters. twenty characters.\r\n"
+		    "twenty characters. twenty characters.\r\n" },
+		{ "a paragraph is refilled after its names are in, the closing is not",
+		    "Subject: x\n\n{{a}} will be the mentor and {{b}}\nthe mentee, in cohort 2018.\n\n"
+		    "With best wishes,\nThe {{c}} committee\n",
+		    "a=Lucia Ferreira|b=Zo\xc3\xab M\xc3\xbcller|c=WIT",
+		    "Lucia Ferreira will be the mentor and Zo\xc3\xab M\xc3\xbcller the mentee, in cohort\n"
+		    "2018.\n\nWith best wishes,\nThe WIT committee\n" },
+		{ "a short name is never cut at a line end",
+		    "Subject: x\n\nThe committee is very glad to introduce you to one another today, {{b}}.\nReply to all.\n\nBye.\n", "b=Zo\xc3\xab M\xc3\xbcller",
+		    "The committee is very glad to introduce you to one another today,\nZo\xc3\xab M\xc3\xbcller. Reply to all.\n\nBye.\n" },
 	};
 	size_t i;
 
