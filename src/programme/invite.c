@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "config.h"
 #include "engine.h"
@@ -102,19 +101,6 @@ static char *title_in(const struct engine *e, const struct event *ev, const char
 	return invite_default_title(e, lang);
 }
 
-/* The day of the week of t in the programme's zone, in lang. */
-static const char *weekday(time_t t, const char *lang)
-{
-	static const char *const days[][7] = {
-		{ "Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday" },
-		{ "dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi" },
-	};
-	struct tm tm;
-
-	localtime_r(&t, &tm);
-	return days[lang != NULL && strcmp(lang, "fr") == 0][tm.tm_wday % 7];
-}
-
 static void event_vars(struct engine *e, const struct event *ev, const char *lang,
     struct vars *v)
 {
@@ -126,7 +112,7 @@ static void event_vars(struct engine *e, const struct event *ev, const char *lan
 	vars_set(v, "title", title);
 	free(title);
 	vars_set(v, "date", date);
-	vars_set(v, "weekday", weekday(ev->start, lang));
+	vars_set(v, "weekday", time_local_weekday(ev->start, lang));
 	vars_set(v, "time", time_s);
 	vars_set(v, "end_time", end);
 	if (ev->duration % 60 == 0)

@@ -882,6 +882,7 @@ static const struct {
 	{ "title", "Formation des binômes — Training for pairs" },
 	{ "date", "2026-03-12" },
 	{ "weekday", "jeudi" },
+	{ "asked", "23 avril" },
 	{ "time", "14:00" },
 	{ "end_time", "15:30" },
 	{ "duration", "1h30" },
