@@ -197,6 +197,8 @@ static const char *const migrations[] = {
 	"CREATE TABLE unproven_hours(hour INTEGER PRIMARY KEY, count INTEGER NOT NULL);"
 	"INSERT INTO unproven_hours(hour, count) SELECT next_attempt / 3600, count(*) FROM outbound"
 	" WHERE unproven = 1 GROUP BY 1;",
+	/* 5 -> 6: a carry-over offer's one reminder */
+	"ALTER TABLE confirmations ADD COLUMN reminded_at INTEGER;",
 };
 
 _Static_assert(ARRAY_SIZE(migrations) == STORE_SCHEMA_VERSION,

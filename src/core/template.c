@@ -71,7 +71,7 @@ static const struct {
 	{ "feedback-received", "who recorded unclear text" },
 	{ "report", "cohort file report" },
 	{ "announcement", "cohort role" },
-	{ "carry-over", "cohort previous role summary token" },
+	{ "carry-over", "cohort previous role summary token until reminder" },
 	{ "notice-limit", "who limit" },
 	{ "erased", "" },
 	{ "restore-notice", "backup_date restored_date count sent replaced" },

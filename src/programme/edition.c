@@ -159,36 +159,54 @@ struct call {
 	size_t willing, waitlisted;
 };
 
+/* The offer to carry application a over into cohort (named cohort_name,
+ * a from previous_name), under the confirmation rowid/token made at
+ * offered: the first, or (reminder) the one reminder. It lapses
+ * confirm_days after it was made: the text says the day. */
+static int offer_send(struct engine *e, const struct application *a, const char *cohort_name,
+    const char *previous_name, int64_t rowid, const char *token, time_t offered, int reminder,
+    int64_t cause, char **error_r)
+{
+	struct vars v = { { NULL }, { NULL }, 0 };
+	const char *lang = notify_language(e, a->language, NULL, 1);
+	char *summary = roster_summary(a, lang), until[64];
+	int ret;
+
+	time_local_day(time_add_days(offered, e->cfg->programme.confirm_days), e->now, lang, 1,
+	    until, sizeof(until));
+	vars_set(&v, "cohort", cohort_name);
+	vars_set(&v, "previous", previous_name);
+	vars_set(&v, "role", roster_role_word(a->role, lang));
+	vars_set(&v, "summary", summary);
+	vars_set(&v, "token", token);
+	vars_set(&v, "until", until);
+	vars_set(&v, "reminder", reminder ? "1" : "");
+	ret = notify_person(e, a, &(struct notice){ .kind = "carry-over", .vars = &v,
+	    .cause = cause, .ref_kind = "confirmation", .ref_id = rowid }, error_r);
+	vars_deinit(&v);
+	free(summary);
+	return ret;
+}
+
 /* The previous cohort's waitlisted applicants, never paired: each is
  * offered to carry the application over. */
 static int offer(struct engine *e, struct call *k, int64_t app_id, char **error_r)
 {
-	struct vars v = { { NULL }, { NULL }, 0 };
 	struct application a;
-	char token[16], payload[24], *summary = NULL;
-	const char *lang;
+	char token[16], payload[24];
 	int64_t rowid = 0;
 	int ret = -1;
 
 	if (roster_application_by_id(e, app_id, &a) != 1)
 		return -1;
-	lang = notify_language(e, a.language, NULL, 1);
 	snprintf(payload, sizeof(payload), "%" PRId64, k->cohort);
 	if (confirm_new_for(e, a.address, "carry-over", a.id, payload, token, &rowid) < 0)
 		goto out;
-	summary = roster_summary(&a, lang);
-	vars_set(&v, "cohort", k->name);
-	vars_set(&v, "previous", k->previous_name);
-	vars_set(&v, "role", roster_role_word(a.role, lang));
-	vars_set(&v, "summary", summary);
-	vars_set(&v, "token", token);
-	ret = notify_person(e, &a, &(struct notice){ .kind = "carry-over", .vars = &v,
-	    .cause = k->cause, .ref_kind = "confirmation", .ref_id = rowid }, error_r);
+	ret = offer_send(e, &a, k->name, k->previous_name, rowid, token, e->now, 0, k->cause,
+	    error_r);
 	if (ret == 0)
 		k->waitlisted++;
 out:
-	vars_deinit(&v);
-	free(summary);
 	roster_application_deinit(&a);
 	return ret;
 }
@@ -410,6 +428,7 @@ int edition_carry_confirmed(struct msgctx *c, const struct confirmation *k, char
 	const char *lang = NULL;
 	char *arg = NULL, *status = NULL;
 	long cohort = 0;
+	int64_t offered = 0;
 	int r;
 
 	/* "confirm TOKEN" in the subject says yes too */
@@ -426,6 +445,14 @@ int edition_carry_confirmed(struct msgctx *c, const struct confirmation *k, char
 		inbound_leave(c, "answer to a carry-over offer in words");
 		return 1;
 	}
+	if (store_query_int(c->e->st, &offered, "SELECT created_at FROM confirmations WHERE rowid = ?",
+	    "i", k->rowid) < 0)
+		return -1;
+	/* the offer said until when: a later "yes" is for a person to weigh */
+	if (time_add_days((time_t)offered, c->e->cfg->programme.confirm_days) <= c->e->now) {
+		inbound_leave(c, "carry-over after the offer lapsed");
+		return 1;
+	}
 	if (k->payload == NULL || str_to_long(k->payload, 1, LONG_MAX, &cohort) < 0) {
 		inbound_leave(c, "carry-over offer without its cohort");
 		return 1;
@@ -440,4 +467,116 @@ int edition_carry_confirmed(struct msgctx *c, const struct confirmation *k, char
 		return 1;
 	}
 	return carry(c, k->ref_id, (int64_t)cohort, error_r);
+}
+
+/* ---- the offer's one reminder ---- */
+
+/* Offers still waiting, for a cohort still open, made between from and
+ * to, not reminded yet. */
+#define WAITING_OFFERS " FROM confirmations c JOIN cohorts co ON co.id = CAST(c.payload AS INTEGER)" \
+	" WHERE c.kind = 'carry-over' AND c.done_at IS NULL AND c.reminded_at IS NULL" \
+	" AND c.address <> 'erased' AND co.status = 'open'"
+
+struct waiting {
+	int64_t rowid, app, cohort;
+	time_t offered;
+	char *token;
+};
+
+struct waitings {
+	struct waiting *v;
+	size_t n;
+};
+
+static int waiting_cb(const struct store_row *row, void *arg)
+{
+	struct waitings *w = arg;
+
+	w->v = xrealloc(w->v, (w->n + 1) * sizeof(*w->v));
+	w->v[w->n].rowid = store_row_int(row, 0);
+	w->v[w->n].app = store_row_int(row, 1);
+	w->v[w->n].cohort = store_row_int(row, 2);
+	w->v[w->n].offered = (time_t)store_row_int(row, 3);
+	w->v[w->n].token = xstrdup(store_row_text(row, 4));
+	w->n++;
+	return 0;
+}
+
+static int remind(struct engine *e, const struct waiting *w, char **error_r)
+{
+	struct application a;
+	char *cohort = NULL, *previous = NULL;
+	int ret = -1;
+
+	if (roster_application_by_id(e, w->app, &a) != 1)
+		return 0; /* gone: nothing to remind of */
+	if (store_exec(e->st, "UPDATE confirmations SET reminded_at = ? WHERE rowid = ?", "ti",
+	    e->now, w->rowid) < 0 || roster_cohort_name(e, w->cohort, &cohort) < 0 ||
+	    roster_cohort_name(e, a.cohort_id, &previous) < 0)
+		goto out;
+	ret = offer_send(e, &a, cohort, previous, w->rowid, w->token, w->offered, 1, 0, error_r);
+out:
+	free(cohort);
+	free(previous);
+	roster_application_deinit(&a);
+	return ret;
+}
+
+/* Half-way to the day an offer lapses (confirm_days, as for an
+ * application's confirmation), one reminder. */
+static long reminder_days(const struct engine *e)
+{
+	return e->cfg->programme.confirm_days / 2;
+}
+
+static int carry_due(struct engine *e, char **error_r)
+{
+	struct waitings w = { NULL, 0 };
+	long days = reminder_days(e);
+	size_t i;
+	int ret = -1;
+
+	if (days < 1)
+		return 0;
+	if (store_query(e->st, "SELECT c.rowid, c.ref_id, co.id, c.created_at, c.token" WAITING_OFFERS
+	    " AND c.created_at <= ? AND c.created_at > ? ORDER BY c.rowid", waiting_cb, &w, "tt",
+	    time_add_days(e->now, -days), time_add_days(e->now, -e->cfg->programme.confirm_days)) < 0)
+		goto out;
+	for (i = 0; i < w.n; i++)
+		if (remind(e, &w.v[i], error_r) < 0)
+			goto out;
+	ret = 0;
+out:
+	for (i = 0; i < w.n; i++)
+		free(w.v[i].token);
+	free(w.v);
+	return ret;
+}
+
+int edition_carry_due(struct engine *e, char **error_r)
+{
+	if (store_begin(e->st) < 0)
+		return -1;
+	if (carry_due(e, error_r) < 0) {
+		store_rollback(e->st);
+		return -1;
+	}
+	return store_commit(e->st);
+}
+
+int edition_next_due(struct engine *e, time_t *next)
+{
+	long days = reminder_days(e);
+	int64_t first = 0;
+	time_t t;
+
+	if (days < 1)
+		return 0;
+	if (store_query_int(e->st, &first, "SELECT coalesce(min(c.created_at), 0)" WAITING_OFFERS
+	    " AND c.created_at > ?", "t", time_add_days(e->now, -days)) < 0)
+		return -1;
+	t = time_add_days((time_t)first, days);
+	if (first != 0 && t > e->now && (*next == 0 || t < *next))
+		*next = t;
+	return 0;
 }

@@ -883,6 +883,8 @@ static const struct {
 	{ "date", "2026-03-12" },
 	{ "weekday", "jeudi" },
 	{ "asked", "23 avril" },
+	{ "until", "vendredi 2 octobre" },
+	{ "reminder", "1" },
 	{ "time", "14:00" },
 	{ "end_time", "15:30" },
 	{ "duration", "1h30" },

@@ -159,6 +159,50 @@ static void test_carry_over_by_reply(void **state)
 	assert_int_equal(fx_int(f, "SELECT count(*) FROM applications WHERE carried_from IS NOT NULL"), 1);
 }
 
+/* The waitlist notice and the offer say the same thing: an application
+ * is carried over only on a "yes". The offer says until when, one
+ * reminder comes half-way to whoever has not answered, and a "yes" after
+ * that day is left for a person. */
+static void test_carry_over_reminded_once_then_lapses(void **state)
+{
+	struct fx *f = *state;
+	char *text;
+
+	first_edition(f);
+	text = fx_out_read(f, "waitlist", "fay@example.org");
+	if (strstr(text, "When the next cohort opens, we will ask whether to carry your application"
+	    " over to it: it is carried over only if you reply \"yes\" to that message.") == NULL ||
+	    strstr(text, "nothing is needed from you.") != NULL)
+		fail_msg("%s", text);
+	free(text);
+	f->e.now = FX_NOW + 200 * FX_DAY;
+	free(fx_command(f, "cohort open 2027 --announce"));
+	text = fx_out_read(f, "carry-over", "fay@example.org");
+	if (strstr(text, "reply \"yes\" to this message by Friday 2 October, and it is confirmed") == NULL ||
+	    strstr(text, "Without an answer by Friday 2 October, your application is not carried over:"
+	    " we will remind you once before then.") == NULL)
+		fail_msg("%s", text);
+	free(text);
+	fx_handle(f, fx_reply(f, "ivy@example.org", "carry-over", "no\n", NULL));
+	run_at(f, 206.9);
+	assert_int_equal(count_to(f, "carry-over", "fay@example.org"), 1);
+	run_at(f, 207);
+	assert_int_equal(count_to(f, "carry-over", "fay@example.org"), 2);
+	assert_int_equal(count_to(f, "carry-over", "ivy@example.org"), 1);
+	text = fx_out_read(f, "carry-over", "fay@example.org");
+	if (strstr(text, "A reminder: we have not heard from you yet.") == NULL ||
+	    strstr(text, "Without an answer by Friday 2 October, your application is not carried"
+	    " over.") == NULL)
+		fail_msg("%s", text);
+	free(text);
+	run_at(f, 213);
+	assert_int_equal(count_to(f, "carry-over", "fay@example.org"), 2);
+	f->e.now = FX_NOW + 214 * FX_DAY;
+	fx_handle(f, fx_reply(f, "fay@example.org", "carry-over", "yes\n", NULL));
+	assert_string_equal(f->h.outcome, "left for the committee: carry-over after the offer lapsed");
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM applications WHERE carried_from IS NOT NULL"), 0);
+}
+
 /* "yes" after the new cohort closed: nothing is carried over. */
 static void test_carry_over_after_close(void **state)
 {
@@ -258,6 +302,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_the_call_goes_to_the_willing_and_the_waitlist),
 		T(test_carry_over_by_reply),
+		T(test_carry_over_reminded_once_then_lapses),
 		T(test_carry_over_after_close),
 		T(test_no_call_after_anonymisation),
 		T(test_second_edition_matching),
