@@ -69,7 +69,7 @@ static const struct {
 	{ "feedback", "cohort" },
 	{ "feedback-nudge", "cohort asked" },
 	{ "feedback-received", "who recorded unclear text" },
-	{ "report", "cohort file report" },
+	{ "report", "cohort file report feedback_asked feedback_nudged feedback_answered" },
 	{ "announcement", "cohort role" },
 	{ "carry-over", "cohort previous role summary token until reminder" },
 	{ "notice-limit", "who limit" },

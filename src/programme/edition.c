@@ -38,6 +38,33 @@ static void file_name(const char *cohort, char *out, size_t size)
 	str_copy(out + n, size - n, ".csv");
 }
 
+/* How many people were asked for their feedback, reminded, and answered:
+ * the figures the report waited for, with the report's rule for a count
+ * of 1 or 2, in the committee's language. */
+static int feedback_counts(struct engine *e, int64_t cohort, struct vars *v)
+{
+	static const char *const names[] = { "feedback_asked", "feedback_nudged",
+	    "feedback_answered" };
+	static const char *const sql[] = {
+		"SELECT count(*) FROM feedback WHERE cohort_id = ?",
+		"SELECT count(nudged_at) FROM feedback WHERE cohort_id = ?",
+		"SELECT count(answered_at) FROM feedback WHERE cohort_id = ?",
+	};
+	const char *lang = notify_language(e, NULL, NULL, 1);
+	char shown[32];
+	int64_t n = 0;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		if (store_query_int(e->st, &n, sql[i], "i", cohort) < 0)
+			return -1;
+		report_count((long)n, shown, sizeof(shown));
+		vars_set(v, names[i], n > 0 && n < 3 && lang != NULL && strcmp(lang, "fr") == 0
+		    ? "moins de 3" : shown);
+	}
+	return 0;
+}
+
 static int send_report(struct engine *e, int64_t cohort, int64_t cause, char *file,
     size_t file_size, char **name_r, char **error_r)
 {
@@ -52,6 +79,10 @@ static int send_report(struct engine *e, int64_t cohort, int64_t cause, char *fi
 	buf_add(&csv, "", 0);
 	if (report_load(e, cohort, &r) < 0)
 		goto out;
+	if (feedback_counts(e, cohort, &v) < 0) {
+		report_deinit(&r);
+		goto out;
+	}
 	report_text(&r, &text);
 	report_csv(&r, &csv);
 	file_name(r.cohort, file, file_size);
@@ -115,7 +146,10 @@ int edition_report_print(struct engine *e, const char *name, int csv, struct buf
 }
 
 /* A cohort's feedback period ends feedback_days after its last request,
- * once every pair introduced in it was asked. */
+ * once every pair introduced in it was asked, and once everyone who has
+ * not answered was reminded and had the reminder's own time
+ * (nudge_after_days) to answer it: the report holds the answers it waited
+ * for. Someone erased is never reminded, and waited for no longer. */
 static int due(struct engine *e, char **error_r)
 {
 	struct store_ids ids = { NULL, 0 };
@@ -126,8 +160,12 @@ static int due(struct engine *e, char **error_r)
 	if (store_query(e->st, "SELECT c.id FROM cohorts c WHERE EXISTS (SELECT 1 FROM feedback f"
 	    " WHERE f.cohort_id = c.id) AND NOT EXISTS (SELECT 1 FROM pairs p WHERE p.cohort_id = c.id"
 	    " AND p.status = 'active' AND p.introduced_at IS NOT NULL AND p.feedback_at IS NULL)"
-	    " AND (SELECT max(sent_at) FROM feedback f WHERE f.cohort_id = c.id) <= ? ORDER BY c.id",
-	    store_ids_row, &ids, "t", e->now - e->cfg->schedule.feedback_days * DAY) < 0)
+	    " AND (SELECT max(sent_at) FROM feedback f WHERE f.cohort_id = c.id) <= ?"
+	    " AND (c.anonymised_at IS NOT NULL OR NOT EXISTS (SELECT 1 FROM feedback f"
+	    " JOIN people pe ON pe.id = f.person_id WHERE f.cohort_id = c.id AND f.answered_at IS NULL"
+	    " AND pe.erased_at IS NULL AND (f.nudged_at IS NULL OR f.nudged_at > ?))) ORDER BY c.id",
+	    store_ids_row, &ids, "tt", e->now - e->cfg->schedule.feedback_days * DAY,
+	    time_add_days(e->now, -e->cfg->schedule.nudge_after_days)) < 0)
 		return -1;
 	for (i = 0; i < ids.n && r >= 0; i++) {
 		snprintf(key, sizeof(key), "report:%" PRId64, ids.v[i]);
@@ -564,19 +602,38 @@ int edition_carry_due(struct engine *e, char **error_r)
 	return store_commit(e->st);
 }
 
+static void lower(const struct engine *e, time_t *next, int64_t from, long days)
+{
+	time_t t = time_add_days((time_t)from, days);
+
+	if (from != 0 && t > e->now && (*next == 0 || t < *next))
+		*next = t;
+}
+
 int edition_next_due(struct engine *e, time_t *next)
 {
+	const struct config *cfg = e->cfg;
 	long days = reminder_days(e);
-	int64_t first = 0;
-	time_t t;
+	int64_t first = 0, asked = 0, nudged = 0;
 
+	/* a report not sent yet: the end of its feedback period, or of a
+	 * reminder's time (due() says which counts) */
+	if (store_query_int(e->st, &asked, "SELECT coalesce(min(f.sent_at), 0) FROM feedback f"
+	    " WHERE f.sent_at > ? AND NOT EXISTS (SELECT 1 FROM jobs j"
+	    " WHERE j.key = 'report:' || f.cohort_id)", "t",
+	    time_add_days(e->now, -cfg->schedule.feedback_days)) < 0 ||
+	    store_query_int(e->st, &nudged, "SELECT coalesce(min(f.nudged_at), 0) FROM feedback f"
+	    " WHERE f.nudged_at > ? AND NOT EXISTS (SELECT 1 FROM jobs j"
+	    " WHERE j.key = 'report:' || f.cohort_id)", "t",
+	    time_add_days(e->now, -cfg->schedule.nudge_after_days)) < 0)
+		return -1;
+	lower(e, next, asked, cfg->schedule.feedback_days);
+	lower(e, next, nudged, cfg->schedule.nudge_after_days);
 	if (days < 1)
 		return 0;
 	if (store_query_int(e->st, &first, "SELECT coalesce(min(c.created_at), 0)" WAITING_OFFERS
 	    " AND c.created_at > ?", "t", time_add_days(e->now, -days)) < 0)
 		return -1;
-	t = time_add_days((time_t)first, days);
-	if (first != 0 && t > e->now && (*next == 0 || t < *next))
-		*next = t;
+	lower(e, next, first, days);
 	return 0;
 }

@@ -57,8 +57,8 @@ int edition_carry_confirmed(struct msgctx *c, const struct confirmation *k, char
 /* The one reminder of a carry-over offer not answered, half-way to the
  * day it lapses, while its cohort is open; a transaction of its own. */
 int edition_carry_due(struct engine *e, char **error_r);
-/* Lowers *next (0: nothing yet) to when edition_carry_due() has work. 0
- * or -1. */
+/* Lowers *next (0: nothing yet) to when edition_due() or
+ * edition_carry_due() may have work. 0 or -1. */
 int edition_next_due(struct engine *e, time_t *next);
 
 #endif
