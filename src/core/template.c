@@ -70,7 +70,7 @@ static const struct {
 	{ "feedback-nudge", "cohort asked" },
 	{ "feedback-received", "who recorded unclear text" },
 	{ "report", "cohort file report feedback_asked feedback_nudged feedback_answered" },
-	{ "announcement", "cohort role" },
+	{ "announcement", "cohort role summary" },
 	{ "carry-over", "cohort previous role summary token until reminder" },
 	{ "notice-limit", "who limit" },
 	{ "erased", "" },

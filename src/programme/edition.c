@@ -257,14 +257,24 @@ static int call_one(struct engine *e, struct call *k, int64_t app_id, const char
 	struct vars v = { { NULL }, { NULL }, 0 };
 	struct application a;
 	const char *lang;
-	int ret;
+	char *form;
+	int said, ret;
 
 	if (roster_application_by_id(e, app_id, &a) != 1)
 		return -1;
 	lang = notify_language(e, a.language, NULL, 1);
+	said = as != NULL && (strcmp(as, "mentor") == 0 || strcmp(as, "mentee") == 0);
 	vars_set(&v, "cohort", k->name);
-	vars_set(&v, "role", as != NULL && (strcmp(as, "mentor") == 0 || strcmp(as, "mentee") == 0)
-	    ? roster_role_word(as, lang) : "");
+	vars_set(&v, "role", said ? roster_role_word(as, lang) : "");
+	/* their last application, filled in as the form to send back, in
+	 * the role they said they would take */
+	if (said) {
+		free(a.role);
+		a.role = xstrdup(as);
+	}
+	form = roster_summary(&a, lang);
+	vars_set(&v, "summary", form);
+	free(form);
 	ret = notify_person(e, &a, &(struct notice){ .kind = "announcement", .vars = &v,
 	    .cause = k->cause }, error_r);
 	if (ret == 0)

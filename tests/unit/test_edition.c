@@ -97,7 +97,10 @@ static void test_the_call_goes_to_the_willing_and_the_waitlist(void **state)
 	text = fx_out_read(f, "announcement", "alice@example.org");
 	assert_non_null(strstr(text, "you told us that you would take part again (as a mentor) in"
 	    " WIT Mentoring."));
-	assert_non_null(strstr(text, "Role: mentor or mentee"));
+	/* her last application, filled in, to send back as it is */
+	if (strstr(text, "Role: mentor Name: Alice Martin Department:") == NULL ||
+	    strstr(text, "Language: English") == NULL || strstr(text, "Name:  ") != NULL)
+		fail_msg("%s", text);
 	free(text);
 	/* what is carried over is shown, as it stands */
 	fx_out(f, "carry-over", "fay@example.org", &o);
