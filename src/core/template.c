@@ -530,12 +530,29 @@ static void reflow(const char *text, size_t len, const struct spans *kept, int u
 }
 
 /* A short one-line value (a name, a title) is never cut at the end of a
- * line: its spaces are held as NAME_SPACE while the text is reflowed
- * (hide), then given back (!hide, spans unused). A value never holds
+ * line, nor French quotes from what they quote, nor a colon from its word:
+ * those spaces are held as NAME_SPACE while the text is reflowed (hide),
+ * then given back (!hide, spans unused). A value never holds
  * NAME_SPACE (str_shown() drops control characters); a text that does is
  * left alone. */
 #define NAME_SPACE '\x01'
 #define NAME_WHOLE_MAX 32
+
+/* Characters of the word before (dir -1) or after (dir 1) the space at k. */
+static size_t word_chars(const struct buf *b, size_t k, int dir)
+{
+	size_t from = k, to = k;
+
+	if (dir < 0) {
+		while (from > 0 && b->s[from - 1] != ' ' && b->s[from - 1] != '\n')
+			from--;
+	} else {
+		to = ++from;
+		while (to < b->len && b->s[to] != ' ' && b->s[to] != '\n')
+			to++;
+	}
+	return chars(b->s + from, to - from);
+}
 
 static void keep_names_whole(struct buf *b, const struct spans *kept, int hide)
 {
@@ -549,6 +566,19 @@ static void keep_names_whole(struct buf *b, const struct spans *kept, int hide)
 	}
 	if (memchr(b->s, NAME_SPACE, b->len) != NULL)
 		return;
+	/* French typography: the space inside « » and before : ; ! ? is
+	 * no place for a line break, beside a word short enough to share
+	 * a line with */
+	for (k = 1; k + 1 < b->len; k++) {
+		if (b->s[k] != ' ' || b->s[k - 1] == ' ' || b->s[k - 1] == '\n' ||
+		    word_chars(b, k, -1) > NAME_WHOLE_MAX || word_chars(b, k, 1) > NAME_WHOLE_MAX)
+			continue;
+		if ((k >= 2 && (unsigned char)b->s[k - 2] == 0xc2 && (unsigned char)b->s[k - 1] == 0xab) ||
+		    (b->s[k + 1] != '\0' && strchr(":;!?", b->s[k + 1]) != NULL) ||
+		    (k + 2 < b->len && (unsigned char)b->s[k + 1] == 0xc2 &&
+		    (unsigned char)b->s[k + 2] == 0xbb))
+			b->s[k] = NAME_SPACE;
+	}
 	for (i = 0; i < kept->n; i++)
 		if (!kept->v[i][2] && chars(b->s + kept->v[i][0],
 		    kept->v[i][1] - kept->v[i][0]) <= NAME_WHOLE_MAX)

@@ -703,6 +703,12 @@ static void test_reflow(void **state)
 		    "a=Lucia Ferreira|b=Zo\xc3\xab M\xc3\xbcller|c=WIT",
 		    "Lucia Ferreira will be the mentor and Zo\xc3\xab M\xc3\xbcller the mentee, in cohort\n"
 		    "2018.\n\nWith best wishes,\nThe WIT committee\n" },
+		{ "French quotes stay with what they quote, a colon with its word",
+		    "Subject: x\n\nUne difficult\xc3\xa9 ? \xc3\x89" "crivez \xc3\xa0 {{a}} avec pour objet"
+		    " \xc2\xab probl\xc3\xa8me \xc2\xbb : seul le comit\xc3\xa9 le lira.\n",
+		    "a=mentoring@example.org",
+		    "Une difficult\xc3\xa9 ? \xc3\x89" "crivez \xc3\xa0 mentoring@example.org avec pour objet\n"
+		    "\xc2\xab probl\xc3\xa8me \xc2\xbb : seul le comit\xc3\xa9 le lira.\n" },
 		{ "a short name is never cut at a line end",
 		    "Subject: x\n\nThe committee is very glad to introduce you to one another today, {{b}}.\nReply to all.\n\nBye.\n", "b=Zo\xc3\xab M\xc3\xbcller",
 		    "The committee is very glad to introduce you to one another today,\nZo\xc3\xab M\xc3\xbcller. Reply to all.\n\nBye.\n" },
