@@ -96,6 +96,34 @@ static int application_row(const struct store_row *row, void *arg)
 	return 0;
 }
 
+/* The figures the digest and the status both say of a cohort's
+ * applications. */
+struct app_counts {
+	long pending, mentors, mentees, paired, open;
+};
+
+static int app_counts(struct engine *e, int64_t cohort, struct app_counts *c)
+{
+	memset(c, 0, sizeof(*c));
+	if (count(e, "SELECT count(*) FROM applications WHERE cohort_id = ? AND status = 'pending'",
+	    cohort, &c->pending) < 0 ||
+	    count(e, "SELECT count(*) FROM applications WHERE cohort_id = ? AND status = 'confirmed'"
+	    " AND role = 'mentor'", cohort, &c->mentors) < 0 ||
+	    count(e, "SELECT count(*) FROM applications WHERE cohort_id = ? AND status = 'confirmed'"
+	    " AND role = 'mentee'", cohort, &c->mentees) < 0 ||
+	    overview_paired_mentees(e, cohort, &c->paired) < 0 ||
+	    count(e, "SELECT count(*) FROM cohorts WHERE id = ? AND status = 'open'", cohort,
+	    &c->open) < 0)
+		return -1;
+	return 0;
+}
+
+/* Check-ins reminded and not answered yet, not flagged: those reminded
+ * this very run are silent too. */
+#define REMINDED_SQL "SELECT count(*) FROM checkins k JOIN pairs p ON p.id = k.pair_id" \
+	" WHERE p.cohort_id = ? AND p.status = 'active' AND k.answer IS NULL" \
+	" AND k.nudged_at IS NOT NULL AND k.flagged_at IS NULL"
+
 int overview_paired_mentees(struct engine *e, int64_t cohort, long *n_r)
 {
 	/* introduced, whether the pair goes on or ended since */
@@ -108,27 +136,20 @@ int overview_paired_mentees(struct engine *e, int64_t cohort, long *n_r)
 int overview_applications(struct engine *e, int64_t cohort, struct buf *b)
 {
 	struct section s = { b, 0, e->now };
-	long pending = 0, mentors = 0, mentees = 0, paired = 0, capacity = 0, open = 0;
+	struct app_counts c;
+	long capacity = 0;
 
-	if (count(e, "SELECT count(*) FROM applications WHERE cohort_id = ? AND status = 'pending'",
-	    cohort, &pending) < 0 ||
-	    count(e, "SELECT count(*) FROM applications WHERE cohort_id = ? AND status = 'confirmed'"
-	    " AND role = 'mentor'", cohort, &mentors) < 0 ||
-	    count(e, "SELECT count(*) FROM applications WHERE cohort_id = ? AND status = 'confirmed'"
-	    " AND role = 'mentee'", cohort, &mentees) < 0 ||
+	if (app_counts(e, cohort, &c) < 0 ||
 	    count(e, "SELECT coalesce(sum(capacity), 0) FROM applications WHERE cohort_id = ?"
-	    " AND status = 'confirmed' AND role = 'mentor'", cohort, &capacity) < 0 ||
-	    overview_paired_mentees(e, cohort, &paired) < 0 ||
-	    count(e, "SELECT count(*) FROM cohorts WHERE id = ? AND status = 'open'", cohort,
-	    &open) < 0)
+	    " AND status = 'confirmed' AND role = 'mentor'", cohort, &capacity) < 0)
 		return -1;
 	/* a closed cohort's unpaired mentees wait for nothing any more */
 	buf_printf(b, "Applications\n"
 	    "  awaiting the applicant's confirmation  %ld\n"
 	    "  confirmed mentors                      %ld (room for %ld mentees)\n"
 	    "  confirmed mentees                      %ld (%ld paired, %ld %s)\n",
-	    pending, mentors, capacity, mentees, paired, mentees - paired,
-	    open ? "waiting" : "not paired");
+	    c.pending, c.mentors, capacity, c.mentees, c.paired, c.mentees - c.paired,
+	    c.open ? "waiting" : "not paired");
 	buf_adds(b, "\n  New and pending this week:\n  ");
 	cell(b, "name", 23);
 	cell(b, "role", 7);
@@ -246,9 +267,7 @@ int overview_checkins(struct engine *e, int64_t cohort, struct buf *b)
 		return -1;
 	buf_adds(b, s.rows ? "\n" : "  answers this week: none\n");
 	/* those reminded this very run are silent too, not yet flagged */
-	if (count(e, "SELECT count(*) FROM checkins k JOIN pairs p ON p.id = k.pair_id"
-	    " WHERE p.cohort_id = ? AND p.status = 'active' AND k.answer IS NULL"
-	    " AND k.nudged_at IS NOT NULL AND k.flagged_at IS NULL", cohort, &reminded) < 0)
+	if (count(e, REMINDED_SQL, cohort, &reminded) < 0)
 		return -1;
 	if (reminded > 0)
 		buf_printf(b, "  reminded once, no answer yet: %ld\n", reminded);
@@ -648,9 +667,7 @@ static int summary_rest(struct engine *e, int64_t cohort, struct buf *b)
 	if (store_query_int(e->st, &answers, "SELECT count(*) FROM checkins k JOIN pairs p"
 	    " ON p.id = k.pair_id WHERE p.cohort_id = ? AND k.answered_at >= ?", "it", cohort,
 	    e->now - WEEK) < 0 ||
-	    store_query_int(e->st, &reminded, "SELECT count(*) FROM checkins k JOIN pairs p"
-	    " ON p.id = k.pair_id WHERE p.cohort_id = ? AND p.status = 'active' AND k.answer IS NULL"
-	    " AND k.nudged_at IS NOT NULL AND k.flagged_at IS NULL", "i", cohort) < 0 ||
+	    store_query_int(e->st, &reminded, REMINDED_SQL, "i", cohort) < 0 ||
 	    store_query_int(e->st, &silent, "SELECT count(*) FROM checkins k JOIN pairs p"
 	    " ON p.id = k.pair_id WHERE p.cohort_id = ? AND p.status = 'active' AND k.answer IS NULL"
 	    " AND k.flagged_at IS NOT NULL", "i", cohort) < 0 ||
@@ -671,8 +688,10 @@ static int summary_rest(struct engine *e, int64_t cohort, struct buf *b)
 	    "              still silent after the reminder %lld\n", (long long)answers,
 	    (long long)reminded, (long long)silent);
 	buf_printf(b, "Cases         open %lld", (long long)cases);
-	if (cases > 0)
-		buf_printf(b, ", the oldest opened %ld days ago",
+	if (cases > 0 && (e->now - (time_t)oldest) / 86400 == 0)
+		buf_adds(b, ", the oldest opened today");
+	else if (cases > 0)
+		buf_printf(b, ", the oldest opened %ld day(s) ago",
 		    (long)((e->now - (time_t)oldest) / 86400));
 	buf_adds(b, "\n");
 	buf_printf(b, "Mail          bouncing addresses %lld, messages not delivered %lld;\n"
@@ -683,33 +702,26 @@ static int summary_rest(struct engine *e, int64_t cohort, struct buf *b)
 
 int overview_summary(struct engine *e, struct buf *b)
 {
-	long pending = 0, mentors = 0, mentees = 0, paired = 0, pairs = 0, proposals = 0, open = 0;
+	struct app_counts c;
+	long pairs = 0, proposals = 0;
 	int64_t cohort = 0;
 
-	if (summary_cohort(e, b, &cohort) < 0 ||
-	    count(e, "SELECT count(*) FROM applications WHERE cohort_id = ? AND status = 'pending'",
-	    cohort, &pending) < 0 ||
-	    count(e, "SELECT count(*) FROM applications WHERE cohort_id = ? AND status = 'confirmed'"
-	    " AND role = 'mentor'", cohort, &mentors) < 0 ||
-	    count(e, "SELECT count(*) FROM applications WHERE cohort_id = ? AND status = 'confirmed'"
-	    " AND role = 'mentee'", cohort, &mentees) < 0 ||
-	    overview_paired_mentees(e, cohort, &paired) < 0 ||
+	if (summary_cohort(e, b, &cohort) < 0 || app_counts(e, cohort, &c) < 0 ||
 	    count(e, "SELECT count(*) FROM pairs WHERE cohort_id = ? AND status = 'active'", cohort,
 	    &pairs) < 0 ||
 	    count(e, "SELECT count(*) FROM proposals WHERE cohort_id = ? AND status = 'open'", cohort,
-	    &proposals) < 0 ||
-	    count(e, "SELECT count(*) FROM cohorts WHERE id = ? AND status = 'open'", cohort, &open) < 0)
+	    &proposals) < 0)
 		return -1;
 	buf_printf(b, "Applications  awaiting confirmation %ld; confirmed mentors %ld, mentees %ld\n",
-	    pending, mentors, mentees);
-	buf_printf(b, "Pairs         going on %ld; mentees paired %ld, %s %ld\n", pairs, paired,
-	    open ? "waiting" : "not paired", mentees - paired);
+	    c.pending, c.mentors, c.mentees);
+	buf_printf(b, "Pairs         going on %ld; mentees paired %ld, %s %ld\n", pairs, c.paired,
+	    c.open ? "waiting" : "not paired", c.mentees - c.paired);
 	if (proposals > 0)
 		buf_printf(b, "              proposals awaiting approve or reject %ld\n", proposals);
 	buf_addc(b, '\n');
 	/* the sessions' answers and the comparison are short: as the digest
 	 * has them */
-	if ((open && overview_compare(e, cohort, b) < 0) || overview_training(e, b) < 0 ||
+	if ((c.open && overview_compare(e, cohort, b) < 0) || overview_training(e, b) < 0 ||
 	    summary_rest(e, cohort, b) < 0)
 		return -1;
 	buf_adds(b, "\nThe lists are in the weekly digest (subject \"digest\" sends it now).\n");
