@@ -34,6 +34,7 @@ static const struct key keys[] = {
 	{ "programme", "language", K_LANG, OFF(programme.language), 0, 0 },
 	{ "programme", "timezone", K_STR, OFF(programme.timezone), 0, 0 },
 	{ "programme", "list_id", K_STR, OFF(programme.list_id), 0, 0 },
+	{ "programme", "subject_tag", K_STR, OFF(programme.subject_tag), 0, 0 },
 	{ "programme", "retention_days", K_LONG, OFF(programme.retention_days), 0, 36500 },
 	{ "programme", "max_answers_per_day", K_LONG, OFF(programme.max_answers_per_day), 1, 10000 },
 	{ "programme", "confirm_days", K_LONG, OFF(programme.confirm_days), 1, 365 },
@@ -547,6 +548,29 @@ static void validate_oauth2(struct loader *l)
 	check_secret_file(l, "oauth2", "client_secret_file", c->oauth2.client_secret_file);
 }
 
+/* The programme's name as the end of a subject, short enough to leave
+ * room for what the message is in a list of mail: the name itself up to
+ * SUBJECT_TAG_SHORT characters; else its first word when that is an
+ * acronym ("WIT Mentoring Programme": "WIT"); else its first words up to
+ * that length (the first word whole). */
+#define SUBJECT_TAG_SHORT 16
+
+static char *short_name(const char *name)
+{
+	size_t n = strlen(name), fits = utf8_offset(name, SUBJECT_TAG_SHORT), i, caps = 0, cut = 0;
+
+	if (fits == n)
+		return xstrdup(name);
+	for (i = 0; i < n && name[i] != ' '; i++)
+		caps += (name[i] >= 'A' && name[i] <= 'Z') || (name[i] >= '0' && name[i] <= '9');
+	if (i >= 2 && caps == i && i <= 8)
+		return xstrndup(name, i);
+	for (i = 0; i < n; i++)
+		if (name[i] == ' ' && (cut == 0 || i <= fits))
+			cut = i;
+	return xstrndup(name, cut > 0 ? cut : n);
+}
+
 static void validate(struct loader *l)
 {
 	struct config *c = l->cfg;
@@ -573,6 +597,8 @@ static void validate(struct loader *l)
 		    c->programme.timezone);
 	if (c->programme.list_id == NULL && c->programme.domain != NULL)
 		c->programme.list_id = xasprintf("mentoring.%s", c->programme.domain);
+	if (c->programme.subject_tag == NULL && c->programme.name != NULL)
+		c->programme.subject_tag = short_name(c->programme.name);
 
 	if (c->committee.members.n == 0)
 		err(l, 0, "[committee] members is required (a comma-separated list of addresses)");
@@ -712,6 +738,7 @@ void config_free(struct config **cp)
 	free(c->programme.language);
 	free(c->programme.timezone);
 	free(c->programme.list_id);
+	free(c->programme.subject_tag);
 	strlist_deinit(&c->committee.members);
 	free(c->committee.authserv_id);
 	strlist_deinit(&c->committee.notify);

@@ -36,6 +36,7 @@ struct config {
 		char *language;     /* "en" or "fr" */
 		char *timezone;     /* Olson name, e.g. Europe/Zurich */
 		char *list_id;      /* List-Id identifier, e.g. mentoring.example.org */
+		char *subject_tag;  /* ends every subject; default: a short form of name */
 		long retention_days;
 		long max_answers_per_day; /* answers to one sender per day */
 		long confirm_days;        /* an unconfirmed application expires */

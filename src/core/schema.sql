@@ -45,7 +45,8 @@ CREATE INDEX applications_person ON applications(person_id, cohort_id);
 -- what a reply must prove: the token given to that address alone
 CREATE TABLE confirmations(
  token TEXT PRIMARY KEY, kind TEXT NOT NULL, address TEXT NOT NULL,
- ref_id INTEGER, payload TEXT, created_at INTEGER NOT NULL, done_at INTEGER);
+ ref_id INTEGER, payload TEXT, created_at INTEGER NOT NULL, done_at INTEGER,
+ reminded_at INTEGER);                          -- a carry-over offer's one reminder
 -- what an address has proven ("written" is no longer read)
 CREATE TABLE contacts(address TEXT PRIMARY KEY COLLATE NOCASE, proven_at INTEGER,
  written INTEGER NOT NULL DEFAULT 0);

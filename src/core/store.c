@@ -206,6 +206,8 @@ static const char *const migrations[] = {
 	"CREATE TABLE unproven_answers(address TEXT NOT NULL COLLATE NOCASE, day TEXT NOT NULL,"
 	" count INTEGER NOT NULL, last_inbound INTEGER, PRIMARY KEY(address, day));"
 	"ALTER TABLE unproven_hours ADD COLUMN first INTEGER NOT NULL DEFAULT 0;",
+	/* 6 -> 7: a carry-over offer's one reminder */
+	"ALTER TABLE confirmations ADD COLUMN reminded_at INTEGER;",
 };
 
 _Static_assert(ARRAY_SIZE(migrations) == STORE_SCHEMA_VERSION,

@@ -11,7 +11,8 @@
 
 /* Every template the robot sends and the variables it gives it, besides
  * the common ones: programme (its name), address (the programme's address),
- * name (the recipient's name, or their address when unknown). Every value
+ * name (the recipient's name, or their address when unknown), tag (the
+ * programme's subject_tag, which ends a subject, before a [token]). Every value
  * is plain text; flags (st_*) are "1" or "", exactly one of them "1".
  * Multi-line values (summary, errors, commands, proposal, unmatched,
  * results, digest, text, recorded, unclear, report) come formatted, one
@@ -51,14 +52,14 @@ static const struct {
 	{ "introduction", "mentor_name mentor_address mentor_department mentor_field "
 	    "mentor_topics mentor_about mentee_name mentee_address mentee_department "
 	    "mentee_field mentee_topics mentee_about cohort" },
-	{ "invitation", "title date time end_time duration location timezone" },
-	{ "invitation-update", "title date time end_time duration location timezone" },
-	{ "invitation-cancel", "title date time location" },
-	{ "calendar-entry", "title date time end_time duration location timezone cancelled" },
-	{ "training-reminder", "title date time end_time duration location" },
+	{ "invitation", "title date weekday time end_time duration location timezone" },
+	{ "invitation-update", "title date weekday time end_time duration location timezone" },
+	{ "invitation-cancel", "title date weekday time location" },
+	{ "calendar-entry", "title date weekday time end_time duration location timezone cancelled" },
+	{ "training-reminder", "title date weekday time end_time duration location" },
 	{ "checkin-first", "partner_name number" },
 	{ "checkin", "partner_name number" },
-	{ "checkin-nudge", "partner_name number" },
+	{ "checkin-nudge", "partner_name number asked" },
 	{ "issue-ack", "case" },
 	{ "issue-notice", "case reporter reporter_name role pair text" },
 	{ "checkin-end", "who pair" },
@@ -66,17 +67,17 @@ static const struct {
 	{ "command-result", "results" },
 	{ "digest", "date digest" },
 	{ "feedback", "cohort" },
-	{ "feedback-nudge", "cohort" },
+	{ "feedback-nudge", "cohort asked" },
 	{ "feedback-received", "who recorded unclear text" },
-	{ "report", "cohort file pdf report" },
-	{ "announcement", "cohort role" },
-	{ "carry-over", "cohort previous role summary token" },
+	{ "report", "cohort file pdf report feedback_asked feedback_nudged feedback_answered" },
+	{ "announcement", "cohort role summary" },
+	{ "carry-over", "cohort previous role summary token until reminder" },
 	{ "notice-limit", "who limit" },
 	{ "erased", "" },
 	{ "restore-notice", "backup_date restored_date count sent replaced" },
 };
 
-static const char *const common_vars[] = { "programme", "address", "name" };
+static const char *const common_vars[] = { "programme", "address", "name", "tag" };
 
 int template_registry(size_t i, const char **name_r, const char **vars_r)
 {
@@ -337,6 +338,7 @@ struct line {
 	int crlf;     /* ended with CR LF */
 	int kept;     /* holds part of a multi-line value */
 	int alone;    /* is one value, alone on its line */
+	int valued;   /* holds a one-line value (a name) */
 };
 
 static size_t chars(const char *s, size_t n)
@@ -429,18 +431,25 @@ static void emit_line(struct buf *out, const struct line *l)
 	fill(out, l->s, h, l->s + h, l->len - h, chars(l->s, h), l->crlf ? "\r\n" : "\n");
 }
 
-/* Lines a to b (excluded) of running text: refilled when one is too long. */
-static void emit_paragraph(struct buf *out, const struct line *l, size_t a, size_t b)
+/* Lines a to b (excluded) of running text: refilled when one is too long,
+ * or when a value came into it (the template's lines were broken for
+ * the placeholder, not for the name that took its place), except in the
+ * closing (last) paragraph, whose lines are a greeting and a signature;
+ * joined into one line when unwrap is set (a reader that wraps lines
+ * itself). */
+static void emit_paragraph(struct buf *out, const struct line *l, size_t a, size_t b, int last,
+    int unwrap)
 {
 	struct buf joined;
 	size_t i;
-	int form = 1, long_line = 0;
+	int form = 1, long_line = 0, valued = 0;
 
 	for (i = a; i < b; i++) {
 		form &= form_key(l[i].s, l[i].len) > 0;
 		long_line |= chars(l[i].s, l[i].len) > TEXT_LINE_MAX;
+		valued |= l[i].valued && b - a > 1 && !last;
 	}
-	if (!long_line || form) {
+	if ((!long_line && !valued && !unwrap) || form) {
 		for (i = a; i < b; i++)
 			emit_line(out, &l[i]);
 		return;
@@ -451,7 +460,12 @@ static void emit_paragraph(struct buf *out, const struct line *l, size_t a, size
 			buf_addc(&joined, ' ');
 		buf_add(&joined, l[i].s, l[i].len);
 	}
-	fill(out, "", 0, joined.s, joined.len, 0, l[a].crlf ? "\r\n" : "\n");
+	if (unwrap) {
+		buf_add(out, joined.s, joined.len);
+		buf_adds(out, l[a].crlf ? "\r\n" : "\n");
+	} else {
+		fill(out, "", 0, joined.s, joined.len, 0, l[a].crlf ? "\r\n" : "\n");
+	}
 	buf_deinit(&joined);
 }
 
@@ -460,10 +474,12 @@ static void line_values(const struct spans *kept, size_t from, size_t to, struct
 {
 	size_t i;
 
-	l->kept = l->alone = 0;
+	l->kept = l->alone = l->valued = 0;
 	for (i = 0; i < kept->n; i++) {
 		if (kept->v[i][2] && kept->v[i][0] <= to && kept->v[i][1] > from)
 			l->kept = 1;
+		if (!kept->v[i][2] && kept->v[i][0] < to && kept->v[i][1] > from)
+			l->valued = 1;
 		if (kept->v[i][0] == from && kept->v[i][1] == to)
 			l->alone = 1;
 	}
@@ -474,8 +490,18 @@ static int running(const struct line *l)
 	return !l->kept && l->len > 0 && l->s[0] != ' ' && !list_item(l->s, l->len);
 }
 
+/* Do the lines from j to n hold no more text? */
+static int last_text(const struct line *l, size_t j, size_t n)
+{
+	for (; j < n; j++)
+		if (l[j].len > 0)
+			return 0;
+	return 1;
+}
+
 /* The rendered body text, reflowed into out (the rules above). */
-static void reflow(const char *text, size_t len, const struct spans *kept, struct buf *out)
+static void reflow(const char *text, size_t len, const struct spans *kept, int unwrap,
+    struct buf *out)
 {
 	struct line *l = NULL;
 	size_t n = 0, i, j, start;
@@ -502,7 +528,7 @@ static void reflow(const char *text, size_t len, const struct spans *kept, struc
 		}
 		for (j = i + 1; j < n && running(&l[j]) && !l[j].alone && !l[j - 1].alone; j++)
 			;
-		emit_paragraph(out, l, i, j);
+		emit_paragraph(out, l, i, j, last_text(l, j, n), unwrap);
 	}
 	/* a text without a last line end stays so */
 	if (len > 0 && text[len - 1] != '\n' && out->len > 0 && out->s[out->len - 1] == '\n') {
@@ -512,8 +538,66 @@ static void reflow(const char *text, size_t len, const struct spans *kept, struc
 	free(l);
 }
 
-int template_render(const struct template_dirs *dirs, const char *lang, const char *name,
-    const struct vars *v, char **subject_r, char **body_r, char **error_r)
+/* A short one-line value (a name, a title) is never cut at the end of a
+ * line, nor French quotes from what they quote, nor a colon from its word:
+ * those spaces are held as NAME_SPACE while the text is reflowed (hide),
+ * then given back (!hide, spans unused). A value never holds
+ * NAME_SPACE (str_shown() drops control characters); a text that does is
+ * left alone. */
+#define NAME_SPACE '\x01'
+#define NAME_WHOLE_MAX 32
+
+/* Characters of the word before (dir -1) or after (dir 1) the space at k. */
+static size_t word_chars(const struct buf *b, size_t k, int dir)
+{
+	size_t from = k, to = k;
+
+	if (dir < 0) {
+		while (from > 0 && b->s[from - 1] != ' ' && b->s[from - 1] != '\n')
+			from--;
+	} else {
+		to = ++from;
+		while (to < b->len && b->s[to] != ' ' && b->s[to] != '\n')
+			to++;
+	}
+	return chars(b->s + from, to - from);
+}
+
+static void keep_names_whole(struct buf *b, const struct spans *kept, int hide)
+{
+	size_t i, k;
+
+	if (!hide) {
+		for (k = 0; k < b->len; k++)
+			if (b->s[k] == NAME_SPACE)
+				b->s[k] = ' ';
+		return;
+	}
+	if (memchr(b->s, NAME_SPACE, b->len) != NULL)
+		return;
+	/* French typography: the space inside « » and before : ; ! ? is
+	 * no place for a line break, beside a word short enough to share
+	 * a line with */
+	for (k = 1; k + 1 < b->len; k++) {
+		if (b->s[k] != ' ' || b->s[k - 1] == ' ' || b->s[k - 1] == '\n' ||
+		    word_chars(b, k, -1) > NAME_WHOLE_MAX || word_chars(b, k, 1) > NAME_WHOLE_MAX)
+			continue;
+		if ((k >= 2 && (unsigned char)b->s[k - 2] == 0xc2 && (unsigned char)b->s[k - 1] == 0xab) ||
+		    (b->s[k + 1] != '\0' && strchr(":;!?", b->s[k + 1]) != NULL) ||
+		    (k + 2 < b->len && (unsigned char)b->s[k + 1] == 0xc2 &&
+		    (unsigned char)b->s[k + 2] == 0xbb))
+			b->s[k] = NAME_SPACE;
+	}
+	for (i = 0; i < kept->n; i++)
+		if (!kept->v[i][2] && chars(b->s + kept->v[i][0],
+		    kept->v[i][1] - kept->v[i][0]) <= NAME_WHOLE_MAX)
+			for (k = kept->v[i][0]; k < kept->v[i][1]; k++)
+				if (b->s[k] == ' ')
+					b->s[k] = NAME_SPACE;
+}
+
+static int render(const struct template_dirs *dirs, const char *lang, const char *name,
+    const struct vars *v, int unwrap, char **subject_r, char **body_r, char **error_r)
 {
 	char *data = NULL, *where = xasprintf("template %s/%s", lang, name);
 	char *nl, *body;
@@ -542,7 +626,9 @@ int template_render(const struct template_dirs *dirs, const char *lang, const ch
 	    substitute_text(v, where, body, &out, &kept, error_r) < 0)
 		goto out;
 	buf_add(&flowed, "", 0);
-	reflow(out.s, out.len, &kept, &flowed);
+	keep_names_whole(&out, &kept, 1);
+	reflow(out.s, out.len, &kept, unwrap, &flowed);
+	keep_names_whole(&flowed, NULL, 0);
 	if (subject.toobig || out.toobig || flowed.toobig) {
 		*error_r = xasprintf("%s: rendered text too long", where);
 		goto out;
@@ -564,23 +650,46 @@ out:
 	return ret;
 }
 
-/* "WIT: how to take part / comment participer": the French subject drops
- * the programme's name when both start with it, so that the subject stays
- * short enough to read in a list. */
-static char *bilingual_subject(const char *en, const char *fr, const char *programme)
+int template_render(const struct template_dirs *dirs, const char *lang, const char *name,
+    const struct vars *v, char **subject_r, char **body_r, char **error_r)
 {
-	size_t pl = programme != NULL ? strlen(programme) : 0;
-	const char *rest;
+	return render(dirs, lang, name, v, 0, subject_r, body_r, error_r);
+}
+
+int template_render_paragraphs(const struct template_dirs *dirs, const char *lang,
+    const char *name, const struct vars *v, char **subject_r, char **body_r, char **error_r)
+{
+	return render(dirs, lang, name, v, 1, subject_r, body_r, error_r);
+}
+
+/* Where the end both subjects share starts: " – TAG" and what follows it
+ * (a [token]), or NULL. */
+static const char *shared_end(const char *s, const char *tail)
+{
+	size_t sl = strlen(s), tl = strlen(tail);
+
+	return sl > tl && strcmp(s + sl - tl, tail) == 0 ? s + sl - tl : NULL;
+}
+
+/* "How to take part / Comment participer – WIT": the end both subjects
+ * share, from the dash before the programme's tag (and a [token] after
+ * it), is written once, so that the subject stays short enough to read
+ * in a list. */
+static char *bilingual_subject(const char *en, const char *fr, const char *tag)
+{
+	const char *e, *f, *tail;
 
 	if (strcmp(en, fr) == 0)
 		return xstrdup(en);
-	if (pl > 0 && strncmp(en, programme, pl) == 0 && en[pl] == ':' &&
-	    strncmp(fr, programme, pl) == 0 && (fr[pl] == ':' || str_has_prefix(fr + pl, " :"))) {
-		rest = fr + pl + (fr[pl] == ':' ? 1 : 2);
-		while (*rest == ' ')
-			rest++;
-		if (*rest != '\0')
-			return xasprintf("%s / %s", en, rest);
+	if (tag != NULL && tag[0] != '\0') {
+		char *mark = xasprintf(" \xe2\x80\x93 %s", tag);
+
+		tail = NULL;
+		for (e = strstr(en, mark); e != NULL; e = strstr(e + 1, mark))
+			tail = e;
+		free(mark);
+		if (tail != NULL && (f = shared_end(fr, tail)) != NULL && tail > en && f > fr)
+			return xasprintf("%.*s / %.*s%s", (int)(tail - en), en, (int)(f - fr), fr, tail);
 	}
 	return xasprintf("%s / %s", en, fr);
 }
@@ -594,7 +703,7 @@ int template_render_bilingual(const struct template_dirs *dirs, const char *name
 	if (template_render(dirs, "en", name, v, &s_en, &b_en, error_r) < 0 ||
 	    template_render(dirs, "fr", name, v, &s_fr, &b_fr, error_r) < 0)
 		goto out;
-	*subject_r = bilingual_subject(s_en, s_fr, vars_get(v, "programme"));
+	*subject_r = bilingual_subject(s_en, s_fr, vars_get(v, "tag"));
 	*body_r = xasprintf("(Le texte en français suit l'anglais.)\n\n%s\n"
 	    "------------------------------------------------------------\n\n%s", b_en, b_fr);
 	ret = 0;

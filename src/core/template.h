@@ -18,9 +18,11 @@
  * column where its value starts (template.c says exactly how).
  *
  * Every template the robot sends is in a registry with the variables it is
- * given (template_registry()), besides three common ones: programme (the
+ * given (template_registry()), besides four common ones: programme (the
  * programme's name), address (its mailbox), name (the recipient's name, or
- * their address when unknown).
+ * their address when unknown), tag (the programme's subject_tag: a subject
+ * says what the message is first, then " – tag", then a [token] if any,
+ * so that a list of mail shows what each one is).
  *
  * Lookup order, file by file: the site folder ([paths] templates), then the
  * shipped folder (TEMPLATEDIR, where `make install` puts templates/). A
@@ -58,10 +60,16 @@ struct template_dirs {
  * the template is missing, malformed, or names an unknown variable. */
 int template_render(const struct template_dirs *dirs, const char *lang, const char *name,
     const struct vars *v, char **subject_r, char **body_r, char **error_r);
+/* The same for a reader that wraps lines itself (a calendar's
+ * DESCRIPTION, RFC 5545 3.8.1.5, whose folding is no line break): each
+ * paragraph of running text is one line, whatever its length; forms,
+ * indented lines and list items keep their lines. */
+int template_render_paragraphs(const struct template_dirs *dirs, const char *lang,
+    const char *name, const struct vars *v, char **subject_r, char **body_r, char **error_r);
 /* English and French in one message, for a sender whose language is
  * unknown: both bodies, English first, and the subject "English / French"
- * ("P: how to take part / comment participer" when both start with the
- * programme's name P). */
+ * ("How to take part / Comment participer – T" when both end with the
+ * programme's tag T, and a [token] after it, written once). */
 int template_render_bilingual(const struct template_dirs *dirs, const char *name,
     const struct vars *v, char **subject_r, char **body_r, char **error_r);
 

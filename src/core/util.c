@@ -858,6 +858,49 @@ void time_local_hm(time_t t, char *out, size_t size)
 		out[0] = '\0';
 }
 
+/* Names of days and months, whatever the process's locale: mail is in
+ * the reader's language, not the server's. */
+static const char *const weekdays[2][7] = {
+	{ "Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday" },
+	{ "dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi" },
+};
+static const char *const months[2][12] = {
+	{ "January", "February", "March", "April", "May", "June", "July", "August", "September",
+	  "October", "November", "December" },
+	{ "janvier", "f\xc3\xa9vrier", "mars", "avril", "mai", "juin", "juillet", "ao\xc3\xbbt",
+	  "septembre", "octobre", "novembre", "d\xc3\xa9" "cembre" },
+};
+
+static int lang_index(const char *lang)
+{
+	return lang != NULL && strcmp(lang, "fr") == 0;
+}
+
+const char *time_local_weekday(time_t t, const char *lang)
+{
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	return weekdays[lang_index(lang)][tm.tm_wday % 7];
+}
+
+void time_local_day(time_t t, time_t now, const char *lang, int weekday, char *out,
+    size_t size)
+{
+	struct tm tm, tn;
+	int l = lang_index(lang);
+	char year[16] = "";
+
+	localtime_r(&t, &tm);
+	localtime_r(&now, &tn);
+	if (tm.tm_year != tn.tm_year)
+		snprintf(year, sizeof(year), " %d", tm.tm_year + 1900);
+	/* French writes the first of a month "1er" */
+	snprintf(out, size, "%s%s%d%s %s%s", weekday ? weekdays[l][tm.tm_wday % 7] : "",
+	    weekday ? " " : "", tm.tm_mday, l == 1 && tm.tm_mday == 1 ? "er" : "",
+	    months[l][tm.tm_mon % 12], year);
+}
+
 /* ---- misc ---- */
 
 uint64_t hash64(const void *data, size_t n)

@@ -131,6 +131,13 @@ void time_local_str(time_t t, char *out, size_t size);
 void time_local_date(time_t t, char *out, size_t size);
 /* 09:30 in local time. */
 void time_local_hm(time_t t, char *out, size_t size);
+/* The day of t in words, in lang ("en", else "fr"): "23 April",
+ * "23 avril", with the year when it is not the year of now ("23 April
+ * 2025"); "lundi 23 avril" with the weekday. */
+void time_local_day(time_t t, time_t now, const char *lang, int weekday, char *out,
+    size_t size);
+/* The day of the week of t in lang: "Monday", "lundi". */
+const char *time_local_weekday(time_t t, const char *lang);
 /* Seconds since the epoch for a local wall-clock time; -1 on error. A time
  * the clocks skip comes out later by the jump (02:30 -> 03:30), one they
  * show twice comes out as the first: for a time a person chose, use

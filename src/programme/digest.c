@@ -50,7 +50,7 @@ int digest_command(struct engine *e, const struct committee_command *cmd, int64_
     struct buf *out, char **error_r)
 {
 	if (cmd->cmd == CCMD_STATUS)
-		return overview_render(e, out);
+		return overview_summary(e, out);
 	if (digest_send(e, cause, error_r) < 0)
 		return -1;
 	buf_adds(out, "digest: sent to the committee\n");

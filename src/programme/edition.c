@@ -45,6 +45,33 @@ static int report_pdf_of(struct engine *e, const struct report *r, struct buf *p
 	return report_pdf(r, e->cfg->programme.name, e->cfg->programme.language, e->now, pdf);
 }
 
+/* How many people were asked for their feedback, reminded, and answered:
+ * the figures the report waited for, with the report's rule for a count
+ * of 1 or 2, in the committee's language. */
+static int feedback_counts(struct engine *e, int64_t cohort, struct vars *v)
+{
+	static const char *const names[] = { "feedback_asked", "feedback_nudged",
+	    "feedback_answered" };
+	static const char *const sql[] = {
+		"SELECT count(*) FROM feedback WHERE cohort_id = ?",
+		"SELECT count(nudged_at) FROM feedback WHERE cohort_id = ?",
+		"SELECT count(answered_at) FROM feedback WHERE cohort_id = ?",
+	};
+	const char *lang = notify_language(e, NULL, NULL, 1);
+	char shown[32];
+	int64_t n = 0;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		if (store_query_int(e->st, &n, sql[i], "i", cohort) < 0)
+			return -1;
+		report_count((long)n, shown, sizeof(shown));
+		vars_set(v, names[i], n > 0 && n < 3 && lang != NULL && strcmp(lang, "fr") == 0
+		    ? "moins de 3" : shown);
+	}
+	return 0;
+}
+
 static int send_report(struct engine *e, int64_t cohort, int64_t cause, char *file,
     size_t file_size, char **name_r, char **error_r)
 {
@@ -61,6 +88,10 @@ static int send_report(struct engine *e, int64_t cohort, int64_t cause, char *fi
 	buf_add(&csv, "", 0);
 	if (report_load(e, cohort, &r) < 0)
 		goto out;
+	if (feedback_counts(e, cohort, &v) < 0) {
+		report_deinit(&r);
+		goto out;
+	}
 	report_text(&r, &text);
 	report_csv(&r, &csv);
 	if (report_pdf_of(e, &r, &pdf) < 0) {
@@ -139,7 +170,10 @@ int edition_report_print(struct engine *e, const char *name, enum edition_format
 }
 
 /* A cohort's feedback period ends feedback_days after its last request,
- * once every pair introduced in it was asked. */
+ * once every pair introduced in it was asked, and once everyone who has
+ * not answered was reminded and had the reminder's own time
+ * (nudge_after_days) to answer it: the report holds the answers it waited
+ * for. Someone erased is never reminded, and waited for no longer. */
 static int due(struct engine *e, char **error_r)
 {
 	struct store_ids ids = { NULL, 0 };
@@ -150,8 +184,12 @@ static int due(struct engine *e, char **error_r)
 	if (store_query(e->st, "SELECT c.id FROM cohorts c WHERE EXISTS (SELECT 1 FROM feedback f"
 	    " WHERE f.cohort_id = c.id) AND NOT EXISTS (SELECT 1 FROM pairs p WHERE p.cohort_id = c.id"
 	    " AND p.status = 'active' AND p.introduced_at IS NOT NULL AND p.feedback_at IS NULL)"
-	    " AND (SELECT max(sent_at) FROM feedback f WHERE f.cohort_id = c.id) <= ? ORDER BY c.id",
-	    store_ids_row, &ids, "t", e->now - e->cfg->schedule.feedback_days * DAY) < 0)
+	    " AND (SELECT max(sent_at) FROM feedback f WHERE f.cohort_id = c.id) <= ?"
+	    " AND (c.anonymised_at IS NOT NULL OR NOT EXISTS (SELECT 1 FROM feedback f"
+	    " JOIN people pe ON pe.id = f.person_id WHERE f.cohort_id = c.id AND f.answered_at IS NULL"
+	    " AND pe.erased_at IS NULL AND (f.nudged_at IS NULL OR f.nudged_at > ?))) ORDER BY c.id",
+	    store_ids_row, &ids, "tt", e->now - e->cfg->schedule.feedback_days * DAY,
+	    time_add_days(e->now, -e->cfg->schedule.nudge_after_days)) < 0)
 		return -1;
 	for (i = 0; i < ids.n && r >= 0; i++) {
 		snprintf(key, sizeof(key), "report:%" PRId64, ids.v[i]);
@@ -183,36 +221,54 @@ struct call {
 	size_t willing, waitlisted;
 };
 
+/* The offer to carry application a over into cohort (named cohort_name,
+ * a from previous_name), under the confirmation rowid/token made at
+ * offered: the first, or (reminder) the one reminder. It lapses
+ * confirm_days after it was made: the text says the day. */
+static int offer_send(struct engine *e, const struct application *a, const char *cohort_name,
+    const char *previous_name, int64_t rowid, const char *token, time_t offered, int reminder,
+    int64_t cause, char **error_r)
+{
+	struct vars v = { { NULL }, { NULL }, 0 };
+	const char *lang = notify_language(e, a->language, NULL, 1);
+	char *summary = roster_summary(a, lang), until[64];
+	int ret;
+
+	time_local_day(time_add_days(offered, e->cfg->programme.confirm_days), e->now, lang, 1,
+	    until, sizeof(until));
+	vars_set(&v, "cohort", cohort_name);
+	vars_set(&v, "previous", previous_name);
+	vars_set(&v, "role", roster_role_word(a->role, lang));
+	vars_set(&v, "summary", summary);
+	vars_set(&v, "token", token);
+	vars_set(&v, "until", until);
+	vars_set(&v, "reminder", reminder ? "1" : "");
+	ret = notify_person(e, a, &(struct notice){ .kind = "carry-over", .vars = &v,
+	    .cause = cause, .ref_kind = "confirmation", .ref_id = rowid }, error_r);
+	vars_deinit(&v);
+	free(summary);
+	return ret;
+}
+
 /* The previous cohort's waitlisted applicants, never paired: each is
  * offered to carry the application over. */
 static int offer(struct engine *e, struct call *k, int64_t app_id, char **error_r)
 {
-	struct vars v = { { NULL }, { NULL }, 0 };
 	struct application a;
-	char token[16], payload[24], *summary = NULL;
-	const char *lang;
+	char token[16], payload[24];
 	int64_t rowid = 0;
 	int ret = -1;
 
 	if (roster_application_by_id(e, app_id, &a) != 1)
 		return -1;
-	lang = notify_language(e, a.language, NULL, 1);
 	snprintf(payload, sizeof(payload), "%" PRId64, k->cohort);
 	if (confirm_new_for(e, a.address, "carry-over", a.id, payload, token, &rowid) < 0)
 		goto out;
-	summary = roster_summary(&a, lang);
-	vars_set(&v, "cohort", k->name);
-	vars_set(&v, "previous", k->previous_name);
-	vars_set(&v, "role", roster_role_word(a.role, lang));
-	vars_set(&v, "summary", summary);
-	vars_set(&v, "token", token);
-	ret = notify_person(e, &a, &(struct notice){ .kind = "carry-over", .vars = &v,
-	    .cause = k->cause, .ref_kind = "confirmation", .ref_id = rowid }, error_r);
+	ret = offer_send(e, &a, k->name, k->previous_name, rowid, token, e->now, 0, k->cause,
+	    error_r);
 	if (ret == 0)
 		k->waitlisted++;
 out:
-	vars_deinit(&v);
-	free(summary);
 	roster_application_deinit(&a);
 	return ret;
 }
@@ -225,14 +281,24 @@ static int call_one(struct engine *e, struct call *k, int64_t app_id, const char
 	struct vars v = { { NULL }, { NULL }, 0 };
 	struct application a;
 	const char *lang;
-	int ret;
+	char *form;
+	int said, ret;
 
 	if (roster_application_by_id(e, app_id, &a) != 1)
 		return -1;
 	lang = notify_language(e, a.language, NULL, 1);
+	said = as != NULL && (strcmp(as, "mentor") == 0 || strcmp(as, "mentee") == 0);
 	vars_set(&v, "cohort", k->name);
-	vars_set(&v, "role", as != NULL && (strcmp(as, "mentor") == 0 || strcmp(as, "mentee") == 0)
-	    ? roster_role_word(as, lang) : "");
+	vars_set(&v, "role", said ? roster_role_word(as, lang) : "");
+	/* their last application, filled in as the form to send back, in
+	 * the role they said they would take */
+	if (said) {
+		free(a.role);
+		a.role = xstrdup(as);
+	}
+	form = roster_summary(&a, lang);
+	vars_set(&v, "summary", form);
+	free(form);
 	ret = notify_person(e, &a, &(struct notice){ .kind = "announcement", .vars = &v,
 	    .cause = k->cause }, error_r);
 	if (ret == 0)
@@ -434,6 +500,7 @@ int edition_carry_confirmed(struct msgctx *c, const struct confirmation *k, char
 	const char *lang = NULL;
 	char *arg = NULL, *status = NULL;
 	long cohort = 0;
+	int64_t offered = 0;
 	int r;
 
 	/* "confirm TOKEN" in the subject says yes too */
@@ -450,6 +517,14 @@ int edition_carry_confirmed(struct msgctx *c, const struct confirmation *k, char
 		inbound_leave(c, "answer to a carry-over offer in words");
 		return 1;
 	}
+	if (store_query_int(c->e->st, &offered, "SELECT created_at FROM confirmations WHERE rowid = ?",
+	    "i", k->rowid) < 0)
+		return -1;
+	/* the offer said until when: a later "yes" is for a person to weigh */
+	if (time_add_days((time_t)offered, c->e->cfg->programme.confirm_days) <= c->e->now) {
+		inbound_leave(c, "carry-over after the offer lapsed");
+		return 1;
+	}
 	if (k->payload == NULL || str_to_long(k->payload, 1, LONG_MAX, &cohort) < 0) {
 		inbound_leave(c, "carry-over offer without its cohort");
 		return 1;
@@ -464,4 +539,135 @@ int edition_carry_confirmed(struct msgctx *c, const struct confirmation *k, char
 		return 1;
 	}
 	return carry(c, k->ref_id, (int64_t)cohort, error_r);
+}
+
+/* ---- the offer's one reminder ---- */
+
+/* Offers still waiting, for a cohort still open, made between from and
+ * to, not reminded yet. */
+#define WAITING_OFFERS " FROM confirmations c JOIN cohorts co ON co.id = CAST(c.payload AS INTEGER)" \
+	" WHERE c.kind = 'carry-over' AND c.done_at IS NULL AND c.reminded_at IS NULL" \
+	" AND c.address <> 'erased' AND co.status = 'open'"
+
+struct waiting {
+	int64_t rowid, app, cohort;
+	time_t offered;
+	char *token;
+};
+
+struct waitings {
+	struct waiting *v;
+	size_t n;
+};
+
+static int waiting_cb(const struct store_row *row, void *arg)
+{
+	struct waitings *w = arg;
+
+	w->v = xrealloc(w->v, (w->n + 1) * sizeof(*w->v));
+	w->v[w->n].rowid = store_row_int(row, 0);
+	w->v[w->n].app = store_row_int(row, 1);
+	w->v[w->n].cohort = store_row_int(row, 2);
+	w->v[w->n].offered = (time_t)store_row_int(row, 3);
+	w->v[w->n].token = xstrdup(store_row_text(row, 4));
+	w->n++;
+	return 0;
+}
+
+static int remind(struct engine *e, const struct waiting *w, char **error_r)
+{
+	struct application a;
+	char *cohort = NULL, *previous = NULL;
+	int ret = -1;
+
+	if (roster_application_by_id(e, w->app, &a) != 1)
+		return 0; /* gone: nothing to remind of */
+	if (store_exec(e->st, "UPDATE confirmations SET reminded_at = ? WHERE rowid = ?", "ti",
+	    e->now, w->rowid) < 0 || roster_cohort_name(e, w->cohort, &cohort) < 0 ||
+	    roster_cohort_name(e, a.cohort_id, &previous) < 0)
+		goto out;
+	ret = offer_send(e, &a, cohort, previous, w->rowid, w->token, w->offered, 1, 0, error_r);
+out:
+	free(cohort);
+	free(previous);
+	roster_application_deinit(&a);
+	return ret;
+}
+
+/* Half-way to the day an offer lapses (confirm_days, as for an
+ * application's confirmation), one reminder. */
+static long reminder_days(const struct engine *e)
+{
+	return e->cfg->programme.confirm_days / 2;
+}
+
+static int carry_due(struct engine *e, char **error_r)
+{
+	struct waitings w = { NULL, 0 };
+	long days = reminder_days(e);
+	size_t i;
+	int ret = -1;
+
+	if (days < 1)
+		return 0;
+	if (store_query(e->st, "SELECT c.rowid, c.ref_id, co.id, c.created_at, c.token" WAITING_OFFERS
+	    " AND c.created_at <= ? AND c.created_at > ? ORDER BY c.rowid", waiting_cb, &w, "tt",
+	    time_add_days(e->now, -days), time_add_days(e->now, -e->cfg->programme.confirm_days)) < 0)
+		goto out;
+	for (i = 0; i < w.n; i++)
+		if (remind(e, &w.v[i], error_r) < 0)
+			goto out;
+	ret = 0;
+out:
+	for (i = 0; i < w.n; i++)
+		free(w.v[i].token);
+	free(w.v);
+	return ret;
+}
+
+int edition_carry_due(struct engine *e, char **error_r)
+{
+	if (store_begin(e->st) < 0)
+		return -1;
+	if (carry_due(e, error_r) < 0) {
+		store_rollback(e->st);
+		return -1;
+	}
+	return store_commit(e->st);
+}
+
+static void lower(const struct engine *e, time_t *next, int64_t from, long days)
+{
+	time_t t = time_add_days((time_t)from, days);
+
+	if (from != 0 && t > e->now && (*next == 0 || t < *next))
+		*next = t;
+}
+
+int edition_next_due(struct engine *e, time_t *next)
+{
+	const struct config *cfg = e->cfg;
+	long days = reminder_days(e);
+	int64_t first = 0, asked = 0, nudged = 0;
+
+	/* a report not sent yet: the end of its feedback period, or of a
+	 * reminder's time (due() says which counts) */
+	if (store_query_int(e->st, &asked, "SELECT coalesce(min(f.sent_at), 0) FROM feedback f"
+	    " WHERE f.sent_at > ? AND NOT EXISTS (SELECT 1 FROM jobs j"
+	    " WHERE j.key = 'report:' || f.cohort_id)", "t",
+	    time_add_days(e->now, -cfg->schedule.feedback_days)) < 0 ||
+	    store_query_int(e->st, &nudged, "SELECT coalesce(min(f.nudged_at), 0) FROM feedback f"
+	    " WHERE f.nudged_at > ? AND NOT EXISTS (SELECT 1 FROM jobs j"
+	    " WHERE j.key = 'report:' || f.cohort_id)", "t",
+	    time_add_days(e->now, -cfg->schedule.nudge_after_days)) < 0)
+		return -1;
+	lower(e, next, asked, cfg->schedule.feedback_days);
+	lower(e, next, nudged, cfg->schedule.nudge_after_days);
+	if (days < 1)
+		return 0;
+	if (store_query_int(e->st, &first, "SELECT coalesce(min(c.created_at), 0)" WAITING_OFFERS
+	    " AND c.created_at > ?", "t", time_add_days(e->now, -days)) < 0)
+		return -1;
+	lower(e, next, first, days);
+	return 0;
 }

@@ -16,7 +16,9 @@
  *   the carry-over       a "yes" to that offer (a confirmation of kind
  *                        "carry-over", confirm.h) copies the application
  *                        into the new cohort, confirmed; "no" settles it;
- *                        anything else waits again, for a person to read
+ *                        anything else waits again, for a person to read;
+ *                        silence is a no: one reminder half-way, and the
+ *                        offer lapses confirm_days after it was made
  *
  * Return rules: the committee commands append one line per fact to out
  * and return 0 or -1 (committee.h); edition_due() runs in a transaction
@@ -27,6 +29,7 @@
 #define MENTORD_EDITION_H
 
 #include <stdint.h>
+#include <time.h>
 
 struct buf;
 struct committee_command;
@@ -49,7 +52,15 @@ int edition_due(struct engine *e, char **error_r);
  * does nothing without --announce. */
 int edition_announce(struct engine *e, const struct committee_command *cmd, int64_t cause,
     struct buf *out, char **error_r);
-/* A reply to a carry-over offer (k is the settled confirmation). */
+/* A reply to a carry-over offer (k is the settled confirmation). A "yes"
+ * after the offer lapsed (confirm_days after it was made, the day its
+ * text says) is left for a person. */
 int edition_carry_confirmed(struct msgctx *c, const struct confirmation *k, char **error_r);
+/* The one reminder of a carry-over offer not answered, half-way to the
+ * day it lapses, while its cohort is open; a transaction of its own. */
+int edition_carry_due(struct engine *e, char **error_r);
+/* Lowers *next (0: nothing yet) to when edition_due() or
+ * edition_carry_due() may have work. 0 or -1. */
+int edition_next_due(struct engine *e, time_t *next);
 
 #endif

@@ -78,11 +78,14 @@ static time_t add_months(time_t t, long months)
 	return mktime(&tm);
 }
 
+/* asked: when the check-in a nudge reminds of was sent (0: not a nudge),
+ * said as a date: "a few days ago" may be three weeks. */
 static int send_checkin(struct engine *e, const struct pair_info *p, int mentor_side, long number,
-    const char *tmpl, const char *kind, int64_t checkin_id, char **error_r)
+    const char *tmpl, const char *kind, int64_t checkin_id, time_t asked, char **error_r)
 {
 	struct application me, other;
 	struct vars v = { { NULL }, { NULL }, 0 };
+	char day[64];
 	int ret = -1;
 
 	memset(&me, 0, sizeof(me));
@@ -93,6 +96,11 @@ static int send_checkin(struct engine *e, const struct pair_info *p, int mentor_
 	vars_set(&v, "partner_name", other.name);
 	vars_setf(&v, "number", "%ld", number);
 	vars_set(&v, "name", me.name);
+	if (asked != 0) {
+		time_local_day(asked, e->now, notify_language(e, me.language, NULL, 1), 0, day,
+		    sizeof(day));
+		vars_set(&v, "asked", day);
+	}
 	ret = notify_person(e, &me, &(struct notice){ .kind = kind, .tmpl = tmpl, .vars = &v,
 	    .ref_kind = "checkin", .ref_id = checkin_id }, error_r);
 out:
@@ -157,7 +165,7 @@ static int checkins_due(struct engine *e, const struct pair_info *p, char **erro
 			continue;
 		id = store_last_id(e->st);
 		if (send_checkin(e, p, side, n, n == 1 ? "checkin-first" : "checkin", "checkin", id,
-		    error_r) < 0)
+		    0, error_r) < 0)
 			return -1;
 	}
 	return 0;
@@ -166,6 +174,7 @@ static int checkins_due(struct engine *e, const struct pair_info *p, char **erro
 struct nudge {
 	int64_t id, pair, person;
 	long number;
+	time_t sent;
 };
 
 struct nudges {
@@ -182,6 +191,7 @@ static int nudge_cb(const struct store_row *row, void *arg)
 	n->v[n->n].pair = store_row_int(row, 1);
 	n->v[n->n].person = store_row_int(row, 2);
 	n->v[n->n].number = (long)store_row_int(row, 3);
+	n->v[n->n].sent = (time_t)store_row_int(row, 4);
 	n->n++;
 	return 0;
 }
@@ -193,7 +203,7 @@ static int nudges(struct engine *e, char **error_r)
 	size_t i;
 	int ret = -1;
 
-	if (store_query(e->st, "SELECT k.id, k.pair_id, k.person_id, k.number FROM checkins k"
+	if (store_query(e->st, "SELECT k.id, k.pair_id, k.person_id, k.number, k.sent_at FROM checkins k"
 	    " JOIN pairs p ON p.id = k.pair_id WHERE p.status = 'active' AND k.answer IS NULL"
 	    " AND k.nudged_at IS NULL AND k.sent_at <= ? ORDER BY k.id", nudge_cb, &n, "t", limit) < 0)
 		goto out;
@@ -211,7 +221,7 @@ static int nudges(struct engine *e, char **error_r)
 		r = store_exec(e->st, "UPDATE checkins SET nudged_at = ? WHERE id = ?", "ti", e->now, n.v[i].id);
 		if (r == 0)
 			r = send_checkin(e, &p.v[0], mentor_person == n.v[i].person, n.v[i].number,
-			    "checkin-nudge", "checkin-nudge", n.v[i].id, error_r);
+			    "checkin-nudge", "checkin-nudge", n.v[i].id, n.v[i].sent, error_r);
 		free(p.v);
 		if (r < 0)
 			goto out;

@@ -27,12 +27,14 @@
 
 #define DAY 86400
 
+/* asked: when the request a nudge reminds of was sent (0: the request
+ * itself), said as a date. */
 static int ask_one(struct engine *e, int64_t app, const char *kind, int64_t feedback_id,
-    int64_t cause, char **error_r)
+    time_t asked, int64_t cause, char **error_r)
 {
 	struct application a;
 	struct vars v = { { NULL }, { NULL }, 0 };
-	char *cohort = NULL;
+	char *cohort = NULL, day[64];
 	int ret = -1;
 
 	if (roster_application_by_id(e, app, &a) != 1)
@@ -41,6 +43,11 @@ static int ask_one(struct engine *e, int64_t app, const char *kind, int64_t feed
 		goto out;
 	vars_set(&v, "cohort", cohort);
 	vars_set(&v, "name", a.name);
+	if (asked != 0) {
+		time_local_day(asked, e->now, notify_language(e, a.language, NULL, 1), 0, day,
+		    sizeof(day));
+		vars_set(&v, "asked", day);
+	}
 	ret = notify_person(e, &a, &(struct notice){ .kind = kind, .vars = &v, .cause = cause,
 	    .ref_kind = "feedback", .ref_id = feedback_id }, error_r);
 out:
@@ -65,7 +72,7 @@ int followup_ask_feedback(struct engine *e, int64_t pair, int64_t mentor_app, in
 			return -1;
 		if (store_changes(e->st) == 0)
 			continue; /* asked before */
-		if (ask_one(e, apps[i], "feedback", store_last_id(e->st), cause, error_r) < 0)
+		if (ask_one(e, apps[i], "feedback", store_last_id(e->st), 0, cause, error_r) < 0)
 			return -1;
 	}
 	return 0;
@@ -73,6 +80,7 @@ int followup_ask_feedback(struct engine *e, int64_t pair, int64_t mentor_app, in
 
 struct nudge_row {
 	int64_t id, app;
+	time_t sent;
 };
 
 struct nudge_rows {
@@ -87,6 +95,7 @@ static int nudge_row_cb(const struct store_row *row, void *arg)
 	r->v = xrealloc(r->v, (r->n + 1) * sizeof(*r->v));
 	r->v[r->n].id = store_row_int(row, 0);
 	r->v[r->n].app = store_row_int(row, 1);
+	r->v[r->n].sent = (time_t)store_row_int(row, 2);
 	r->n++;
 	return 0;
 }
@@ -97,7 +106,7 @@ int followup_feedback_nudges(struct engine *e, char **error_r)
 	size_t i;
 	int ret = -1;
 
-	if (store_query(e->st, "SELECT f.id, a.id FROM feedback f JOIN pairs p ON p.id = f.pair_id"
+	if (store_query(e->st, "SELECT f.id, a.id, f.sent_at FROM feedback f JOIN pairs p ON p.id = f.pair_id"
 	    " JOIN applications a ON a.id IN (p.mentor_app, p.mentee_app) AND a.person_id = f.person_id"
 	    " JOIN people pe ON pe.id = f.person_id JOIN cohorts c ON c.id = f.cohort_id"
 	    " WHERE f.answered_at IS NULL AND f.nudged_at IS NULL AND f.sent_at <= ?"
@@ -107,7 +116,7 @@ int followup_feedback_nudges(struct engine *e, char **error_r)
 	for (i = 0; i < r.n; i++)
 		if (store_exec(e->st, "UPDATE feedback SET nudged_at = ? WHERE id = ?", "ti", e->now,
 		    r.v[i].id) < 0 ||
-		    ask_one(e, r.v[i].app, "feedback-nudge", r.v[i].id, 0, error_r) < 0)
+		    ask_one(e, r.v[i].app, "feedback-nudge", r.v[i].id, r.v[i].sent, 0, error_r) < 0)
 			goto out;
 	ret = 0;
 out:

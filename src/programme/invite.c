@@ -112,6 +112,7 @@ static void event_vars(struct engine *e, const struct event *ev, const char *lan
 	vars_set(v, "title", title);
 	free(title);
 	vars_set(v, "date", date);
+	vars_set(v, "weekday", time_local_weekday(ev->start, lang));
 	vars_set(v, "time", time_s);
 	vars_set(v, "end_time", end);
 	if (ev->duration % 60 == 0)
@@ -148,10 +149,12 @@ static int calendar(struct engine *e, const struct event *ev, const char *uid, c
 
 	vars_set(v, "programme", e->cfg->programme.name);
 	vars_set(v, "address", e->cfg->programme.address);
+	vars_set(v, "tag", e->cfg->programme.subject_tag);
 	vars_set(v, "cancelled", cancel ? "1" : "");
-	if (template_render(&e->dirs, lang, "calendar-entry", v, &summary, &description,
-	    error_r) < 0)
+	if (template_render_paragraphs(&e->dirs, lang, "calendar-entry", v, &summary,
+	    &description, error_r) < 0)
 		return -1;
+	str_trim(description);
 	memset(&ie, 0, sizeof(ie));
 	ie.uid = uid;
 	ie.sequence = ev->sequence;
@@ -207,6 +210,10 @@ static int person_uid(struct engine *e, const struct event *ev, int64_t person, 
 	return 0;
 }
 
+/* The calendar part, under a file name for the clients that list it as
+ * an attachment (RFC 2045 5.1 "name", as common clients write it). */
+#define CALENDAR_TYPE(method) "text/calendar; charset=UTF-8; method=" method "; name=\"invite.ics\""
+
 int invite_send(struct engine *e, const struct event *ev, int64_t person, const char *kind,
     enum invite_mode mode, int64_t cause, char **error_r)
 {
@@ -230,8 +237,8 @@ int invite_send(struct engine *e, const struct event *ev, int64_t person, const 
 		goto out;
 	if (notify_to(e, name, address, lang, &(struct notice){ .kind = kind, .vars = &v,
 	    .person_id = person, .cause = cause, .ref_kind = "event", .ref_id = ev->id,
-	    .alt_type = cal == NULL ? NULL : cancel ? "text/calendar; charset=UTF-8; method=CANCEL"
-	    : "text/calendar; charset=UTF-8; method=REQUEST", .alt_body = cal }, error_r) < 0)
+	    .alt_type = cal == NULL ? NULL : cancel ? CALENDAR_TYPE("CANCEL")
+	    : CALENDAR_TYPE("REQUEST"), .alt_body = cal }, error_r) < 0)
 		goto out;
 	if (mode == INVITE_REMINDER) {
 		ret = 0;

@@ -1,5 +1,6 @@
 #include "notify.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
@@ -69,7 +70,9 @@ int notify_answer(struct msgctx *c, const struct notice *n, char **error_r)
 {
 	struct outbox_msg m;
 	int64_t id = 0;
-	int allowed = notify_answer_allowed(c->e, c->m->from_addr);
+	char *known = NULL;
+	const char *name = c->m->from_name;
+	int allowed = notify_answer_allowed(c->e, c->m->from_addr), ret = -1;
 
 	if (allowed < 0)
 		return -1;
@@ -78,17 +81,28 @@ int notify_answer(struct msgctx *c, const struct notice *n, char **error_r)
 		c->h->withheld_why = "daily answer limit reached";
 		return 0;
 	}
+	/* a sender whose mail gives no name is greeted by the one the
+	 * programme knows for the address, rather than by the address */
+	if ((name == NULL || name[0] == '\0') && store_query_text(c->e->st, &known,
+	    "SELECT name FROM people WHERE address = ? AND erased_at IS NULL", "s",
+	    c->m->from_addr) < 0)
+		return -1;
+	if (known != NULL && known[0] != '\0')
+		name = known;
 	message_of(n, n->lang, &m);
-	outbox_to(&m, c->m->from_name, c->m->from_addr);
+	outbox_to(&m, name, c->m->from_addr);
 	m.answer_to = c->m;
 	m.cause_inbound = c->inbound_id;
 	if (outbox_queue(c->e, &m, &id, error_r) < 0)
-		return -1;
+		goto out;
 	if (id == 0) {
 		c->h->withheld = n->kind;
 		c->h->withheld_why = outbox_held_why(c->e, &m);
 	}
-	return 0;
+	ret = 0;
+out:
+	free(known);
+	return ret;
 }
 
 int notify_committee(struct engine *e, const struct notice *n, char **error_r)

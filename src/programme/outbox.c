@@ -333,6 +333,7 @@ int outbox_queue(struct engine *e, const struct outbox_msg *m, int64_t *id_r, ch
 	ret = -1;
 	vars_set(m->vars, "programme", cfg->programme.name);
 	vars_set(m->vars, "address", cfg->programme.address);
+	vars_set(m->vars, "tag", cfg->programme.subject_tag);
 	if (vars_get(m->vars, "name") == NULL || vars_get(m->vars, "name")[0] == '\0')
 		vars_set(m->vars, "name", m->to[0].name != NULL && m->to[0].name[0] != '\0'
 		    ? m->to[0].name : m->to[0].addr);

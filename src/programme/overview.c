@@ -96,27 +96,60 @@ static int application_row(const struct store_row *row, void *arg)
 	return 0;
 }
 
+/* The figures the digest and the status both say of a cohort's
+ * applications. */
+struct app_counts {
+	long pending, mentors, mentees, paired, open;
+};
+
+static int app_counts(struct engine *e, int64_t cohort, struct app_counts *c)
+{
+	memset(c, 0, sizeof(*c));
+	if (count(e, "SELECT count(*) FROM applications WHERE cohort_id = ? AND status = 'pending'",
+	    cohort, &c->pending) < 0 ||
+	    count(e, "SELECT count(*) FROM applications WHERE cohort_id = ? AND status = 'confirmed'"
+	    " AND role = 'mentor'", cohort, &c->mentors) < 0 ||
+	    count(e, "SELECT count(*) FROM applications WHERE cohort_id = ? AND status = 'confirmed'"
+	    " AND role = 'mentee'", cohort, &c->mentees) < 0 ||
+	    overview_paired_mentees(e, cohort, &c->paired) < 0 ||
+	    count(e, "SELECT count(*) FROM cohorts WHERE id = ? AND status = 'open'", cohort,
+	    &c->open) < 0)
+		return -1;
+	return 0;
+}
+
+/* Check-ins reminded and not answered yet, not flagged: those reminded
+ * this very run are silent too. */
+#define REMINDED_SQL "SELECT count(*) FROM checkins k JOIN pairs p ON p.id = k.pair_id" \
+	" WHERE p.cohort_id = ? AND p.status = 'active' AND k.answer IS NULL" \
+	" AND k.nudged_at IS NOT NULL AND k.flagged_at IS NULL"
+
+int overview_paired_mentees(struct engine *e, int64_t cohort, long *n_r)
+{
+	/* introduced, whether the pair goes on or ended since */
+	return count(e, "SELECT count(*) FROM applications a WHERE a.cohort_id = ?"
+	    " AND a.status = 'confirmed' AND a.role = 'mentee' AND EXISTS (SELECT 1 FROM pairs p"
+	    " WHERE p.mentee_app = a.id AND (p.status = 'active' OR p.introduced_at IS NOT NULL))",
+	    cohort, n_r);
+}
+
 int overview_applications(struct engine *e, int64_t cohort, struct buf *b)
 {
 	struct section s = { b, 0, e->now };
-	long pending = 0, mentors = 0, mentees = 0, paired = 0, capacity = 0;
+	struct app_counts c;
+	long capacity = 0;
 
-	if (count(e, "SELECT count(*) FROM applications WHERE cohort_id = ? AND status = 'pending'",
-	    cohort, &pending) < 0 ||
-	    count(e, "SELECT count(*) FROM applications WHERE cohort_id = ? AND status = 'confirmed'"
-	    " AND role = 'mentor'", cohort, &mentors) < 0 ||
-	    count(e, "SELECT count(*) FROM applications WHERE cohort_id = ? AND status = 'confirmed'"
-	    " AND role = 'mentee'", cohort, &mentees) < 0 ||
+	if (app_counts(e, cohort, &c) < 0 ||
 	    count(e, "SELECT coalesce(sum(capacity), 0) FROM applications WHERE cohort_id = ?"
-	    " AND status = 'confirmed' AND role = 'mentor'", cohort, &capacity) < 0 ||
-	    count(e, "SELECT count(*) FROM pairs WHERE cohort_id = ? AND status = 'active'", cohort,
-	    &paired) < 0)
+	    " AND status = 'confirmed' AND role = 'mentor'", cohort, &capacity) < 0)
 		return -1;
+	/* a closed cohort's unpaired mentees wait for nothing any more */
 	buf_printf(b, "Applications\n"
 	    "  awaiting the applicant's confirmation  %ld\n"
 	    "  confirmed mentors                      %ld (room for %ld mentees)\n"
-	    "  confirmed mentees                      %ld (%ld paired, %ld waiting)\n",
-	    pending, mentors, capacity, mentees, paired, mentees - paired);
+	    "  confirmed mentees                      %ld (%ld paired, %ld %s)\n",
+	    c.pending, c.mentors, capacity, c.mentees, c.paired, c.mentees - c.paired,
+	    c.open ? "waiting" : "not paired");
 	buf_adds(b, "\n  New and pending this week:\n  ");
 	cell(b, "name", 23);
 	cell(b, "role", 7);
@@ -225,6 +258,7 @@ static int silent_row(const struct store_row *row, void *arg)
 int overview_checkins(struct engine *e, int64_t cohort, struct buf *b)
 {
 	struct section s = { b, 0, e->now };
+	long reminded = 0;
 
 	buf_adds(b, "Check-ins\n");
 	if (store_query(e->st, "SELECT k.answer, count(*) FROM checkins k JOIN pairs p ON p.id = k.pair_id"
@@ -232,6 +266,11 @@ int overview_checkins(struct engine *e, int64_t cohort, struct buf *b)
 	    answer_row, &s, "it", cohort, e->now - WEEK) < 0)
 		return -1;
 	buf_adds(b, s.rows ? "\n" : "  answers this week: none\n");
+	/* those reminded this very run are silent too, not yet flagged */
+	if (count(e, REMINDED_SQL, cohort, &reminded) < 0)
+		return -1;
+	if (reminded > 0)
+		buf_printf(b, "  reminded once, no answer yet: %ld\n", reminded);
 	s.rows = 0;
 	if (store_query(e->st, "SELECT k.pair_id, k.number, coalesce(a.name, 'a participant'),"
 	    " date(k.sent_at, 'unixepoch') FROM checkins k JOIN pairs p ON p.id = k.pair_id"
@@ -239,7 +278,7 @@ int overview_checkins(struct engine *e, int64_t cohort, struct buf *b)
 	    " WHERE p.cohort_id = ? AND p.status = 'active' AND k.answer IS NULL AND k.flagged_at IS NOT NULL"
 	    " ORDER BY k.pair_id, k.number", silent_row, &s, "i", cohort) < 0)
 		return -1;
-	list_end(b, s.rows, "silences: none");
+	list_end(b, s.rows, "still silent after the reminder: none");
 	buf_addc(b, '\n');
 	return 0;
 }
@@ -360,16 +399,15 @@ int overview_problems(struct engine *e, struct buf *b)
 		return -1;
 	list_end(b, s.rows, "(none)");
 	s.rows = 0;
-	buf_adds(b, "\nMessages that could not be delivered, with the server's last answer\n"
-	    "(mentord queue retry ID sends one again)\n");
-	if (store_query(e->st, "SELECT created_at, '#' || id || ' ' || kind, envelope_to, last_error"
+	buf_adds(b, "\nMessages that could not be delivered, with the server's last answer\n");
+	if (store_query(e->st, "SELECT created_at, kind, envelope_to, last_error"
 	    " FROM outbound WHERE status = 'failed' ORDER BY id", failed_row, &s, NULL) < 0)
 		return -1;
 	list_end(b, s.rows, "(none)");
 	if (waiting(e, b) < 0)
 		return -1;
 	s.rows = 0;
-	buf_adds(b, "\nQuarantined messages (kept in the mailbox and in the spool)\n");
+	buf_adds(b, "\nMessages the robot could not read (left in the mailbox for you)\n");
 	if (store_query(e->st, "SELECT received_at, sender, outcome FROM inbound WHERE class = 'quarantined'"
 	    " AND received_at >= ? ORDER BY id", line_row, &s, "t", e->now - WEEK) < 0)
 		return -1;
@@ -586,4 +624,106 @@ out:
 		free(t.v[i].title);
 	free(t.v);
 	return ret;
+}
+
+/* ---- the one-screen status ---- */
+
+static int summary_cohort(struct engine *e, struct buf *b, int64_t *cohort_r)
+{
+	char *name = NULL, opened[16];
+	int64_t at = 0;
+	int r = roster_open_cohort(e, cohort_r, &name);
+
+	if (r < 0)
+		return -1;
+	if (r == 0 && (store_query_int(e->st, cohort_r, "SELECT coalesce(max(id), 0) FROM cohorts",
+	    NULL) < 0 || (*cohort_r != 0 && roster_cohort_name(e, *cohort_r, &name) < 0)))
+		return -1;
+	if (store_query_int(e->st, &at, "SELECT coalesce(opened_at, 0) FROM cohorts WHERE id = ?", "i",
+	    *cohort_r) < 0) {
+		free(name);
+		return -1;
+	}
+	date_of((time_t)at, opened, sizeof(opened));
+	if (r == 1)
+		buf_adds(b, "Cohort ");
+	else
+		buf_adds(b, *cohort_r != 0 ? "No cohort is open; the last one was " : "No cohort yet");
+	if (name != NULL)
+		buf_add_fit(b, name, 30);
+	if (r == 1)
+		buf_printf(b, ", open since %s", opened);
+	buf_adds(b, ".\n\n");
+	free(name);
+	return 0;
+}
+
+/* Check-ins, cases and mail, a line each, as the digest lists them. */
+static int summary_rest(struct engine *e, int64_t cohort, struct buf *b)
+{
+	int64_t answers = 0, reminded = 0, silent = 0, cases = 0, oldest = 0;
+	int64_t bouncing = 0, failed = 0, unread = 0, human = 0;
+
+	if (store_query_int(e->st, &answers, "SELECT count(*) FROM checkins k JOIN pairs p"
+	    " ON p.id = k.pair_id WHERE p.cohort_id = ? AND k.answered_at >= ?", "it", cohort,
+	    e->now - WEEK) < 0 ||
+	    store_query_int(e->st, &reminded, REMINDED_SQL, "i", cohort) < 0 ||
+	    store_query_int(e->st, &silent, "SELECT count(*) FROM checkins k JOIN pairs p"
+	    " ON p.id = k.pair_id WHERE p.cohort_id = ? AND p.status = 'active' AND k.answer IS NULL"
+	    " AND k.flagged_at IS NOT NULL", "i", cohort) < 0 ||
+	    store_query_int(e->st, &cases, "SELECT count(*) FROM cases WHERE status = 'open'",
+	    NULL) < 0 ||
+	    store_query_int(e->st, &oldest, "SELECT coalesce(min(opened_at), 0) FROM cases"
+	    " WHERE status = 'open'", NULL) < 0 ||
+	    store_query_int(e->st, &bouncing, "SELECT count(*) FROM people WHERE bouncing = 1"
+	    " AND erased_at IS NULL", NULL) < 0 ||
+	    store_query_int(e->st, &failed, "SELECT count(*) FROM outbound WHERE status = 'failed'",
+	    NULL) < 0 ||
+	    store_query_int(e->st, &unread, "SELECT count(*) FROM inbound WHERE class = 'quarantined'"
+	    " AND received_at >= ?", "t", e->now - WEEK) < 0 ||
+	    store_query_int(e->st, &human, "SELECT count(*) FROM inbound WHERE class = 'human'"
+	    " AND received_at >= ?", "t", e->now - WEEK) < 0)
+		return -1;
+	buf_printf(b, "Check-ins     answers this week %lld; reminded once, no answer yet %lld;\n"
+	    "              still silent after the reminder %lld\n", (long long)answers,
+	    (long long)reminded, (long long)silent);
+	buf_printf(b, "Cases         open %lld", (long long)cases);
+	if (cases > 0 && (e->now - (time_t)oldest) / 86400 == 0)
+		buf_adds(b, ", the oldest opened today");
+	else if (cases > 0)
+		buf_printf(b, ", the oldest opened %ld day(s) ago",
+		    (long)((e->now - (time_t)oldest) / 86400));
+	buf_adds(b, "\n");
+	buf_printf(b, "Mail          bouncing addresses %lld, messages not delivered %lld;\n"
+	    "              this week: left for you %lld, not readable by the robot %lld\n",
+	    (long long)bouncing, (long long)failed, (long long)human, (long long)unread);
+	return waiting(e, b);
+}
+
+int overview_summary(struct engine *e, struct buf *b)
+{
+	struct app_counts c;
+	long pairs = 0, proposals = 0;
+	int64_t cohort = 0;
+
+	if (summary_cohort(e, b, &cohort) < 0 || app_counts(e, cohort, &c) < 0 ||
+	    count(e, "SELECT count(*) FROM pairs WHERE cohort_id = ? AND status = 'active'", cohort,
+	    &pairs) < 0 ||
+	    count(e, "SELECT count(*) FROM proposals WHERE cohort_id = ? AND status = 'open'", cohort,
+	    &proposals) < 0)
+		return -1;
+	buf_printf(b, "Applications  awaiting confirmation %ld; confirmed mentors %ld, mentees %ld\n",
+	    c.pending, c.mentors, c.mentees);
+	buf_printf(b, "Pairs         going on %ld; mentees paired %ld, %s %ld\n", pairs, c.paired,
+	    c.open ? "waiting" : "not paired", c.mentees - c.paired);
+	if (proposals > 0)
+		buf_printf(b, "              proposals awaiting approve or reject %ld\n", proposals);
+	buf_addc(b, '\n');
+	/* the sessions' answers and the comparison are short: as the digest
+	 * has them */
+	if ((c.open && overview_compare(e, cohort, b) < 0) || overview_training(e, b) < 0 ||
+	    summary_rest(e, cohort, b) < 0)
+		return -1;
+	buf_adds(b, "\nThe lists are in the weekly digest (subject \"digest\" sends it now).\n");
+	return 0;
 }

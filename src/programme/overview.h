@@ -25,6 +25,13 @@ int overview_render(struct engine *e, struct buf *out);
  * opened); nothing when there is no earlier cohort. */
 int overview_compare(struct engine *e, int64_t cohort, struct buf *out);
 int overview_applications(struct engine *e, int64_t cohort, struct buf *out);
+/* Confirmed mentees of the cohort who were paired (introduced, whether
+ * the pair goes on or ended since). */
+int overview_paired_mentees(struct engine *e, int64_t cohort, long *n_r);
+/* The committee's "status": one screen (at most OVERVIEW_SUMMARY_LINES
+ * lines) of the figures the digest lists in full, agreeing with it. */
+#define OVERVIEW_SUMMARY_LINES 20
+int overview_summary(struct engine *e, struct buf *out);
 int overview_pairs(struct engine *e, int64_t cohort, struct buf *out);
 /* Each session from a week ago on: accepted, declined, tentative, no
  * answer, counting only the answers for the session as it stands, and who

@@ -160,14 +160,38 @@ static void describe(struct buf *b, const char *label, const struct application 
 	free(where);
 }
 
-/* "   score   0.85: reasons" under a pair's names, which start at column
- * col; the reasons go on under themselves. */
-static void score_line(struct buf *b, size_t col, double score, const char *reasons)
+/* A score as a reader writes it: "14", "14.5", "14.25". */
+static void score_text(double score, char *out, size_t size)
 {
-	char head[32];
+	size_t n;
+
+	snprintf(out, size, "%.2f", score);
+	n = strlen(out);
+	while (n > 0 && out[n - 1] == '0')
+		out[--n] = '\0';
+	if (n > 0 && out[n - 1] == '.')
+		out[--n] = '\0';
+}
+
+/* The best score a pair can have under w (match.h: the department once,
+ * two fields, three topics, the language once, preferences four times:
+ * a mentor named counts twice, the gender and the department asked for
+ * once each). */
+static double score_max(const struct match_weights *w)
+{
+	return w->department + 2 * w->field + 3 * w->topics + w->language + 4 * w->preferences;
+}
+
+/* "   score   14 of 29: reasons" under a pair's names, which start at
+ * column col; the reasons go on under themselves. */
+static void score_line(struct buf *b, size_t col, double score, double max, const char *reasons)
+{
+	char head[64], s[24], m[24];
 	size_t i;
 
-	snprintf(head, sizeof(head), "%.2f: ", score);
+	score_text(score, s, sizeof(s));
+	score_text(max, m, sizeof(m));
+	snprintf(head, sizeof(head), "%s of %s: ", s, m);
 	for (i = 0; i + 8 < col; i++)
 		buf_addc(b, ' ');
 	buf_adds(b, "score   ");
@@ -263,7 +287,8 @@ int pairing_match(struct engine *e, const struct committee_command *cmd, int64_t
 		describe(&list, label, m);
 		snprintf(label, sizeof(label), "%*smentee  ", (int)(col - 8), "");
 		describe(&list, label, t);
-		score_line(&list, col, (double)res.pairs[i].score / 100.0, res.pairs[i].reasons);
+		score_line(&list, col, (double)res.pairs[i].score / 100.0, score_max(&w),
+		    res.pairs[i].reasons);
 		buf_addc(&list, '\n');
 	}
 	for (i = 0; i < res.n_unmatched; i++) {

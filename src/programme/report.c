@@ -702,9 +702,9 @@ void report_text(const struct report *r, struct buf *b)
 		time_local_date(r->anonymised, anon, sizeof(anon));
 		buf_printf(b, ",\npersonal data anonymised %s", anon);
 	}
-	buf_adds(b, ".\n\nCounts of 1 or 2 show as \"fewer than 3\", a total or a mean that would\n"
-	    "let one be worked out as \"" REPORT_HIDDEN "\", and a share only beside a count\n"
-	    "and a total shown, so that no figure points to a person.\n\n");
+	buf_adds(b, ".\n\nSo that no figure points to a person, a count of 1 or 2 is written\n"
+	    "\"fewer than 3\" and given no percentage, and a total or a mean that would\n"
+	    "let one be worked out is written \"" REPORT_HIDDEN "\".\n\n");
 	for (i = 0; i < ts.n; i++)
 		if (strcmp(ts.t[i].title, "Quotes") != 0 && strcmp(ts.t[i].title, REPORT_EDITIONS) != 0)
 			table_text(&ts.t[i], b);

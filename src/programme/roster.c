@@ -353,6 +353,24 @@ static void line(struct buf *b, const char *key, const char *value)
 	buf_addc(b, '\n');
 }
 
+/* A language as a word in the reader's language, as the form reads it
+ * back (form.c): "English", "français"; a code it does not know as it is. */
+static const char *language_word(const char *code, int fr)
+{
+	static const struct {
+		const char *code, *en, *fr;
+	} words[] = {
+		{ "en", "English", "anglais" },
+		{ "fr", "French", "fran\xc3\xa7" "ais" },
+	};
+	size_t i;
+
+	for (i = 0; code != NULL && i < ARRAY_SIZE(words); i++)
+		if (strcmp(code, words[i].code) == 0)
+			return fr ? words[i].fr : words[i].en;
+	return code;
+}
+
 char *roster_summary(const struct application *a, const char *lang)
 {
 	int fr = lang != NULL && strcmp(lang, "fr") == 0;
@@ -365,7 +383,7 @@ char *roster_summary(const struct application *a, const char *lang)
 	line(&b, fr ? "Nom :" : "Name:", a->name);
 	line(&b, fr ? "Département :" : "Department:", a->department);
 	line(&b, fr ? "Domaine :" : "Field:", a->field);
-	line(&b, fr ? "Langue :" : "Language:", a->language);
+	line(&b, fr ? "Langue :" : "Language:", language_word(a->language, fr));
 	line(&b, fr ? "Sujets :" : "Topics:", a->topics);
 	line(&b, fr ? "Préférence :" : "Preference:", a->preference);
 	if (a->role != NULL && strcmp(a->role, "mentor") == 0) {

@@ -33,6 +33,7 @@ static const struct {
 	{ "training reminders", training_reminders },
 	/* before retention: a report due is read from the data it keeps */
 	{ "edition report", edition_due },
+	{ "carry-over reminders", edition_carry_due },
 	{ "follow-up", followup },
 	{ "digest", digest_due },
 };
@@ -61,7 +62,8 @@ time_t sched_next_due(struct engine *e)
 {
 	time_t next = 0;
 
-	if (training_next_due(e, &next) < 0 || followup_next_due(e, &next) < 0)
+	if (training_next_due(e, &next) < 0 || followup_next_due(e, &next) < 0 ||
+	    edition_next_due(e, &next) < 0)
 		return -1;
 	digest_next_due(e, &next);
 	return next;

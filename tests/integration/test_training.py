@@ -132,6 +132,16 @@ class Training(ProgrammeTest):
         self.assertEqual(summary, "Mentoring basics")
         self.assertIn("Merci de répondre avec les boutons Accepter ou Refuser", description)
         self.assertIn("« oui » ou « non »", description)
+        # a calendar wraps DESCRIPTION itself: each paragraph one line
+        paragraphs = description.split("\n\n")
+        self.assertNotIn("\n", "".join(paragraphs), description)
+        self.assertIn("Elle prépare mentors et mentoré·es à leurs premières rencontres, et"
+                      " permet de faire connaissance avec les autres binômes et le comité.",
+                      paragraphs[0])
+        # the calendar part has a file name; the text part says the weekday
+        self.assertEqual(calendar_part(invitations["bea@example.org"]).get_filename(), "invite.ics")
+        self.assertIn("Date      mardi 2026-03-10", text_of(invitations["bea@example.org"]))
+        self.assertIn("Date      Tuesday 2026-03-10", text_of(invitations["anna@example.org"]))
         # each person's invitation has a UID of its own, which an answer
         # must carry: nobody answers for another with the session's
         self.assertEqual(len(set(uids.values())), 4)

@@ -131,6 +131,19 @@ programme.retention_days = 30"""
         r = env.run("once", now=at(227))
         self.assertNotIn(SECRET, r.stderr)
 
+        # in a list of mail at 80 columns (mutt shows about 40 characters
+        # of a subject) each message says what it is: the programme comes
+        # after, and a confirmation token last
+        for _, rcpts, msg in delivered(env):
+            subject = str(msg["Subject"])
+            self.assertFalse(subject.startswith("WIT"), subject)
+            self.assertIn(" – WIT Mentoring", subject)
+            self.assertRegex(subject, r"(– WIT Mentoring|\[MT-[A-Z0-9]{4}-[A-Z0-9]{4}\])$")
+        # the reminders say when the question was asked
+        nudge = self.latest("checkin-nudge", "dora@example.org")
+        self.assertIn("On 20 July, we asked how your mentoring with Carl Weber is going.",
+                      " ".join(text_of(nudge).split()))
+
 
 class LongDigest(ProgrammeTest):
     """Every list in the digest stops at 200 rows and says how many more

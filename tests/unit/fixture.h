@@ -367,6 +367,31 @@ static inline int fx_out_has(struct fx *f, const char *kind, const char *to, con
 	return r;
 }
 
+/* The text of the latest message of kind to `to` as its reader reads it:
+ * decoded, each run of spaces and line breaks one space, so that a test
+ * finds a sentence wherever the lines were broken (allocated). */
+static inline char *fx_out_read(struct fx *f, const char *kind, const char *to)
+{
+	struct fx_out o;
+	struct mime_msg *m = NULL;
+	const char *err = NULL, *p;
+	struct buf b;
+
+	fx_out(f, kind, to, &o);
+	assert_int_equal(mime_parse(o.data, strlen(o.data), &m, &err), 0);
+	buf_init(&b, 4 * strlen(o.data) + 16);
+	buf_add(&b, "", 0);
+	for (p = m->text; *p != '\0'; p++) {
+		if (*p != ' ' && *p != '\r' && *p != '\n')
+			buf_addc(&b, *p);
+		else if (b.len > 0 && b.s[b.len - 1] != ' ')
+			buf_addc(&b, ' ');
+	}
+	mime_free(&m);
+	fx_out_deinit(&o);
+	return buf_steal(&b);
+}
+
 /* A committee command's report must hold want. */
 static inline void fx_expect_report(struct fx *f, const char *line, const char *want)
 {

@@ -43,7 +43,7 @@ static void test_match_proposes_and_approve_introduces(void **state)
 	fx_out_deinit(&o);
 	/* Eve is told she has no partner, once */
 	assert_int_equal(fx_count(f, "waitlist"), 1);
-	assert_true(fx_out_has(f, "waitlist", "eve@example.org", "no partner this time"));
+	assert_true(fx_out_has(f, "waitlist", "eve@example.org", "No partner this time"));
 	fx_expect_report(f, "match", "match: proposal 2 of 0 pair(s)");
 	fx_expect_report(f, "approve all", "proposal 2 is settled");
 	assert_int_equal(fx_count(f, "waitlist"), 1);

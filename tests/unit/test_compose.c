@@ -881,6 +881,7 @@ static const struct {
 	const char *name, *value;
 } sample_values[] = {
 	{ "programme", "Mentorat Égalité WIT" },
+	{ "tag", "Égalité WIT" },
 	{ "address", "mentoring@example.org" },
 	{ "name", "Zoé Lefèvre-Dubois" },
 	{ "token", "k7q2m9xa" },
@@ -925,6 +926,13 @@ static const struct {
 	    "space/in/it/that/goes/on/and/on/and/on/well/past/the/seventy-six/column/limit" },
 	{ "title", "Formation des binômes — Training for pairs" },
 	{ "date", "2026-03-12" },
+	{ "weekday", "jeudi" },
+	{ "asked", "23 avril" },
+	{ "feedback_asked", "24" },
+	{ "feedback_nudged", "moins de 3" },
+	{ "feedback_answered", "20" },
+	{ "until", "vendredi 2 octobre" },
+	{ "reminder", "1" },
 	{ "time", "14:00" },
 	{ "end_time", "15:30" },
 	{ "duration", "1h30" },
@@ -1011,6 +1019,7 @@ static void write_eml(const struct template_dirs *dirs, const char *dir, const c
 	vars_set(&v, "programme", sample("programme"));
 	vars_set(&v, "address", sample("address"));
 	vars_set(&v, "name", sample("name"));
+	vars_set(&v, "tag", sample("tag"));
 	for (k = 0; k < names.n; k++)
 		vars_set(&v, names.v[k], sample(names.v[k]));
 	if ((lang != NULL ? template_render(dirs, lang, name, &v, &subject, &body, &e) :

@@ -89,6 +89,39 @@ static void test_valid_with_defaults(void **state)
 	assert_null(cfg);
 }
 
+/* A subject ends with the programme's tag, short enough to leave room for
+ * what the message is: the committee's subject_tag, else a short form of
+ * the name. */
+static void test_subject_tag(void **state)
+{
+	static const struct {
+		const char *name, *tag, *want;
+	} cases[] = {
+		{ "WIT Mentoring", NULL, "WIT Mentoring" },
+		{ "WIT Mentoring Programme", NULL, "WIT" },
+		{ "Programme de mentorat des femmes", NULL, "Programme de" },
+		{ "Mentorat \xc3\xa9galit\xc3\xa9 hommes-femmes", NULL,
+		    "Mentorat \xc3\xa9galit\xc3\xa9" },
+		{ "Supercalifragilisticexpialidocious", NULL, "Supercalifragilisticexpialidocious" },
+		{ "WIT Mentoring Programme", "Mentoring", "Mentoring" },
+	};
+	const char *rest = strstr(base, "address =");
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct config *cfg = NULL;
+		char *errors = NULL;
+		char *text = xasprintf("[programme]\nname = %s\n%s%s%s%s", cases[i].name,
+		    cases[i].tag != NULL ? "subject_tag = " : "", cases[i].tag != NULL ? cases[i].tag : "",
+		    cases[i].tag != NULL ? "\n" : "", rest);
+
+		assert_int_equal(load_text(*state, text, &cfg, &errors), 0);
+		assert_string_equal(cfg->programme.subject_tag, cases[i].want);
+		config_free(&cfg);
+		free(text);
+	}
+}
+
 /* RFC 2177 section 3: IDLE is left and entered again within 29 minutes */
 static void test_idle_seconds_under_29_minutes(void **state)
 {
@@ -280,6 +313,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_valid_with_defaults, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_subject_tag, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_every_error_reported_with_line, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_idle_seconds_under_29_minutes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_required_and_bad_values, setup, teardown),

@@ -71,7 +71,7 @@ static void test_the_call_goes_to_the_willing_and_the_waitlist(void **state)
 {
 	struct fx *f = *state;
 	struct fx_out o;
-	char *out;
+	char *out, *text;
 	int64_t before;
 
 	first_edition(f);
@@ -94,10 +94,14 @@ static void test_the_call_goes_to_the_willing_and_the_waitlist(void **state)
 	assert_non_null(strstr(o.data, "Content-Language: fr"));
 	assert_non_null(strstr(o.data, "(comme mentor)"));
 	fx_out_deinit(&o);
-	fx_out(f, "announcement", "alice@example.org", &o);
-	assert_non_null(strstr(o.data, "(as a mentor)"));
-	assert_non_null(strstr(o.data, "Role: mentor or mentee"));
-	fx_out_deinit(&o);
+	text = fx_out_read(f, "announcement", "alice@example.org");
+	assert_non_null(strstr(text, "you told us that you would take part again (as a mentor) in"
+	    " WIT Mentoring."));
+	/* her last application, filled in, to send back as it is */
+	if (strstr(text, "Role: mentor Name: Alice Martin Department:") == NULL ||
+	    strstr(text, "Language: English") == NULL || strstr(text, "Name:  ") != NULL)
+		fail_msg("%s", text);
+	free(text);
 	/* what is carried over is shown, as it stands */
 	fx_out(f, "carry-over", "fay@example.org", &o);
 	assert_non_null(strstr(o.data, "Topics: negotiation"));
@@ -156,6 +160,50 @@ static void test_carry_over_by_reply(void **state)
 	fx_handle(f, fx_reply(f, "fay@example.org", "carry-over", "yes\n", NULL));
 	assert_string_equal(f->h.outcome, "already confirmed");
 	assert_int_equal(fx_int(f, "SELECT count(*) FROM applications WHERE carried_from IS NOT NULL"), 1);
+}
+
+/* The waitlist notice and the offer say the same thing: an application
+ * is carried over only on a "yes". The offer says until when, one
+ * reminder comes half-way to whoever has not answered, and a "yes" after
+ * that day is left for a person. */
+static void test_carry_over_reminded_once_then_lapses(void **state)
+{
+	struct fx *f = *state;
+	char *text;
+
+	first_edition(f);
+	text = fx_out_read(f, "waitlist", "fay@example.org");
+	if (strstr(text, "When the next cohort opens, we will ask whether to carry your application"
+	    " over to it: it is carried over only if you reply \"yes\" to that message.") == NULL ||
+	    strstr(text, "nothing is needed from you.") != NULL)
+		fail_msg("%s", text);
+	free(text);
+	f->e.now = FX_NOW + 200 * FX_DAY;
+	free(fx_command(f, "cohort open 2027 --announce"));
+	text = fx_out_read(f, "carry-over", "fay@example.org");
+	if (strstr(text, "reply \"yes\" to this message by Friday 2 October, and it is confirmed") == NULL ||
+	    strstr(text, "Without an answer by Friday 2 October, your application is not carried over:"
+	    " we will remind you once before then.") == NULL)
+		fail_msg("%s", text);
+	free(text);
+	fx_handle(f, fx_reply(f, "ivy@example.org", "carry-over", "no\n", NULL));
+	run_at(f, 206.9);
+	assert_int_equal(count_to(f, "carry-over", "fay@example.org"), 1);
+	run_at(f, 207);
+	assert_int_equal(count_to(f, "carry-over", "fay@example.org"), 2);
+	assert_int_equal(count_to(f, "carry-over", "ivy@example.org"), 1);
+	text = fx_out_read(f, "carry-over", "fay@example.org");
+	if (strstr(text, "A reminder: we have not heard from you yet.") == NULL ||
+	    strstr(text, "Without an answer by Friday 2 October, your application is not carried"
+	    " over.") == NULL)
+		fail_msg("%s", text);
+	free(text);
+	run_at(f, 213);
+	assert_int_equal(count_to(f, "carry-over", "fay@example.org"), 2);
+	f->e.now = FX_NOW + 214 * FX_DAY;
+	fx_handle(f, fx_reply(f, "fay@example.org", "carry-over", "yes\n", NULL));
+	assert_string_equal(f->h.outcome, "left for the committee: carry-over after the offer lapsed");
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM applications WHERE carried_from IS NOT NULL"), 0);
 }
 
 /* "yes" after the new cohort closed: nothing is carried over. */
@@ -257,6 +305,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_the_call_goes_to_the_willing_and_the_waitlist),
 		T(test_carry_over_by_reply),
+		T(test_carry_over_reminded_once_then_lapses),
 		T(test_carry_over_after_close),
 		T(test_no_call_after_anonymisation),
 		T(test_second_edition_matching),

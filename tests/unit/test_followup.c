@@ -37,6 +37,7 @@ static void test_checkins_are_sent_once_each(void **state)
 static void test_silence_is_nudged_then_flagged(void **state)
 {
 	struct fx *f = *state;
+	char *text;
 
 	run_at(f, 14);
 	fx_handle(f, fx_reply(f, "alice@example.org", "checkin", "ok\n", NULL));
@@ -44,6 +45,12 @@ static void test_silence_is_nudged_then_flagged(void **state)
 	run_at(f, 24);
 	assert_int_equal(fx_count(f, "checkin-nudge"), 1);
 	assert_true(fx_out_has(f, "checkin-nudge", "chloe@example.org", "Content-Language: fr"));
+	/* the reminder says when she was asked, not "a few days ago" */
+	text = fx_out_read(f, "checkin-nudge", "chloe@example.org");
+	if (strstr(text, "Le 16 mars, nous vous demandions comment se passe votre mentorat avec"
+	    " Alice Martin.") == NULL)
+		fail_msg("%s", text);
+	free(text);
 	run_at(f, 25);
 	assert_int_equal(fx_count(f, "checkin-nudge"), 1);
 	assert_int_equal(fx_int(f, "SELECT count(*) FROM checkins WHERE flagged_at IS NOT NULL"), 0);
@@ -167,6 +174,7 @@ static void test_feedback_answers_recorded(void **state)
 static void test_feedback_nudged_once(void **state)
 {
 	struct fx *f = *state;
+	char *text;
 
 	run_at(f, 185);
 	fx_handle(f, fx_reply(f, "alice@example.org", "feedback", "1. 5\n", NULL));
@@ -175,6 +183,11 @@ static void test_feedback_nudged_once(void **state)
 	run_at(f, 185 + 10);
 	assert_int_equal(fx_count(f, "feedback-nudge"), 1);
 	assert_true(fx_out_has(f, "feedback-nudge", "chloe@example.org", "Content-Language: fr"));
+	text = fx_out_read(f, "feedback-nudge", "chloe@example.org");
+	if (strstr(text, "Le 3 septembre, nous vous demandions comment s'est pass\xc3\xa9 votre"
+	    " mentorat de l'\xc3\xa9" "dition 2026.") == NULL)
+		fail_msg("%s", text);
+	free(text);
 	run_at(f, 185 + 20);
 	assert_int_equal(fx_count(f, "feedback-nudge"), 1);
 	fx_handle(f, fx_reply(f, "chloe@example.org", "feedback-nudge", "1. 3\n", NULL));

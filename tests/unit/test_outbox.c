@@ -72,12 +72,13 @@ static void test_row_and_message_id(void **state)
 	assert_string_equal(vars_get(&v, "programme"), "WIT Mentoring");
 	assert_string_equal(vars_get(&v, "address"), "mentoring@example.org");
 	assert_string_equal(vars_get(&v, "name"), "Bob");
+	assert_string_equal(vars_get(&v, "tag"), "WIT Mentoring");
 	assert_non_null(strstr(o.data, "X-Mentord-Kind: help"));
 	assert_non_null(strstr(o.data, "List-Id:"));
 	assert_non_null(strstr(o.data, "X-Loop: mentoring@example.org"));
 	assert_non_null(strstr(o.data, "Auto-Submitted: auto-generated"));
 	assert_null(strstr(o.data, "In-Reply-To:"));
-	assert_string_equal(o.subject, "WIT Mentoring: how to take part");
+	assert_string_equal(o.subject, "How to take part \xe2\x80\x93 WIT Mentoring");
 	fx_out_deinit(&o);
 	free(mid);
 	free(want);

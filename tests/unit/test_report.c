@@ -286,8 +286,9 @@ static void test_after_retention(void **state)
 	report_deinit(&r);
 }
 
-/* Sent once by itself, feedback_days after the last request, with the
- * CSV attached; "report" sends it again on request. */
+/* Sent once by itself, feedback_days after the last request and once the
+ * people reminded had the reminder's own time to answer, with the CSV
+ * attached; "report" sends it again on request. */
 static void test_sent_when_the_feedback_period_ends(void **state)
 {
 	struct fx *f = *state;
@@ -296,10 +297,21 @@ static void test_sent_when_the_feedback_period_ends(void **state)
 	size_t i;
 
 	play(f);
-	run_at(f, 185 + 20);
-	assert_int_equal(fx_count(f, "report"), 0);
+	/* the reminders go late, in the same run as the end of the period
+	 * would have been: the report waits for their answers */
 	run_at(f, 185 + 21);
+	assert_int_equal(fx_count(f, "feedback-nudge"), 1);
+	assert_int_equal(fx_count(f, "report"), 0);
+	run_at(f, 185 + 30.9);
+	assert_int_equal(fx_count(f, "report"), 0);
+	run_at(f, 185 + 31);
 	assert_int_equal(fx_count(f, "report"), 1);
+	out = fx_out_read(f, "report", NULL);
+	expect(out, "Feedback: 6 people asked, fewer than 3 of them reminded once, 5 answered.");
+	expect(out, "So that no figure points to a person, a count of 1 or 2 is written \"fewer"
+	    " than 3\" and given no percentage, and a total or a mean that would let one be worked"
+	    " out is written \"hidden\".");
+	free(out);
 	fx_out(f, "report", NULL, &o);
 	assert_string_equal(o.to, "chair@example.org,vice@example.org");
 	assert_non_null(strstr(o.data, "Content-Type: multipart/mixed"));

@@ -18,7 +18,8 @@ static void test_bidi_override_in_a_form_name(void **state)
 	    "Role: mentee\nName: Eve \xe2\x80\xae" "smadA\nDepartment: HR\nField: Law\n")), 0);
 	assert_false(fx_out_has(f, "confirm-request", "eve@example.org", "=E2=80=AE"));
 	assert_true(fx_out_has(f, "confirm-request", "eve@example.org", "Eve smadA"));
-	out = fx_command(f, "status");
+	free(fx_command(f, "digest"));
+	out = fx_out_read(f, "digest", NULL);
 	assert_null(strstr(out, "\xe2\x80\xae"));
 	assert_non_null(strstr(out, "Eve smadA"));
 	free(out);

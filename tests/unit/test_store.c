@@ -84,10 +84,14 @@ static void test_unproven_hours_migrated(void **state)
 	assert_int_equal(store_exec(f->st, "UPDATE outbound SET status = 'sent' WHERE id = 1", NULL), 0);
 	assert_int_equal(store_exec(f->st, "DROP TABLE unproven_hours", NULL), 0);
 	assert_int_equal(store_exec(f->st, "DROP TABLE unproven_answers", NULL), 0);
+	/* and what later migrations add */
+	assert_int_equal(store_exec(f->st, "ALTER TABLE confirmations DROP COLUMN reminded_at", NULL), 0);
 	assert_int_equal(store_exec(f->st, "PRAGMA user_version = 4", NULL), 0);
 	store_close(&f->st);
 	assert_int_equal(store_open(f->path, &again, &err), 0);
 	assert_int_equal(store_schema_version(again), STORE_SCHEMA_VERSION);
+	assert_int_equal(store_query_int(again, &n, "SELECT count(reminded_at) FROM confirmations",
+	    NULL), 0);
 	assert_int_equal(store_query_int(again, &n, "SELECT count FROM unproven_hours WHERE hour = 2",
 	    NULL), 0);
 	assert_int_equal(n, 2);

@@ -45,6 +45,37 @@ static void test_candidates(void **state)
 	assert_int_equal(time_local_candidates(2026, 1, 1, 24, 0, t), 0);
 }
 
+/* A day in words, in the reader's language, as reminders say it. */
+static void test_day_in_words(void **state)
+{
+	static const struct {
+		int y, m, d;
+		const char *lang;
+		int weekday;
+		const char *want;
+	} cases[] = {
+		{ 2026, 4, 23, "en", 0, "23 April" },
+		{ 2026, 4, 23, "fr", 0, "23 avril" },
+		{ 2026, 4, 23, "en", 1, "Thursday 23 April" },
+		{ 2026, 2, 1, "fr", 1, "dimanche 1er f\xc3\xa9vrier" },
+		{ 2026, 12, 31, "fr", 0, "31 d\xc3\xa9" "cembre" },
+		{ 2025, 11, 15, "en", 0, "15 November 2025" },
+		{ 2026, 8, 3, NULL, 0, "3 August" },
+	};
+	time_t now = time_from_local(2026, 6, 1, 9, 0);
+	char s[64];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		time_local_day(time_from_local(cases[i].y, cases[i].m, cases[i].d, 9, 0), now,
+		    cases[i].lang, cases[i].weekday, s, sizeof(s));
+		assert_string_equal(s, cases[i].want);
+	}
+	assert_string_equal(time_local_weekday(now, "fr"), "lundi");
+	assert_string_equal(time_local_weekday(now, "en"), "Monday");
+}
+
 static void test_add_days_keeps_the_time_of_day(void **state)
 {
 	char s[32];
@@ -113,6 +144,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_candidates),
 		cmocka_unit_test(test_add_days_keeps_the_time_of_day),
+		cmocka_unit_test(test_day_in_words),
 		cmocka_unit_test(test_lenient_from_local),
 		cmocka_unit_test(test_fs_space),
 	};
