@@ -485,6 +485,89 @@ static void test_flood_from_many_forged_addresses(void **state)
 	assert_int_equal(fx_int(f, "SELECT unproven FROM outbound ORDER BY id DESC LIMIT 1"), 0);
 }
 
+/* 10,200 forged "help" at once pushed a real applicant's confirmation
+ * request 14 days out, and her application expired while the request was
+ * still queued ("a request already settled" to her later yes). Now the
+ * request goes first under the hourly cap, and confirm_days count from
+ * its sending. */
+static void test_flood_does_not_delay_a_confirmation_request(void **state)
+{
+	struct fx *f = *state;
+	long cap = 5, i;
+	time_t hour = f->e.now - f->e.now % 3600;
+	int64_t when = 0;
+
+	f->cfg->programme.max_unproven_per_hour = cap;
+
+	for (i = 0; i < 10 * cap; i++) {
+		char *from = xasprintf("v%ld@example.net", i);
+
+		assert_int_equal(fx_handle(f, fx_msg(f, from, "help", "")), 0);
+		free(from);
+	}
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM outbound WHERE next_attempt >= 1772438400 + 9 * 3600"),
+	    cap);
+	assert_int_equal(fx_handle(f, fx_msg(f, "ann@example.org", "apply",
+	    "Role: mentee\nName: Ann Lee\nDepartment: HR\nField: Law\n")), 0);
+	assert_int_equal(store_query_int(f->st, &when, "SELECT next_attempt FROM outbound"
+	    " WHERE kind = 'confirm-request'", NULL), 0);
+	assert_true(when <= hour + 3600);
+	{
+		char *out = fx_command(f, "status");
+
+		if (strstr(out, "the oldest has waited 0 h") == NULL ||
+		    strstr(out, "Applications whose confirmation request has not gone yet\n"
+		    "  2026-03-02  ann@example.org               waits for the hourly limit") == NULL)
+			fail_msg("status says nothing of the waiting request:\n%s", out);
+		free(out);
+	}
+	/* the answer it put off goes in the first hour with room; none is lost */
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM outbound WHERE next_attempt >= 1772438400 + 10 * 3600"),
+	    1);
+	assert_int_equal(fx_int(f, "SELECT sum(count) FROM unproven_hours"), 10 * cap + 1);
+	/* 20 days on, the request still queued: the application waits */
+	f->e.now += 20 * FX_DAY;
+	assert_int_equal(sched_run(&f->e), 0);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM applications WHERE status = 'pending'"), 1);
+	/* sent now, it runs for confirm_days from now */
+	assert_int_equal(store_exec(f->st, "UPDATE outbound SET status = 'sent', sent_at = ?"
+	    " WHERE kind = 'confirm-request'", "t", f->e.now), 0);
+	f->e.now += (f->cfg->programme.confirm_days - 1) * FX_DAY;
+	assert_int_equal(sched_run(&f->e), 0);
+	assert_int_equal(fx_handle(f, fx_reply(f, "ann@example.org", "confirm-request", "yes\n", NULL)), 0);
+	assert_string_equal(f->h.outcome, "application #1 confirmed");
+}
+
+/* A pending application whose request has not been sent by the end of its
+ * days does not expire; one with none sent expires from its arrival. */
+static void test_confirmation_clock_starts_when_the_request_is_sent(void **state)
+{
+	struct fx *f = *state;
+	long days = f->cfg->programme.confirm_days;
+
+	assert_int_equal(fx_handle(f, fx_msg(f, "ann@example.org", "apply",
+	    "Role: mentee\nName: Ann Lee\nDepartment: HR\nField: Law\n")), 0);
+	assert_int_equal(store_exec(f->st, "UPDATE outbound SET next_attempt = ?", "t",
+	    f->e.now + 3 * FX_DAY), 0);
+	f->e.now += 3 * FX_DAY;
+	assert_int_equal(store_exec(f->st, "UPDATE outbound SET status = 'sent', sent_at = ?", "t",
+	    f->e.now), 0);
+	f->e.now += (days - 1) * FX_DAY;
+	assert_int_equal(sched_run(&f->e), 0);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM applications WHERE status = 'pending'"), 1);
+	f->e.now += FX_DAY;
+	assert_int_equal(sched_run(&f->e), 0);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM applications WHERE status = 'expired'"), 1);
+	/* a request that failed: from the application's arrival */
+	assert_int_equal(fx_handle(f, fx_msg(f, "bo@example.org", "apply",
+	    "Role: mentee\nName: Bo Lee\nDepartment: HR\nField: Law\n")), 0);
+	assert_int_equal(store_exec(f->st, "UPDATE outbound SET status = 'failed' WHERE status = 'queued'",
+	    NULL), 0);
+	f->e.now += days * FX_DAY;
+	assert_int_equal(sched_run(&f->e), 0);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM applications WHERE status = 'expired'"), 2);
+}
+
 /* ---- erasure ---- */
 
 /* Every file the robot keeps, as bytes: the database, its log, the spool. */
@@ -591,6 +674,8 @@ int main(void)
 		T(test_x_loop_from_a_forwarding_alias),
 		T(test_flood_from_one_forged_address),
 		T(test_forged_help_does_not_silence_the_applicant),
+		T(test_flood_does_not_delay_a_confirmation_request),
+		T(test_confirmation_clock_starts_when_the_request_is_sent),
 		T(test_forged_application_gets_no_reminder),
 		T(test_flood_from_many_forged_addresses),
 		T(test_erasure_erases_everywhere),
