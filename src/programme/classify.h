@@ -44,6 +44,11 @@ struct classification {
 	char token[24];          /* reply: our token found in the subject */
 };
 
+/* Is m an answer to, or a forward of, a message that is not ours: threaded
+ * (In-Reply-To, References) under none of ours, or a subject that says so
+ * (Re:, Fwd:, TR:, ...) without a reference to one of ours? */
+int classify_foreign_answer(const struct mime_msg *m, const struct classify_ctx *c);
+
 /* Tokens: "MT-" and 8 characters of an alphabet without look-alikes, shown
  * in subjects as [MT-XXXX-XXXX]. token_new() makes an unguessable one. */
 #define TOKEN_LEN 12

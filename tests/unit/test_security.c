@@ -568,6 +568,38 @@ static void test_confirmation_clock_starts_when_the_request_is_sent(void **state
 	assert_int_equal(fx_int(f, "SELECT count(*) FROM applications WHERE status = 'expired'"), 2);
 }
 
+/* ---- a participant's subject ---- */
+
+/* Dora wrote "unpair 1 we both agreed to stop, thanks" (left for the
+ * committee); the chair replied to all, and "Re: unpair 1 ..." ended pair
+ * 1. A member's reply to, or forward of, a message that is not the
+ * robot's own is never a command; the member's own command still is. */
+static void test_reply_to_a_participant_is_no_command(void **state)
+{
+	struct fx *f = *state;
+	const struct mime_msg *dora;
+	const char *subject = "unpair 1 we both agreed to stop, thanks";
+
+	fx_paired(f);
+	dora = fx_msg(f, "chloe@example.org", subject, "Can you end our pair?\n");
+	assert_int_equal(fx_handle(f, dora), 0);
+	assert_string_equal(f->h.class_name, "human");
+	assert_int_equal(fx_handle(f, fx_mail(f, "chair@example.org", "Re: unpair 1 we both agreed to stop, thanks",
+	    "Noted, thanks.\n", dora->message_id, FX_DKIM_OK)), 0);
+	assert_string_equal(f->h.class_name, "human");
+	assert_int_equal(fx_handle(f, fx_mail(f, "chair@example.org", "Fwd: unpair 1 we both agreed to stop",
+	    "For the committee.\n", NULL, FX_DKIM_OK)), 0);
+	assert_string_equal(f->h.class_name, "human");
+	assert_int_equal(fx_handle(f, fx_mail(f, "chair@example.org", "[WIT] TR: unpair 1 agreed",
+	    "For the committee.\n", NULL, FX_DKIM_OK)), 0);
+	assert_string_equal(f->h.class_name, "human");
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM pairs WHERE status = 'active'"), 1);
+	assert_int_equal(fx_handle(f, fx_mail(f, "chair@example.org", "unpair 1 they agreed to stop",
+	    "", NULL, FX_DKIM_OK)), 0);
+	assert_string_equal(f->h.class_name, "command");
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM pairs WHERE status = 'active'"), 0);
+}
+
 /* ---- erasure ---- */
 
 /* Every file the robot keeps, as bytes: the database, its log, the spool. */
@@ -674,6 +706,7 @@ int main(void)
 		T(test_x_loop_from_a_forwarding_alias),
 		T(test_flood_from_one_forged_address),
 		T(test_forged_help_does_not_silence_the_applicant),
+		T(test_reply_to_a_participant_is_no_command),
 		T(test_flood_does_not_delay_a_confirmation_request),
 		T(test_confirmation_clock_starts_when_the_request_is_sent),
 		T(test_forged_application_gets_no_reminder),
