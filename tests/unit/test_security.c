@@ -24,6 +24,34 @@ static void test_bidi_override_in_a_form_name(void **state)
 	free(out);
 }
 
+/* "Name: Ann<U+202E>evil" was stripped in the body but encoded into the
+ * To: of the mail written to the application's name. One rule for what
+ * is shown, in headers and bodies. */
+static void test_bidi_override_never_reaches_a_header(void **state)
+{
+	struct fx *f = *state;
+	struct fx_out o;
+
+	assert_int_equal(fx_handle(f, fx_mail(f, "Ann \xe2\x80\xae" "live <ann@example.org>", "apply",
+	    "Role: mentee\nName: Ann \xe2\x80\xae" "live\nDepartment: HR\nField: Law\n", NULL,
+	    FX_DKIM_OK)), 0);
+	fx_out(f, "confirm-request", "ann@example.org", &o);
+	assert_non_null(strstr(o.data, "Ann live"));
+	fx_out_deinit(&o);
+	/* the reminder, to the name of the application */
+	f->e.now += 7 * FX_DAY;
+	assert_int_equal(store_exec(f->st, "UPDATE outbound SET status = 'sent', sent_at = ?", "t",
+	    f->e.now - 7 * FX_DAY), 0);
+	assert_int_equal(sched_run(&f->e), 0);
+	assert_int_equal(fx_count(f, "confirm-request"), 2);
+	fx_out(f, "confirm-request", "ann@example.org", &o);
+	if (strstr(o.data, "\r\nTo: Ann live <ann@example.org>\r\n") == NULL)
+		fail_msg("the To: header is not what is shown:\n%s", o.data);
+	fx_out_deinit(&o);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM outbound WHERE instr(CAST(data AS TEXT),"
+	    " 'E2=80=AE') > 0 OR instr(CAST(data AS TEXT), '4oCu') > 0"), 0);
+}
+
 /* ---- notices to the committee ---- */
 
 /* 200 "issue" messages from one address gave 200 notices and 200 cases:
@@ -706,6 +734,7 @@ int main(void)
 		T(test_x_loop_from_a_forwarding_alias),
 		T(test_flood_from_one_forged_address),
 		T(test_forged_help_does_not_silence_the_applicant),
+		T(test_bidi_override_never_reaches_a_header),
 		T(test_reply_to_a_participant_is_no_command),
 		T(test_flood_does_not_delay_a_confirmation_request),
 		T(test_confirmation_clock_starts_when_the_request_is_sent),
