@@ -33,6 +33,7 @@ static const struct {
 	{ "confirm-request", "token role cohort summary" },
 	{ "confirm-reminder", "token role cohort days" },
 	{ "confirm-withdraw", "token cohort" },
+	{ "confirm-update", "token role cohort change summary" },
 	{ "confirm-forget", "token" },
 	{ "confirm-command", "token commands" },
 	{ "confirmed", "role cohort summary" },

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "applicant.h"
+#include "applicant_change.h"
 #include "auth.h"
 #include "bounce.h"
 #include "classify.h"
@@ -64,6 +65,7 @@ static const struct {
 	{ "forget", applicant_forget_confirmed },
 	{ "commands", committee_confirmed },
 	{ "carry-over", edition_carry_confirmed },
+	{ "update", applicant_change_confirmed },
 };
 
 /* A reply to one of our messages, by the ref_kind that message was queued

@@ -596,6 +596,97 @@ static void test_confirmation_clock_starts_when_the_request_is_sent(void **state
 	assert_int_equal(fx_int(f, "SELECT count(*) FROM applications WHERE status = 'expired'"), 2);
 }
 
+/* ---- changing someone's application ---- */
+
+#define FX_FORGED_UPDATE "Department: Finance\nField: Accounting\nPreference: mallory@example.net\n" \
+	"About: Please write to me only at bea.roux@evil.example\n"
+
+/* A forged "update" in Bea's name rewrote her confirmed application at
+ * once: match paired her with the forger, and the introduction carried
+ * the planted text in her voice. Now it is a request to her address,
+ * showing the change, applied only on her "yes". */
+static void test_forged_update_is_a_request(void **state)
+{
+	struct fx *f = *state;
+	struct fx_out o;
+
+	fx_applicant(f, "Bea Roux <bea@example.org>", "Role: mentee\nName: Bea Roux\n"
+	    "Department: HR\nField: Law\n");
+	assert_int_equal(fx_handle(f, fx_msg(f, "Bea Roux <bea@example.org>", "update",
+	    FX_FORGED_UPDATE)), 0);
+	assert_string_equal(f->h.outcome, "change to application #1 asked; confirmation requested");
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM applications WHERE department = 'HR'"
+	    " AND pref_mentors IS NULL AND about IS NULL"), 1);
+	fx_out(f, "confirm-request", "bea@example.org", &o);
+	assert_non_null(strstr(o.data, "change your application"));
+	assert_non_null(strstr(o.data, "Preference: mallory@example.net"));
+	assert_non_null(strstr(o.data, "Department: Finance"));
+	fx_out_deinit(&o);
+	/* her "no" drops it */
+	assert_int_equal(fx_handle(f, fx_reply(f, "bea@example.org", "confirm-request", "No, I never"
+	    " asked for this.\n", NULL)), 0);
+	assert_string_equal(f->h.outcome, "change to an application declined");
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM applications WHERE department = 'HR'"), 1);
+	/* a forged reply to the request counts for nothing: it needs what
+	 * was sent to her alone */
+	assert_int_equal(fx_handle(f, fx_msg(f, "Bea Roux <bea@example.org>", "update",
+	    "Department: Finance\nField: Law\n")), 0);
+	assert_string_equal(f->h.outcome, "change to application #1 asked; confirmation requested");
+	assert_int_equal(fx_handle(f, fx_mail(f, "bea@example.org", "Re: please confirm", "yes\n",
+	    "mentord.5.AAAAAAAAAAAAAAAAAAAA@example.org", NULL)), 0);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM applications WHERE department = 'HR'"), 1);
+	/* her own "yes" applies it */
+	assert_int_equal(fx_handle(f, fx_reply(f, "bea@example.org", "confirm-request", "yes\n", NULL)), 0);
+	assert_string_equal(f->h.outcome, "change to application #1 confirmed");
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM applications WHERE department = 'Finance'"), 1);
+	assert_true(fx_out_has(f, "confirmed", "bea@example.org", "Finance"));
+}
+
+/* Applying again from the same address "updated the open application",
+ * name included. Now the same request; a message the receiving server
+ * vouches for changes it at once. */
+static void test_forged_application_sent_again_is_a_request(void **state)
+{
+	struct fx *f = *state;
+
+	fx_applicant(f, "Bea Roux <bea@example.org>", "Role: mentee\nName: Bea Roux\n"
+	    "Department: HR\nField: Law\n");
+	assert_int_equal(fx_handle(f, fx_msg(f, "bea@example.org", "apply",
+	    "Role: mentee\nName: Mallory\nDepartment: Finance\nField: Accounting\n"
+	    "Preference: mallory@example.net\n")), 0);
+	assert_string_equal(f->h.outcome, "change to application #1 asked; confirmation requested");
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM applications WHERE name = 'Bea Roux'"
+	    " AND department = 'HR'"), 1);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM people WHERE name = 'Bea Roux'"), 1);
+	assert_true(fx_out_has(f, "confirm-request", "bea@example.org", "Hello Bea Roux"));
+	assert_true(fx_out_has(f, "confirm-request", "bea@example.org", "Name: Mallory"));
+	/* vouched for: at once */
+	assert_int_equal(fx_handle(f, fx_mail(f, "bea@example.org", "apply",
+	    "Role: mentee\nName: Bea Roux-Martin\nDepartment: HR\nField: Tax law\n", NULL,
+	    FX_DKIM_OK)), 0);
+	assert_string_equal(f->h.outcome, "application sent again: updated");
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM applications WHERE name = 'Bea Roux-Martin'"
+	    " AND field = 'Tax law'"), 1);
+}
+
+/* A pending application corrected in a new message: her "yes" to the
+ * change confirms the application with it. */
+static void test_pending_application_corrected_then_confirmed(void **state)
+{
+	struct fx *f = *state;
+
+	assert_int_equal(fx_handle(f, fx_msg(f, "ann@example.org", "apply",
+	    "Role: mentee\nName: Ann Lee\nDepartment: HR\nField: Law\n")), 0);
+	assert_int_equal(fx_handle(f, fx_msg(f, "ann@example.org", "apply",
+	    "Role: mentee\nName: Ann Lee\nDepartment: HR\nField: Tax law\nAbout: Two lines\n"
+	    "  of about\n")), 0);
+	assert_string_equal(f->h.outcome, "change to application #1 asked; confirmation requested");
+	assert_int_equal(fx_handle(f, fx_reply(f, "ann@example.org", "confirm-request", "oui\n", NULL)), 0);
+	assert_string_equal(f->h.outcome, "change to application #1 confirmed, and the application with it");
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM applications WHERE status = 'confirmed'"
+	    " AND field = 'Tax law' AND about = 'Two lines' || char(10) || 'of about'"), 1);
+}
+
 /* ---- a participant's subject ---- */
 
 /* Dora wrote "unpair 1 we both agreed to stop, thanks" (left for the
@@ -734,6 +825,9 @@ int main(void)
 		T(test_x_loop_from_a_forwarding_alias),
 		T(test_flood_from_one_forged_address),
 		T(test_forged_help_does_not_silence_the_applicant),
+		T(test_forged_update_is_a_request),
+		T(test_forged_application_sent_again_is_a_request),
+		T(test_pending_application_corrected_then_confirmed),
 		T(test_bidi_override_never_reaches_a_header),
 		T(test_reply_to_a_participant_is_no_command),
 		T(test_flood_does_not_delay_a_confirmation_request),
