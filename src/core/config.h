@@ -48,6 +48,7 @@ struct config {
 		char *authserv_id; /* NULL: commands need the round trip */
 		int trust_spf;     /* spf=pass alone vouches for From (auth.h) */
 		long max_notices_per_sender; /* a day, one by one; the rest in one notice */
+		long max_notices_per_day;    /* the same, all senders together */
 		struct strlist notify;
 	} committee;
 

@@ -61,7 +61,7 @@ static const struct {
 	{ "checkin", "partner_name number" },
 	{ "checkin-nudge", "partner_name number" },
 	{ "issue-ack", "case" },
-	{ "issue-notice", "case reporter reporter_name role pair text" },
+	{ "issue-notice", "case reporter reporter_name unverified role pair text" },
 	{ "checkin-end", "who pair" },
 	{ "proposal", "cohort count proposal unmatched" },
 	{ "command-result", "results" },
@@ -73,6 +73,7 @@ static const struct {
 	{ "announcement", "cohort role" },
 	{ "carry-over", "cohort previous role summary token" },
 	{ "notice-limit", "who limit" },
+	{ "notice-limit-all", "limit waiting" },
 	{ "erased", "" },
 	{ "restore-notice", "backup_date restored_date count sent replaced" },
 };

@@ -914,6 +914,8 @@ static const struct {
 	{ "unclear", "2. « quand nos agendas le permettaient »\n" },
 	{ "file", "report-2026.csv" },
 	{ "previous", "2025" },
+	{ "unverified", "1" },
+	{ "waiting", "247" },
 	{ "change", "Department: Génie civil\nPreference: same-department, marie@example.org\n" },
 	{ "report", "Cohort 2026: opened 2026-03-02, closed 2026-09-15.\n\n"
 	    "Applications                            mentors       mentees         total\n"

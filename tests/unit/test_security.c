@@ -81,6 +81,46 @@ static void test_issue_flood_is_merged_into_one_notice(void **state)
 	assert_int_equal(fx_count(f, "issue-notice"), max + 1);
 }
 
+/* 300 "issue" messages from 300 addresses sent 301 notices to each member
+ * in one cycle. Now at most max_notices_per_day from all senders, then one
+ * notice saying how many more wait in the mailbox. */
+static void test_issue_flood_from_many_addresses(void **state)
+{
+	struct fx *f = *state;
+	long max = 5, i;
+
+	f->cfg->committee.max_notices_per_day = max;
+	for (i = 0; i < 12; i++) {
+		char *from = xasprintf("v%ld@example.net", i);
+
+		assert_int_equal(fx_handle(f, fx_msg(f, from, "issue", "Help me now\n")), 0);
+		assert_int_equal(f->h.needs_flag, i < max);
+		free(from);
+	}
+	assert_int_equal(fx_count(f, "issue-notice"), max);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM outbound WHERE kind = 'notice-limit'"
+	    " AND status = 'queued'"), 1);
+	assert_true(fx_out_has(f, "notice-limit", "chair@example.org", "7 more"));
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM inbound WHERE class = 'human'"), 12 - max);
+	/* a member is never limited */
+	assert_int_equal(fx_handle(f, fx_mail(f, "chair@example.org", "issue", "Mine\n", NULL,
+	    FX_DKIM_OK)), 0);
+	assert_int_equal(fx_count(f, "issue-notice"), max + 1);
+}
+
+/* A forged "issue" in a participant's name read as hers. Now the notice
+ * says the sender is not verified, unless the receiving server vouches. */
+static void test_issue_notice_says_sender_not_verified(void **state)
+{
+	struct fx *f = *state;
+
+	assert_int_equal(fx_handle(f, fx_msg(f, "chloe@example.org", "issue", "Forged words\n")), 0);
+	assert_true(fx_out_has(f, "issue-notice", "chair@example.org", "Sender not verified"));
+	assert_int_equal(fx_handle(f, fx_mail(f, "alice@example.org", "issue", "Her own words\n", NULL,
+	    FX_DKIM_OK)), 0);
+	assert_false(fx_out_has(f, "issue-notice", "chair@example.org", "Sender not verified"));
+}
+
 /* ---- forged replies ----
  *
  * Our Message-IDs were mentord.ROW.INSTANCE@domain: the instance shows in
@@ -825,6 +865,8 @@ int main(void)
 		T(test_x_loop_from_a_forwarding_alias),
 		T(test_flood_from_one_forged_address),
 		T(test_forged_help_does_not_silence_the_applicant),
+		T(test_issue_flood_from_many_addresses),
+		T(test_issue_notice_says_sender_not_verified),
 		T(test_forged_update_is_a_request),
 		T(test_forged_application_sent_again_is_a_request),
 		T(test_pending_application_corrected_then_confirmed),
