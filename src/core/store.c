@@ -568,7 +568,8 @@ static int identify(struct store *st, char **error_r)
 	return 0;
 }
 
-static int migrate(struct store *st, char **error_r)
+/* Runs the migrations from the database's version up to `to`. */
+static int migrate_to(struct store *st, size_t to, char **error_r)
 {
 	int64_t version = 0;
 	size_t v;
@@ -576,7 +577,7 @@ static int migrate(struct store *st, char **error_r)
 
 	if (store_query_int(st, &version, "PRAGMA user_version", NULL) < 0)
 		goto fail;
-	for (v = (size_t)version; v < ARRAY_SIZE(migrations); v++) {
+	for (v = (size_t)version; v < to; v++) {
 		char *sql = xasprintf("BEGIN IMMEDIATE; %s PRAGMA user_version = %zu; COMMIT;",
 		    migrations[v], v + 1);
 		int rc = sqlite3_exec(st->db, sql, NULL, NULL, &msg);
@@ -593,6 +594,26 @@ static int migrate(struct store *st, char **error_r)
 fail:
 	*error_r = xasprintf("%s", sqlite3_errmsg(st->db));
 	return -1;
+}
+
+static int migrate(struct store *st, char **error_r)
+{
+	return migrate_to(st, ARRAY_SIZE(migrations), error_r);
+}
+
+/* Every connection: a schema is not trusted to run functions with side
+ * effects from its triggers and views (trusted_schema = OFF), and nothing
+ * may write the schema or the file behind SQLite's back (defensive mode):
+ * a database is data, never code (doc/DESIGN.md 7). */
+static int harden(sqlite3 *db)
+{
+	int on = -1, trusted = -1;
+
+	if (sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, &on) != SQLITE_OK ||
+	    sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, &trusted) != SQLITE_OK ||
+	    on != 1 || trusted != 0)
+		return -1;
+	return 0;
 }
 
 static int load_instance(struct store *st)
@@ -739,6 +760,10 @@ int store_open(const char *path, struct store **st_r, char **error_r)
 		goto fail;
 	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		*error_r = open_error(st, path, NULL);
+		goto fail;
+	}
+	if (harden(st->db) < 0) {
 		*error_r = open_error(st, path, NULL);
 		goto fail;
 	}
@@ -1008,7 +1033,8 @@ int store_backup(struct store *st, const char *file, time_t now, char **error_r)
 		*error_r = xasprintf("%s: %s", tmp, strerror(errno));
 		goto out;
 	}
-	if (sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK ||
+	    harden(dst) < 0) {
 		*error_r = xasprintf("%s: %s", tmp, dst ? sqlite3_errmsg(dst) : "cannot open");
 		goto out;
 	}
@@ -1077,7 +1103,8 @@ int store_open_readonly(const char *path, struct store **st_r, char **error_r)
 {
 	struct store *st = xcalloc(1, sizeof(*st));
 
-	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
+	    harden(st->db) < 0) {
 		*error_r = open_error(st, path, NULL);
 		store_close(&st);
 		return -1;
@@ -1122,27 +1149,207 @@ out:
 	return ret;
 }
 
-/* The copy that will take the database's place: the backup's pages, the
- * WAL mode and migrations of a mentord database, a new instance (so that
- * no Message-ID made from now on can be one sent before the restore), and
- * what the next cycle must read again. Closed, with its WAL emptied. */
+/* A database's schema as one text: each object's type, name, table and
+ * SQL, in order; SQLite's statistics tables left out (ANALYZE makes them). */
+static char *schema_of(sqlite3 *db)
+{
+	sqlite3_stmt *q = NULL;
+	struct buf b;
+
+	buf_init(&b, 16u * 1024 * 1024);
+	buf_add(&b, "", 0);
+	if (sqlite3_prepare_v2(db, "SELECT type, name, tbl_name, coalesce(sql, '') FROM sqlite_schema"
+	    " WHERE name NOT LIKE 'sqlite\\_stat%' ESCAPE '\\' ORDER BY type, name", -1, &q, NULL)
+	    != SQLITE_OK) {
+		buf_deinit(&b);
+		return NULL;
+	}
+	while (sqlite3_step(q) == SQLITE_ROW)
+		buf_printf(&b, "%s %s %s: %s\n", sqlite3_column_text(q, 0), sqlite3_column_text(q, 1),
+		    sqlite3_column_text(q, 2), sqlite3_column_text(q, 3));
+	sqlite3_finalize(q);
+	return buf_steal(&b);
+}
+
+/* The first line of have that want lacks ("type name table: sql"), cut. */
+static char *first_extra(const char *have, const char *want)
+{
+	const char *p = have, *nl;
+
+	for (; *p != '\0'; p = nl + 1) {
+		char *line;
+		const char *hit;
+
+		nl = strchr(p, '\n');
+		if (nl == NULL)
+			break;
+		line = xstrndup(p, (size_t)(nl - p + 1));
+		hit = strstr(want, line);
+		if (hit == NULL || (hit != want && hit[-1] != '\n')) {
+			line[strcspn(line, ":")] = '\0';
+			return line;
+		}
+		free(line);
+	}
+	return xstrdup("an object missing");
+}
+
+/* A fresh database of schema version `version`, made by this mentord's
+ * own migrations, in file (":memory:" for none). */
+static int fresh(const char *file, size_t version, struct store **st_r, char **error_r)
+{
+	struct store *st = xcalloc(1, sizeof(*st));
+
+	*st_r = NULL;
+	if (sqlite3_open_v2(file, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK || harden(st->db) < 0 ||
+	    migrate_to(st, version, error_r) < 0) {
+		if (*error_r == NULL)
+			*error_r = xasprintf("%s: %s", file, sqlite3_errmsg(st->db));
+		store_close(&st);
+		return -1;
+	}
+	*st_r = st;
+	return 0;
+}
+
+/* Is the backup's schema the one this mentord creates at its version?
+ * Any trigger, view, table or index it did not create, or one changed,
+ * refuses it: a database is data, and a hostile one would run its
+ * triggers in the daemon. */
+static int schema_check(const char *file, struct store *b, int64_t version, char **error_r)
+{
+	struct store *ref = NULL;
+	char *have = NULL, *want = NULL, *what;
+	int ret = -1;
+
+	if (fresh(":memory:", (size_t)version, &ref, error_r) < 0)
+		return -1;
+	have = schema_of(b->db);
+	want = schema_of(ref->db);
+	if (have == NULL || want == NULL) {
+		*error_r = xasprintf("%s: cannot read its schema", file);
+	} else if (strcmp(have, want) != 0) {
+		what = strstr(want, have) == want ? xstrdup("an object missing") : first_extra(have, want);
+		*error_r = xasprintf("%s: its schema is not the one mentord creates (%s): refused;"
+		    " restore a backup made by `mentord backup`", file, what);
+		free(what);
+	} else {
+		ret = 0;
+	}
+	free(have);
+	free(want);
+	store_close(&ref);
+	return ret;
+}
+
+/* Copies every row of each of mentord's tables from b into t, value by
+ * value, the schemas being the same. */
+static int copy_rows(struct store *b, struct store *t, char **error_r)
+{
+	sqlite3_stmt *tables = NULL, *from = NULL, *to = NULL;
+	int rc = SQLITE_OK, i, n;
+	char *sql;
+
+	if (sqlite3_prepare_v2(t->db, "SELECT name FROM sqlite_schema WHERE type = 'table'"
+	    " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name", -1, &tables, NULL) != SQLITE_OK)
+		goto fail;
+	while ((rc = sqlite3_step(tables)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(tables, 0);
+
+		sql = sqlite3_mprintf("SELECT * FROM \"%w\"", name);
+		rc = sqlite3_prepare_v2(b->db, sql, -1, &from, NULL);
+		sqlite3_free(sql);
+		if (rc != SQLITE_OK)
+			goto fail_b;
+		n = sqlite3_column_count(from);
+		{
+			struct buf q;
+
+			buf_init(&q, 64 * 1024);
+			buf_printf(&q, "INSERT INTO \"%s\" VALUES(", name);
+			for (i = 0; i < n; i++)
+				buf_adds(&q, i ? ",?" : "?");
+			buf_addc(&q, ')');
+			rc = sqlite3_prepare_v2(t->db, q.s, -1, &to, NULL);
+			buf_deinit(&q);
+		}
+		if (rc != SQLITE_OK)
+			goto fail;
+		while ((rc = sqlite3_step(from)) == SQLITE_ROW) {
+			for (i = 0; i < n; i++)
+				sqlite3_bind_value(to, i + 1, sqlite3_column_value(from, i));
+			if (sqlite3_step(to) != SQLITE_DONE)
+				goto fail;
+			sqlite3_reset(to);
+		}
+		if (rc != SQLITE_DONE)
+			goto fail_b;
+		sqlite3_finalize(from);
+		sqlite3_finalize(to);
+		from = to = NULL;
+	}
+	if (rc != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(tables);
+	return 0;
+fail_b:
+	*error_r = xasprintf("reading the backup: %s", sqlite3_errmsg(b->db));
+	goto out;
+fail:
+	*error_r = xasprintf("copying the backup: %s", sqlite3_errmsg(t->db));
+out:
+	sqlite3_finalize(tables);
+	sqlite3_finalize(from);
+	sqlite3_finalize(to);
+	return -1;
+}
+
+/* The copy that will take the database's place: a database this mentord
+ * creates afresh, of the backup's schema version, holding the backup's
+ * rows (never its pages: nothing of its schema comes along), then
+ * migrated as any mentord database; a new instance (so that no Message-ID
+ * made from now on can be one sent before the restore), and what the next
+ * cycle must read again. Closed, with its WAL emptied. */
 static int restore_copy(const char *file, const char *tmp, time_t taken, time_t now,
     char **error_r)
 {
 	struct store *b = NULL, *t = NULL;
 	char hex[17], *side;
+	int64_t version = 0;
 	int ret = -1;
 
 	if (store_open_readonly(file, &b, error_r) < 0)
 		return -1;
-	if (store_backup(b, tmp, taken, error_r) < 0)
+	if (store_query_int(b, &version, "PRAGMA user_version", NULL) < 0) {
+		*error_r = xasprintf("%s: %s", file, sqlite3_errmsg(b->db));
 		goto out;
+	}
+	if (schema_check(file, b, version, error_r) < 0)
+		goto out;
+	unlink(tmp);
+	if (private_file(tmp) < 0) {
+		*error_r = xasprintf("%s: %s", tmp, strerror(errno));
+		goto out;
+	}
+	if (fresh(tmp, (size_t)version, &t, error_r) < 0)
+		goto out;
+	if (sqlite3_exec(t->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
+	    copy_rows(b, t, error_r) < 0 ||
+	    sqlite3_exec(t->db, "COMMIT; PRAGMA application_id = " STORE_APPLICATION_ID_TEXT, NULL,
+	    NULL, NULL) != SQLITE_OK) {
+		if (*error_r == NULL)
+			*error_r = xasprintf("%s: %s", tmp, sqlite3_errmsg(t->db));
+		goto out;
+	}
+	store_close(&t);
 	if (store_open(tmp, &t, error_r) < 0 || store_check(t, error_r) < 0)
 		goto out;
 	if (random_hex(hex, 8) < 0)
 		fatal("no random bytes");
 	if (store_begin(t) < 0 ||
 	    store_exec(t, "UPDATE meta SET value = ? WHERE key = 'instance'", "s", hex) < 0 ||
+	    store_exec(t, "INSERT OR REPLACE INTO meta(key, value) VALUES('backup_at', ?)", "t", taken) < 0 ||
 	    store_exec(t, "INSERT OR REPLACE INTO meta(key, value) VALUES('restored_at', ?)", "t", now) < 0 ||
 	    store_exec(t, "INSERT OR REPLACE INTO meta(key, value) VALUES('reread_since', ?)", "t", taken) < 0 ||
 	    store_commit(t) < 0) {
