@@ -94,6 +94,8 @@ static const struct key keys[] = {
 	{ "paths", "database", K_PATH, OFF(paths.database), 0, 0 },
 	{ "paths", "spool", K_PATH, OFF(paths.spool), 0, 0 },
 	{ "paths", "templates", K_PATH, OFF(paths.templates), 0, 0 },
+	{ "paths", "quarantine_max_mb", K_LONG, OFF(paths.quarantine_max_mb), 1, 1000000 },
+	{ "paths", "quarantine_days", K_LONG, OFF(paths.quarantine_days), 1, 36500 },
 };
 
 struct loader {
@@ -149,6 +151,8 @@ static void set_defaults(struct config *c)
 	c->programme.max_answers_per_unproven_address = 3;
 	c->committee.max_notices_per_sender = 5;
 	c->committee.max_notices_per_day = 50;
+	c->paths.quarantine_max_mb = 100;
+	c->paths.quarantine_days = 30;
 	c->imap.security = SEC_TLS;
 	c->imap.auth = AUTH_PLAIN;
 	c->imap.idle = 1;

@@ -123,6 +123,8 @@ struct config {
 		char *database;
 		char *spool;
 		char *templates; /* site templates, looked up before the shipped ones */
+		long quarantine_max_mb; /* SPOOL/quarantine/ at most, the newest kept */
+		long quarantine_days;   /* a raw copy is kept this long */
 	} paths;
 };
 

@@ -206,6 +206,9 @@ static const char *const migrations[] = {
 	"CREATE TABLE unproven_answers(address TEXT NOT NULL COLLATE NOCASE, day TEXT NOT NULL,"
 	" count INTEGER NOT NULL, last_inbound INTEGER, PRIMARY KEY(address, day));"
 	"ALTER TABLE unproven_hours ADD COLUMN first INTEGER NOT NULL DEFAULT 0;",
+	/* 6 -> 7: when a quarantined message's raw copy was removed (past
+	 * quarantine_max_mb or quarantine_days, or by retention) */
+	"ALTER TABLE inbound ADD COLUMN quarantine_dropped_at INTEGER;",
 };
 
 _Static_assert(ARRAY_SIZE(migrations) == STORE_SCHEMA_VERSION,

@@ -374,6 +374,23 @@ static int waiting(struct engine *e, struct buf *b)
 	return 0;
 }
 
+/* Raw copies of quarantined messages removed this week, to keep the
+ * quarantine within its bounds (quarantine.h) or by retention. */
+static int dropped_copies(struct engine *e, struct buf *b)
+{
+	int64_t n = 0;
+
+	if (store_query_int(e->st, &n, "SELECT count(*) FROM inbound WHERE quarantine_dropped_at >= ?",
+	    "t", e->now - WEEK) < 0)
+		return -1;
+	if (n > 0)
+		buf_printf(b, "  %lld raw cop%s removed this week (quarantine_max_mb = %ld,\n"
+		    "  quarantine_days = %ld, or retention); the messages stay in the mailbox\n",
+		    (long long)n, n == 1 ? "y" : "ies", e->cfg->paths.quarantine_max_mb,
+		    e->cfg->paths.quarantine_days);
+	return 0;
+}
+
 int overview_problems(struct engine *e, struct buf *b)
 {
 	struct section s = { b, 0, e->now };
@@ -398,6 +415,8 @@ int overview_problems(struct engine *e, struct buf *b)
 	    " AND received_at >= ? ORDER BY id", line_row, &s, "t", e->now - WEEK) < 0)
 		return -1;
 	list_end(b, s.rows, "(none this week)");
+	if (dropped_copies(e, b) < 0)
+		return -1;
 	s.rows = 0;
 	buf_adds(b, "\nMail left for the committee this week (the robot did not answer it)\n");
 	if (store_query(e->st, "SELECT received_at, sender, subject FROM inbound WHERE class = 'human'"

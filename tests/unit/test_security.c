@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <sys/stat.h>
 
+#include "quarantine.h"
 #include "sched.h"
 
 /* A right-to-left override in the Name of a form reached the digest and
@@ -759,6 +760,109 @@ static void test_reply_to_a_participant_is_no_command(void **state)
 	assert_int_equal(fx_int(f, "SELECT count(*) FROM pairs WHERE status = 'active'"), 0);
 }
 
+/* ---- the quarantine ---- */
+
+/* A quarantined copy as cycle.c makes it: the file, then its row. */
+static char *quarantined(struct fx *f, uint32_t uid, size_t bytes, time_t at)
+{
+	char *dir = xasprintf("%s/quarantine", f->cfg->paths.spool);
+	char *path = xasprintf("%s/1-%u.eml", dir, uid), *data = xcalloc(1, bytes + 1), mid[32];
+	struct store_inbound row;
+	int64_t id = 0;
+
+	memset(data, 'x', bytes);
+	assert_int_equal(mkdir_p(dir, 0700), 0);
+	assert_int_equal(file_write_atomic(path, data, bytes, 0600), 0);
+	snprintf(mid, sizeof(mid), "q%u@example.net", uid);
+	memset(&row, 0, sizeof(row));
+	row.mailbox = "INBOX";
+	row.uidvalidity = 1;
+	row.uid = uid;
+	row.message_id = mid;
+	row.class_name = "quarantined";
+	row.outcome = "unreadable";
+	row.received_at = at;
+	row.quarantine = path;
+	assert_int_equal(store_inbound_add(f->st, &row, &id), 0);
+	free(dir);
+	free(data);
+	return path;
+}
+
+static uint64_t spool_bytes(struct fx *f)
+{
+	char *dir = xasprintf("%s/quarantine", f->cfg->paths.spool);
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	uint64_t n = 0;
+
+	while (d != NULL && (de = readdir(d)) != NULL) {
+		char *path = xasprintf("%s/%s", dir, de->d_name);
+		struct stat sb;
+
+		if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode))
+			n += (uint64_t)sb.st_size;
+		free(path);
+	}
+	if (d != NULL)
+		closedir(d);
+	free(dir);
+	return n;
+}
+
+/* 20 unreadable 9 MB messages left 180 MB in spool/quarantine/, kept for
+ * ever. Now quarantine_max_mb together (the oldest go, never the newest)
+ * and quarantine_days each; the digest counts what went. (Here 20 of
+ * 300 kB under 1 MB.) */
+static void test_quarantine_is_bounded(void **state)
+{
+	struct fx *f = *state;
+	long dropped = 0, total = 0;
+	uint32_t i;
+	char *out;
+
+	assert_int_equal(f->cfg->paths.quarantine_max_mb, 100);
+	assert_int_equal(f->cfg->paths.quarantine_days, 30);
+	f->cfg->paths.quarantine_max_mb = 1;
+	for (i = 1; i <= 20; i++) {
+		char *path = quarantined(f, i, 300 * 1024, f->e.now + i);
+
+		assert_int_equal(quarantine_prune(&f->e, path, &dropped), 0);
+		total += dropped;
+		free(path);
+	}
+	assert_true(spool_bytes(f) <= 1024 * 1024);
+	assert_int_equal(total, 17);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM inbound WHERE quarantine IS NOT NULL"), 3);
+	assert_int_equal(fx_int(f, "SELECT max(uid) FROM inbound WHERE quarantine IS NULL"), 17);
+	out = fx_command(f, "status");
+	if (strstr(out, "17 raw copies removed this week") == NULL)
+		fail_msg("status does not count the removed copies:\n%s", out);
+	free(out);
+	/* past quarantine_days, by the scheduler */
+	f->e.now += 31 * FX_DAY;
+	assert_int_equal(sched_run(&f->e), 0);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM inbound WHERE quarantine IS NOT NULL"), 0);
+	assert_int_equal(spool_bytes(f), 0);
+}
+
+/* Retention removes the raw copies received before the cohort it
+ * anonymises closed. */
+static void test_retention_removes_quarantined_copies(void **state)
+{
+	struct fx *f = *state;
+	char *path;
+
+	f->cfg->paths.quarantine_days = 36500;
+	path = quarantined(f, 1, 100, f->e.now);
+	free(fx_command(f, "cohort close"));
+	f->e.now += (f->cfg->programme.retention_days + 1) * FX_DAY;
+	assert_int_equal(sched_run(&f->e), 0);
+	assert_int_equal(access(path, F_OK), -1);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM inbound WHERE quarantine IS NOT NULL"), 0);
+	free(path);
+}
+
 /* ---- erasure ---- */
 
 /* Every file the robot keeps, as bytes: the database, its log, the spool. */
@@ -865,6 +969,8 @@ int main(void)
 		T(test_x_loop_from_a_forwarding_alias),
 		T(test_flood_from_one_forged_address),
 		T(test_forged_help_does_not_silence_the_applicant),
+		T(test_quarantine_is_bounded),
+		T(test_retention_removes_quarantined_copies),
 		T(test_issue_flood_from_many_addresses),
 		T(test_issue_notice_says_sender_not_verified),
 		T(test_forged_update_is_a_request),

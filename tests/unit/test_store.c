@@ -86,6 +86,7 @@ static void test_unproven_hours_migrated(void **state)
 	assert_int_equal(store_exec(f->st, "UPDATE outbound SET status = 'sent' WHERE id = 1", NULL), 0);
 	assert_int_equal(store_exec(f->st, "DROP TABLE unproven_hours", NULL), 0);
 	assert_int_equal(store_exec(f->st, "DROP TABLE unproven_answers", NULL), 0);
+	assert_int_equal(store_exec(f->st, "ALTER TABLE inbound DROP COLUMN quarantine_dropped_at", NULL), 0);
 	assert_int_equal(store_exec(f->st, "PRAGMA user_version = 4", NULL), 0);
 	store_close(&f->st);
 	assert_int_equal(store_open(f->path, &again, &err), 0);
