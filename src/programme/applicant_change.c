@@ -33,23 +33,6 @@ int applicant_change_vouched(struct msgctx *c)
 	    c->e->cfg->committee.trust_spf);
 }
 
-/* "Key: value", the lines after the first indented under it, as the form
- * reads them back (form.h). */
-static void line(struct buf *b, const char *key, const char *value)
-{
-	const char *p;
-
-	if (value == NULL || value[0] == '\0')
-		return;
-	buf_printf(b, "%s ", key);
-	for (p = value; *p != '\0'; p++) {
-		buf_addc(b, *p);
-		if (*p == '\n' && p[1] != '\0' && p[1] != '\n')
-			buf_adds(b, "  ");
-	}
-	buf_addc(b, '\n');
-}
-
 /* The fields f gives, one "Key: value" line each, keys in lang. */
 static char *lines_of(const struct form *f, const char *lang)
 {
@@ -62,17 +45,17 @@ static char *lines_of(const struct form *f, const char *lang)
 	buf_init(&pref, 16 * 1024);
 	buf_add(&pref, "", 0);
 	if (f->present & FK_ROLE)
-		line(&b, fr ? "Rôle :" : "Role:", form_role_name(f->role));
+		roster_summary_line(&b, fr ? "Rôle :" : "Role:", form_role_name(f->role));
 	if (f->present & FK_NAME)
-		line(&b, fr ? "Nom :" : "Name:", f->name);
+		roster_summary_line(&b, fr ? "Nom :" : "Name:", f->name);
 	if (f->present & FK_DEPARTMENT)
-		line(&b, fr ? "Département :" : "Department:", f->department);
+		roster_summary_line(&b, fr ? "Département :" : "Department:", f->department);
 	if (f->present & FK_FIELD)
-		line(&b, fr ? "Domaine :" : "Field:", f->field);
+		roster_summary_line(&b, fr ? "Domaine :" : "Field:", f->field);
 	if (f->present & FK_LANGUAGE)
-		line(&b, fr ? "Langue :" : "Language:", f->language);
+		roster_summary_line(&b, fr ? "Langue :" : "Language:", f->language);
 	if (f->present & FK_TOPICS)
-		line(&b, fr ? "Sujets :" : "Topics:", f->topics);
+		roster_summary_line(&b, fr ? "Sujets :" : "Topics:", f->topics);
 	if (f->present & FK_PREFERENCE) {
 		const char *items[] = { f->preference, f->pref_gender, f->pref_mentors };
 		size_t i;
@@ -80,16 +63,16 @@ static char *lines_of(const struct form *f, const char *lang)
 		for (i = 0; i < ARRAY_SIZE(items); i++)
 			if (items[i] != NULL && items[i][0] != '\0')
 				buf_printf(&pref, "%s%s", pref.len > 0 ? ", " : "", items[i]);
-		line(&b, fr ? "Préférence :" : "Preference:", pref.s);
+		roster_summary_line(&b, fr ? "Préférence :" : "Preference:", pref.s);
 	}
 	if ((f->present & FK_CAPACITY) && f->role != ROLE_MENTEE) {
 		snprintf(cap, sizeof(cap), "%ld", f->capacity);
-		line(&b, fr ? "Capacité :" : "Capacity:", cap);
+		roster_summary_line(&b, fr ? "Capacité :" : "Capacity:", cap);
 	}
 	if (f->present & FK_GENDER)
-		line(&b, fr ? "Genre :" : "Gender:", f->gender);
+		roster_summary_line(&b, fr ? "Genre :" : "Gender:", f->gender);
 	if (f->present & FK_ABOUT)
-		line(&b, fr ? "À propos :" : "About:", f->about);
+		roster_summary_line(&b, fr ? "À propos :" : "About:", f->about);
 	buf_deinit(&pref);
 	return buf_steal(&b);
 }
@@ -196,18 +179,12 @@ static int tell(struct msgctx *c, const struct application *a, const char *tmpl,
 
 int applicant_change_confirmed(struct msgctx *c, const struct confirmation *k, char **error_r)
 {
-	enum rsvp_answer answer = command_rsvp_answer(c->text);
+	enum rsvp_answer answer = confirm_answer(c);
 	struct application a;
 	struct form f;
-	const char *lang = NULL;
-	char *arg = NULL;
 	int64_t person = 0;
 	int reapply = 0, pending, ret = -1;
 
-	/* "confirm TOKEN" in the subject says yes too */
-	if (command_applicant(c->m->subject, &arg, &lang) == ACMD_CONFIRM)
-		answer = RSVP_YES;
-	free(arg);
 	if (answer == RSVP_NO) {
 		inbound_outcome(c, "change to an application declined");
 		return 1;

@@ -352,6 +352,11 @@ static void line(struct buf *b, const char *key, const char *value)
 	buf_addc(b, '\n');
 }
 
+void roster_summary_line(struct buf *b, const char *key, const char *value)
+{
+	line(b, key, value);
+}
+
 char *roster_summary(const struct application *a, const char *lang)
 {
 	int fr = lang != NULL && strcmp(lang, "fr") == 0;
