@@ -364,7 +364,7 @@ static int waiting(struct engine *e, struct buf *b)
 	    " WHEN EXISTS(SELECT 1 FROM outbound o WHERE o.ref_kind = 'application'"
 	    " AND o.ref_id = a.id AND o.kind = 'confirm-request' AND o.status = 'failed')"
 	    " THEN 'could not be delivered'"
-	    " ELSE 'held back: the address had its answers that day' END"
+	    " ELSE 'not sent: held back by a daily limit, or dropped' END"
 	    " FROM applications a JOIN people p ON p.id = a.person_id WHERE a.status = 'pending'"
 	    " AND NOT EXISTS(SELECT 1 FROM outbound o WHERE o.ref_kind = 'application'"
 	    " AND o.ref_id = a.id AND o.kind = 'confirm-request' AND o.sent_at IS NOT NULL)"
