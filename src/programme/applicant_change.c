@@ -110,7 +110,13 @@ int applicant_change_request(struct msgctx *c, const struct application *live,
 	int64_t rowid = 0;
 	int ret = -1;
 
-	payload = xasprintf("%s\n%s", reapply ? MODE_APPLY : MODE_UPDATE, fields);
+	/* the role line makes the payload a form whatever it changes
+	 * (form.h: a Role line, or two keys) */
+	if (f->present & FK_ROLE)
+		payload = xasprintf("%s\n%s", reapply ? MODE_APPLY : MODE_UPDATE, fields);
+	else
+		payload = xasprintf("%s\nRole: %s\n%s", reapply ? MODE_APPLY : MODE_UPDATE,
+		    live->role, fields);
 	change = lines_of(f, lang);
 	if (preview(c->e, live->id, f, lang, &summary) < 0 ||
 	    roster_cohort_name(c->e, live->cohort_id, &cohort) < 0 ||

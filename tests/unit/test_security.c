@@ -5,7 +5,11 @@
 #include <dirent.h>
 #include <sys/stat.h>
 
+#include "applicant_change.h"
+#include "form.h"
+#include "inbound.h"
 #include "quarantine.h"
+#include "roster.h"
 #include "sched.h"
 
 /* A right-to-left override in the Name of a form reached the digest and
@@ -710,6 +714,39 @@ static void test_forged_application_sent_again_is_a_request(void **state)
 	    " AND field = 'Tax law'"), 1);
 }
 
+/* A change of one field only (as a one-line update gives it) travels
+ * whole in the request and is applied on "yes". */
+static void test_change_of_one_field(void **state)
+{
+	struct fx *f = *state;
+	struct application live;
+	struct msgctx c;
+	struct form form;
+	char *err = NULL;
+
+	fx_applicant(f, "Bea Roux <bea@example.org>", "Role: mentee\nName: Bea Roux\n"
+	    "Department: HR\nField: Law\n");
+	assert_int_equal(roster_application_by_id(&f->e, 1, &live), 1);
+	memset(&c, 0, sizeof(c));
+	memset(&f->h, 0, sizeof(f->h));
+	c.e = &f->e;
+	c.m = fx_msg(f, "bea@example.org", "update", "");
+	c.h = &f->h;
+	c.text = f->templates + strlen(f->templates); /* "" */
+	form_init(&form);
+	form.department = xstrdup("Finance");
+	form.present = FK_DEPARTMENT;
+	assert_int_equal(applicant_change_request(&c, &live, &form, 0, &err), 0);
+	assert_null(err);
+	assert_true(fx_out_has(f, "confirm-request", "bea@example.org", "Department: Finance"));
+	assert_int_equal(fx_handle(f, fx_reply(f, "bea@example.org", "confirm-request", "yes\n", NULL)), 0);
+	assert_string_equal(f->h.outcome, "change to application #1 confirmed");
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM applications WHERE department = 'Finance'"
+	    " AND field = 'Law' AND name = 'Bea Roux'"), 1);
+	form_deinit(&form);
+	roster_application_deinit(&live);
+}
+
 /* A pending application corrected in a new message: her "yes" to the
  * change confirms the application with it. */
 static void test_pending_application_corrected_then_confirmed(void **state)
@@ -975,6 +1012,7 @@ int main(void)
 		T(test_issue_notice_says_sender_not_verified),
 		T(test_forged_update_is_a_request),
 		T(test_forged_application_sent_again_is_a_request),
+		T(test_change_of_one_field),
 		T(test_pending_application_corrected_then_confirmed),
 		T(test_bidi_override_never_reaches_a_header),
 		T(test_reply_to_a_participant_is_no_command),
