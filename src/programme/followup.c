@@ -294,9 +294,10 @@ static int retention(struct engine *e, long *anonymised_r, char **error_r)
 	    NULL) < 0 ||
 	    store_exec(e->st, "UPDATE feedback SET quote = NULL, unclear = NULL, text = NULL"
 	    " WHERE cohort_id IN (SELECT id FROM temp.expired)", NULL) < 0 ||
-	    /* an offer to carry an expired application over names its address */
+	    /* an offer to carry an expired application over names its address,
+	     * a change asked to one holds its fields */
 	    store_exec(e->st, "UPDATE confirmations SET address = 'erased', payload = NULL"
-	    " WHERE kind = 'carry-over' AND ref_id IN (SELECT id FROM applications"
+	    " WHERE kind IN ('carry-over', 'update') AND ref_id IN (SELECT id FROM applications"
 	    " WHERE cohort_id IN (SELECT id FROM temp.expired))", NULL) < 0 ||
 	    store_exec(e->st, "UPDATE pairs SET reasons = NULL, end_reason = NULL"
 	    " WHERE cohort_id IN (SELECT id FROM temp.expired)", NULL) < 0 ||

@@ -743,6 +743,12 @@ static void test_change_of_one_field(void **state)
 	assert_string_equal(f->h.outcome, "change to application #1 confirmed");
 	assert_int_equal(fx_int(f, "SELECT count(*) FROM applications WHERE department = 'Finance'"
 	    " AND field = 'Law' AND name = 'Bea Roux'"), 1);
+	/* retention: the request's copy of the fields goes with the cohort */
+	free(fx_command(f, "cohort close"));
+	f->e.now += (f->cfg->programme.retention_days + 1) * FX_DAY;
+	assert_int_equal(sched_run(&f->e), 0);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM confirmations WHERE kind = 'update'"
+	    " AND (payload IS NOT NULL OR address <> 'erased')"), 0);
 	form_deinit(&form);
 	roster_application_deinit(&live);
 }
