@@ -585,6 +585,12 @@ static void test_flood_does_not_delay_a_confirmation_request(void **state)
 	assert_int_equal(store_query_int(f->st, &when, "SELECT next_attempt FROM outbound"
 	    " WHERE kind = 'confirm-request'", NULL), 0);
 	assert_true(when <= hour + 3600);
+	/* her corrected form's request goes first too */
+	assert_int_equal(fx_handle(f, fx_msg(f, "ann@example.org", "apply",
+	    "Role: mentee\nName: Ann Lee\nDepartment: HR\nField: Tax law\n")), 0);
+	assert_int_equal(store_query_int(f->st, &when, "SELECT next_attempt FROM outbound"
+	    " WHERE kind = 'confirm-request' AND ref_kind = 'confirmation'", NULL), 0);
+	assert_true(when <= hour + 3600);
 	{
 		char *out = fx_command(f, "status");
 
@@ -596,19 +602,20 @@ static void test_flood_does_not_delay_a_confirmation_request(void **state)
 	}
 	/* the answer it put off goes in the first hour with room; none is lost */
 	assert_int_equal(fx_int(f, "SELECT count(*) FROM outbound WHERE next_attempt >= 1772438400 + 10 * 3600"),
-	    1);
-	assert_int_equal(fx_int(f, "SELECT sum(count) FROM unproven_hours"), 10 * cap + 1);
+	    2);
+	assert_int_equal(fx_int(f, "SELECT sum(count) FROM unproven_hours"), 10 * cap + 2);
 	/* 20 days on, the request still queued: the application waits */
 	f->e.now += 20 * FX_DAY;
 	assert_int_equal(sched_run(&f->e), 0);
 	assert_int_equal(fx_int(f, "SELECT count(*) FROM applications WHERE status = 'pending'"), 1);
 	/* sent now, it runs for confirm_days from now */
 	assert_int_equal(store_exec(f->st, "UPDATE outbound SET status = 'sent', sent_at = ?"
-	    " WHERE kind = 'confirm-request'", "t", f->e.now), 0);
+	    " WHERE kind = 'confirm-request' AND ref_kind = 'application'", "t", f->e.now), 0);
 	f->e.now += (f->cfg->programme.confirm_days - 1) * FX_DAY;
 	assert_int_equal(sched_run(&f->e), 0);
+	/* her yes to the change confirms the application with it */
 	assert_int_equal(fx_handle(f, fx_reply(f, "ann@example.org", "confirm-request", "yes\n", NULL)), 0);
-	assert_string_equal(f->h.outcome, "application #1 confirmed");
+	assert_string_equal(f->h.outcome, "change to application #1 confirmed, and the application with it");
 }
 
 /* A pending application whose request has not been sent by the end of its
