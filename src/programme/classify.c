@@ -218,8 +218,14 @@ static int answer_subject(const char *subject)
 
 int classify_foreign_answer(const struct mime_msg *m, const struct classify_ctx *c)
 {
-	return (m->in_reply_to != NULL || m->n_references > 0 || answer_subject(m->subject)) &&
-	    ours(m, c) == NULL;
+	/* the message it answers: In-Reply-To, else the newest reference
+	 * (RFC 5322 3.6.4); one of ours deeper in the thread does not count */
+	const char *parent = m->in_reply_to != NULL ? m->in_reply_to
+	    : m->n_references > 0 ? m->references[m->n_references - 1] : NULL;
+
+	if (parent != NULL)
+		return c->is_ours == NULL || !c->is_ours(parent, c->arg);
+	return answer_subject(m->subject);
 }
 
 static int is_command(const struct mime_msg *m, const struct classify_ctx *c)

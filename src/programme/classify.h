@@ -44,9 +44,9 @@ struct classification {
 	char token[24];          /* reply: our token found in the subject */
 };
 
-/* Is m an answer to, or a forward of, a message that is not ours: threaded
- * (In-Reply-To, References) under none of ours, or a subject that says so
- * (Re:, Fwd:, TR:, ...) without a reference to one of ours? */
+/* Is m an answer to, or a forward of, a message that is not ours: the
+ * message it answers (In-Reply-To, else its newest reference) is not one
+ * of ours, or without either its subject says so (Re:, Fwd:, TR:, ...)? */
 int classify_foreign_answer(const struct mime_msg *m, const struct classify_ctx *c);
 
 /* Tokens: "MT-" and 8 characters of an alphabet without look-alikes, shown

@@ -182,6 +182,14 @@ static int on_fresh(struct msgctx *c, char **error_r)
 
 	/* a member's "status" is the committee's command (classify.c agrees) */
 	if (config_is_member(c->e->cfg, c->m->from_addr)) {
+		struct classify_ctx cc = { is_ours, is_member, c->e };
+
+		/* but a member's answer to someone else's message, even in a
+		 * thread of ours, is none (a participant's subject) */
+		if (classify_foreign_answer(c->m, &cc)) {
+			inbound_leave(c, "a member's reply to, or forward of, someone else's message");
+			return 1;
+		}
 		r = committee_message(c, error_r);
 		if (r != 0)
 			return r;

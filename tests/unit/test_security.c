@@ -803,6 +803,34 @@ static void test_reply_to_a_participant_is_no_command(void **state)
 	assert_int_equal(fx_handle(f, fx_mail(f, "chair@example.org", "[WIT] TR: unpair 1 agreed",
 	    "For the committee.\n", NULL, FX_DKIM_OK)), 0);
 	assert_string_equal(f->h.class_name, "human");
+	/* in a thread that began with one of ours, the message answered is
+	 * still hers */
+	{
+		struct fx_out o;
+		struct mime_msg *m;
+		const char **refs;
+
+		fx_out(f, "introduction", NULL, &o);
+		m = fx_mail(f, "chair@example.org", "Re: unpair 1 we both agreed to stop, thanks",
+		    "Noted.\n", dora->message_id, FX_DKIM_OK);
+		refs = arena_alloc(m->arena, 2 * sizeof(*refs));
+		refs[0] = arena_strdup(m->arena, o.message_id);
+		refs[1] = dora->message_id;
+		m->references = refs;
+		m->n_references = 2;
+		fx_out_deinit(&o);
+		assert_int_equal(fx_handle(f, m), 0);
+		assert_int_equal(f->h.needs_flag, 0);
+		m = fx_mail(f, "chair@example.org", "Re: unpair 1 we both agreed to stop, thanks",
+		    "Noted.\n", NULL, FX_DKIM_OK);
+		refs = arena_alloc(m->arena, 2 * sizeof(*refs));
+		refs[0] = arena_strdup(m->arena, dora->message_id);
+		refs[1] = dora->message_id;
+		m->references = refs;
+		m->n_references = 2;
+		assert_int_equal(fx_handle(f, m), 0);
+		assert_string_equal(f->h.class_name, "human");
+	}
 	assert_int_equal(fx_int(f, "SELECT count(*) FROM pairs WHERE status = 'active'"), 1);
 	assert_int_equal(fx_handle(f, fx_mail(f, "chair@example.org", "unpair 1 they agreed to stop",
 	    "", NULL, FX_DKIM_OK)), 0);
