@@ -519,8 +519,8 @@ static void test_forged_help_does_not_silence_the_applicant(void **state)
 	assert_string_equal(f->h.outcome, "application #1 confirmed");
 }
 
-/* An application in a victim's name: the confirmation request is its one
- * message; the reminder queued a week later is held. */
+/* An application in a victim's name: the confirmation request answers
+ * it; the reminder a week later, which nobody asked for, is held. */
 static void test_forged_application_gets_no_reminder(void **state)
 {
 	struct fx *f = *state;
