@@ -18,6 +18,7 @@
 #include "mime.h"
 #include "sdnotify.h"
 #include "programme.h"
+#include "quarantine.h"
 #include "sched.h"
 #include "sender.h"
 #include "store.h"
@@ -204,6 +205,7 @@ static int quarantine(struct ingest *in, uint32_t uid, const char *raw, size_t l
 	char *dir = xasprintf("%s/quarantine", e->cfg->paths.spool);
 	char *path = xasprintf("%s/%u-%u.eml", dir, in->uidvalidity, uid);
 	int64_t id = 0;
+	long dropped = 0;
 	int ret = -1;
 
 	in->quarantined++;
@@ -230,11 +232,16 @@ static int quarantine(struct ingest *in, uint32_t uid, const char *raw, size_t l
 	row.quarantine = path;
 	if (batch_begin(in) < 0 || store_savepoint(e->st) < 0)
 		goto out;
-	if (store_inbound_add(e->st, &row, &id) < 0 || store_release(e->st) < 0) {
+	/* the copies stay within their bounds, this one kept */
+	if (store_inbound_add(e->st, &row, &id) < 0 || quarantine_prune(e, path, &dropped) < 0 ||
+	    store_release(e->st) < 0) {
 		batch_abort(in);
 		goto out;
 	}
 	log_warn("message UID %u quarantined in %s: %s", uid, path, reason);
+	if (dropped > 0)
+		log_warn("quarantine: %ld older raw copies removed (quarantine_max_mb,"
+		    " quarantine_days); their messages stay in the mailbox", dropped);
 	ret = 0;
 out:
 	free(dir);

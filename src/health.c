@@ -147,6 +147,29 @@ static enum health_state check_quarantine(const struct health_ctx *c, char *text
 	return recent > 0 ? HEALTH_WARNING : HEALTH_OK;
 }
 
+/* Answers to addresses not proven that wait for the hourly limit
+ * (doc/DESIGN.md 7): how many, and the oldest wait. A day is long for a
+ * confirmation request. */
+static enum health_state check_unproven(const struct health_ctx *c, char *text, size_t size)
+{
+	int64_t n = 0, oldest = 0;
+	char age[32];
+
+	if (store_query_int(c->st, &n, "SELECT count(*) FROM outbound WHERE unproven = 1"
+	    " AND status = 'queued' AND next_attempt > ?", "t", c->now) < 0 ||
+	    store_query_int(c->st, &oldest, "SELECT coalesce(min(created_at), 0) FROM outbound"
+	    " WHERE unproven = 1 AND status = 'queued' AND next_attempt > ?", "t", c->now) < 0)
+		return db_failed(text, size);
+	if (n == 0) {
+		snprintf(text, size, "no answer to an unproven sender waits for the hourly limit");
+		return HEALTH_OK;
+	}
+	health_age((long)(c->now - (time_t)oldest), age, sizeof(age));
+	snprintf(text, size, "%" PRId64 " answer(s) to unproven senders wait for the hourly limit"
+	    " (max_unproven_per_hour), the oldest for %s", n, age);
+	return by_age((long)(c->now - (time_t)oldest), 6 * 3600, 24 * 3600);
+}
+
 static enum health_state check_disk(const struct health_ctx *c, char *text, size_t size)
 {
 	const char *db = c->cfg->paths.database, *slash = strrchr(db, '/');
@@ -183,6 +206,7 @@ static const struct {
 	{ "queue", check_queue },
 	{ "failed", check_failed },
 	{ "quarantine", check_quarantine },
+	{ "unproven", check_unproven },
 	{ "disk", check_disk },
 };
 

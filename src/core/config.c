@@ -44,6 +44,7 @@ static const struct key keys[] = {
 	{ "committee", "authserv_id", K_STR, OFF(committee.authserv_id), 0, 0 },
 	{ "committee", "trust_spf", K_BOOL, OFF(committee.trust_spf), 0, 0 },
 	{ "committee", "max_notices_per_sender", K_LONG, OFF(committee.max_notices_per_sender), 1, 10000 },
+	{ "committee", "max_notices_per_day", K_LONG, OFF(committee.max_notices_per_day), 1, 100000 },
 	{ "committee", "notify", K_LIST, OFF(committee.notify), 0, 0 },
 	{ "imap", "host", K_STR, OFF(imap.host), 0, 0 },
 	{ "imap", "port", K_LONG, OFF(imap.port), 1, 65535 },
@@ -95,6 +96,8 @@ static const struct key keys[] = {
 	{ "paths", "database", K_PATH, OFF(paths.database), 0, 0 },
 	{ "paths", "spool", K_PATH, OFF(paths.spool), 0, 0 },
 	{ "paths", "templates", K_PATH, OFF(paths.templates), 0, 0 },
+	{ "paths", "quarantine_max_mb", K_LONG, OFF(paths.quarantine_max_mb), 1, 1000000 },
+	{ "paths", "quarantine_days", K_LONG, OFF(paths.quarantine_days), 1, 36500 },
 };
 
 struct loader {
@@ -150,6 +153,9 @@ static void set_defaults(struct config *c)
 	c->programme.max_unproven_per_hour = 30;
 	c->programme.max_answers_per_unproven_address = 3;
 	c->committee.max_notices_per_sender = 5;
+	c->committee.max_notices_per_day = 50;
+	c->paths.quarantine_max_mb = 100;
+	c->paths.quarantine_days = 30;
 	c->imap.security = SEC_TLS;
 	c->imap.auth = AUTH_PLAIN;
 	c->imap.idle = 1;

@@ -49,6 +49,7 @@ struct config {
 		char *authserv_id; /* NULL: commands need the round trip */
 		int trust_spf;     /* spf=pass alone vouches for From (auth.h) */
 		long max_notices_per_sender; /* a day, one by one; the rest in one notice */
+		long max_notices_per_day;    /* the same, all senders together */
 		struct strlist notify;
 	} committee;
 
@@ -123,6 +124,8 @@ struct config {
 		char *database;
 		char *spool;
 		char *templates; /* site templates, looked up before the shipped ones */
+		long quarantine_max_mb; /* SPOOL/quarantine/ at most, the newest kept */
+		long quarantine_days;   /* a raw copy is kept this long */
 	} paths;
 };
 

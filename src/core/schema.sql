@@ -110,7 +110,9 @@ CREATE TABLE inbound(
  uid INTEGER NOT NULL, message_id TEXT NOT NULL, sender TEXT, subject TEXT,
  class TEXT, outcome TEXT, received_at INTEGER NOT NULL,
  needs_flag INTEGER NOT NULL DEFAULT 0, flagged INTEGER NOT NULL DEFAULT 0,
- quarantine TEXT, UNIQUE(mailbox, uidvalidity, uid));
+ quarantine TEXT,
+ quarantine_dropped_at INTEGER,                 -- when its raw copy was removed
+ UNIQUE(mailbox, uidvalidity, uid));
 CREATE INDEX inbound_message_id ON inbound(message_id);
 CREATE INDEX inbound_unflagged ON inbound(mailbox, uidvalidity) WHERE needs_flag = 1 AND flagged = 0;
 

@@ -208,6 +208,9 @@ static const char *const migrations[] = {
 	"ALTER TABLE unproven_hours ADD COLUMN first INTEGER NOT NULL DEFAULT 0;",
 	/* 6 -> 7: a carry-over offer's one reminder */
 	"ALTER TABLE confirmations ADD COLUMN reminded_at INTEGER;",
+	/* 7 -> 8: when a quarantined message's raw copy was removed (past
+	 * quarantine_max_mb or quarantine_days, or by retention) */
+	"ALTER TABLE inbound ADD COLUMN quarantine_dropped_at INTEGER;",
 };
 
 _Static_assert(ARRAY_SIZE(migrations) == STORE_SCHEMA_VERSION,
@@ -576,11 +579,12 @@ static const char schema_sql[] =
 #include "schema.inc"
     ;
 
-/* A new database (version 0 and no table) is made from schema.sql in one
+/* Brings the database from its version up to `to`: a new one (version 0
+ * and no table) going to today's version is made from schema.sql in one
  * transaction, unless by_migrations asks for every migration from the
- * first (store_open_by_migrations); an older one is brought up to date by
- * the migrations after its version. */
-static int migrate(struct store *st, int by_migrations, char **error_r)
+ * first (store_open_by_migrations, restore's copies of older versions);
+ * any other by the migrations after its version. */
+static int migrate_to(struct store *st, size_t to, int by_migrations, char **error_r)
 {
 	int64_t version = 0, tables = 0;
 	size_t v;
@@ -589,7 +593,7 @@ static int migrate(struct store *st, int by_migrations, char **error_r)
 	if (store_query_int(st, &version, "PRAGMA user_version", NULL) < 0 ||
 	    store_query_int(st, &tables, "SELECT count(*) FROM sqlite_master", NULL) < 0)
 		goto fail;
-	if (version == 0 && tables == 0 && !by_migrations) {
+	if (version == 0 && tables == 0 && !by_migrations && to == ARRAY_SIZE(migrations)) {
 		char *sql = xasprintf("BEGIN IMMEDIATE; %s PRAGMA user_version = %zu; COMMIT;",
 		    schema_sql, ARRAY_SIZE(migrations));
 		int rc = sqlite3_exec(st->db, sql, NULL, NULL, &msg);
@@ -603,7 +607,7 @@ static int migrate(struct store *st, int by_migrations, char **error_r)
 		}
 		return 0;
 	}
-	for (v = (size_t)version; v < ARRAY_SIZE(migrations); v++) {
+	for (v = (size_t)version; v < to; v++) {
 		char *sql = xasprintf("BEGIN IMMEDIATE; %s PRAGMA user_version = %zu; COMMIT;",
 		    migrations[v], v + 1);
 		int rc = sqlite3_exec(st->db, sql, NULL, NULL, &msg);
@@ -620,6 +624,26 @@ static int migrate(struct store *st, int by_migrations, char **error_r)
 fail:
 	*error_r = xasprintf("%s", sqlite3_errmsg(st->db));
 	return -1;
+}
+
+static int migrate(struct store *st, int by_migrations, char **error_r)
+{
+	return migrate_to(st, ARRAY_SIZE(migrations), by_migrations, error_r);
+}
+
+/* Every connection: a schema is not trusted to run functions with side
+ * effects from its triggers and views (trusted_schema = OFF), and nothing
+ * may write the schema or the file behind SQLite's back (defensive mode):
+ * a database is data, never code (doc/DESIGN.md 7). */
+static int harden(sqlite3 *db)
+{
+	int on = -1, trusted = -1;
+
+	if (sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, &on) != SQLITE_OK ||
+	    sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, &trusted) != SQLITE_OK ||
+	    on != 1 || trusted != 0)
+		return -1;
+	return 0;
 }
 
 static int load_instance(struct store *st)
@@ -799,6 +823,10 @@ static int open_store(const char *path, int by_migrations, struct store **st_r, 
 		*error_r = open_error(st, path, NULL);
 		goto fail;
 	}
+	if (harden(st->db) < 0) {
+		*error_r = open_error(st, path, NULL);
+		goto fail;
+	}
 	sqlite3_busy_handler(st->db, busy_wait, st);
 	sqlite3_extended_result_codes(st->db, 1);
 	if (identify(st, &why) < 0) {
@@ -895,7 +923,8 @@ int store_schema_describe(struct store *st, char **text_r)
 	buf_init(&d.b, 1 << 20);
 	buf_add(&d.b, "", 0);
 	if (store_query(st, "SELECT m.name, p.name, p.dflt_value, p.pk FROM sqlite_master m,"
-	    " pragma_table_info(m.name) p WHERE m.type = 'table' ORDER BY m.name, p.cid",
+	    " pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%'"
+	    " ESCAPE '\\' ORDER BY m.name, p.cid",
 	    describe_column, &d, NULL) < 0 ||
 	    /* the partial indexes' WHERE and the expressions are only in the SQL */
 	    store_query(st, "SELECT 'index on ' || m.name || ': ' || coalesce(i.sql, 'automatic')"
@@ -904,7 +933,8 @@ int store_schema_describe(struct store *st, char **text_r)
 	    "  FROM pragma_index_xinfo(il.name) x WHERE x.key) || ')'"
 	    " FROM sqlite_master m, pragma_index_list(m.name) il"
 	    " LEFT JOIN sqlite_master i ON i.name = il.name AND i.type = 'index'"
-	    " WHERE m.type = 'table' ORDER BY 1", describe_line, &d, NULL) < 0 ||
+	    " WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY 1",
+	    describe_line, &d, NULL) < 0 ||
 	    store_query(st, "SELECT 'foreign key ' || m.name || '.' || f.\"from\" || ' -> ' ||"
 	    " f.\"table\" || '.' || coalesce(f.\"to\", '') FROM sqlite_master m,"
 	    " pragma_foreign_key_list(m.name) f WHERE m.type = 'table' ORDER BY 1",
@@ -1152,7 +1182,8 @@ int store_backup(struct store *st, const char *file, time_t now, char **error_r)
 		*error_r = file_error(tmp, errno);
 		goto out;
 	}
-	if (sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK ||
+	    harden(dst) < 0) {
 		*error_r = xasprintf("%s: %s", tmp, dst ? sqlite3_errmsg(dst) : "cannot open");
 		goto out;
 	}
@@ -1221,7 +1252,8 @@ int store_open_readonly(const char *path, struct store **st_r, char **error_r)
 {
 	struct store *st = xcalloc(1, sizeof(*st));
 
-	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
+	    harden(st->db) < 0) {
 		*error_r = open_error(st, path, NULL);
 		store_close(&st);
 		return -1;
@@ -1266,27 +1298,185 @@ out:
 	return ret;
 }
 
-/* The copy that will take the database's place: the backup's pages, the
- * WAL mode and migrations of a mentord database, a new instance (so that
- * no Message-ID made from now on can be one sent before the restore), and
- * what the next cycle must read again. Closed, with its WAL emptied. */
+/* The first line of have that want lacks ("type name table: sql"), cut. */
+static char *first_extra(const char *have, const char *want)
+{
+	const char *p = have, *nl;
+
+	for (; *p != '\0'; p = nl + 1) {
+		char *line;
+		const char *hit;
+
+		nl = strchr(p, '\n');
+		if (nl == NULL)
+			break;
+		line = xstrndup(p, (size_t)(nl - p + 1));
+		hit = strstr(want, line);
+		if (hit == NULL || (hit != want && hit[-1] != '\n')) {
+			line[strcspn(line, ":")] = '\0';
+			return line;
+		}
+		free(line);
+	}
+	return xstrdup("an object missing");
+}
+
+/* A fresh database of schema version `version`, made by this mentord's
+ * own migrations, in file (":memory:" for none). */
+static int fresh(const char *file, size_t version, struct store **st_r, char **error_r)
+{
+	struct store *st = xcalloc(1, sizeof(*st));
+
+	*st_r = NULL;
+	if (sqlite3_open_v2(file, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK || harden(st->db) < 0 ||
+	    migrate_to(st, version, 1, error_r) < 0) {
+		if (*error_r == NULL)
+			*error_r = xasprintf("%s: %s", file, sqlite3_errmsg(st->db));
+		store_close(&st);
+		return -1;
+	}
+	*st_r = st;
+	return 0;
+}
+
+/* Is the backup's schema the one this mentord creates at its version?
+ * Any trigger, view, table or index it did not create, or one changed,
+ * refuses it: a database is data, and a hostile one would run its
+ * triggers in the daemon. */
+static int schema_check(const char *file, struct store *b, int64_t version, char **error_r)
+{
+	struct store *ref = NULL;
+	char *have = NULL, *want = NULL, *what;
+	int ret = -1;
+
+	if (fresh(":memory:", (size_t)version, &ref, error_r) < 0)
+		return -1;
+	/* as SQLite reads it, not as it was written: a database made from
+	 * schema.sql and one made by the migrations are the same */
+	if (store_schema_describe(b, &have) < 0 || store_schema_describe(ref, &want) < 0) {
+		*error_r = xasprintf("%s: cannot read its schema", file);
+	} else if (strcmp(have, want) != 0) {
+		what = strstr(want, have) == want ? xstrdup("an object missing") : first_extra(have, want);
+		*error_r = xasprintf("%s: its schema is not the one mentord creates (%s): refused;"
+		    " restore a backup made by `mentord backup`", file, what);
+		free(what);
+	} else {
+		ret = 0;
+	}
+	free(have);
+	free(want);
+	store_close(&ref);
+	return ret;
+}
+
+/* Copies every row of each of mentord's tables from b into t, value by
+ * value, the schemas being the same. */
+static int copy_rows(struct store *b, struct store *t, char **error_r)
+{
+	sqlite3_stmt *tables = NULL, *from = NULL, *to = NULL;
+	int rc = SQLITE_OK, i, n;
+	char *sql;
+
+	if (sqlite3_prepare_v2(t->db, "SELECT name FROM sqlite_schema WHERE type = 'table'"
+	    " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name", -1, &tables, NULL) != SQLITE_OK)
+		goto fail;
+	while ((rc = sqlite3_step(tables)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(tables, 0);
+
+		sql = sqlite3_mprintf("SELECT * FROM \"%w\"", name);
+		rc = sqlite3_prepare_v2(b->db, sql, -1, &from, NULL);
+		sqlite3_free(sql);
+		if (rc != SQLITE_OK)
+			goto fail_b;
+		n = sqlite3_column_count(from);
+		{
+			struct buf q;
+
+			buf_init(&q, 64 * 1024);
+			buf_printf(&q, "INSERT INTO \"%s\" VALUES(", name);
+			for (i = 0; i < n; i++)
+				buf_adds(&q, i ? ",?" : "?");
+			buf_addc(&q, ')');
+			rc = sqlite3_prepare_v2(t->db, q.s, -1, &to, NULL);
+			buf_deinit(&q);
+		}
+		if (rc != SQLITE_OK)
+			goto fail;
+		while ((rc = sqlite3_step(from)) == SQLITE_ROW) {
+			for (i = 0; i < n; i++)
+				sqlite3_bind_value(to, i + 1, sqlite3_column_value(from, i));
+			if (sqlite3_step(to) != SQLITE_DONE)
+				goto fail;
+			sqlite3_reset(to);
+		}
+		if (rc != SQLITE_DONE)
+			goto fail_b;
+		sqlite3_finalize(from);
+		sqlite3_finalize(to);
+		from = to = NULL;
+	}
+	if (rc != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(tables);
+	return 0;
+fail_b:
+	*error_r = xasprintf("reading the backup: %s", sqlite3_errmsg(b->db));
+	goto out;
+fail:
+	*error_r = xasprintf("copying the backup: %s", sqlite3_errmsg(t->db));
+out:
+	sqlite3_finalize(tables);
+	sqlite3_finalize(from);
+	sqlite3_finalize(to);
+	return -1;
+}
+
+/* The copy that will take the database's place: a database this mentord
+ * creates afresh, of the backup's schema version, holding the backup's
+ * rows (never its pages: nothing of its schema comes along), then
+ * migrated as any mentord database; a new instance (so that no Message-ID
+ * made from now on can be one sent before the restore), and what the next
+ * cycle must read again. Closed, with its WAL emptied. */
 static int restore_copy(const char *file, const char *tmp, time_t taken, time_t now,
     char **error_r)
 {
 	struct store *b = NULL, *t = NULL;
 	char hex[17], *side;
+	int64_t version = 0;
 	int ret = -1;
 
 	if (store_open_readonly(file, &b, error_r) < 0)
 		return -1;
-	if (store_backup(b, tmp, taken, error_r) < 0)
+	if (store_query_int(b, &version, "PRAGMA user_version", NULL) < 0) {
+		*error_r = xasprintf("%s: %s", file, sqlite3_errmsg(b->db));
 		goto out;
+	}
+	if (schema_check(file, b, version, error_r) < 0)
+		goto out;
+	unlink(tmp);
+	if (private_file(tmp) < 0) {
+		*error_r = xasprintf("%s: %s", tmp, strerror(errno));
+		goto out;
+	}
+	if (fresh(tmp, (size_t)version, &t, error_r) < 0)
+		goto out;
+	if (sqlite3_exec(t->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
+	    copy_rows(b, t, error_r) < 0 ||
+	    sqlite3_exec(t->db, "COMMIT; PRAGMA application_id = " STORE_APPLICATION_ID_TEXT, NULL,
+	    NULL, NULL) != SQLITE_OK) {
+		if (*error_r == NULL)
+			*error_r = xasprintf("%s: %s", tmp, sqlite3_errmsg(t->db));
+		goto out;
+	}
+	store_close(&t);
 	if (store_open(tmp, &t, error_r) < 0 || store_check(t, error_r) < 0)
 		goto out;
 	if (random_hex(hex, 8) < 0)
 		fatal("no random bytes");
 	if (store_begin(t) < 0 ||
 	    store_exec(t, "UPDATE meta SET value = ? WHERE key = 'instance'", "s", hex) < 0 ||
+	    store_exec(t, "INSERT OR REPLACE INTO meta(key, value) VALUES('backup_at', ?)", "t", taken) < 0 ||
 	    store_exec(t, "INSERT OR REPLACE INTO meta(key, value) VALUES('restored_at', ?)", "t", now) < 0 ||
 	    store_exec(t, "INSERT OR REPLACE INTO meta(key, value) VALUES('reread_since', ?)", "t", taken) < 0 ||
 	    store_commit(t) < 0) {

@@ -270,7 +270,7 @@ static int hdr_quoted(struct hdr *h, const char *text)
 /* Header text: unstructured (a Subject) or a phrase (a display name). Plain
  * words stay readable; each run of words that need it becomes encoded
  * words. Runs of spaces count as one. */
-static void hdr_text(struct hdr *h, const char *text, int phrase)
+static void hdr_text_shown(struct hdr *h, const char *text, int phrase)
 {
 	const unsigned char *p = (const unsigned char *)text, *run = NULL, *run_end = NULL;
 	int specials = 0, ascii = 1;
@@ -300,6 +300,17 @@ static void hdr_text(struct hdr *h, const char *text, int phrase)
 		}
 		p += n;
 	}
+}
+
+/* What a header shows follows the rule of bodies (util.h str_shown()): no
+ * bidirectional override, embedding or isolate, no C1 control, reaches a
+ * display name or a subject, where it would reorder what is around it. */
+static void hdr_text(struct hdr *h, const char *text, int phrase)
+{
+	char *shown = str_shown(text, 0);
+
+	hdr_text_shown(h, shown, phrase);
+	free(shown);
 }
 
 char *compose_encode_words(const char *text, int phrase)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "applicant_change.h"
 #include "bounds.h"
 #include "cases.h"
 #include "config.h"
@@ -168,12 +169,21 @@ static int apply(struct msgctx *c, const char *kw_lang, int explicit, char **err
 		ret = both_roles(c, &live, lang, error_r);
 		goto out;
 	}
+	if (r == 1) {
+		/* applying again updates the open application: from a message
+		 * nobody vouches for, once the address confirms the change
+		 * (applicant_change.h) */
+		f.present |= FK_NAME | FK_DEPARTMENT | FK_FIELD | FK_LANGUAGE | FK_TOPICS |
+		    FK_PREFERENCE | FK_CAPACITY | FK_ABOUT | FK_GENDER;
+		if ((r = applicant_change_vouched(c)) != 1) {
+			if (r == 0)
+				ret = applicant_change_request(c, &live, &f, 1, error_r);
+			goto out;
+		}
+	}
 	if (roster_person(c->e, c->m->from_addr, f.name, f.language, &person) < 0)
 		goto out;
 	if (r == 1) {
-		/* applying again updates the open application */
-		f.present |= FK_NAME | FK_DEPARTMENT | FK_FIELD | FK_LANGUAGE | FK_TOPICS |
-		    FK_PREFERENCE | FK_CAPACITY | FK_ABOUT | FK_GENDER;
 		if (roster_application_update(c->e, live.id, &f) < 0 ||
 		    roster_application_by_id(c->e, live.id, &a) != 1)
 			goto out;
@@ -225,6 +235,13 @@ int applicant_update(struct msgctx *c, const char *arg, const char *kw_lang, cha
 	}
 	if ((f.present & FK_ROLE) && strcmp(form_role_name(f.role), live.role) != 0) {
 		ret = both_roles(c, &live, notify_language(c->e, live.language, f.written_lang, 0), error_r);
+		goto out;
+	}
+	/* from a message nobody vouches for, a request confirmed by reply */
+	r = applicant_change_vouched(c);
+	if (r != 1) {
+		if (r == 0)
+			ret = applicant_change_request(c, &live, &f, 0, error_r);
 		goto out;
 	}
 	if (roster_application_update(c->e, live.id, &f) < 0 ||

@@ -191,6 +191,43 @@ static const char *ours(const struct mime_msg *m, const struct classify_ctx *c)
 	return NULL;
 }
 
+/* Does the subject say it answers or passes on a message (Re:, Fwd:, TR:,
+ * after any [tag])? */
+static int answer_subject(const char *subject)
+{
+	const char *p = subject;
+	char *stripped, *trimmed;
+	int r;
+
+	if (p == NULL)
+		return 0;
+	for (;;) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p != '[' || strchr(p, ']') == NULL)
+			break;
+		p = strchr(p, ']') + 1;
+	}
+	stripped = command_subject_strip(p);
+	trimmed = str_trim(xstrdup(p));
+	r = strcmp(stripped, trimmed) != 0;
+	free(stripped);
+	free(trimmed);
+	return r;
+}
+
+int classify_foreign_answer(const struct mime_msg *m, const struct classify_ctx *c)
+{
+	/* the message it answers: In-Reply-To, else the newest reference
+	 * (RFC 5322 3.6.4); one of ours deeper in the thread does not count */
+	const char *parent = m->in_reply_to != NULL ? m->in_reply_to
+	    : m->n_references > 0 ? m->references[m->n_references - 1] : NULL;
+
+	if (parent != NULL)
+		return c->is_ours == NULL || !c->is_ours(parent, c->arg);
+	return answer_subject(m->subject);
+}
+
 static int is_command(const struct mime_msg *m, const struct classify_ctx *c)
 {
 	struct committee_command cc;
@@ -200,6 +237,10 @@ static int is_command(const struct mime_msg *m, const struct classify_ctx *c)
 
 	/* a member's "status" is the committee's command, not an applicant's */
 	if (m->from_addr != NULL && c->is_member != NULL && c->is_member(m->from_addr, c->arg)) {
+		/* a member's reply to, or forward of, someone else's message
+		 * ("Re: unpair 1 ..." from a participant) is never a command */
+		if (classify_foreign_answer(m, c))
+			return 0;
 		subject = command_subject_strip(m->subject);
 		memset(&cc, 0, sizeof(cc));
 		/* "Match results for March" is a member's mail, not a command */

@@ -44,6 +44,11 @@ struct classification {
 	char token[24];          /* reply: our token found in the subject */
 };
 
+/* Is m an answer to, or a forward of, a message that is not ours: the
+ * message it answers (In-Reply-To, else its newest reference) is not one
+ * of ours, or without either its subject says so (Re:, Fwd:, TR:, ...)? */
+int classify_foreign_answer(const struct mime_msg *m, const struct classify_ctx *c);
+
 /* Tokens: "MT-" and 8 characters of an alphabet without look-alikes, shown
  * in subjects as [MT-XXXX-XXXX]. token_new() makes an unguessable one. */
 #define TOKEN_LEN 12

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "classify.h"
+#include "command.h"
 #include "engine.h"
 #include "inbound.h"
 #include "mime.h"
@@ -144,4 +145,16 @@ int confirm_nothing(struct msgctx *c, char **error_r)
 	vars_deinit(&v);
 	inbound_outcome(c, "reference matches nothing pending");
 	return ret;
+}
+
+enum rsvp_answer confirm_answer(const struct msgctx *c)
+{
+	enum rsvp_answer answer = command_rsvp_answer(c->text);
+	const char *lang = NULL;
+	char *arg = NULL;
+
+	if (command_applicant(c->m->subject, &arg, &lang) == ACMD_CONFIRM)
+		answer = RSVP_YES;
+	free(arg);
+	return answer;
 }

@@ -18,6 +18,8 @@
 
 #include <stdint.h>
 
+#include "command.h"
+
 struct engine;
 struct msgctx;
 
@@ -71,5 +73,9 @@ int confirm_substantial(const char *text);
 /* Answers a reference that matches nothing waiting ("nothing to
  * confirm"). 0, or -1 with *error_r as notify.h says. */
 int confirm_nothing(struct msgctx *c, char **error_r);
+
+/* The answer a reply to a request gives: "yes" / "no" in the person's
+ * words (command.h), and "confirm TOKEN" in the subject says yes too. */
+enum rsvp_answer confirm_answer(const struct msgctx *c);
 
 #endif

@@ -496,17 +496,12 @@ out:
 
 int edition_carry_confirmed(struct msgctx *c, const struct confirmation *k, char **error_r)
 {
-	enum rsvp_answer answer = command_rsvp_answer(c->text);
-	const char *lang = NULL;
-	char *arg = NULL, *status = NULL;
+	enum rsvp_answer answer = confirm_answer(c);
+	char *status = NULL;
 	long cohort = 0;
 	int64_t offered = 0;
 	int r;
 
-	/* "confirm TOKEN" in the subject says yes too */
-	if (command_applicant(c->m->subject, &arg, &lang) == ACMD_CONFIRM)
-		answer = RSVP_YES;
-	free(arg);
 	if (answer == RSVP_NO) {
 		inbound_outcome(c, "carry-over declined");
 		return 1;

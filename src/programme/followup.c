@@ -23,6 +23,7 @@
 #include "mime.h"
 #include "inbound.h"
 #include "notify.h"
+#include "quarantine.h"
 #include "roster.h"
 #include "store.h"
 #include "template.h"
@@ -284,6 +285,7 @@ out:
 static int retention(struct engine *e, long *anonymised_r, char **error_r)
 {
 	time_t limit = time_add_days(e->now, -e->cfg->programme.retention_days);
+	int64_t closed = 0;
 
 	if (store_exec(e->st, "CREATE TEMP TABLE IF NOT EXISTS expired(id INTEGER PRIMARY KEY)", NULL) < 0 ||
 	    store_exec(e->st, "DELETE FROM temp.expired", NULL) < 0 ||
@@ -292,16 +294,20 @@ static int retention(struct engine *e, long *anonymised_r, char **error_r)
 	    keep_counts(e) < 0)
 		return -1;
 	/* first, while their names and case texts are there to be found */
-	if (forget_people(e, error_r) < 0 ||
+	if (store_query_int(e->st, &closed, "SELECT coalesce(max(closed_at), 0) FROM cohorts"
+	    " WHERE id IN (SELECT id FROM temp.expired)", NULL) < 0 ||
+	    (closed > 0 && quarantine_drop_before(e, (time_t)closed) < 0) ||
+	    forget_people(e, error_r) < 0 ||
 	    store_exec(e->st, "UPDATE cases SET text = NULL WHERE pair_id IN (SELECT id FROM pairs"
 	    " WHERE cohort_id IN (SELECT id FROM temp.expired))", NULL) < 0 ||
 	    store_exec(e->st, "UPDATE cases SET text = NULL WHERE cohort_id IN (SELECT id FROM temp.expired)",
 	    NULL) < 0 ||
 	    store_exec(e->st, "UPDATE feedback SET quote = NULL, unclear = NULL, text = NULL"
 	    " WHERE cohort_id IN (SELECT id FROM temp.expired)", NULL) < 0 ||
-	    /* an offer to carry an expired application over names its address */
+	    /* an offer to carry an expired application over names its address,
+	     * a change asked to one holds its fields */
 	    store_exec(e->st, "UPDATE confirmations SET address = 'erased', payload = NULL"
-	    " WHERE kind = 'carry-over' AND ref_id IN (SELECT id FROM applications"
+	    " WHERE kind IN ('carry-over', 'update') AND ref_id IN (SELECT id FROM applications"
 	    " WHERE cohort_id IN (SELECT id FROM temp.expired))", NULL) < 0 ||
 	    store_exec(e->st, "UPDATE pairs SET reasons = NULL, end_reason = NULL"
 	    " WHERE cohort_id IN (SELECT id FROM temp.expired)", NULL) < 0 ||
@@ -367,6 +373,7 @@ out:
 static int due(struct engine *e, long *anonymised_r, char **error_r)
 {
 	struct pairs p = { NULL, 0 };
+	long dropped = 0;
 	size_t i;
 	int ret = -1;
 
@@ -381,7 +388,8 @@ static int due(struct engine *e, long *anonymised_r, char **error_r)
 			goto out;
 	}
 	if (nudges(e, error_r) < 0 || followup_feedback_nudges(e, error_r) < 0 ||
-	    expiry(e, error_r) < 0 || retention(e, anonymised_r, error_r) < 0)
+	    expiry(e, error_r) < 0 || retention(e, anonymised_r, error_r) < 0 ||
+	    quarantine_prune(e, NULL, &dropped) < 0)
 		goto out;
 	ret = 0;
 out:

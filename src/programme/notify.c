@@ -121,6 +121,39 @@ int notify_committee(struct engine *e, const struct notice *n, char **error_r)
 	return outbox_queue(e, &m, NULL, error_r);
 }
 
+/* The day's notices from all senders together, counted in notices under
+ * the address "*" (no address is): past max_notices_per_day the message
+ * stays in the mailbox, and one notice, replaced while it has not gone,
+ * says how many wait. */
+static int all_senders(struct msgctx *c, const char *day, char **error_r)
+{
+	struct vars v = { { NULL }, { NULL }, 0 };
+	long max = c->e->cfg->committee.max_notices_per_day;
+	int64_t n = 0, day_key = (int64_t)(c->e->now / 86400);
+	int ret;
+
+	if (store_exec(c->e->st, "INSERT INTO notices(address, day, count) VALUES('*', ?, 1)"
+	    " ON CONFLICT(address, day) DO UPDATE SET count = count + 1", "s", day) < 0 ||
+	    store_query_int(c->e->st, &n, "SELECT count FROM notices WHERE address = '*' AND day = ?",
+	    "s", day) < 0)
+		return -1;
+	if (n <= max)
+		return 1;
+	inbound_leave(c, "more messages for the committee today, from all senders, than are passed"
+	    " on one by one");
+	if (store_exec(c->e->st, "UPDATE outbound SET status = 'dropped', data = NULL"
+	    " WHERE kind = 'notice-limit' AND ref_kind = 'notices' AND ref_id = ?"
+	    " AND status = 'queued'", "i", day_key) < 0)
+		return -1;
+	vars_setf(&v, "limit", "%ld", max);
+	vars_setf(&v, "waiting", "%lld", (long long)(n - max));
+	ret = notify_committee(c->e, &(struct notice){ .kind = "notice-limit",
+	    .tmpl = "notice-limit-all", .vars = &v, .ref_kind = "notices", .ref_id = day_key,
+	    .cause = c->inbound_id }, error_r);
+	vars_deinit(&v);
+	return ret < 0 ? -1 : 0;
+}
+
 int notify_committee_from(struct msgctx *c, char **error_r)
 {
 	struct vars v = { { NULL }, { NULL }, 0 };
@@ -139,7 +172,7 @@ int notify_committee_from(struct msgctx *c, char **error_r)
 	    "ss", from, day) < 0)
 		return -1;
 	if (n <= max)
-		return 1;
+		return all_senders(c, day, error_r);
 	inbound_leave(c, "more messages for the committee today than are passed on one by one");
 	if (n > max + 1)
 		return 0;

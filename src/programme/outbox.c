@@ -223,7 +223,10 @@ static int room(struct engine *e, time_t *when_r)
 	return 0;
 }
 
-#define IS_FIRST_SQL "kind = 'confirm-request' AND ref_kind = 'application'"
+/* A confirmation request for an application, or for a change to one. */
+#define IS_FIRST_SQL "kind = 'confirm-request' AND (ref_kind = 'application'" \
+	" OR (ref_kind = 'confirmation' AND ref_id IN (SELECT rowid FROM confirmations" \
+	" WHERE kind = 'update')))"
 
 static int first_slot(struct engine *e, time_t *when_r)
 {
@@ -270,8 +273,9 @@ static int first_slot(struct engine *e, time_t *when_r)
 
 static int unproven_slot(struct engine *e, const struct outbox_msg *m, time_t *when_r)
 {
-	int first = m->ref_kind != NULL && strcmp(m->ref_kind, "application") == 0 &&
-	    strcmp(m->kind, "confirm-request") == 0;
+	int first = strcmp(m->kind, "confirm-request") == 0 && m->ref_kind != NULL &&
+	    (strcmp(m->ref_kind, "application") == 0 ||
+	    (m->tmpl != NULL && strcmp(m->tmpl, "confirm-update") == 0));
 
 	if (store_exec(e->st, "DELETE FROM unproven_hours WHERE hour < ?", "i",
 	    (int64_t)(e->now / 3600)) < 0)

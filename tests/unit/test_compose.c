@@ -968,6 +968,9 @@ static const struct {
 	{ "file", "report-2026.csv" },
 	{ "pdf", "report-2026.pdf" },
 	{ "previous", "2025" },
+	{ "unverified", "1" },
+	{ "waiting", "247" },
+	{ "change", "Department: Génie civil\nPreference: same-department, marie@example.org\n" },
 	{ "report", "Cohort 2026: opened 2026-03-02, closed 2026-09-15.\n\n"
 	    "Applications                            mentors       mentees         total\n"
 	    "  volunteered or applied                     11            15            26\n"

@@ -5,6 +5,11 @@
 #include <dirent.h>
 #include <sys/stat.h>
 
+#include "applicant_change.h"
+#include "form.h"
+#include "inbound.h"
+#include "quarantine.h"
+#include "roster.h"
 #include "sched.h"
 
 /* A right-to-left override in the Name of a form reached the digest and
@@ -23,6 +28,34 @@ static void test_bidi_override_in_a_form_name(void **state)
 	assert_null(strstr(out, "\xe2\x80\xae"));
 	assert_non_null(strstr(out, "Eve smadA"));
 	free(out);
+}
+
+/* "Name: Ann<U+202E>evil" was stripped in the body but encoded into the
+ * To: of the mail written to the application's name. One rule for what
+ * is shown, in headers and bodies. */
+static void test_bidi_override_never_reaches_a_header(void **state)
+{
+	struct fx *f = *state;
+	struct fx_out o;
+
+	assert_int_equal(fx_handle(f, fx_mail(f, "Ann \xe2\x80\xae" "live <ann@example.org>", "apply",
+	    "Role: mentee\nName: Ann \xe2\x80\xae" "live\nDepartment: HR\nField: Law\n", NULL,
+	    FX_DKIM_OK)), 0);
+	fx_out(f, "confirm-request", "ann@example.org", &o);
+	assert_non_null(strstr(o.data, "Ann live"));
+	fx_out_deinit(&o);
+	/* the reminder, to the name of the application */
+	f->e.now += 7 * FX_DAY;
+	assert_int_equal(store_exec(f->st, "UPDATE outbound SET status = 'sent', sent_at = ?", "t",
+	    f->e.now - 7 * FX_DAY), 0);
+	assert_int_equal(sched_run(&f->e), 0);
+	assert_int_equal(fx_count(f, "confirm-request"), 2);
+	fx_out(f, "confirm-request", "ann@example.org", &o);
+	if (strstr(o.data, "\r\nTo: Ann live <ann@example.org>\r\n") == NULL)
+		fail_msg("the To: header is not what is shown:\n%s", o.data);
+	fx_out_deinit(&o);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM outbound WHERE instr(CAST(data AS TEXT),"
+	    " 'E2=80=AE') > 0 OR instr(CAST(data AS TEXT), '4oCu') > 0"), 0);
 }
 
 /* ---- notices to the committee ---- */
@@ -52,6 +85,46 @@ static void test_issue_flood_is_merged_into_one_notice(void **state)
 	assert_int_equal(fx_handle(f, fx_mail(f, "eve@example.org", "issue", "Still there\n", NULL,
 	    FX_DKIM_OK)), 0);
 	assert_int_equal(fx_count(f, "issue-notice"), max + 1);
+}
+
+/* 300 "issue" messages from 300 addresses sent 301 notices to each member
+ * in one cycle. Now at most max_notices_per_day from all senders, then one
+ * notice saying how many more wait in the mailbox. */
+static void test_issue_flood_from_many_addresses(void **state)
+{
+	struct fx *f = *state;
+	long max = 5, i;
+
+	f->cfg->committee.max_notices_per_day = max;
+	for (i = 0; i < 12; i++) {
+		char *from = xasprintf("v%ld@example.net", i);
+
+		assert_int_equal(fx_handle(f, fx_msg(f, from, "issue", "Help me now\n")), 0);
+		assert_int_equal(f->h.needs_flag, i < max);
+		free(from);
+	}
+	assert_int_equal(fx_count(f, "issue-notice"), max);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM outbound WHERE kind = 'notice-limit'"
+	    " AND status = 'queued'"), 1);
+	assert_true(fx_out_has(f, "notice-limit", "chair@example.org", "7 more"));
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM inbound WHERE class = 'human'"), 12 - max);
+	/* a member is never limited */
+	assert_int_equal(fx_handle(f, fx_mail(f, "chair@example.org", "issue", "Mine\n", NULL,
+	    FX_DKIM_OK)), 0);
+	assert_int_equal(fx_count(f, "issue-notice"), max + 1);
+}
+
+/* A forged "issue" in a participant's name read as hers. Now the notice
+ * says the sender is not verified, unless the receiving server vouches. */
+static void test_issue_notice_says_sender_not_verified(void **state)
+{
+	struct fx *f = *state;
+
+	assert_int_equal(fx_handle(f, fx_msg(f, "chloe@example.org", "issue", "Forged words\n")), 0);
+	assert_true(fx_out_has(f, "issue-notice", "chair@example.org", "Sender not verified"));
+	assert_int_equal(fx_handle(f, fx_mail(f, "alice@example.org", "issue", "Her own words\n", NULL,
+	    FX_DKIM_OK)), 0);
+	assert_false(fx_out_has(f, "issue-notice", "chair@example.org", "Sender not verified"));
 }
 
 /* ---- forged replies ----
@@ -447,8 +520,8 @@ static void test_forged_help_does_not_silence_the_applicant(void **state)
 	assert_string_equal(f->h.outcome, "application #1 confirmed");
 }
 
-/* An application in a victim's name: the confirmation request is its one
- * message; the reminder queued a week later is held. */
+/* An application in a victim's name: the confirmation request answers
+ * it; the reminder a week later, which nobody asked for, is held. */
 static void test_forged_application_gets_no_reminder(void **state)
 {
 	struct fx *f = *state;
@@ -484,6 +557,390 @@ static void test_flood_from_many_forged_addresses(void **state)
 	/* a sender vouched for by the receiving server is not limited */
 	assert_int_equal(fx_handle(f, fx_mail(f, "real@example.org", "help", "", NULL, FX_DKIM_OK)), 0);
 	assert_int_equal(fx_int(f, "SELECT unproven FROM outbound ORDER BY id DESC LIMIT 1"), 0);
+}
+
+/* 10,200 forged "help" at once pushed a real applicant's confirmation
+ * request 14 days out, and her application expired while the request was
+ * still queued ("a request already settled" to her later yes). Now the
+ * request goes first under the hourly cap, and confirm_days count from
+ * its sending. */
+static void test_flood_does_not_delay_a_confirmation_request(void **state)
+{
+	struct fx *f = *state;
+	long cap = 5, i;
+	time_t hour = f->e.now - f->e.now % 3600;
+	int64_t when = 0;
+
+	f->cfg->programme.max_unproven_per_hour = cap;
+
+	for (i = 0; i < 10 * cap; i++) {
+		char *from = xasprintf("v%ld@example.net", i);
+
+		assert_int_equal(fx_handle(f, fx_msg(f, from, "help", "")), 0);
+		free(from);
+	}
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM outbound WHERE next_attempt >= 1772438400 + 9 * 3600"),
+	    cap);
+	assert_int_equal(fx_handle(f, fx_msg(f, "ann@example.org", "apply",
+	    "Role: mentee\nName: Ann Lee\nDepartment: HR\nField: Law\n")), 0);
+	assert_int_equal(store_query_int(f->st, &when, "SELECT next_attempt FROM outbound"
+	    " WHERE kind = 'confirm-request'", NULL), 0);
+	assert_true(when <= hour + 3600);
+	/* her corrected form's request goes first too */
+	assert_int_equal(fx_handle(f, fx_msg(f, "ann@example.org", "apply",
+	    "Role: mentee\nName: Ann Lee\nDepartment: HR\nField: Tax law\n")), 0);
+	assert_int_equal(store_query_int(f->st, &when, "SELECT next_attempt FROM outbound"
+	    " WHERE kind = 'confirm-request' AND ref_kind = 'confirmation'", NULL), 0);
+	assert_true(when <= hour + 3600);
+	{
+		char *out = fx_command(f, "status");
+
+		if (strstr(out, "the oldest has waited 0 h") == NULL ||
+		    strstr(out, "Applications whose confirmation request has not gone yet\n"
+		    "  2026-03-02  ann@example.org               waits for the hourly limit") == NULL)
+			fail_msg("status says nothing of the waiting request:\n%s", out);
+		free(out);
+	}
+	/* the answer it put off goes in the first hour with room; none is lost */
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM outbound WHERE next_attempt >= 1772438400 + 10 * 3600"),
+	    2);
+	assert_int_equal(fx_int(f, "SELECT sum(count) FROM unproven_hours"), 10 * cap + 2);
+	/* 20 days on, the request still queued: the application waits */
+	f->e.now += 20 * FX_DAY;
+	assert_int_equal(sched_run(&f->e), 0);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM applications WHERE status = 'pending'"), 1);
+	/* sent now, it runs for confirm_days from now */
+	assert_int_equal(store_exec(f->st, "UPDATE outbound SET status = 'sent', sent_at = ?"
+	    " WHERE kind = 'confirm-request' AND ref_kind = 'application'", "t", f->e.now), 0);
+	f->e.now += (f->cfg->programme.confirm_days - 1) * FX_DAY;
+	assert_int_equal(sched_run(&f->e), 0);
+	/* her yes to the change confirms the application with it */
+	assert_int_equal(fx_handle(f, fx_reply(f, "ann@example.org", "confirm-request", "yes\n", NULL)), 0);
+	assert_string_equal(f->h.outcome, "change to application #1 confirmed, and the application with it");
+}
+
+/* A pending application whose request has not been sent by the end of its
+ * days does not expire; one with none sent expires from its arrival. */
+static void test_confirmation_clock_starts_when_the_request_is_sent(void **state)
+{
+	struct fx *f = *state;
+	long days = f->cfg->programme.confirm_days;
+
+	assert_int_equal(fx_handle(f, fx_msg(f, "ann@example.org", "apply",
+	    "Role: mentee\nName: Ann Lee\nDepartment: HR\nField: Law\n")), 0);
+	assert_int_equal(store_exec(f->st, "UPDATE outbound SET next_attempt = ?", "t",
+	    f->e.now + 3 * FX_DAY), 0);
+	f->e.now += 3 * FX_DAY;
+	assert_int_equal(store_exec(f->st, "UPDATE outbound SET status = 'sent', sent_at = ?", "t",
+	    f->e.now), 0);
+	f->e.now += (days - 1) * FX_DAY;
+	assert_int_equal(sched_run(&f->e), 0);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM applications WHERE status = 'pending'"), 1);
+	f->e.now += FX_DAY;
+	assert_int_equal(sched_run(&f->e), 0);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM applications WHERE status = 'expired'"), 1);
+	/* a request that failed: from the application's arrival */
+	assert_int_equal(fx_handle(f, fx_msg(f, "bo@example.org", "apply",
+	    "Role: mentee\nName: Bo Lee\nDepartment: HR\nField: Law\n")), 0);
+	assert_int_equal(store_exec(f->st, "UPDATE outbound SET status = 'failed' WHERE status = 'queued'",
+	    NULL), 0);
+	f->e.now += days * FX_DAY;
+	assert_int_equal(sched_run(&f->e), 0);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM applications WHERE status = 'expired'"), 2);
+}
+
+/* ---- changing someone's application ---- */
+
+#define FX_FORGED_UPDATE "Department: Finance\nField: Accounting\nPreference: mallory@example.net\n" \
+	"About: Please write to me only at bea.roux@evil.example\n"
+
+/* A forged "update" in Bea's name rewrote her confirmed application at
+ * once: match paired her with the forger, and the introduction carried
+ * the planted text in her voice. Now it is a request to her address,
+ * showing the change, applied only on her "yes". */
+static void test_forged_update_is_a_request(void **state)
+{
+	struct fx *f = *state;
+	struct fx_out o;
+
+	fx_applicant(f, "Bea Roux <bea@example.org>", "Role: mentee\nName: Bea Roux\n"
+	    "Department: HR\nField: Law\n");
+	assert_int_equal(fx_handle(f, fx_msg(f, "Bea Roux <bea@example.org>", "update",
+	    FX_FORGED_UPDATE)), 0);
+	assert_string_equal(f->h.outcome, "change to application #1 asked; confirmation requested");
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM applications WHERE department = 'HR'"
+	    " AND pref_mentors IS NULL AND about IS NULL"), 1);
+	fx_out(f, "confirm-request", "bea@example.org", &o);
+	assert_non_null(strstr(o.data, "change your application"));
+	assert_non_null(strstr(o.data, "Preference: mallory@example.net"));
+	assert_non_null(strstr(o.data, "Department: Finance"));
+	fx_out_deinit(&o);
+	/* her "no" drops it */
+	assert_int_equal(fx_handle(f, fx_reply(f, "bea@example.org", "confirm-request", "No, I never"
+	    " asked for this.\n", NULL)), 0);
+	assert_string_equal(f->h.outcome, "change to an application declined");
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM applications WHERE department = 'HR'"), 1);
+	/* a forged reply to the request counts for nothing: it needs what
+	 * was sent to her alone */
+	assert_int_equal(fx_handle(f, fx_msg(f, "Bea Roux <bea@example.org>", "update",
+	    "Department: Finance\nField: Law\n")), 0);
+	assert_string_equal(f->h.outcome, "change to application #1 asked; confirmation requested");
+	assert_int_equal(fx_handle(f, fx_mail(f, "bea@example.org", "Re: please confirm", "yes\n",
+	    "mentord.5.AAAAAAAAAAAAAAAAAAAA@example.org", NULL)), 0);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM applications WHERE department = 'HR'"), 1);
+	/* her own "yes" applies it */
+	assert_int_equal(fx_handle(f, fx_reply(f, "bea@example.org", "confirm-request", "yes\n", NULL)), 0);
+	assert_string_equal(f->h.outcome, "change to application #1 confirmed");
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM applications WHERE department = 'Finance'"), 1);
+	assert_true(fx_out_has(f, "confirmed", "bea@example.org", "Finance"));
+}
+
+/* Applying again from the same address "updated the open application",
+ * name included. Now the same request; a message the receiving server
+ * vouches for changes it at once. */
+static void test_forged_application_sent_again_is_a_request(void **state)
+{
+	struct fx *f = *state;
+
+	fx_applicant(f, "Bea Roux <bea@example.org>", "Role: mentee\nName: Bea Roux\n"
+	    "Department: HR\nField: Law\n");
+	assert_int_equal(fx_handle(f, fx_msg(f, "bea@example.org", "apply",
+	    "Role: mentee\nName: Mallory\nDepartment: Finance\nField: Accounting\n"
+	    "Preference: mallory@example.net\n")), 0);
+	assert_string_equal(f->h.outcome, "change to application #1 asked; confirmation requested");
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM applications WHERE name = 'Bea Roux'"
+	    " AND department = 'HR'"), 1);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM people WHERE name = 'Bea Roux'"), 1);
+	assert_true(fx_out_has(f, "confirm-request", "bea@example.org", "Hello Bea Roux"));
+	assert_true(fx_out_has(f, "confirm-request", "bea@example.org", "Name: Mallory"));
+	/* vouched for: at once */
+	assert_int_equal(fx_handle(f, fx_mail(f, "bea@example.org", "apply",
+	    "Role: mentee\nName: Bea Roux-Martin\nDepartment: HR\nField: Tax law\n", NULL,
+	    FX_DKIM_OK)), 0);
+	assert_string_equal(f->h.outcome, "application sent again: updated");
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM applications WHERE name = 'Bea Roux-Martin'"
+	    " AND field = 'Tax law'"), 1);
+}
+
+/* A change of one field only (as a one-line update gives it) travels
+ * whole in the request and is applied on "yes". */
+static void test_change_of_one_field(void **state)
+{
+	struct fx *f = *state;
+	struct application live;
+	struct msgctx c;
+	struct form form;
+	char *err = NULL;
+
+	fx_applicant(f, "Bea Roux <bea@example.org>", "Role: mentee\nName: Bea Roux\n"
+	    "Department: HR\nField: Law\n");
+	assert_int_equal(roster_application_by_id(&f->e, 1, &live), 1);
+	memset(&c, 0, sizeof(c));
+	memset(&f->h, 0, sizeof(f->h));
+	c.e = &f->e;
+	c.m = fx_msg(f, "bea@example.org", "update", "");
+	c.h = &f->h;
+	c.text = f->templates + strlen(f->templates); /* "" */
+	form_init(&form);
+	form.department = xstrdup("Finance");
+	form.present = FK_DEPARTMENT;
+	assert_int_equal(applicant_change_request(&c, &live, &form, 0, &err), 0);
+	assert_null(err);
+	assert_true(fx_out_has(f, "confirm-request", "bea@example.org", "Department: Finance"));
+	assert_int_equal(fx_handle(f, fx_reply(f, "bea@example.org", "confirm-request", "yes\n", NULL)), 0);
+	assert_string_equal(f->h.outcome, "change to application #1 confirmed");
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM applications WHERE department = 'Finance'"
+	    " AND field = 'Law' AND name = 'Bea Roux'"), 1);
+	/* retention: the request's copy of the fields goes with the cohort */
+	free(fx_command(f, "cohort close"));
+	f->e.now += (f->cfg->programme.retention_days + 1) * FX_DAY;
+	assert_int_equal(sched_run(&f->e), 0);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM confirmations WHERE kind = 'update'"
+	    " AND (payload IS NOT NULL OR address <> 'erased')"), 0);
+	form_deinit(&form);
+	roster_application_deinit(&live);
+}
+
+/* A pending application corrected in a new message: her "yes" to the
+ * change confirms the application with it. */
+static void test_pending_application_corrected_then_confirmed(void **state)
+{
+	struct fx *f = *state;
+
+	assert_int_equal(fx_handle(f, fx_msg(f, "ann@example.org", "apply",
+	    "Role: mentee\nName: Ann Lee\nDepartment: HR\nField: Law\n")), 0);
+	assert_int_equal(fx_handle(f, fx_msg(f, "ann@example.org", "apply",
+	    "Role: mentee\nName: Ann Lee\nDepartment: HR\nField: Tax law\nAbout: Two lines\n"
+	    "  of about\n")), 0);
+	assert_string_equal(f->h.outcome, "change to application #1 asked; confirmation requested");
+	assert_int_equal(fx_handle(f, fx_reply(f, "ann@example.org", "confirm-request", "oui\n", NULL)), 0);
+	assert_string_equal(f->h.outcome, "change to application #1 confirmed, and the application with it");
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM applications WHERE status = 'confirmed'"
+	    " AND field = 'Tax law' AND about = 'Two lines' || char(10) || 'of about'"), 1);
+}
+
+/* ---- a participant's subject ---- */
+
+/* Dora wrote "unpair 1 we both agreed to stop, thanks" (left for the
+ * committee); the chair replied to all, and "Re: unpair 1 ..." ended pair
+ * 1. A member's reply to, or forward of, a message that is not the
+ * robot's own is never a command; the member's own command still is. */
+static void test_reply_to_a_participant_is_no_command(void **state)
+{
+	struct fx *f = *state;
+	const struct mime_msg *dora;
+	const char *subject = "unpair 1 we both agreed to stop, thanks";
+
+	fx_paired(f);
+	dora = fx_msg(f, "chloe@example.org", subject, "Can you end our pair?\n");
+	assert_int_equal(fx_handle(f, dora), 0);
+	assert_string_equal(f->h.class_name, "human");
+	assert_int_equal(fx_handle(f, fx_mail(f, "chair@example.org", "Re: unpair 1 we both agreed to stop, thanks",
+	    "Noted, thanks.\n", dora->message_id, FX_DKIM_OK)), 0);
+	assert_string_equal(f->h.class_name, "human");
+	assert_int_equal(fx_handle(f, fx_mail(f, "chair@example.org", "Fwd: unpair 1 we both agreed to stop",
+	    "For the committee.\n", NULL, FX_DKIM_OK)), 0);
+	assert_string_equal(f->h.class_name, "human");
+	assert_int_equal(fx_handle(f, fx_mail(f, "chair@example.org", "[WIT] TR: unpair 1 agreed",
+	    "For the committee.\n", NULL, FX_DKIM_OK)), 0);
+	assert_string_equal(f->h.class_name, "human");
+	/* in a thread that began with one of ours, the message answered is
+	 * still hers */
+	{
+		struct fx_out o;
+		struct mime_msg *m;
+		const char **refs;
+
+		fx_out(f, "introduction", NULL, &o);
+		m = fx_mail(f, "chair@example.org", "Re: unpair 1 we both agreed to stop, thanks",
+		    "Noted.\n", dora->message_id, FX_DKIM_OK);
+		refs = arena_alloc(m->arena, 2 * sizeof(*refs));
+		refs[0] = arena_strdup(m->arena, o.message_id);
+		refs[1] = dora->message_id;
+		m->references = refs;
+		m->n_references = 2;
+		fx_out_deinit(&o);
+		assert_int_equal(fx_handle(f, m), 0);
+		assert_int_equal(f->h.needs_flag, 0);
+		m = fx_mail(f, "chair@example.org", "Re: unpair 1 we both agreed to stop, thanks",
+		    "Noted.\n", NULL, FX_DKIM_OK);
+		refs = arena_alloc(m->arena, 2 * sizeof(*refs));
+		refs[0] = arena_strdup(m->arena, dora->message_id);
+		refs[1] = dora->message_id;
+		m->references = refs;
+		m->n_references = 2;
+		assert_int_equal(fx_handle(f, m), 0);
+		assert_string_equal(f->h.class_name, "human");
+	}
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM pairs WHERE status = 'active'"), 1);
+	assert_int_equal(fx_handle(f, fx_mail(f, "chair@example.org", "unpair 1 they agreed to stop",
+	    "", NULL, FX_DKIM_OK)), 0);
+	assert_string_equal(f->h.class_name, "command");
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM pairs WHERE status = 'active'"), 0);
+}
+
+/* ---- the quarantine ---- */
+
+/* A quarantined copy as cycle.c makes it: the file, then its row. */
+static char *quarantined(struct fx *f, uint32_t uid, size_t bytes, time_t at)
+{
+	char *dir = xasprintf("%s/quarantine", f->cfg->paths.spool);
+	char *path = xasprintf("%s/1-%u.eml", dir, uid), *data = xcalloc(1, bytes + 1), mid[32];
+	struct store_inbound row;
+	int64_t id = 0;
+
+	memset(data, 'x', bytes);
+	assert_int_equal(mkdir_p(dir, 0700), 0);
+	assert_int_equal(file_write_atomic(path, data, bytes, 0600), 0);
+	snprintf(mid, sizeof(mid), "q%u@example.net", uid);
+	memset(&row, 0, sizeof(row));
+	row.mailbox = "INBOX";
+	row.uidvalidity = 1;
+	row.uid = uid;
+	row.message_id = mid;
+	row.class_name = "quarantined";
+	row.outcome = "unreadable";
+	row.received_at = at;
+	row.quarantine = path;
+	assert_int_equal(store_inbound_add(f->st, &row, &id), 0);
+	free(dir);
+	free(data);
+	return path;
+}
+
+static uint64_t spool_bytes(struct fx *f)
+{
+	char *dir = xasprintf("%s/quarantine", f->cfg->paths.spool);
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	uint64_t n = 0;
+
+	while (d != NULL && (de = readdir(d)) != NULL) {
+		char *path = xasprintf("%s/%s", dir, de->d_name);
+		struct stat sb;
+
+		if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode))
+			n += (uint64_t)sb.st_size;
+		free(path);
+	}
+	if (d != NULL)
+		closedir(d);
+	free(dir);
+	return n;
+}
+
+/* 20 unreadable 9 MB messages left 180 MB in spool/quarantine/, kept for
+ * ever. Now quarantine_max_mb together (the oldest go, never the newest)
+ * and quarantine_days each; the digest counts what went. (Here 20 of
+ * 300 kB under 1 MB.) */
+static void test_quarantine_is_bounded(void **state)
+{
+	struct fx *f = *state;
+	long dropped = 0, total = 0;
+	uint32_t i;
+	char *out;
+
+	assert_int_equal(f->cfg->paths.quarantine_max_mb, 100);
+	assert_int_equal(f->cfg->paths.quarantine_days, 30);
+	f->cfg->paths.quarantine_max_mb = 1;
+	for (i = 1; i <= 20; i++) {
+		char *path = quarantined(f, i, 300 * 1024, f->e.now + i);
+
+		assert_int_equal(quarantine_prune(&f->e, path, &dropped), 0);
+		total += dropped;
+		free(path);
+	}
+	assert_true(spool_bytes(f) <= 1024 * 1024);
+	assert_int_equal(total, 17);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM inbound WHERE quarantine IS NOT NULL"), 3);
+	assert_int_equal(fx_int(f, "SELECT max(uid) FROM inbound WHERE quarantine IS NULL"), 17);
+	free(fx_command(f, "digest"));
+	out = fx_out_read(f, "digest", NULL);
+	if (strstr(out, "17 raw copies removed this week") == NULL)
+		fail_msg("the digest does not count the removed copies:\n%s", out);
+	free(out);
+	/* past quarantine_days, by the scheduler */
+	f->e.now += 31 * FX_DAY;
+	assert_int_equal(sched_run(&f->e), 0);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM inbound WHERE quarantine IS NOT NULL"), 0);
+	assert_int_equal(spool_bytes(f), 0);
+}
+
+/* Retention removes the raw copies received before the cohort it
+ * anonymises closed. */
+static void test_retention_removes_quarantined_copies(void **state)
+{
+	struct fx *f = *state;
+	char *path;
+
+	f->cfg->paths.quarantine_days = 36500;
+	path = quarantined(f, 1, 100, f->e.now);
+	free(fx_command(f, "cohort close"));
+	f->e.now += (f->cfg->programme.retention_days + 1) * FX_DAY;
+	assert_int_equal(sched_run(&f->e), 0);
+	assert_int_equal(access(path, F_OK), -1);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM inbound WHERE quarantine IS NOT NULL"), 0);
+	free(path);
 }
 
 /* ---- erasure ---- */
@@ -592,6 +1049,18 @@ int main(void)
 		T(test_x_loop_from_a_forwarding_alias),
 		T(test_flood_from_one_forged_address),
 		T(test_forged_help_does_not_silence_the_applicant),
+		T(test_quarantine_is_bounded),
+		T(test_retention_removes_quarantined_copies),
+		T(test_issue_flood_from_many_addresses),
+		T(test_issue_notice_says_sender_not_verified),
+		T(test_forged_update_is_a_request),
+		T(test_forged_application_sent_again_is_a_request),
+		T(test_change_of_one_field),
+		T(test_pending_application_corrected_then_confirmed),
+		T(test_bidi_override_never_reaches_a_header),
+		T(test_reply_to_a_participant_is_no_command),
+		T(test_flood_does_not_delay_a_confirmation_request),
+		T(test_confirmation_clock_starts_when_the_request_is_sent),
 		T(test_forged_application_gets_no_reminder),
 		T(test_flood_from_many_forged_addresses),
 		T(test_erasure_erases_everywhere),

