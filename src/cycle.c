@@ -15,6 +15,7 @@
 #include "imap.h"
 #include "inflight.h"
 #include "log.h"
+#include "marking.h"
 #include "mime.h"
 #include "sdnotify.h"
 #include "programme.h"
@@ -62,6 +63,7 @@ struct ingest {
 	 * crash): the rest waits for the next cycle, as after sender_run() */
 	int send_failed;
 	struct inflight *inflight; /* SPOOL/working: the message being handled */
+	char *mark_error;        /* the server refused to mark handled mail */
 };
 
 #ifndef TEMPLATEDIR
@@ -129,12 +131,26 @@ static int flush_done(struct ingest *in)
 		return 0;
 	if (store_sync(in->e->st) < 0)
 		return -1;
-	if (imap_flag(in->imap, in->done_uids, in->n_done, IMAP_DONE_KEYWORD, &err) < 0 ||
+	/* no keyword STORE where the mailbox keeps none (imap.h); the
+	 * database knows what was handled either way */
+	if ((imap_keywords(in->imap) &&
+	    imap_flag(in->imap, in->done_uids, in->n_done, IMAP_DONE_KEYWORD, &err) < 0) ||
 	    (cfg->imap.processed_mailbox != NULL && !in->reread &&
 	    imap_move(in->imap, in->done_uids, in->n_done, cfg->imap.processed_mailbox, &err) < 0)) {
-		log_err("%s", err);
-		free(err);
-		return -1;
+		/* a refused mark never stops the reading of new mail: these
+		 * stay unmarked in the database and are tried again next
+		 * cycle; a broken connection ends the cycle as ever */
+		in->n_done = 0;
+		if (!imap_usable(in->imap)) {
+			log_err("%s", err);
+			free(err);
+			return -1;
+		}
+		if (in->mark_error == NULL)
+			in->mark_error = err;
+		else
+			free(err);
+		return 0;
 	}
 	if (store_begin(in->e->st) < 0)
 		return -1;
@@ -357,11 +373,38 @@ static int flag_pending(struct ingest *in)
 	for (i = 0; i < n; i++)
 		done_add(in, uids[i], ids[i]);
 	if (n > 0)
-		log_info("flagging %zu message(s) handled before an interruption", n);
+		log_info("marking %zu message(s) handled earlier on the server", n);
 	free(uids);
 	free(ids);
 	ret = flush_done(in);
 	return ret;
+}
+
+/* The end of a cycle's marking: a refusal is a warning the first time,
+ * reported once with what to do when it repeats (marking.h), and said to
+ * be over when a cycle marks everything again. */
+static void marking_end(struct ingest *in)
+{
+	const struct config *cfg = in->e->cfg;
+	int64_t failures = 0;
+	int report = 0;
+
+	if (in->e->st == NULL || store_in_transaction(in->e->st))
+		return;
+	if (in->mark_error == NULL) {
+		if (marking_ok(in->e->st) == 1)
+			log_info("IMAP: handled mail is marked on %s again", cfg->imap.host);
+		return;
+	}
+	if (marking_failed(in->e->st, in->e->now, in->mark_error, &report, &failures) < 0)
+		return;
+	if (failures == 1)
+		log_warn("%s; it is tried again next time", in->mark_error);
+	else if (report)
+		log_err("%s, %lld times in a row: %s", in->mark_error, (long long)failures,
+		    marking_advice(cfg->imap.processed_mailbox));
+	else
+		log_debug("%s", in->mark_error);
 }
 
 /* The one message of a full disk (not one per message or per retry): the
@@ -583,6 +626,9 @@ out:
 		in.full |= store_full(e->st);
 	if (e->st != NULL && store_in_transaction(e->st))
 		batch_abort(&in);
+	if (ret == 0 || in.mark_error != NULL)
+		marking_end(&in);
+	xfree(&in.mark_error);
 	/* what was committed is flagged on the next cycle if not now */
 	inflight_close(&in.inflight);
 	free(in.done_uids);

@@ -69,6 +69,7 @@ struct imap {
 	char *tls_desc;        /* protocol and cipher; NULL without TLS */
 	const char *auth_used; /* the mechanism that logged in */
 	int token_renewed;     /* a refused token was renewed (oauth2.h) */
+	int keywords;          /* the selected mailbox keeps keywords (\\*) */
 };
 
 /* libetpan constructors return NULL only when out of memory. */
@@ -882,6 +883,28 @@ void imap_close(struct imap **mp)
 
 /* ---- mailbox ---- */
 
+/* May keywords be stored in the selected mailbox? RFC 3501 7.1: only
+ * where PERMANENTFLAGS holds \\* (or names the keyword itself); a server
+ * that sends no PERMANENTFLAGS keeps every flag. Exchange lists only the
+ * system flags and answers a keyword STORE with BAD. */
+static int perm_keywords(clist *perm)
+{
+	clistiter *it;
+
+	if (perm == NULL)
+		return 1;
+	for (it = clist_begin(perm); it != NULL; it = clist_next(it)) {
+		struct mailimap_flag_perm *f = clist_content(it);
+
+		if (f->fl_type == MAILIMAP_FLAG_PERM_ALL)
+			return 1;
+		if (f->fl_flag != NULL && f->fl_flag->fl_type == MAILIMAP_FLAG_KEYWORD &&
+		    strcasecmp(f->fl_flag->fl_data.fl_keyword, IMAP_DONE_KEYWORD) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 int imap_select(struct imap *m, const char *mailbox, uint32_t *uidvalidity_r, char **error_r)
 {
 	int r;
@@ -900,8 +923,19 @@ int imap_select(struct imap *m, const char *mailbox, uint32_t *uidvalidity_r, ch
 	}
 	free(m->mailbox);
 	m->mailbox = xstrdup(mailbox);
+	m->keywords = perm_keywords(m->session->imap_selection_info->sel_perm_flags);
 	*uidvalidity_r = m->session->imap_selection_info->sel_uidvalidity;
 	return 0;
+}
+
+int imap_keywords(struct imap *m)
+{
+	return m->keywords;
+}
+
+int imap_usable(struct imap *m)
+{
+	return m->session->imap_stream != NULL && !m->conn->broken;
 }
 
 static int cmp_u32(const void *a, const void *b)
@@ -1282,6 +1316,12 @@ int imap_flag(struct imap *m, const uint32_t *uids, size_t n, const char *keywor
 		return 0;
 	if (usable(m, error_r) < 0)
 		return -1;
+	if (!m->keywords) {
+		*error_r = xasprintf("IMAP: %s keeps no keywords in %s (no \\* in PERMANENTFLAGS);"
+		    " %s not stored", m->cfg->imap.host, m->mailbox != NULL ? m->mailbox : "the mailbox",
+		    keyword);
+		return -1;
+	}
 	att = add_flag(mailimap_flag_new_flag_keyword(xstrdup(keyword)));
 	uidsets_init(&u, uids, n);
 	while (ret == 0 && (set = uidsets_next(&u)) != NULL) {
@@ -1577,11 +1617,30 @@ int imap_idle(struct imap *m, int timeout_ms, volatile sig_atomic_t *wake, char 
 
 /* ---- check-config --connect ---- */
 
+/* What mentord does with a message it handled, in this mailbox. */
+static char *handled_plan(struct imap *m)
+{
+	const char *box = m->cfg->imap.processed_mailbox, *how;
+
+	if (box == NULL)
+		return xstrdup(m->keywords ? "flagged " IMAP_DONE_KEYWORD " and left where it is"
+		    : "left where it is, unmarked (the database knows what was handled; set"
+		    " processed_mailbox to see it in a folder)");
+	if (mailimap_has_extension(m->session, "MOVE"))
+		how = "MOVE";
+	else if (mailimap_has_extension(m->session, "UIDPLUS"))
+		how = "COPY, \\Deleted and UID EXPUNGE";
+	else
+		how = "COPY and \\Deleted; without UIDPLUS the originals stay, marked deleted";
+	return xasprintf("%smoved to %s (%s)", m->keywords ? "flagged " IMAP_DONE_KEYWORD " and " : "",
+	    box, how);
+}
+
 static char *check_info(struct imap *m, uint32_t uidvalidity)
 {
 	const struct config *cfg = m->cfg;
 	const char *processed = "";
-	char *err = NULL, *security;
+	char *err = NULL, *security, *plan;
 	int exists = 0;
 	char *info;
 
@@ -1595,16 +1654,20 @@ static char *check_info(struct imap *m, uint32_t uidvalidity)
 		free(err);
 		processed = exists > 0 ? "; processed mailbox exists" : "; processed mailbox will be created";
 	}
+	plan = handled_plan(m);
 	info = xasprintf("logged in to %s:%ld with %s by %s%s as %s; mailbox %s selected "
-	    "(UIDVALIDITY %u, %u messages)%s; IDLE %s, MOVE %s, UIDPLUS %s",
+	    "(UIDVALIDITY %u, %u messages)%s; keywords %s, IDLE %s, MOVE %s, UIDPLUS %s;"
+	    " handled mail: %s",
 	    cfg->imap.host, cfg->imap.port, security, m->auth_used,
 	    m->token_renewed ? " (with a token renewed after the cached one was refused)" : "",
 	    cfg->imap.user,
 	    cfg->imap.mailbox, uidvalidity, m->session->imap_selection_info->sel_exists, processed,
+	    m->keywords ? "kept" : "not kept (no \\* in PERMANENTFLAGS)",
 	    imap_can_idle(m) ? "offered" : "not offered",
 	    mailimap_has_extension(m->session, "MOVE") ? "offered" : "not offered",
-	    mailimap_has_extension(m->session, "UIDPLUS") ? "offered" : "not offered");
+	    mailimap_has_extension(m->session, "UIDPLUS") ? "offered" : "not offered", plan);
 	free(security);
+	free(plan);
 	return info;
 }
 

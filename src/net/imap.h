@@ -67,7 +67,16 @@ typedef int (*imap_message_fn)(uint32_t uid, const char *data, size_t len, void 
 int imap_fetch(struct imap *imap, const uint32_t *uids, size_t n, imap_message_fn fn, void *arg,
     char **error_r);
 
-/* Adds the keyword to the messages (silently). */
+/* Does the selected mailbox keep keywords (PERMANENTFLAGS with \*, read at
+ * every SELECT)? Where not, imap_flag() refuses without sending a thing:
+ * Exchange answers a keyword STORE or SEARCH with BAD. */
+int imap_keywords(struct imap *imap);
+/* Is the connection still good after a failed command (the server said NO
+ * or BAD), so that the session may go on? */
+int imap_usable(struct imap *imap);
+
+/* Adds the keyword to the messages (silently); -1 without sending it where
+ * the mailbox keeps no keywords. */
 int imap_flag(struct imap *imap, const uint32_t *uids, size_t n, const char *keyword,
     char **error_r);
 /* Moves messages (MOVE where offered, else COPY + \Deleted + UID EXPUNGE of
