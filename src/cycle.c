@@ -1,6 +1,7 @@
 #include "cycle.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,6 +109,19 @@ static void fault_handling(uint32_t uid)
 	}
 }
 
+/* An IMAP failure for the log: an error, or news where the server ended
+ * the session as it routinely does (imap.h, imap_hint). */
+static void imap_log(const char *err)
+{
+	struct imap_hint h;
+
+	imap_hint_get(&h);
+	if (h.routine)
+		log_info("%s", err);
+	else
+		log_err("%s", err);
+}
+
 static void done_add(struct ingest *in, uint32_t uid, int64_t id)
 {
 	in->done_uids = xrealloc(in->done_uids, (in->n_done + 1) * sizeof(*in->done_uids));
@@ -142,7 +156,7 @@ static int flush_done(struct ingest *in)
 		 * cycle; a broken connection ends the cycle as ever */
 		in->n_done = 0;
 		if (!imap_usable(in->imap)) {
-			log_err("%s", err);
+			imap_log(err);
 			free(err);
 			return -1;
 		}
@@ -526,7 +540,7 @@ static int fetch_all(struct ingest *in, const uint32_t *uids, size_t n)
 	ret = 0;
 	goto out;
 imap_error:
-	log_err("%s", err);
+	imap_log(err);
 	free(err);
 out:
 	free(sizes);
@@ -559,7 +573,7 @@ static int reread(struct ingest *in)
 		in->reread = 1;
 		if (imap_select(in->imap, box, &in->uidvalidity, &err) < 0 ||
 		    imap_search_since(in->imap, (time_t)since - 86400, &uids, &n, &err) < 0) {
-			log_err("%s", err);
+			imap_log(err);
 			free(err);
 			goto out;
 		}
@@ -619,7 +633,7 @@ static int ingest(struct engine *e, struct imap *imap, struct ingest *result)
 	ret = 0;
 	goto out;
 imap_error:
-	log_err("%s", err);
+	imap_log(err);
 	free(err);
 out:
 	if (ret < 0)
@@ -710,8 +724,13 @@ static int work(struct engine *e, struct imap **imap, const struct cycle_opts *o
 		return -1;
 	}
 	e->now = now_of(o);
+	if (*imap != NULL && imap_token_left(*imap) == 0) {
+		log_info("IMAP: the access token of this session is about to expire; logging in again"
+		    " with a fresh one");
+		imap_close(imap);
+	}
 	if (*imap == NULL && imap_open(e->cfg, imap, &err) < 0) {
-		log_err("%s", err);
+		imap_log(err);
 		free(err);
 		failed = 1;
 	}
@@ -931,7 +950,7 @@ static long next_job(struct engine *e, const struct cycle_opts *o)
 static void wait_for_work(struct engine *e, struct imap **imap, const struct cycle_opts *o,
     struct watch *w)
 {
-	long job, wait_s, dog = watchdog_ms(w) / 1000, idled = 0;
+	long job, wait_s, dog = watchdog_ms(w) / 1000, idled = 0, token;
 	char *err = NULL;
 	int r, cut;
 
@@ -949,12 +968,18 @@ static void wait_for_work(struct engine *e, struct imap **imap, const struct cyc
 		wait_s = e->cfg->imap.idle_seconds - idled;
 		if (job >= 0 && job < wait_s)
 			wait_s = job;
+		/* the session ends with its token: a new one before that */
+		token = imap_token_left(*imap);
+		if (token == 0)
+			return;
+		if (token > 0 && token < wait_s)
+			wait_s = token;
 		cut = dog > 0 && dog < wait_s;
 		if (cut)
 			wait_s = dog;
 		r = imap_idle(*imap, (int)wait_s * 1000, o->wake, &err);
 		if (r < 0) {
-			log_warn("%s", err);
+			imap_log(err);
 			xfree(&err);
 			imap_close(imap);
 			return;
@@ -966,7 +991,7 @@ static void wait_for_work(struct engine *e, struct imap **imap, const struct cyc
 			continue;
 		idled = 0;
 		if (imap_noop(*imap, &err) < 0) {
-			log_warn("%s; reconnecting", err);
+			imap_log(err);
 			xfree(&err);
 			imap_close(imap);
 			return;
@@ -1003,7 +1028,8 @@ int cycle_run(struct config **cfg, const struct cycle_opts *o)
 	struct imap *imap = NULL;
 	struct watch w;
 	char *report = NULL;
-	int backoff = 0, ret = 0, r, full = 0, disk_full = 0, full_wait = 0, lock = -1;
+	struct imap_hint hint;
+	int backoff = 0, ret = 0, r, full = 0, disk_full = 0, full_wait = 0, lock = -1, routine = 0;
 
 	if (lock_shared(*cfg, &lock) < 0)
 		return 1;
@@ -1052,16 +1078,34 @@ int cycle_run(struct config **cfg, const struct cycle_opts *o)
 		if (r < 0 && (imap == NULL || e.st == NULL)) {
 			if (*o->stop)
 				break;
+			imap_hint_get(&hint);
+			imap_hint_clear();
+			if (hint.routine && !routine) {
+				/* the session ended with its token: a new login
+				 * at once (once; a second time is a failure) */
+				routine = 1;
+				continue;
+			}
+			routine = 0;
 			if (w.unreachable_since == 0)
 				w.unreachable_since = e.now;
 			backoff = backoff == 0 ? 2 : backoff * 2;
 			if (backoff > RECONNECT_MAX)
 				backoff = RECONNECT_MAX;
+			if (hint.wait_ms > 0) {
+				/* the server said how long: that, not our guess */
+				log_info("reconnecting in %ld ms, as %s asked", hint.wait_ms, (*cfg)->imap.host);
+				tell_status(&e, imap, &w, (int)((hint.wait_ms + 999) / 1000));
+				nap(hint.wait_ms > INT_MAX ? INT_MAX : (int)hint.wait_ms, o, &w);
+				continue;
+			}
 			log_info("reconnecting in %d s", backoff);
 			tell_status(&e, imap, &w, backoff);
 			nap(backoff * 1000, o, &w);
 			continue;
 		}
+		routine = 0;
+		imap_hint_clear();
 		backoff = 0;
 		w.unreachable_since = 0;
 		tell_status(&e, imap, &w, 0);

@@ -24,7 +24,8 @@ and, on a plan the test sets, the answers that matter at these providers:
 
 Literals (a FETCH's message, an APPEND) go through untouched. Every
 client command line is recorded (commands()), with a login's secret
-replaced by `***`; so are the answers the proxy made up (events())."""
+replaced by `***`; the answers the proxy made up and each connection are
+recorded with their time (events())."""
 import re
 import socket
 import threading
@@ -124,6 +125,7 @@ class Personality:
             except OSError:
                 continue
             self.connections += 1
+            self._note(f"connect {self.connections}")
             self.held.append(client)
             server = socket.create_connection(("127.0.0.1", self.upstream))
             self.held.append(server)

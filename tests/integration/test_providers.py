@@ -50,7 +50,7 @@ class ExchangeMailbox(ProviderTest):
                          sorted(f"asker{b}{i}@example.com" for b in range(3) for i in range(5)))
         self.assertEqual(self.commands(r"STORE .*MentordDone"), [])
         self.assertEqual(self.commands(r"KEYWORD"), [])
-        self.assertEqual(self.server.events(), [])
+        self.assertEqual([w for _, w in self.server.events() if not w.startswith("connect")], [])
         # handled mail is in the folder both Outlook and Gmail show
         self.assertEqual(self.folder("Handled by mentord"), 15)
         self.assertEqual(self.inbox(), 0)
@@ -111,3 +111,145 @@ class ExchangeWithoutFolder(ProviderTest):
         self.assertEqual(self.inbox(), 6)
         r = self.env.run("check-config", "--connect")
         self.assertIn("handled mail: left where it is, unmarked", r.stdout)
+
+
+class Daemon:
+    """`mentord run` with its log in a file, ended by SIGTERM."""
+
+    def spawn(self):
+        import subprocess
+        import time
+        self.log_path = os.path.join(self.env.root, f"run-{time.monotonic_ns()}.log")
+        with open(self.log_path, "w") as log:
+            p = subprocess.Popen([self.env.mentord_bin, "-c", self.env.config, "run"],
+                                 stdout=subprocess.DEVNULL, stderr=log)
+        self.addCleanup(lambda: p.poll() is None and (p.kill(), p.wait()))
+        return p
+
+    def log(self):
+        with open(self.log_path, errors="replace") as f:
+            return f.read()
+
+    def until(self, predicate, timeout=30):
+        import time
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if predicate():
+                return
+            time.sleep(0.05)
+        self.fail("timed out\n" + self.log())
+
+    def stop(self, p):
+        import signal
+        p.send_signal(signal.SIGTERM)
+        p.wait(10)
+
+
+class ExchangeAnswers(Daemon, ProviderTest):
+    more_config = "imap.poll_seconds = 3600"
+
+    def test_throttled_waits_as_long_as_the_server_asks(self):
+        self.server.throttle("SELECT", 4500)
+        self.env.dovecot.deliver(mail("asker@example.com", "help"))
+        p = self.spawn()
+        self.until(lambda: len(delivered(self.env)) == 1)
+        self.stop(p)
+        log = self.log()
+        self.assertIn("reconnecting in 4500 ms, as 127.0.0.1 asked", log)
+        self.assertIn("Suggested Backoff Time: 4500 milliseconds", log)
+        events = self.server.events()
+        throttled = [t for t, w in events if "throttled" in w][0]
+        second = [t for t, w in events if w == "connect 2"][0]
+        self.assertGreaterEqual(second - throttled, 4.4)
+        self.assertLess(second - throttled, 7.0)
+
+    def test_access_token_expired_bye_is_routine(self):
+        self.server.bye_after("SELECT")
+        self.env.dovecot.deliver(mail("asker@example.com", "help"))
+        p = self.spawn()
+        self.until(lambda: len(delivered(self.env)) == 1)
+        self.until(lambda: self.server.connections >= 2)
+        self.stop(p)
+        log = self.log()
+        self.assertIn("AccessTokenExpired", log)
+        lines = [l for l in log.splitlines() if "AccessTokenExpired" in l]
+        self.assertTrue(all(l.startswith("<6>") for l in lines), log)
+        self.assertNotIn("reconnecting in", log)
+        self.assertNotIn("<3>", log)
+
+
+class OAuthProviderTest(Daemon, ProviderTest):
+    """A provider in front of Dovecot's oauth2 passdb and the harness's
+    token service: XOAUTH2 as the providers have it."""
+    token_seconds = 60
+
+    def setUp(self):
+        import servers
+        from common import REPO
+        from oauth_service import CLIENT_ID, SCOPE, TokenService
+        self.svc = TokenService(token_seconds=self.token_seconds)
+        self.addCleanup(self.svc.close)
+        self.env = servers.Env(os.environ["MENTORD"], REPO, "",
+                               dovecot={"oauth_url": self.svc.url("/introspect")})
+        self.addCleanup(self.env.close)
+        self.server = Personality(self.env.dovecot.port, self.kind)
+        self.addCleanup(self.server.close)
+        refresh = os.path.join(self.env.root, "state", "oauth2.refresh_token")
+        with open(refresh, "w") as f:
+            f.write(self.svc.issue_refresh() + "\n")
+        os.chmod(refresh, 0o600)
+        self.env.reconfigure(
+            f"programme.provider = {self.provider}\nimap.host = 127.0.0.1\n"
+            f"imap.port = {self.server.port}\n"
+            "imap.security = none\nimap.auth = xoauth2\nimap.password_file =\n"
+            f"oauth2.token_url = {self.svc.url('/token')}\noauth2.client_id = {CLIENT_ID}\n"
+            f"oauth2.scope = {SCOPE}\noauth2.refresh_token_file = {refresh}\n"
+            "programme.max_unproven_per_hour = 100000\nimap.poll_seconds = 3600\n")
+
+
+class GmailOAuth(OAuthProviderTest):
+    kind = "gmail"
+    provider = "google"
+
+    def test_too_many_connections_is_not_a_bad_token(self):
+        self.server.refuse_login("[ALERT] Too many simultaneous connections. (Failure)")
+        self.env.dovecot.deliver(mail("asker@example.com", "help"))
+        r = self.once(expect=None)
+        self.assertNotEqual(r.returncode, 0)
+        # the server's words, as an alert; no token renewed, no blame on the user
+        self.assertIn("<4>IMAP: 127.0.0.1 says: Too many simultaneous connections. (Failure)",
+                      r.stderr)
+        self.assertIn("not a problem of the token or of [imap] user", r.stderr)
+        self.assertNotIn("check [imap] user", r.stderr)
+        self.assertEqual(len(self.svc.token_requests()), 1)
+        self.assertEqual(len(self.commands(r"AUTHENTICATE")), 1)
+        # the next cycle logs in with the same token and answers
+        self.once()
+        self.assertEqual(len(delivered(self.env)), 1)
+        self.assertEqual(len(self.svc.token_requests()), 1)
+        # Gmail keeps keywords: handled mail is flagged and moved to the folder
+        self.assertEqual(len(self.commands(r"UID STORE .*MentordDone")), 1)
+        self.assertEqual(self.folder("Handled by mentord"), 1)
+
+
+class ExchangeTokenLife(OAuthProviderTest):
+    """A session is replaced before its token expires, so that Exchange
+    never has to end it."""
+    kind = "exchange"
+    provider = "microsoft365"
+    token_seconds = 8
+
+    def test_logs_in_again_with_a_fresh_token_before_it_expires(self):
+        p = self.spawn()
+        self.until(lambda: self.server.connections >= 2, timeout=20)
+        self.env.dovecot.deliver(mail("asker@example.com", "help"))
+        self.until(lambda: len(delivered(self.env)) == 1)
+        self.stop(p)
+        log = self.log()
+        self.assertIn("<6>IMAP: the access token of this session is about to expire", log)
+        self.assertNotIn("<3>", log)
+        connects = [t for t, w in self.server.events() if w.startswith("connect")]
+        # a quarter of the token's life before it ends: 6 s after the first
+        self.assertGreaterEqual(connects[1] - connects[0], 5.0)
+        self.assertLess(connects[1] - connects[0], 8.0)
+        self.assertEqual(len(self.svc.token_requests()), 2)
