@@ -109,15 +109,18 @@ static void fault_handling(uint32_t uid)
 	}
 }
 
-/* An IMAP failure for the log: an error, or news where the server ended
- * the session as it routinely does (imap.h, imap_hint). */
-static void imap_log(const char *err)
+/* An IMAP failure for the log: an error (a warning where warn), or news
+ * where the server ended the session as it routinely does (imap.h,
+ * imap_hint). */
+static void imap_log(const char *err, int warn)
 {
 	struct imap_hint h;
 
 	imap_hint_get(&h);
 	if (h.routine)
 		log_info("%s", err);
+	else if (warn)
+		log_warn("%s", err);
 	else
 		log_err("%s", err);
 }
@@ -156,7 +159,7 @@ static int flush_done(struct ingest *in)
 		 * cycle; a broken connection ends the cycle as ever */
 		in->n_done = 0;
 		if (!imap_usable(in->imap)) {
-			imap_log(err);
+			imap_log(err, 0);
 			free(err);
 			return -1;
 		}
@@ -540,7 +543,7 @@ static int fetch_all(struct ingest *in, const uint32_t *uids, size_t n)
 	ret = 0;
 	goto out;
 imap_error:
-	imap_log(err);
+	imap_log(err, 0);
 	free(err);
 out:
 	free(sizes);
@@ -573,7 +576,7 @@ static int reread(struct ingest *in)
 		in->reread = 1;
 		if (imap_select(in->imap, box, &in->uidvalidity, &err) < 0 ||
 		    imap_search_since(in->imap, (time_t)since - 86400, &uids, &n, &err) < 0) {
-			imap_log(err);
+			imap_log(err, 0);
 			free(err);
 			goto out;
 		}
@@ -633,7 +636,7 @@ static int ingest(struct engine *e, struct imap *imap, struct ingest *result)
 	ret = 0;
 	goto out;
 imap_error:
-	imap_log(err);
+	imap_log(err, 0);
 	free(err);
 out:
 	if (ret < 0)
@@ -730,7 +733,7 @@ static int work(struct engine *e, struct imap **imap, const struct cycle_opts *o
 		imap_close(imap);
 	}
 	if (*imap == NULL && imap_open(e->cfg, imap, &err) < 0) {
-		imap_log(err);
+		imap_log(err, 0);
 		free(err);
 		failed = 1;
 	}
@@ -979,7 +982,7 @@ static void wait_for_work(struct engine *e, struct imap **imap, const struct cyc
 			wait_s = dog;
 		r = imap_idle(*imap, (int)wait_s * 1000, o->wake, &err);
 		if (r < 0) {
-			imap_log(err);
+			imap_log(err, 1);
 			xfree(&err);
 			imap_close(imap);
 			return;
@@ -991,7 +994,10 @@ static void wait_for_work(struct engine *e, struct imap **imap, const struct cyc
 			continue;
 		idled = 0;
 		if (imap_noop(*imap, &err) < 0) {
-			imap_log(err);
+			char *more = xasprintf("%s; reconnecting", err);
+
+			imap_log(more, 1);
+			free(more);
 			xfree(&err);
 			imap_close(imap);
 			return;

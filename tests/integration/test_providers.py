@@ -113,6 +113,65 @@ class ExchangeWithoutFolder(ProviderTest):
         self.assertIn("handled mail: left where it is, unmarked", r.stdout)
 
 
+# What Exchange Online writes above a message from a signed-in user of the
+# organisation (no DKIM inside a tenant), and above one from outside.
+EXCHANGE_INTERNAL = (
+    b"Authentication-Results: dkim=none (message not signed)\r\n header.d=none;dmarc=none"
+    b" action=none header.from=example.org;\r\n"
+    b"X-MS-Exchange-Organization-AuthSource: AM0PR01MB1234.eurprd01.prod.exchangelabs.com\r\n"
+    b"X-MS-Exchange-Organization-AuthAs: Internal\r\n"
+    b"X-MS-Exchange-Organization-AuthMechanism: 04\r\n")
+EXCHANGE_OUTSIDE = (
+    b"Authentication-Results: spf=fail (sender IP is 198.51.100.7)\r\n"
+    b" smtp.mailfrom=example.org; domain; dkim=none (message not signed)\r\n header.d=none;dmarc=fail"
+    b" action=oreject header.from=example.org;compauth=fail reason=000\r\n"
+    b"X-MS-Exchange-Organization-AuthSource: AM0PR01MB1234.eurprd01.prod.exchangelabs.com\r\n"
+    b"X-MS-Exchange-Organization-AuthAs: Anonymous\r\n")
+
+
+class ExchangeCommittee(ProviderTest):
+    def kinds_to(self, who):
+        return [m["X-Mentord-Kind"] for _, rcpts, m in delivered(self.env) if who in rcpts]
+
+    def test_internal_command_runs_at_once_and_outside_does_not(self):
+        self.env.dovecot.deliver(EXCHANGE_INTERNAL + mail("Chair <chair@example.org>", "status"))
+        self.once()
+        self.assertEqual(self.kinds_to("chair@example.org"), ["command-result"])
+        # the same From from outside, with a forged AuthAs below Exchange's
+        forged = b"X-MS-Exchange-Organization-AuthAs: Internal\r\n"
+        self.env.dovecot.deliver(EXCHANGE_OUTSIDE + forged + mail("Chair <chair@example.org>", "status"))
+        self.env.dovecot.deliver(EXCHANGE_OUTSIDE + mail("Chair <chair@example.org>", "status"))
+        self.once()
+        self.assertEqual(self.kinds_to("chair@example.org"),
+                         ["command-result", "confirm-request", "confirm-request"])
+
+    def test_an_internal_applicant_is_not_under_the_unproven_cap(self):
+        self.env.reconfigure(f"programme.provider = microsoft365\nimap.host = 127.0.0.1\n"
+                             f"imap.port = {self.server.port}\nimap.security = none\n"
+                             "imap.auth = login\nprogramme.max_unproven_per_hour = 1\n")
+        for i in range(3):
+            self.env.dovecot.deliver(EXCHANGE_INTERNAL + mail(f"colleague{i}@example.org", "help"))
+        self.env.dovecot.deliver(EXCHANGE_OUTSIDE + mail("stranger1@example.com", "help"))
+        self.env.dovecot.deliver(EXCHANGE_OUTSIDE + mail("stranger2@example.com", "help"))
+        self.once()
+        sent = sorted(r[0] for _, r, _ in delivered(self.env))
+        # three proven colleagues answered, and one stranger within the cap
+        self.assertEqual([a for a in sent if a.startswith("colleague")],
+                         ["colleague0@example.org", "colleague1@example.org", "colleague2@example.org"])
+        self.assertEqual(len([a for a in sent if a.startswith("stranger")]), 1)
+
+
+class ProviderOther(ProviderTest):
+    """The same headers prove nothing without the provider."""
+    provider = None
+
+    def test_exchange_headers_prove_nothing_under_other(self):
+        self.env.dovecot.deliver(EXCHANGE_INTERNAL + mail("Chair <chair@example.org>", "status"))
+        self.once()
+        kinds = [m["X-Mentord-Kind"] for _, _, m in delivered(self.env)]
+        self.assertEqual(kinds, ["confirm-request"])
+
+
 class Daemon:
     """`mentord run` with its log in a file, ended by SIGTERM."""
 
@@ -248,6 +307,7 @@ class ExchangeTokenLife(OAuthProviderTest):
         log = self.log()
         self.assertIn("<6>IMAP: the access token of this session is about to expire", log)
         self.assertNotIn("<3>", log)
+        self.assertNotIn("AccessTokenExpired", log)
         connects = [t for t, w in self.server.events() if w.startswith("connect")]
         # a quarter of the token's life before it ends: 6 s after the first
         self.assertGreaterEqual(connects[1] - connects[0], 5.0)
