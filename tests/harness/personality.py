@@ -29,7 +29,8 @@ recorded with their time (events())."""
 import re
 import socket
 import threading
-import time
+
+from proxy import LoopbackServer
 
 EXCHANGE_CAPS = ("IMAP4 IMAP4rev1 AUTH=PLAIN AUTH=XOAUTH2 SASL-IR UIDPLUS ID UNSELECT "
                  "CHILDREN IDLE NAMESPACE LITERAL+ MOVE")
@@ -44,28 +45,17 @@ GMAIL_GREETING = "* OK Gimap ready for requests from 127.0.0.1 a1b2c3d4e5mb12345
 LITERAL = re.compile(rb"\{(\d+)\+?\}\r?\n$")
 
 
-class Personality:
+class Personality(LoopbackServer):
     def __init__(self, upstream_port, kind):
         assert kind in ("exchange", "gmail")
         self.kind = kind
         self.upstream = upstream_port
-        self.lock = threading.Lock()
         self.lines = []
-        self.log = []
         self.plan = []
         self.login_refusals = 0
         self.login_refusal_text = ""
-        self.sock = socket.socket()
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.stopping = False
-        self.held = []
         self.connections = 0
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
+        super().__init__()
 
     # ---- what a test asks for ----
 
@@ -90,25 +80,7 @@ class Personality:
         with self.lock:
             return list(self.lines)
 
-    def events(self):
-        with self.lock:
-            return list(self.log)
-
-    def close(self):
-        self.stopping = True
-        self.thread.join(5)
-        for s in self.held:
-            try:
-                s.close()
-            except OSError:
-                pass
-        self.sock.close()
-
     # ---- the proxy ----
-
-    def _note(self, what):
-        with self.lock:
-            self.log.append((time.monotonic(), what))
 
     def _take(self, kind, command):
         with self.lock:
@@ -125,7 +97,7 @@ class Personality:
             except OSError:
                 continue
             self.connections += 1
-            self._note(f"connect {self.connections}")
+            self.note(f"connect {self.connections}")
             self.held.append(client)
             server = socket.create_connection(("127.0.0.1", self.upstream))
             self.held.append(server)
@@ -224,7 +196,7 @@ class Personality:
         return False
 
     def _made_up(self, conn, answer):
-        self._note(answer)
+        self.note(answer)
         self._send_client(conn, (answer + "\r\n").encode())
 
     def _from_server(self, conn):
