@@ -143,7 +143,8 @@ int config_host_is_loopback(const char *host);
 
 /* The values in force of the keys a provider may set, one a line, each
  * with where it came from: "[imap] host = outlook.office365.com (provider
- * microsoft365)", "(line 12)", "(built in)", "(not set)". Allocated. */
+ * microsoft365)", "... (set in the file)", "... (built in)", or "[imap]
+ * processed_mailbox is not set". Allocated. */
 char *config_report(const struct config *cfg);
 
 /* Is addr one of the committee members? */
