@@ -1,8 +1,23 @@
 """The providers' own ways, through a proxy that speaks as their servers in
-front of the real Dovecot (tests/harness/personality.py): Exchange Online
-keeps no keywords and answers a keyword STORE with BAD, so handled mail is
-known from the database and moved to a folder; a mark the server refuses
-never stops the reading of new mail."""
+front of the real Dovecot (tests/harness/personality.py), and records every
+command mentord sends:
+
+- Exchange Online keeps no keywords and answers a keyword STORE or SEARCH
+  with BAD: three batches across cycles are all answered once, nothing is
+  keyword-stored, handled mail is moved to the folder Outlook and Gmail
+  show, and check-config --connect says so; without a folder the database
+  alone knows.
+- A refused move ([OVERQUOTA]) never stops the reading of new mail: a
+  warning, then reported once, in status --health, and over when it works.
+- Exchange's internal headers (AuthAs Internal) run a committee command at
+  once and prove a colleague; the same From from outside, or with a forged
+  AuthAs, does not; under provider other the headers prove nothing.
+- Throttling ("Suggested Backoff Time") is waited out exactly; the
+  AccessTokenExpired BYE is routine news followed by a new login; a session
+  is replaced before its token expires.
+- Gmail's "[ALERT] Too many simultaneous connections" and [UNAVAILABLE] at
+  login are logged in the server's words and are not taken for a bad token.
+"""
 import os
 import re
 
@@ -69,14 +84,15 @@ class ExchangeMailbox(ProviderTest):
         self.assertEqual(self.commands(r"STORE"), [])
 
     def test_a_refused_move_never_stops_the_reading_of_new_mail(self):
-        self.server.respond("UID MOVE", "NO [CANNOT] The folder cannot be written", times=100)
+        self.server.respond("UID MOVE", "NO [OVERQUOTA] The folder cannot be written", times=100)
         logs = []
         for batch in range(3):
             self.env.dovecot.deliver(mail(f"asker{batch}@example.com", "help"))
             logs.append(self.once().stderr)
         self.assertEqual(len(delivered(self.env)), 3)
         # a warning the first time, reported once with what to do
-        self.assertIn("cannot be written; it is tried again next time", logs[0])
+        self.assertIn("<4>IMAP UID MOVE: 127.0.0.1 answered: [OVERQUOTA] The folder cannot be written"
+                      " (the mailbox is over its quota); it is tried again next time", logs[0])
         self.assertIn("2 times in a row", logs[1])
         self.assertIn("processed_mailbox", logs[1])
         self.assertNotIn("times in a row", logs[2])
@@ -289,6 +305,15 @@ class GmailOAuth(OAuthProviderTest):
         # Gmail keeps keywords: handled mail is flagged and moved to the folder
         self.assertEqual(len(self.commands(r"UID STORE .*MentordDone")), 1)
         self.assertEqual(self.folder("Handled by mentord"), 1)
+
+    def test_unavailable_at_login_is_not_a_bad_token(self):
+        self.server.refuse_login("[UNAVAILABLE] Temporary System Error")
+        r = self.once(expect=1)
+        self.assertIn("[UNAVAILABLE] Temporary System Error (the server is unavailable for now);"
+                      " tried again later", r.stderr)
+        self.assertEqual(len(self.svc.token_requests()), 1)
+        self.once()
+        self.assertEqual(len(self.svc.token_requests()), 1)
 
 
 class ExchangeTokenLife(OAuthProviderTest):
