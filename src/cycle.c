@@ -1,6 +1,7 @@
 #include "cycle.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include "imap.h"
 #include "inflight.h"
 #include "log.h"
+#include "marking.h"
 #include "mime.h"
 #include "sdnotify.h"
 #include "programme.h"
@@ -64,6 +66,7 @@ struct ingest {
 	 * crash): the rest waits for the next cycle, as after sender_run() */
 	int send_failed;
 	struct inflight *inflight; /* SPOOL/working: the message being handled */
+	char *mark_error;        /* the server refused to mark handled mail */
 };
 
 #ifndef TEMPLATEDIR
@@ -119,6 +122,22 @@ static void fault_handling(uint32_t uid)
 	}
 }
 
+/* An IMAP failure for the log: an error (a warning where warn), or news
+ * where the server ended the session as it routinely does (imap.h,
+ * imap_hint). */
+static void imap_log(const char *err, int warn)
+{
+	struct imap_hint h;
+
+	imap_hint_get(&h);
+	if (h.routine)
+		log_info("%s", err);
+	else if (warn)
+		log_warn("%s", err);
+	else
+		log_err("%s", err);
+}
+
 static void done_add(struct ingest *in, uint32_t uid, int64_t id)
 {
 	in->done_uids = xrealloc(in->done_uids, (in->n_done + 1) * sizeof(*in->done_uids));
@@ -142,12 +161,26 @@ static int flush_done(struct ingest *in)
 		return 0;
 	if (store_sync(in->e->st) < 0)
 		return -1;
-	if (imap_flag(in->imap, in->done_uids, in->n_done, IMAP_DONE_KEYWORD, &err) < 0 ||
+	/* no keyword STORE where the mailbox keeps none (imap.h); the
+	 * database knows what was handled either way */
+	if ((imap_keywords(in->imap) &&
+	    imap_flag(in->imap, in->done_uids, in->n_done, IMAP_DONE_KEYWORD, &err) < 0) ||
 	    (cfg->imap.processed_mailbox != NULL && !in->reread &&
 	    imap_move(in->imap, in->done_uids, in->n_done, cfg->imap.processed_mailbox, &err) < 0)) {
-		log_err("%s", err);
-		free(err);
-		return -1;
+		/* a refused mark never stops the reading of new mail: these
+		 * stay unmarked in the database and are tried again next
+		 * cycle; a broken connection ends the cycle as ever */
+		in->n_done = 0;
+		if (!imap_usable(in->imap)) {
+			imap_log(err, 0);
+			free(err);
+			return -1;
+		}
+		if (in->mark_error == NULL)
+			in->mark_error = err;
+		else
+			free(err);
+		return 0;
 	}
 	if (store_begin(in->e->st) < 0)
 		return -1;
@@ -380,11 +413,38 @@ static int flag_pending(struct ingest *in)
 	for (i = 0; i < n; i++)
 		done_add(in, uids[i], ids[i]);
 	if (n > 0)
-		log_info("flagging %zu message(s) handled before an interruption", n);
+		log_info("marking %zu message(s) handled earlier on the server", n);
 	free(uids);
 	free(ids);
 	ret = flush_done(in);
 	return ret;
+}
+
+/* The end of a cycle's marking: a refusal is a warning the first time,
+ * reported once with what to do when it repeats (marking.h), and said to
+ * be over when a cycle marks everything again. */
+static void marking_end(struct ingest *in)
+{
+	const struct config *cfg = in->e->cfg;
+	int64_t failures = 0;
+	int report = 0;
+
+	if (in->e->st == NULL || store_in_transaction(in->e->st))
+		return;
+	if (in->mark_error == NULL) {
+		if (marking_ok(in->e->st) == 1)
+			log_info("IMAP: handled mail is marked on %s again", cfg->imap.host);
+		return;
+	}
+	if (marking_failed(in->e->st, in->e->now, in->mark_error, &report, &failures) < 0)
+		return;
+	if (failures == 1)
+		log_warn("%s; it is tried again next time", in->mark_error);
+	else if (report)
+		log_err("%s, %lld times in a row: %s", in->mark_error, (long long)failures,
+		    marking_advice(cfg->imap.processed_mailbox));
+	else
+		log_debug("%s", in->mark_error);
 }
 
 /* The one message of a full disk (not one per message or per retry): the
@@ -506,7 +566,7 @@ static int fetch_all(struct ingest *in, const uint32_t *uids, size_t n)
 	ret = 0;
 	goto out;
 imap_error:
-	log_err("%s", err);
+	imap_log(err, 0);
 	free(err);
 out:
 	free(sizes);
@@ -539,7 +599,7 @@ static int reread(struct ingest *in)
 		in->reread = 1;
 		if (imap_select(in->imap, box, &in->uidvalidity, &err) < 0 ||
 		    imap_search_since(in->imap, (time_t)since - 86400, &uids, &n, &err) < 0) {
-			log_err("%s", err);
+			imap_log(err, 0);
 			free(err);
 			goto out;
 		}
@@ -599,13 +659,16 @@ static int ingest(struct engine *e, struct imap *imap, struct ingest *result)
 	ret = 0;
 	goto out;
 imap_error:
-	log_err("%s", err);
+	imap_log(err, 0);
 	free(err);
 out:
 	if (ret < 0)
 		in.full |= store_full(e->st);
 	if (e->st != NULL && store_in_transaction(e->st))
 		batch_abort(&in);
+	if (ret == 0 || in.mark_error != NULL)
+		marking_end(&in);
+	xfree(&in.mark_error);
 	/* what was committed is flagged on the next cycle if not now */
 	inflight_close(&in.inflight);
 	free(in.done_uids);
@@ -691,8 +754,13 @@ static int work(struct engine *e, struct imap **imap, const struct cycle_opts *o
 		return -1;
 	}
 	e->now = now_of(o);
+	if (*imap != NULL && imap_token_left(*imap) == 0) {
+		log_info("IMAP: the access token of this session is about to expire; logging in again"
+		    " with a fresh one");
+		imap_close(imap);
+	}
 	if (*imap == NULL && imap_open(e->cfg, imap, &err) < 0) {
-		log_err("%s", err);
+		imap_log(err, 0);
 		free(err);
 		failed = 1;
 	}
@@ -918,7 +986,7 @@ static long next_job(struct engine *e, const struct cycle_opts *o)
 static void wait_for_work(struct engine *e, struct imap **imap, const struct cycle_opts *o,
     struct watch *w)
 {
-	long job, wait_s, dog = watchdog_ms(w) / 1000, idled = 0;
+	long job, wait_s, dog = watchdog_ms(w) / 1000, idled = 0, token;
 	char *err = NULL;
 	int r, cut;
 
@@ -936,12 +1004,18 @@ static void wait_for_work(struct engine *e, struct imap **imap, const struct cyc
 		wait_s = e->cfg->imap.idle_seconds - idled;
 		if (job >= 0 && job < wait_s)
 			wait_s = job;
+		/* the session ends with its token: a new one before that */
+		token = imap_token_left(*imap);
+		if (token == 0)
+			return;
+		if (token > 0 && token < wait_s)
+			wait_s = token;
 		cut = dog > 0 && dog < wait_s;
 		if (cut)
 			wait_s = dog;
 		r = imap_idle(*imap, (int)wait_s * 1000, o->wake, &err);
 		if (r < 0) {
-			log_warn("%s", err);
+			imap_log(err, 1);
 			xfree(&err);
 			imap_close(imap);
 			return;
@@ -953,7 +1027,10 @@ static void wait_for_work(struct engine *e, struct imap **imap, const struct cyc
 			continue;
 		idled = 0;
 		if (imap_noop(*imap, &err) < 0) {
-			log_warn("%s; reconnecting", err);
+			char *more = xasprintf("%s; reconnecting", err);
+
+			imap_log(more, 1);
+			free(more);
 			xfree(&err);
 			imap_close(imap);
 			return;
@@ -990,7 +1067,8 @@ int cycle_run(struct config **cfg, const struct cycle_opts *o)
 	struct imap *imap = NULL;
 	struct watch w;
 	char *report = NULL;
-	int backoff = 0, ret = 0, r, full = 0, disk_full = 0, full_wait = 0, lock = -1;
+	struct imap_hint hint;
+	int backoff = 0, ret = 0, r, full = 0, disk_full = 0, full_wait = 0, lock = -1, routine = 0;
 
 	if (lock_shared(*cfg, &lock) < 0)
 		return 1;
@@ -1039,11 +1117,27 @@ int cycle_run(struct config **cfg, const struct cycle_opts *o)
 		if (r < 0 && (imap == NULL || e.st == NULL)) {
 			if (*o->stop)
 				break;
+			imap_hint_get(&hint);
+			imap_hint_clear();
+			if (hint.routine && !routine) {
+				/* the session ended with its token: a new login
+				 * at once (once; a second time is a failure) */
+				routine = 1;
+				continue;
+			}
+			routine = 0;
 			if (w.unreachable_since == 0)
 				w.unreachable_since = e.now;
 			backoff = backoff == 0 ? 2 : backoff * 2;
 			if (backoff > RECONNECT_MAX)
 				backoff = RECONNECT_MAX;
+			if (hint.wait_ms > 0) {
+				/* the server said how long: that, not our guess */
+				log_info("reconnecting in %ld ms, as %s asked", hint.wait_ms, (*cfg)->imap.host);
+				tell_status(&e, imap, &w, (int)((hint.wait_ms + 999) / 1000));
+				nap(hint.wait_ms > INT_MAX ? INT_MAX : (int)hint.wait_ms, o, &w);
+				continue;
+			}
 			log_info("reconnecting in %d s", backoff);
 			tell_status(&e, imap, &w, backoff);
 			nap(backoff * 1000, o, &w);
@@ -1055,6 +1149,8 @@ int cycle_run(struct config **cfg, const struct cycle_opts *o)
 			time_local_hm(w.unreachable_since, since, sizeof(since));
 			log_info("IMAP: %s reached again (unreachable since %s)", (*cfg)->imap.host, since);
 		}
+		routine = 0;
+		imap_hint_clear();
 		backoff = 0;
 		w.unreachable_since = 0;
 		tell_status(&e, imap, &w, 0);

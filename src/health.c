@@ -10,6 +10,7 @@
 
 #include "bounds.h"
 #include "config.h"
+#include "marking.h"
 #include "store.h"
 #include "util.h"
 
@@ -132,6 +133,27 @@ static enum health_state check_failed(const struct health_ctx *c, char *text, si
 	return n >= HEALTH_FAILED_CRIT ? HEALTH_CRITICAL : HEALTH_WARNING;
 }
 
+/* The server refuses to mark handled mail (marking.h): new mail is read
+ * all the same, but an operator has something to do. */
+static enum health_state check_marking(const struct health_ctx *c, char *text, size_t size)
+{
+	struct marking_state m;
+	char age[32];
+
+	if (marking_get(c->st, &m) < 0)
+		return db_failed(text, size);
+	if (m.failures < MARKING_REPORT_AFTER) {
+		snprintf(text, size, "handled mail is marked on the server");
+		marking_state_deinit(&m);
+		return HEALTH_OK;
+	}
+	health_age((long)(c->now - m.since), age, sizeof(age));
+	snprintf(text, size, "handled mail not marked on %s for %s: %s; %s", c->cfg->imap.host, age,
+	    m.error != NULL ? m.error : "?", marking_advice(c->cfg->imap.processed_mailbox));
+	marking_state_deinit(&m);
+	return HEALTH_WARNING;
+}
+
 static enum health_state check_quarantine(const struct health_ctx *c, char *text, size_t size)
 {
 	int64_t recent = 0, all = 0;
@@ -202,6 +224,7 @@ static const struct {
 	concern_fn fn;
 } concerns[] = {
 	{ "imap", check_imap },
+	{ "marking", check_marking },
 	{ "smtp", check_smtp },
 	{ "queue", check_queue },
 	{ "failed", check_failed },
@@ -214,7 +237,7 @@ int health_run(const struct config *cfg, time_t now)
 {
 	struct health_ctx c;
 	enum health_state s, worst = HEALTH_OK;
-	char text[512], *err = NULL;
+	char text[1024], *err = NULL;
 	size_t i;
 
 	memset(&c, 0, sizeof(c));

@@ -4,6 +4,7 @@
  * monitoring plugins have it: 0 all OK, 1 a WARNING, 2 a CRITICAL. The
  * concerns, in order (thresholds in bounds.h, HEALTH_*):
  *   imap        the last successful IMAP fetch (recorded by the daemon)
+ *   marking     the server refuses to mark or move handled mail (marking.h)
  *   smtp        the last successful SMTP delivery, while mail is due
  *   queue       the oldest queued message
  *   failed      deliveries that failed for good

@@ -105,6 +105,9 @@ static int check_config(const struct config *cfg, int connect)
 		ret = EXIT_CONFIG;
 	}
 	free(report);
+	report = config_report(cfg);
+	printf("%s", report);
+	xfree(&report);
 	if (connect) {
 		if (cfg->oauth2.enabled && oauth2_check(cfg, &info, &err) < 0) {
 			printf("OAuth 2: FAILED: %s\n", err);

@@ -15,7 +15,10 @@
 #include "bounds.h"
 
 enum key_type { K_STR, K_PATH, K_LONG, K_BOOL, K_LIST, K_SEC, K_AUTH, K_WEEKDAY, K_TIME, K_DOUBLE, K_LANG,
-	K_DURATION, K_GRANT };
+	K_DURATION, K_GRANT, K_PROVIDER };
+
+/* Where a key's value came from (config.origins) */
+enum origin { FROM_BUILT_IN, FROM_FILE, FROM_PROVIDER };
 
 struct key {
 	const char *section;
@@ -40,9 +43,11 @@ static const struct key keys[] = {
 	{ "programme", "confirm_days", K_LONG, OFF(programme.confirm_days), 1, 365 },
 	{ "programme", "max_unproven_per_hour", K_LONG, OFF(programme.max_unproven_per_hour), 1, 100000 },
 	{ "programme", "max_answers_per_unproven_address", K_LONG, OFF(programme.max_answers_per_unproven_address), 1, 1000 },
+	{ "programme", "provider", K_PROVIDER, OFF(programme.provider), 0, 0 },
 	{ "committee", "members", K_LIST, OFF(committee.members), 0, 0 },
 	{ "committee", "authserv_id", K_STR, OFF(committee.authserv_id), 0, 0 },
 	{ "committee", "trust_spf", K_BOOL, OFF(committee.trust_spf), 0, 0 },
+	{ "committee", "domains", K_LIST, OFF(committee.domains), 0, 0 },
 	{ "committee", "max_notices_per_sender", K_LONG, OFF(committee.max_notices_per_sender), 1, 10000 },
 	{ "committee", "max_notices_per_day", K_LONG, OFF(committee.max_notices_per_day), 1, 100000 },
 	{ "committee", "notify", K_LIST, OFF(committee.notify), 0, 0 },
@@ -313,6 +318,12 @@ static int set_value(struct loader *l, const struct key *k, const char *v)
 		else
 			return err(l, l->line, "%s: expected plain, login, xoauth2 or oauthbearer", k->name), -1;
 		return 0;
+	case K_PROVIDER:
+		if (provider_parse(v) < 0)
+			return err(l, l->line, "%s: expected microsoft365, exchange, google or other",
+			    k->name), -1;
+		*(enum provider *)field = (enum provider)provider_parse(v);
+		return 0;
 	case K_GRANT:
 		if (strcmp(v, "refresh_token") == 0)
 			*(enum config_grant *)field = GRANT_REFRESH_TOKEN;
@@ -577,6 +588,33 @@ static char *short_name(const char *name)
 	return xstrndup(name, cut > 0 ? cut : n);
 }
 
+/* [programme] provider: its defaults for every key the file leaves out
+ * (provider.h). Applied before validate(), which sees them as if written. */
+static void apply_provider(struct loader *l)
+{
+	const struct provider_default *d;
+	size_t n, i, k;
+
+	l->cfg->origins = xcalloc(ARRAY_SIZE(keys), 1);
+	for (k = 0; k < ARRAY_SIZE(keys); k++)
+		if (l->seen[k])
+			l->cfg->origins[k] = FROM_FILE;
+	d = provider_defaults(l->cfg->programme.provider, &n);
+	l->line = 0;
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < ARRAY_SIZE(keys); k++)
+			if (strcmp(keys[k].section, d[i].section) == 0 && strcmp(keys[k].name, d[i].key) == 0)
+				break;
+		if (k == ARRAY_SIZE(keys))
+			fatal("provider %s: no key %s in [%s]", provider_name(l->cfg->programme.provider),
+			    d[i].key, d[i].section);
+		if (l->seen[k])
+			continue;
+		if (set_value(l, &keys[k], d[i].value) == 0)
+			l->cfg->origins[k] = FROM_PROVIDER;
+	}
+}
+
 static void validate(struct loader *l)
 {
 	struct config *c = l->cfg;
@@ -611,6 +649,11 @@ static void validate(struct loader *l)
 	for (i = 0; i < c->committee.members.n; i++)
 		if (!valid_address(c->committee.members.v[i]))
 			err(l, 0, "[committee] members: not an e-mail address: %s", c->committee.members.v[i]);
+	if (c->committee.domains.n == 0 && c->programme.domain != NULL)
+		strlist_add(&c->committee.domains, c->programme.domain);
+	for (i = 0; i < c->committee.domains.n; i++)
+		if (c->committee.domains.v[i][0] == '\0' || strpbrk(c->committee.domains.v[i], " @<>\"") != NULL)
+			err(l, 0, "[committee] domains: not a domain name: %s", c->committee.domains.v[i]);
 	if (c->committee.notify.n == 0)
 		for (i = 0; i < c->committee.members.n; i++)
 			strlist_add(&c->committee.notify, c->committee.members.v[i]);
@@ -714,6 +757,7 @@ int config_load(const char *path, struct config **cfg_r, char **errors_r)
 			*next++ = '\0';
 		parse_line(&l, line, section, sizeof(section));
 	}
+	apply_provider(&l);
 	validate(&l);
 out:
 	free(data);
@@ -737,6 +781,7 @@ void config_free(struct config **cp)
 		return;
 	free(c->path);
 	strlist_deinit(&c->warnings);
+	free(c->origins);
 	free(c->programme.name);
 	free(c->programme.address);
 	free(c->programme.domain);
@@ -747,6 +792,7 @@ void config_free(struct config **cp)
 	free(c->programme.subject_tag);
 	strlist_deinit(&c->committee.members);
 	free(c->committee.authserv_id);
+	strlist_deinit(&c->committee.domains);
 	strlist_deinit(&c->committee.notify);
 	free(c->imap.host);
 	free(c->imap.user);
@@ -842,6 +888,93 @@ int config_host_is_loopback(const char *host)
 		host = bare;
 	}
 	return inet_pton(AF_INET6, host, &a6) == 1 && IN6_IS_ADDR_LOOPBACK(&a6);
+}
+
+/* A key's value as the file would write it; NULL when unset. */
+static char *value_text(const struct config *cfg, const struct key *k)
+{
+	const void *field = (const char *)cfg + k->offset;
+	const struct strlist *list;
+	struct buf b;
+	size_t i;
+
+	switch (k->type) {
+	case K_STR:
+	case K_PATH:
+	case K_LANG:
+		return *(char *const *)field != NULL ? xstrdup(*(char *const *)field) : NULL;
+	case K_LONG:
+	case K_DURATION:
+		return xasprintf("%ld", *(const long *)field);
+	case K_BOOL:
+		return xstrdup(*(const int *)field ? "yes" : "no");
+	case K_LIST:
+		list = field;
+		if (list->n == 0)
+			return NULL;
+		buf_init(&b, 64 * 1024);
+		for (i = 0; i < list->n; i++)
+			buf_printf(&b, "%s%s", i > 0 ? ", " : "", list->v[i]);
+		return buf_steal(&b);
+	case K_SEC:
+		return xstrdup(config_security_name(*(const enum config_security *)field));
+	case K_AUTH:
+		return xstrdup(config_auth_name(*(const enum config_auth *)field));
+	case K_GRANT:
+		return xstrdup(config_grant_name(*(const enum config_grant *)field));
+	case K_PROVIDER:
+		return xstrdup(provider_name(*(const enum provider *)field));
+	case K_DOUBLE:
+		return xasprintf("%g", *(const double *)field);
+	case K_WEEKDAY:
+	case K_TIME:
+		break;
+	}
+	return NULL;
+}
+
+/* Is keys[k] one a provider may set (or the provider setting itself)? */
+static int provider_key(size_t k)
+{
+	const struct provider_default *d;
+	size_t n, i;
+	int p;
+
+	if (strcmp(keys[k].name, "provider") == 0 || strcmp(keys[k].name, "domains") == 0)
+		return 1;
+	for (p = PROVIDER_OTHER; p <= PROVIDER_GOOGLE; p++) {
+		d = provider_defaults((enum provider)p, &n);
+		for (i = 0; i < n; i++)
+			if (strcmp(keys[k].section, d[i].section) == 0 && strcmp(keys[k].name, d[i].key) == 0)
+				return 1;
+	}
+	return 0;
+}
+
+char *config_report(const struct config *cfg)
+{
+	struct buf b;
+	char *v;
+	size_t k;
+
+	buf_init(&b, 64 * 1024);
+	buf_add(&b, "", 0);
+	for (k = 0; k < ARRAY_SIZE(keys); k++) {
+		if (!provider_key(k))
+			continue;
+		v = value_text(cfg, &keys[k]);
+		if (v == NULL)
+			buf_printf(&b, "[%s] %s is not set\n", keys[k].section, keys[k].name);
+		else if (cfg->origins != NULL && cfg->origins[k] == FROM_FILE)
+			buf_printf(&b, "[%s] %s = %s (set in the file)\n", keys[k].section, keys[k].name, v);
+		else if (cfg->origins != NULL && cfg->origins[k] == FROM_PROVIDER)
+			buf_printf(&b, "[%s] %s = %s (provider %s)\n", keys[k].section, keys[k].name, v,
+			    provider_name(cfg->programme.provider));
+		else
+			buf_printf(&b, "[%s] %s = %s (built in)\n", keys[k].section, keys[k].name, v);
+		free(v);
+	}
+	return buf_steal(&b);
 }
 
 int config_is_member(const struct config *cfg, const char *addr)

@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 
+#include "provider.h"
 #include "util.h"
 
 enum config_security { SEC_TLS, SEC_STARTTLS, SEC_NONE };
@@ -27,6 +28,8 @@ struct config {
 	/* what the file still says but should not ("FILE:LINE: text"): the
 	 * caller logs them; they do not stop the load */
 	struct strlist warnings;
+	/* what set each key, for config_report(): private to config.c */
+	unsigned char *origins;
 
 	struct {
 		char *name;         /* "WIT Mentoring" */
@@ -42,12 +45,14 @@ struct config {
 		long confirm_days;        /* an unconfirmed application expires */
 		long max_unproven_per_hour; /* messages to addresses not proven, all together */
 		long max_answers_per_unproven_address; /* a day, to one such address */
+		enum provider provider; /* provider.h: whose defaults apply */
 	} programme;
 
 	struct {
 		struct strlist members;
 		char *authserv_id; /* NULL: commands need the round trip */
 		int trust_spf;     /* spf=pass alone vouches for From (auth.h) */
+		struct strlist domains; /* the organisation's; default: programme.domain */
 		long max_notices_per_sender; /* a day, one by one; the rest in one notice */
 		long max_notices_per_day;    /* the same, all senders together */
 		struct strlist notify;
@@ -140,6 +145,12 @@ int config_read_secret(const char *file, char **secret_r, char **error_r);
 
 /* Is host a loopback name or address? Plaintext is allowed only there. */
 int config_host_is_loopback(const char *host);
+
+/* The values in force of the keys a provider may set, one a line, each
+ * with where it came from: "[imap] host = outlook.office365.com (provider
+ * microsoft365)", "... (set in the file)", "... (built in)", or "[imap]
+ * processed_mailbox is not set". Allocated. */
+char *config_report(const struct config *cfg);
 
 /* Is addr one of the committee members? */
 int config_is_member(const struct config *cfg, const char *addr);

@@ -35,6 +35,7 @@
 
 #include "bounds.h"
 #include "config.h"
+#include "imap_answer.h"
 #include "log.h"
 #include "oauth2.h"
 #include "tls.h"
@@ -59,6 +60,14 @@ struct conn {
 	gnutls_session_t tls;
 	gnutls_certificate_credentials_t cred;
 	char error[256];  /* what the failed read or write met */
+	/* the server's words as they come (conn_watch()): libetpan keeps
+	 * no BYE, whose words say why the session ended */
+	long literal_left;  /* bytes of a literal still to come */
+	char line[IMAP_ANSWER_TEXT_MAX]; /* the start of the line being read */
+	size_t line_len;
+	char tail[24];      /* its last bytes, where a literal is announced */
+	size_t tail_len;
+	char bye[IMAP_ANSWER_TEXT_MAX]; /* the last "* BYE" line; "" if none */
 };
 
 struct imap {
@@ -69,7 +78,15 @@ struct imap {
 	char *tls_desc;        /* protocol and cipher; NULL without TLS */
 	const char *auth_used; /* the mechanism that logged in */
 	int token_renewed;     /* a refused token was renewed (oauth2.h) */
+	int keywords;          /* the selected mailbox keeps keywords (\\*) */
+	time_t token_expires;  /* the session's access token; 0: none */
+	time_t token_obtained;
+	char alert[IMAP_ANSWER_TEXT_MAX]; /* the last [ALERT] logged */
 };
+
+/* What the server last asked of the caller (imap_hint_get()): one
+ * process has one session at a time. */
+static struct imap_hint last_hint;
 
 /* libetpan constructors return NULL only when out of memory. */
 static void *need(void *p)
@@ -136,6 +153,56 @@ static ssize_t conn_fail(struct conn *c, int err, int tls_err)
 	return -1;
 }
 
+static long literal_size(const char *line);
+
+/* Follows what the server says, line by line, past literals (a message's
+ * bytes are never read as lines), and keeps the last untagged BYE. */
+static void conn_watch(struct conn *c, const char *p, size_t n)
+{
+	const char *nl;
+	size_t take, k;
+	long lit;
+
+	while (n > 0) {
+		if (c->literal_left > 0) {
+			take = (size_t)c->literal_left < n ? (size_t)c->literal_left : n;
+			c->literal_left -= (long)take;
+			p += take;
+			n -= take;
+			continue;
+		}
+		nl = memchr(p, '\n', n);
+		take = nl != NULL ? (size_t)(nl - p) + 1 : n;
+		k = take < sizeof(c->line) - 1 - c->line_len ? take : sizeof(c->line) - 1 - c->line_len;
+		memcpy(c->line + c->line_len, p, k);
+		c->line_len += k;
+		c->line[c->line_len] = '\0';
+		if (take >= sizeof(c->tail) - 1) {
+			memcpy(c->tail, p + take - (sizeof(c->tail) - 1), sizeof(c->tail) - 1);
+			c->tail_len = sizeof(c->tail) - 1;
+		} else {
+			if (c->tail_len + take > sizeof(c->tail) - 1) {
+				k = c->tail_len + take - (sizeof(c->tail) - 1);
+				memmove(c->tail, c->tail + k, c->tail_len - k);
+				c->tail_len -= k;
+			}
+			memcpy(c->tail + c->tail_len, p, take);
+			c->tail_len += take;
+		}
+		c->tail[c->tail_len] = '\0';
+		p += take;
+		n -= take;
+		if (nl == NULL)
+			continue;
+		if (strncasecmp(c->line, "* BYE ", 6) == 0)
+			str_copy(c->bye, sizeof(c->bye), c->line + 2);
+		lit = literal_size(c->tail);
+		c->literal_left = lit > 0 ? lit : 0;
+		c->line_len = 0;
+		c->tail_len = 0;
+	}
+}
+
 static ssize_t conn_read(mailstream_low *s, void *buf, size_t count)
 {
 	struct conn *c = s->data;
@@ -164,6 +231,7 @@ static ssize_t conn_read(mailstream_low *s, void *buf, size_t count)
 		}
 		if (n == 0)
 			return conn_fail(c, 0, 0);
+		conn_watch(c, buf, (size_t)n);
 		return n;
 	}
 }
@@ -450,18 +518,87 @@ static const char *etpan_error_text(int r)
 	}
 }
 
+void imap_hint_get(struct imap_hint *h)
+{
+	*h = last_hint;
+}
+
+void imap_hint_clear(void)
+{
+	memset(&last_hint, 0, sizeof(last_hint));
+}
+
+/* What an answer asks of the robot: an [ALERT] is logged in the server's
+ * words (RFC 3501 7.1: it must be shown), once while it stays the same; a
+ * suggested wait and a routine end are kept for the caller. */
+static void heard(struct imap *m, const struct imap_answer *a)
+{
+	char esc[IMAP_ANSWER_TEXT_MAX + 64];
+
+	if (a->code == IMAP_CODE_ALERT && strcmp(m->alert, a->text) != 0) {
+		str_copy(m->alert, sizeof(m->alert), a->text);
+		log_escape(a->text, esc, sizeof(esc));
+		log_warn("IMAP: %s says: %s", m->cfg->imap.host, esc);
+	}
+	if (a->backoff_ms > 0)
+		last_hint.wait_ms = a->backoff_ms;
+	if (a->token_expired)
+		last_hint.routine = 1;
+}
+
+/* The server's answer to the last command libetpan ran: its code (an
+ * [ALERT] first) and its words. */
+static void session_answer(struct imap *m, const char *status, struct imap_answer *a)
+{
+	struct mailimap_response_info *ri = m->session != NULL ? m->session->imap_response_info : NULL;
+	const char *resp = m->session != NULL ? m->session->imap_response : NULL;
+
+	if (ri != NULL && ri->rsp_alert != NULL) {
+		imap_answer_from(a, status, "ALERT", ri->rsp_alert);
+		heard(m, a);
+	}
+	imap_answer_from(a, status, ri != NULL ? ri->rsp_atom : NULL, resp);
+	heard(m, a);
+}
+
+/* An answer's words for a message: "[CODE] text (meaning)", escaped. */
+static void answer_words(const struct imap_answer *a, char *out, size_t size)
+{
+	char esc[IMAP_ANSWER_TEXT_MAX * 4];
+	const char *meaning = imap_answer_meaning(a);
+
+	log_escape(a->text, esc, sizeof(esc));
+	snprintf(out, size, "%s%s%s%s%s%s%s", a->code_name[0] != '\0' ? "[" : "", a->code_name,
+	    a->code_name[0] != '\0' ? "] " : "", esc, meaning != NULL ? " (" : "",
+	    meaning != NULL ? meaning : "", meaning != NULL ? ")" : "");
+}
+
 /* The message for a failed command: the transport's failure if there was
- * one, else the server's own words (escaped), else libetpan's code. */
+ * one, else the server's own words (escaped) with their response code,
+ * else libetpan's code. */
 static char *imap_error(struct imap *m, const char *what, int r)
 {
 	const char *resp = m->session != NULL ? m->session->imap_response : NULL;
-	char esc[256];
+	struct imap_answer a;
+	char words[IMAP_ANSWER_TEXT_MAX * 4 + 128];
 
+	if (m->session != NULL)
+		session_answer(m, r == MAILIMAP_ERROR_FATAL ? "BYE" : "", &a);
+	if (m->conn != NULL && m->conn->bye[0] != '\0') {
+		/* the server ended the session, and said why */
+		imap_answer_parse(m->conn->bye, strlen(m->conn->bye), &a);
+		heard(m, &a);
+		answer_words(&a, words, sizeof(words));
+		if (a.token_expired)
+			return xasprintf("IMAP %s: %s ended the session as its access token expired (%s);"
+			    " logging in again with a fresh one", what, m->cfg->imap.host, words);
+		return xasprintf("IMAP %s: %s ended the session: %s", what, m->cfg->imap.host, words);
+	}
 	if (m->conn != NULL && m->conn->error[0] != '\0')
 		return xasprintf("IMAP %s: %s", what, m->conn->error);
 	if (resp != NULL && resp[0] != '\0') {
-		log_escape(resp, esc, sizeof(esc));
-		return xasprintf("IMAP %s: %s answered: %s", what, m->cfg->imap.host, esc);
+		answer_words(&a, words, sizeof(words));
+		return xasprintf("IMAP %s: %s answered: %s", what, m->cfg->imap.host, words);
 	}
 	return xasprintf("IMAP %s: %s (libetpan error %d)", what, etpan_error_text(r), r);
 }
@@ -639,13 +776,17 @@ static int send_secret_line(struct imap *m, const char *a, const char *b)
  * server's error (RFC 7628 3.2.2) and is answered with a lone ^A
  * (XOAUTH2: an empty line), so that the server ends with its NO. 0 when
  * logged in; 1 when the server refused the token (the session stays
- * unauthenticated and may try again); -1 when the connection failed. */
+ * unauthenticated and may try again); 2 when it refused the login for a
+ * reason that is not the token's (too many connections, throttling, the
+ * server unavailable): no new token would help; -1 when the connection
+ * failed. */
 static int auth_bearer(struct imap *m, const char *token, char **error_r)
 {
 	const struct config *cfg = m->cfg;
 	const char *name = cfg->imap.auth == AUTH_OAUTHBEARER ? "OAUTHBEARER" : "XOAUTH2";
 	mailimap *s = m->session;
-	char *ir = NULL, *cmd = NULL, tag[24], said[512], esc[600];
+	char *ir = NULL, *cmd = NULL, tag[24], said[512], words[IMAP_ANSWER_TEXT_MAX * 4 + 128];
+	struct imap_answer a;
 	const char *line;
 	int sent, conts = 0, ret = -1;
 	size_t n;
@@ -675,6 +816,8 @@ static int auth_bearer(struct imap *m, const char *token, char **error_r)
 			continue;
 		}
 		if (line[0] == '*') {
+			imap_answer_parse(line, strlen(line), &a);
+			heard(m, &a);
 			if (skip_answer(m, line) < 0)
 				goto stream_error;
 			continue;
@@ -682,12 +825,23 @@ static int auth_bearer(struct imap *m, const char *token, char **error_r)
 		snprintf(said, sizeof(said), "%s", str_has_prefix(line, tag) ? line + strlen(tag) : line);
 		n = strcspn(said, "\r\n");
 		said[n] = '\0';
+		imap_answer_parse(said, n, &a);
+		heard(m, &a);
 		if (str_has_prefix(line, tag) && strncasecmp(said, "OK", 2) == 0) {
 			s->imap_state = MAILIMAP_STATE_AUTHENTICATED;
 			ret = 0;
+		} else if (str_has_prefix(line, tag) && strcmp(a.status, "NO") == 0 &&
+		    (a.too_many || a.backoff_ms > 0 || a.code == IMAP_CODE_UNAVAILABLE)) {
+			/* the server is busy, not the token wrong */
+			answer_words(&a, words, sizeof(words));
+			*error_r = xasprintf("IMAP AUTHENTICATE %s: %s refused the login for now: %s; %s",
+			    name, cfg->imap.host, words, a.too_many ? "too many connections to the mailbox"
+			    " (not a problem of the token or of [imap] user); tried again later"
+			    : "tried again later");
+			ret = 2;
 		} else {
-			log_escape(said, esc, sizeof(esc));
-			*error_r = xasprintf("IMAP AUTHENTICATE %s: %s answered: %s", name, cfg->imap.host, esc);
+			answer_words(&a, words, sizeof(words));
+			*error_r = xasprintf("IMAP AUTHENTICATE %s: %s answered: %s", name, cfg->imap.host, words);
 			ret = str_has_prefix(line, tag) && strncasecmp(said, "NO", 2) == 0 ? 1 : -1;
 		}
 		break;
@@ -717,6 +871,10 @@ static int login_oauth2(struct imap *m, char **error_r)
 	if (t.note != NULL)
 		log_warn("%s", t.note);
 	r = auth_bearer(m, t.access, &first);
+	if (r == 0) {
+		m->token_expires = t.expires;
+		m->token_obtained = t.obtained;
+	}
 	if (r == 1) {
 		if (oauth2_get(m->cfg, t.access, &again, error_r) < 0) {
 			char *both = xasprintf("%s, and renewing the token failed: %s", first, *error_r);
@@ -727,6 +885,10 @@ static int login_oauth2(struct imap *m, char **error_r)
 		} else {
 			m->token_renewed = 1;
 			r = auth_bearer(m, again.access, error_r);
+			if (r == 0) {
+				m->token_expires = again.expires;
+				m->token_obtained = again.obtained;
+			}
 			if (r == 1) {
 				char *more = xasprintf("%s (a new token was refused too: check [imap] user and"
 				    " the application's permissions for the mailbox)", *error_r);
@@ -737,7 +899,7 @@ static int login_oauth2(struct imap *m, char **error_r)
 			oauth2_token_deinit(&again);
 		}
 		free(first);
-	} else if (r < 0) {
+	} else if (r != 0) {
 		*error_r = first;
 	}
 	oauth2_token_deinit(&t);
@@ -882,8 +1044,31 @@ void imap_close(struct imap **mp)
 
 /* ---- mailbox ---- */
 
+/* May keywords be stored in the selected mailbox? RFC 3501 7.1: only
+ * where PERMANENTFLAGS holds \\* (or names the keyword itself); a server
+ * that sends no PERMANENTFLAGS keeps every flag. Exchange lists only the
+ * system flags and answers a keyword STORE with BAD. */
+static int perm_keywords(clist *perm)
+{
+	clistiter *it;
+
+	if (perm == NULL)
+		return 1;
+	for (it = clist_begin(perm); it != NULL; it = clist_next(it)) {
+		struct mailimap_flag_perm *f = clist_content(it);
+
+		if (f->fl_type == MAILIMAP_FLAG_PERM_ALL)
+			return 1;
+		if (f->fl_flag != NULL && f->fl_flag->fl_type == MAILIMAP_FLAG_KEYWORD &&
+		    strcasecmp(f->fl_flag->fl_data.fl_keyword, IMAP_DONE_KEYWORD) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 int imap_select(struct imap *m, const char *mailbox, uint32_t *uidvalidity_r, char **error_r)
 {
+	struct imap_answer a;
 	int r;
 
 	if (usable(m, error_r) < 0)
@@ -898,10 +1083,37 @@ int imap_select(struct imap *m, const char *mailbox, uint32_t *uidvalidity_r, ch
 		*error_r = xasprintf("IMAP SELECT %s: the server gave no UIDVALIDITY", mailbox);
 		return -1;
 	}
+	session_answer(m, "OK", &a);
 	free(m->mailbox);
 	m->mailbox = xstrdup(mailbox);
+	m->keywords = perm_keywords(m->session->imap_selection_info->sel_perm_flags);
 	*uidvalidity_r = m->session->imap_selection_info->sel_uidvalidity;
 	return 0;
+}
+
+long imap_token_left(struct imap *m)
+{
+	time_t now = time(NULL), margin;
+
+	if (m->token_expires == 0)
+		return -1;
+	/* oauth2_get() renews a token with less than a quarter of its life
+	 * or five minutes left: within this margin the next login gets a
+	 * fresh one */
+	margin = (m->token_expires - m->token_obtained) / 4;
+	if (margin > IMAP_TOKEN_MARGIN_S)
+		margin = IMAP_TOKEN_MARGIN_S;
+	return now + margin >= m->token_expires ? 0 : (long)(m->token_expires - margin - now);
+}
+
+int imap_keywords(struct imap *m)
+{
+	return m->keywords;
+}
+
+int imap_usable(struct imap *m)
+{
+	return m->session->imap_stream != NULL && !m->conn->broken;
 }
 
 static int cmp_u32(const void *a, const void *b)
@@ -1282,6 +1494,12 @@ int imap_flag(struct imap *m, const uint32_t *uids, size_t n, const char *keywor
 		return 0;
 	if (usable(m, error_r) < 0)
 		return -1;
+	if (!m->keywords) {
+		*error_r = xasprintf("IMAP: %s keeps no keywords in %s (no \\* in PERMANENTFLAGS);"
+		    " %s not stored", m->cfg->imap.host, m->mailbox != NULL ? m->mailbox : "the mailbox",
+		    keyword);
+		return -1;
+	}
 	att = add_flag(mailimap_flag_new_flag_keyword(xstrdup(keyword)));
 	uidsets_init(&u, uids, n);
 	while (ret == 0 && (set = uidsets_next(&u)) != NULL) {
@@ -1577,11 +1795,30 @@ int imap_idle(struct imap *m, int timeout_ms, volatile sig_atomic_t *wake, char 
 
 /* ---- check-config --connect ---- */
 
+/* What mentord does with a message it handled, in this mailbox. */
+static char *handled_plan(struct imap *m)
+{
+	const char *box = m->cfg->imap.processed_mailbox, *how;
+
+	if (box == NULL)
+		return xstrdup(m->keywords ? "flagged " IMAP_DONE_KEYWORD " and left where it is"
+		    : "left where it is, unmarked (the database knows what was handled; set"
+		    " processed_mailbox to see it in a folder)");
+	if (mailimap_has_extension(m->session, "MOVE"))
+		how = "MOVE";
+	else if (mailimap_has_extension(m->session, "UIDPLUS"))
+		how = "COPY, \\Deleted and UID EXPUNGE";
+	else
+		how = "COPY and \\Deleted; without UIDPLUS the originals stay, marked deleted";
+	return xasprintf("%smoved to %s (%s)", m->keywords ? "flagged " IMAP_DONE_KEYWORD " and " : "",
+	    box, how);
+}
+
 static char *check_info(struct imap *m, uint32_t uidvalidity)
 {
 	const struct config *cfg = m->cfg;
 	const char *processed = "";
-	char *err = NULL, *security;
+	char *err = NULL, *security, *plan;
 	int exists = 0;
 	char *info;
 
@@ -1595,16 +1832,20 @@ static char *check_info(struct imap *m, uint32_t uidvalidity)
 		free(err);
 		processed = exists > 0 ? "; processed mailbox exists" : "; processed mailbox will be created";
 	}
+	plan = handled_plan(m);
 	info = xasprintf("logged in to %s:%ld with %s by %s%s as %s; mailbox %s selected "
-	    "(UIDVALIDITY %u, %u messages)%s; IDLE %s, MOVE %s, UIDPLUS %s",
+	    "(UIDVALIDITY %u, %u messages)%s; keywords %s, IDLE %s, MOVE %s, UIDPLUS %s;"
+	    " handled mail: %s",
 	    cfg->imap.host, cfg->imap.port, security, m->auth_used,
 	    m->token_renewed ? " (with a token renewed after the cached one was refused)" : "",
 	    cfg->imap.user,
 	    cfg->imap.mailbox, uidvalidity, m->session->imap_selection_info->sel_exists, processed,
+	    m->keywords ? "kept" : "not kept (no \\* in PERMANENTFLAGS)",
 	    imap_can_idle(m) ? "offered" : "not offered",
 	    mailimap_has_extension(m->session, "MOVE") ? "offered" : "not offered",
-	    mailimap_has_extension(m->session, "UIDPLUS") ? "offered" : "not offered");
+	    mailimap_has_extension(m->session, "UIDPLUS") ? "offered" : "not offered", plan);
 	free(security);
+	free(plan);
 	return info;
 }
 

@@ -67,7 +67,43 @@ typedef int (*imap_message_fn)(uint32_t uid, const char *data, size_t len, void 
 int imap_fetch(struct imap *imap, const uint32_t *uids, size_t n, imap_message_fn fn, void *arg,
     char **error_r);
 
-/* Adds the keyword to the messages (silently). */
+/* What the server asked of the robot when a session last failed, kept
+ * for the caller (one process has one session at a time): wait_ms, the
+ * wait it suggested (Exchange: "Request is throttled. Suggested Backoff
+ * Time: N milliseconds"), in place of the usual backoff; routine: the
+ * session ended as the provider ends every one (Exchange's "* BYE Session
+ * invalidated - AccessTokenExpired"), so log in again at once and say so
+ * as news, not as a failure. imap_hint_clear() forgets it. Every [ALERT]
+ * is logged as a warning in the server's words, once while it stays the
+ * same. A login refused because of too many connections (Gmail's "[ALERT]
+ * Too many simultaneous connections", Exchange's "User is authenticated
+ * but not connected") or for throttling is not blamed on the token: it
+ * is not renewed, and the message says so. */
+struct imap_hint {
+	long wait_ms;
+	int routine;
+};
+void imap_hint_get(struct imap_hint *h);
+void imap_hint_clear(void);
+
+/* A session logged in with an access token ends when the token expires.
+ * Seconds until the session should be replaced by one with a fresh token
+ * (0: now), or -1 if it has no token. The margin is IMAP_TOKEN_MARGIN_S,
+ * or a quarter of the token's life if shorter (oauth2_get() then gives a
+ * new one). */
+#define IMAP_TOKEN_MARGIN_S 120
+long imap_token_left(struct imap *imap);
+
+/* Does the selected mailbox keep keywords (PERMANENTFLAGS with \*, read at
+ * every SELECT)? Where not, imap_flag() refuses without sending a thing:
+ * Exchange answers a keyword STORE or SEARCH with BAD. */
+int imap_keywords(struct imap *imap);
+/* Is the connection still good after a failed command (the server said NO
+ * or BAD), so that the session may go on? */
+int imap_usable(struct imap *imap);
+
+/* Adds the keyword to the messages (silently); -1 without sending it where
+ * the mailbox keeps no keywords. */
 int imap_flag(struct imap *imap, const uint32_t *uids, size_t n, const char *keyword,
     char **error_r);
 /* Moves messages (MOVE where offered, else COPY + \Deleted + UID EXPUNGE of

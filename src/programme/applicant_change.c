@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "auth.h"
 #include "command.h"
 #include "config.h"
 #include "confirm.h"
@@ -29,8 +28,7 @@
 
 int applicant_change_vouched(struct msgctx *c)
 {
-	return auth_message_ok(c->m, c->e->cfg->committee.authserv_id,
-	    c->e->cfg->committee.trust_spf);
+	return inbound_sender_proven(c->e, c->m);
 }
 
 /* The fields f gives, one "Key: value" line each, keys in lang. */

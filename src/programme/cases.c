@@ -2,7 +2,6 @@
 
 #include <inttypes.h>
 
-#include "auth.h"
 #include "command.h"
 #include "config.h"
 #include "engine.h"
@@ -40,8 +39,7 @@ int cases_open(struct msgctx *c, const struct case_report *r, int64_t *id_r, cha
 	vars_set(&v, "reporter", c->m->from_addr);
 	vars_set(&v, "reporter_name", c->m->from_name != NULL ? c->m->from_name : c->m->from_addr);
 	/* From proves nothing unless the receiving server vouches for it */
-	vars_set(&v, "unverified", auth_message_ok(c->m, c->e->cfg->committee.authserv_id,
-	    c->e->cfg->committee.trust_spf) ? "" : "1");
+	vars_set(&v, "unverified", inbound_sender_proven(c->e, c->m) ? "" : "1");
 	vars_set(&v, "role", r->role);
 	vars_set(&v, "pair", r->pair);
 	vars_set(&v, "text", r->text);

@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "auth.h"
 #include "bounds.h"
 #include "cases.h"
 #include "command.h"
@@ -162,7 +161,7 @@ static int run_or_confirm(struct msgctx *c, const char *lines, char **error_r)
 
 	buf_init(&out, 1024 * 1024);
 	buf_add(&out, "", 0);
-	if (!auth_message_ok(c->m, c->e->cfg->committee.authserv_id, c->e->cfg->committee.trust_spf)) {
+	if (!inbound_sender_proven(c->e, c->m)) {
 		/* not proven to come from the member: they confirm by reply */
 		if (confirm_new(c, "commands", 0, lines, token, &rowid) < 0)
 			goto out;

@@ -36,5 +36,9 @@ void inbound_outcome(struct msgctx *c, const char *fmt, ...) __attribute__((form
 /* Leaves the message for the committee: not flagged, listed in the digest
  * as human mail; why is part of the outcome. */
 void inbound_leave(struct msgctx *c, const char *why);
+/* Does the receiving server prove the From of m (auth.h), by what the
+ * configuration trusts ([committee] authserv_id, trust_spf, domains, and
+ * the marks of [programme] provider)? 1 or 0. */
+int inbound_sender_proven(const struct engine *e, const struct mime_msg *m);
 
 #endif

@@ -14,6 +14,7 @@
 #include "bounds.h"
 #include "config.h"
 #include "engine.h"
+#include "marking.h"
 #include "roster.h"
 #include "store.h"
 #include "util.h"
@@ -430,6 +431,25 @@ static int dropped_copies(struct engine *e, struct buf *b)
 	return 0;
 }
 
+/* The server refuses to mark handled mail (marking.h): said until it
+ * works again, with what to do. */
+static int not_marked(struct engine *e, struct buf *b)
+{
+	struct marking_state m;
+	char since[32];
+
+	if (marking_get(e->st, &m) < 0)
+		return -1;
+	if (m.failures >= MARKING_REPORT_AFTER) {
+		time_local_str((time_t)m.since, since, sizeof(since));
+		buf_printf(b, "\nThe mail server has refused to mark handled mail since %s:\n  %s\n"
+		    "The robot goes on reading and answering new mail. For the administrator:\n  %s\n",
+		    since, m.error != NULL ? m.error : "?", marking_advice(e->cfg->imap.processed_mailbox));
+	}
+	marking_state_deinit(&m);
+	return 0;
+}
+
 int overview_problems(struct engine *e, struct buf *b)
 {
 	struct section s = { b, 0, e->now };
@@ -445,7 +465,7 @@ int overview_problems(struct engine *e, struct buf *b)
 	    " FROM outbound WHERE status = 'failed' ORDER BY id", failed_row, &s, NULL) < 0)
 		return -1;
 	list_end(b, s.rows, "(none)");
-	if (waiting(e, b) < 0)
+	if (waiting(e, b) < 0 || not_marked(e, b) < 0)
 		return -1;
 	s.rows = 0;
 	buf_adds(b, "\nMessages the robot could not read (left in the mailbox for you)\n");

@@ -348,8 +348,7 @@ int programme_handle(struct engine *e, const struct mime_msg *m, int64_t inbound
 
 	memset(h, 0, sizeof(*h));
 	/* a From the receiving server vouches for is who it claims */
-	if (m->from_addr != NULL && auth_message_ok(m, e->cfg->committee.authserv_id,
-	    e->cfg->committee.trust_spf) && outbox_proven(e, m->from_addr) < 0)
+	if (m->from_addr != NULL && inbound_sender_proven(e, m) && outbox_proven(e, m->from_addr) < 0)
 		return -1;
 	classify(m, &cc, &cl);
 	h->class_name = classify_name(cl.cls);

@@ -30,7 +30,7 @@ BUILD ?= build/fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_TIMEOUT ?= 20
 FUZZ_CC ?= clang-14
-FUZZ_TARGETS ?= mime form command ical dsn html config json address auth words
+FUZZ_TARGETS ?= mime form command ical dsn html config json address auth words imap_answer
 VERSION = 0.1.0
 DATADIR ?= /usr/local/share/mentord
 

@@ -13,6 +13,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	static const char *const domains[] = { "example.org" };
 	struct mime_msg *m = NULL;
 	const char *err = NULL;
 	struct arena *a;
@@ -22,8 +23,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	a = arena_new();
 	dsn_parse(a, m, &d);
-	(void)auth_message_ok(m, "mx.example.org", 0);
-	(void)auth_message_ok(m, "mx.example.org", 1);
+	(void)auth_message_ok(m, &(struct auth_policy){ .authserv_id = "mx.example.org" });
+	(void)auth_message_ok(m, &(struct auth_policy){ .authserv_id = "mx.example.org", .trust_spf = 1,
+	    .google = 1, .exchange = 1, .domains = domains, .n_domains = 1 });
 	arena_free(&a);
 	mime_free(&m);
 	return 0;

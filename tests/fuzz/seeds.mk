@@ -16,3 +16,4 @@ SEEDS_json = tests/fixtures/json
 SEEDS_address = tests/fuzz/seeds/address
 SEEDS_auth = tests/fuzz/seeds/auth
 SEEDS_words = tests/fuzz/seeds/words
+SEEDS_imap_answer = tests/fuzz/seeds/imap_answer

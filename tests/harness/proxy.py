@@ -31,10 +31,11 @@ class Trickle:
     pass
 
 
-class Proxy:
-    def __init__(self, upstream_port, plan=None):
-        self.upstream = upstream_port
-        self.plan = dict(plan or {})
+class LoopbackServer:
+    """A listening socket on loopback whose connections _serve() accepts in
+    a thread; every event kept with its time; close() ends it all."""
+
+    def __init__(self):
         self.lock = threading.Lock()
         self.log = []
         self.sock = socket.socket()
@@ -45,7 +46,6 @@ class Proxy:
         self.port = self.sock.getsockname()[1]
         self.stopping = False
         self.held = []
-        self.count = 0
         self.thread = threading.Thread(target=self._serve, daemon=True)
         self.thread.start()
 
@@ -66,6 +66,17 @@ class Proxy:
             except OSError:
                 pass
         self.sock.close()
+
+    def _serve(self):
+        raise NotImplementedError
+
+
+class Proxy(LoopbackServer):
+    def __init__(self, upstream_port, plan=None):
+        self.upstream = upstream_port
+        self.plan = dict(plan or {})
+        self.count = 0
+        super().__init__()
 
     def _serve(self):
         while not self.stopping:

@@ -332,7 +332,9 @@ class Login(ImapTest):
             with self.subTest(auth=auth):
                 self.configure(f"imap.auth = {auth}\nimap.password_file = {path}")
                 r = self.mentord("check-config", "--connect", expect=1)
-                self.assertIn("127.0.0.1 answered: Authentication failed", r.stdout)
+                # the response code, and what it means
+                self.assertIn("127.0.0.1 answered: [AUTHENTICATIONFAILED] Authentication failed."
+                              " (the credentials were refused)", r.stdout)
                 self.assertNotIn("not-the-password", r.stdout + r.stderr)
                 r = self.mentord("once", expect=1)
                 self.assertIn("<3>IMAP", r.stderr)

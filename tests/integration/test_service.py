@@ -20,7 +20,7 @@ from servers import free_port
 from smtp_extra import Sink
 
 T0 = datetime(2031, 3, 3, 10, 0)
-CONCERNS = ["imap", "smtp", "queue", "failed", "quarantine", "unproven", "disk"]
+CONCERNS = ["imap", "marking", "smtp", "queue", "failed", "quarantine", "unproven", "disk"]
 UCRED = struct.Struct("iII")
 
 

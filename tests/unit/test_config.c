@@ -122,6 +122,116 @@ static void test_subject_tag(void **state)
 	}
 }
 
+/* [programme] provider: its defaults fill what the file leaves out, a key
+ * in the file wins, and the report says where each value came from. */
+static const char provider_base[] =
+    "[programme]\n"
+    "name = M\n"
+    "address = mentoring@contoso.example\n"
+    "provider = %s\n"
+    "[committee]\n"
+    "members = chair@contoso.example\n"
+    "%s"
+    "[imap]\n"
+    "user = mentoring@contoso.example\n"
+    "password_file = secret\n"
+    "%s"
+    "[smtp]\n"
+    "url = smtps://smtp.example.org:465\n";
+
+static struct config *load_provider(void **state, const char *provider, const char *committee,
+    const char *imap)
+{
+	struct config *cfg = NULL;
+	char *errors = NULL, *text = xasprintf(provider_base, provider, committee, imap);
+
+	if (load_text(*state, text, &cfg, &errors) < 0)
+		fail_msg("%s", errors);
+	free(text);
+	return cfg;
+}
+
+static void test_provider_presets(void **state)
+{
+	struct config *cfg;
+	char *report, *text, *errors = NULL;
+	const struct provider_default *d;
+	size_t n, i;
+	int p;
+
+	cfg = load_provider(state, "other", "", "host = imap.contoso.example\n");
+	assert_int_equal(cfg->programme.provider, PROVIDER_OTHER);
+	assert_null(cfg->imap.processed_mailbox);
+	assert_null(cfg->committee.authserv_id);
+	assert_int_equal(cfg->imap.auth, AUTH_PLAIN);
+	assert_int_equal(cfg->committee.domains.n, 1);
+	assert_string_equal(cfg->committee.domains.v[0], "contoso.example");
+	config_free(&cfg);
+
+	cfg = load_provider(state, "microsoft365", "", "");
+	assert_string_equal(cfg->imap.host, "outlook.office365.com");
+	assert_int_equal(cfg->imap.port, 993);
+	assert_int_equal(cfg->imap.auth, AUTH_XOAUTH2);
+	assert_string_equal(cfg->imap.processed_mailbox, PROVIDER_HANDLED_FOLDER);
+	assert_null(cfg->committee.authserv_id);
+	report = config_report(cfg);
+	assert_non_null(strstr(report, "[imap] host = outlook.office365.com (provider microsoft365)\n"));
+	assert_non_null(strstr(report, "[programme] provider = microsoft365 (set in the file)\n"));
+	assert_non_null(strstr(report, "[committee] domains = contoso.example (built in)\n"));
+	assert_non_null(strstr(report, "[committee] authserv_id is not set\n"));
+	free(report);
+	config_free(&cfg);
+
+	/* every key the file sets wins over the preset */
+	cfg = load_provider(state, "microsoft365", "domains = contoso.example, fabrikam.example\n",
+	    "host = imap.contoso.example\nport = 1993\nauth = plain\nprocessed_mailbox = Done\n");
+	assert_string_equal(cfg->imap.host, "imap.contoso.example");
+	assert_int_equal(cfg->imap.port, 1993);
+	assert_int_equal(cfg->imap.auth, AUTH_PLAIN);
+	assert_string_equal(cfg->imap.processed_mailbox, "Done");
+	assert_int_equal(cfg->committee.domains.n, 2);
+	report = config_report(cfg);
+	assert_non_null(strstr(report, "[imap] host = imap.contoso.example (set in the file)\n"));
+	assert_non_null(strstr(report, "[imap] processed_mailbox = Done (set in the file)\n"));
+	assert_non_null(strstr(report, "[imap] port = 1993 (set in the file)\n"));
+	assert_non_null(strstr(report, "[imap] security = tls (provider microsoft365)\n"));
+	free(report);
+	config_free(&cfg);
+
+	cfg = load_provider(state, "google", "", "");
+	assert_string_equal(cfg->imap.host, "imap.gmail.com");
+	assert_string_equal(cfg->committee.authserv_id, "mx.google.com");
+	config_free(&cfg);
+	cfg = load_provider(state, "google", "authserv_id = relay.contoso.example\n", "");
+	assert_string_equal(cfg->committee.authserv_id, "relay.contoso.example");
+	config_free(&cfg);
+
+	/* each provider's whole table applies, and is reported as its */
+	for (p = PROVIDER_OTHER; p <= PROVIDER_GOOGLE; p++) {
+		cfg = load_provider(state, provider_name((enum provider)p), "",
+		    p == PROVIDER_EXCHANGE || p == PROVIDER_OTHER ? "host = mail.contoso.example\n" : "");
+		report = config_report(cfg);
+		d = provider_defaults((enum provider)p, &n);
+		for (i = 0; i < n; i++) {
+			char *line = xasprintf("[%s] %s = %s (provider %s)\n", d[i].section, d[i].key,
+			    d[i].value, provider_name((enum provider)p));
+
+			if (strstr(report, line) == NULL)
+				fail_msg("%s not in:\n%s", line, report);
+			free(line);
+		}
+		free(report);
+		config_free(&cfg);
+	}
+
+	text = xasprintf(provider_base, "office365", "domains = a b.example\n", "");
+	assert_int_equal(load_text(*state, text, &cfg, &errors), -1);
+	assert_non_null(strstr(errors, "provider: expected microsoft365, exchange, google or other"));
+	assert_non_null(strstr(errors, "[committee] domains: not a domain name: a b.example"));
+	free(errors);
+	free(text);
+}
+
 /* RFC 2177 section 3: IDLE is left and entered again within 29 minutes */
 static void test_idle_seconds_under_29_minutes(void **state)
 {
@@ -322,6 +432,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_duplicate_key_and_control_characters, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_delivery_keys, setup, teardown),
 		cmocka_unit_test(test_loopback),
+		cmocka_unit_test_setup_teardown(test_provider_presets, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

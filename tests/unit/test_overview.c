@@ -2,6 +2,7 @@
  * section, the capped lists, and never a case's text. */
 #include "fixture.h"
 
+#include "marking.h"
 #include "overview.h"
 #include "sched.h"
 
@@ -76,6 +77,40 @@ static void test_problems_and_human_mail(void **state)
 	expect(t, "bob@example.net               Lunch?\n");
 	expect(t, "  2026-03-02  help                          to ann@example.com\n"
 	    "              RCPT TO: 550 5.1.1 no such user\n");
+	free(t);
+}
+
+/* The server refuses to mark handled mail: the digest says so once it has
+ * repeated, with what to do, and no more once it works again. */
+static void test_marking_refused(void **state)
+{
+	struct fx *f = *state;
+	int64_t n = 0;
+	char *t;
+	int report = 0;
+
+	assert_int_equal(marking_failed(f->st, f->e.now, "IMAP UID MOVE: imap.example.org answered:"
+	    " [CANNOT] no such folder", &report, &n), 0);
+	assert_false(report);
+	t = render(f);
+	assert_null(strstr(t, "refused to mark"));
+	free(t);
+	assert_int_equal(marking_failed(f->st, f->e.now, "IMAP UID MOVE: imap.example.org answered:"
+	    " [CANNOT] no such folder", &report, &n), 0);
+	assert_true(report);
+	assert_int_equal(n, 2);
+	t = render(f);
+	expect(t, "The mail server has refused to mark handled mail since 2026-03-02");
+	expect(t, "[CANNOT] no such folder");
+	expect(t, "The robot goes on reading and answering new mail.");
+	free(t);
+	/* a third failure is not reported again */
+	assert_int_equal(marking_failed(f->st, f->e.now, "again", &report, &n), 0);
+	assert_false(report);
+	assert_int_equal(marking_ok(f->st), 1);
+	assert_int_equal(marking_ok(f->st), 0);
+	t = render(f);
+	assert_null(strstr(t, "refused to mark"));
 	free(t);
 }
 
@@ -363,6 +398,7 @@ int main(void)
 		T(test_sections),
 		T(test_cases_by_number_never_by_text),
 		T(test_problems_and_human_mail),
+		T(test_marking_refused),
 		T(test_long_lists_say_what_they_left_out),
 		T(test_no_cohort),
 		T(test_closed_cohort_figures_agree),
