@@ -15,6 +15,8 @@
 #   address  one From value, read strictly as one mailbox (fuzz_address.c)
 #   auth     one Authentication-Results value, read as RFC 8601 writes it
 #            (fuzz_auth.c)
+#   choice   a mentee's reply read for her ranked choice, and a mentor's
+#            anonymous profile (fuzz_choice.c)
 #
 # Seeds are the sample corpus, the fixtures, tests/fuzz/seeds/TARGET and the
 # reproducers kept in tests/fuzz/regress/TARGET (each crash found and fixed
@@ -28,7 +30,7 @@ BUILD ?= build/fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_TIMEOUT ?= 20
 FUZZ_CC ?= clang-14
-FUZZ_TARGETS ?= mime form command ical dsn html config json address auth
+FUZZ_TARGETS ?= mime form command ical dsn html config json address auth choice
 VERSION = 0.1.0
 DATADIR ?= /usr/local/share/mentord
 
