@@ -89,6 +89,8 @@ static const struct key keys[] = {
 	{ "matching", "topics", K_DOUBLE, OFF(matching.topics), 0, 100 },
 	{ "matching", "language", K_DOUBLE, OFF(matching.language), 0, 100 },
 	{ "matching", "preferences", K_DOUBLE, OFF(matching.preferences), 0, 100 },
+	{ "matching", "profile_fields", K_LIST, OFF(matching.profile_fields), 0, 0 },
+	{ "matching", "choices_days", K_LONG, OFF(matching.choices_days), 1, 365 },
 	{ "paths", "database", K_PATH, OFF(paths.database), 0, 0 },
 	{ "paths", "spool", K_PATH, OFF(paths.spool), 0, 0 },
 	{ "paths", "templates", K_PATH, OFF(paths.templates), 0, 0 },
@@ -170,6 +172,7 @@ static void set_defaults(struct config *c)
 	c->matching.topics = 1;
 	c->matching.language = 2;
 	c->matching.preferences = 3;
+	c->matching.choices_days = 7;
 }
 
 static int parse_weekday(const char *v)
@@ -506,6 +509,16 @@ static void validate(struct loader *l)
 		if (!valid_address(c->committee.notify.v[i]))
 			err(l, 0, "[committee] notify: not an e-mail address: %s", c->committee.notify.v[i]);
 
+	if (c->matching.profile_fields.n == 0)
+		strlist_split(&c->matching.profile_fields, "field, topics, about", ',');
+	for (i = 0; i < c->matching.profile_fields.n; i++)
+		if (strcasecmp(c->matching.profile_fields.v[i], "department") != 0 &&
+		    strcasecmp(c->matching.profile_fields.v[i], "field") != 0 &&
+		    strcasecmp(c->matching.profile_fields.v[i], "topics") != 0 &&
+		    strcasecmp(c->matching.profile_fields.v[i], "about") != 0)
+			err(l, 0, "[matching] profile_fields: %s is none of department, field, topics,"
+			    " about", c->matching.profile_fields.v[i]);
+
 	if (c->imap.host == NULL)
 		err(l, 0, "[imap] host is required");
 	if (c->imap.user == NULL)
@@ -632,6 +645,7 @@ void config_free(struct config **cp)
 	strlist_deinit(&c->committee.members);
 	free(c->committee.authserv_id);
 	strlist_deinit(&c->committee.notify);
+	strlist_deinit(&c->matching.profile_fields);
 	free(c->imap.host);
 	free(c->imap.user);
 	free(c->imap.password_file);

@@ -115,6 +115,8 @@ struct config {
 		double topics;
 		double language;
 		double preferences;
+		struct strlist profile_fields; /* what a mentor's anonymous profile shows; empty: the default */
+		long choices_days;  /* a mentee may change her choice this long after the profiles */
 	} matching;
 
 	struct {

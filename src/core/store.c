@@ -197,6 +197,17 @@ static const char *const migrations[] = {
 	"CREATE TABLE unproven_hours(hour INTEGER PRIMARY KEY, count INTEGER NOT NULL);"
 	"INSERT INTO unproven_hours(hour, count) SELECT next_attempt / 3600, count(*) FROM outbound"
 	" WHERE unproven = 1 GROUP BY 1;",
+	/* 5 -> 6: mentees choose among anonymous profiles. profiles: each
+	 * mentor's number in her cohort, kept once given; choices: one row
+	 * per mentee asked, her ranked mentors (application ids) and her
+	 * motivation, for the committee only; pairs.choice_rank: the rank
+	 * the mentee gave the mentor (0: not chosen), which the edition
+	 * report counts */
+	"CREATE TABLE profiles(cohort_id INTEGER NOT NULL, number INTEGER NOT NULL,"
+	" mentor_app INTEGER NOT NULL UNIQUE, PRIMARY KEY(cohort_id, number));"
+	"CREATE TABLE choices(mentee_app INTEGER PRIMARY KEY, asked_at INTEGER NOT NULL,"
+	" choice1 INTEGER, choice2 INTEGER, choice3 INTEGER, motivation TEXT, chosen_at INTEGER);"
+	"ALTER TABLE pairs ADD COLUMN choice_rank INTEGER;",
 };
 
 _Static_assert(ARRAY_SIZE(migrations) == STORE_SCHEMA_VERSION,

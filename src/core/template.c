@@ -35,8 +35,8 @@ static const struct {
 	{ "confirm-withdraw", "token cohort" },
 	{ "confirm-forget", "token" },
 	{ "confirm-command", "token commands" },
-	{ "confirmed", "role cohort summary" },
-	{ "updated", "role cohort summary" },
+	{ "confirmed", "role cohort summary profile" },
+	{ "updated", "role cohort summary profile" },
 	{ "form-errors", "errors" },
 	{ "both-roles", "role cohort" },
 	{ "no-cohort", "next" },
@@ -74,6 +74,8 @@ static const struct {
 	{ "notice-limit", "who limit" },
 	{ "erased", "" },
 	{ "restore-notice", "backup_date restored_date count sent replaced" },
+	{ "profiles", "cohort profiles count until" },
+	{ "choices", "recorded problem closed until" },
 };
 
 static const char *const common_vars[] = { "programme", "address", "name" };

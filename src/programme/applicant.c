@@ -57,7 +57,7 @@ static int send_application(struct msgctx *c, const struct application *a, const
 	struct vars v = { { NULL }, { NULL }, 0 };
 	const char *lang = notify_language(c->e, a->language, NULL, 1);
 	int request = strcmp(kind, "confirm-request") == 0;
-	char *cohort = NULL, *summary = roster_summary(a, lang);
+	char *cohort = NULL, *summary = roster_summary(a, lang), *profile = NULL;
 	int ret = -1;
 
 	if (roster_cohort_name(c->e, a->cohort_id, &cohort) < 0)
@@ -68,6 +68,12 @@ static int send_application(struct msgctx *c, const struct application *a, const
 	vars_set(&v, "role", roster_role_word(a->role, lang));
 	vars_set(&v, "cohort", cohort);
 	vars_set(&v, "summary", summary);
+	/* a mentor sees her anonymous profile before the mentees do */
+	if (!request && strcmp(a->role, "mentor") == 0) {
+		if (roster_profile(c->e, a, NULL, lang, 0, &profile) < 0)
+			goto out;
+	}
+	vars_set(&v, "profile", profile);
 	ret = notify_answer(c, &(struct notice){ .kind = kind, .tmpl = tmpl, .lang = lang,
 	    .vars = &v, .ref_kind = request ? "application" : NULL, .ref_id = request ? a->id : 0,
 	    .person_id = a->person_id }, error_r);
@@ -75,6 +81,7 @@ out:
 	vars_deinit(&v);
 	free(cohort);
 	free(summary);
+	free(profile);
 	return ret;
 }
 

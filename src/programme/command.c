@@ -345,12 +345,13 @@ static const struct keyword committee_words[] = {
 	{ "status", CCMD_STATUS, "en" }, { "statut", CCMD_STATUS, "fr" },
 	{ "report", CCMD_REPORT, "en" }, { "rapport", CCMD_REPORT, "fr" },
 	{ "bilan", CCMD_REPORT, "fr" },
+	{ "profiles", CCMD_PROFILES, "en" }, { "profils", CCMD_PROFILES, "fr" },
 };
 
 static const char *const ccmd_names[] = {
 	"", "commands", "match", "approve", "reject", "pair", "unpair", "training",
 	"training update", "training cancel", "close", "cohort open", "cohort close", "digest",
-	"status", "report",
+	"status", "report", "profiles",
 };
 
 const char *command_committee_name(enum committee_cmd cmd)

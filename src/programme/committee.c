@@ -7,6 +7,7 @@
 #include "auth.h"
 #include "bounds.h"
 #include "cases.h"
+#include "choosing.h"
 #include "command.h"
 #include "config.h"
 #include "confirm.h"
@@ -49,6 +50,7 @@ static const struct {
 	{ CCMD_DIGEST, digest_command, 1 },
 	{ CCMD_STATUS, digest_command, 0 },
 	{ CCMD_REPORT, edition_report, 0 },
+	{ CCMD_PROFILES, choosing_profiles, 1 },
 };
 
 /* A second feature that goes on from where a command's left off: the call

@@ -195,6 +195,54 @@ int overview_pairs(struct engine *e, int64_t cohort, struct buf *b)
 	return 0;
 }
 
+static int choice_row(const struct store_row *row, void *arg)
+{
+	struct section *s = arg;
+	const char *why = store_row_text(row, 2);
+	char *chosen;
+
+	if (++s->rows > LIST_MAX)
+		return 0;
+	buf_adds(s->b, "  ");
+	cell(s->b, store_row_text(row, 0), 20);
+	chosen = str_shown(store_row_text(row, 1) != NULL ? store_row_text(row, 1) : "(not yet)", 0);
+	buf_fill(s->b, chosen, strlen(chosen), 24, 24, TEXT_LINE_MAX, "\n");
+	free(chosen);
+	if (why != NULL) {
+		buf_adds(s->b, "                        why: ");
+		buf_add_fit(s->b, why, TEXT_LINE_MAX - 29);
+		buf_addc(s->b, '\n');
+	}
+	return 0;
+}
+
+int overview_choices(struct engine *e, int64_t cohort, struct buf *b)
+{
+	struct section s = { b, 0, e->now };
+	long asked = 0, chose = 0;
+
+	if (count(e, "SELECT count(*) FROM choices c JOIN applications a ON a.id = c.mentee_app"
+	    " WHERE a.cohort_id = ?", cohort, &asked) < 0 ||
+	    count(e, "SELECT count(*) FROM choices c JOIN applications a ON a.id = c.mentee_app"
+	    " WHERE a.cohort_id = ? AND c.chosen_at IS NOT NULL", cohort, &chose) < 0)
+		return -1;
+	if (asked == 0)
+		return 0;
+	buf_printf(b, "Mentees' choices (profiles sent to %ld, %ld chose)\n", asked, chose);
+	if (store_query(e->st, "SELECT t.name, nullif(ltrim(CASE WHEN c.choice1 > 0 THEN '1. '"
+	    " || coalesce(m1.name, '?') ELSE '' END || CASE WHEN c.choice2 > 0 THEN ', 2. '"
+	    " || coalesce(m2.name, '?') ELSE '' END || CASE WHEN c.choice3 > 0 THEN ', 3. '"
+	    " || coalesce(m3.name, '?') ELSE '' END, ', '), ''), c.motivation FROM choices c"
+	    " JOIN applications t ON t.id = c.mentee_app LEFT JOIN applications m1 ON m1.id = c.choice1"
+	    " LEFT JOIN applications m2 ON m2.id = c.choice2 LEFT JOIN applications m3"
+	    " ON m3.id = c.choice3 WHERE t.cohort_id = ? AND t.status = 'confirmed'"
+	    " ORDER BY c.chosen_at IS NULL, t.name, t.id", choice_row, &s, "i", cohort) < 0)
+		return -1;
+	list_end(b, s.rows, "(none)");
+	buf_addc(b, '\n');
+	return 0;
+}
+
 static int answer_row(const struct store_row *row, void *arg)
 {
 	struct section *s = arg;
@@ -470,7 +518,7 @@ int overview_render(struct engine *e, struct buf *b)
 	}
 	free(cohort_name);
 	if ((r == 1 && overview_compare(e, cohort, b) < 0) || overview_applications(e, cohort, b) < 0 ||
-	    overview_pairs(e, cohort, b) < 0)
+	    overview_pairs(e, cohort, b) < 0 || overview_choices(e, cohort, b) < 0)
 		return -1;
 	if (overview_training(e, b) < 0 || overview_checkins(e, cohort, b) < 0 || overview_cases(e, b) < 0 ||
 	    overview_problems(e, b) < 0)

@@ -26,6 +26,10 @@ int overview_render(struct engine *e, struct buf *out);
 int overview_compare(struct engine *e, int64_t cohort, struct buf *out);
 int overview_applications(struct engine *e, int64_t cohort, struct buf *out);
 int overview_pairs(struct engine *e, int64_t cohort, struct buf *out);
+/* Mentees sent the anonymous profiles (choosing.h): who has chosen which
+ * mentors, in her order, and her motivation; who has not chosen yet.
+ * Nothing when no profiles went in the cohort. */
+int overview_choices(struct engine *e, int64_t cohort, struct buf *out);
 /* Each session from a week ago on: accepted, declined, tentative, no
  * answer, counting only the answers for the session as it stands, and who
  * answered an earlier version only; a cancelled session counts none. */

@@ -116,6 +116,23 @@ struct history {
 	char *past_partners, *carried_from;
 };
 
+static int choice_row(const struct store_row *row, void *arg)
+{
+	struct match_person *p = arg;
+	int k;
+
+	for (k = 0; k < MATCH_CHOICES_MAX; k++)
+		p->choices[k] = store_row_int(row, k);
+	return 1;
+}
+
+/* The mentors she chose among the profiles (choosing.h), ranked. */
+static int choices_of(struct engine *e, struct match_person *p)
+{
+	return store_query(e->st, "SELECT coalesce(choice1, 0), coalesce(choice2, 0),"
+	    " coalesce(choice3, 0) FROM choices WHERE mentee_app = ?", choice_row, p, "i", p->id);
+}
+
 static int history_of(struct engine *e, const struct application *a, struct history *h)
 {
 	memset(h, 0, sizeof(*h));
@@ -233,7 +250,7 @@ int pairing_match(struct engine *e, const struct committee_command *cmd, int64_t
 		to_person(&mentors.apps[i], &pm[i]);
 	for (i = 0; i < mentees.n; i++) {
 		to_person(&mentees.apps[i], &pe[i]);
-		if (history_of(e, &mentees.apps[i], &hist[i]) < 0)
+		if (history_of(e, &mentees.apps[i], &hist[i]) < 0 || choices_of(e, &pe[i]) < 0)
 			goto out;
 		pe[i].past_partners = hist[i].past_partners;
 		pe[i].carried_from = hist[i].carried_from;
@@ -254,7 +271,8 @@ int pairing_match(struct engine *e, const struct committee_command *cmd, int64_t
 
 		if (roster_pair_new(e, &(struct pair_proposal){ .cohort_id = cohort, .mentor_app = m->id,
 		    .mentee_app = t->id, .proposal_id = proposal, .number = (int64_t)(i + 1),
-		    .score = (double)res.pairs[i].score / 100.0, .reasons = res.pairs[i].reasons },
+		    .score = (double)res.pairs[i].score / 100.0, .reasons = res.pairs[i].reasons,
+		    .choice_rank = res.pairs[i].choice },
 		    &pair) < 0)
 			goto out;
 		/* "1. mentor  ", then "   mentee  " and "   score   " under it */

@@ -32,6 +32,16 @@ int profile_field_bit(const char *name)
 	return bit;
 }
 
+unsigned profile_fields_bits(const struct strlist *list)
+{
+	unsigned bits = 0;
+	size_t i;
+
+	for (i = 0; i < list->n; i++)
+		bits |= (unsigned)profile_field_bit(list->v[i]);
+	return bits;
+}
+
 void profile_name_words(struct strlist *words, const char *name)
 {
 	struct strlist w = { NULL, 0 };

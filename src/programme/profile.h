@@ -39,6 +39,10 @@ enum {
  * or their French names), 0 if it is none. */
 int profile_field_bit(const char *name);
 
+/* The bits of a list of field names ([matching] profile_fields); names
+ * that are none are skipped. */
+unsigned profile_fields_bits(const struct strlist *names);
+
 /* The words of the people's names a profile must not show, from their
  * names as written: each name's folded words (str_fold) of at least 3
  * letters, added to *words. */

@@ -14,6 +14,7 @@
 #include "applicant.h"
 #include "auth.h"
 #include "bounce.h"
+#include "choosing.h"
 #include "classify.h"
 #include "command.h"
 #include "committee.h"
@@ -79,6 +80,7 @@ static const struct {
 	{ "event", 0, training_text_reply },
 	{ "checkin", 0, followup_checkin_reply },
 	{ "feedback", 0, followup_feedback_reply },
+	{ "profiles", 0, choosing_reply },
 };
 
 static int is_ours(const char *message_id, void *arg)

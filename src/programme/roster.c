@@ -6,9 +6,11 @@
 #include <string.h>
 
 #include "classify.h"
+#include "config.h"
 #include "engine.h"
 #include "match.h"
 #include "form.h"
+#include "profile.h"
 #include "store.h"
 #include "util.h"
 
@@ -420,9 +422,9 @@ int roster_mentor_load(struct engine *e, int64_t app_id, long *n_r)
 int roster_pair_new(struct engine *e, const struct pair_proposal *p, int64_t *id_r)
 {
 	if (store_exec(e->st, "INSERT INTO pairs(cohort_id, mentor_app, mentee_app, proposal_id, number,"
-	    " status, score, reasons, created_at) VALUES(?, ?, ?, nullif(?, 0), nullif(?, 0), 'proposed',"
-	    " ?, ?, ?)", "iiiiidst", p->cohort_id, p->mentor_app, p->mentee_app, p->proposal_id,
-	    p->number, p->score, p->reasons, e->now) < 0)
+	    " status, score, reasons, created_at, choice_rank) VALUES(?, ?, ?, nullif(?, 0), nullif(?, 0),"
+	    " 'proposed', ?, ?, ?, ?)", "iiiiidsti", p->cohort_id, p->mentor_app, p->mentee_app,
+	    p->proposal_id, p->number, p->score, p->reasons, e->now, (int64_t)p->choice_rank) < 0)
 		return -1;
 	*id_r = store_last_id(e->st);
 	return roster_pair_shares(e, *id_r);
@@ -519,4 +521,33 @@ int roster_pairs_move(struct engine *e, int64_t cohort_id, int64_t app_id, enum 
 int roster_pair_pause(struct engine *e, int64_t pair, time_t until)
 {
 	return store_exec(e->st, "UPDATE pairs SET paused = ? WHERE id = ?", "ti", until, pair);
+}
+
+static int name_words_row(const struct store_row *row, void *arg)
+{
+	profile_name_words(arg, store_row_text(row, 0));
+	return 0;
+}
+
+int roster_name_words(struct engine *e, struct strlist *words)
+{
+	return store_query(e->st, "SELECT name FROM applications WHERE name IS NOT NULL UNION"
+	    " SELECT name FROM people WHERE name IS NOT NULL", name_words_row, words, NULL);
+}
+
+int roster_profile(struct engine *e, const struct application *a, const struct strlist *words,
+    const char *lang, long number, char **text_r)
+{
+	struct strlist own = { NULL, 0 };
+	struct profile_in in = { a->department, a->field, a->topics, a->about };
+
+	*text_r = NULL;
+	if (words == NULL && roster_name_words(e, &own) < 0) {
+		strlist_deinit(&own);
+		return -1;
+	}
+	*text_r = profile_render(&in, profile_fields_bits(&e->cfg->matching.profile_fields),
+	    words != NULL ? words : &own, lang, number);
+	strlist_deinit(&own);
+	return 0;
 }

@@ -22,6 +22,7 @@
 
 struct engine;
 struct form;
+struct strlist;
 
 struct application {
 	int64_t id;
@@ -52,6 +53,16 @@ void roster_application_deinit(struct application *a);
  * updated when given (non-NULL). */
 int roster_person(struct engine *e, const char *address, const char *name, const char *language,
     int64_t *id_r);
+/* The words of every name held of the programme's people, of every
+ * cohort, added to *words (profile_name_words()): what an anonymous
+ * profile must not show. */
+int roster_name_words(struct engine *e, struct strlist *words);
+/* A mentor's anonymous profile (profile.h) as the programme shows it
+ * ([matching] profile_fields), in lang, numbered when number > 0; words:
+ * the names not to show, or NULL to read them here. *text_r is
+ * allocated. */
+int roster_profile(struct engine *e, const struct application *a, const struct strlist *words,
+    const char *lang, long number, char **text_r);
 /* The recorded language of a person ("en", "fr") or NULL; allocated. */
 char *roster_person_language(struct engine *e, const char *address);
 int roster_person_address(struct engine *e, int64_t person_id, char **address_r, char **name_r,
@@ -102,6 +113,7 @@ struct pair_proposal {
 	int64_t number;        /* its number in the proposal (0: none) */
 	double score;
 	const char *reasons;
+	int choice_rank;       /* the mentor's rank in the mentee's choice (0: not chosen) */
 };
 int roster_pair_new(struct engine *e, const struct pair_proposal *p, int64_t *id_r);
 /* Records whether the pair shares a department and a field (what an

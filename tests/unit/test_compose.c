@@ -913,6 +913,13 @@ static const struct {
 	{ "recorded", "  1. usefulness: 4 of 5\n  4. taking part again: yes, as mentor\n" },
 	{ "unclear", "2. « quand nos agendas le permettaient »\n" },
 	{ "file", "report-2026.csv" },
+	{ "profile", "  Field: optique, faisceaux, gestion d'équipe\n  Topics: leadership, prise de "
+	    "parole, carrière\n          internationale\n  About: Vingt ans au laboratoire.\n" },
+	{ "profiles", "Profil 1\n  Domaine : optique\n  À propos : (non affiché : ce texte nomme "
+	    "quelqu'un ou\n              donne une adresse)\n\nProfil 3\n  Domaine : réseaux\n" },
+	{ "until", "2026-03-19" },
+	{ "problem", "il n'y a pas de profil 12." },
+	{ "closed", "2026-03-19" },
 	{ "previous", "2025" },
 	{ "report", "Cohort 2026: opened 2026-03-02, closed 2026-09-15.\n\n"
 	    "Applications                            mentors       mentees         total\n"
