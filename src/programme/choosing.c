@@ -163,7 +163,7 @@ out:
 
 struct asked {
 	int64_t app, cohort, person;
-	char *address, *language, *status;
+	char *address, *language, *status, *name;
 	time_t asked_at;
 	int paired;
 };
@@ -180,6 +180,7 @@ static int asked_row(const struct store_row *row, void *arg)
 	k->asked_at = (time_t)store_row_int(row, 5);
 	k->paired = store_row_int(row, 6) != 0;
 	k->person = store_row_int(row, 7);
+	k->name = store_row_text(row, 8) != NULL ? xstrdup(store_row_text(row, 8)) : NULL;
 	return 1;
 }
 
@@ -214,6 +215,7 @@ static int answer(struct msgctx *c, const struct asked *k, const char *lang, con
 	int ret;
 
 	until_date(c->e, k->asked_at, until, sizeof(until));
+	vars_set(&v, "name", k->name);
 	vars_set(&v, "recorded", strcmp(what, "recorded") == 0 ? text : "");
 	vars_set(&v, "problem", strcmp(what, "problem") == 0 ? text : "");
 	vars_set(&v, "closed", strcmp(what, "closed") == 0 ? until : "");
@@ -269,7 +271,7 @@ int choosing_reply(struct msgctx *c, int64_t mentee_app, char **error_r)
 	buf_add(&said, "", 0);
 	if (store_query(c->e->st, "SELECT a.id, a.cohort_id, p.address, a.language, a.status,"
 	    " c.asked_at, EXISTS (SELECT 1 FROM pairs x WHERE x.mentee_app = a.id"
-	    " AND x.status = 'active'), a.person_id FROM choices c JOIN applications a"
+	    " AND x.status = 'active'), a.person_id, a.name FROM choices c JOIN applications a"
 	    " ON a.id = c.mentee_app JOIN people p ON p.id = a.person_id WHERE c.mentee_app = ?",
 	    asked_row, &k, "i", mentee_app) < 0 ||
 	    store_query_int(c->e->st, &n_profiles, "SELECT coalesce(max(number), 0) FROM profiles"
@@ -313,6 +315,7 @@ out:
 	free(k.address);
 	free(k.language);
 	free(k.status);
+	free(k.name);
 	choice_reply_deinit(&r);
 	buf_deinit(&said);
 	return ret;
