@@ -135,7 +135,7 @@ struct person {
 	int32_t dept, addr, lang, gender, pref_gender;
 	int32_t choice[MATCH_CHOICES_MAX]; /* mentees: mentor indexes chosen, -1 */
 	int pref;
-	uint32_t fields, n_fields, topics, n_topics, named, n_named, past, n_past;
+	uint32_t fields, n_fields, topics, n_topics, named, n_named, past, n_past, ended, n_ended;
 };
 
 struct prep {
@@ -320,6 +320,7 @@ static void person_prepare(struct prep *p, struct person *q, const struct match_
 	q->pref_gender = gender_pref_id(p, in->pref_gender);
 	q->n_named = list_prepare(p, in->pref_mentors, 1, MATCH_PREF_MENTORS_MAX, &q->named);
 	q->n_past = list_prepare(p, in->past_partners, 1, MATCH_PAST_PARTNERS_MAX, &q->past);
+	q->n_ended = list_prepare(p, in->ended_partners, 1, MATCH_PAST_PARTNERS_MAX, &q->ended);
 }
 
 /* w is in [0, 100] (weights_check): plain rounding, and no libm. */
@@ -376,6 +377,11 @@ static void prep_deinit(struct prep *p)
 }
 
 /* ---- one pair ---- */
+
+/* Why a pair is not proposed again, and how the reasons say it. */
+enum { REPEAT_NONE, REPEAT_EARLIER, REPEAT_ENDED };
+static const char *const repeat_why[] = { "", "paired in an earlier cohort",
+	"their pairing in this cohort was ended" };
 
 struct eval {
 	int allowed, self, repeat, same_dept, n_fields, n_topics, same_lang, named, gender_ok, pref_ok;
@@ -439,7 +445,12 @@ static void pair_eval(const struct prep *p, const struct person *m, const struct
 		v->allowed = 0;
 	/* a pair of an earlier cohort is never proposed again */
 	if (v->allowed && m->addr >= 0 && id_in(ids + e->past, e->n_past, m->addr)) {
-		v->repeat = 1;
+		v->repeat = REPEAT_EARLIER;
+		v->allowed = 0;
+	}
+	/* nor a pair of this cohort whose pairing was ended (a rematch) */
+	if (v->allowed && m->addr >= 0 && id_in(ids + e->ended, e->n_ended, m->addr)) {
+		v->repeat = REPEAT_ENDED;
 		v->allowed = 0;
 	}
 	if (!v->allowed)
@@ -1101,18 +1112,18 @@ static char *pair_reasons(const struct prep *p, size_t mi_, size_t ei_, const st
 /* The mentors the mentee could have had but for an earlier pairing, by
  * name, ", "-separated into t; how many. */
 static int repeats_text(const struct prep *p, size_t ei, const struct match_person *mentors,
-    struct buf *t)
+    int kind, struct buf *t)
 {
 	const struct person *e = &p->e[ei];
 	struct eval v;
 	size_t m;
 	int n = 0;
 
-	for (m = 0; e->n_past > 0 && m < p->n_m; m++) {
-		if (p->m[m].addr < 0 || !id_in(p->ids + e->past, e->n_past, p->m[m].addr))
+	for (m = 0; e->n_past + e->n_ended > 0 && m < p->n_m; m++) {
+		if (p->m[m].addr < 0)
 			continue;
 		pair_eval(p, &p->m[m], e, &v);
-		if (v.repeat)
+		if (v.repeat == kind)
 			buf_printf(t, "%s%s", n++ > 0 ? ", " : "", or_empty(mentors[m].name));
 	}
 	return n;
@@ -1124,27 +1135,29 @@ static void repeats_note(const struct prep *p, size_t ei, const struct match_per
     int replace, char **text)
 {
 	struct buf t, names;
-	int n;
+	int kind;
 
-	buf_init(&names, MATCH_TEXT_BYTES_MAX);
-	buf_add(&names, "", 0);
-	n = repeats_text(p, ei, mentors, &names);
-	if (n > 0) {
-		buf_init(&t, MATCH_TEXT_BYTES_MAX);
-		buf_add(&t, "", 0);
-		if (!replace) {
-			buf_adds(&t, *text);
-			sep(&t);
+	for (kind = REPEAT_EARLIER; kind <= REPEAT_ENDED; kind++) {
+		buf_init(&names, MATCH_TEXT_BYTES_MAX);
+		buf_add(&names, "", 0);
+		if (repeats_text(p, ei, mentors, kind, &names) > 0) {
+			buf_init(&t, MATCH_TEXT_BYTES_MAX);
+			buf_add(&t, "", 0);
+			if (!replace) {
+				buf_adds(&t, *text);
+				sep(&t);
+			}
+			buf_printf(&t, "not proposed again with %s: %s", names.s, repeat_why[kind]);
+			if (!t.toobig) {
+				free(*text);
+				*text = buf_steal(&t);
+				replace = 0;
+			} else {
+				buf_deinit(&t);
+			}
 		}
-		buf_printf(&t, "not proposed again with %s: paired in an earlier cohort", names.s);
-		if (!t.toobig) {
-			free(*text);
-			*text = buf_steal(&t);
-		} else {
-			buf_deinit(&t);
-		}
+		buf_deinit(&names);
 	}
-	buf_deinit(&names);
 }
 
 /* "department X or in field(s) A, B" into t, from a person as written. */
@@ -1220,7 +1233,7 @@ static char *why_mentor(const struct prep *p, const struct graph *g, size_t m, c
 	struct buf t;
 	struct eval v;
 	size_t e;
-	int near = 0, repeats = 0;
+	int near = 0, repeats = 0, kind, n;
 
 	buf_init(&t, MATCH_TEXT_BYTES_MAX);
 	buf_add(&t, "", 0);
@@ -1230,18 +1243,21 @@ static char *why_mentor(const struct prep *p, const struct graph *g, size_t m, c
 		buf_printf(&t, "all %u suitable mentees have other mentors", g->deg_m[m]);
 	if (g->deg_m[m] > 0)
 		return buf_steal(&t);
-	for (e = 0; q->addr >= 0 && e < p->n_e; e++) {
-		if (p->e[e].n_past == 0 || !id_in(p->ids + p->e[e].past, p->e[e].n_past, q->addr))
-			continue;
-		pair_eval(p, q, &p->e[e], &v);
-		if (v.repeat)
-			buf_printf(&t, "%s%s", repeats++ ? ", " : "not proposed again with ",
-			    or_empty(mentees[e].name));
+	for (kind = REPEAT_EARLIER; kind <= REPEAT_ENDED; kind++) {
+		for (e = 0, n = 0; q->addr >= 0 && e < p->n_e; e++) {
+			if (p->e[e].n_past + p->e[e].n_ended == 0)
+				continue;
+			pair_eval(p, q, &p->e[e], &v);
+			if (v.repeat == kind)
+				buf_printf(&t, "%s%s", n++ ? ", " : repeats ? "; not proposed again with "
+				    : "not proposed again with ", or_empty(mentees[e].name));
+		}
+		if (n > 0)
+			buf_printf(&t, ": %s", repeat_why[kind]);
+		repeats += n;
 	}
-	if (repeats > 0) {
-		buf_adds(&t, ": paired in an earlier cohort");
+	if (repeats > 0)
 		return buf_steal(&t);
-	}
 	for (e = 0; e < p->n_e && !near; e++)
 		near = (q->dept >= 0 && q->dept == p->e[e].dept) ||
 		    common_count(p->ids + q->fields, q->n_fields, p->ids + p->e[e].fields, p->e[e].n_fields) > 0;
@@ -1355,7 +1371,7 @@ static const char *why_not(const struct person *e, const struct eval *v)
 	if (v->self)
 		return "the mentor and the mentee are the same person";
 	if (v->repeat)
-		return "paired in an earlier cohort";
+		return repeat_why[v->repeat];
 	if (e->pref == PREF_SAME)
 		return "different departments, and the mentee asked for the same department";
 	if (e->pref == PREF_OTHER && v->same_dept)

@@ -10,7 +10,8 @@
  *   - it is "other-department": different departments and a shared field;
  *   - otherwise (any, or none): same department or a shared field;
  * and never with themself (the same address on both sides), nor with a
- * partner of an earlier cohort (past_partners). A mentor takes at most
+ * partner of an earlier cohort (past_partners), nor with one of this
+ * cohort whose pairing was ended (ended_partners). A mentor takes at most
  * `capacity` mentees; a mentee gets at most one mentor.
  *
  * Score of an allowed pair, in hundredths of the weights (a weight of 4 is
@@ -79,6 +80,9 @@ struct match_person {
 	const char *pref_mentors; /* up to 3 mentor addresses, comma-separated, or NULL */
 	const char *past_partners; /* addresses paired with in earlier cohorts, or NULL */
 	const char *carried_from;  /* the cohort whose waitlist they come from, or NULL */
+	/* addresses of partners of this cohort whose pairing was ended (a
+	 * rematch): never proposed again either, or NULL */
+	const char *ended_partners;
 	/* the ids of the mentors she chose, 1st choice first; 0: none (an id
 	 * that is no mentor's of the input is ignored) */
 	int64_t choices[MATCH_CHOICES_MAX];

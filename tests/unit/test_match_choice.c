@@ -123,6 +123,32 @@ static void test_choice_keeps_the_bans(void **state)
 	free(why);
 }
 
+/* A partner of this cohort whose pairing was ended (a rematch) is never
+ * proposed again, chosen or not, and the reasons say why. */
+static void test_ended_partner(void **state)
+{
+	struct match_person mentors[] = {
+		MENTOR(10, "ann", "IT", "software", 1),
+		MENTOR(11, "bea", "IT", "software", 1),
+	};
+	struct match_person mentees[] = {
+		MENTEE(20, "eve", "IT", "software", NULL, 10, 0, 0),
+	};
+	struct match_result r;
+
+	(void)state;
+	mentees[0].ended_partners = "ann@x.org";
+	assert_int_equal(match_propose(mentors, 2, mentees, 1, &W, &r), 0);
+	assert_int_equal(r.n_pairs, 1);
+	has_pair(&r, 1, 0, 0);
+	assert_non_null(strstr(r.pairs[0].reasons,
+	    "not proposed again with ann: their pairing in this cohort was ended"));
+	assert_int_equal(r.n_unmatched, 1);
+	assert_string_equal(r.unmatched[0].why,
+	    "not proposed again with eve: their pairing in this cohort was ended");
+	match_result_free(&r);
+}
+
 /* ---- random small instances against an exhaustive search ---- */
 
 struct rng {
@@ -172,6 +198,8 @@ static void inst_random(struct inst *in, struct rng *g)
 			.capacity = 1, .preference = prefs[rnd(g, 3)] };
 		if (rnd(g, 5) == 0)
 			in->e[j].past_partners = names[rnd(g, 5)];
+		if (rnd(g, 6) == 0)
+			in->e[j].ended_partners = names[rnd(g, 5)];
 		for (k = 0; k < MATCH_CHOICES_MAX && rnd(g, 3) != 0; k++)
 			in->e[j].choices[k] = 100 + (int64_t)rnd(g, 6); /* 105: nobody's */
 	}
@@ -197,8 +225,10 @@ static void inst_random(struct inst *in, struct rng *g)
 			memset(plain.choices, 0, sizeof(plain.choices));
 			by_rules = match_score(&in->m[i], &plain, &in->w, &s, &why);
 			free(why);
-			banned = in->e[j].past_partners != NULL &&
-			    strcmp(in->e[j].past_partners, in->m[i].address) == 0;
+			banned = (in->e[j].past_partners != NULL &&
+			    strcmp(in->e[j].past_partners, in->m[i].address) == 0) ||
+			    (in->e[j].ended_partners != NULL &&
+			    strcmp(in->e[j].ended_partners, in->m[i].address) == 0);
 			allowed = match_score(&in->m[i], &in->e[j], &in->w, &s, &why);
 			free(why);
 			assert_int_equal(allowed, by_rules || (in->rank[i][j] > 0 && !banned));
@@ -273,6 +303,7 @@ int main(void)
 		cmocka_unit_test(test_pairs_first),
 		cmocka_unit_test(test_ranks),
 		cmocka_unit_test(test_choice_keeps_the_bans),
+		cmocka_unit_test(test_ended_partner),
 		cmocka_unit_test(test_exhaustive),
 	};
 
