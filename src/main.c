@@ -44,6 +44,7 @@ static void usage(FILE *f)
 	    "  match | approve all|N... | reject N... | pair MENTOR MENTEE | unpair N REASON\n"
 	    "  training DATE TIME DURATION LOCATION[, TITLE] | training update ... | training cancel\n"
 	    "  close N | cohort open NAME [--announce] | cohort close | digest | profiles\n"
+	    "  rematch N\n"
 	    "                      the committee's commands, from the server's shell\n"
 	    "  report [--cohort NAME] [--csv] [--mail]\n"
 	    "                      the edition report, printed (or mailed to the committee)\n"

@@ -42,7 +42,7 @@ LAYERS = [
     ("mail out", True, ["inbound", "outbox", "notify"]),
     ("steps", False, ["confirm", "cases", "invite", "overview", "report", "erase"]),
     ("features", False, ["applicant", "pairing", "training", "followup", "digest", "bounce",
-                         "export", "edition", "choosing"]),
+                         "export", "edition", "choosing", "repair"]),
     ("commands", False, ["committee"]),
     ("top", False, ["programme", "sched"]),
 ]

@@ -207,7 +207,10 @@ static const char *const migrations[] = {
 	" mentor_app INTEGER NOT NULL UNIQUE, PRIMARY KEY(cohort_id, number));"
 	"CREATE TABLE choices(mentee_app INTEGER PRIMARY KEY, asked_at INTEGER NOT NULL,"
 	" choice1 INTEGER, choice2 INTEGER, choice3 INTEGER, motivation TEXT, chosen_at INTEGER);"
-	"ALTER TABLE pairs ADD COLUMN choice_rank INTEGER;",
+	"ALTER TABLE pairs ADD COLUMN choice_rank INTEGER;"
+	/* pairs.rematched_at: the pair was ended by the committee's rematch:
+	 * never proposed again, the mentee ahead of newcomers */
+	"ALTER TABLE pairs ADD COLUMN rematched_at INTEGER;",
 };
 
 _Static_assert(ARRAY_SIZE(migrations) == STORE_SCHEMA_VERSION,

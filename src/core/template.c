@@ -76,6 +76,7 @@ static const struct {
 	{ "restore-notice", "backup_date restored_date count sent replaced" },
 	{ "profiles", "cohort profiles count until" },
 	{ "choices", "recorded problem closed until" },
+	{ "rematch", "partner_name mentee" },
 };
 
 static const char *const common_vars[] = { "programme", "address", "name" };

@@ -346,12 +346,13 @@ static const struct keyword committee_words[] = {
 	{ "report", CCMD_REPORT, "en" }, { "rapport", CCMD_REPORT, "fr" },
 	{ "bilan", CCMD_REPORT, "fr" },
 	{ "profiles", CCMD_PROFILES, "en" }, { "profils", CCMD_PROFILES, "fr" },
+	{ "rematch", CCMD_REMATCH, "en" }, { "reapparier", CCMD_REMATCH, "fr" },
 };
 
 static const char *const ccmd_names[] = {
 	"", "commands", "match", "approve", "reject", "pair", "unpair", "training",
 	"training update", "training cancel", "close", "cohort open", "cohort close", "digest",
-	"status", "report", "profiles",
+	"status", "report", "profiles", "rematch",
 };
 
 const char *command_committee_name(enum committee_cmd cmd)
@@ -832,6 +833,13 @@ static void parse_arguments(struct committee_command *c, int verb, const char *r
 		break;
 	case CCMD_CLOSE:
 		parse_close(c, rest);
+		break;
+	case CCMD_REMATCH:
+		if (parse_numbers(c, rest, "expected one pair number, like rematch 3") == 0 &&
+		    c->n_nums != 1) {
+			c->n_nums = 0;
+			set_error(c, "expected one pair number, like rematch 3");
+		}
 		break;
 	case CCMD_COHORT_OPEN:
 		parse_cohort_open(c, rest);

@@ -53,6 +53,7 @@ enum committee_cmd {
 	CCMD_STATUS,          /* status / statut */
 	CCMD_REPORT,          /* report [--cohort NAME | NAME] / rapport, bilan */
 	CCMD_PROFILES,        /* profiles / profils */
+	CCMD_REMATCH,         /* rematch N / réapparier N */
 };
 
 #define COMMAND_NUMS_MAX 200

@@ -19,6 +19,7 @@
 #include "mime.h"
 #include "notify.h"
 #include "pairing.h"
+#include "repair.h"
 #include "store.h"
 #include "template.h"
 #include "training.h"
@@ -51,6 +52,7 @@ static const struct {
 	{ CCMD_STATUS, digest_command, 0 },
 	{ CCMD_REPORT, edition_report, 0 },
 	{ CCMD_PROFILES, choosing_profiles, 1 },
+	{ CCMD_REMATCH, repair_rematch, 1 },
 };
 
 /* A second feature that goes on from where a command's left off: the call

@@ -243,6 +243,55 @@ int overview_choices(struct engine *e, int64_t cohort, struct buf *b)
 	return 0;
 }
 
+static int repair_row(const struct store_row *row, void *arg)
+{
+	struct section *s = arg;
+	char id[24];
+
+	if (++s->rows > LIST_MAX)
+		return 0;
+	snprintf(id, sizeof(id), "%" PRId64, store_row_int(row, 0));
+	buf_adds(s->b, "  ");
+	cell(s->b, id, 4);
+	cell(s->b, store_row_text(row, 1), 20);
+	cell(s->b, store_row_text(row, 2), 20);
+	cell(s->b, store_row_text(row, 3), 22);
+	end_line(s->b);
+	return 0;
+}
+
+int overview_repair(struct engine *e, int64_t cohort, struct buf *b)
+{
+	struct section s = { b, 0, e->now };
+	struct buf rows;
+	int ret = -1;
+
+	buf_init(&rows, 4u * 1024 * 1024);
+	buf_add(&rows, "", 0);
+	s.b = &rows;
+	if (store_query(e->st, "SELECT p.id, m.name, t.name, 'check-in: end' FROM pairs p"
+	    " JOIN applications m ON m.id = p.mentor_app JOIN applications t ON t.id = p.mentee_app"
+	    " WHERE p.cohort_id = ? AND p.status = 'active' AND EXISTS (SELECT 1 FROM checkins k"
+	    " WHERE k.pair_id = p.id AND k.answer = 'end') ORDER BY p.id", repair_row, &s, "i",
+	    cohort) < 0)
+		goto out;
+	if (s.rows > 0) {
+		buf_adds(b, "To repair (rematch N pairs again without blame; unpair N REASON ends)\n  ");
+		cell(b, "pair", 4);
+		cell(b, "mentor", 20);
+		cell(b, "mentee", 20);
+		cell(b, "why", 22);
+		end_line(b);
+		buf_adds(b, rows.s);
+		list_end(b, s.rows, "(none)");
+		buf_addc(b, '\n');
+	}
+	ret = 0;
+out:
+	buf_deinit(&rows);
+	return ret;
+}
+
 static int answer_row(const struct store_row *row, void *arg)
 {
 	struct section *s = arg;
@@ -518,7 +567,8 @@ int overview_render(struct engine *e, struct buf *b)
 	}
 	free(cohort_name);
 	if ((r == 1 && overview_compare(e, cohort, b) < 0) || overview_applications(e, cohort, b) < 0 ||
-	    overview_pairs(e, cohort, b) < 0 || overview_choices(e, cohort, b) < 0)
+	    overview_pairs(e, cohort, b) < 0 || overview_choices(e, cohort, b) < 0 ||
+	    overview_repair(e, cohort, b) < 0)
 		return -1;
 	if (overview_training(e, b) < 0 || overview_checkins(e, cohort, b) < 0 || overview_cases(e, b) < 0 ||
 	    overview_problems(e, b) < 0)

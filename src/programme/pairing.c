@@ -77,7 +77,10 @@ static int load_candidates(struct engine *e, int64_t cohort, struct people_arg *
 	    store_query(e->st, "SELECT a.id, 1 FROM applications a WHERE a.cohort_id = ?"
 	    " AND a.role = 'mentee' AND a.status = 'confirmed' AND NOT EXISTS (SELECT 1 FROM pairs p"
 	    " WHERE p.mentee_app = a.id AND p.status = 'active')"
-	    " ORDER BY a.carried_from IS NULL, a.id", app_id_row, mentees, "i", cohort) < 0)
+	    /* back from a rematch: ahead of newcomers of an equal score too */
+	    " ORDER BY NOT EXISTS (SELECT 1 FROM pairs r WHERE r.mentee_app = a.id"
+	    " AND r.rematched_at IS NOT NULL), a.carried_from IS NULL, a.id", app_id_row, mentees,
+	    "i", cohort) < 0)
 		return -1;
 	for (i = 0; i < mentors->n; i++) {
 		long room = mentors->apps[i].capacity;
@@ -113,7 +116,7 @@ static void to_person(const struct application *a, struct match_person *p)
  * partners there, never to be proposed again, and the cohort whose
  * waitlist they were carried over from. */
 struct history {
-	char *past_partners, *carried_from;
+	char *past_partners, *carried_from, *ended_partners;
 };
 
 static int choice_row(const struct store_row *row, void *arg)
@@ -145,7 +148,12 @@ static int history_of(struct engine *e, const struct application *a, struct hist
 	    a->person_id, a->cohort_id) < 0 ||
 	    store_query_text(e->st, &h->carried_from, "SELECT c.name FROM applications a"
 	    " JOIN applications o ON o.id = a.carried_from JOIN cohorts c ON c.id = o.cohort_id"
-	    " WHERE a.id = ?", "i", a->id) < 0)
+	    " WHERE a.id = ?", "i", a->id) < 0 ||
+	    /* and the mentors of this cohort she was rematched away from */
+	    store_query_text(e->st, &h->ended_partners, "SELECT group_concat(pp.address, ',')"
+	    " FROM pairs x JOIN applications m ON m.id = x.mentor_app JOIN people pp"
+	    " ON pp.id = m.person_id WHERE x.mentee_app = ? AND x.rematched_at IS NOT NULL", "i",
+	    a->id) < 0)
 		return -1;
 	return 0;
 }
@@ -254,6 +262,7 @@ int pairing_match(struct engine *e, const struct committee_command *cmd, int64_t
 			goto out;
 		pe[i].past_partners = hist[i].past_partners;
 		pe[i].carried_from = hist[i].carried_from;
+		pe[i].ended_partners = hist[i].ended_partners;
 	}
 	if (match_propose(pm, mentors.n, pe, mentees.n, &w, &res) < 0) {
 		buf_printf(out, "match: too many applicants for one proposal\n");
@@ -305,6 +314,7 @@ out:
 	for (i = 0; hist != NULL && i < mentees.n; i++) {
 		free(hist[i].past_partners);
 		free(hist[i].carried_from);
+		free(hist[i].ended_partners);
 	}
 	free(hist);
 	free(pm);

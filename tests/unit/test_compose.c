@@ -920,6 +920,7 @@ static const struct {
 	{ "until", "2026-03-19" },
 	{ "problem", "il n'y a pas de profil 12." },
 	{ "closed", "2026-03-19" },
+	{ "mentee", "1" },
 	{ "previous", "2025" },
 	{ "report", "Cohort 2026: opened 2026-03-02, closed 2026-09-15.\n\n"
 	    "Applications                            mentors       mentees         total\n"
