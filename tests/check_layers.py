@@ -37,7 +37,7 @@ MAIL_LAYERS = [
     ("readers", False, ["dsn", "auth"]),
 ]
 LAYERS = [
-    ("parse", True, ["command", "form", "match", "classify", "survey", "choice", "profile"]),
+    ("parse", True, ["command", "form", "match", "classify", "survey", "choice", "profile", "fit"]),
     ("state", False, ["roster"]),
     ("mail out", True, ["inbound", "outbox", "notify"]),
     ("steps", False, ["confirm", "cases", "invite", "overview", "report", "erase"]),

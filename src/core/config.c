@@ -84,6 +84,7 @@ static const struct key keys[] = {
 	{ "schedule", "digest_time", K_TIME, OFF(schedule.digest_hour), 0, 0 },
 	{ "schedule", "programme_months", K_LONG, OFF(schedule.programme_months), 1, 60 },
 	{ "schedule", "feedback_days", K_LONG, OFF(schedule.feedback_days), 1, 365 },
+	{ "schedule", "fit_check_weeks", K_LONG, OFF(schedule.fit_check_weeks), 1, 52 },
 	{ "matching", "department", K_DOUBLE, OFF(matching.department), 0, 100 },
 	{ "matching", "field", K_DOUBLE, OFF(matching.field), 0, 100 },
 	{ "matching", "topics", K_DOUBLE, OFF(matching.topics), 0, 100 },
@@ -167,6 +168,7 @@ static void set_defaults(struct config *c)
 	c->schedule.digest_minute = 0;
 	c->schedule.programme_months = 6;
 	c->schedule.feedback_days = 21;
+	c->schedule.fit_check_weeks = 4;
 	c->matching.department = 4;
 	c->matching.field = 4;
 	c->matching.topics = 1;

@@ -107,6 +107,7 @@ struct config {
 		int digest_minute;
 		long programme_months;
 		long feedback_days;  /* the feedback period: the edition report after it */
+		long fit_check_weeks; /* the fit check at the latest, after an introduction */
 	} schedule;
 
 	struct {

@@ -210,7 +210,12 @@ static const char *const migrations[] = {
 	"ALTER TABLE pairs ADD COLUMN choice_rank INTEGER;"
 	/* pairs.rematched_at: the pair was ended by the committee's rematch:
 	 * never proposed again, the mentee ahead of newcomers */
-	"ALTER TABLE pairs ADD COLUMN rematched_at INTEGER;",
+	"ALTER TABLE pairs ADD COLUMN rematched_at INTEGER;"
+	/* fits: the early fit check, one row per person of a pair asked;
+	 * answer good, unsure or not (confidential: the committee's only) */
+	"CREATE TABLE fits(id INTEGER PRIMARY KEY, pair_id INTEGER NOT NULL,"
+	" person_id INTEGER NOT NULL, asked_at INTEGER NOT NULL, answer TEXT, answered_at INTEGER,"
+	" UNIQUE(pair_id, person_id));",
 };
 
 _Static_assert(ARRAY_SIZE(migrations) == STORE_SCHEMA_VERSION,

@@ -77,6 +77,7 @@ static const struct {
 	{ "profiles", "cohort profiles count until" },
 	{ "choices", "recorded problem closed until" },
 	{ "rematch", "partner_name mentee" },
+	{ "fit-check", "partner_name" },
 };
 
 static const char *const common_vars[] = { "programme", "address", "name" };

@@ -260,6 +260,56 @@ static int repair_row(const struct store_row *row, void *arg)
 	return 0;
 }
 
+static int fit_row(const struct store_row *row, void *arg)
+{
+	struct section *s = arg;
+	char id[24];
+
+	if (++s->rows > LIST_MAX)
+		return 0;
+	snprintf(id, sizeof(id), "%" PRId64, store_row_int(row, 0));
+	buf_adds(s->b, "  ");
+	cell(s->b, id, 4);
+	cell(s->b, store_row_text(row, 1), 20);
+	cell(s->b, store_row_text(row, 2), 15);
+	cell(s->b, store_row_text(row, 3), 15);
+	end_line(s->b);
+	return 0;
+}
+
+/* What one side of pair p answered to the fit check, as words. */
+#define FIT_SAYS(who) "coalesce((SELECT CASE f.answer WHEN 'good' THEN 'good fit' WHEN 'unsure'" \
+	" THEN 'still deciding' WHEN 'not' THEN 'not a fit' END FROM fits f WHERE f.pair_id = p.id" \
+	" AND f.person_id = " who ".person_id), '(no answer)')"
+
+/* The fit check's answers, pair by pair (confidential: the committee's). */
+static int fit_answers(struct engine *e, int64_t cohort, struct buf *b)
+{
+	struct section s = { b, 0, e->now };
+	long asked = 0;
+
+	if (count(e, "SELECT count(DISTINCT f.pair_id) FROM fits f JOIN pairs p ON p.id = f.pair_id"
+	    " WHERE p.cohort_id = ? AND p.status = 'active'", cohort, &asked) < 0)
+		return -1;
+	if (asked == 0)
+		return 0;
+	buf_adds(b, "Fit check (confidential)\n  ");
+	cell(b, "pair", 4);
+	cell(b, "mentor", 20);
+	cell(b, "mentor says", 15);
+	cell(b, "mentee says", 15);
+	end_line(b);
+	if (store_query(e->st, "SELECT p.id, m.name, " FIT_SAYS("m") ", " FIT_SAYS("t")
+	    " FROM pairs p JOIN applications m ON m.id = p.mentor_app JOIN applications t"
+	    " ON t.id = p.mentee_app WHERE p.cohort_id = ? AND p.status = 'active'"
+	    " AND EXISTS (SELECT 1 FROM fits f WHERE f.pair_id = p.id) ORDER BY p.id", fit_row, &s,
+	    "i", cohort) < 0)
+		return -1;
+	list_end(b, s.rows, "(none)");
+	buf_addc(b, '\n');
+	return 0;
+}
+
 int overview_repair(struct engine *e, int64_t cohort, struct buf *b)
 {
 	struct section s = { b, 0, e->now };
@@ -269,11 +319,14 @@ int overview_repair(struct engine *e, int64_t cohort, struct buf *b)
 	buf_init(&rows, 4u * 1024 * 1024);
 	buf_add(&rows, "", 0);
 	s.b = &rows;
-	if (store_query(e->st, "SELECT p.id, m.name, t.name, 'check-in: end' FROM pairs p"
+	if (store_query(e->st, "SELECT p.id, m.name, t.name, ltrim(CASE WHEN EXISTS (SELECT 1"
+	    " FROM checkins k WHERE k.pair_id = p.id AND k.answer = 'end') THEN 'check-in: end'"
+	    " ELSE '' END || coalesce('; not a fit: ' || (SELECT group_concat(CASE WHEN f.person_id"
+	    " = t.person_id THEN 'mentee' ELSE 'mentor' END, ', ') FROM fits f WHERE f.pair_id = p.id"
+	    " AND f.answer = 'not'), ''), '; ') AS why FROM pairs p"
 	    " JOIN applications m ON m.id = p.mentor_app JOIN applications t ON t.id = p.mentee_app"
-	    " WHERE p.cohort_id = ? AND p.status = 'active' AND EXISTS (SELECT 1 FROM checkins k"
-	    " WHERE k.pair_id = p.id AND k.answer = 'end') ORDER BY p.id", repair_row, &s, "i",
-	    cohort) < 0)
+	    " WHERE p.cohort_id = ? AND p.status = 'active' AND why <> '' ORDER BY p.id", repair_row,
+	    &s, "i", cohort) < 0)
 		goto out;
 	if (s.rows > 0) {
 		buf_adds(b, "To repair (rematch N pairs again without blame; unpair N REASON ends)\n  ");
@@ -286,7 +339,7 @@ int overview_repair(struct engine *e, int64_t cohort, struct buf *b)
 		list_end(b, s.rows, "(none)");
 		buf_addc(b, '\n');
 	}
-	ret = 0;
+	ret = fit_answers(e, cohort, b);
 out:
 	buf_deinit(&rows);
 	return ret;

@@ -29,6 +29,7 @@
 #include "mime.h"
 #include "outbox.h"
 #include "quote.h"
+#include "repair.h"
 #include "store.h"
 #include "training.h"
 #include "util.h"
@@ -81,6 +82,7 @@ static const struct {
 	{ "checkin", 0, followup_checkin_reply },
 	{ "feedback", 0, followup_feedback_reply },
 	{ "profiles", 0, choosing_reply },
+	{ "fit", 0, repair_fit_reply },
 };
 
 static int is_ours(const char *message_id, void *arg)

@@ -7,6 +7,7 @@
 #include "engine.h"
 #include "followup.h"
 #include "log.h"
+#include "repair.h"
 #include "store.h"
 #include "training.h"
 #include "util.h"
@@ -34,6 +35,7 @@ static const struct {
 	/* before retention: a report due is read from the data it keeps */
 	{ "edition report", edition_due },
 	{ "follow-up", followup },
+	{ "fit check", repair_fit_due },
 	{ "digest", digest_due },
 };
 
@@ -61,7 +63,8 @@ time_t sched_next_due(struct engine *e)
 {
 	time_t next = 0;
 
-	if (training_next_due(e, &next) < 0 || followup_next_due(e, &next) < 0)
+	if (training_next_due(e, &next) < 0 || followup_next_due(e, &next) < 0 ||
+	    repair_next_due(e, &next) < 0)
 		return -1;
 	digest_next_due(e, &next);
 	return next;

@@ -1,5 +1,6 @@
-/* libFuzzer target: a mentee's reply read for her ranked choice, and a
- * mentor profile built from the same bytes. The first byte is the number
+/* libFuzzer target: a mentee's reply read for her ranked choice and as
+ * an answer to the fit check, and a mentor profile built from the same
+ * bytes. The first byte is the number
  * of profiles sent; checks the promises of choice.h and profile.h. */
 #include <stddef.h>
 #include <stdint.h>
@@ -8,6 +9,7 @@
 
 #include "bounds.h"
 #include "choice.h"
+#include "fit.h"
 #include "profile.h"
 #include "util.h"
 
@@ -33,6 +35,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    strchr(r.motivation, '\n') != NULL))
 		abort();
 	choice_reply_deinit(&r);
+	if (fit_name(fit_parse(text)) == NULL && fit_parse(text) != FIT_NONE)
+		abort();
 	profile_name_words(&words, "Ada Lovelace");
 	in = (struct profile_in){ text, text, text, text };
 	p = profile_render(&in, PROFILE_DEFAULT | PROFILE_DEPARTMENT, &words, n_profiles % 2 ? "fr" : "en",

@@ -97,6 +97,63 @@ static void test_rematched_mentee_first(void **state)
 	    " ON t.id = p.mentee_app WHERE p.status = 'proposed' AND t.name = 'Chlo\xc3\xa9 Petit'"), 1);
 }
 
+/* The fit check after the first check-in that reports a meeting: each
+ * asked privately, answers for the committee only. */
+static void test_fit_check_after_a_meeting(void **state)
+{
+	struct fx *f = *state;
+	struct fx_out o;
+	char *status;
+	int64_t to_alice;
+
+	run_at(f, 14);
+	assert_int_equal(fx_count(f, "fit-check"), 0);
+	assert_int_equal(fx_handle(f, fx_reply(f, "alice@example.org", "checkin", "met\n", NULL)), 0);
+	run_at(f, 14.1);
+	assert_int_equal(fx_count(f, "fit-check"), 2);
+	fx_out(f, "fit-check", "chloe@example.org", &o);
+	assert_string_equal(o.ref_kind, "fit");
+	assert_non_null(strstr(o.data, "pas le bon choix"));
+	assert_non_null(strstr(o.data, "Alice Martin"));
+	fx_out_deinit(&o);
+	run_at(f, 40);
+	assert_int_equal(fx_count(f, "fit-check"), 2); /* once */
+	to_alice = fx_int(f, "SELECT count(*) FROM outbound WHERE envelope_to LIKE '%alice%'");
+	/* Chloé: not a fit; nothing goes to Alice */
+	assert_int_equal(fx_handle(f, fx_reply(f, "chloe@example.org", "fit-check",
+	    "Pas le bon choix.\n", NULL)), 0);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM outbound WHERE envelope_to LIKE '%alice%'"),
+	    to_alice);
+	/* words that are no answer: left for a person, nothing recorded */
+	assert_int_equal(fx_handle(f, fx_reply(f, "alice@example.org", "fit-check",
+	    "Hard to say, we met once.\n", NULL)), 0);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM fits WHERE answer IS NOT NULL"), 1);
+	assert_int_equal(fx_handle(f, fx_reply(f, "alice@example.org", "fit-check",
+	    "Good fit, thanks!\n", NULL)), 0);
+	status = fx_command(f, "status");
+	assert_non_null(strstr(status, "To repair"));
+	assert_non_null(strstr(status, "not a fit: mentee"));
+	assert_non_null(strstr(status, "Fit check (confidential)"));
+	assert_non_null(strstr(status, "good fit         not a fit"));
+	free(status);
+	/* from another address: not hers */
+	assert_int_equal(fx_handle(f, fx_reply_as(f, "alice@example.org", "chloe@example.org",
+	    "fit-check", "bon choix", NULL)), 0);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM fits WHERE answer = 'not'"), 1);
+}
+
+/* No meeting reported: the fit check comes fit_check_weeks after the
+ * introduction. */
+static void test_fit_check_after_weeks(void **state)
+{
+	struct fx *f = *state;
+
+	run_at(f, 27.9);
+	assert_int_equal(fx_count(f, "fit-check"), 0);
+	run_at(f, 28);
+	assert_int_equal(fx_count(f, "fit-check"), 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -104,6 +161,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rematched_mentee_paired_again, fx_setup_paired,
 		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_rematched_mentee_first, fx_setup_cohort, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_fit_check_after_a_meeting, fx_setup_paired, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_fit_check_after_weeks, fx_setup_paired, fx_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
