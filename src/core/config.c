@@ -92,6 +92,8 @@ static const struct key keys[] = {
 	{ "matching", "preferences", K_DOUBLE, OFF(matching.preferences), 0, 100 },
 	{ "matching", "profile_fields", K_LIST, OFF(matching.profile_fields), 0, 0 },
 	{ "matching", "choices_days", K_LONG, OFF(matching.choices_days), 1, 365 },
+	{ "matching", "consent", K_BOOL, OFF(matching.consent), 0, 0 },
+	{ "matching", "consent_days", K_LONG, OFF(matching.consent_days), 1, 60 },
 	{ "paths", "database", K_PATH, OFF(paths.database), 0, 0 },
 	{ "paths", "spool", K_PATH, OFF(paths.spool), 0, 0 },
 	{ "paths", "templates", K_PATH, OFF(paths.templates), 0, 0 },
@@ -175,6 +177,7 @@ static void set_defaults(struct config *c)
 	c->matching.language = 2;
 	c->matching.preferences = 3;
 	c->matching.choices_days = 7;
+	c->matching.consent_days = 3;
 }
 
 static int parse_weekday(const char *v)

@@ -118,6 +118,8 @@ struct config {
 		double preferences;
 		struct strlist profile_fields; /* what a mentor's anonymous profile shows; empty: the default */
 		long choices_days;  /* a mentee may change her choice this long after the profiles */
+		int consent;        /* both sides agree before an introduction */
+		long consent_days;  /* to answer; once more after a nudge */
 	} matching;
 
 	struct {

@@ -215,7 +215,14 @@ static const char *const migrations[] = {
 	 * answer good, unsure or not (confidential: the committee's only) */
 	"CREATE TABLE fits(id INTEGER PRIMARY KEY, pair_id INTEGER NOT NULL,"
 	" person_id INTEGER NOT NULL, asked_at INTEGER NOT NULL, answer TEXT, answered_at INTEGER,"
-	" UNIQUE(pair_id, person_id));",
+	" UNIQUE(pair_id, person_id));"
+	/* consents: both sides of an approved pair agree before the
+	 * introduction ([matching] consent); answer yes or no.
+	 * pairs.declined_at: the pair will not go ahead (a no, or silence) */
+	"CREATE TABLE consents(id INTEGER PRIMARY KEY, pair_id INTEGER NOT NULL,"
+	" person_id INTEGER NOT NULL, asked_at INTEGER NOT NULL, nudged_at INTEGER, answer TEXT,"
+	" answered_at INTEGER, UNIQUE(pair_id, person_id));"
+	"ALTER TABLE pairs ADD COLUMN declined_at INTEGER;",
 };
 
 _Static_assert(ARRAY_SIZE(migrations) == STORE_SCHEMA_VERSION,

@@ -78,6 +78,10 @@ static const struct {
 	{ "choices", "recorded problem closed until" },
 	{ "rematch", "partner_name mentee" },
 	{ "fit-check", "partner_name" },
+	{ "consent", "profile until partner_role" },
+	{ "consent-nudge", "profile until partner_role" },
+	{ "consent-closed", "" },
+	{ "consent-declined", "pair pair_names who declined" },
 };
 
 static const char *const common_vars[] = { "programme", "address", "name" };

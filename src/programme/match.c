@@ -381,7 +381,7 @@ static void prep_deinit(struct prep *p)
 /* Why a pair is not proposed again, and how the reasons say it. */
 enum { REPEAT_NONE, REPEAT_EARLIER, REPEAT_ENDED };
 static const char *const repeat_why[] = { "", "paired in an earlier cohort",
-	"their pairing in this cohort was ended" };
+	"their pairing in this cohort ended or did not go ahead" };
 
 struct eval {
 	int allowed, self, repeat, same_dept, n_fields, n_topics, same_lang, named, gender_ok, pref_ok;

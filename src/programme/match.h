@@ -11,7 +11,8 @@
  *   - otherwise (any, or none): same department or a shared field;
  * and never with themself (the same address on both sides), nor with a
  * partner of an earlier cohort (past_partners), nor with one of this
- * cohort whose pairing was ended (ended_partners). A mentor takes at most
+ * cohort whose pairing was ended or did not go ahead (ended_partners: a
+ * rematch, a consent declined). A mentor takes at most
  * `capacity` mentees; a mentee gets at most one mentor.
  *
  * Score of an allowed pair, in hundredths of the weights (a weight of 4 is
@@ -81,7 +82,8 @@ struct match_person {
 	const char *past_partners; /* addresses paired with in earlier cohorts, or NULL */
 	const char *carried_from;  /* the cohort whose waitlist they come from, or NULL */
 	/* addresses of partners of this cohort whose pairing was ended (a
-	 * rematch): never proposed again either, or NULL */
+	 * rematch) or did not go ahead (a consent declined): never proposed
+	 * again either, or NULL */
 	const char *ended_partners;
 	/* the ids of the mentors she chose, 1st choice first; 0: none (an id
 	 * that is no mentor's of the input is ignored) */

@@ -28,6 +28,7 @@
 #include "log.h"
 #include "mime.h"
 #include "outbox.h"
+#include "pairing.h"
 #include "quote.h"
 #include "repair.h"
 #include "store.h"
@@ -83,6 +84,7 @@ static const struct {
 	{ "feedback", 0, followup_feedback_reply },
 	{ "profiles", 0, choosing_reply },
 	{ "fit", 0, repair_fit_reply },
+	{ "consent", 0, pairing_consent_reply },
 };
 
 static int is_ours(const char *message_id, void *arg)

@@ -467,15 +467,17 @@ int roster_pair_shares(struct engine *e, int64_t pair)
 	return ret;
 }
 
-/* The legal moves: each state a pair can go to is reached from one other. */
+/* The legal moves: the states each state a pair can go to is reached from. */
 static const struct {
 	enum pair_status to;
-	const char *from;
+	const char *from;  /* an SQL list of states */
 	const char *set;   /* binds now, and the reason for ended */
 } moves[] = {
-	{ PAIR_ACTIVE, "proposed", "status = 'active', introduced_at = ?" },
-	{ PAIR_REJECTED, "proposed", "status = 'rejected'" },
-	{ PAIR_ENDED, "active", "status = 'ended', ended_at = ?, end_reason = ?" },
+	{ PAIR_ACTIVE, "'proposed', 'consent'", "status = 'active', introduced_at = ?" },
+	{ PAIR_REJECTED, "'proposed'", "status = 'rejected'" },
+	{ PAIR_CONSENT, "'proposed'", "status = 'consent'" },
+	{ PAIR_DECLINED, "'consent'", "status = 'declined', declined_at = ?" },
+	{ PAIR_ENDED, "'active'", "status = 'ended', ended_at = ?, end_reason = ?" },
 };
 
 /* Moves the pairs in scope (an SQL condition with one parameter, id). */
@@ -491,11 +493,11 @@ static int move(struct engine *e, const char *scope, int64_t id, enum pair_statu
 	if (i == ARRAY_SIZE(moves))
 		return 0;
 	/* the statement is made of the constants above; values are bound */
-	sql = xasprintf("UPDATE pairs SET %s WHERE status = '%s' AND %s", moves[i].set, moves[i].from,
-	    scope);
+	sql = xasprintf("UPDATE pairs SET %s WHERE status IN (%s) AND %s", moves[i].set,
+	    moves[i].from, scope);
 	if (to == PAIR_ENDED)
 		r = store_exec(e->st, sql, "tsi", e->now, reason != NULL ? reason : "", id);
-	else if (to == PAIR_ACTIVE)
+	else if (to == PAIR_ACTIVE || to == PAIR_DECLINED)
 		r = store_exec(e->st, sql, "ti", e->now, id);
 	else
 		r = store_exec(e->st, sql, "i", id);

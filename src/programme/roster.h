@@ -5,8 +5,11 @@
  *   pending --confirmed by reply--> confirmed --withdraw confirmed--> withdrawn
  *   pending --confirm_days without confirmation--> expired
  * Pair states:
- *   proposed --approve--> active --unpair, withdrawal, cohort close--> ended
+ *   proposed --approve--> active --unpair, rematch, withdrawal, cohort close--> ended
  *   proposed --reject, a newer proposal, a withdrawal--> rejected
+ * and where both sides must agree first ([matching] consent, DESIGN 3.8):
+ *   proposed --approve--> consent --both said yes--> active
+ *   consent --a no, silence after a nudge, a withdrawal, cohort close--> declined
  * A pair's status changes here only, by roster_pair_move() and
  * roster_pairs_move(), which refuse any other transition: nothing else
  * writes pairs.status.
@@ -104,7 +107,8 @@ char *roster_summary(const struct application *a, const char *lang);
 /* The role as a word in lang. */
 const char *roster_role_word(const char *role, const char *lang);
 
-enum pair_status { PAIR_PROPOSED, PAIR_ACTIVE, PAIR_ENDED, PAIR_REJECTED };
+enum pair_status { PAIR_PROPOSED, PAIR_ACTIVE, PAIR_ENDED, PAIR_REJECTED, PAIR_CONSENT,
+	PAIR_DECLINED };
 
 /* A pair as a proposal (or the committee's "pair") makes it: proposed. */
 struct pair_proposal {
@@ -121,10 +125,11 @@ int roster_pair_new(struct engine *e, const struct pair_proposal *p, int64_t *id
  * fields), unless recorded already or the fields are gone. */
 int roster_pair_shares(struct engine *e, int64_t pair);
 
-/* Moves one pair to `to` from the one state that leads there (proposed to
- * active or rejected, active to ended): 1 moved, 0 refused (the pair is
- * not in that state, or `to` is proposed), -1 database error. A pair made
- * active is introduced now; one ended records now and reason. */
+/* Moves one pair to `to` from the states that lead there (proposed or
+ * consent to active, proposed to rejected or consent, consent to
+ * declined, active to ended): 1 moved, 0 refused (the pair is not in such
+ * a state, or `to` is proposed), -1 database error. A pair made active is
+ * introduced now; one ended records now and reason; one declined, now. */
 int roster_pair_move(struct engine *e, int64_t pair, enum pair_status to, const char *reason);
 /* The same for every pair of a cohort (app_id 0) or of an application
  * (cohort_id 0) that can make the move; returns 0 or -1. */

@@ -7,6 +7,7 @@
 #include "engine.h"
 #include "followup.h"
 #include "log.h"
+#include "pairing.h"
 #include "repair.h"
 #include "store.h"
 #include "training.h"
@@ -36,6 +37,7 @@ static const struct {
 	{ "edition report", edition_due },
 	{ "follow-up", followup },
 	{ "fit check", repair_fit_due },
+	{ "consent", pairing_consent_due },
 	{ "digest", digest_due },
 };
 
@@ -64,7 +66,7 @@ time_t sched_next_due(struct engine *e)
 	time_t next = 0;
 
 	if (training_next_due(e, &next) < 0 || followup_next_due(e, &next) < 0 ||
-	    repair_next_due(e, &next) < 0)
+	    repair_next_due(e, &next) < 0 || pairing_consent_next_due(e, &next) < 0)
 		return -1;
 	digest_next_due(e, &next);
 	return next;

@@ -921,6 +921,9 @@ static const struct {
 	{ "problem", "il n'y a pas de profil 12." },
 	{ "closed", "2026-03-19" },
 	{ "mentee", "1" },
+	{ "pair_names", "Anaïs Ørsted (mentor) and Zoé Lefèvre-Dubois (mentee)" },
+	{ "declined", "1" },
+	{ "partner_role", "une personne à accompagner" },
 	{ "previous", "2025" },
 	{ "report", "Cohort 2026: opened 2026-03-02, closed 2026-09-15.\n\n"
 	    "Applications                            mentors       mentees         total\n"
