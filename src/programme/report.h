@@ -54,6 +54,11 @@ struct report {
 	char **quotes;                            /* allowed, naming nobody, sorted */
 	size_t n_quotes;
 	long quotes_withheld;                     /* allowed, but naming someone */
+	/* choice, consent and repair (doc/DESIGN.md 3.8) */
+	long chosen[4];        /* pairs formed at the mentee's 1st..3rd choice; [0] she chose, none given */
+	long consents_declined; /* approved pairs that did not go ahead (a no, or silence) */
+	long fit[4];           /* fit answers: [1] good, [2] still deciding, [3] not a fit; [0] asked */
+	long rematches;        /* pairs ended by a rematch */
 };
 
 /* The cohort of that name, or for name NULL the open one, else the

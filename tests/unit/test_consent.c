@@ -4,6 +4,7 @@
  * ahead, the committee who, and match never proposes it again. */
 #include "fixture.h"
 
+#include "report.h"
 #include "sched.h"
 
 static int setup(void **state)
@@ -124,6 +125,29 @@ static void test_silence(void **state)
 	run_at(f, 12);
 	assert_int_equal(fx_count(f, "consent-nudge"), 1);
 	assert_int_equal(fx_count(f, "consent-declined"), 1);
+	/* the edition report counts it, under its disclosure rules */
+	{
+		struct report r;
+		struct buf text, csv;
+
+		buf_init(&text, 1u << 20);
+		buf_init(&csv, 1u << 20);
+		buf_add(&text, "", 0);
+		buf_add(&csv, "", 0);
+		assert_int_equal(report_load(&f->e, fx_int(f, "SELECT id FROM cohorts"), &r), 0);
+		assert_int_equal(r.consents_declined, 1);
+		assert_int_equal(r.pairs, 0);
+		report_text(&r, &text);
+		report_csv(&r, &csv);
+		assert_non_null(strstr(text.s, "Choice, consent and repair"));
+		assert_non_null(strstr(text.s, "did not go ahead (consent)"));
+		assert_null(strstr(text.s, "Chlo"));
+		assert_non_null(strstr(csv.s, "\"choice, consent and repair\",did not go ahead (consent),"
+		    "fewer than 3"));
+		report_deinit(&r);
+		buf_deinit(&text);
+		buf_deinit(&csv);
+	}
 }
 
 int main(void)
