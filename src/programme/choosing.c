@@ -62,7 +62,7 @@ static int list_mentors(struct engine *e, int64_t cohort, struct listing *l)
 	if (store_query(e->st, "SELECT p.number, a.id FROM profiles p JOIN applications a"
 	    " ON a.id = p.mentor_app WHERE p.cohort_id = ? AND a.status = 'confirmed'"
 	    " AND a.capacity > (SELECT count(*) FROM pairs x WHERE x.mentor_app = a.id"
-	    " AND x.status = 'active') ORDER BY p.number", mentor_row, l, "i", cohort) < 0 ||
+	    " AND x.status IN ('active', 'consent')) ORDER BY p.number", mentor_row, l, "i", cohort) < 0 ||
 	    l->failed)
 		return -1;
 	return 0;

@@ -243,37 +243,26 @@ int overview_choices(struct engine *e, int64_t cohort, struct buf *b)
 	return 0;
 }
 
-static int repair_row(const struct store_row *row, void *arg)
-{
-	struct section *s = arg;
-	char id[24];
+/* A row of a pair's table: its number, then three texts in these widths. */
+struct pair_table {
+	struct section s;
+	size_t width[3];
+};
 
-	if (++s->rows > LIST_MAX)
+static int pair_table_row(const struct store_row *row, void *arg)
+{
+	struct pair_table *p = arg;
+	char id[24];
+	int i;
+
+	if (++p->s.rows > LIST_MAX)
 		return 0;
 	snprintf(id, sizeof(id), "%" PRId64, store_row_int(row, 0));
-	buf_adds(s->b, "  ");
-	cell(s->b, id, 4);
-	cell(s->b, store_row_text(row, 1), 20);
-	cell(s->b, store_row_text(row, 2), 20);
-	cell(s->b, store_row_text(row, 3), 22);
-	end_line(s->b);
-	return 0;
-}
-
-static int fit_row(const struct store_row *row, void *arg)
-{
-	struct section *s = arg;
-	char id[24];
-
-	if (++s->rows > LIST_MAX)
-		return 0;
-	snprintf(id, sizeof(id), "%" PRId64, store_row_int(row, 0));
-	buf_adds(s->b, "  ");
-	cell(s->b, id, 4);
-	cell(s->b, store_row_text(row, 1), 20);
-	cell(s->b, store_row_text(row, 2), 15);
-	cell(s->b, store_row_text(row, 3), 15);
-	end_line(s->b);
+	buf_adds(p->s.b, "  ");
+	cell(p->s.b, id, 4);
+	for (i = 0; i < 3; i++)
+		cell(p->s.b, store_row_text(row, i + 1), p->width[i]);
+	end_line(p->s.b);
 	return 0;
 }
 
@@ -285,7 +274,7 @@ static int fit_row(const struct store_row *row, void *arg)
 /* The fit check's answers, pair by pair (confidential: the committee's). */
 static int fit_answers(struct engine *e, int64_t cohort, struct buf *b)
 {
-	struct section s = { b, 0, e->now };
+	struct pair_table s = { { b, 0, e->now }, { 20, 15, 15 } };
 	long asked = 0;
 
 	if (count(e, "SELECT count(DISTINCT f.pair_id) FROM fits f JOIN pairs p ON p.id = f.pair_id"
@@ -302,33 +291,33 @@ static int fit_answers(struct engine *e, int64_t cohort, struct buf *b)
 	if (store_query(e->st, "SELECT p.id, m.name, " FIT_SAYS("m") ", " FIT_SAYS("t")
 	    " FROM pairs p JOIN applications m ON m.id = p.mentor_app JOIN applications t"
 	    " ON t.id = p.mentee_app WHERE p.cohort_id = ? AND p.status = 'active'"
-	    " AND EXISTS (SELECT 1 FROM fits f WHERE f.pair_id = p.id) ORDER BY p.id", fit_row, &s,
-	    "i", cohort) < 0)
+	    " AND EXISTS (SELECT 1 FROM fits f WHERE f.pair_id = p.id) ORDER BY p.id", pair_table_row,
+	    &s, "i", cohort) < 0)
 		return -1;
-	list_end(b, s.rows, "(none)");
+	list_end(b, s.s.rows, "(none)");
 	buf_addc(b, '\n');
 	return 0;
 }
 
 int overview_repair(struct engine *e, int64_t cohort, struct buf *b)
 {
-	struct section s = { b, 0, e->now };
+	struct pair_table s = { { b, 0, e->now }, { 20, 20, 22 } };
 	struct buf rows;
 	int ret = -1;
 
 	buf_init(&rows, 4u * 1024 * 1024);
 	buf_add(&rows, "", 0);
-	s.b = &rows;
+	s.s.b = &rows;
 	if (store_query(e->st, "SELECT p.id, m.name, t.name, ltrim(CASE WHEN EXISTS (SELECT 1"
 	    " FROM checkins k WHERE k.pair_id = p.id AND k.answer = 'end') THEN 'check-in: end'"
 	    " ELSE '' END || coalesce('; not a fit: ' || (SELECT group_concat(CASE WHEN f.person_id"
 	    " = t.person_id THEN 'mentee' ELSE 'mentor' END, ', ') FROM fits f WHERE f.pair_id = p.id"
 	    " AND f.answer = 'not'), ''), '; ') AS why FROM pairs p"
 	    " JOIN applications m ON m.id = p.mentor_app JOIN applications t ON t.id = p.mentee_app"
-	    " WHERE p.cohort_id = ? AND p.status = 'active' AND why <> '' ORDER BY p.id", repair_row,
-	    &s, "i", cohort) < 0)
+	    " WHERE p.cohort_id = ? AND p.status = 'active' AND why <> '' ORDER BY p.id",
+	    pair_table_row, &s, "i", cohort) < 0)
 		goto out;
-	if (s.rows > 0) {
+	if (s.s.rows > 0) {
 		buf_adds(b, "To repair (rematch N pairs again without blame; unpair N REASON ends)\n  ");
 		cell(b, "pair", 4);
 		cell(b, "mentor", 20);
@@ -336,7 +325,7 @@ int overview_repair(struct engine *e, int64_t cohort, struct buf *b)
 		cell(b, "why", 22);
 		end_line(b);
 		buf_adds(b, rows.s);
-		list_end(b, s.rows, "(none)");
+		list_end(b, s.s.rows, "(none)");
 		buf_addc(b, '\n');
 	}
 	ret = fit_answers(e, cohort, b);

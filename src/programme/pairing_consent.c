@@ -322,28 +322,12 @@ out:
 
 int pairing_consent_due(struct engine *e, char **error_r)
 {
-	if (store_begin(e->st) < 0)
-		return -1;
-	if (consent_due(e, error_r) < 0) {
-		store_rollback(e->st);
-		return -1;
-	}
-	return store_commit(e->st);
+	return roster_transaction(e, consent_due, error_r);
 }
 
 int pairing_consent_next_due(struct engine *e, time_t *next)
 {
-	int64_t first = 0;
-	time_t t;
-
-	if (store_query_int(e->st, &first, "SELECT coalesce(min(coalesce(s.nudged_at, s.asked_at)), 0)"
+	return roster_next_due(e, "SELECT coalesce(min(coalesce(s.nudged_at, s.asked_at)), 0)"
 	    " FROM consents s JOIN pairs p ON p.id = s.pair_id WHERE p.status = 'consent'"
-	    " AND s.answer IS NULL", NULL) < 0)
-		return -1;
-	if (first > 0) {
-		t = time_add_days((time_t)first, e->cfg->matching.consent_days);
-		if (t > e->now && (*next == 0 || t < *next))
-			*next = t;
-	}
-	return 0;
+	    " AND s.answer IS NULL", e->cfg->matching.consent_days, next);
 }

@@ -151,30 +151,14 @@ out:
 
 int repair_fit_due(struct engine *e, char **error_r)
 {
-	if (store_begin(e->st) < 0)
-		return -1;
-	if (fits_due(e, error_r) < 0) {
-		store_rollback(e->st);
-		return -1;
-	}
-	return store_commit(e->st);
+	return roster_transaction(e, fits_due, error_r);
 }
 
 int repair_next_due(struct engine *e, time_t *next)
 {
-	int64_t first = 0;
-
-	if (store_query_int(e->st, &first, "SELECT coalesce(min(p.introduced_at), 0) FROM pairs p"
+	return roster_next_due(e, "SELECT coalesce(min(p.introduced_at), 0) FROM pairs p"
 	    " WHERE p.status = 'active' AND NOT EXISTS (SELECT 1 FROM fits f WHERE f.pair_id = p.id)",
-	    NULL) < 0)
-		return -1;
-	if (first > 0) {
-		time_t t = time_add_days((time_t)first, 7 * e->cfg->schedule.fit_check_weeks);
-
-		if (t > e->now && (*next == 0 || t < *next))
-			*next = t;
-	}
-	return 0;
+	    7 * e->cfg->schedule.fit_check_weeks, next);
 }
 
 static int fit_row(const struct store_row *row, void *arg)

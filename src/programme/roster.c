@@ -553,3 +553,30 @@ int roster_profile(struct engine *e, const struct application *a, const struct s
 	strlist_deinit(&own);
 	return 0;
 }
+
+int roster_transaction(struct engine *e, int (*fn)(struct engine *e, char **error_r),
+    char **error_r)
+{
+	if (store_begin(e->st) < 0)
+		return -1;
+	if (fn(e, error_r) < 0) {
+		store_rollback(e->st);
+		return -1;
+	}
+	return store_commit(e->st);
+}
+
+int roster_next_due(struct engine *e, const char *sql, long days, time_t *next)
+{
+	int64_t first = 0;
+	time_t t;
+
+	if (store_query_int(e->st, &first, sql, NULL) < 0)
+		return -1;
+	if (first > 0) {
+		t = time_add_days((time_t)first, days);
+		if (t > e->now && (*next == 0 || t < *next))
+			*next = t;
+	}
+	return 0;
+}

@@ -56,6 +56,15 @@ void roster_application_deinit(struct application *a);
  * updated when given (non-NULL). */
 int roster_person(struct engine *e, const char *address, const char *name, const char *language,
     int64_t *id_r);
+/* Runs fn in a transaction of its own (a scheduled part): committed if
+ * it returns 0, rolled back if -1. */
+int roster_transaction(struct engine *e, int (*fn)(struct engine *e, char **error_r),
+    char **error_r);
+/* The time days calendar days after the one sql gives (one integer, 0
+ * for none) lowers *next when it is later than now and earlier than
+ * *next (0: none yet): when a scheduled part is next due. */
+int roster_next_due(struct engine *e, const char *sql, long days, time_t *next);
+
 /* The words of every name held of the programme's people, of every
  * cohort, added to *words (profile_name_words()): what an anonymous
  * profile must not show. */
