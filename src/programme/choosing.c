@@ -137,8 +137,8 @@ int choosing_profiles(struct engine *e, const struct committee_command *cmd, int
 	}
 	if (store_query(e->st, "SELECT a.id FROM applications a WHERE a.cohort_id = ?"
 	    " AND a.role = 'mentee' AND a.status = 'confirmed' AND NOT EXISTS (SELECT 1 FROM pairs p"
-	    " WHERE p.mentee_app = a.id AND p.status = 'active') AND NOT EXISTS (SELECT 1"
-	    " FROM choices c WHERE c.mentee_app = a.id) ORDER BY a.id", store_ids_row, &mentees,
+	    " WHERE p.mentee_app = a.id AND p.status IN ('active', 'consent')) AND NOT EXISTS"
+	    " (SELECT 1 FROM choices c WHERE c.mentee_app = a.id) ORDER BY a.id", store_ids_row, &mentees,
 	    "i", cohort) < 0)
 		goto out;
 	for (i = 0; i < mentees.n; i++)

@@ -150,7 +150,8 @@ static int history_of(struct engine *e, const struct application *a, struct hist
 	    store_query_text(e->st, &h->carried_from, "SELECT c.name FROM applications a"
 	    " JOIN applications o ON o.id = a.carried_from JOIN cohorts c ON c.id = o.cohort_id"
 	    " WHERE a.id = ?", "i", a->id) < 0 ||
-	    /* and the mentors of this cohort she was rematched away from */
+	    /* and the mentors of this cohort she was rematched away from, or
+	     * whose pairing with her did not go ahead (consent) */
 	    store_query_text(e->st, &h->ended_partners, "SELECT group_concat(pp.address, ',')"
 	    " FROM pairs x JOIN applications m ON m.id = x.mentor_app JOIN people pp"
 	    " ON pp.id = m.person_id WHERE x.mentee_app = ? AND (x.rematched_at IS NOT NULL"

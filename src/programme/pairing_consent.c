@@ -266,9 +266,10 @@ static int waiting_row(const struct store_row *row, void *arg)
 	return 0;
 }
 
+/* a closed cohort asks nobody any more */
 #define WAITING_SQL "SELECT s.id, s.pair_id, p.mentor_app, p.mentee_app, s.person_id, s.asked_at" \
-	" FROM consents s JOIN pairs p ON p.id = s.pair_id WHERE p.status = 'consent'" \
-	" AND s.answer IS NULL"
+	" FROM consents s JOIN pairs p ON p.id = s.pair_id JOIN cohorts c ON c.id = p.cohort_id" \
+	" WHERE p.status = 'consent' AND c.status = 'open' AND s.answer IS NULL"
 
 static int nudge(struct engine *e, const struct waiting *w, char **error_r)
 {
