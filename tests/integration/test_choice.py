@@ -150,6 +150,12 @@ class Choice(Played):
         waitlist = [(r, m) for _, r, m in msgs if m["X-Mentord-Kind"] == "waitlist"][0]
         self.assertEqual(waitlist[0], ["kim@example.org"])
         self.assertNotIn("Marc", text_of(waitlist[1]))
+        # what is held about Sam: his motivation and choice by profile
+        # number, never the name behind a profile he did not get
+        export = self.cli("export", "--person", "sam@example.org", now=at(9))
+        self.assertIn("optics fascinates me", export)
+        self.assertIn("Anna Keller", export)
+        self.assertNotIn("Inès", export)
 
 
 PAIRS = [
