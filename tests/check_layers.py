@@ -37,13 +37,13 @@ MAIL_LAYERS = [
     ("readers", False, ["dsn", "auth"]),
 ]
 LAYERS = [
-    ("parse", True, ["command", "form", "match", "classify", "survey"]),
+    ("parse", True, ["command", "form", "match", "classify", "survey", "choice", "profile", "fit"]),
     ("state", False, ["roster"]),
     ("mail out", True, ["inbound", "outbox", "notify"]),
     ("steps", False, ["confirm", "cases", "invite", "overview", "report", "erase",
                       "quarantine"]),
     ("features", False, ["applicant", "pairing", "training", "followup", "digest", "bounce",
-                         "export", "edition"]),
+                         "export", "edition", "choosing", "repair"]),
     ("commands", False, ["committee"]),
     ("top", False, ["programme", "sched"]),
 ]

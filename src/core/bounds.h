@@ -26,6 +26,9 @@
 #define SURVEY_LINES_MAX 400                /* lines of a feedback reply read for answers */
 #define SURVEY_ANSWER_BYTES_MAX 1000        /* one feedback answer or quote kept */
 #define FEEDBACK_TEXT_BYTES_MAX 20000       /* the words of a feedback reply kept */
+#define PROFILE_VALUE_BYTES_MAX 600         /* one value of an anonymous profile shown */
+#define CHOICE_LINES_MAX 40                 /* lines of a reply read for a mentee's choices */
+#define CHOICE_MOTIVATION_BYTES_MAX 1000    /* her motivation kept */
 
 /* iCalendar */
 #define ICAL_BYTES_MAX (512u * 1024)        /* one text/calendar part */

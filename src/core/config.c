@@ -93,11 +93,16 @@ static const struct key keys[] = {
 	{ "schedule", "digest_time", K_TIME, OFF(schedule.digest_hour), 0, 0 },
 	{ "schedule", "programme_months", K_LONG, OFF(schedule.programme_months), 1, 60 },
 	{ "schedule", "feedback_days", K_LONG, OFF(schedule.feedback_days), 1, 365 },
+	{ "schedule", "fit_check_weeks", K_LONG, OFF(schedule.fit_check_weeks), 1, 52 },
 	{ "matching", "department", K_DOUBLE, OFF(matching.department), 0, 100 },
 	{ "matching", "field", K_DOUBLE, OFF(matching.field), 0, 100 },
 	{ "matching", "topics", K_DOUBLE, OFF(matching.topics), 0, 100 },
 	{ "matching", "language", K_DOUBLE, OFF(matching.language), 0, 100 },
 	{ "matching", "preferences", K_DOUBLE, OFF(matching.preferences), 0, 100 },
+	{ "matching", "profile_fields", K_LIST, OFF(matching.profile_fields), 0, 0 },
+	{ "matching", "choices_days", K_LONG, OFF(matching.choices_days), 1, 365 },
+	{ "matching", "consent", K_BOOL, OFF(matching.consent), 0, 0 },
+	{ "matching", "consent_days", K_LONG, OFF(matching.consent_days), 1, 60 },
 	{ "paths", "database", K_PATH, OFF(paths.database), 0, 0 },
 	{ "paths", "spool", K_PATH, OFF(paths.spool), 0, 0 },
 	{ "paths", "templates", K_PATH, OFF(paths.templates), 0, 0 },
@@ -181,11 +186,14 @@ static void set_defaults(struct config *c)
 	c->schedule.digest_minute = 0;
 	c->schedule.programme_months = 6;
 	c->schedule.feedback_days = 21;
+	c->schedule.fit_check_weeks = 4;
 	c->matching.department = 4;
 	c->matching.field = 4;
 	c->matching.topics = 1;
 	c->matching.language = 2;
 	c->matching.preferences = 3;
+	c->matching.choices_days = 7;
+	c->matching.consent_days = 3;
 }
 
 static int parse_weekday(const char *v)
@@ -661,6 +669,16 @@ static void validate(struct loader *l)
 		if (!valid_address(c->committee.notify.v[i]))
 			err(l, 0, "[committee] notify: not an e-mail address: %s", c->committee.notify.v[i]);
 
+	if (c->matching.profile_fields.n == 0)
+		strlist_split(&c->matching.profile_fields, "field, topics, about", ',');
+	for (i = 0; i < c->matching.profile_fields.n; i++)
+		if (strcasecmp(c->matching.profile_fields.v[i], "department") != 0 &&
+		    strcasecmp(c->matching.profile_fields.v[i], "field") != 0 &&
+		    strcasecmp(c->matching.profile_fields.v[i], "topics") != 0 &&
+		    strcasecmp(c->matching.profile_fields.v[i], "about") != 0)
+			err(l, 0, "[matching] profile_fields: %s is none of department, field, topics,"
+			    " about", c->matching.profile_fields.v[i]);
+
 	if (c->imap.host == NULL)
 		err(l, 0, "[imap] host is required");
 	if (c->imap.user == NULL)
@@ -794,6 +812,7 @@ void config_free(struct config **cp)
 	free(c->committee.authserv_id);
 	strlist_deinit(&c->committee.domains);
 	strlist_deinit(&c->committee.notify);
+	strlist_deinit(&c->matching.profile_fields);
 	free(c->imap.host);
 	free(c->imap.user);
 	free(c->imap.password_file);

@@ -115,6 +115,7 @@ struct config {
 		int digest_minute;
 		long programme_months;
 		long feedback_days;  /* the feedback period: the edition report after it */
+		long fit_check_weeks; /* the fit check at the latest, after an introduction */
 	} schedule;
 
 	struct {
@@ -123,6 +124,10 @@ struct config {
 		double topics;
 		double language;
 		double preferences;
+		struct strlist profile_fields; /* what a mentor's anonymous profile shows; empty: the default */
+		long choices_days;  /* a mentee may change her choice this long after the profiles */
+		int consent;        /* both sides agree before an introduction */
+		long consent_days;  /* to answer; once more after a nudge */
 	} matching;
 
 	struct {

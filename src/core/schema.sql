@@ -64,7 +64,28 @@ CREATE TABLE pairs(
  score REAL, reasons TEXT, created_at INTEGER NOT NULL,
  introduced_at INTEGER, ended_at INTEGER, end_reason TEXT,
  paused INTEGER NOT NULL DEFAULT 0, feedback_at INTEGER,
- same_department INTEGER, shared_field INTEGER); -- kept for the report after retention
+ same_department INTEGER, shared_field INTEGER, -- kept for the report after retention
+ choice_rank INTEGER,                           -- the mentee's rank of the mentor (0: not chosen)
+ rematched_at INTEGER,                          -- ended by a rematch: never proposed again
+ declined_at INTEGER);                          -- will not go ahead (a no, or silence, to consent)
+
+-- ---- choice, consent and repair (doc/DESIGN.md 3.8) ----
+-- each mentor's number in her cohort, kept once given
+CREATE TABLE profiles(cohort_id INTEGER NOT NULL, number INTEGER NOT NULL,
+ mentor_app INTEGER NOT NULL UNIQUE, PRIMARY KEY(cohort_id, number));
+-- one row per mentee asked: her ranked mentors (application ids) and her
+-- motivation, for the committee only
+CREATE TABLE choices(mentee_app INTEGER PRIMARY KEY, asked_at INTEGER NOT NULL,
+ choice1 INTEGER, choice2 INTEGER, choice3 INTEGER, motivation TEXT, chosen_at INTEGER);
+-- the early fit check, one row per person of a pair asked; answer good,
+-- unsure or not (confidential: the committee's only)
+CREATE TABLE fits(id INTEGER PRIMARY KEY, pair_id INTEGER NOT NULL,
+ person_id INTEGER NOT NULL, asked_at INTEGER NOT NULL, answer TEXT, answered_at INTEGER,
+ UNIQUE(pair_id, person_id));
+-- both sides of an approved pair agree before the introduction; yes or no
+CREATE TABLE consents(id INTEGER PRIMARY KEY, pair_id INTEGER NOT NULL,
+ person_id INTEGER NOT NULL, asked_at INTEGER NOT NULL, nudged_at INTEGER, answer TEXT,
+ answered_at INTEGER, UNIQUE(pair_id, person_id));
 
 -- ---- training sessions and answers ----
 CREATE TABLE events(

@@ -211,6 +211,32 @@ static const char *const migrations[] = {
 	/* 7 -> 8: when a quarantined message's raw copy was removed (past
 	 * quarantine_max_mb or quarantine_days, or by retention) */
 	"ALTER TABLE inbound ADD COLUMN quarantine_dropped_at INTEGER;",
+	/* 8 -> 9: mentees choose among anonymous profiles. profiles: each
+	 * mentor's number in her cohort, kept once given; choices: one row
+	 * per mentee asked, her ranked mentors (application ids) and her
+	 * motivation, for the committee only; pairs.choice_rank: the rank
+	 * the mentee gave the mentor (0: not chosen), which the edition
+	 * report counts */
+	"CREATE TABLE profiles(cohort_id INTEGER NOT NULL, number INTEGER NOT NULL,"
+	" mentor_app INTEGER NOT NULL UNIQUE, PRIMARY KEY(cohort_id, number));"
+	"CREATE TABLE choices(mentee_app INTEGER PRIMARY KEY, asked_at INTEGER NOT NULL,"
+	" choice1 INTEGER, choice2 INTEGER, choice3 INTEGER, motivation TEXT, chosen_at INTEGER);"
+	"ALTER TABLE pairs ADD COLUMN choice_rank INTEGER;"
+	/* pairs.rematched_at: the pair was ended by the committee's rematch:
+	 * never proposed again, the mentee ahead of newcomers */
+	"ALTER TABLE pairs ADD COLUMN rematched_at INTEGER;"
+	/* fits: the early fit check, one row per person of a pair asked;
+	 * answer good, unsure or not (confidential: the committee's only) */
+	"CREATE TABLE fits(id INTEGER PRIMARY KEY, pair_id INTEGER NOT NULL,"
+	" person_id INTEGER NOT NULL, asked_at INTEGER NOT NULL, answer TEXT, answered_at INTEGER,"
+	" UNIQUE(pair_id, person_id));"
+	/* consents: both sides of an approved pair agree before the
+	 * introduction ([matching] consent); answer yes or no.
+	 * pairs.declined_at: the pair will not go ahead (a no, or silence) */
+	"CREATE TABLE consents(id INTEGER PRIMARY KEY, pair_id INTEGER NOT NULL,"
+	" person_id INTEGER NOT NULL, asked_at INTEGER NOT NULL, nudged_at INTEGER, answer TEXT,"
+	" answered_at INTEGER, UNIQUE(pair_id, person_id));"
+	"ALTER TABLE pairs ADD COLUMN declined_at INTEGER;",
 };
 
 _Static_assert(ARRAY_SIZE(migrations) == STORE_SCHEMA_VERSION,

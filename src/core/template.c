@@ -37,8 +37,8 @@ static const struct {
 	{ "confirm-update", "token role cohort change summary" },
 	{ "confirm-forget", "token" },
 	{ "confirm-command", "token commands" },
-	{ "confirmed", "role cohort summary" },
-	{ "updated", "role cohort summary" },
+	{ "confirmed", "role cohort summary profile" },
+	{ "updated", "role cohort summary profile" },
 	{ "form-errors", "errors" },
 	{ "both-roles", "role cohort" },
 	{ "no-cohort", "next" },
@@ -77,6 +77,14 @@ static const struct {
 	{ "notice-limit-all", "limit waiting" },
 	{ "erased", "" },
 	{ "restore-notice", "backup_date restored_date count sent replaced" },
+	{ "profiles", "cohort profiles count until" },
+	{ "choices", "recorded problem closed until" },
+	{ "rematch", "partner_name mentee" },
+	{ "fit-check", "partner_name" },
+	{ "consent", "profile until partner_role" },
+	{ "consent-nudge", "profile until partner_role" },
+	{ "consent-closed", "" },
+	{ "consent-declined", "pair pair_names who declined" },
 };
 
 static const char *const common_vars[] = { "programme", "address", "name", "tag" };

@@ -58,7 +58,7 @@ static int send_application(struct msgctx *c, const struct application *a, const
 	struct vars v = { { NULL }, { NULL }, 0 };
 	const char *lang = notify_language(c->e, a->language, NULL, 1);
 	int request = strcmp(kind, "confirm-request") == 0;
-	char *cohort = NULL, *summary = roster_summary(a, lang);
+	char *cohort = NULL, *summary = roster_summary(a, lang), *profile = NULL;
 	int ret = -1;
 
 	if (roster_cohort_name(c->e, a->cohort_id, &cohort) < 0)
@@ -69,6 +69,12 @@ static int send_application(struct msgctx *c, const struct application *a, const
 	vars_set(&v, "role", roster_role_word(a->role, lang));
 	vars_set(&v, "cohort", cohort);
 	vars_set(&v, "summary", summary);
+	/* a mentor sees her anonymous profile before the mentees do */
+	if (!request && strcmp(a->role, "mentor") == 0) {
+		if (roster_profile(c->e, a, NULL, lang, 0, &profile) < 0)
+			goto out;
+	}
+	vars_set(&v, "profile", profile);
 	ret = notify_answer(c, &(struct notice){ .kind = kind, .tmpl = tmpl, .lang = lang,
 	    .vars = &v, .ref_kind = request ? "application" : NULL, .ref_id = request ? a->id : 0,
 	    .person_id = a->person_id }, error_r);
@@ -76,6 +82,7 @@ out:
 	vars_deinit(&v);
 	free(cohort);
 	free(summary);
+	free(profile);
 	return ret;
 }
 
@@ -84,7 +91,7 @@ static int send_confirm_request(struct msgctx *c, const struct application *a, c
 	return send_application(c, a, "confirm-request", NULL, error_r);
 }
 
-static int send_app_notice(struct msgctx *c, const struct application *a, const char *tmpl,
+int applicant_notice(struct msgctx *c, const struct application *a, const char *tmpl,
     char **error_r)
 {
 	return send_application(c, a, "confirmed", tmpl, error_r);
@@ -188,7 +195,7 @@ static int apply(struct msgctx *c, const char *kw_lang, int explicit, char **err
 		    roster_application_by_id(c->e, live.id, &a) != 1)
 			goto out;
 		ret = strcmp(a.status, "pending") == 0 ? send_confirm_request(c, &a, error_r)
-		    : send_app_notice(c, &a, "updated", error_r);
+		    : applicant_notice(c, &a, "updated", error_r);
 		inbound_outcome(c, "application sent again: updated");
 		goto out;
 	}
@@ -251,7 +258,7 @@ int applicant_update(struct msgctx *c, const char *arg, const char *kw_lang, cha
 	    roster_person(c->e, a.address, NULL, a.language, &person) < 0)
 		goto out;
 	ret = strcmp(a.status, "pending") == 0 ? send_confirm_request(c, &a, error_r)
-	    : send_app_notice(c, &a, "updated", error_r);
+	    : applicant_notice(c, &a, "updated", error_r);
 	inbound_outcome(c, "application updated");
 out:
 	form_deinit(&f);
@@ -459,7 +466,7 @@ static int confirm_application(struct msgctx *c, struct application *a, char **e
 		return -1;
 	free(a->status);
 	a->status = xstrdup("confirmed");
-	if (send_app_notice(c, a, "confirmed", error_r) < 0)
+	if (applicant_notice(c, a, "confirmed", error_r) < 0)
 		return -1;
 	inbound_outcome(c, "application #%lld confirmed", (long long)a->id);
 	if (confirm_substantial(c->text))

@@ -159,28 +159,6 @@ static int change_of(const struct confirmation *k, struct form *f, int *reapply_
 	return 1;
 }
 
-static int tell(struct msgctx *c, const struct application *a, const char *tmpl,
-    char **error_r)
-{
-	struct vars v = { { NULL }, { NULL }, 0 };
-	const char *lang = notify_language(c->e, a->language, NULL, 1);
-	char *cohort = NULL, *summary = roster_summary(a, lang);
-	int ret = -1;
-
-	if (roster_cohort_name(c->e, a->cohort_id, &cohort) == 0) {
-		vars_set(&v, "name", a->name);
-		vars_set(&v, "role", roster_role_word(a->role, lang));
-		vars_set(&v, "cohort", cohort);
-		vars_set(&v, "summary", summary);
-		ret = notify_answer(c, &(struct notice){ .kind = "confirmed", .tmpl = tmpl,
-		    .lang = lang, .vars = &v, .person_id = a->person_id }, error_r);
-	}
-	vars_deinit(&v);
-	free(cohort);
-	free(summary);
-	return ret;
-}
-
 int applicant_change_confirmed(struct msgctx *c, const struct confirmation *k, char **error_r)
 {
 	enum rsvp_answer answer = confirm_answer(c);
@@ -222,7 +200,7 @@ int applicant_change_confirmed(struct msgctx *c, const struct confirmation *k, c
 	roster_application_deinit(&a);
 	if (roster_application_by_id(c->e, k->ref_id, &a) != 1)
 		goto out;
-	ret = tell(c, &a, pending ? "confirmed" : "updated", error_r);
+	ret = applicant_notice(c, &a, pending ? "confirmed" : "updated", error_r);
 	inbound_outcome(c, "change to application #%lld confirmed%s", (long long)a.id,
 	    pending ? ", and the application with it" : "");
 out:

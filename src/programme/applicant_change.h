@@ -32,4 +32,10 @@ int applicant_change_request(struct msgctx *c, const struct application *live,
  * table): applicant.h's return rule. */
 int applicant_change_confirmed(struct msgctx *c, const struct confirmation *k, char **error_r);
 
+/* In applicant.c, for both files: the application as it now stands, sent
+ * to its person with the template tmpl ("confirmed", "updated"), kind
+ * "confirmed". 0, or -1 with *error_r as notify.h says. */
+int applicant_notice(struct msgctx *c, const struct application *a, const char *tmpl,
+    char **error_r);
+
 #endif

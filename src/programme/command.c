@@ -295,12 +295,12 @@ int command_address_valid(const char *addr)
 
 /* "cohort" alone (the last value of the list committee): the second
  * word decides */
-#define CCMD_COHORT_WORD (CCMD_REPORT + 1)
+#define CCMD_COHORT_WORD (CCMD_REMATCH + 1)
 
 static const char *const ccmd_names[] = {
 	"", "commands", "match", "approve", "reject", "pair", "unpair", "training",
 	"training update", "training cancel", "close", "cohort open", "cohort close", "digest",
-	"status", "report",
+	"status", "report", "profiles", "rematch",
 };
 
 const char *command_committee_name(enum committee_cmd cmd)
@@ -774,6 +774,13 @@ static void parse_arguments(struct committee_command *c, int verb, const char *r
 		break;
 	case CCMD_CLOSE:
 		parse_close(c, rest);
+		break;
+	case CCMD_REMATCH:
+		if (parse_numbers(c, rest, "expected one pair number, like rematch 3") == 0 &&
+		    c->n_nums != 1) {
+			c->n_nums = 0;
+			set_error(c, "expected one pair number, like rematch 3");
+		}
 		break;
 	case CCMD_COHORT_OPEN:
 		parse_cohort_open(c, rest);

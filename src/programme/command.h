@@ -52,6 +52,8 @@ enum committee_cmd {
 	CCMD_DIGEST,          /* digest / résumé */
 	CCMD_STATUS,          /* status / statut */
 	CCMD_REPORT,          /* report [--cohort NAME | NAME] / rapport, bilan */
+	CCMD_PROFILES,        /* profiles / profils */
+	CCMD_REMATCH,         /* rematch N / réapparier N */
 };
 
 #define COMMAND_NUMS_MAX 200

@@ -6,6 +6,7 @@
 
 #include "bounds.h"
 #include "cases.h"
+#include "choosing.h"
 #include "command.h"
 #include "config.h"
 #include "confirm.h"
@@ -17,6 +18,7 @@
 #include "mime.h"
 #include "notify.h"
 #include "pairing.h"
+#include "repair.h"
 #include "store.h"
 #include "template.h"
 #include "training.h"
@@ -48,6 +50,8 @@ static const struct {
 	{ CCMD_DIGEST, digest_command, 1 },
 	{ CCMD_STATUS, digest_command, 0 },
 	{ CCMD_REPORT, edition_report, 0 },
+	{ CCMD_PROFILES, choosing_profiles, 1 },
+	{ CCMD_REMATCH, repair_rematch, 1 },
 };
 
 /* A second feature that goes on from where a command's left off: the call

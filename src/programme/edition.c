@@ -481,6 +481,7 @@ static int carry(struct msgctx *c, int64_t old_app, int64_t cohort, char **error
 	vars_set(&v, "cohort", name);
 	vars_set(&v, "summary", summary);
 	vars_set(&v, "name", a.name);
+	vars_set(&v, "profile", "");
 	if (notify_answer(c, &(struct notice){ .kind = "confirmed", .lang = lang, .vars = &v,
 	    .person_id = a.person_id, .ref_kind = "application", .ref_id = a.id }, error_r) < 0)
 		goto out;

@@ -278,6 +278,8 @@ static int erase_own(struct engine *e, const struct who *w)
 	    " status = CASE WHEN status IN ('pending', 'confirmed') THEN 'withdrawn' ELSE status END"
 	    " WHERE person_id = ?", "i", w->id) < 0 ||
 	    store_exec(e->st, "UPDATE cases SET text = NULL WHERE person_id = ?", "i", w->id) < 0 ||
+	    store_exec(e->st, "UPDATE choices SET motivation = NULL WHERE mentee_app IN"
+	    " (SELECT id FROM applications WHERE person_id = ?)", "i", w->id) < 0 ||
 	    /* feedback: the words, the quote and the unclear answers go; the
 	     * figures stay, no longer anyone's */
 	    store_exec(e->st, "UPDATE feedback SET quote = NULL, quote_ok = 0, unclear = NULL, text = NULL"

@@ -118,6 +118,9 @@ static const char *const app_cols[] = { "cohort", "role", "status", "name", "add
 static const char *const checkin_cols[] = { "pair", "number", "sent", "answer", "answered" };
 static const char *const rsvp_cols[] = { "event", "start", "answer", "updated" };
 static const char *const case_cols[] = { "case", "status", "opened", "closed", "text" };
+static const char *const choice_cols[] = { "profiles sent", "1st choice (profile)",
+	"2nd choice (profile)", "3rd choice (profile)", "motivation", "chosen" };
+static const char *const answer_cols[] = { "pair", "asked", "answer", "answered" };
 
 /* What `export --person ADDRESS` gives, in this order. */
 static const struct {
@@ -140,6 +143,23 @@ static const struct {
 	  "SELECT k.id, k.status, datetime(k.opened_at, 'unixepoch'),"
 	  " datetime(k.closed_at, 'unixepoch'), k.text FROM cases k JOIN people p"
 	  " ON p.id = k.person_id WHERE p.address = ? ORDER BY k.id" },
+	{ "choices", choice_cols, ARRAY_SIZE(choice_cols),
+	  /* profile numbers, as she chose them: the profiles name nobody */
+	  "SELECT datetime(c.asked_at, 'unixepoch'),"
+	  " (SELECT number FROM profiles WHERE mentor_app = c.choice1),"
+	  " (SELECT number FROM profiles WHERE mentor_app = c.choice2),"
+	  " (SELECT number FROM profiles WHERE mentor_app = c.choice3), c.motivation,"
+	  " datetime(c.chosen_at, 'unixepoch') FROM choices c JOIN applications a"
+	  " ON a.id = c.mentee_app JOIN people p ON p.id = a.person_id WHERE p.address = ?"
+	  " ORDER BY a.id" },
+	{ "consents", answer_cols, ARRAY_SIZE(answer_cols),
+	  "SELECT s.pair_id, datetime(s.asked_at, 'unixepoch'), s.answer,"
+	  " datetime(s.answered_at, 'unixepoch') FROM consents s JOIN people p"
+	  " ON p.id = s.person_id WHERE p.address = ? ORDER BY s.id" },
+	{ "fits", answer_cols, ARRAY_SIZE(answer_cols),
+	  "SELECT f.pair_id, datetime(f.asked_at, 'unixepoch'), f.answer,"
+	  " datetime(f.answered_at, 'unixepoch') FROM fits f JOIN people p"
+	  " ON p.id = f.person_id WHERE p.address = ? ORDER BY f.id" },
 };
 
 int export_run(struct store *st, const struct config *cfg, int argc, char **argv)

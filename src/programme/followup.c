@@ -311,6 +311,8 @@ static int retention(struct engine *e, long *anonymised_r, char **error_r)
 	    " WHERE cohort_id IN (SELECT id FROM temp.expired))", NULL) < 0 ||
 	    store_exec(e->st, "UPDATE pairs SET reasons = NULL, end_reason = NULL"
 	    " WHERE cohort_id IN (SELECT id FROM temp.expired)", NULL) < 0 ||
+	    store_exec(e->st, "UPDATE choices SET motivation = NULL WHERE mentee_app IN (SELECT id"
+	    " FROM applications WHERE cohort_id IN (SELECT id FROM temp.expired))", NULL) < 0 ||
 	    store_exec(e->st, "UPDATE applications SET name = NULL, department = NULL, field = NULL,"
 	    " topics = NULL, about = NULL, pref_mentors = NULL, gender = NULL, pref_gender = NULL"
 	    " WHERE cohort_id IN (SELECT id FROM temp.expired)", NULL) < 0 ||

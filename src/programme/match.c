@@ -133,8 +133,9 @@ enum { PREF_ANY, PREF_SAME, PREF_OTHER };
 /* Lists are offsets into prep.ids: sorted, distinct ids. */
 struct person {
 	int32_t dept, addr, lang, gender, pref_gender;
+	int32_t choice[MATCH_CHOICES_MAX]; /* mentees: mentor indexes chosen, -1 */
 	int pref;
-	uint32_t fields, n_fields, topics, n_topics, named, n_named, past, n_past;
+	uint32_t fields, n_fields, topics, n_topics, named, n_named, past, n_past, ended, n_ended;
 };
 
 struct prep {
@@ -144,7 +145,8 @@ struct prep {
 	int32_t *ids;
 	size_t n_ids, cap_ids;
 	long wd, wf, wt, wl, wp; /* hundredths */
-	long smax;               /* best possible score of a pair */
+	long wc;                 /* a choice's unit: 0 when nobody chose (match.h) */
+	long smax;               /* best possible score and choice weight of a pair */
 };
 
 static int32_t fold_id(struct prep *p, const char *s, int insert)
@@ -237,10 +239,73 @@ static int pref_kind(const char *s)
 	return k;
 }
 
+/* Mentor indexes by id, for the choices. */
+struct by_id {
+	int64_t id;
+	uint32_t m;
+};
+
+static int cmp_by_id(const void *a, const void *b)
+{
+	const struct by_id *x = a, *y = b;
+
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	return (x->m > y->m) - (x->m < y->m);
+}
+
+/* The first mentor of that id, -1 if none. */
+static int32_t mentor_of(const struct by_id *ids, size_t n, int64_t id)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ids[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && ids[lo].id == id && id != 0 ? (int32_t)ids[lo].m : -1;
+}
+
+static void choices_prepare(struct prep *p, const struct match_person *mentors,
+    const struct match_person *mentees)
+{
+	struct by_id *ids = xcalloc(p->n_m + 1, sizeof(*ids));
+	size_t i, k, j;
+	int any = 0;
+
+	for (i = 0; i < p->n_m; i++) {
+		ids[i].id = mentors[i].id;
+		ids[i].m = (uint32_t)i;
+	}
+	qsort(ids, p->n_m, sizeof(*ids), cmp_by_id);
+	for (i = 0; i < p->n_e; i++) {
+		for (k = 0; k < MATCH_CHOICES_MAX; k++) {
+			int32_t m = mentor_of(ids, p->n_m, mentees[i].choices[k]);
+
+			/* a mentor named twice counts at her first rank */
+			for (j = 0; j < k && m >= 0; j++)
+				if (p->e[i].choice[j] == m)
+					m = -1;
+			p->e[i].choice[k] = m;
+			any |= m >= 0;
+		}
+	}
+	free(ids);
+	if (any) {
+		p->wc = p->smax + 1;
+		p->smax += MATCH_CHOICES_MAX * p->wc;
+	}
+}
+
 /* Mentors first, so that mentees' named addresses resolve to them. */
 static void person_prepare(struct prep *p, struct person *q, const struct match_person *in, int mentee)
 {
 	memset(q, 0, sizeof(*q));
+	q->choice[0] = q->choice[1] = q->choice[2] = -1;
 	q->dept = fold_id(p, in->department, 1);
 	q->addr = address_id(p, in->address, !mentee);
 	q->lang = fold_id(p, in->language, 1);
@@ -255,6 +320,7 @@ static void person_prepare(struct prep *p, struct person *q, const struct match_
 	q->pref_gender = gender_pref_id(p, in->pref_gender);
 	q->n_named = list_prepare(p, in->pref_mentors, 1, MATCH_PREF_MENTORS_MAX, &q->named);
 	q->n_past = list_prepare(p, in->past_partners, 1, MATCH_PAST_PARTNERS_MAX, &q->past);
+	q->n_ended = list_prepare(p, in->ended_partners, 1, MATCH_PAST_PARTNERS_MAX, &q->ended);
 }
 
 /* w is in [0, 100] (weights_check): plain rounding, and no libm. */
@@ -298,6 +364,7 @@ static void prep_people(struct prep *p, const struct match_person *mentors, size
 		person_prepare(p, &p->m[i], &mentors[i], 0);
 	for (i = 0; i < n_e; i++)
 		person_prepare(p, &p->e[i], &mentees[i], 1);
+	choices_prepare(p, mentors, mentees);
 }
 
 static void prep_deinit(struct prep *p)
@@ -311,9 +378,16 @@ static void prep_deinit(struct prep *p)
 
 /* ---- one pair ---- */
 
+/* Why a pair is not proposed again, and how the reasons say it. */
+enum { REPEAT_NONE, REPEAT_EARLIER, REPEAT_ENDED };
+static const char *const repeat_why[] = { "", "paired in an earlier cohort",
+	"their pairing in this cohort ended or did not go ahead" };
+
 struct eval {
 	int allowed, self, repeat, same_dept, n_fields, n_topics, same_lang, named, gender_ok, pref_ok;
-	long score;
+	int choice;  /* the mentor's rank in the mentee's choice, 0: none */
+	long score;  /* without the choice's weight */
+	long weight; /* score and the choice's weight: what the proposal maximises */
 };
 
 static int common_count(const int32_t *a, size_t na, const int32_t *b, size_t nb)
@@ -348,6 +422,7 @@ static int id_in(const int32_t *a, size_t n, int32_t id)
 static void pair_eval(const struct prep *p, const struct person *m, const struct person *e, struct eval *v)
 {
 	const int32_t *ids = p->ids;
+	size_t k;
 
 	memset(v, 0, sizeof(*v));
 	v->self = m->addr >= 0 && m->addr == e->addr;
@@ -359,11 +434,23 @@ static void pair_eval(const struct prep *p, const struct person *m, const struct
 		v->allowed = !v->same_dept && v->n_fields > 0;
 	else
 		v->allowed = v->same_dept || v->n_fields > 0;
+	v->pref_ok = v->allowed && e->pref != PREF_ANY;
+	for (k = 0; k < MATCH_CHOICES_MAX; k++)
+		if (e->choice[k] >= 0 && m == &p->m[e->choice[k]])
+			v->choice = (int)k + 1;
+	/* she chose this mentor knowing what the profile said */
+	if (v->choice > 0)
+		v->allowed = 1;
 	if (v->self)
 		v->allowed = 0;
 	/* a pair of an earlier cohort is never proposed again */
 	if (v->allowed && m->addr >= 0 && id_in(ids + e->past, e->n_past, m->addr)) {
-		v->repeat = 1;
+		v->repeat = REPEAT_EARLIER;
+		v->allowed = 0;
+	}
+	/* nor a pair of this cohort whose pairing was ended (a rematch) */
+	if (v->allowed && m->addr >= 0 && id_in(ids + e->ended, e->n_ended, m->addr)) {
+		v->repeat = REPEAT_ENDED;
 		v->allowed = 0;
 	}
 	if (!v->allowed)
@@ -372,10 +459,10 @@ static void pair_eval(const struct prep *p, const struct person *m, const struct
 	v->same_lang = m->lang >= 0 && m->lang == e->lang;
 	v->named = m->addr >= 0 && id_in(ids + e->named, e->n_named, m->addr);
 	v->gender_ok = e->pref_gender >= 0 && e->pref_gender == m->gender;
-	v->pref_ok = e->pref != PREF_ANY;
 	v->score = (v->same_dept ? p->wd : 0) + p->wf * (v->n_fields < 2 ? v->n_fields : 2) +
 	    p->wt * (v->n_topics < 3 ? v->n_topics : 3) + (v->same_lang ? p->wl : 0) +
 	    p->wp * (2 * v->named + v->gender_ok + v->pref_ok);
+	v->weight = v->score + (v->choice > 0 ? (MATCH_CHOICES_MAX + 1 - v->choice) * p->wc : 0);
 }
 
 /* ---- the allowed-pair graph, one adjacency run per mentee ---- */
@@ -479,7 +566,7 @@ static int graph_mentee(struct graph *g, const struct prep *p, const struct pers
 		for (b = bits[w], bits[w] = 0; b != 0; b &= b - 1) {
 			m = (uint16_t)(w * 64 + (size_t)__builtin_ctzll(b));
 			pair_eval(p, &p->m[m], q, &v);
-			if (v.allowed && edge_add(g, p, m, v.score) < 0)
+			if (v.allowed && edge_add(g, p, m, v.weight) < 0)
 				return -1;
 		}
 	}
@@ -507,6 +594,9 @@ static int graph_build(const struct prep *p, struct graph *g)
 			cands_add(&by_dept, q->dept, bits);
 		for (k = 0; q->pref != PREF_SAME && k < q->n_fields; k++)
 			cands_add(&by_field, p->ids[q->fields + k], bits);
+		for (k = 0; k < MATCH_CHOICES_MAX; k++)
+			if (q->choice[k] >= 0)
+				bits[q->choice[k] / 64] |= (uint64_t)1 << (q->choice[k] % 64);
 		if (graph_mentee(g, p, q, bits, words) < 0)
 			goto out;
 		g->off[e + 1] = (uint32_t)g->n;
@@ -988,11 +1078,16 @@ static char *pair_reasons(const struct prep *p, size_t mi_, size_t ei_, const st
 	buf_init(&t, MATCH_TEXT_BYTES_MAX);
 	buf_add(&t, "", 0);
 	pair_eval(p, m, e, &v);
-	if (v.same_dept)
+	if (v.choice > 0)
+		buf_printf(&t, "mentee's %s choice", v.choice == 1 ? "1st" : v.choice == 2 ? "2nd" : "3rd");
+	if (v.same_dept) {
+		sep(&t);
 		buf_printf(&t, "same department (%s)%s", or_empty(ei->department),
 		    e->pref == PREF_SAME ? ", as the mentee asked" : "");
-	else if (e->pref == PREF_OTHER)
+	} else if (e->pref == PREF_OTHER && v.pref_ok) {
+		sep(&t);
 		buf_printf(&t, "other department (%s), as the mentee asked", or_empty(mi->department));
+	}
 	reasons_lists(p, m, e, ei, &t);
 	if (v.same_lang) {
 		sep(&t);
@@ -1017,18 +1112,18 @@ static char *pair_reasons(const struct prep *p, size_t mi_, size_t ei_, const st
 /* The mentors the mentee could have had but for an earlier pairing, by
  * name, ", "-separated into t; how many. */
 static int repeats_text(const struct prep *p, size_t ei, const struct match_person *mentors,
-    struct buf *t)
+    int kind, struct buf *t)
 {
 	const struct person *e = &p->e[ei];
 	struct eval v;
 	size_t m;
 	int n = 0;
 
-	for (m = 0; e->n_past > 0 && m < p->n_m; m++) {
-		if (p->m[m].addr < 0 || !id_in(p->ids + e->past, e->n_past, p->m[m].addr))
+	for (m = 0; e->n_past + e->n_ended > 0 && m < p->n_m; m++) {
+		if (p->m[m].addr < 0)
 			continue;
 		pair_eval(p, &p->m[m], e, &v);
-		if (v.repeat)
+		if (v.repeat == kind)
 			buf_printf(t, "%s%s", n++ > 0 ? ", " : "", or_empty(mentors[m].name));
 	}
 	return n;
@@ -1040,27 +1135,29 @@ static void repeats_note(const struct prep *p, size_t ei, const struct match_per
     int replace, char **text)
 {
 	struct buf t, names;
-	int n;
+	int kind;
 
-	buf_init(&names, MATCH_TEXT_BYTES_MAX);
-	buf_add(&names, "", 0);
-	n = repeats_text(p, ei, mentors, &names);
-	if (n > 0) {
-		buf_init(&t, MATCH_TEXT_BYTES_MAX);
-		buf_add(&t, "", 0);
-		if (!replace) {
-			buf_adds(&t, *text);
-			sep(&t);
+	for (kind = REPEAT_EARLIER; kind <= REPEAT_ENDED; kind++) {
+		buf_init(&names, MATCH_TEXT_BYTES_MAX);
+		buf_add(&names, "", 0);
+		if (repeats_text(p, ei, mentors, kind, &names) > 0) {
+			buf_init(&t, MATCH_TEXT_BYTES_MAX);
+			buf_add(&t, "", 0);
+			if (!replace) {
+				buf_adds(&t, *text);
+				sep(&t);
+			}
+			buf_printf(&t, "not proposed again with %s: %s", names.s, repeat_why[kind]);
+			if (!t.toobig) {
+				free(*text);
+				*text = buf_steal(&t);
+				replace = 0;
+			} else {
+				buf_deinit(&t);
+			}
 		}
-		buf_printf(&t, "not proposed again with %s: paired in an earlier cohort", names.s);
-		if (!t.toobig) {
-			free(*text);
-			*text = buf_steal(&t);
-		} else {
-			buf_deinit(&t);
-		}
+		buf_deinit(&names);
 	}
-	buf_deinit(&names);
 }
 
 /* "department X or in field(s) A, B" into t, from a person as written. */
@@ -1136,7 +1233,7 @@ static char *why_mentor(const struct prep *p, const struct graph *g, size_t m, c
 	struct buf t;
 	struct eval v;
 	size_t e;
-	int near = 0, repeats = 0;
+	int near = 0, repeats = 0, kind, n;
 
 	buf_init(&t, MATCH_TEXT_BYTES_MAX);
 	buf_add(&t, "", 0);
@@ -1146,18 +1243,21 @@ static char *why_mentor(const struct prep *p, const struct graph *g, size_t m, c
 		buf_printf(&t, "all %u suitable mentees have other mentors", g->deg_m[m]);
 	if (g->deg_m[m] > 0)
 		return buf_steal(&t);
-	for (e = 0; q->addr >= 0 && e < p->n_e; e++) {
-		if (p->e[e].n_past == 0 || !id_in(p->ids + p->e[e].past, p->e[e].n_past, q->addr))
-			continue;
-		pair_eval(p, q, &p->e[e], &v);
-		if (v.repeat)
-			buf_printf(&t, "%s%s", repeats++ ? ", " : "not proposed again with ",
-			    or_empty(mentees[e].name));
+	for (kind = REPEAT_EARLIER; kind <= REPEAT_ENDED; kind++) {
+		for (e = 0, n = 0; q->addr >= 0 && e < p->n_e; e++) {
+			if (p->e[e].n_past + p->e[e].n_ended == 0)
+				continue;
+			pair_eval(p, q, &p->e[e], &v);
+			if (v.repeat == kind)
+				buf_printf(&t, "%s%s", n++ ? ", " : repeats ? "; not proposed again with "
+				    : "not proposed again with ", or_empty(mentees[e].name));
+		}
+		if (n > 0)
+			buf_printf(&t, ": %s", repeat_why[kind]);
+		repeats += n;
 	}
-	if (repeats > 0) {
-		buf_adds(&t, ": paired in an earlier cohort");
+	if (repeats > 0)
 		return buf_steal(&t);
-	}
 	for (e = 0; e < p->n_e && !near; e++)
 		near = (q->dept >= 0 && q->dept == p->e[e].dept) ||
 		    common_count(p->ids + q->fields, q->n_fields, p->ids + p->e[e].fields, p->e[e].n_fields) > 0;
@@ -1203,6 +1303,7 @@ static void result_fill(struct match_result *r, const struct prep *p, const stru
 		q->mentee = e;
 		pair_eval(p, &p->m[q->mentor], &p->e[e], &v);
 		q->score = v.score;
+		q->choice = v.choice;
 		q->reasons = pair_reasons(p, q->mentor, e, &mentors[q->mentor], &mentees[e]);
 		repeats_note(p, e, mentors, 0, &q->reasons);
 		r->total_score += v.score;
@@ -1270,7 +1371,7 @@ static const char *why_not(const struct person *e, const struct eval *v)
 	if (v->self)
 		return "the mentor and the mentee are the same person";
 	if (v->repeat)
-		return "paired in an earlier cohort";
+		return repeat_why[v->repeat];
 	if (e->pref == PREF_SAME)
 		return "different departments, and the mentee asked for the same department";
 	if (e->pref == PREF_OTHER && v->same_dept)

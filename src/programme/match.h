@@ -10,7 +10,9 @@
  *   - it is "other-department": different departments and a shared field;
  *   - otherwise (any, or none): same department or a shared field;
  * and never with themself (the same address on both sides), nor with a
- * partner of an earlier cohort (past_partners). A mentor takes at most
+ * partner of an earlier cohort (past_partners), nor with one of this
+ * cohort whose pairing was ended or did not go ahead (ended_partners: a
+ * rematch, a consent declined). A mentor takes at most
  * `capacity` mentees; a mentee gets at most one mentor.
  *
  * Score of an allowed pair, in hundredths of the weights (a weight of 4 is
@@ -24,6 +26,19 @@
  *                mentor's gender is the preferred one, 1x if the mentee's
  *                department preference (same or other) is satisfied.
  * Only the first MATCH_LIST_ITEMS_MAX distinct items of a list count.
+ *
+ * Choices (doc/DESIGN.md 3.8). A mentee may have chosen up to
+ * MATCH_CHOICES_MAX mentors among anonymous profiles, ranked. A mentor she
+ * chose may be paired with her whatever their departments and fields (she
+ * knew what she chose), but never with herself nor a partner of an
+ * earlier cohort. When any mentee of the input chose, each pair she chose
+ * weighs, on top of its score, (4 - rank) x C, where C is one more than
+ * the best possible score of a pair: her 1st choice outweighs her 2nd,
+ * her 2nd her 3rd, and her 3rd any mentor she did not choose, whatever
+ * else the pairs share. The most pairs possible still comes first; among
+ * those, the highest total of scores and choice weights wins. A pair's
+ * score and the total_score below leave the choice weights out; its
+ * choice field and its reasons ("mentee's 1st choice") say the rank.
  *
  * The proposal is optimal: it has the most pairs possible and, among those,
  * the highest total score (one lexicographic objective). It is
@@ -47,6 +62,7 @@
 #define MATCH_LIST_ITEMS_MAX 20           /* fields or topics counted per person */
 #define MATCH_PREF_MENTORS_MAX 3          /* preferred mentors counted per mentee */
 #define MATCH_PAST_PARTNERS_MAX 50        /* earlier partners counted per mentee */
+#define MATCH_CHOICES_MAX 3               /* mentors chosen per mentee, ranked */
 #define MATCH_TEXT_BYTES_MAX 4000         /* one reasons or why text */
 
 struct match_person {
@@ -65,6 +81,13 @@ struct match_person {
 	const char *pref_mentors; /* up to 3 mentor addresses, comma-separated, or NULL */
 	const char *past_partners; /* addresses paired with in earlier cohorts, or NULL */
 	const char *carried_from;  /* the cohort whose waitlist they come from, or NULL */
+	/* addresses of partners of this cohort whose pairing was ended (a
+	 * rematch) or did not go ahead (a consent declined): never proposed
+	 * again either, or NULL */
+	const char *ended_partners;
+	/* the ids of the mentors she chose, 1st choice first; 0: none (an id
+	 * that is no mentor's of the input is ignored) */
+	int64_t choices[MATCH_CHOICES_MAX];
 };
 
 /* As in the [matching] section of the configuration, each in [0, 100]. */
@@ -75,6 +98,7 @@ struct match_weights {
 struct match_pair {
 	size_t mentor, mentee; /* indexes into the input arrays */
 	long score;            /* hundredths of the weights, see above */
+	int choice;            /* the mentor's rank in the mentee's choice, 1..3; 0: not chosen */
 	char *reasons;         /* plain English, "; "-separated */
 };
 
@@ -91,7 +115,7 @@ struct match_result {
 	 * each in input order. */
 	struct match_unmatched *unmatched;
 	size_t n_unmatched;
-	long total_score;         /* sum of the pairs' scores */
+	long total_score;         /* sum of the pairs' scores (choice weights left out) */
 	const char *error;        /* on -1: static text saying why */
 };
 

@@ -229,6 +229,145 @@ int overview_pairs(struct engine *e, int64_t cohort, struct buf *b)
 	return 0;
 }
 
+static int choice_row(const struct store_row *row, void *arg)
+{
+	struct section *s = arg;
+	const char *why = store_row_text(row, 2);
+	char *chosen;
+
+	if (++s->rows > LIST_MAX)
+		return 0;
+	buf_adds(s->b, "  ");
+	cell(s->b, store_row_text(row, 0), 20);
+	chosen = str_shown(store_row_text(row, 1) != NULL ? store_row_text(row, 1) : "(not yet)", 0);
+	buf_fill(s->b, chosen, strlen(chosen), 24, 24, TEXT_LINE_MAX, "\n");
+	free(chosen);
+	if (why != NULL) {
+		buf_adds(s->b, "                        why: ");
+		buf_add_fit(s->b, why, TEXT_LINE_MAX - 29);
+		buf_addc(s->b, '\n');
+	}
+	return 0;
+}
+
+int overview_choices(struct engine *e, int64_t cohort, struct buf *b)
+{
+	struct section s = { b, 0, e->now };
+	long asked = 0, chose = 0;
+
+	if (count(e, "SELECT count(*) FROM choices c JOIN applications a ON a.id = c.mentee_app"
+	    " WHERE a.cohort_id = ?", cohort, &asked) < 0 ||
+	    count(e, "SELECT count(*) FROM choices c JOIN applications a ON a.id = c.mentee_app"
+	    " WHERE a.cohort_id = ? AND c.chosen_at IS NOT NULL", cohort, &chose) < 0)
+		return -1;
+	if (asked == 0)
+		return 0;
+	buf_printf(b, "Mentees' choices (profiles sent to %ld, %ld chose)\n", asked, chose);
+	if (store_query(e->st, "SELECT t.name, nullif(ltrim(CASE WHEN c.choice1 > 0 THEN '1. '"
+	    " || coalesce(m1.name, '?') ELSE '' END || CASE WHEN c.choice2 > 0 THEN ', 2. '"
+	    " || coalesce(m2.name, '?') ELSE '' END || CASE WHEN c.choice3 > 0 THEN ', 3. '"
+	    " || coalesce(m3.name, '?') ELSE '' END, ', '), ''), c.motivation FROM choices c"
+	    " JOIN applications t ON t.id = c.mentee_app LEFT JOIN applications m1 ON m1.id = c.choice1"
+	    " LEFT JOIN applications m2 ON m2.id = c.choice2 LEFT JOIN applications m3"
+	    " ON m3.id = c.choice3 WHERE t.cohort_id = ? AND t.status = 'confirmed'"
+	    " ORDER BY c.chosen_at IS NULL, t.name, t.id", choice_row, &s, "i", cohort) < 0)
+		return -1;
+	list_end(b, s.rows, "(none)");
+	buf_addc(b, '\n');
+	return 0;
+}
+
+/* A row of a pair's table: its number, then three texts in these widths. */
+struct pair_table {
+	struct section s;
+	size_t width[3];
+};
+
+static int pair_table_row(const struct store_row *row, void *arg)
+{
+	struct pair_table *p = arg;
+	char id[24];
+	int i;
+
+	if (++p->s.rows > LIST_MAX)
+		return 0;
+	snprintf(id, sizeof(id), "%" PRId64, store_row_int(row, 0));
+	buf_adds(p->s.b, "  ");
+	cell(p->s.b, id, 4);
+	for (i = 0; i < 3; i++)
+		cell(p->s.b, store_row_text(row, i + 1), p->width[i]);
+	end_line(p->s.b);
+	return 0;
+}
+
+/* What one side of pair p answered to the fit check, as words. */
+#define FIT_SAYS(who) "coalesce((SELECT CASE f.answer WHEN 'good' THEN 'good fit' WHEN 'unsure'" \
+	" THEN 'still deciding' WHEN 'not' THEN 'not a fit' END FROM fits f WHERE f.pair_id = p.id" \
+	" AND f.person_id = " who ".person_id), '(no answer)')"
+
+/* The fit check's answers, pair by pair (confidential: the committee's). */
+static int fit_answers(struct engine *e, int64_t cohort, struct buf *b)
+{
+	struct pair_table s = { { b, 0, e->now }, { 20, 15, 15 } };
+	long asked = 0;
+
+	if (count(e, "SELECT count(DISTINCT f.pair_id) FROM fits f JOIN pairs p ON p.id = f.pair_id"
+	    " WHERE p.cohort_id = ? AND p.status = 'active'", cohort, &asked) < 0)
+		return -1;
+	if (asked == 0)
+		return 0;
+	buf_adds(b, "Fit check (confidential)\n  ");
+	cell(b, "pair", 4);
+	cell(b, "mentor", 20);
+	cell(b, "mentor says", 15);
+	cell(b, "mentee says", 15);
+	end_line(b);
+	if (store_query(e->st, "SELECT p.id, m.name, " FIT_SAYS("m") ", " FIT_SAYS("t")
+	    " FROM pairs p JOIN applications m ON m.id = p.mentor_app JOIN applications t"
+	    " ON t.id = p.mentee_app WHERE p.cohort_id = ? AND p.status = 'active'"
+	    " AND EXISTS (SELECT 1 FROM fits f WHERE f.pair_id = p.id) ORDER BY p.id", pair_table_row,
+	    &s, "i", cohort) < 0)
+		return -1;
+	list_end(b, s.s.rows, "(none)");
+	buf_addc(b, '\n');
+	return 0;
+}
+
+int overview_repair(struct engine *e, int64_t cohort, struct buf *b)
+{
+	struct pair_table s = { { b, 0, e->now }, { 20, 20, 22 } };
+	struct buf rows;
+	int ret = -1;
+
+	buf_init(&rows, 4u * 1024 * 1024);
+	buf_add(&rows, "", 0);
+	s.s.b = &rows;
+	if (store_query(e->st, "SELECT p.id, m.name, t.name, ltrim(CASE WHEN EXISTS (SELECT 1"
+	    " FROM checkins k WHERE k.pair_id = p.id AND k.answer = 'end') THEN 'check-in: end'"
+	    " ELSE '' END || coalesce('; not a fit: ' || (SELECT group_concat(CASE WHEN f.person_id"
+	    " = t.person_id THEN 'mentee' ELSE 'mentor' END, ', ') FROM fits f WHERE f.pair_id = p.id"
+	    " AND f.answer = 'not'), ''), '; ') AS why FROM pairs p"
+	    " JOIN applications m ON m.id = p.mentor_app JOIN applications t ON t.id = p.mentee_app"
+	    " WHERE p.cohort_id = ? AND p.status = 'active' AND why <> '' ORDER BY p.id",
+	    pair_table_row, &s, "i", cohort) < 0)
+		goto out;
+	if (s.s.rows > 0) {
+		buf_adds(b, "To repair (rematch N pairs again without blame; unpair N REASON ends)\n  ");
+		cell(b, "pair", 4);
+		cell(b, "mentor", 20);
+		cell(b, "mentee", 20);
+		cell(b, "why", 22);
+		end_line(b);
+		buf_adds(b, rows.s);
+		list_end(b, s.s.rows, "(none)");
+		buf_addc(b, '\n');
+	}
+	ret = fit_answers(e, cohort, b);
+out:
+	buf_deinit(&rows);
+	return ret;
+}
+
 static int answer_row(const struct store_row *row, void *arg)
 {
 	struct section *s = arg;
@@ -571,7 +710,8 @@ int overview_render(struct engine *e, struct buf *b)
 	}
 	free(cohort_name);
 	if ((r == 1 && overview_compare(e, cohort, b) < 0) || overview_applications(e, cohort, b) < 0 ||
-	    overview_pairs(e, cohort, b) < 0)
+	    overview_pairs(e, cohort, b) < 0 || overview_choices(e, cohort, b) < 0 ||
+	    overview_repair(e, cohort, b) < 0)
 		return -1;
 	if (overview_training(e, b) < 0 || overview_checkins(e, cohort, b) < 0 || overview_cases(e, b) < 0 ||
 	    overview_problems(e, b) < 0)

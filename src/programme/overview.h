@@ -33,6 +33,14 @@ int overview_paired_mentees(struct engine *e, int64_t cohort, long *n_r);
 #define OVERVIEW_SUMMARY_LINES 20
 int overview_summary(struct engine *e, struct buf *out);
 int overview_pairs(struct engine *e, int64_t cohort, struct buf *out);
+/* Mentees sent the anonymous profiles (choosing.h): who has chosen which
+ * mentors, in her order, and her motivation; who has not chosen yet.
+ * Nothing when no profiles went in the cohort. */
+int overview_choices(struct engine *e, int64_t cohort, struct buf *out);
+/* Active pairs to repair: someone answered a check-in "end" or the fit
+ * check "not a fit"; the committee may rematch or unpair them. Then the
+ * fit check's answers of each pair asked. Nothing when there is none. */
+int overview_repair(struct engine *e, int64_t cohort, struct buf *out);
 /* Each session from a week ago on: accepted, declined, tentative, no
  * answer, counting only the answers for the session as it stands, and who
  * answered an earlier version only; a cancelled session counts none. */

@@ -4,6 +4,7 @@
  * settled proposal leaves without a partner hears so, once), pair and
  * unpair act by hand. A pair's status moves through roster.h only. */
 #include "pairing.h"
+#include "pairing_private.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -69,15 +70,18 @@ static int load_candidates(struct engine *e, int64_t cohort, struct people_arg *
 	size_t i;
 
 	if (store_query(e->st, "SELECT a.id, a.capacity - (SELECT count(*) FROM pairs p"
-	    " WHERE p.mentor_app = a.id AND p.status = 'active') FROM applications a"
+	    " WHERE p.mentor_app = a.id AND p.status IN ('active', 'consent')) FROM applications a"
 	    " WHERE a.cohort_id = ? AND a.role = 'mentor' AND a.status = 'confirmed' ORDER BY a.id",
 	    app_id_row, mentors, "i", cohort) < 0 ||
 	    /* carried over from a waitlist first: among equal scores, they
 	     * are served first (match.h) */
 	    store_query(e->st, "SELECT a.id, 1 FROM applications a WHERE a.cohort_id = ?"
 	    " AND a.role = 'mentee' AND a.status = 'confirmed' AND NOT EXISTS (SELECT 1 FROM pairs p"
-	    " WHERE p.mentee_app = a.id AND p.status = 'active')"
-	    " ORDER BY a.carried_from IS NULL, a.id", app_id_row, mentees, "i", cohort) < 0)
+	    " WHERE p.mentee_app = a.id AND p.status IN ('active', 'consent'))"
+	    /* back from a rematch: ahead of newcomers of an equal score too */
+	    " ORDER BY NOT EXISTS (SELECT 1 FROM pairs r WHERE r.mentee_app = a.id"
+	    " AND r.rematched_at IS NOT NULL), a.carried_from IS NULL, a.id", app_id_row, mentees,
+	    "i", cohort) < 0)
 		return -1;
 	for (i = 0; i < mentors->n; i++) {
 		long room = mentors->apps[i].capacity;
@@ -113,8 +117,25 @@ static void to_person(const struct application *a, struct match_person *p)
  * partners there, never to be proposed again, and the cohort whose
  * waitlist they were carried over from. */
 struct history {
-	char *past_partners, *carried_from;
+	char *past_partners, *carried_from, *ended_partners;
 };
+
+static int choice_row(const struct store_row *row, void *arg)
+{
+	struct match_person *p = arg;
+	int k;
+
+	for (k = 0; k < MATCH_CHOICES_MAX; k++)
+		p->choices[k] = store_row_int(row, k);
+	return 1;
+}
+
+/* The mentors she chose among the profiles (choosing.h), ranked. */
+static int choices_of(struct engine *e, struct match_person *p)
+{
+	return store_query(e->st, "SELECT coalesce(choice1, 0), coalesce(choice2, 0),"
+	    " coalesce(choice3, 0) FROM choices WHERE mentee_app = ?", choice_row, p, "i", p->id);
+}
 
 static int history_of(struct engine *e, const struct application *a, struct history *h)
 {
@@ -128,7 +149,14 @@ static int history_of(struct engine *e, const struct application *a, struct hist
 	    a->person_id, a->cohort_id) < 0 ||
 	    store_query_text(e->st, &h->carried_from, "SELECT c.name FROM applications a"
 	    " JOIN applications o ON o.id = a.carried_from JOIN cohorts c ON c.id = o.cohort_id"
-	    " WHERE a.id = ?", "i", a->id) < 0)
+	    " WHERE a.id = ?", "i", a->id) < 0 ||
+	    /* and the mentors of this cohort she was rematched away from, or
+	     * whose pairing with her did not go ahead (consent) */
+	    store_query_text(e->st, &h->ended_partners, "SELECT group_concat(pp.address, ',')"
+	    " FROM pairs x JOIN applications m ON m.id = x.mentor_app JOIN people pp"
+	    " ON pp.id = m.person_id WHERE x.mentee_app = ? AND (x.rematched_at IS NOT NULL"
+	    " OR x.status = 'declined')", "i",
+	    a->id) < 0)
 		return -1;
 	return 0;
 }
@@ -257,10 +285,11 @@ int pairing_match(struct engine *e, const struct committee_command *cmd, int64_t
 		to_person(&mentors.apps[i], &pm[i]);
 	for (i = 0; i < mentees.n; i++) {
 		to_person(&mentees.apps[i], &pe[i]);
-		if (history_of(e, &mentees.apps[i], &hist[i]) < 0)
+		if (history_of(e, &mentees.apps[i], &hist[i]) < 0 || choices_of(e, &pe[i]) < 0)
 			goto out;
 		pe[i].past_partners = hist[i].past_partners;
 		pe[i].carried_from = hist[i].carried_from;
+		pe[i].ended_partners = hist[i].ended_partners;
 	}
 	if (match_propose(pm, mentors.n, pe, mentees.n, &w, &res) < 0) {
 		buf_printf(out, "match: too many applicants for one proposal\n");
@@ -278,7 +307,8 @@ int pairing_match(struct engine *e, const struct committee_command *cmd, int64_t
 
 		if (roster_pair_new(e, &(struct pair_proposal){ .cohort_id = cohort, .mentor_app = m->id,
 		    .mentee_app = t->id, .proposal_id = proposal, .number = (int64_t)(i + 1),
-		    .score = (double)res.pairs[i].score / 100.0, .reasons = res.pairs[i].reasons },
+		    .score = (double)res.pairs[i].score / 100.0, .reasons = res.pairs[i].reasons,
+		    .choice_rank = res.pairs[i].choice },
 		    &pair) < 0)
 			goto out;
 		/* "1. mentor  ", then "   mentee  " and "   score   " under it */
@@ -312,6 +342,7 @@ out:
 	for (i = 0; hist != NULL && i < mentees.n; i++) {
 		free(hist[i].past_partners);
 		free(hist[i].carried_from);
+		free(hist[i].ended_partners);
 	}
 	free(hist);
 	free(pm);
@@ -345,6 +376,7 @@ static void person_vars(struct vars *v, const char *prefix, const struct applica
 static int introduce(struct engine *e, int64_t pair, const struct application *mentor,
     const struct application *mentee, int64_t cause, char **error_r)
 {
+	/* both sides agreed, or nobody asks them to: the introduction */
 	struct vars v = { { NULL }, { NULL }, 0 };
 	char *cohort = NULL;
 	int ret = -1;
@@ -366,7 +398,7 @@ static int activate(struct engine *e, int64_t pair, int64_t mentor_id, int64_t m
     int64_t cause, struct buf *out, const char *label, char **error_r)
 {
 	struct application mentor, mentee;
-	int64_t other_pair = 0, other = 0;
+	int64_t other_pair = 0, other = 0, waiting = 0;
 	long load = 0;
 	int r, ret = -1;
 
@@ -382,21 +414,36 @@ static int activate(struct engine *e, int64_t pair, int64_t mentor_id, int64_t m
 		ret = roster_pair_move(e, pair, PAIR_REJECTED, NULL) < 0 ? -1 : 0;
 		goto out;
 	}
-	if (roster_active_pair_of(e, mentee_id, &other_pair, &other) != 0 || load >= mentor.capacity) {
+	/* a pair waiting for both sides to agree holds its places */
+	if (store_query_int(e->st, &waiting, "SELECT count(*) FROM pairs WHERE status = 'consent'"
+	    " AND mentor_app = ?", "i", mentor_id) < 0 ||
+	    store_query_int(e->st, &other, "SELECT count(*) FROM pairs WHERE status = 'consent'"
+	    " AND mentee_app = ?", "i", mentee_id) < 0)
+		goto out;
+	load += (long)waiting;
+	if (other != 0 || roster_active_pair_of(e, mentee_id, &other_pair, &other) != 0 ||
+	    load >= mentor.capacity) {
 		buf_printf(out, "%s: not approved: %s\n", label, load >= mentor.capacity
 		    ? "the mentor is at capacity" : "the mentee is already paired");
 		ret = roster_pair_move(e, pair, PAIR_REJECTED, NULL) < 0 ? -1 : 0;
 		goto out;
 	}
-	r = roster_pair_move(e, pair, PAIR_ACTIVE, NULL);
+	r = roster_pair_move(e, pair, e->cfg->matching.consent ? PAIR_CONSENT : PAIR_ACTIVE, NULL);
 	if (r <= 0) {
 		if (r == 0)
 			buf_printf(out, "%s: not approved: the pair is no longer proposed\n", label);
 		ret = r;
 		goto out;
 	}
-	if (introduce(e, pair, &mentor, &mentee, cause, error_r) < 0 ||
-	    invite_pair_added(e, pair, cause, error_r) < 0)
+	if (e->cfg->matching.consent) {
+		if (pairing_consent_ask(e, pair, &mentor, &mentee, cause, error_r) < 0)
+			goto out;
+		buf_printf(out, "%s: pair %" PRId64 " approved: %s and %s are asked to agree before"
+		    " the introduction\n", label, pair, mentor.name, mentee.name);
+		ret = 0;
+		goto out;
+	}
+	if (pairing_welcome(e, pair, &mentor, &mentee, cause, error_r) < 0)
 		goto out;
 	buf_printf(out, "%s: pair %" PRId64 " approved: %s and %s introduced\n", label, pair, mentor.name,
 	    mentee.name);
@@ -405,6 +452,15 @@ out:
 	roster_application_deinit(&mentor);
 	roster_application_deinit(&mentee);
 	return ret;
+}
+
+int pairing_welcome(struct engine *e, int64_t pair, const struct application *mentor,
+    const struct application *mentee, int64_t cause, char **error_r)
+{
+	if (introduce(e, pair, mentor, mentee, cause, error_r) < 0 ||
+	    invite_pair_added(e, pair, cause, error_r) < 0)
+		return -1;
+	return 0;
 }
 
 /* Every confirmed applicant the proposal leaves without a partner hears
@@ -419,7 +475,8 @@ static int waitlist(struct engine *e, int64_t cohort, int64_t cause, struct buf 
 
 	if (store_query(e->st, "SELECT a.id FROM applications a WHERE a.cohort_id = ?"
 	    " AND a.status = 'confirmed' AND a.waitlisted_at IS NULL AND NOT EXISTS (SELECT 1"
-	    " FROM pairs p WHERE p.status = 'active' AND (p.mentor_app = a.id OR p.mentee_app = a.id))"
+	    " FROM pairs p WHERE p.status IN ('active', 'consent') AND (p.mentor_app = a.id"
+	    " OR p.mentee_app = a.id))"
 	    " ORDER BY a.id", store_ids_row, &left, "i", cohort) < 0 ||
 	    roster_cohort_name(e, cohort, &name) < 0)
 		goto out;

@@ -15,6 +15,7 @@
 #include "applicant_change.h"
 #include "auth.h"
 #include "bounce.h"
+#include "choosing.h"
 #include "classify.h"
 #include "command.h"
 #include "committee.h"
@@ -28,7 +29,9 @@
 #include "log.h"
 #include "mime.h"
 #include "outbox.h"
+#include "pairing.h"
 #include "quote.h"
+#include "repair.h"
 #include "store.h"
 #include "training.h"
 #include "util.h"
@@ -81,6 +84,9 @@ static const struct {
 	{ "event", 0, training_text_reply },
 	{ "checkin", 0, followup_checkin_reply },
 	{ "feedback", 0, followup_feedback_reply },
+	{ "profiles", 0, choosing_reply },
+	{ "fit", 0, repair_fit_reply },
+	{ "consent", 0, pairing_consent_reply },
 };
 
 static int is_ours(const char *message_id, void *arg)

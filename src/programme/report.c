@@ -251,6 +251,41 @@ static int cohort_row(const struct store_row *row, void *arg)
 	return 1;
 }
 
+static int repair_row(const struct store_row *row, void *arg)
+{
+	long *v = arg;
+	int i;
+
+	for (i = 0; i < 4; i++)
+		v[i] = (long)store_row_int(row, i);
+	return 1;
+}
+
+/* Choices honoured, consents declined, fit answers and rematches: what a
+ * pair and a fit row keep after retention. */
+static int repair_figures(struct engine *e, struct report *r)
+{
+	long more[4] = { 0, 0, 0, 0 };
+
+	if (store_query(e->st, "SELECT coalesce(sum(p.choice_rank IS NULL OR p.choice_rank = 0), 0),"
+	    " coalesce(sum(p.choice_rank = 1), 0), coalesce(sum(p.choice_rank = 2), 0),"
+	    " coalesce(sum(p.choice_rank = 3), 0) FROM pairs p WHERE p.cohort_id = ?"
+	    " AND p.introduced_at IS NOT NULL AND (p.choice_rank > 0 OR EXISTS (SELECT 1 FROM choices c"
+	    " WHERE c.mentee_app = p.mentee_app AND c.choice1 > 0))", repair_row, r->chosen, "i",
+	    r->cohort_id) < 0 ||
+	    store_query(e->st, "SELECT count(*), coalesce(sum(f.answer = 'good'), 0),"
+	    " coalesce(sum(f.answer = 'unsure'), 0), coalesce(sum(f.answer = 'not'), 0) FROM fits f"
+	    " JOIN pairs p ON p.id = f.pair_id WHERE p.cohort_id = ?", repair_row, r->fit, "i",
+	    r->cohort_id) < 0 ||
+	    store_query(e->st, "SELECT coalesce(sum(status = 'declined'), 0),"
+	    " coalesce(sum(rematched_at IS NOT NULL), 0), 0, 0 FROM pairs WHERE cohort_id = ?",
+	    repair_row, more, "i", r->cohort_id) < 0)
+		return -1;
+	r->consents_declined = more[0];
+	r->rematches = more[1];
+	return 0;
+}
+
 /* One cohort's figures; its quotes too when quotes is set. */
 static int figures(struct engine *e, int64_t cohort, struct report *r, int quotes)
 {
@@ -284,7 +319,8 @@ static int figures(struct engine *e, int64_t cohort, struct report *r, int quote
 	    " ORDER BY e.start_at, e.id", session_row, r, "i", cohort) < 0 ||
 	    store_query_int(e->st, &cancelled, "SELECT count(*) FROM events"
 	    " WHERE cohort_id = ? AND status = 'cancelled'", "i", cohort) < 0 ||
-	    cases(e, r) < 0 || feedback(e, r, quotes) < 0)
+	    cases(e, r) < 0 || feedback(e, r, quotes) < 0 ||
+	    repair_figures(e, r) < 0)
 		return -1;
 	r->cancelled_sessions = (size_t)cancelled;
 	return 0;
@@ -563,6 +599,18 @@ void report_build(const struct report *r, struct tables *ts)
 	count_row(t, "going on after the programme", r->continuing, r->pairs, 0);
 
 	build_training(r, ts);
+
+	t = table(ts, "Choice, consent and repair", "pairs", "share", NULL);
+	count_row(t, "at the mentee's 1st choice", r->chosen[1], r->pairs, 0);
+	count_row(t, "at her 2nd choice", r->chosen[2], r->pairs, 0);
+	count_row(t, "at her 3rd choice", r->chosen[3], r->pairs, 0);
+	count_row(t, "she chose, none given", r->chosen[0], r->pairs, 0);
+	count_row(t, "did not go ahead (consent)", r->consents_declined, -1, 0);
+	count_row(t, "fit check: people asked", r->fit[0], -1, 0);
+	count_row(t, "fit check: good fit", r->fit[1], r->fit[0], 0);
+	count_row(t, "fit check: still deciding", r->fit[2], r->fit[0], 0);
+	count_row(t, "fit check: not a fit", r->fit[3], r->fit[0], 0);
+	count_row(t, "ended by a rematch", r->rematches, -1, 0);
 
 	t = table(ts, "Cases", "cases", NULL, NULL);
 	count_row(t, "opened", r->cases_opened, -1, 0);

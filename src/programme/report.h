@@ -66,6 +66,11 @@ struct report {
 	 * figures and no quotes; none in an edition's own entry */
 	struct report *editions;
 	size_t n_editions, earlier_editions;
+	/* choice, consent and repair (doc/DESIGN.md 3.8) */
+	long chosen[4];        /* pairs formed at the mentee's 1st..3rd choice; [0] she chose, none given */
+	long consents_declined; /* approved pairs that did not go ahead (a no, or silence) */
+	long fit[4];           /* fit answers: [1] good, [2] still deciding, [3] not a fit; [0] asked */
+	long rematches;        /* pairs ended by a rematch */
 };
 
 /* The cohort of that name, or for name NULL the open one, else the

@@ -6,9 +6,11 @@
 #include <string.h>
 
 #include "classify.h"
+#include "config.h"
 #include "engine.h"
 #include "match.h"
 #include "form.h"
+#include "profile.h"
 #include "store.h"
 #include "util.h"
 #include "words.h"
@@ -444,9 +446,9 @@ int roster_mentor_load(struct engine *e, int64_t app_id, long *n_r)
 int roster_pair_new(struct engine *e, const struct pair_proposal *p, int64_t *id_r)
 {
 	if (store_exec(e->st, "INSERT INTO pairs(cohort_id, mentor_app, mentee_app, proposal_id, number,"
-	    " status, score, reasons, created_at) VALUES(?, ?, ?, nullif(?, 0), nullif(?, 0), 'proposed',"
-	    " ?, ?, ?)", "iiiiidst", p->cohort_id, p->mentor_app, p->mentee_app, p->proposal_id,
-	    p->number, p->score, p->reasons, e->now) < 0)
+	    " status, score, reasons, created_at, choice_rank) VALUES(?, ?, ?, nullif(?, 0), nullif(?, 0),"
+	    " 'proposed', ?, ?, ?, ?)", "iiiiidsti", p->cohort_id, p->mentor_app, p->mentee_app,
+	    p->proposal_id, p->number, p->score, p->reasons, e->now, (int64_t)p->choice_rank) < 0)
 		return -1;
 	*id_r = store_last_id(e->st);
 	return roster_pair_shares(e, *id_r);
@@ -489,15 +491,17 @@ int roster_pair_shares(struct engine *e, int64_t pair)
 	return ret;
 }
 
-/* The legal moves: each state a pair can go to is reached from one other. */
+/* The legal moves: the states each state a pair can go to is reached from. */
 static const struct {
 	enum pair_status to;
-	const char *from;
+	const char *from;  /* an SQL list of states */
 	const char *set;   /* binds now, and the reason for ended */
 } moves[] = {
-	{ PAIR_ACTIVE, "proposed", "status = 'active', introduced_at = ?" },
-	{ PAIR_REJECTED, "proposed", "status = 'rejected'" },
-	{ PAIR_ENDED, "active", "status = 'ended', ended_at = ?, end_reason = ?" },
+	{ PAIR_ACTIVE, "'proposed', 'consent'", "status = 'active', introduced_at = ?" },
+	{ PAIR_REJECTED, "'proposed'", "status = 'rejected'" },
+	{ PAIR_CONSENT, "'proposed'", "status = 'consent'" },
+	{ PAIR_DECLINED, "'consent'", "status = 'declined', declined_at = ?" },
+	{ PAIR_ENDED, "'active'", "status = 'ended', ended_at = ?, end_reason = ?" },
 };
 
 /* Moves the pairs in scope (an SQL condition with one parameter, id). */
@@ -513,11 +517,11 @@ static int move(struct engine *e, const char *scope, int64_t id, enum pair_statu
 	if (i == ARRAY_SIZE(moves))
 		return 0;
 	/* the statement is made of the constants above; values are bound */
-	sql = xasprintf("UPDATE pairs SET %s WHERE status = '%s' AND %s", moves[i].set, moves[i].from,
-	    scope);
+	sql = xasprintf("UPDATE pairs SET %s WHERE status IN (%s) AND %s", moves[i].set,
+	    moves[i].from, scope);
 	if (to == PAIR_ENDED)
 		r = store_exec(e->st, sql, "tsi", e->now, reason != NULL ? reason : "", id);
-	else if (to == PAIR_ACTIVE)
+	else if (to == PAIR_ACTIVE || to == PAIR_DECLINED)
 		r = store_exec(e->st, sql, "ti", e->now, id);
 	else
 		r = store_exec(e->st, sql, "i", id);
@@ -543,4 +547,60 @@ int roster_pairs_move(struct engine *e, int64_t cohort_id, int64_t app_id, enum 
 int roster_pair_pause(struct engine *e, int64_t pair, time_t until)
 {
 	return store_exec(e->st, "UPDATE pairs SET paused = ? WHERE id = ?", "ti", until, pair);
+}
+
+static int name_words_row(const struct store_row *row, void *arg)
+{
+	profile_name_words(arg, store_row_text(row, 0));
+	return 0;
+}
+
+int roster_name_words(struct engine *e, struct strlist *words)
+{
+	return store_query(e->st, "SELECT name FROM applications WHERE name IS NOT NULL UNION"
+	    " SELECT name FROM people WHERE name IS NOT NULL", name_words_row, words, NULL);
+}
+
+int roster_profile(struct engine *e, const struct application *a, const struct strlist *words,
+    const char *lang, long number, char **text_r)
+{
+	struct strlist own = { NULL, 0 };
+	struct profile_in in = { a->department, a->field, a->topics, a->about };
+
+	*text_r = NULL;
+	if (words == NULL && roster_name_words(e, &own) < 0) {
+		strlist_deinit(&own);
+		return -1;
+	}
+	*text_r = profile_render(&in, profile_fields_bits(&e->cfg->matching.profile_fields),
+	    words != NULL ? words : &own, lang, number);
+	strlist_deinit(&own);
+	return 0;
+}
+
+int roster_transaction(struct engine *e, int (*fn)(struct engine *e, char **error_r),
+    char **error_r)
+{
+	if (store_begin(e->st) < 0)
+		return -1;
+	if (fn(e, error_r) < 0) {
+		store_rollback(e->st);
+		return -1;
+	}
+	return store_commit(e->st);
+}
+
+int roster_next_due(struct engine *e, const char *sql, long days, time_t *next)
+{
+	int64_t first = 0;
+	time_t t;
+
+	if (store_query_int(e->st, &first, sql, NULL) < 0)
+		return -1;
+	if (first > 0) {
+		t = time_add_days((time_t)first, days);
+		if (t > e->now && (*next == 0 || t < *next))
+			*next = t;
+	}
+	return 0;
 }

@@ -5,8 +5,11 @@
  *   pending --confirmed by reply--> confirmed --withdraw confirmed--> withdrawn
  *   pending --confirm_days without confirmation--> expired
  * Pair states:
- *   proposed --approve--> active --unpair, withdrawal, cohort close--> ended
+ *   proposed --approve--> active --unpair, rematch, withdrawal, cohort close--> ended
  *   proposed --reject, a newer proposal, a withdrawal--> rejected
+ * and where both sides must agree first ([matching] consent, DESIGN 3.8):
+ *   proposed --approve--> consent --both said yes--> active
+ *   consent --a no, silence after a nudge, a withdrawal, cohort close--> declined
  * A pair's status changes here only, by roster_pair_move() and
  * roster_pairs_move(), which refuse any other transition: nothing else
  * writes pairs.status.
@@ -23,6 +26,7 @@
 struct buf;
 struct engine;
 struct form;
+struct strlist;
 
 struct application {
 	int64_t id;
@@ -53,6 +57,25 @@ void roster_application_deinit(struct application *a);
  * updated when given (non-NULL). */
 int roster_person(struct engine *e, const char *address, const char *name, const char *language,
     int64_t *id_r);
+/* Runs fn in a transaction of its own (a scheduled part): committed if
+ * it returns 0, rolled back if -1. */
+int roster_transaction(struct engine *e, int (*fn)(struct engine *e, char **error_r),
+    char **error_r);
+/* The time days calendar days after the one sql gives (one integer, 0
+ * for none) lowers *next when it is later than now and earlier than
+ * *next (0: none yet): when a scheduled part is next due. */
+int roster_next_due(struct engine *e, const char *sql, long days, time_t *next);
+
+/* The words of every name held of the programme's people, of every
+ * cohort, added to *words (profile_name_words()): what an anonymous
+ * profile must not show. */
+int roster_name_words(struct engine *e, struct strlist *words);
+/* A mentor's anonymous profile (profile.h) as the programme shows it
+ * ([matching] profile_fields), in lang, numbered when number > 0; words:
+ * the names not to show, or NULL to read them here. *text_r is
+ * allocated. */
+int roster_profile(struct engine *e, const struct application *a, const struct strlist *words,
+    const char *lang, long number, char **text_r);
 /* The recorded language of a person ("en", "fr") or NULL; allocated. */
 char *roster_person_language(struct engine *e, const char *address);
 int roster_person_address(struct engine *e, int64_t person_id, char **address_r, char **name_r,
@@ -111,7 +134,8 @@ char *roster_summary(const struct application *a, const char *lang);
 /* The role as a word in lang. */
 const char *roster_role_word(const char *role, const char *lang);
 
-enum pair_status { PAIR_PROPOSED, PAIR_ACTIVE, PAIR_ENDED, PAIR_REJECTED };
+enum pair_status { PAIR_PROPOSED, PAIR_ACTIVE, PAIR_ENDED, PAIR_REJECTED, PAIR_CONSENT,
+	PAIR_DECLINED };
 
 /* A pair as a proposal (or the committee's "pair") makes it: proposed. */
 struct pair_proposal {
@@ -120,6 +144,7 @@ struct pair_proposal {
 	int64_t number;        /* its number in the proposal (0: none) */
 	double score;
 	const char *reasons;
+	int choice_rank;       /* the mentor's rank in the mentee's choice (0: not chosen) */
 };
 int roster_pair_new(struct engine *e, const struct pair_proposal *p, int64_t *id_r);
 /* Records whether the pair shares a department and a field (what an
@@ -127,10 +152,11 @@ int roster_pair_new(struct engine *e, const struct pair_proposal *p, int64_t *id
  * fields), unless recorded already or the fields are gone. */
 int roster_pair_shares(struct engine *e, int64_t pair);
 
-/* Moves one pair to `to` from the one state that leads there (proposed to
- * active or rejected, active to ended): 1 moved, 0 refused (the pair is
- * not in that state, or `to` is proposed), -1 database error. A pair made
- * active is introduced now; one ended records now and reason. */
+/* Moves one pair to `to` from the states that lead there (proposed or
+ * consent to active, proposed to rejected or consent, consent to
+ * declined, active to ended): 1 moved, 0 refused (the pair is not in such
+ * a state, or `to` is proposed), -1 database error. A pair made active is
+ * introduced now; one ended records now and reason; one declined, now. */
 int roster_pair_move(struct engine *e, int64_t pair, enum pair_status to, const char *reason);
 /* The same for every pair of a cohort (app_id 0) or of an application
  * (cohort_id 0) that can make the move; returns 0 or -1. */

@@ -7,6 +7,8 @@
 #include "engine.h"
 #include "followup.h"
 #include "log.h"
+#include "pairing.h"
+#include "repair.h"
 #include "store.h"
 #include "training.h"
 #include "util.h"
@@ -35,6 +37,8 @@ static const struct {
 	{ "edition report", edition_due },
 	{ "carry-over reminders", edition_carry_due },
 	{ "follow-up", followup },
+	{ "fit check", repair_fit_due },
+	{ "consent", pairing_consent_due },
 	{ "digest", digest_due },
 };
 
@@ -63,7 +67,8 @@ time_t sched_next_due(struct engine *e)
 	time_t next = 0;
 
 	if (training_next_due(e, &next) < 0 || followup_next_due(e, &next) < 0 ||
-	    edition_next_due(e, &next) < 0)
+	    edition_next_due(e, &next) < 0 ||
+	    repair_next_due(e, &next) < 0 || pairing_consent_next_due(e, &next) < 0)
 		return -1;
 	digest_next_due(e, &next);
 	return next;

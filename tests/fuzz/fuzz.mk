@@ -17,6 +17,8 @@
 #            (fuzz_auth.c)
 #   words    a words file, then its first line as a near-command and a
 #            plain-word request (fuzz_words.c)
+#   choice   a mentee's reply read for her ranked choice, and a mentor's
+#            anonymous profile (fuzz_choice.c)
 #
 # Seeds are the sample corpus, the fixtures, tests/fuzz/seeds/TARGET and the
 # reproducers kept in tests/fuzz/regress/TARGET (each crash found and fixed
@@ -30,7 +32,7 @@ BUILD ?= build/fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_TIMEOUT ?= 20
 FUZZ_CC ?= clang-14
-FUZZ_TARGETS ?= mime form command ical dsn html config json address auth words imap_answer
+FUZZ_TARGETS ?= mime form command ical dsn html config json address auth words imap_answer choice
 VERSION = 0.1.0
 DATADIR ?= /usr/local/share/mentord
 

@@ -17,3 +17,4 @@ SEEDS_address = tests/fuzz/seeds/address
 SEEDS_auth = tests/fuzz/seeds/auth
 SEEDS_words = tests/fuzz/seeds/words
 SEEDS_imap_answer = tests/fuzz/seeds/imap_answer
+SEEDS_choice = tests/fuzz/seeds/choice

@@ -188,7 +188,8 @@ programme.retention_days = 200"""
                         mail("lea@example.org", "Réponse automatique : " + lea["Subject"],
                              "Je suis absente jusqu'au 1er avril.",
                              headers={"Auto-Submitted": "auto-replied", "In-Reply-To": lea["Message-ID"]}))
-        self.phase("check-in answers", issue_ack=1, issue_notice=1)
+        self.phase("check-in answers; a fit check where a pair met", issue_ack=1, issue_notice=1,
+                   fit_check=6)
         self.run_once(18)
         self.phase("the day before the training", training_reminder=9)
         self.cli("close", "1", now=at(20))
@@ -197,7 +198,8 @@ programme.retention_days = 200"""
         self.assertEqual(sorted(r[0] for _, r, m in msgs if m["X-Mentord-Kind"] == "checkin-nudge"),
                          ["lea@example.org", "noe@example.org", "sam@example.org"])
         self.deliver_at(30, mail("Dora Lang <dora@example.org>", "issue", f"{SECRETS[1]} a question"))
-        self.phase("a case", issue_ack=1, issue_notice=1)
+        self.phase("a case; four weeks in, the fit check of the pairs that did not say they met",
+                   issue_ack=1, issue_notice=1, fit_check=4)
         self.cli("close", "2", now=at(34))
         self.run_once(34)
         self.phase("nothing")
@@ -443,7 +445,8 @@ programme.retention_days = 200"""
 
         # 2026's personal data goes 200 days after its close; its report stays
         self.run_once(411)
-        msgs = self.phase("retention, and the new pair's first check-in", checkin=2)
+        msgs = self.phase("retention, and the new pair's first check-in and fit check", checkin=2,
+                          fit_check=2)
         self.assertEqual(sorted(r[0] for _, r, m in msgs if m["X-Mentord-Kind"] == "checkin"),
                          ["fin@example.org", "kim@example.org"])
         db = env.db()

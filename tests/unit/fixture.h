@@ -227,6 +227,7 @@ static inline int fx_handle(struct fx *f, const struct mime_msg *m)
 	assert_int_equal(store_inbound_add(f->st, &in, &id), 0);
 	r = programme_handle(&f->e, m, id, &f->h, &f->error);
 	if (r < 0) {
+		fprintf(stderr, "fx_handle: %s\n", f->error != NULL ? f->error : "(no reason)");
 		store_rollback(f->st);
 		return r;
 	}

@@ -967,6 +967,17 @@ static const struct {
 	{ "unclear", "2. « quand nos agendas le permettaient »\n" },
 	{ "file", "report-2026.csv" },
 	{ "pdf", "report-2026.pdf" },
+	{ "profile", "  Field: optique, faisceaux, gestion d'équipe\n  Topics: leadership, prise de "
+	    "parole, carrière\n          internationale\n  About: Vingt ans au laboratoire.\n" },
+	{ "profiles", "Profil 1\n  Domaine : optique\n  À propos : (non affiché : ce texte nomme "
+	    "quelqu'un ou\n              donne une adresse)\n\nProfil 3\n  Domaine : réseaux\n" },
+	{ "until", "2026-03-19" },
+	{ "problem", "il n'y a pas de profil 12." },
+	{ "closed", "2026-03-19" },
+	{ "mentee", "1" },
+	{ "pair_names", "Anaïs Ørsted (mentor) and Zoé Lefèvre-Dubois (mentee)" },
+	{ "declined", "1" },
+	{ "partner_role", "une personne à accompagner" },
 	{ "previous", "2025" },
 	{ "unverified", "1" },
 	{ "waiting", "247" },

@@ -89,6 +89,13 @@ static void test_unproven_hours_migrated(void **state)
 	/* and what later migrations add */
 	assert_int_equal(store_exec(f->st, "ALTER TABLE confirmations DROP COLUMN reminded_at", NULL), 0);
 	assert_int_equal(store_exec(f->st, "ALTER TABLE inbound DROP COLUMN quarantine_dropped_at", NULL), 0);
+	assert_int_equal(store_exec(f->st, "DROP TABLE profiles", NULL), 0);
+	assert_int_equal(store_exec(f->st, "DROP TABLE choices", NULL), 0);
+	assert_int_equal(store_exec(f->st, "ALTER TABLE pairs DROP COLUMN choice_rank", NULL), 0);
+	assert_int_equal(store_exec(f->st, "ALTER TABLE pairs DROP COLUMN rematched_at", NULL), 0);
+	assert_int_equal(store_exec(f->st, "DROP TABLE fits", NULL), 0);
+	assert_int_equal(store_exec(f->st, "DROP TABLE consents", NULL), 0);
+	assert_int_equal(store_exec(f->st, "ALTER TABLE pairs DROP COLUMN declined_at", NULL), 0);
 	assert_int_equal(store_exec(f->st, "PRAGMA user_version = 4", NULL), 0);
 	store_close(&f->st);
 	assert_int_equal(store_open(f->path, &again, &err), 0);
