@@ -28,6 +28,8 @@
 #define RENEW_MARGIN_MAX 300
 /* The cache file, and what the child hands back. */
 #define CACHE_BYTES_MAX (64u * 1024)
+/* one text field of the request child's answer, escaped */
+#define OAUTH2_FIELD_BYTES 2048
 /* RFC 8628 3.2: 5 seconds when the service does not say */
 #define DEVICE_INTERVAL_DEFAULT 5
 #define DEVICE_GRANT "urn:ietf:params:oauth:grant-type:device_code"
@@ -311,9 +313,17 @@ static void classify(const struct config *cfg, const struct http *h, struct answ
 			/* RFC 6749 5.1: expires_in is only RECOMMENDED */
 			if (json_get_long(&o, "expires_in", &a->expires_in) < 0 || a->expires_in <= 0)
 				a->expires_in = 3600;
+			if (a->expires_in > OAUTH2_LIFETIME_MAX)
+				a->expires_in = OAUTH2_LIFETIME_MAX;
 		}
 	} else if (code != NULL && (h->status == 400 || h->status == 401 || h->status == 403)) {
-		a->code = xstrdup(code);
+		/* the code goes into messages and the child's answer: escaped
+		 * whole (RFC 6749 5.2 allows no control character in it) */
+		char esc[200];
+
+		log_escape(code, esc, sizeof(esc));
+		a->code = xstrdup(esc);
+		code = a->code;
 		if (strcmp(code, "authorization_pending") == 0)
 			a->outcome = TOK_PENDING;
 		else if (strcmp(code, "slow_down") == 0)
@@ -348,21 +358,42 @@ static void request(const struct config *cfg, const char *url, const char *form,
 	buf_deinit(&h.body);
 }
 
+/* One field of the child's answer: "-" for none; a token with anything
+ * but its own characters is none (classify() checked them already), and
+ * text with a control character is escaped (once: what classify() escaped
+ * has none left), so that no field can hold a line break. */
+static char *child_field(const char *s, int token)
+{
+	char esc[OAUTH2_FIELD_BYTES];
+
+	if (s == NULL || (token && !opaque_ok(s)) || strcmp(s, "-") == 0)
+		return xstrdup("-");
+	if (token || !str_has_ctl(s))
+		return xstrdup(s);
+	log_escape(s, esc, sizeof(esc));
+	return xstrdup(esc);
+}
+
 /* The request in a short-lived child, which alone loads libcurl; the
  * answer comes back as lines: outcome, expires_in, access, refresh, code,
- * error ("-" for none). */
+ * error ("-" for none), each field escaped (child_field()). */
 static void __attribute__((noreturn)) request_child(const struct config *cfg, const char *url,
     const char *form, int out)
 {
 	struct answer a;
-	char *msg;
-	size_t n, off = 0;
+	char *msg, *f[4];
+	size_t n, off = 0, i;
 	ssize_t w;
 
 	request(cfg, url, form, &a);
-	msg = xasprintf("%d\n%ld\n%s\n%s\n%s\n%s\n", (int)a.outcome, a.expires_in,
-	    a.access != NULL ? a.access : "-", a.refresh != NULL ? a.refresh : "-",
-	    a.code != NULL ? a.code : "-", a.error != NULL ? a.error : "-");
+	f[0] = child_field(a.access, 1);
+	f[1] = child_field(a.refresh, 1);
+	f[2] = child_field(a.code, 0);
+	f[3] = child_field(a.error, 0);
+	msg = xasprintf("%d\n%ld\n%s\n%s\n%s\n%s\n", (int)a.outcome, a.expires_in, f[0], f[1],
+	    f[2], f[3]);
+	for (i = 0; i < ARRAY_SIZE(f); i++)
+		wipe_free(&f[i]);
 	n = strlen(msg);
 	while (off < n && (w = write(out, msg + off, n - off)) > 0)
 		off += (size_t)w;
@@ -453,13 +484,14 @@ static void request_forked(const struct config *cfg, const char *url, const char
 	refresh = next_line(&p);
 	code = next_line(&p);
 	error = next_line(&p);
-	if (r < 0 || error == NULL || !WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
-	    str_to_long(outcome, 0, TOK_SLOW_DOWN, &v) < 0) {
+	if (r < 0 || error == NULL || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		a->error = xasprintf("no answer within %ld s", cfg->oauth2.timeout_seconds);
+	} else if (*p != '\0' || str_to_long(outcome, 0, TOK_SLOW_DOWN, &v) < 0 ||
+	    str_to_long(expires, 0, OAUTH2_LIFETIME_MAX, &a->expires_in) < 0) {
+		/* the fields are escaped: a line more or less is a fault */
+		a->error = xstrdup("its answer could not be read (garbled)");
 	} else {
 		a->outcome = (enum outcome)v;
-		if (str_to_long(expires, 0, 100L * 365 * 86400, &a->expires_in) < 0)
-			a->expires_in = 0;
 		a->access = field(access);
 		a->refresh = field(refresh);
 		a->code = field(code);

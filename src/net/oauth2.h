@@ -37,7 +37,10 @@
  * loads (smtp.h): in a process where it is loaded already (the sending
  * child), directly; anywhere else in a short-lived child process that
  * makes the one request and hands the answer back through a pipe. Only the
- * parent reads or writes the files. libcurl is opened by curl_lib.c, whose
+ * parent reads or writes the files. The child's answer is one field a
+ * line: every field it passes on is escaped (no control character, so no
+ * line break, reaches the parent) and the parent refuses an answer with
+ * more or fewer lines. libcurl is opened by curl_lib.c, whose
  * one table of functions serves this file (HTTP) and smtp.c (SMTP); its
  * types leave neither. */
 #ifndef MENTORD_OAUTH2_H
@@ -50,6 +53,9 @@
 
 /* A refused grant is asked again at most this often. */
 #define OAUTH2_REFUSED_RETRY 3600
+/* A token's lifetime is taken as at most this (a service's expires_in of
+ * 2^63 - 1 must not overflow a clock): providers give an hour or so. */
+#define OAUTH2_LIFETIME_MAX 86400L
 
 struct oauth2_token {
 	char *access;     /* the bearer token; wiped by oauth2_token_deinit */

@@ -44,6 +44,8 @@ class TokenService:
         self.reuse = []           # refresh tokens presented after they were spent
         self.delay = 0.0          # seconds before each token answer
         self.consent_withdrawn = False
+        self.answer_override = None  # (status, body) for every token request
+        self.expires_in = None    # what the answers say of lifetime (default token_seconds)
         self.devices = {}         # device_code -> state
         self.polls = 0
         self.tls = tls
@@ -177,6 +179,8 @@ class TokenService:
         if not self._client_ok(form):
             return 401, {"error": "invalid_client",
                          "error_description": "AADSTS7000215: Invalid client secret provided."}
+        if self.answer_override is not None:
+            return self.answer_override
         if self.consent_withdrawn:
             return 400, {"error": "invalid_grant", "suberror": "consent_required",
                          "error_description": "AADSTS65001: The user or administrator has not"
@@ -190,7 +194,8 @@ class TokenService:
                     return 400, {"error": "invalid_grant",
                                  "error_description": "AADSTS70008: The provided authorization"
                                  " code or refresh token has expired due to inactivity."}
-                answer = {"token_type": "Bearer", "scope": SCOPE, "expires_in": self.token_seconds,
+                answer = {"token_type": "Bearer", "scope": SCOPE,
+                          "expires_in": self.expires_in or self.token_seconds,
                           "access_token": self._new_access()}
                 if self.rotate:
                     self.refresh.discard(rt)

@@ -306,6 +306,37 @@ class Failures(OAuthTest):
         self.mentord("once", expect=0)
 
 
+class Garbled(OAuthTest):
+    """A token service's answer that would garble what the request's child
+    hands its parent: control characters in a field, a lifetime past any
+    clock."""
+
+    def test_error_with_line_breaks_stays_one_field(self):
+        self.svc.answer_override = (400, {
+            "error": "invalid_grant\n0\n3600\nforged-access\n-\n-\n-",
+            "error_description": "line one\r\nline two\x1b[31m"})
+        r = self.mentord("check-config", "--connect", expect=1)
+        lines = [l for l in r.stdout.splitlines() if l.startswith("OAuth 2:")]
+        self.assertEqual(len(lines), 1, r.stdout)
+        self.assertIn("the token service refused (invalid_grant\\x0a0\\x0a3600", lines[0])
+        for bad in ("\x1b", "\r"):
+            self.assertNotIn(bad, r.stdout + r.stderr)
+        self.assertNotIn("\nforged-access", r.stdout)
+        # nothing was taken for a token, and the refusal is remembered as one
+        with open(self.cache_file()) as f:
+            cache = f.read().splitlines()
+        self.assertEqual([l.split()[0] for l in cache], ["key", "refused", "refused_key", "reason"])
+
+    def test_lifetime_past_any_clock_is_clamped(self):
+        self.svc.expires_in = 9223372036854775807
+        r = self.mentord("check-config", "--connect", expect=0)
+        m = re.search(r"it expires at (\S+ \S+) \(in (\d+) min\)", r.stdout)
+        self.assertIsNotNone(m, r.stdout)
+        self.assertLessEqual(int(m.group(2)), 24 * 60)
+        self.assertGreater(int(m.group(2)), 60)
+        self.assertIn("by XOAUTH2 as mentord", r.stdout)
+
+
 class ClientCredentials(OAuthTest):
     grant = "client_credentials"
     client_secret = "client-secret-for-tests"
