@@ -24,7 +24,7 @@
 static const char *const commands[] = { "run", "once", "check-config", "status", "queue", "backup",
 	"restore",
 	"match", "approve", "reject", "pair", "unpair", "training", "close", "cohort", "digest",
-	"forget", "export", "oauth2", "report" };
+	"forget", "export", "oauth2", "report", "test-send" };
 
 int cli_known(const char *cmd)
 {

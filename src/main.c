@@ -12,6 +12,7 @@
 #include "imap.h"
 #include "log.h"
 #include "oauth2.h"
+#include "probe.h"
 #include "smtp.h"
 #include "template.h"
 #include "util.h"
@@ -53,6 +54,7 @@ static void usage(FILE *f)
 	    "  backup FILE         online copy of the database\n"
 	    "  restore FILE        (daemon stopped) put a backup back; mail flagged since is read again\n"
 	    "  oauth2 login        sign in once, for the first OAuth 2 refresh token\n"
+	    "  test-send ADDRESS   one plain message through the SMTP server, now; prints its answer\n"
 	    "\n"
 	    "  -c FILE             configuration (default /etc/mentord/mentord.conf)\n"
 	    "  --now ISO-8601      pretend the time is this (tests, rehearsals)\n"
@@ -215,6 +217,13 @@ int main(int argc, char **argv)
 		ret = check_config(cfg, i < argc && strcmp(argv[i], "--connect") == 0);
 	} else if (strcmp(cmd, "oauth2") == 0) {
 		ret = oauth2_command(cfg, argc - i, argv + i);
+	} else if (strcmp(cmd, "test-send") == 0) {
+		if (argc - i != 1) {
+			fprintf(stderr, "usage: mentord test-send ADDRESS\n");
+			ret = EXIT_USAGE;
+		} else {
+			ret = probe_send(cfg, argv[i], o.now_base);
+		}
 	} else if (strcmp(cmd, "once") == 0) {
 		ret = cycle_once(cfg, &o);
 	} else if (strcmp(cmd, "run") == 0) {

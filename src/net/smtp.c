@@ -586,6 +586,11 @@ int smtp_throttled(const struct smtp *s)
 	return s->throttled;
 }
 
+const char *smtp_last_reply(const struct smtp *s)
+{
+	return s->reply;
+}
+
 const struct refusal *smtp_refusal(const struct smtp *s)
 {
 	return s->refusal.account ? &s->refusal : NULL;

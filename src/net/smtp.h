@@ -72,6 +72,10 @@ int smtp_throttled(const struct smtp *smtp);
 struct refusal;
 const struct refusal *smtp_refusal(const struct smtp *smtp);
 
+/* The last reply the server gave, as it gave it (lines joined by " / "):
+ * after SMTP_OK, its 250 after the final dot. Not escaped. */
+const char *smtp_last_reply(const struct smtp *smtp);
+
 /* Whether the server offers SMTPUTF8 (RFC 6531), as the last session's
  * EHLO said: 1 or 0, or -1 before any session. An address in UTF-8 is
  * refused (SMTP_PERM, nothing written) by a server that does not. */

@@ -174,3 +174,45 @@ class RecipientStillFails(AccountTest):
         self.assertEqual([s for s, _, _, _ in self.rows()], ["failed", "sent"])
         rc, out = self.health(at(0))
         self.assertNotIn("sending held", out)
+
+
+class TestSend(AccountTest):
+    """`mentord test-send ADDRESS`: one message now, outside the queue, and
+    the server's answer."""
+
+    def send(self, *args):
+        return self.env.run("test-send", *args)
+
+    def test_refused_then_accepted(self):
+        self.srv.refusal = "send_as_denied"
+        r = self.send("operator@example.net")
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("refused", r.stderr)
+        self.assertIn("SendAsDeniedException", r.stderr)
+        self.assertIn(f"Add-RecipientPermission -Identity {ADDRESS} -Trustee {USER}", r.stderr)
+        self.srv.refusal = "smtp_auth_disabled"
+        r = self.send("operator@example.net")
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("535 5.7.139", r.stderr)
+        self.assertIn(f"Set-CASMailbox -Identity {USER} -SmtpClientAuthenticationDisabled $false",
+                      r.stderr)
+        self.assertEqual(self.srv.sent(), [])
+        self.srv.refusal = None
+        r = self.send("operator@example.net")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertRegex(r.stdout, r"test-send: smtp://127\.0\.0\.1:\d+ accepted the message from"
+                         rf" {ADDRESS} to operator@example\.net \(Message-ID <test-send\.[0-9a-f]+@"
+                         r"example\.org>\): 250 OK queued")
+        [(mail_from, rcpts, msg)] = self.srv.parsed()
+        self.assertEqual((mail_from, rcpts), (ADDRESS, ["operator@example.net"]))
+        self.assertIn(ADDRESS, msg["From"])
+        self.assertIn(f"from {USER} as {ADDRESS}", msg.get_content())
+        # outside the queue: no database is even opened
+        self.assertFalse(os.path.exists(os.path.join(self.env.root, "state", "mentord.db")))
+
+    def test_bad_address(self):
+        for bad in ("nobody", "a@b\r\nRCPT TO:<x@y>", ""):
+            with self.subTest(address=bad):
+                r = self.send(bad)
+                self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertEqual(self.srv.sent(), [])
