@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "config.h"
@@ -53,7 +54,8 @@ static void usage(FILE *f)
 	    "  forget ADDRESS      erase a person's data now\n"
 	    "  backup FILE         online copy of the database\n"
 	    "  restore FILE        (daemon stopped) put a backup back; mail flagged since is read again\n"
-	    "  oauth2 login        sign in once, for the first OAuth 2 refresh token\n"
+	    "  oauth2 login [--browser] [--port N]\n"
+	    "                      sign in once, for the first OAuth 2 refresh token\n"
 	    "  test-send ADDRESS   one plain message through the SMTP server, now; prints its answer\n"
 	    "\n"
 	    "  -c FILE             configuration (default /etc/mentord/mentord.conf)\n"
@@ -130,16 +132,28 @@ static int check_config(const struct config *cfg, int connect)
 	return ret;
 }
 
-/* mentord oauth2 login: RFC 8628, the person signs in elsewhere. */
+/* mentord oauth2 login [--browser] [--port N]: the person signs in, by
+ * browser or by a code typed elsewhere (oauth2.h). */
 static int oauth2_command(const struct config *cfg, int argc, char **argv)
 {
+	struct oauth2_login_opts lo = { 0, 0, STDIN_FILENO, OAUTH2_BROWSER_WAIT };
 	char *err = NULL;
+	int i, bad = argc < 1 || strcmp(argv[0], "login") != 0;
 
-	if (argc != 1 || strcmp(argv[0], "login") != 0) {
-		fprintf(stderr, "usage: mentord oauth2 login\n");
+	for (i = 1; i < argc && !bad; i++) {
+		if (strcmp(argv[i], "--browser") == 0)
+			lo.browser = 1;
+		else if (strcmp(argv[i], "--port") == 0 && i + 1 < argc &&
+		    str_to_long(argv[i + 1], 1, 65535, &lo.port) == 0)
+			i++;
+		else
+			bad = 1;
+	}
+	if (bad) {
+		fprintf(stderr, "usage: mentord oauth2 login [--browser] [--port N]\n");
 		return EXIT_USAGE;
 	}
-	if (oauth2_login(cfg, stdout, &err) < 0) {
+	if (oauth2_login(cfg, &lo, stdout, &err) < 0) {
 		fprintf(stderr, "mentord: %s\n", err);
 		free(err);
 		return 1;

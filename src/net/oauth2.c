@@ -17,6 +17,7 @@
 #include "curl_lib.h"
 #include "json.h"
 #include "log.h"
+#include "oauth2_browser.h"
 #include "util.h"
 
 #ifndef MENTORD_VERSION
@@ -107,7 +108,7 @@ char *oauth2_sasl_initial(enum config_auth mech, const char *user, const char *h
 }
 
 /* application/x-www-form-urlencoded (RFC 6749 appendix B) */
-static void form_add(struct buf *f, const char *name, const char *value)
+void oauth2_form_add(struct buf *f, const char *name, const char *value)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	const unsigned char *p;
@@ -752,14 +753,14 @@ static void grant_form(const struct config *cfg, const struct secrets *s, struct
 	buf_init(f, 8 * SECRET_BYTES_MAX);
 	buf_add(f, "", 0);
 	if (cfg->oauth2.grant == GRANT_CLIENT_CREDENTIALS) {
-		form_add(f, "grant_type", "client_credentials");
+		oauth2_form_add(f, "grant_type", "client_credentials");
 	} else {
-		form_add(f, "grant_type", "refresh_token");
-		form_add(f, "refresh_token", s->refresh);
+		oauth2_form_add(f, "grant_type", "refresh_token");
+		oauth2_form_add(f, "refresh_token", s->refresh);
 	}
-	form_add(f, "client_id", cfg->oauth2.client_id);
-	form_add(f, "client_secret", s->client);
-	form_add(f, "scope", cfg->oauth2.scope);
+	oauth2_form_add(f, "client_id", cfg->oauth2.client_id);
+	oauth2_form_add(f, "client_secret", s->client);
+	oauth2_form_add(f, "scope", cfg->oauth2.scope);
 }
 
 /* With the lock held: the cache read again, then the service if needed. */
@@ -924,8 +925,8 @@ static int device_start(const struct config *cfg, struct device *d, char **error
 	memset(d, 0, sizeof(*d));
 	buf_init(&form, 4 * SECRET_BYTES_MAX);
 	buf_add(&form, "", 0);
-	form_add(&form, "client_id", cfg->oauth2.client_id);
-	form_add(&form, "scope", cfg->oauth2.scope);
+	oauth2_form_add(&form, "client_id", cfg->oauth2.client_id);
+	oauth2_form_add(&form, "scope", cfg->oauth2.scope);
 	memset(&h, 0, sizeof(h));
 	if (http_post(cfg, cfg->oauth2.device_url, form.s, &h, &err) < 0) {
 		*error_r = xasprintf("the device authorization service at %s: %s", cfg->oauth2.device_url, err);
@@ -949,8 +950,10 @@ static int device_start(const struct config *cfg, struct device *d, char **error
 	if ((e = json_get_string(&o, "error")) != NULL || h.status != 200) {
 		desc = said(json_get_string(&o, "error_description") != NULL
 		    ? json_get_string(&o, "error_description") : "no description");
-		*error_r = xasprintf("the device authorization service refused (HTTP %ld, %s: %s)",
-		    h.status, e != NULL ? e : "?", desc);
+		*error_r = xasprintf("the device authorization service refused (HTTP %ld, %s: %s)%s",
+		    h.status, e != NULL ? e : "?", desc, e != NULL && strcmp(e, "invalid_scope") == 0
+		    ? "; Google gives its mail scope to a sign-in by browser only: set [oauth2]"
+		    " auth_url and run `mentord oauth2 login --browser`" : "");
 		free(desc);
 	} else if (code == NULL || !opaque_ok(code) || user == NULL || uri == NULL || str_has_ctl(user) ||
 	    str_has_ctl(uri) || (complete != NULL && str_has_ctl(complete))) {
@@ -992,10 +995,10 @@ static int device_poll(const struct config *cfg, const struct device *d, const s
 		nap_seconds(interval);
 		buf_init(&form, 8 * SECRET_BYTES_MAX);
 		buf_add(&form, "", 0);
-		form_add(&form, "grant_type", DEVICE_GRANT);
-		form_add(&form, "device_code", d->device_code);
-		form_add(&form, "client_id", cfg->oauth2.client_id);
-		form_add(&form, "client_secret", s->client);
+		oauth2_form_add(&form, "grant_type", DEVICE_GRANT);
+		oauth2_form_add(&form, "device_code", d->device_code);
+		oauth2_form_add(&form, "client_id", cfg->oauth2.client_id);
+		oauth2_form_add(&form, "client_secret", s->client);
 		request(cfg, cfg->oauth2.token_url, form.s, a);
 		form_wipe(&form);
 		if (a->outcome == TOK_OK)
@@ -1025,38 +1028,74 @@ static int device_poll(const struct config *cfg, const struct device *d, const s
 	}
 }
 
-int oauth2_login(const struct config *cfg, FILE *out, char **error_r)
-{
-	struct oauth2_token t;
-	struct secrets s;
-	struct device d;
-	struct answer a;
-	struct cache c;
-	char *err = NULL, when[32];
-	int fd = -1, ret = -1;
+/* ---- mentord oauth2 login by browser (RFC 6749 4.1, RFC 7636, RFC 8252) ---- */
 
-	memset(&t, 0, sizeof(t));
-	memset(&a, 0, sizeof(a));
-	memset(&c, 0, sizeof(c));
-	memset(&d, 0, sizeof(d));
-	memset(&s, 0, sizeof(s));
-	if (!cfg->oauth2.enabled || cfg->oauth2.grant != GRANT_REFRESH_TOKEN) {
-		*error_r = xstrdup(!cfg->oauth2.enabled ? "there is no [oauth2] section to sign in for"
-		    : "grant = client_credentials needs no sign-in: mentord gets its tokens with the"
-		    " client secret");
-		return -1;
-	}
-	if (cfg->oauth2.device_url == NULL) {
-		*error_r = xstrdup("[oauth2] device_url is needed to sign in (Google:"
-		    " https://oauth2.googleapis.com/device/code; with tenant it is known)");
-		return -1;
-	}
-	if (mkdir_p(cfg->paths.spool, 0700) < 0) {
-		*error_r = xasprintf("cannot create %s: %s", cfg->paths.spool, strerror(errno));
-		return -1;
-	}
-	if (secrets_read(cfg, 0, &s, &err) < 0 || device_start(cfg, &d, &err) < 0)
+/* The code the browser brought back, for tokens (RFC 6749 4.1.3, with
+ * RFC 7636 4.5's code_verifier). */
+static int code_exchange(const struct config *cfg, const struct oauth2_browser *b,
+    const char *code, const struct secrets *s, struct answer *a, char **error_r)
+{
+	struct buf form;
+
+	buf_init(&form, 8 * SECRET_BYTES_MAX);
+	buf_add(&form, "", 0);
+	oauth2_form_add(&form, "grant_type", "authorization_code");
+	oauth2_form_add(&form, "code", code);
+	oauth2_form_add(&form, "redirect_uri", b->redirect_uri);
+	oauth2_form_add(&form, "client_id", cfg->oauth2.client_id);
+	oauth2_form_add(&form, "client_secret", s->client);
+	oauth2_form_add(&form, "code_verifier", b->verifier);
+	oauth2_form_add(&form, "scope", cfg->oauth2.scope);
+	request(cfg, cfg->oauth2.token_url, form.s, a);
+	form_wipe(&form);
+	if (a->outcome == TOK_OK)
+		return 0;
+	*error_r = a->outcome == TOK_REFUSED ? xstrdup(a->error)
+	    : xasprintf("the token service at %s: %s", cfg->oauth2.token_url,
+	    a->error != NULL ? a->error : "no usable answer");
+	return -1;
+}
+
+static int browser_login(const struct config *cfg, const struct oauth2_login_opts *o,
+    const struct secrets *s, FILE *out, struct answer *a, char **error_r)
+{
+	struct oauth2_browser b;
+	char *code = NULL;
+	int ret = -1;
+
+	if (oauth2_browser_start(cfg, o->port, &b, error_r) < 0)
 		goto out;
+	fprintf(out, "To let mentord use the mailbox, open this address in a browser, sign in as"
+	    " the mailbox's account and accept:\n\n%s\n\n", b.url);
+	fprintf(out, "The browser then goes to %s: on this machine (or through an SSH tunnel to"
+	    " port %ld) that ends the sign-in by itself. On another machine that page does not"
+	    " load: copy the address the browser shows and paste it here, then press Enter.\n",
+	    b.redirect_uri, b.port);
+	fprintf(out, "Waiting for the sign-in (at most %ld minutes)...\n", o->wait_seconds / 60);
+	fflush(out);
+	if (oauth2_browser_wait(&b, o->in, o->wait_seconds, out, &code, error_r) < 0)
+		goto out;
+	ret = code_exchange(cfg, &b, code, s, a, error_r);
+out:
+	if (code != NULL)
+		explicit_bzero(code, strlen(code));
+	free(code);
+	oauth2_browser_deinit(&b);
+	return ret;
+}
+
+/* ---- mentord oauth2 login (RFC 8628) ---- */
+
+static int device_login(const struct config *cfg, const struct secrets *s, FILE *out,
+    struct answer *a, char **error_r)
+{
+	struct device d;
+	int ret = -1;
+
+	if (device_start(cfg, &d, error_r) < 0) {
+		device_deinit(&d);
+		return -1;
+	}
 	fprintf(out, "To let mentord use the mailbox, open %s in a browser and enter the code %s\n",
 	    d.uri, d.user_code);
 	if (d.uri_complete != NULL)
@@ -1064,7 +1103,52 @@ int oauth2_login(const struct config *cfg, FILE *out, char **error_r)
 	fprintf(out, "Waiting for the sign-in (the code is valid for %ld minutes)...\n",
 	    d.expires_in / 60);
 	fflush(out);
-	if (device_poll(cfg, &d, &s, &a, &err) < 0)
+	ret = device_poll(cfg, &d, s, a, error_r);
+	device_deinit(&d);
+	return ret;
+}
+
+int oauth2_login(const struct config *cfg, const struct oauth2_login_opts *o, FILE *out,
+    char **error_r)
+{
+	struct oauth2_token t;
+	struct secrets s;
+	struct answer a;
+	struct cache c;
+	char *err = NULL, when[32];
+	int fd = -1, ret = -1, browser;
+
+	memset(&t, 0, sizeof(t));
+	memset(&a, 0, sizeof(a));
+	memset(&c, 0, sizeof(c));
+	memset(&s, 0, sizeof(s));
+	if (!cfg->oauth2.enabled || cfg->oauth2.grant != GRANT_REFRESH_TOKEN) {
+		*error_r = xstrdup(!cfg->oauth2.enabled ? "there is no [oauth2] section to sign in for"
+		    : "grant = client_credentials needs no sign-in: mentord gets its tokens with the"
+		    " client secret");
+		return -1;
+	}
+	/* the browser when asked for, or when it is the only way given */
+	browser = o->browser || (cfg->oauth2.auth_url != NULL && cfg->oauth2.device_url == NULL);
+	if (browser && cfg->oauth2.auth_url == NULL) {
+		*error_r = xstrdup("[oauth2] auth_url is needed to sign in by browser (Google:"
+		    " https://accounts.google.com/o/oauth2/v2/auth; with tenant it is known)");
+		return -1;
+	}
+	if (!browser && cfg->oauth2.device_url == NULL) {
+		*error_r = xstrdup("[oauth2] auth_url (sign-in by browser) or device_url (by code) is"
+		    " needed to sign in (Google: auth_url = https://accounts.google.com/o/oauth2/v2/auth;"
+		    " with tenant both are known)");
+		return -1;
+	}
+	if (mkdir_p(cfg->paths.spool, 0700) < 0) {
+		*error_r = xasprintf("cannot create %s: %s", cfg->paths.spool, strerror(errno));
+		return -1;
+	}
+	if (secrets_read(cfg, 0, &s, &err) < 0)
+		goto out;
+	if ((browser ? browser_login(cfg, o, &s, out, &a, &err)
+	    : device_login(cfg, &s, out, &a, &err)) < 0)
 		goto out;
 	if (a.refresh == NULL) {
 		err = xstrdup("the service gave no refresh token (Microsoft: add offline_access to"
@@ -1092,7 +1176,6 @@ out:
 	oauth2_token_deinit(&t);
 	answer_deinit(&a);
 	cache_deinit(&c);
-	device_deinit(&d);
 	secrets_deinit(&s);
 	return ret;
 }
