@@ -11,9 +11,12 @@ import collections
 import email
 import email.policy
 import os
+import signal
+import sqlite3
+import time
 from datetime import datetime, timedelta
 
-from common import REPO, MentordTest, mail
+from common import REPO, MentordTest, mail, running
 from servers import Env
 from smtp_extra import ACCOUNT_REFUSALS, Provider
 
@@ -113,6 +116,41 @@ class SendAs(AccountTest):
         self.assertIn("OK smtp: last successful delivery", out)
         self.assertNotIn("Outgoing mail is held", self.status(at(4)))
         self.once(now=at(60))
+        self.assert_all_once()
+
+
+class Reload(AccountTest):
+    def test_granted_then_reloaded_sends_at_once(self):
+        """The daemon holds the queue on Send As denied; once granted, a
+        reload (SIGHUP) sends it at once rather than after the backoff."""
+        self.env.dovecot.deliver(mail("ann@example.com", "help"))
+        self.env.dovecot.deliver(mail("bob@example.com", "help"))
+        self.srv.refusal = "send_as_denied"
+
+        def held():
+            db = self.env.db()
+            try:
+                return db.execute("SELECT next_attempt - strftime('%s', 'now') FROM outbound"
+                                  " WHERE status = 'queued'").fetchall()
+            except sqlite3.OperationalError:
+                return []
+            finally:
+                db.close()
+
+        with running(self.env) as p:
+            deadline = time.monotonic() + 30
+            while not (len(held()) == 2 and all(w >= 45 for (w,) in held())):
+                self.assertLess(time.monotonic(), deadline, f"never held back: {held()}")
+                time.sleep(0.2)
+            self.srv.refusal = None
+            start = time.monotonic()
+            p.send_signal(signal.SIGHUP)
+            while len(self.srv.sent()) < 2 and time.monotonic() - start < 30:
+                time.sleep(0.1)
+            took = time.monotonic() - start
+            p.send_signal(signal.SIGTERM)
+            p.wait(5)
+        self.assertLess(took, 30)
         self.assert_all_once()
 
 
