@@ -28,7 +28,7 @@ BUILD ?= build/fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_TIMEOUT ?= 20
 FUZZ_CC ?= clang-14
-FUZZ_TARGETS ?= mime form command ical dsn html config json address auth
+FUZZ_TARGETS ?= mime form command ical dsn html config json address auth oauth2_query
 VERSION = 0.1.0
 DATADIR ?= /usr/local/share/mentord
 

@@ -15,3 +15,4 @@ SEEDS_config = tests/fuzz/seeds/config doc/mentord.conf.example
 SEEDS_json = tests/fixtures/json
 SEEDS_address = tests/fuzz/seeds/address
 SEEDS_auth = tests/fuzz/seeds/auth
+SEEDS_oauth2_query = tests/fuzz/seeds/oauth2_query

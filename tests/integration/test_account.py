@@ -8,30 +8,20 @@ every message, says what an administrator must do (log, status --health,
 the digest's problems), and the queue goes on by itself once the
 administrator has fixed it: every message delivered once, none failed."""
 import collections
-import email
-import email.policy
 import os
 import signal
 import sqlite3
 import time
-from datetime import datetime, timedelta
 
+import test_delivery as delivery
 from common import REPO, MentordTest, mail, running
 from servers import Env
 from smtp_extra import ACCOUNT_REFUSALS, Provider
 
-T0 = datetime(2031, 3, 3, 10, 0)
 USER = "robot@example.org"
 ADDRESS = "mentoring@example.org"
-
-
-def at(minutes):
-    return (T0 + timedelta(minutes=minutes)).strftime("%Y-%m-%dT%H:%M:%S")
-
-
-def message_id(data):
-    msg = email.message_from_bytes(data, policy=email.policy.compat32)
-    return (msg.get("Message-ID") or "").strip().strip("<>")
+at = delivery.at
+message_id = delivery.message_id
 
 
 class AccountTest(MentordTest):
