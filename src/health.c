@@ -71,12 +71,35 @@ static enum health_state check_imap(const struct health_ctx *c, char *text, size
 	return by_age((long)(c->now - at), HEALTH_FETCH_WARN_S, HEALTH_FETCH_CRIT_S);
 }
 
+/* The queue held by a refusal of the account (store.h): what the server
+ * said and what an administrator must do, whole. */
+static int held(const struct health_ctx *c, char *text, size_t size)
+{
+	int64_t until = 0;
+	char *why = NULL, when[32];
+
+	if (store_query_text(c->st, &why, "SELECT value FROM meta WHERE key = ?", "s",
+	    STORE_META_SMTP_HOLD) < 0 || store_query_int(c->st, &until, "SELECT CAST(value AS INTEGER)"
+	    " FROM meta WHERE key = ?", "s", STORE_META_SMTP_HOLD_UNTIL) < 0)
+		return -1;
+	if (why == NULL)
+		return 0;
+	time_local_str((time_t)until, when, sizeof(when));
+	snprintf(text, size, "sending held, %s %s: %s", (time_t)until > c->now ? "next try at"
+	    : "tried again since", when, why);
+	free(why);
+	return 1;
+}
+
 static enum health_state check_smtp(const struct health_ctx *c, char *text, size_t size)
 {
 	int64_t last = 0, due = 0, oldest = 0;
 	char age[32];
 	long waited;
+	int h = held(c, text, size);
 
+	if (h != 0)
+		return h < 0 ? db_failed(text, size) : HEALTH_CRITICAL;
 	if (store_query_int(c->st, &last, "SELECT coalesce(max(sent_at), 0) FROM outbound", NULL) < 0 ||
 	    store_query_int(c->st, &due, "SELECT count(*) FROM outbound WHERE status = 'queued'"
 	    " AND data IS NOT NULL AND next_attempt <= ?", "t", c->now) < 0 ||
@@ -237,7 +260,7 @@ int health_run(const struct config *cfg, time_t now)
 {
 	struct health_ctx c;
 	enum health_state s, worst = HEALTH_OK;
-	char text[1024], *err = NULL;
+	char text[2 * SMTP_REPLY_BYTES_MAX > 1024 ? 2 * SMTP_REPLY_BYTES_MAX : 1024], *err = NULL;
 	size_t i;
 
 	memset(&c, 0, sizeof(c));

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "config.h"
@@ -12,6 +13,7 @@
 #include "imap.h"
 #include "log.h"
 #include "oauth2.h"
+#include "probe.h"
 #include "smtp.h"
 #include "template.h"
 #include "util.h"
@@ -55,7 +57,9 @@ static void usage(FILE *f)
 	    "  forget ADDRESS      erase a person's data now\n"
 	    "  backup FILE         online copy of the database\n"
 	    "  restore FILE        (daemon stopped) put a backup back; mail flagged since is read again\n"
-	    "  oauth2 login        sign in once, for the first OAuth 2 refresh token\n"
+	    "  oauth2 login [--browser] [--port N]\n"
+	    "                      sign in once, for the first OAuth 2 refresh token\n"
+	    "  test-send ADDRESS   one plain message through the SMTP server, now; prints its answer\n"
 	    "\n"
 	    "  -c FILE             configuration (default /etc/mentord/mentord.conf)\n"
 	    "  --now ISO-8601      pretend the time is this (tests, rehearsals)\n"
@@ -140,16 +144,28 @@ static int check_config(const struct config *cfg, int connect)
 	return ret;
 }
 
-/* mentord oauth2 login: RFC 8628, the person signs in elsewhere. */
+/* mentord oauth2 login [--browser] [--port N]: the person signs in, by
+ * browser or by a code typed elsewhere (oauth2.h). */
 static int oauth2_command(const struct config *cfg, int argc, char **argv)
 {
+	struct oauth2_login_opts lo = { 0, 0, STDIN_FILENO, OAUTH2_BROWSER_WAIT };
 	char *err = NULL;
+	int i, bad = argc < 1 || strcmp(argv[0], "login") != 0;
 
-	if (argc != 1 || strcmp(argv[0], "login") != 0) {
-		fprintf(stderr, "usage: mentord oauth2 login\n");
+	for (i = 1; i < argc && !bad; i++) {
+		if (strcmp(argv[i], "--browser") == 0)
+			lo.browser = 1;
+		else if (strcmp(argv[i], "--port") == 0 && i + 1 < argc &&
+		    str_to_long(argv[i + 1], 1, 65535, &lo.port) == 0)
+			i++;
+		else
+			bad = 1;
+	}
+	if (bad) {
+		fprintf(stderr, "usage: mentord oauth2 login [--browser] [--port N]\n");
 		return EXIT_USAGE;
 	}
-	if (oauth2_login(cfg, stdout, &err) < 0) {
+	if (oauth2_login(cfg, &lo, stdout, &err) < 0) {
 		fprintf(stderr, "mentord: %s\n", err);
 		free(err);
 		return 1;
@@ -227,6 +243,13 @@ int main(int argc, char **argv)
 		ret = check_config(cfg, i < argc && strcmp(argv[i], "--connect") == 0);
 	} else if (strcmp(cmd, "oauth2") == 0) {
 		ret = oauth2_command(cfg, argc - i, argv + i);
+	} else if (strcmp(cmd, "test-send") == 0) {
+		if (argc - i != 1) {
+			fprintf(stderr, "usage: mentord test-send ADDRESS\n");
+			ret = EXIT_USAGE;
+		} else {
+			ret = probe_send(cfg, argv[i], o.now_base);
+		}
 	} else if (strcmp(cmd, "once") == 0) {
 		ret = cycle_once(cfg, &o);
 	} else if (strcmp(cmd, "run") == 0) {

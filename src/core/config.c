@@ -79,6 +79,7 @@ static const struct key keys[] = {
 	{ "oauth2", "token_url", K_STR, OFF(oauth2.token_url), 0, 0 },
 	{ "oauth2", "tenant", K_STR, OFF(oauth2.tenant), 0, 0 },
 	{ "oauth2", "device_url", K_STR, OFF(oauth2.device_url), 0, 0 },
+	{ "oauth2", "auth_url", K_STR, OFF(oauth2.auth_url), 0, 0 },
 	{ "oauth2", "client_id", K_STR, OFF(oauth2.client_id), 0, 0 },
 	{ "oauth2", "client_secret_file", K_PATH, OFF(oauth2.client_secret_file), 0, 0 },
 	{ "oauth2", "scope", K_STR, OFF(oauth2.scope), 0, 0 },
@@ -548,10 +549,15 @@ static void validate_oauth2(struct loader *l)
 			if (c->oauth2.device_url == NULL)
 				c->oauth2.device_url = xasprintf(
 				    "https://login.microsoftonline.com/%s/oauth2/v2.0/devicecode", c->oauth2.tenant);
+			if (c->oauth2.auth_url == NULL)
+				c->oauth2.auth_url = xasprintf(
+				    "https://login.microsoftonline.com/%s/oauth2/v2.0/authorize", c->oauth2.tenant);
 		}
 	}
 	if (c->oauth2.token_url != NULL && !config_url_secure(c->oauth2.token_url))
 		err(l, 0, "[oauth2] token_url: expected https://, or http:// to a loopback host only");
+	if (c->oauth2.auth_url != NULL && !config_url_secure(c->oauth2.auth_url))
+		err(l, 0, "[oauth2] auth_url: expected https://, or http:// to a loopback host only");
 	if (c->oauth2.device_url != NULL && !config_url_secure(c->oauth2.device_url))
 		err(l, 0, "[oauth2] device_url: expected https://, or http:// to a loopback host only");
 	if (c->oauth2.client_id == NULL)
@@ -826,6 +832,7 @@ void config_free(struct config **cp)
 	free(c->oauth2.token_url);
 	free(c->oauth2.tenant);
 	free(c->oauth2.device_url);
+	free(c->oauth2.auth_url);
 	free(c->oauth2.client_id);
 	free(c->oauth2.client_secret_file);
 	free(c->oauth2.scope);

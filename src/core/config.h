@@ -97,6 +97,8 @@ struct config {
 		char *token_url;     /* derived from tenant when not given */
 		char *tenant;        /* Microsoft Entra tenant: name or id */
 		char *device_url;    /* device authorization (RFC 8628), for login */
+		char *auth_url;      /* authorization endpoint (RFC 6749 3.1), for
+		                      * login by browser (RFC 7636, RFC 8252) */
 		char *client_id;
 		char *client_secret_file; /* NULL: a public client */
 		char *scope;

@@ -149,3 +149,9 @@ void mac_tag(const unsigned char key[MAC_KEY_BYTES], const char *text, char *out
 	}
 	out[chars] = '\0';
 }
+
+void mac_sha256(const void *data, size_t n, unsigned char out[MAC_SHA256_BYTES])
+{
+	if (gnutls_hash_fast(GNUTLS_DIG_SHA256, data, n, out) < 0)
+		fatal("gnutls_hash_fast failed");
+}

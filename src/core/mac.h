@@ -3,7 +3,7 @@
  * the unguessable part of its Message-IDs and of each person's calendar
  * UID. The key is the instance's own, kept in a file readable by its
  * owner only; it never leaves the machine and is never logged. gnutls is
- * used here for its HMAC only (and by net/imap.c for TLS). */
+ * used here for its HMAC and SHA-256 only (and by net/imap.c for TLS). */
 #ifndef MENTORD_MAC_H
 #define MENTORD_MAC_H
 
@@ -21,5 +21,9 @@ int mac_key_load(const char *path, unsigned char key[MAC_KEY_BYTES], char **erro
  * lower case, letters and digits only, so that it fits a dot-atom; out
  * holds chars + 1 bytes. */
 void mac_tag(const unsigned char key[MAC_KEY_BYTES], const char *text, char *out, size_t chars);
+
+/* SHA-256 of the n bytes at data (RFC 7636's S256 code challenge). */
+#define MAC_SHA256_BYTES 32
+void mac_sha256(const void *data, size_t n, unsigned char out[MAC_SHA256_BYTES]);
 
 #endif

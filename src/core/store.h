@@ -253,6 +253,12 @@ struct store_ids {
 int store_ids_row(const struct store_row *row, void *arg);
 int store_ids_contain(const struct store_ids *ids, int64_t id);
 long store_changes(struct store *st);
+/* Meta rows the sender writes when a refusal of the account holds the
+ * queue (sender.h), read by `status --health` and the digest: why, with
+ * what an administrator must do, and until when. */
+#define STORE_META_SMTP_HOLD "smtp_hold"
+#define STORE_META_SMTP_HOLD_UNTIL "smtp_hold_until"
+
 /* One integer from a query (0 rows: *v_r untouched, returns 0). */
 int store_query_int(struct store *st, int64_t *v_r, const char *sql, const char *types, ...);
 /* One text value, allocated (NULL if no row or NULL). */

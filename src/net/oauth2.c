@@ -17,6 +17,7 @@
 #include "curl_lib.h"
 #include "json.h"
 #include "log.h"
+#include "oauth2_browser.h"
 #include "util.h"
 
 #ifndef MENTORD_VERSION
@@ -28,6 +29,8 @@
 #define RENEW_MARGIN_MAX 300
 /* The cache file, and what the child hands back. */
 #define CACHE_BYTES_MAX (64u * 1024)
+/* one text field of the request child's answer, escaped */
+#define OAUTH2_FIELD_BYTES 2048
 /* RFC 8628 3.2: 5 seconds when the service does not say */
 #define DEVICE_INTERVAL_DEFAULT 5
 #define DEVICE_GRANT "urn:ietf:params:oauth:grant-type:device_code"
@@ -105,7 +108,7 @@ char *oauth2_sasl_initial(enum config_auth mech, const char *user, const char *h
 }
 
 /* application/x-www-form-urlencoded (RFC 6749 appendix B) */
-static void form_add(struct buf *f, const char *name, const char *value)
+void oauth2_form_add(struct buf *f, const char *name, const char *value)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	const unsigned char *p;
@@ -311,9 +314,17 @@ static void classify(const struct config *cfg, const struct http *h, struct answ
 			/* RFC 6749 5.1: expires_in is only RECOMMENDED */
 			if (json_get_long(&o, "expires_in", &a->expires_in) < 0 || a->expires_in <= 0)
 				a->expires_in = 3600;
+			if (a->expires_in > OAUTH2_LIFETIME_MAX)
+				a->expires_in = OAUTH2_LIFETIME_MAX;
 		}
 	} else if (code != NULL && (h->status == 400 || h->status == 401 || h->status == 403)) {
-		a->code = xstrdup(code);
+		/* the code goes into messages and the child's answer: escaped
+		 * whole (RFC 6749 5.2 allows no control character in it) */
+		char esc[200];
+
+		log_escape(code, esc, sizeof(esc));
+		a->code = xstrdup(esc);
+		code = a->code;
 		if (strcmp(code, "authorization_pending") == 0)
 			a->outcome = TOK_PENDING;
 		else if (strcmp(code, "slow_down") == 0)
@@ -348,21 +359,42 @@ static void request(const struct config *cfg, const char *url, const char *form,
 	buf_deinit(&h.body);
 }
 
+/* One field of the child's answer: "-" for none; a token with anything
+ * but its own characters is none (classify() checked them already), and
+ * text with a control character is escaped (once: what classify() escaped
+ * has none left), so that no field can hold a line break. */
+static char *child_field(const char *s, int token)
+{
+	char esc[OAUTH2_FIELD_BYTES];
+
+	if (s == NULL || (token && !opaque_ok(s)) || strcmp(s, "-") == 0)
+		return xstrdup("-");
+	if (token || !str_has_ctl(s))
+		return xstrdup(s);
+	log_escape(s, esc, sizeof(esc));
+	return xstrdup(esc);
+}
+
 /* The request in a short-lived child, which alone loads libcurl; the
  * answer comes back as lines: outcome, expires_in, access, refresh, code,
- * error ("-" for none). */
+ * error ("-" for none), each field escaped (child_field()). */
 static void __attribute__((noreturn)) request_child(const struct config *cfg, const char *url,
     const char *form, int out)
 {
 	struct answer a;
-	char *msg;
-	size_t n, off = 0;
+	char *msg, *f[4];
+	size_t n, off = 0, i;
 	ssize_t w;
 
 	request(cfg, url, form, &a);
-	msg = xasprintf("%d\n%ld\n%s\n%s\n%s\n%s\n", (int)a.outcome, a.expires_in,
-	    a.access != NULL ? a.access : "-", a.refresh != NULL ? a.refresh : "-",
-	    a.code != NULL ? a.code : "-", a.error != NULL ? a.error : "-");
+	f[0] = child_field(a.access, 1);
+	f[1] = child_field(a.refresh, 1);
+	f[2] = child_field(a.code, 0);
+	f[3] = child_field(a.error, 0);
+	msg = xasprintf("%d\n%ld\n%s\n%s\n%s\n%s\n", (int)a.outcome, a.expires_in, f[0], f[1],
+	    f[2], f[3]);
+	for (i = 0; i < ARRAY_SIZE(f); i++)
+		wipe_free(&f[i]);
 	n = strlen(msg);
 	while (off < n && (w = write(out, msg + off, n - off)) > 0)
 		off += (size_t)w;
@@ -453,13 +485,14 @@ static void request_forked(const struct config *cfg, const char *url, const char
 	refresh = next_line(&p);
 	code = next_line(&p);
 	error = next_line(&p);
-	if (r < 0 || error == NULL || !WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
-	    str_to_long(outcome, 0, TOK_SLOW_DOWN, &v) < 0) {
+	if (r < 0 || error == NULL || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		a->error = xasprintf("no answer within %ld s", cfg->oauth2.timeout_seconds);
+	} else if (*p != '\0' || str_to_long(outcome, 0, TOK_SLOW_DOWN, &v) < 0 ||
+	    str_to_long(expires, 0, OAUTH2_LIFETIME_MAX, &a->expires_in) < 0) {
+		/* the fields are escaped: a line more or less is a fault */
+		a->error = xstrdup("its answer could not be read (garbled)");
 	} else {
 		a->outcome = (enum outcome)v;
-		if (str_to_long(expires, 0, 100L * 365 * 86400, &a->expires_in) < 0)
-			a->expires_in = 0;
 		a->access = field(access);
 		a->refresh = field(refresh);
 		a->code = field(code);
@@ -720,14 +753,14 @@ static void grant_form(const struct config *cfg, const struct secrets *s, struct
 	buf_init(f, 8 * SECRET_BYTES_MAX);
 	buf_add(f, "", 0);
 	if (cfg->oauth2.grant == GRANT_CLIENT_CREDENTIALS) {
-		form_add(f, "grant_type", "client_credentials");
+		oauth2_form_add(f, "grant_type", "client_credentials");
 	} else {
-		form_add(f, "grant_type", "refresh_token");
-		form_add(f, "refresh_token", s->refresh);
+		oauth2_form_add(f, "grant_type", "refresh_token");
+		oauth2_form_add(f, "refresh_token", s->refresh);
 	}
-	form_add(f, "client_id", cfg->oauth2.client_id);
-	form_add(f, "client_secret", s->client);
-	form_add(f, "scope", cfg->oauth2.scope);
+	oauth2_form_add(f, "client_id", cfg->oauth2.client_id);
+	oauth2_form_add(f, "client_secret", s->client);
+	oauth2_form_add(f, "scope", cfg->oauth2.scope);
 }
 
 /* With the lock held: the cache read again, then the service if needed. */
@@ -892,8 +925,8 @@ static int device_start(const struct config *cfg, struct device *d, char **error
 	memset(d, 0, sizeof(*d));
 	buf_init(&form, 4 * SECRET_BYTES_MAX);
 	buf_add(&form, "", 0);
-	form_add(&form, "client_id", cfg->oauth2.client_id);
-	form_add(&form, "scope", cfg->oauth2.scope);
+	oauth2_form_add(&form, "client_id", cfg->oauth2.client_id);
+	oauth2_form_add(&form, "scope", cfg->oauth2.scope);
 	memset(&h, 0, sizeof(h));
 	if (http_post(cfg, cfg->oauth2.device_url, form.s, &h, &err) < 0) {
 		*error_r = xasprintf("the device authorization service at %s: %s", cfg->oauth2.device_url, err);
@@ -917,8 +950,10 @@ static int device_start(const struct config *cfg, struct device *d, char **error
 	if ((e = json_get_string(&o, "error")) != NULL || h.status != 200) {
 		desc = said(json_get_string(&o, "error_description") != NULL
 		    ? json_get_string(&o, "error_description") : "no description");
-		*error_r = xasprintf("the device authorization service refused (HTTP %ld, %s: %s)",
-		    h.status, e != NULL ? e : "?", desc);
+		*error_r = xasprintf("the device authorization service refused (HTTP %ld, %s: %s)%s",
+		    h.status, e != NULL ? e : "?", desc, e != NULL && strcmp(e, "invalid_scope") == 0
+		    ? "; Google gives its mail scope to a sign-in by browser only: set [oauth2]"
+		    " auth_url and run `mentord oauth2 login --browser`" : "");
 		free(desc);
 	} else if (code == NULL || !opaque_ok(code) || user == NULL || uri == NULL || str_has_ctl(user) ||
 	    str_has_ctl(uri) || (complete != NULL && str_has_ctl(complete))) {
@@ -960,10 +995,10 @@ static int device_poll(const struct config *cfg, const struct device *d, const s
 		nap_seconds(interval);
 		buf_init(&form, 8 * SECRET_BYTES_MAX);
 		buf_add(&form, "", 0);
-		form_add(&form, "grant_type", DEVICE_GRANT);
-		form_add(&form, "device_code", d->device_code);
-		form_add(&form, "client_id", cfg->oauth2.client_id);
-		form_add(&form, "client_secret", s->client);
+		oauth2_form_add(&form, "grant_type", DEVICE_GRANT);
+		oauth2_form_add(&form, "device_code", d->device_code);
+		oauth2_form_add(&form, "client_id", cfg->oauth2.client_id);
+		oauth2_form_add(&form, "client_secret", s->client);
 		request(cfg, cfg->oauth2.token_url, form.s, a);
 		form_wipe(&form);
 		if (a->outcome == TOK_OK)
@@ -993,38 +1028,74 @@ static int device_poll(const struct config *cfg, const struct device *d, const s
 	}
 }
 
-int oauth2_login(const struct config *cfg, FILE *out, char **error_r)
-{
-	struct oauth2_token t;
-	struct secrets s;
-	struct device d;
-	struct answer a;
-	struct cache c;
-	char *err = NULL, when[32];
-	int fd = -1, ret = -1;
+/* ---- mentord oauth2 login by browser (RFC 6749 4.1, RFC 7636, RFC 8252) ---- */
 
-	memset(&t, 0, sizeof(t));
-	memset(&a, 0, sizeof(a));
-	memset(&c, 0, sizeof(c));
-	memset(&d, 0, sizeof(d));
-	memset(&s, 0, sizeof(s));
-	if (!cfg->oauth2.enabled || cfg->oauth2.grant != GRANT_REFRESH_TOKEN) {
-		*error_r = xstrdup(!cfg->oauth2.enabled ? "there is no [oauth2] section to sign in for"
-		    : "grant = client_credentials needs no sign-in: mentord gets its tokens with the"
-		    " client secret");
-		return -1;
-	}
-	if (cfg->oauth2.device_url == NULL) {
-		*error_r = xstrdup("[oauth2] device_url is needed to sign in (Google:"
-		    " https://oauth2.googleapis.com/device/code; with tenant it is known)");
-		return -1;
-	}
-	if (mkdir_p(cfg->paths.spool, 0700) < 0) {
-		*error_r = xasprintf("cannot create %s: %s", cfg->paths.spool, strerror(errno));
-		return -1;
-	}
-	if (secrets_read(cfg, 0, &s, &err) < 0 || device_start(cfg, &d, &err) < 0)
+/* The code the browser brought back, for tokens (RFC 6749 4.1.3, with
+ * RFC 7636 4.5's code_verifier). */
+static int code_exchange(const struct config *cfg, const struct oauth2_browser *b,
+    const char *code, const struct secrets *s, struct answer *a, char **error_r)
+{
+	struct buf form;
+
+	buf_init(&form, 8 * SECRET_BYTES_MAX);
+	buf_add(&form, "", 0);
+	oauth2_form_add(&form, "grant_type", "authorization_code");
+	oauth2_form_add(&form, "code", code);
+	oauth2_form_add(&form, "redirect_uri", b->redirect_uri);
+	oauth2_form_add(&form, "client_id", cfg->oauth2.client_id);
+	oauth2_form_add(&form, "client_secret", s->client);
+	oauth2_form_add(&form, "code_verifier", b->verifier);
+	oauth2_form_add(&form, "scope", cfg->oauth2.scope);
+	request(cfg, cfg->oauth2.token_url, form.s, a);
+	form_wipe(&form);
+	if (a->outcome == TOK_OK)
+		return 0;
+	*error_r = a->outcome == TOK_REFUSED ? xstrdup(a->error)
+	    : xasprintf("the token service at %s: %s", cfg->oauth2.token_url,
+	    a->error != NULL ? a->error : "no usable answer");
+	return -1;
+}
+
+static int browser_login(const struct config *cfg, const struct oauth2_login_opts *o,
+    const struct secrets *s, FILE *out, struct answer *a, char **error_r)
+{
+	struct oauth2_browser b;
+	char *code = NULL;
+	int ret = -1;
+
+	if (oauth2_browser_start(cfg, o->port, &b, error_r) < 0)
 		goto out;
+	fprintf(out, "To let mentord use the mailbox, open this address in a browser, sign in as"
+	    " the mailbox's account and accept:\n\n%s\n\n", b.url);
+	fprintf(out, "The browser then goes to %s: on this machine (or through an SSH tunnel to"
+	    " port %ld) that ends the sign-in by itself. On another machine that page does not"
+	    " load: copy the address the browser shows and paste it here, then press Enter.\n",
+	    b.redirect_uri, b.port);
+	fprintf(out, "Waiting for the sign-in (at most %ld minutes)...\n", o->wait_seconds / 60);
+	fflush(out);
+	if (oauth2_browser_wait(&b, o->in, o->wait_seconds, out, &code, error_r) < 0)
+		goto out;
+	ret = code_exchange(cfg, &b, code, s, a, error_r);
+out:
+	if (code != NULL)
+		explicit_bzero(code, strlen(code));
+	free(code);
+	oauth2_browser_deinit(&b);
+	return ret;
+}
+
+/* ---- mentord oauth2 login (RFC 8628) ---- */
+
+static int device_login(const struct config *cfg, const struct secrets *s, FILE *out,
+    struct answer *a, char **error_r)
+{
+	struct device d;
+	int ret = -1;
+
+	if (device_start(cfg, &d, error_r) < 0) {
+		device_deinit(&d);
+		return -1;
+	}
 	fprintf(out, "To let mentord use the mailbox, open %s in a browser and enter the code %s\n",
 	    d.uri, d.user_code);
 	if (d.uri_complete != NULL)
@@ -1032,7 +1103,52 @@ int oauth2_login(const struct config *cfg, FILE *out, char **error_r)
 	fprintf(out, "Waiting for the sign-in (the code is valid for %ld minutes)...\n",
 	    d.expires_in / 60);
 	fflush(out);
-	if (device_poll(cfg, &d, &s, &a, &err) < 0)
+	ret = device_poll(cfg, &d, s, a, error_r);
+	device_deinit(&d);
+	return ret;
+}
+
+int oauth2_login(const struct config *cfg, const struct oauth2_login_opts *o, FILE *out,
+    char **error_r)
+{
+	struct oauth2_token t;
+	struct secrets s;
+	struct answer a;
+	struct cache c;
+	char *err = NULL, when[32];
+	int fd = -1, ret = -1, browser;
+
+	memset(&t, 0, sizeof(t));
+	memset(&a, 0, sizeof(a));
+	memset(&c, 0, sizeof(c));
+	memset(&s, 0, sizeof(s));
+	if (!cfg->oauth2.enabled || cfg->oauth2.grant != GRANT_REFRESH_TOKEN) {
+		*error_r = xstrdup(!cfg->oauth2.enabled ? "there is no [oauth2] section to sign in for"
+		    : "grant = client_credentials needs no sign-in: mentord gets its tokens with the"
+		    " client secret");
+		return -1;
+	}
+	/* the browser when asked for, or when it is the only way given */
+	browser = o->browser || (cfg->oauth2.auth_url != NULL && cfg->oauth2.device_url == NULL);
+	if (browser && cfg->oauth2.auth_url == NULL) {
+		*error_r = xstrdup("[oauth2] auth_url is needed to sign in by browser (Google:"
+		    " https://accounts.google.com/o/oauth2/v2/auth; with tenant it is known)");
+		return -1;
+	}
+	if (!browser && cfg->oauth2.device_url == NULL) {
+		*error_r = xstrdup("[oauth2] auth_url (sign-in by browser) or device_url (by code) is"
+		    " needed to sign in (Google: auth_url = https://accounts.google.com/o/oauth2/v2/auth;"
+		    " with tenant both are known)");
+		return -1;
+	}
+	if (mkdir_p(cfg->paths.spool, 0700) < 0) {
+		*error_r = xasprintf("cannot create %s: %s", cfg->paths.spool, strerror(errno));
+		return -1;
+	}
+	if (secrets_read(cfg, 0, &s, &err) < 0)
+		goto out;
+	if ((browser ? browser_login(cfg, o, &s, out, &a, &err)
+	    : device_login(cfg, &s, out, &a, &err)) < 0)
 		goto out;
 	if (a.refresh == NULL) {
 		err = xstrdup("the service gave no refresh token (Microsoft: add offline_access to"
@@ -1060,7 +1176,6 @@ out:
 	oauth2_token_deinit(&t);
 	answer_deinit(&a);
 	cache_deinit(&c);
-	device_deinit(&d);
 	secrets_deinit(&s);
 	return ret;
 }

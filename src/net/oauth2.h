@@ -3,7 +3,8 @@
  * auth = xoauth2 or oauthbearer when [oauth2] is configured.
  *
  * Grants: refresh_token (RFC 6749 6; the first refresh token comes from
- * `mentord oauth2 login`, the device authorization grant of RFC 8628) or
+ * `mentord oauth2 login`: the authorization code grant with PKCE by
+ * browser, or the device authorization grant of RFC 8628) or
  * client_credentials (4.4; Microsoft's app-only access for service
  * mailboxes). The client authenticates with client_secret in the body
  * when client_secret_file is set, else as a public client.
@@ -37,7 +38,10 @@
  * loads (smtp.h): in a process where it is loaded already (the sending
  * child), directly; anywhere else in a short-lived child process that
  * makes the one request and hands the answer back through a pipe. Only the
- * parent reads or writes the files. libcurl is opened by curl_lib.c, whose
+ * parent reads or writes the files. The child's answer is one field a
+ * line: every field it passes on is escaped (no control character, so no
+ * line break, reaches the parent) and the parent refuses an answer with
+ * more or fewer lines. libcurl is opened by curl_lib.c, whose
  * one table of functions serves this file (HTTP) and smtp.c (SMTP); its
  * types leave neither. */
 #ifndef MENTORD_OAUTH2_H
@@ -50,6 +54,9 @@
 
 /* A refused grant is asked again at most this often. */
 #define OAUTH2_REFUSED_RETRY 3600
+/* A token's lifetime is taken as at most this (a service's expires_in of
+ * 2^63 - 1 must not overflow a clock): providers give an hour or so. */
+#define OAUTH2_LIFETIME_MAX 86400L
 
 struct oauth2_token {
 	char *access;     /* the bearer token; wiped by oauth2_token_deinit */
@@ -73,10 +80,23 @@ void oauth2_token_deinit(struct oauth2_token *t);
  * it (cached or renewed now, the grant, the service) and when it expires. */
 int oauth2_check(const struct config *cfg, char **info_r, char **error_r);
 
-/* `mentord oauth2 login`: the device authorization grant (RFC 8628). Says
- * on out where to go and which code to type, waits for the person, and
- * saves the refresh token. 0, or -1 with *error_r. */
-int oauth2_login(const struct config *cfg, FILE *out, char **error_r);
+/* `mentord oauth2 login`: the first refresh token, saved (0600) in
+ * refresh_token_file. By browser, the authorization code grant with PKCE
+ * (RFC 7636, S256) and a loopback redirect (RFC 8252; oauth2_browser.h),
+ * when browser is set or auth_url is set and device_url is not: it prints
+ * the address to open and waits for the browser to reach
+ * http://127.0.0.1:port/, or for the address it ended on to be pasted on
+ * in, whichever comes first. Otherwise the device authorization grant
+ * (RFC 8628): where to go and which code to type. 0, or -1 with *error_r. */
+struct oauth2_login_opts {
+	int browser;        /* the authorization code grant whatever is set */
+	long port;          /* the loopback listener's port; 0: any free one */
+	int in;             /* a pasted address comes from this fd; -1: none */
+	long wait_seconds;  /* how long the browser sign-in is waited for */
+};
+#define OAUTH2_BROWSER_WAIT 600
+int oauth2_login(const struct config *cfg, const struct oauth2_login_opts *o, FILE *out,
+    char **error_r);
 
 /* An RFC 6750 b64token: nothing that could break a SASL string. */
 int oauth2_token_ok(const char *token);

@@ -18,6 +18,7 @@
 #include "engine.h"
 #include "log.h"
 #include "pace.h"
+#include "refusal.h"
 #include "sdnotify.h"
 #include "smtp.h"
 #include "store.h"
@@ -38,6 +39,8 @@ struct batch {
 	struct sender_stats *stats;
 	int stop;           /* the server cannot take mail now */
 	time_t down_until;  /* set by SMTP_DOWN or throttling: the queue waits */
+	long hold;          /* the provider's own wait (a quota): at least that */
+	char *held_for;     /* why the server cannot take mail now, and what to do */
 	struct pace pace;   /* the provider's limits (pace.h) */
 	int journal;        /* fd of SPOOL/sent.journal, locked; -1: none */
 	char *journal_path;
@@ -393,6 +396,24 @@ static int save_owed(struct batch *b, const struct store_outbound *o, const stru
 	return ret;
 }
 
+/* The server's answer, and with a refusal of the account what an
+ * administrator must do (refusal.h); notes the provider's own wait. */
+static char *held_reason(struct batch *b, const char *err, const struct refusal *rf)
+{
+	char *advice, *both;
+
+	if (rf == NULL)
+		return xstrdup(err);
+	if (rf->hold_seconds > b->hold)
+		b->hold = rf->hold_seconds;
+	advice = refusal_advice(rf, b->e->cfg->smtp.user, b->e->cfg->programme.address);
+	if (advice == NULL)
+		return xstrdup(err);
+	both = xasprintf("%s; %s", err, advice);
+	free(advice);
+	return both;
+}
+
 static int try_rcpt(struct batch *b, const struct store_outbound *o, const struct strlist *rcpts,
     size_t i, struct pass *p)
 {
@@ -437,6 +458,8 @@ static int try_rcpt(struct batch *b, const struct store_outbound *o, const struc
 	}
 	if (smtp_stalled(b->smtp))
 		b->stop = 1;
+	if (r == SMTP_DOWN && b->held_for == NULL)
+		b->held_for = held_reason(b, err, smtp_refusal(b->smtp));
 	free(err);
 	return 0;
 }
@@ -482,6 +505,9 @@ static int record(struct batch *b, const struct store_outbound *o, struct pass *
 		return store_outbound_mark_failed(e->st, o->id, attempts, err);
 	}
 	if (p->down && !p->temp) {
+		/* a quota passed: the provider's wait, not ours */
+		if (b->hold > 0 && next < e->now + b->hold)
+			next = e->now + b->hold;
 		b->down_until = next;
 		log_err("%s #%lld not sent, the server cannot take mail now: %s", o->kind,
 		    (long long)o->id, err);
@@ -527,25 +553,44 @@ static int deliver(struct batch *b, const struct store_outbound *o)
 }
 
 /* The held rows share one next_attempt, the end of the hold: the meta
- * row "smtp_held_until" names it, for sender_release_held(). */
+ * row "smtp_held_until" names it, for sender_release_held(). A quota's
+ * hold is the provider's and a reload does not end it: it has none. */
 #define HELD_KEY "smtp_held_until"
+/* Why the queue is held and until when (store.h), removed by the next
+ * delivery */
+#define REASON_KEY STORE_META_SMTP_HOLD
+#define HOLD_UNTIL_KEY STORE_META_SMTP_HOLD_UNTIL
 
 /* The server is unusable: every other due row waits as long as the one
  * tried, without an attempt counted (it was not tried), rather than each
  * coming back at once to find the same closed door. */
-static int postpone(struct engine *e, time_t until)
+static int postpone(struct batch *b, time_t until)
 {
+	struct engine *e = b->e;
+	const char *why = b->held_for != NULL ? b->held_for : "the server cannot take mail now";
 	char when[32];
+	long n;
 
 	if (store_exec(e->st, "UPDATE outbound SET next_attempt = ? WHERE status = 'queued'"
-	    " AND next_attempt < ? AND data IS NOT NULL", "tt", until, until) < 0 ||
-	    store_exec(e->st, "INSERT OR REPLACE INTO meta(key, value) VALUES('" HELD_KEY "', ?)",
-	    "t", until) < 0)
+	    " AND next_attempt < ? AND data IS NOT NULL", "tt", until, until) < 0)
+		return -1;
+	n = store_changes(e->st);
+	if ((b->hold > 0 ? store_exec(e->st, "DELETE FROM meta WHERE key = '" HELD_KEY "'", NULL)
+	    : store_exec(e->st, "INSERT OR REPLACE INTO meta(key, value) VALUES('" HELD_KEY "', ?)",
+	    "t", until)) < 0 ||
+	    store_exec(e->st, "INSERT OR REPLACE INTO meta(key, value) VALUES('" REASON_KEY
+	    "', ?), ('" HOLD_UNTIL_KEY "', ?)", "st", why, until) < 0)
 		return -1;
 	time_local_str(until, when, sizeof(when));
-	log_err("smtp: sending postponed until %s (%ld more message(s) waiting)", when,
-	    store_changes(e->st));
+	log_err("smtp: sending held until %s (%ld more message(s) waiting): %s", when, n, why);
 	return 0;
+}
+
+/* A delivery went through: nothing holds the queue any more. */
+static int unhold(struct engine *e)
+{
+	return store_exec(e->st, "DELETE FROM meta WHERE key IN ('" REASON_KEY "', '"
+	    HOLD_UNTIL_KEY "')", NULL);
 }
 
 static int send_queue(struct batch *b)
@@ -561,7 +606,9 @@ static int send_queue(struct batch *b)
 			return -1;
 		if (n > 0 && b->smtp == NULL && smtp_open(e->cfg, &b->smtp, &err) < 0) {
 			log_err("smtp: %s", err);
-			free(err);
+			free(b->held_for);
+			b->held_for = err;
+			err = NULL;
 			b->stop = 1;
 			b->down_until = e->now + PACE_BACKOFF_FIRST;
 		}
@@ -616,9 +663,12 @@ static int send_due(struct engine *e, struct sender_stats *stats)
 		ret = -1;
 	smtp_close(&b.smtp);
 	if (b.down_until != 0 && ret == 0)
-		ret = postpone(e, b.down_until);
+		ret = postpone(&b, b.down_until);
 	else if (b.stop && ret == 0)
 		log_err("smtp: the connection failed; the rest of the queue waits for the next cycle");
+	else if (stats->sent > 0 && ret == 0)
+		ret = unhold(e);
+	free(b.held_for);
 	journal_close(&b);
 	stats->full = b.full;
 	return b.stop || ret < 0 ? -1 : 0;

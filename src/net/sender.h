@@ -34,6 +34,14 @@
  *                                    corrected server setting), the rows
  *                                    held back so are due at once:
  *                                    sender_release_held().
+ *   the sender or the account     -> the same: held, never failed
+ *   refused (refusal.h: Send As      (a quota's block waits the provider's
+ *   denied, SMTP AUTH off, ...)      24 hours, and a reload does not end
+ *                                    it); the reason and what an
+ *                                    administrator must do are kept for
+ *                                    `status --health` and the digest
+ *                                    (STORE_META_SMTP_HOLD, store.h)
+ *                                    until a message goes through.
  * The error text is kept for `queue list` and the digest (escaped, at most
  * SMTP_REPLY_BYTES_MAX).
  *

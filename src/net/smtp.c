@@ -15,6 +15,7 @@
 #include "config.h"
 #include "log.h"
 #include "oauth2.h"
+#include "refusal.h"
 #include "tls.h"
 #include "util.h"
 
@@ -74,6 +75,7 @@ struct smtp {
 	int oauth;                        /* the secret is a token from oauth2.h */
 	int login_denied;                 /* the last session failed at AUTH */
 	int renewed;                      /* a refused token was renewed, once */
+	struct refusal refusal;           /* what the last refusal concerns */
 	char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -512,6 +514,8 @@ static enum smtp_result session_open(struct smtp *s, char **error_r)
 	if (rc != CURLE_OK || s->sock == CURL_SOCKET_BAD) {
 		curl_lib.curl_easy_getinfo(s->curl, CURLINFO_RESPONSE_CODE, &code);
 		note_throttle(s, ST_SESSION, code);
+		refusal_classify(s->stage == ST_CONNECT ? NULL : s->command, code,
+		    s->reply_len > 0 ? s->reply : NULL, &s->refusal);
 		escaped(error_r, describe_session(s, rc));
 		curl_lib.curl_easy_cleanup(s->curl);
 		s->curl = NULL;
@@ -580,6 +584,16 @@ int smtp_stalled(const struct smtp *s)
 int smtp_throttled(const struct smtp *s)
 {
 	return s->throttled;
+}
+
+const char *smtp_last_reply(const struct smtp *s)
+{
+	return s->reply;
+}
+
+const struct refusal *smtp_refusal(const struct smtp *s)
+{
+	return s->refusal.account ? &s->refusal : NULL;
 }
 
 int smtp_utf8(const struct smtp *s)
@@ -753,11 +767,12 @@ static enum smtp_result transaction(struct smtp *s, const char *from, const char
 	if (i < 3) {
 		escaped(error_r, xasprintf("%s: %s", stage_name(s), s->reply));
 		note_throttle(s, s->stage, code);
+		refusal_classify(stage_name(s), code, s->reply, &s->refusal);
 		if (code == 421)
 			session_close(s, 0);
 		else
 			abandon(s, s->pipelining ? 2 - i : 0);
-		return decide(s->stage, code);
+		return s->refusal.account ? SMTP_DOWN : decide(s->stage, code);
 	}
 	s->stage = ST_BODY;
 	if (send_body(s, data, len, &why) < 0)
@@ -769,9 +784,10 @@ static enum smtp_result transaction(struct smtp *s, const char *from, const char
 		return SMTP_OK;
 	escaped(error_r, xasprintf("%s: %s", stage_name(s), s->reply));
 	note_throttle(s, ST_BODY, code);
+	refusal_classify(stage_name(s), code, s->reply, &s->refusal);
 	if (code == 421)
 		session_close(s, 0);
-	return decide(ST_BODY, code);
+	return s->refusal.account ? SMTP_DOWN : decide(ST_BODY, code);
 }
 
 enum smtp_result smtp_send(struct smtp *s, const char *from, const char *rcpt,
@@ -781,6 +797,7 @@ enum smtp_result smtp_send(struct smtp *s, const char *from, const char *rcpt,
 	int tries, fresh = 0;
 
 	s->stalled = 0;
+	memset(&s->refusal, 0, sizeof(s->refusal));
 	/* an address with CR, LF or a control character would end the
 	 * command line early and start another: refused here */
 	if (!compose_address_ok(from)) {
@@ -819,7 +836,11 @@ int smtp_check(const struct config *cfg, char **info_r, char **error_r)
 	if (smtp_open(cfg, &s, error_r) < 0)
 		return -1;
 	if (session_start(s, &reason) != SMTP_OK) {
-		*error_r = xasprintf("SMTP %s: %s", cfg->smtp.url, reason);
+		char *advice = refusal_advice(&s->refusal, cfg->smtp.user, cfg->programme.address);
+
+		*error_r = xasprintf("SMTP %s: %s%s%s", cfg->smtp.url, reason, advice != NULL ? "; " : "",
+		    advice != NULL ? advice : "");
+		free(advice);
 		free(reason);
 		smtp_close(&s);
 		return -1;

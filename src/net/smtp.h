@@ -26,8 +26,11 @@
  *   SMTP_DOWN  the server or our session failed before the message was
  *              offered: connection, TLS (an untrusted certificate), the
  *              greeting, EHLO, STARTTLS, AUTH, a 5xx to MAIL FROM (our own
- *              sender refused: configuration), or no reply to MAIL. Not the
- *              message's fault; nothing was delivered.
+ *              sender refused: configuration), or no reply to MAIL; and a
+ *              refusal of the sender or the account at any command
+ *              (refusal.h: Send As denied after DATA, SMTP AUTH disabled,
+ *              a sending quota passed). Not the message's fault; nothing
+ *              was delivered.
  * *error_r then holds the reason with the server's reply, escaped and at
  * most SMTP_REPLY_BYTES_MAX bytes (allocated).
  *
@@ -62,6 +65,16 @@ int smtp_stalled(const struct smtp *smtp);
 /* After a failed smtp_send(): 1 if the server asked us to slow down (a
  * 421, or an enhanced status 4.7.x to anything but RCPT: pace.h). */
 int smtp_throttled(const struct smtp *smtp);
+
+/* After a failed smtp_send() or smtp_check(): what the refusal says of the
+ * account (refusal.h), or NULL when it was not about the account. Valid
+ * until the next call on smtp. */
+struct refusal;
+const struct refusal *smtp_refusal(const struct smtp *smtp);
+
+/* The last reply the server gave, as it gave it (lines joined by " / "):
+ * after SMTP_OK, its 250 after the final dot. Not escaped. */
+const char *smtp_last_reply(const struct smtp *smtp);
 
 /* Whether the server offers SMTPUTF8 (RFC 6531), as the last session's
  * EHLO said: 1 or 0, or -1 before any session. An address in UTF-8 is

@@ -589,10 +589,37 @@ static int not_marked(struct engine *e, struct buf *b)
 	return 0;
 }
 
+/* The mail server refuses the programme's account (net/refusal.h): all
+ * outgoing mail waits, and the reason says what an administrator must
+ * do. */
+static int held(struct engine *e, struct buf *b)
+{
+	int64_t until = 0;
+	char *why = NULL, when[32];
+
+	if (store_query_text(e->st, &why, "SELECT value FROM meta WHERE key = ?", "s",
+	    STORE_META_SMTP_HOLD) < 0 || store_query_int(e->st, &until, "SELECT CAST(value AS INTEGER)"
+	    " FROM meta WHERE key = ?", "s", STORE_META_SMTP_HOLD_UNTIL) < 0) {
+		free(why);
+		return -1;
+	}
+	if (why == NULL)
+		return 0;
+	time_local_str((time_t)until, when, sizeof(when));
+	buf_printf(b, "Outgoing mail is held: the mail server refuses the programme's account\n"
+	    "(nothing is lost; sending goes on by itself, tried again at %s)\n  ", when);
+	buf_fill(b, why, strlen(why), 2, 2, TEXT_LINE_MAX, "\n");
+	buf_adds(b, "\n");
+	free(why);
+	return 0;
+}
+
 int overview_problems(struct engine *e, struct buf *b)
 {
 	struct section s = { b, 0, e->now };
 
+	if (held(e, b) < 0)
+		return -1;
 	buf_adds(b, "Bouncing addresses\n");
 	if (store_query(e->st, "SELECT created_at, address, bounce_info FROM people WHERE bouncing = 1"
 	    " AND erased_at IS NULL ORDER BY address", line_row, &s, NULL) < 0)

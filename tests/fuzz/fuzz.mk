@@ -19,6 +19,10 @@
 #            plain-word request (fuzz_words.c)
 #   choice   a mentee's reply read for her ranked choice, and a mentor's
 #            anonymous profile (fuzz_choice.c)
+#   imap_answer  an IMAP server's answer line, for its response code and the
+#            providers' words (fuzz_imap_answer.c)
+#   oauth2_query  the address a browser ended on after sign-in
+#            (fuzz_oauth2_query.c)
 #
 # Seeds are the sample corpus, the fixtures, tests/fuzz/seeds/TARGET and the
 # reproducers kept in tests/fuzz/regress/TARGET (each crash found and fixed
@@ -32,7 +36,7 @@ BUILD ?= build/fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_TIMEOUT ?= 20
 FUZZ_CC ?= clang-14
-FUZZ_TARGETS ?= mime form command ical dsn html config json address auth words imap_answer choice
+FUZZ_TARGETS ?= mime form command ical dsn html config json address auth words imap_answer choice oauth2_query
 VERSION = 0.1.0
 DATADIR ?= /usr/local/share/mentord
 

@@ -18,3 +18,4 @@ SEEDS_auth = tests/fuzz/seeds/auth
 SEEDS_words = tests/fuzz/seeds/words
 SEEDS_imap_answer = tests/fuzz/seeds/imap_answer
 SEEDS_choice = tests/fuzz/seeds/choice
+SEEDS_oauth2_query = tests/fuzz/seeds/oauth2_query

@@ -6,6 +6,15 @@ RFC 8628), the device authorization endpoint, and an introspection endpoint
 (RFC 7662) that Dovecot's oauth2 passdb asks about every token. The test's
 SMTP server asks it too (active()).
 
+The authorization endpoint (GET /authorize, RFC 6749 4.1) answers a
+browser with a redirect to the client's loopback address carrying a code
+and the state; the token endpoint takes that code once, for the same
+redirect_uri, with the code_verifier whose S256 challenge came with it (RFC
+7636), and gives a refresh token. As Google (provider="google"), the device
+authorization endpoint refuses the mail scope https://mail.google.com/
+with invalid_scope, as Google's does; as Microsoft (the default) it grants
+it.
+
 Access tokens live token_seconds (a few seconds); each use of a refresh
 token replaces it with a new one (rotation) and a refresh token used twice
 is refused as providers do. A test can revoke tokens, withdraw the
@@ -16,22 +25,32 @@ connections), serve it over TLS, and read what it was asked (requests).
     refresh = svc.issue_refresh()      # as `oauth2 login` would have got
     svc.url("/token"), svc.url("/introspect"), svc.url("/devicecode")
 """
+import base64
+import hashlib
 import http.server
 import json
 import secrets
 import ssl
 import threading
+import re
 import time
+import urllib.error
 import urllib.parse
 
 CLIENT_ID = "mentord-test-client"
+GOOGLE_MAIL_SCOPE = "https://mail.google.com/"
 SCOPE = "https://outlook.office.com/IMAP.AccessAsUser.All https://outlook.office.com/SMTP.Send offline_access"
 
 
 class TokenService:
     def __init__(self, username="mentord", token_seconds=3, client_secret=None, rotate=True,
-                 tls=None):
-        """tls: (certificate, key) paths to serve https instead of http."""
+                 tls=None, provider="microsoft"):
+        """tls: (certificate, key) paths to serve https instead of http;
+        provider: "microsoft" or "google"."""
+        self.provider = provider
+        self.codes = {}           # code -> (challenge, redirect_uri)
+        self.exchanges = []       # (code known, redirect_uri same, verifier matched)
+        self.deny = False         # the person at the browser declines
         self.username = username
         self.token_seconds = token_seconds
         self.client_secret = client_secret
@@ -44,6 +63,8 @@ class TokenService:
         self.reuse = []           # refresh tokens presented after they were spent
         self.delay = 0.0          # seconds before each token answer
         self.consent_withdrawn = False
+        self.answer_override = None  # (status, body) for every token request
+        self.expires_in = None    # what the answers say of lifetime (default token_seconds)
         self.devices = {}         # device_code -> state
         self.polls = 0
         self.tls = tls
@@ -90,6 +111,24 @@ class TokenService:
                     return True
         return False
 
+    def browse(self, url):
+        """The person's browser at the authorization address: the address
+        the provider sends it on to (the client's loopback redirect)."""
+        import urllib.request
+
+        class NoRedirect(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, *args, **kwargs):
+                return None
+
+        opener = urllib.request.build_opener(NoRedirect)
+        try:
+            opener.open(url, timeout=10)
+        except urllib.error.HTTPError as e:
+            if e.code == 302:
+                return e.headers["Location"]
+            raise
+        raise AssertionError("the authorization endpoint did not redirect")
+
     def url(self, path):
         scheme = "https" if self.tls else "http"
         return f"{scheme}://127.0.0.1:{self.port}{path}"
@@ -133,6 +172,18 @@ class TokenService:
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up first (the slow service)
 
+            def do_GET(self):
+                u = urllib.parse.urlparse(self.path)
+                status, location, text = svc._authorize(u.path, urllib.parse.parse_qs(u.query))
+                data = text.encode()
+                self.send_response(status)
+                if location:
+                    self.send_header("Location", location)
+                self.send_header("Content-Type", "text/plain")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
             def log_message(self, *args):
                 pass
 
@@ -146,6 +197,47 @@ class TokenService:
         self.port = server.server_address[1]
         self.thread = threading.Thread(target=server.serve_forever, daemon=True)
         self.thread.start()
+
+    def _authorize(self, path, query):
+        q = {k: v[0] for k, v in query.items()}
+        with self.lock:
+            self.requests.append((path, None, {k: v for k, v in q.items()
+                                                if k not in ("code_challenge",)}))
+        if path != "/authorize":
+            return 404, None, "not found"
+        redirect = q.get("redirect_uri", "")
+        # RFC 8252 7.3: a loopback redirect, any port
+        if (q.get("client_id") != CLIENT_ID or q.get("response_type") != "code"
+                or not re.fullmatch(r"http://127\.0\.0\.1:\d+/", redirect)):
+            return 400, None, "invalid request"
+        state = q.get("state")
+        if q.get("code_challenge_method") != "S256" or not q.get("code_challenge"):
+            return 302, f"{redirect}?error=invalid_request&state={state}", ""
+        if self.deny:
+            return 302, (f"{redirect}?error=access_denied&error_description=The+user+declined"
+                         f"&state={state}"), ""
+        code = "ac-" + secrets.token_urlsafe(24)
+        with self.lock:
+            self.codes[code] = (q["code_challenge"], redirect)
+        extra = "&scope=" + urllib.parse.quote(q.get("scope", "")) if self.provider == "google" else ""
+        return 302, f"{redirect}?code={code}&state={urllib.parse.quote(state or '')}{extra}", ""
+
+    def _code_grant(self, form):
+        # (called with the lock held)
+        code = form.get("code", "")
+        known = self.codes.pop(code, None)
+        verifier = form.get("code_verifier", "")
+        made = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+        ok = (known is not None, known is not None and known[1] == form.get("redirect_uri"),
+              known is not None and known[0] == made)
+        self.exchanges.append(ok)
+        if not all(ok):
+            return 400, {"error": "invalid_grant", "error_description":
+                         "AADSTS70008: the code was used, expired, or does not match"}
+        rt = "rt-" + secrets.token_urlsafe(24)
+        self.refresh.add(rt)
+        return 200, {"token_type": "Bearer", "expires_in": self.token_seconds, "scope": SCOPE,
+                     "access_token": self._new_access(), "refresh_token": rt}
 
     def _new_access(self):
         tok = "at-" + secrets.token_urlsafe(24)
@@ -177,6 +269,8 @@ class TokenService:
         if not self._client_ok(form):
             return 401, {"error": "invalid_client",
                          "error_description": "AADSTS7000215: Invalid client secret provided."}
+        if self.answer_override is not None:
+            return self.answer_override
         if self.consent_withdrawn:
             return 400, {"error": "invalid_grant", "suberror": "consent_required",
                          "error_description": "AADSTS65001: The user or administrator has not"
@@ -190,7 +284,8 @@ class TokenService:
                     return 400, {"error": "invalid_grant",
                                  "error_description": "AADSTS70008: The provided authorization"
                                  " code or refresh token has expired due to inactivity."}
-                answer = {"token_type": "Bearer", "scope": SCOPE, "expires_in": self.token_seconds,
+                answer = {"token_type": "Bearer", "scope": SCOPE,
+                          "expires_in": self.expires_in or self.token_seconds,
                           "access_token": self._new_access()}
                 if self.rotate:
                     self.refresh.discard(rt)
@@ -204,11 +299,16 @@ class TokenService:
                              "ext_expires_in": self.token_seconds, "access_token": self._new_access()}
             if grant == "urn:ietf:params:oauth:grant-type:device_code":
                 return self._device_poll(form)
+            if grant == "authorization_code":
+                return self._code_grant(form)
         return 400, {"error": "unsupported_grant_type"}
 
     def _device_start(self, form):
         if form.get("client_id") != CLIENT_ID:
             return 400, {"error": "invalid_client"}
+        if self.provider == "google" and GOOGLE_MAIL_SCOPE in form.get("scope", "").split():
+            return 400, {"error": "invalid_scope", "error_description":
+                         "Some requested scopes cannot be shown: [https://mail.google.com/]"}
         code = "dc-" + secrets.token_urlsafe(16)
         user = secrets.token_hex(2).upper() + "-" + secrets.token_hex(2).upper()
         with self.lock:

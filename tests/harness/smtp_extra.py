@@ -194,11 +194,14 @@ class Smtpd(_Received):
                end of data
     pipelining: announce PIPELINING (RFC 2920); aiosmtpd reads commands one
                line at a time, so it copes with pipelined ones
+    mail:      function(address) -> None (accept) or a reply, at MAIL FROM
+    auth:      function(user) -> None or a "535 ..." reply: AUTH refused so
+               whatever the secret
     .connections() counts the TCP connections that said EHLO.
     """
 
     def __init__(self, tls=None, certs=None, login=None, rcpt=None, end=None,
-                 pipelining=False, oauth=None):
+                 pipelining=False, oauth=None, mail=None, auth=None):
         try:
             from aiosmtpd.controller import Controller
             from aiosmtpd.smtp import AuthResult
@@ -218,6 +221,7 @@ class Smtpd(_Received):
         self.rcpt_count = collections.Counter()
         server = self
         self.rcpt_policy, self.end_policy, self.login = rcpt, end, login
+        self.mail_policy, self.auth_policy = mail, auth
         self.oauth = oauth
 
         class Handler:
@@ -228,6 +232,14 @@ class Smtpd(_Received):
                 if server.pipelining:
                     responses.insert(len(responses) - 1, "250-PIPELINING")
                 return responses
+
+            async def handle_MAIL(self, srv, session, envelope, address, options):
+                answer = server.mail_policy(address) if server.mail_policy else None
+                if answer:
+                    return answer
+                envelope.mail_from = address
+                envelope.mail_options.extend(options)
+                return "250 OK"
 
             async def handle_RCPT(self, srv, session, envelope, address, options):
                 with server.lock:
@@ -290,6 +302,10 @@ class Smtpd(_Received):
                 server.auth_log.append((mechanism, None, False))
                 return AuthResult(success=False, handled=False)
             user = auth_data.login.decode()
+            refused = server.auth_policy(user) if server.auth_policy else None
+            if refused:
+                server.auth_log.append((mechanism, user, False))
+                return AuthResult(success=False, handled=False, message=refused)
             ok = (server.login is not None and user == server.login[0]
                   and auth_data.password.decode() == server.login[1])
             server.auth_log.append((mechanism, user, ok))
@@ -336,6 +352,51 @@ class Smtpd(_Received):
         if self.controller is not None:
             self.controller.stop()
             self.controller = None
+
+
+# What Microsoft 365 and Gmail answer when the sender or the account may
+# not send, each at the command where the provider says it: name ->
+# (command, reply). None of them is about the message.
+ACCOUNT_REFUSALS = {
+    "send_as_denied": ("data", "554 5.2.0 STOREDRV.Submission.Exception:SendAsDeniedException."
+                       "MapiExceptionSendAsDenied; Failed to process message due to a permanent"
+                       " exception with message [BeginDiagnosticData]Cannot submit message."
+                       " 0.35250:0A000000[EndDiagnosticData]"),
+    "smtp_auth_disabled": ("auth", "535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication"
+                           " is disabled for the Tenant. Visit https://aka.ms/smtp_auth_disabled for"
+                           " more information."),
+    "not_allowed_sender": ("data", "550 5.7.60 SMTP; Client does not have permissions to send as"
+                           " this sender"),
+    "quota": ("data", "554 5.2.0 STOREDRV.Submission.Exception:SubmissionQuotaExceededException;"
+              " Failed to process message due to a permanent exception with message Cannot submit"
+              " message."),
+    "tenant_blocked": ("mail", "550 5.7.708 Service unavailable. Access denied, traffic not"
+                       " accepted from this IP."),
+    "tenant_threshold": ("mail", "550 5.7.705 Access denied, tenant has exceeded threshold."),
+    "sender_refused": ("mail", "553 5.7.1 Sender address rejected: not owned by user"),
+    "auth_failed": ("auth", "535 5.7.3 Authentication unsuccessful"),
+    "gmail_quota": ("data", "550-5.4.5 Daily user sending limit exceeded. For more information on"
+                    " Gmail sending limits go to\r\n550 5.4.5  https://support.google.com/a/answer/166852"),
+}
+
+
+class Provider(Smtpd):
+    """The submission server of Microsoft 365 or Google Workspace, on
+    aiosmtpd with AUTH PLAIN and LOGIN: .refusal names one of
+    ACCOUNT_REFUSALS, said at its command to every message until it is set
+    to None (the administrator fixed it); then it accepts."""
+
+    def __init__(self, login, refusal=None, **kw):
+        self.refusal = refusal
+        super().__init__(login=login, mail=lambda a: self._say("mail"),
+                         auth=lambda u: self._say("auth"), end=lambda f, r, d: self._say("data"),
+                         **kw)
+
+    def _say(self, command):
+        if self.refusal is None:
+            return None
+        where, reply = ACCOUNT_REFUSALS[self.refusal]
+        return reply if where == command else None
 
 
 class Silent:

@@ -20,9 +20,12 @@ import subprocess
 import tempfile
 import time
 import unittest
+import urllib.error
+import urllib.parse
+import urllib.request
 
 from common import REPO, mail
-from oauth_service import CLIENT_ID, SCOPE, TokenService
+from oauth_service import CLIENT_ID, GOOGLE_MAIL_SCOPE, SCOPE, TokenService
 from servers import Env, TestCA
 from smtp_extra import Smtpd, wait_until
 
@@ -306,6 +309,37 @@ class Failures(OAuthTest):
         self.mentord("once", expect=0)
 
 
+class Garbled(OAuthTest):
+    """A token service's answer that would garble what the request's child
+    hands its parent: control characters in a field, a lifetime past any
+    clock."""
+
+    def test_error_with_line_breaks_stays_one_field(self):
+        self.svc.answer_override = (400, {
+            "error": "invalid_grant\n0\n3600\nforged-access\n-\n-\n-",
+            "error_description": "line one\r\nline two\x1b[31m"})
+        r = self.mentord("check-config", "--connect", expect=1)
+        lines = [l for l in r.stdout.splitlines() if l.startswith("OAuth 2:")]
+        self.assertEqual(len(lines), 1, r.stdout)
+        self.assertIn("the token service refused (invalid_grant\\x0a0\\x0a3600", lines[0])
+        for bad in ("\x1b", "\r"):
+            self.assertNotIn(bad, r.stdout + r.stderr)
+        self.assertNotIn("\nforged-access", r.stdout)
+        # nothing was taken for a token, and the refusal is remembered as one
+        with open(self.cache_file()) as f:
+            cache = f.read().splitlines()
+        self.assertEqual([l.split()[0] for l in cache], ["key", "refused", "refused_key", "reason"])
+
+    def test_lifetime_past_any_clock_is_clamped(self):
+        self.svc.expires_in = 9223372036854775807
+        r = self.mentord("check-config", "--connect", expect=0)
+        m = re.search(r"it expires at (\S+ \S+) \(in (\d+) min\)", r.stdout)
+        self.assertIsNotNone(m, r.stdout)
+        self.assertLessEqual(int(m.group(2)), 24 * 60)
+        self.assertGreater(int(m.group(2)), 60)
+        self.assertIn("by XOAUTH2 as mentord", r.stdout)
+
+
 class ClientCredentials(OAuthTest):
     grant = "client_credentials"
     client_secret = "client-secret-for-tests"
@@ -369,6 +403,130 @@ class DeviceLogin(OAuthTest):
         self.assertEqual(rc, 1, out + err)
         self.assertIn("the sign-in was declined", err)
         self.assertFalse(os.path.exists(self.refresh_file))
+
+
+class BrowserLogin(OAuthTest):
+    """`mentord oauth2 login` by the authorization code grant with PKCE and a
+    loopback redirect: the person's browser is played by the test, which
+    opens the printed address at the service and is sent on to mentord's
+    listener; the address it ended on is either visited (same machine) or
+    pasted into mentord's standard input (another machine)."""
+    provider = "microsoft"
+    scope = SCOPE
+
+    def setUp(self):
+        super().setUp()
+        os.unlink(self.refresh_file)
+
+    def configure(self, extra=""):
+        super().configure(f"oauth2.auth_url = {self.svc.url('/authorize')}\n"
+                          f"oauth2.device_url =\noauth2.scope = {self.scope}\n" + extra)
+
+    def start(self, *args):
+        p = subprocess.Popen([self.env.mentord_bin, "-c", self.env.config, "oauth2", "login", *args],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True)
+        self.addCleanup(lambda: p.poll() is None and (p.kill(), p.wait()))
+        head = ""
+        while True:
+            line = p.stdout.readline()
+            if not line:
+                self.fail(head + p.stderr.read())
+            head += line
+            if line.startswith("http"):
+                return p, line.strip(), head
+
+    def finish(self, p, head):
+        out, err = p.communicate(timeout=60)
+        return p.returncode, head + out, err
+
+    def signed_in(self, rc, out, err):
+        self.assertEqual(rc, 0, out + err)
+        self.assertIn(f"Signed in. The refresh token is saved in {self.refresh_file}", out)
+        self.assertEqual(stat.S_IMODE(os.stat(self.refresh_file).st_mode), 0o600)
+        self.assertIn(self.refresh_token(), self.svc.refresh)
+        # the code was taken once, for the same redirect, with the right verifier
+        self.assertEqual(self.svc.exchanges, [(True, True, True)])
+        # and the token opens the mailbox: Dovecot's oauth2 passdb asks the service
+        r = self.mentord("check-config", "--connect", expect=0)
+        self.assertIn("by XOAUTH2 as mentord", r.stdout)
+        self.assertIn("SMTP: ok", r.stdout)
+
+    def test_address_to_open(self):
+        p, url, head = self.start()
+        q = urllib.parse.parse_qs(urllib.parse.urlparse(url).query)
+        self.assertTrue(url.startswith(self.svc.url("/authorize") + "?"))
+        self.assertEqual(q["response_type"], ["code"])
+        self.assertEqual(q["client_id"], [CLIENT_ID])
+        self.assertEqual(q["scope"], [self.scope])
+        self.assertEqual(q["code_challenge_method"], ["S256"])
+        self.assertRegex(q["code_challenge"][0], r"^[A-Za-z0-9_-]{43}$")
+        self.assertRegex(q["state"][0], r"^[0-9a-f]{32}$")
+        self.assertRegex(q["redirect_uri"][0], r"^http://127\.0\.0\.1:\d+/$")
+        p.kill()
+
+    def test_by_the_loopback_listener(self):
+        p, url, head = self.start()
+        back = self.svc.browse(url)
+        with urllib.request.urlopen(back, timeout=10) as r:
+            self.assertIn("Signed in", r.read().decode())
+        self.signed_in(*self.finish(p, head))
+
+    def test_by_the_pasted_address(self):
+        p, url, head = self.start()
+        back = self.svc.browse(url)
+        # first what does not belong to this sign-in: another state, no query
+        other = re.sub(r"state=[0-9a-f]+", "state=" + "0" * 32, back)
+        p.stdin.write(other + "\n" + "hello\n" + back + "\n")
+        p.stdin.flush()
+        rc, out, err = self.finish(p, head)
+        self.assertIn("that address is the answer to another sign-in (its state differs)", out)
+        self.signed_in(rc, out, err)
+
+    def test_a_stranger_at_the_listener_ends_nothing(self):
+        p, url, head = self.start()
+        redirect = urllib.parse.parse_qs(urllib.parse.urlparse(url).query)["redirect_uri"][0]
+        port = int(re.search(r"127\.0\.0\.1:(\d+)/", redirect).group(1))
+        for path in ("/favicon.ico", "/?code=forged&state=" + "1" * 32, "/?error=access_denied"):
+            with self.subTest(path=path):
+                with self.assertRaises(urllib.error.HTTPError):
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10)
+        self.assertIsNone(p.poll())
+        p.stdin.write(self.svc.browse(url) + "\n")
+        p.stdin.flush()
+        self.signed_in(*self.finish(p, head))
+
+    def test_declined(self):
+        self.svc.deny = True
+        p, url, head = self.start()
+        p.stdin.write(self.svc.browse(url) + "\n")
+        p.stdin.flush()
+        rc, out, err = self.finish(p, head)
+        self.assertEqual(rc, 1, out + err)
+        self.assertIn("the sign-in was declined (access_denied: The user declined)", err)
+        self.assertFalse(os.path.exists(self.refresh_file))
+
+
+class GoogleLogin(BrowserLogin):
+    """Google's service: its device flow refuses the mail scope, so the
+    browser is the way; its refresh tokens rotate as Microsoft's do here."""
+    provider = "google"
+    scope = GOOGLE_MAIL_SCOPE
+
+    def setUp(self):
+        super().setUp()
+        self.svc.provider = "google"
+
+    def test_device_flow_refuses_the_mail_scope(self):
+        self.configure(f"oauth2.device_url = {self.svc.url('/devicecode')}")
+        r = self.mentord("oauth2", "login", expect=1)
+        self.assertIn("invalid_scope", r.stderr)
+        self.assertIn("--browser", r.stderr)
+        # with both set, --browser chooses the browser
+        p, url, head = self.start("--browser")
+        p.stdin.write(self.svc.browse(url) + "\n")
+        p.stdin.flush()
+        self.signed_in(*self.finish(p, head))
 
 
 class Rules(OAuthTest):

@@ -1,7 +1,9 @@
 #include "testutil.h"
 
 #include "config.h"
+#include "mac.h"
 #include "oauth2.h"
+#include "oauth2_browser.h"
 
 /* A small base64 decoder, to read back what the client would send. */
 static char *unbase64(const char *s, size_t *len_r)
@@ -193,6 +195,92 @@ static void test_config_section(void **state)
 	tu_rmdir(dir);
 }
 
+/* The query of the address the browser ended on: a value found, decoded,
+ * or refused. */
+static void test_query_values(void **state)
+{
+	static const struct {
+		const char *s, *name, *want; /* want NULL: absent or refused */
+	} cases[] = {
+		{ "http://127.0.0.1:8080/?code=abc&state=s1", "code", "abc" },
+		{ "http://127.0.0.1:8080/?code=abc&state=s1", "state", "s1" },
+		{ "/?state=s1&code=a%2Fb%3D", "code", "a/b=" },
+		{ "/?error_description=The+user+declined", "error_description", "The user declined" },
+		{ "code=x&state=y", "state", "y" },
+		{ "/?code=abc#state=s1", "state", NULL },
+		{ "/?code=abc&state=s1 HTTP/1.1", "state", "s1" },
+		{ "/?xcode=1&code=2", "code", "2" },
+		{ "/?code", "code", NULL },
+		{ "/?code=", "code", "" },
+		{ "/?code=a%0Ab", "code", NULL },
+		{ "/?code=a%00b", "code", NULL },
+		{ "/?code=a%7fb", "code", NULL },
+		{ "/?code=a%2", "code", NULL },
+		{ "/?code=a%zz", "code", NULL },
+		{ "/path/without/query", "code", NULL },
+		{ "", "code", NULL },
+		{ "?&&=&code=ok", "code", "ok" },
+	};
+	size_t i;
+	char *v;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		v = oauth2_query_get(cases[i].s, cases[i].name);
+		if ((v == NULL) != (cases[i].want == NULL) || (v != NULL && strcmp(v, cases[i].want) != 0))
+			fail_msg("case %zu (%s): got %s", i, cases[i].s, v != NULL ? v : "(null)");
+		free(v);
+	}
+}
+
+/* Every prefix of an answer: the value is found whole or not at all,
+ * never read past the end. */
+static void test_query_cut_anywhere(void **state)
+{
+	const char *full = "http://127.0.0.1:1/?state=0123abcd&code=Zm9v%2Bbar";
+	char cut[128];
+	size_t n;
+	char *v;
+
+	(void)state;
+	for (n = 0; n <= strlen(full); n++) {
+		memcpy(cut, full, n);
+		cut[n] = '\0';
+		v = oauth2_query_get(cut, "code");
+		if (n == strlen(full))
+			assert_string_equal(v, "Zm9v+bar");
+		else if (v != NULL)
+			assert_true(strlen(v) < strlen("Zm9v+bar") || n >= strlen(full) - 3);
+		free(v);
+	}
+	/* a value too long is refused, not cut */
+	{
+		struct buf b;
+
+		buf_init(&b, 3 * OAUTH2_QUERY_VALUE_MAX);
+		buf_adds(&b, "/?code=");
+		for (n = 0; n <= OAUTH2_QUERY_VALUE_MAX; n++)
+			buf_addc(&b, 'a');
+		assert_null(oauth2_query_get(b.s, "code"));
+		buf_deinit(&b);
+	}
+}
+
+/* RFC 7636 appendix B: the verifier and S256 challenge of its example. */
+static void test_pkce_s256(void **state)
+{
+	unsigned char d[MAC_SHA256_BYTES];
+	static const unsigned char want[MAC_SHA256_BYTES] = {
+		0x13, 0xd3, 0x1e, 0x96, 0x1a, 0x1a, 0xd8, 0xec, 0x2f, 0x16, 0xb1, 0x0c, 0x4c, 0x98,
+		0x2e, 0x08, 0x76, 0xa8, 0x78, 0xad, 0x6d, 0xf1, 0x44, 0x56, 0x6e, 0xe1, 0x89, 0x4a,
+		0xcb, 0x70, 0xf9, 0xc3 };
+	const char *verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+
+	(void)state;
+	mac_sha256(verifier, strlen(verifier), d);
+	assert_memory_equal(d, want, sizeof(want));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -201,6 +289,9 @@ int main(void)
 		cmocka_unit_test(test_bearer_tokens),
 		cmocka_unit_test(test_secure_urls),
 		cmocka_unit_test(test_config_section),
+		cmocka_unit_test(test_query_values),
+		cmocka_unit_test(test_query_cut_anywhere),
+		cmocka_unit_test(test_pkce_s256),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

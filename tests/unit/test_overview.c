@@ -114,6 +114,46 @@ static void test_marking_refused(void **state)
 	free(t);
 }
 
+/* A refusal of the account holds all outgoing mail (sender.h): the
+ * problems begin with it, the server's answer and what to do whole,
+ * wrapped within 78 columns; nothing is shown once it is gone. */
+static void test_held_mail_comes_first(void **state)
+{
+	struct fx *f = *state;
+	const char *line, *nl;
+	char *t;
+
+	t = render(f);
+	assert_null(strstr(t, "Outgoing mail is held"));
+	free(t);
+	assert_int_equal(store_exec(f->st, "INSERT INTO meta(key, value) VALUES(?, ?), (?, ?)", "ssst",
+	    STORE_META_SMTP_HOLD, "end of data: 554 5.2.0 STOREDRV.Submission.Exception:"
+	    "SendAsDeniedException.MapiExceptionSendAsDenied; the mail server does not let"
+	    " robot@example.org send as mentoring@example.org. An administrator must give"
+	    " robot@example.org the right (Add-RecipientPermission -Identity mentoring@example.org"
+	    " -Trustee robot@example.org -AccessRights SendAs)", STORE_META_SMTP_HOLD_UNTIL,
+	    f->e.now + 120), 0);
+	t = render(f);
+	expect(t, "Outgoing mail is held: the mail server refuses the programme's account\n"
+	    "(nothing is lost; sending goes on by itself, tried again at 2026-03-02 ");
+	expect(t, "Add-RecipientPermission -Identity mentoring@example.org");
+	assert_true(strstr(t, "Outgoing mail is held") < strstr(t, "Bouncing addresses"));
+	for (line = t; *line != '\0'; line = nl + 1) {
+		nl = strchr(line, '\n');
+		if (nl == NULL)
+			break;
+		/* the one word longer than a line (the server's) stands alone */
+		if (strstr(line, "STOREDRV") == NULL || strstr(line, "STOREDRV") > nl)
+			assert_true((size_t)(nl - line) <= 78);  /* ASCII here */
+	}
+	free(t);
+	assert_int_equal(store_exec(f->st, "DELETE FROM meta WHERE key = ?", "s",
+	    STORE_META_SMTP_HOLD), 0);
+	t = render(f);
+	assert_null(strstr(t, "Outgoing mail is held"));
+	free(t);
+}
+
 static void test_long_lists_say_what_they_left_out(void **state)
 {
 	struct fx *f = *state;
@@ -399,6 +439,7 @@ int main(void)
 		T(test_cases_by_number_never_by_text),
 		T(test_problems_and_human_mail),
 		T(test_marking_refused),
+		T(test_held_mail_comes_first),
 		T(test_long_lists_say_what_they_left_out),
 		T(test_no_cohort),
 		T(test_closed_cohort_figures_agree),

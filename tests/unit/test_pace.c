@@ -123,6 +123,41 @@ static void test_duration_words(void **state)
 	assert_string_equal(s, "90 s");
 }
 
+/* The providers' limits as the presets give them. Microsoft 365: 30 a
+ * minute and 10,000 recipients a day; a queue that always has more waiting
+ * sends 30 each minute until the day's 10,000, then waits until the first
+ * of them is a day old. Google Workspace: 2,000 a day, at any speed. */
+static void test_provider_limits(void **state)
+{
+	struct fx *f = *state;
+	const time_t t0 = 2000000000;
+	long minute, total = 0, n, wait = -1;
+
+	f->cfg.smtp.max_per_minute = 30;
+	f->cfg.smtp.max_recipients_per_day = 10000;
+	for (minute = 0; minute < 24 * 60; minute++) {
+		n = send_batch(f, t0 + minute * 60, 50);
+		assert_true(n <= 30);
+		total += n;
+		if (total < 10000)
+			assert_int_equal(n, 30);
+	}
+	assert_int_equal(total, 10000);
+	/* the last minute of the day: full since minute 333, the first sends
+	 * leave the window a day after t0 */
+	assert_int_equal(pace_wait(f->st, &f->cfg, t0 + (24 * 60 - 1) * 60, &wait), 0);
+	assert_int_equal(wait, 60);
+	assert_int_equal(send_batch(f, t0 + 86400, 50), 30);
+
+	f->cfg.smtp.max_per_minute = 0;
+	f->cfg.smtp.max_recipients_per_day = 2000;
+	assert_int_equal(store_exec(f->st, "DELETE FROM smtp_sends", NULL), 0);
+	assert_int_equal(send_batch(f, t0, 2500), 2000);
+	assert_int_equal(pace_wait(f->st, &f->cfg, t0 + 3600, &wait), 0);
+	assert_int_equal(wait, 86400 - 3600);
+	assert_int_equal(send_batch(f, t0 + 86400, 10), 10);
+}
+
 static void test_window_of_a_minute(void **state)
 {
 	struct fx *f = *state;
@@ -206,6 +241,7 @@ int main(void)
 		cmocka_unit_test(test_five_days),
 		cmocka_unit_test(test_duration_words),
 		cmocka_unit_test_setup_teardown(test_window_of_a_minute, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_provider_limits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_window_of_a_day_and_no_limit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_throttling_doubles_until_a_send, setup, teardown),
 	};
