@@ -737,6 +737,13 @@ static void validate(struct loader *l)
 	    !(c->smtp.user != NULL && CONFIG_AUTH_BEARER(c->smtp.auth)))
 		warn(l, 0, "[oauth2] is set, but neither [imap] nor [smtp] has auth = xoauth2 or"
 		    " oauthbearer: it is not used");
+	/* the provider's server takes mail only from a signed-in account:
+	 * which one is the organisation's to say */
+	if (c->smtp.user == NULL && c->programme.provider != PROVIDER_OTHER &&
+	    c->programme.provider != PROVIDER_EXCHANGE)
+		err(l, 0, "[smtp] user is required with provider = %s: the account that sends (the"
+		    " mailbox itself, or the delegate allowed to send as it)",
+		    provider_name(c->programme.provider));
 	if (c->smtp.user == NULL)
 		c->smtp.auth = AUTH_NONE;
 	check_secret_file(l, "smtp", "password_file", c->smtp.password_file);

@@ -12,10 +12,17 @@ static const struct provider_default microsoft365[] = {
 	{ "imap", "security", "tls" },
 	{ "imap", "auth", "xoauth2" },
 	{ "imap", "processed_mailbox", PROVIDER_HANDLED_FOLDER },
-	/* [smtp]: url = smtp://smtp.office365.com:587, security = starttls,
-	 * auth = xoauth2; pacing: max_per_minute = 30,
-	 * max_recipients_per_day = 10000 */
-	/* [oauth2]: the Microsoft identity platform's endpoints and scopes */
+	/* SMTP AUTH with XOAUTH2 (Exchange offers no OAUTHBEARER), and the
+	 * service's limits: 30 messages a minute, 10,000 recipients a day */
+	{ "smtp", "url", "smtp://smtp.office365.com:587" },  /* STARTTLS, by its scheme */
+	{ "smtp", "auth", "xoauth2" },
+	{ "smtp", "max_per_minute", "30" },
+	{ "smtp", "max_recipients_per_day", "10000" },
+	/* the delegated scopes; the endpoints follow from [oauth2] tenant,
+	 * which the organisation gives with its client_id (app-only access
+	 * writes its own scope, https://outlook.office365.com/.default) */
+	{ "oauth2", "scope", "https://outlook.office.com/IMAP.AccessAsUser.All"
+	    " https://outlook.office.com/SMTP.Send offline_access" },
 };
 
 /* Exchange Server: the organisation's own host, its own login */
@@ -31,9 +38,14 @@ static const struct provider_default google[] = {
 	{ "imap", "auth", "xoauth2" },
 	{ "imap", "processed_mailbox", PROVIDER_HANDLED_FOLDER },
 	{ "committee", "authserv_id", "mx.google.com" },
-	/* [smtp]: url = smtps://smtp.gmail.com:465, auth = xoauth2;
-	 * pacing: max_recipients_per_day = 2000 */
-	/* [oauth2]: Google's endpoints, scope https://mail.google.com/ */
+	{ "smtp", "url", "smtps://smtp.gmail.com:465" },     /* TLS, by its scheme */
+	{ "smtp", "auth", "xoauth2" },
+	{ "smtp", "max_recipients_per_day", "2000" },
+	/* Google's endpoints; no device_url: its device flow refuses the
+	 * mail scope, so `mentord oauth2 login` opens a browser (PKCE) */
+	{ "oauth2", "token_url", "https://oauth2.googleapis.com/token" },
+	{ "oauth2", "auth_url", "https://accounts.google.com/o/oauth2/v2/auth" },
+	{ "oauth2", "scope", "https://mail.google.com/" },
 };
 
 static const struct {

@@ -136,14 +136,27 @@ static const char provider_base[] =
     "user = mentoring@contoso.example\n"
     "password_file = secret\n"
     "%s"
-    "[smtp]\n"
-    "url = smtps://smtp.example.org:465\n";
+    "%s";
+
+/* What the organisation itself gives: the SMTP server where no provider
+ * has one; its application's id where a provider's sign-in needs it. */
+static const char *provider_rest(const char *provider)
+{
+	if (strcmp(provider, "microsoft365") == 0)
+		return "[smtp]\nuser = chair@contoso.example\n[oauth2]\ntenant = contoso.example\n"
+		    "client_id = 0000-1111\nrefresh_token_file = refresh.token\n";
+	if (strcmp(provider, "google") == 0)
+		return "[smtp]\nuser = chair@contoso.example\n[oauth2]\nclient_id = 1234.apps.example\n"
+		    "refresh_token_file = refresh.token\n";
+	return "[smtp]\nurl = smtps://smtp.example.org:465\n";
+}
 
 static struct config *load_provider(void **state, const char *provider, const char *committee,
     const char *imap)
 {
 	struct config *cfg = NULL;
-	char *errors = NULL, *text = xasprintf(provider_base, provider, committee, imap);
+	char *errors = NULL, *text = xasprintf(provider_base, provider, committee, imap,
+	    provider_rest(provider));
 
 	if (load_text(*state, text, &cfg, &errors) < 0)
 		fail_msg("%s", errors);
@@ -224,7 +237,17 @@ static void test_provider_presets(void **state)
 		config_free(&cfg);
 	}
 
-	text = xasprintf(provider_base, "office365", "domains = a b.example\n", "");
+	/* what the organisation must give is named */
+	text = xasprintf(provider_base, "google", "", "", "[oauth2]\nclient_id = 1234.apps.example\n"
+	    "refresh_token_file = refresh.token\n");
+	assert_int_equal(load_text(*state, text, &cfg, &errors), -1);
+	assert_non_null(strstr(errors, "[smtp] user is required with provider = google"));
+	free(errors);
+	errors = NULL;
+	free(text);
+
+	text = xasprintf(provider_base, "office365", "domains = a b.example\n", "",
+	    provider_rest("other"));
 	assert_int_equal(load_text(*state, text, &cfg, &errors), -1);
 	assert_non_null(strstr(errors, "provider: expected microsoft365, exchange, google or other"));
 	assert_non_null(strstr(errors, "[committee] domains: not a domain name: a b.example"));
