@@ -30,6 +30,8 @@ static const struct {
 	const char *vars;
 } registry[] = {
 	{ "help", "" },
+	{ "suggestion", "command wrote" },
+	{ "passed-on", "" },
 	{ "confirm-request", "token role cohort summary" },
 	{ "confirm-reminder", "token role cohort days" },
 	{ "confirm-withdraw", "token cohort" },

@@ -204,7 +204,7 @@ int applicant_update(struct msgctx *c, const char *arg, const char *kw_lang, cha
 	form_init(&f);
 	memset(&live, 0, sizeof(live));
 	memset(&a, 0, sizeof(a));
-	form_parse(c->text, FORM_UPDATE, &f);
+	form_parse(c->text, FORM_CHANGE, &f);
 	if (f.present == 0 && f.errors.n == 0)
 		strlist_add(&f.errors, kw_lang != NULL && strcmp(kw_lang, "fr") == 0
 		    ? "Aucune ligne « Clé : valeur » à modifier n'a été trouvée."

@@ -757,12 +757,14 @@ static void validate(struct form *f, struct collect *c, enum form_mode mode)
 int form_parse(const char *text, enum form_mode mode, struct form *f)
 {
 	struct collect c;
-	int found, fr;
+	int found, fr, min;
 
 	form_deinit(f);
 	collect_init(&c);
 	found = collect_text(&c, text);
-	if (found < 2)
+	/* a change may be one line; a form needs two keys at least */
+	min = mode == FORM_CHANGE ? 1 : 2;
+	if (found < min)
 		goto out;
 	if (c.n_en + c.n_fr > 0)
 		fr = c.n_fr > c.n_en;
@@ -776,7 +778,7 @@ int form_parse(const char *text, enum form_mode mode, struct form *f)
 		f->language = xstrdup(f->written_lang);
 out:
 	collect_deinit(&c);
-	return found >= 2;
+	return found >= min;
 }
 
 int form_detect(const char *text)

@@ -18,7 +18,8 @@
  * becomes U+FFFD. Every value is at most FORM_FIELD_BYTES_MAX bytes.
  *
  * form_parse() returns 1 when the text holds a form (a Role/Rôle line, or at
- * least two recognised keys), 0 when it holds none (and then leaves f as
+ * least two recognised keys; one is enough for FORM_CHANGE, the lines an
+ * applicant changes), 0 when it holds none (and then leaves f as
  * form_init() does). Every problem found is appended to errors, as one
  * sentence in written_lang naming the key in that language, so that one
  * answer can list them all. Pure. */
@@ -64,9 +65,9 @@ struct form {
 void form_init(struct form *f);
 void form_deinit(struct form *f);
 /* FORM_NEW requires Role, Name, Department and Field; FORM_UPDATE accepts
- * any subset. Every value given is validated in both modes. f must have
+ * any subset; FORM_CHANGE too, and one key line is enough. Every value given is validated in both modes. f must have
  * been set up by form_init(); what it held is freed first. */
-enum form_mode { FORM_NEW, FORM_UPDATE };
+enum form_mode { FORM_NEW, FORM_UPDATE, FORM_CHANGE };
 int form_parse(const char *text, enum form_mode mode, struct form *f);
 /* Cheap test used by the classifier: does text hold a form? */
 int form_detect(const char *text);

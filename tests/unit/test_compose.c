@@ -913,6 +913,8 @@ static const struct {
 	{ "recorded", "  1. usefulness: 4 of 5\n  4. taking part again: yes, as mentor\n" },
 	{ "unclear", "2. « quand nos agendas le permettaient »\n" },
 	{ "file", "report-2026.csv" },
+	{ "command", "oubliez-moi" },
+	{ "wrote", "Stauts de ma candidature, s'il vous pla\xc3\xaet" },
 	{ "previous", "2025" },
 	{ "report", "Cohort 2026: opened 2026-03-02, closed 2026-09-15.\n\n"
 	    "Applications                            mentors       mentees         total\n"

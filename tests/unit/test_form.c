@@ -195,6 +195,11 @@ static struct error_case error_cases[] = {
 	{ "update: values still checked", "Name: X\nCapacity: 99\n", FORM_UPDATE, 1,
 	  { "Capacity: expected a whole number from 1 to 10, not \"99\"." } },
 	{ "one key is not a form", "Topics: a, b\n", FORM_UPDATE, 0, { NULL } },
+	{ "one key is a change", "Topics: a, b\n", FORM_CHANGE, 1, { NULL } },
+	{ "one line changed, checked", "Preference: nearby\n", FORM_CHANGE, 1,
+	  { "Preference: \"nearby\" is not understood; write same-department, other-department or "
+	    "any, a mentor's gender, or up to 3 mentors' addresses." } },
+	{ "no key is no change", "Hello,\nplease change my topics\n", FORM_CHANGE, 0, { NULL } },
 	{ "all problems at once", "errors-everywhere", FORM_NEW, 1,
 	  { "Role: expected mentor or mentee, not \"both\".",
 	    "Language: expected en or fr, not \"german\".",

@@ -1,0 +1,148 @@
+/* Applicants who write in their own words, through the dispatcher: a near
+ * command gets the closest one suggested, a request in plain words is
+ * done, a real question gets one note that a person will read it, and an
+ * update may change a single line. */
+#include "fixture.h"
+
+/* One message from a new sender: the kind of the one answer, or "" for
+ * none; every message gets at most one. */
+static const char *answer_kind(struct fx *f, const char *from, const char *subject,
+    const char *text)
+{
+	static char kind[64];
+	char *count = xasprintf("SELECT count(*) FROM outbound WHERE rcpt LIKE '%%,%s,%%'", from);
+	char *last = xasprintf("SELECT kind FROM outbound WHERE rcpt LIKE '%%,%s,%%' ORDER BY id DESC"
+	    " LIMIT 1", from);
+	int64_t before = fx_int(f, count), n;
+	char *k = NULL;
+
+	assert_int_equal(fx_handle(f, fx_mail(f, from, subject, text, NULL, FX_DKIM_OK)), 0);
+	n = fx_int(f, count) - before;
+	if (n > 1)
+		fail_msg("'%s': %lld answers", subject, (long long)n);
+	kind[0] = '\0';
+	if (n == 1) {
+		assert_int_equal(store_query_text(f->e.st, &k, last, NULL), 0);
+		str_copy(kind, sizeof(kind), k);
+		free(k);
+	}
+	free(count);
+	free(last);
+	return kind;
+}
+
+static const struct {
+	const char *subject, *text, *kind, *has;
+} cases[] = {
+	/* near commands */
+	{ "staus", "", "suggestion", "\"status\"" },
+	{ "Stauts", "", "suggestion", "\"status\"" },
+	{ "statuts", "", "suggestion", "statut" },
+	{ "withdarw", "", "suggestion", "\"withdraw\"" },
+	{ "", "hepl\n", "suggestion", "\"help\"" },
+	{ "candidatrue", "", "suggestion", "candidature" },
+	/* requests in plain words */
+	{ "How do I apply?", "", "help", "Role" },
+	{ "Question", "Hi, I'd like to join the programme.\n", "help", "Role" },
+	{ "Comment postuler ?", "", "help", "candidature" },
+	{ "Confidential issue", "My mentor keeps cancelling.\n", "issue-ack", "case" },
+	{ "Probl\xc3\xa8me confidentiel", "Bonjour,\n", "issue-ack", "dossier" },
+	{ "Harassment", "It happened twice.\n", "issue-ack", "case" },
+	{ "Leaving \xe2\x80\x93 please withdraw and delete my data", "", "confirm-request",
+	  "erase" },
+	{ "Je quitte", "Merci de supprimer mes donn\xc3\xa9" "es.\n", "confirm-request",
+	  "effac" },
+	{ "withdraw", "and please delete my data too\n", "confirm-request", "erase" },
+	/* look-alike human questions: a note that a person will read them */
+	{ "Is there anything I can do?", "", "passed-on", "a member of the" },
+	{ "Lunch on Friday?", "Are you free?\n", "passed-on", "a member of the" },
+	{ "Hello", "Could I join as both?\n", "passed-on", "a member of the" },
+	{ "Question sur le programme", "Bonjour, est-ce ouvert aux stagiaires ?\n", "passed-on",
+	  "a member of the" },
+	{ "apple", "", "passed-on", "a member of the" },
+};
+
+static void test_plain_words(void **state)
+{
+	struct fx *f = *state;
+	char from[64];
+	const char *kind;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		snprintf(from, sizeof(from), "p%zu@example.net", i);
+		kind = answer_kind(f, from, cases[i].subject, cases[i].text);
+		if (strcmp(kind, cases[i].kind) != 0)
+			fail_msg("'%s': answered %s, expected %s (%s)", cases[i].subject,
+			    kind[0] ? kind : "nothing", cases[i].kind, f->h.outcome);
+		if (!fx_out_has(f, cases[i].kind, from, cases[i].has))
+			fail_msg("'%s': the %s does not say %s", cases[i].subject, kind, cases[i].has);
+	}
+}
+
+/* One note per conversation: not again in a thread that had it, nor in
+ * one a member wrote in; and the mail stays for the committee. */
+static void test_passed_on_once_per_conversation(void **state)
+{
+	struct fx *f = *state;
+	struct fx_out o;
+	struct mime_msg *first, *member;
+
+	first = fx_mail(f, "zoe@example.net", "A question", "Is it open to interns?\n", NULL,
+	    FX_DKIM_OK);
+	assert_int_equal(fx_handle(f, first), 0);
+	assert_string_equal(f->h.outcome, "left for the committee: human mail");
+	assert_int_equal(f->h.needs_flag, 0);
+	assert_int_equal(fx_count(f, "passed-on"), 1);
+	/* her answer to the note */
+	fx_out(f, "passed-on", "zoe@example.net", &o);
+	assert_int_equal(fx_handle(f, fx_mail(f, "zoe@example.net", "Re: A question",
+	    "Thanks, and also: can my manager know?\n", o.message_id, FX_DKIM_OK)), 0);
+	fx_out_deinit(&o);
+	assert_int_equal(fx_count(f, "passed-on"), 1);
+	assert_int_equal(f->h.needs_flag, 0);
+	/* a follow-up to her own first message */
+	assert_int_equal(fx_handle(f, fx_mail(f, "zoe@example.net", "Re: A question",
+	    "One more thing.\n", first->message_id, FX_DKIM_OK)), 0);
+	assert_int_equal(fx_count(f, "passed-on"), 1);
+	/* a member's mail in a conversation, then the applicant's reply to it */
+	member = fx_mail(f, "chair@example.org", "Re: intern question", "Yes, it is.\n", NULL,
+	    FX_DKIM_OK);
+	assert_int_equal(fx_handle(f, member), 0);
+	assert_int_equal(fx_handle(f, fx_mail(f, "yan@example.net", "Re: intern question",
+	    "Great, thanks!\n", member->message_id, FX_DKIM_OK)), 0);
+	assert_int_equal(fx_count(f, "passed-on"), 1);
+	/* automatic mail never gets one */
+	assert_int_equal(fx_handle(f, fx_mail(f, "ooo@example.net", "Out of office",
+	    "I am away.\n", NULL, "Auto-Submitted: auto-replied\r\n")), 0);
+	assert_int_equal(fx_count(f, "passed-on"), 1);
+}
+
+static void test_update_one_line(void **state)
+{
+	struct fx *f = *state;
+
+	fx_applicant(f, "eve@example.org", FX_EVE);
+	assert_int_equal(fx_handle(f, fx_msg(f, "eve@example.org", "update", "Preference: any\n")),
+	    0);
+	assert_string_equal(f->h.outcome, "application updated");
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM applications WHERE preference = 'any'"), 1);
+	assert_int_equal(fx_handle(f, fx_msg(f, "eve@example.org", "modifier",
+	    "Bonjour,\n\nSujets : fiscalit\xc3\xa9\n\nMerci\n")), 0);
+	assert_string_equal(f->h.outcome, "application updated");
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM applications WHERE topics LIKE 'fiscalit%'"),
+	    1);
+}
+
+int main(void)
+{
+#define T(name) cmocka_unit_test_setup_teardown(name, fx_setup_cohort, fx_teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_plain_words),
+		T(test_passed_on_once_per_conversation),
+		T(test_update_one_line),
+	};
+#undef T
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
