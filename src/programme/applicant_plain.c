@@ -62,18 +62,25 @@ out:
 	return ret;
 }
 
-/* Has this conversation had its note, or an answer from a member? Each
- * identifier of References and In-Reply-To is looked up: our note itself,
- * a message of theirs we answered with one, a member's message. */
+/* Does this message need no note? A note goes to a message that starts a
+ * conversation, or answers one of ours; never again in a conversation
+ * that had one, nor in one a member wrote in, nor in a thread we never
+ * saw (people writing to each other, our address copied). Each identifier
+ * of References and In-Reply-To is looked up: our note itself, a message
+ * of theirs we answered with one, a member's message, any of ours. */
 static int conversation_answered(struct msgctx *c)
 {
 	const struct mime_msg *m = c->m;
-	int64_t n = 0;
+	int64_t n = 0, ours = 0;
 	char *sender = NULL;
 	size_t i;
 	int member;
 
 	for (i = 0; i < m->n_references; i++) {
+		if (store_query_int(c->e->st, &n, "SELECT count(*) FROM outbound WHERE message_id = ?",
+		    "s", m->references[i]) < 0)
+			return -1;
+		ours += n;
 		if (store_query_int(c->e->st, &n, "SELECT count(*) FROM outbound WHERE message_id = ?"
 		    " AND kind = 'passed-on'", "s", m->references[i]) < 0)
 			return -1;
@@ -93,7 +100,7 @@ static int conversation_answered(struct msgctx *c)
 		if (member)
 			return 1;
 	}
-	return 0;
+	return m->n_references > 0 && ours == 0;
 }
 
 int applicant_passed_on(struct msgctx *c, const char *why, char **error_r)
