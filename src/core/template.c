@@ -39,7 +39,7 @@ static const struct {
 	{ "confirm-command", "token commands" },
 	{ "confirmed", "role cohort summary" },
 	{ "updated", "role cohort summary" },
-	{ "form-errors", "errors" },
+	{ "form-errors", "errors applied summary" },
 	{ "both-roles", "role cohort" },
 	{ "no-cohort", "next" },
 	{ "nothing-to-confirm", "" },

@@ -28,8 +28,45 @@ static int handled(int r)
 	return r < 0 ? -1 : 1;
 }
 
+/* Someone who has an application is shown it, never the blank form:
+ * "applied" and "summary" of v. 0, or -1 on a database error. */
+static int application_of_sender(struct msgctx *c, const char *lang, struct vars *v)
+{
+	struct application a;
+	int64_t cohort = 0;
+	char *summary;
+	int r;
+
+	memset(&a, 0, sizeof(a));
+	r = roster_open_cohort(c->e, &cohort, NULL);
+	if (r == 1)
+		r = roster_application_live(c->e, cohort, c->m->from_addr, &a);
+	if (r == 1) {
+		summary = roster_summary(&a, lang);
+		vars_set(v, "applied", "1");
+		vars_set(v, "summary", summary);
+		free(summary);
+	} else {
+		vars_set(v, "applied", "");
+		vars_set(v, "summary", "");
+	}
+	roster_application_deinit(&a);
+	return r < 0 ? -1 : 0;
+}
+
+/* draft: the confirmations row keeping the form read (0: none), which a
+ * reply to these errors completes (applicant_draft_reply). */
+static int send_form_errors_draft(struct msgctx *c, const struct strlist *errors,
+    const char *lang, int64_t draft, char **error_r);
+
 static int send_form_errors(struct msgctx *c, const struct strlist *errors, const char *lang,
     char **error_r)
+{
+	return send_form_errors_draft(c, errors, lang, 0, error_r);
+}
+
+static int send_form_errors_draft(struct msgctx *c, const struct strlist *errors,
+    const char *lang, int64_t draft, char **error_r)
 {
 	struct vars v = { { NULL }, { NULL }, 0 };
 	struct buf b;
@@ -42,8 +79,12 @@ static int send_form_errors(struct msgctx *c, const struct strlist *errors, cons
 		buf_printf(&b, "  - %s\n", errors->v[i]);
 	vars_set(&v, "errors", b.s);
 	buf_deinit(&b);
-	ret = notify_answer(c, &(struct notice){ .kind = "form-errors", .lang = lang, .vars = &v },
-	    error_r);
+	if (application_of_sender(c, lang, &v) < 0) {
+		vars_deinit(&v);
+		return -1;
+	}
+	ret = notify_answer(c, &(struct notice){ .kind = "form-errors", .lang = lang, .vars = &v,
+	    .ref_kind = draft != 0 ? "form" : NULL, .ref_id = draft }, error_r);
 	vars_deinit(&v);
 	inbound_outcome(c, "form with errors answered; nothing stored");
 	return ret;
@@ -126,6 +167,28 @@ static int both_roles(struct msgctx *c, const struct application *live, const ch
 	return ret;
 }
 
+/* A form with errors from someone without an application is kept, so
+ * that a reply with the lines corrected completes it. */
+static int form_errors_kept(struct msgctx *c, const struct form *f, const char *lang,
+    char **error_r)
+{
+	struct application live;
+	char token[16];
+	int64_t cohort = 0, rowid = 0;
+	int r;
+
+	memset(&live, 0, sizeof(live));
+	r = roster_open_cohort(c->e, &cohort, NULL);
+	if (r == 1)
+		r = roster_application_live(c->e, cohort, c->m->from_addr, &live);
+	roster_application_deinit(&live);
+	if (r < 0)
+		return -1;
+	if (r == 0 && confirm_new(c, "form", 0, c->text, token, &rowid) < 0)
+		return -1;
+	return send_form_errors_draft(c, &f->errors, lang, rowid, error_r);
+}
+
 /* An application form, new or applying again (which is an update). */
 static int apply(struct msgctx *c, const char *kw_lang, int explicit, char **error_r)
 {
@@ -151,7 +214,7 @@ static int apply(struct msgctx *c, const char *kw_lang, int explicit, char **err
 		goto out;
 	}
 	if (f.errors.n > 0) {
-		ret = send_form_errors(c, &f.errors, lang, error_r);
+		ret = form_errors_kept(c, &f, lang, error_r);
 		goto out;
 	}
 	r = roster_open_cohort(c->e, &cohort, NULL);
@@ -429,6 +492,34 @@ int applicant_help(struct msgctx *c, const char *arg, const char *lang, char **e
 	return handled(ret);
 }
 
+int applicant_draft_reply(struct msgctx *c, int64_t rowid, char **error_r)
+{
+	struct confirmation k;
+	struct form f;
+	char *merged, *own;
+	int r;
+
+	form_init(&f);
+	r = confirm_by_id(c->e, rowid, &k);
+	if (r == 1 && (k.payload == NULL || k.done || !str_eq_ci(k.address, c->m->from_addr) ||
+	    form_parse(c->text, FORM_CHANGE, &f) == 0))
+		r = 0;
+	form_deinit(&f);
+	if (r == 1) {
+		/* the lines written now, in place of the same lines of the form */
+		merged = form_merge(k.payload, c->text);
+		own = c->text;
+		c->text = merged;
+		r = handled(apply(c, NULL, 1, error_r));
+		c->text = own;
+		free(merged);
+		if (r == 1 && confirm_close(c->e, k.rowid) < 0)
+			r = -1;
+	}
+	confirm_deinit(&k);
+	return r;
+}
+
 /* ---- confirmations ---- */
 
 static int confirm_application(struct msgctx *c, struct application *a, char **error_r)
@@ -450,6 +541,18 @@ static int confirm_application(struct msgctx *c, struct application *a, char **e
 	return 0;
 }
 
+/* Does text hold "Key: value" lines of the form? */
+static int has_form_lines(const char *text)
+{
+	struct form f;
+	int r;
+
+	form_init(&f);
+	r = form_parse(text, FORM_CHANGE, &f);
+	form_deinit(&f);
+	return r;
+}
+
 int applicant_reply(struct msgctx *c, int64_t app_id, char **error_r)
 {
 	struct application a;
@@ -458,6 +561,12 @@ int applicant_reply(struct msgctx *c, int64_t app_id, char **error_r)
 	r = roster_application_by_id(c->e, app_id, &a);
 	if (r <= 0)
 		return r;
+	/* lines to change, not a confirmation: the update asks again */
+	if (has_form_lines(c->text) && str_eq_ci(a.address, c->m->from_addr) &&
+	    strcmp(a.status, "pending") == 0) {
+		roster_application_deinit(&a);
+		return applicant_update(c, NULL, NULL, error_r);
+	}
 	r = confirm_application(c, &a, error_r);
 	roster_application_deinit(&a);
 	return handled(r);

@@ -42,6 +42,14 @@ int applicant_form(struct msgctx *c, char **error_r);
  * had the note or a member's message). */
 int applicant_suggest(struct msgctx *c, char **error_r);
 int applicant_passed_on(struct msgctx *c, const char *why, char **error_r);
+/* A reply to any of our messages, holding "Key: value" lines, from someone
+ * with an application: read as an update of those lines; 0 otherwise. */
+int applicant_change_by_reply(struct msgctx *c, char **error_r);
+
+/* A reply to the errors of a form kept as the confirmations row rowid
+ * (kind "form"): the lines it holds completed with the form's others and
+ * read as an application; 0 when it holds none. */
+int applicant_draft_reply(struct msgctx *c, int64_t rowid, char **error_r);
 
 /* A reply to our confirmation request of application app_id; 0 if there
  * is no such application. */

@@ -10,9 +10,11 @@
 #include "command.h"
 #include "config.h"
 #include "engine.h"
+#include "form.h"
 #include "inbound.h"
 #include "mime.h"
 #include "notify.h"
+#include "outbox.h"
 #include "roster.h"
 #include "store.h"
 #include "template.h"
@@ -123,4 +125,43 @@ int applicant_passed_on(struct msgctx *c, const char *why, char **error_r)
 	/* left unread for the committee, as before; the note is in the queue */
 	inbound_leave(c, why);
 	return 1;
+}
+
+/* Is c->m an answer to one of our messages to its sender? 1, 0 or -1. */
+static int answers_ours(struct msgctx *c)
+{
+	char *ref_kind = NULL;
+	int64_t ref_id = 0;
+	size_t i;
+	int r = 0;
+
+	for (i = 0; i < c->m->n_references && r == 0; i++) {
+		r = outbox_sent_to(c->e, c->m->references[i], c->m->from_addr, &ref_kind, &ref_id);
+		xfree(&ref_kind);
+	}
+	return r;
+}
+
+int applicant_change_by_reply(struct msgctx *c, char **error_r)
+{
+	struct application live;
+	struct form f;
+	int64_t cohort = 0;
+	int r, lines;
+
+	form_init(&f);
+	lines = form_parse(c->text, FORM_CHANGE, &f);
+	form_deinit(&f);
+	if (!lines || c->m->n_references == 0)
+		return 0;
+	r = answers_ours(c);
+	if (r == 1)
+		r = roster_open_cohort(c->e, &cohort, NULL);
+	memset(&live, 0, sizeof(live));
+	if (r == 1)
+		r = roster_application_live(c->e, cohort, c->m->from_addr, &live);
+	roster_application_deinit(&live);
+	if (r <= 0)
+		return r;
+	return applicant_update(c, NULL, NULL, error_r);
 }

@@ -781,6 +781,56 @@ out:
 	return found >= min;
 }
 
+/* The keys of text's key lines, as bits of key_bit. */
+static unsigned keys_of(const char *text)
+{
+	const char *p = text;
+	struct keyline kl;
+	unsigned seen = 0;
+	size_t n;
+
+	while (*p != '\0') {
+		n = strcspn(p, "\r\n");
+		if (key_line(p, n, &kl))
+			seen |= key_bit[kl.key];
+		p += n;
+		p += strspn(p, "\r\n");
+	}
+	return seen;
+}
+
+char *form_merge(const char *base, const char *changes)
+{
+	unsigned changed = keys_of(changes);
+	const char *p = base;
+	struct keyline kl;
+	struct buf b;
+	size_t n;
+	int skip = 0;
+
+	buf_init(&b, 2 * TEXT_BYTES_MAX);
+	buf_adds(&b, changes);
+	buf_adds(&b, "\n");
+	while (*p != '\0') {
+		n = strcspn(p, "\r\n");
+		if (key_line(p, n, &kl))
+			skip = (changed & key_bit[kl.key]) != 0;
+		else if (n == 0)
+			skip = 0;
+		/* a changed key's line and the lines that go on its value */
+		if (!skip) {
+			buf_add(&b, p, n);
+			buf_addc(&b, '\n');
+		}
+		p += n;
+		if (*p == '\r')
+			p++;
+		if (*p == '\n')
+			p++;
+	}
+	return buf_steal(&b);
+}
+
 int form_detect(const char *text)
 {
 	const char *p = text, *nl;

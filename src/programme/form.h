@@ -69,6 +69,10 @@ void form_deinit(struct form *f);
  * been set up by form_init(); what it held is freed first. */
 enum form_mode { FORM_NEW, FORM_UPDATE, FORM_CHANGE };
 int form_parse(const char *text, enum form_mode mode, struct form *f);
+/* A form text with the key lines of changes put in place of base's lines
+ * of the same keys (and the lines that go on their values), for a form
+ * completed in a second message. Allocated. Pure. */
+char *form_merge(const char *base, const char *changes);
 /* Cheap test used by the classifier: does text hold a form? */
 int form_detect(const char *text);
 const char *form_role_name(enum form_role role); /* "mentor", "mentee" */

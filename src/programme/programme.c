@@ -76,6 +76,7 @@ static const struct {
 	reply_fn fn;
 } replies[] = {
 	{ "application", 0, applicant_reply },
+	{ "form", 0, applicant_draft_reply },
 	{ "confirmation", 0, reply_confirmation },
 	{ "proposal", 1, committee_reply },
 	{ "event", 0, training_text_reply },
@@ -270,6 +271,9 @@ static int on_fresh(struct msgctx *c, char **error_r)
 			return r;
 		}
 	free(arg);
+	r = applicant_change_by_reply(c, error_r);
+	if (r != 0)
+		return r;
 	if (form_detect(c->text))
 		return applicant_form(c, error_r);
 	return plain_words(c, "not understood", error_r);

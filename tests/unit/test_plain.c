@@ -134,6 +134,53 @@ static void test_update_one_line(void **state)
 	    1);
 }
 
+/* A form with a line missing, completed by a reply holding that line. */
+static void test_form_completed_by_reply(void **state)
+{
+	struct fx *f = *state;
+
+	assert_int_equal(fx_handle(f, fx_mail(f, "gus@example.org", "apply",
+	    "Role: mentee\nName: Gus Berg\nDepartment: IT\n", NULL, FX_DKIM_OK)), 0);
+	assert_string_equal(f->h.outcome, "form with errors answered; nothing stored");
+	assert_true(fx_out_has(f, "form-errors", "gus@example.org", "Field"));
+	assert_true(fx_out_has(f, "form-errors", "gus@example.org", "blank"));
+	assert_int_equal(fx_handle(f, fx_reply(f, "gus@example.org", "form-errors",
+	    "Field: Software engineering\n", FX_DKIM_OK)), 0);
+	assert_string_equal(f->h.outcome, "application #1 recorded, confirmation asked");
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM applications WHERE name = 'Gus Berg'"
+	    " AND field = 'Software engineering' AND department = 'IT'"), 1);
+	/* the kept form went with its use */
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM confirmations WHERE payload IS NOT NULL"), 0);
+	/* a reply to the confirmation request with a line: an update, which
+	 * asks again, echoing the whole application */
+	assert_int_equal(fx_handle(f, fx_reply(f, "gus@example.org", "confirm-request",
+	    "Topics: testing\n", FX_DKIM_OK)), 0);
+	assert_string_equal(f->h.outcome, "application updated");
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM applications WHERE status = 'pending'"
+	    " AND topics = 'testing'"), 1);
+	assert_true(fx_out_has(f, "confirm-request", "gus@example.org", "Software engineering"));
+}
+
+/* Lines in a reply to any message about the application change it; an
+ * error shows the application, never the blank form. */
+static void test_lines_in_a_reply_update(void **state)
+{
+	struct fx *f = *state;
+
+	fx_applicant(f, "eve@example.org", FX_EVE);
+	assert_int_equal(fx_handle(f, fx_reply(f, "eve@example.org", "confirmed",
+	    "Hello,\n\nPreference: any\nTopics: negotiation\n\nEve\n", NULL)), 0);
+	assert_string_equal(f->h.outcome, "application updated");
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM applications WHERE preference = 'any'"
+	    " AND topics = 'negotiation'"), 1);
+	assert_true(fx_out_has(f, "confirmed", "eve@example.org", "negotiation"));
+	assert_int_equal(fx_handle(f, fx_reply(f, "eve@example.org", "confirmed",
+	    "Capacity: lots\n", NULL)), 0);
+	assert_true(fx_out_has(f, "form-errors", "eve@example.org", "Capacity"));
+	assert_false(fx_out_has(f, "form-errors", "eve@example.org", "blank"));
+	assert_true(fx_out_has(f, "form-errors", "eve@example.org", "Eve Adams"));
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, fx_setup_cohort, fx_teardown)
@@ -141,6 +188,8 @@ int main(void)
 		T(test_plain_words),
 		T(test_passed_on_once_per_conversation),
 		T(test_update_one_line),
+		T(test_form_completed_by_reply),
+		T(test_lines_in_a_reply_update),
 	};
 #undef T
 
