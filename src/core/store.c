@@ -197,6 +197,10 @@ static const char *const migrations[] = {
 	"CREATE TABLE unproven_hours(hour INTEGER PRIMARY KEY, count INTEGER NOT NULL);"
 	"INSERT INTO unproven_hours(hour, count) SELECT next_attempt / 3600, count(*) FROM outbound"
 	" WHERE unproven = 1 GROUP BY 1;",
+	/* 5 -> 6: a case's reference for its reporter, random so that it says
+	 * nothing of how many cases there were */
+	"ALTER TABLE cases ADD COLUMN ref TEXT;"
+	"CREATE UNIQUE INDEX cases_ref ON cases(ref);",
 };
 
 _Static_assert(ARRAY_SIZE(migrations) == STORE_SCHEMA_VERSION,

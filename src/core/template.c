@@ -62,6 +62,7 @@ static const struct {
 	{ "checkin", "partner_name number" },
 	{ "checkin-nudge", "partner_name number" },
 	{ "issue-ack", "case" },
+	{ "issue-added", "case" },
 	{ "issue-notice", "case reporter reporter_name role pair text" },
 	{ "checkin-end", "who pair" },
 	{ "proposal", "cohort count proposal unmatched" },

@@ -13,6 +13,7 @@
 
 #include "applicant.h"
 #include "auth.h"
+#include "cases.h"
 #include "bounce.h"
 #include "classify.h"
 #include "command.h"
@@ -77,6 +78,7 @@ static const struct {
 } replies[] = {
 	{ "application", 0, applicant_reply },
 	{ "form", 0, applicant_draft_reply },
+	{ "case", 0, cases_reply },
 	{ "confirmation", 0, reply_confirmation },
 	{ "proposal", 1, committee_reply },
 	{ "event", 0, training_text_reply },

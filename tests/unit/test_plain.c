@@ -181,6 +181,38 @@ static void test_lines_in_a_reply_update(void **state)
 	assert_true(fx_out_has(f, "form-errors", "eve@example.org", "Eve Adams"));
 }
 
+/* A case's reference says nothing of how many there are; a reply to its
+ * acknowledgement is added to it, for the committee only. */
+static void test_case_reference_and_addition(void **state)
+{
+	struct fx *f = *state;
+	char *ref = NULL;
+
+	assert_int_equal(fx_handle(f, fx_mail(f, "ida@example.org", "Confidential issue",
+	    "My mentor keeps cancelling.\n", NULL, FX_DKIM_OK)), 0);
+	assert_int_equal(store_query_text(f->e.st, &ref, "SELECT ref FROM cases WHERE id = 1", NULL),
+	    0);
+	assert_non_null(ref);
+	assert_int_equal(strlen(ref), 4);
+	assert_true(fx_out_has(f, "issue-ack", "ida@example.org", ref));
+	assert_false(fx_out_has(f, "issue-ack", "ida@example.org", "case 1)"));
+	/* someone else replying to it adds nothing */
+	assert_int_equal(fx_handle(f, fx_reply_as(f, "mallory@example.net", "ida@example.org",
+	    "issue-ack", "Nothing to see here.\n", NULL)), 0);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM cases WHERE text LIKE '%Nothing to see%'"),
+	    0);
+	/* her reply is added, passed on, acknowledged with the reference */
+	assert_int_equal(fx_handle(f, fx_reply(f, "ida@example.org", "issue-ack",
+	    "It happened again today.\n", FX_DKIM_OK)), 0);
+	assert_string_equal(f->h.outcome, "added to case 1");
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM cases WHERE text LIKE '%keeps cancelling%"
+	    "happened again today%'"), 1);
+	assert_int_equal(fx_count(f, "issue-notice"), 2);
+	assert_true(fx_out_has(f, "issue-notice", NULL, "It happened again today"));
+	assert_true(fx_out_has(f, "issue-ack", "ida@example.org", "added to case"));
+	free(ref);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, fx_setup_cohort, fx_teardown)
@@ -190,6 +222,7 @@ int main(void)
 		T(test_update_one_line),
 		T(test_form_completed_by_reply),
 		T(test_lines_in_a_reply_update),
+		T(test_case_reference_and_addition),
 	};
 #undef T
 
