@@ -44,7 +44,7 @@ static const struct {
 	{ "no-cohort", "next" },
 	{ "nothing-to-confirm", "" },
 	{ "status", "role cohort st_none st_pending st_confirmed st_matched st_withdrawn "
-	    "partner_name partner_address token" },
+	    "st_waitlisted partner_name partner_address token summary opened next" },
 	{ "withdrawn", "cohort" },
 	{ "partner-withdrawn", "partner_name" },
 	{ "pair-ended", "partner_name" },

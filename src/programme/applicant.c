@@ -306,6 +306,38 @@ out:
 	return handled(ret);
 }
 
+/* What a status adds: the application as it stands ("summary"), when the
+ * cohort opened ("opened"), when the next is expected ("next", as the
+ * committee recorded it), and whether she was waitlisted. 0 or -1. */
+static int status_more(struct msgctx *c, const struct application *a, const char *lang,
+    int *waitlisted_r, struct vars *v)
+{
+	char *summary = a->id ? roster_summary(a, lang) : NULL, *next = NULL, opened[16] = "";
+	int64_t w = 0, at = 0;
+	int ret = -1;
+
+	*waitlisted_r = 0;
+	if (a->id && (store_query_int(c->e->st, &w, "SELECT waitlisted_at IS NOT NULL FROM"
+	    " applications WHERE id = ?", "i", a->id) < 0 ||
+	    store_query_int(c->e->st, &at, "SELECT opened_at FROM cohorts WHERE id = ?", "i",
+	    a->cohort_id) < 0))
+		goto out;
+	if (store_query_text(c->e->st, &next, "SELECT value FROM meta WHERE key = 'next_cohort'",
+	    NULL) < 0)
+		goto out;
+	if (at > 0)
+		time_local_date((time_t)at, opened, sizeof(opened));
+	*waitlisted_r = w != 0;
+	vars_set(v, "summary", summary);
+	vars_set(v, "opened", opened);
+	vars_set(v, "next", next);
+	ret = 0;
+out:
+	free(summary);
+	free(next);
+	return ret;
+}
+
 int applicant_status(struct msgctx *c, const char *arg, const char *kw_lang, char **error_r)
 {
 	struct vars v = { { NULL }, { NULL }, 0 };
@@ -313,7 +345,7 @@ int applicant_status(struct msgctx *c, const char *arg, const char *kw_lang, cha
 	char *cohort = NULL, *plang = roster_person_language(c->e, c->m->from_addr);
 	const char *lang = notify_language(c->e, plang, kw_lang, 0);
 	int64_t cohort_id = 0, pair = 0, partner_id = 0;
-	int r, matched = 0, ret = -1;
+	int r, matched = 0, waitlisted = 0, ret = -1;
 
 	(void)arg;
 	memset(&a, 0, sizeof(a));
@@ -329,11 +361,16 @@ int applicant_status(struct msgctx *c, const char *arg, const char *kw_lang, cha
 			goto out;
 		matched = r == 1;
 	}
+	if (status_more(c, &a, lang, &waitlisted, &v) < 0)
+		goto out;
 	vars_set(&v, "role", a.id ? roster_role_word(a.role, lang) : "");
 	vars_set(&v, "cohort", cohort != NULL ? cohort : "");
 	vars_set(&v, "st_none", a.id == 0 ? "1" : "");
 	vars_set(&v, "st_pending", a.id && strcmp(a.status, "pending") == 0 ? "1" : "");
-	vars_set(&v, "st_confirmed", a.id && strcmp(a.status, "confirmed") == 0 && !matched ? "1" : "");
+	vars_set(&v, "st_confirmed", a.id && strcmp(a.status, "confirmed") == 0 && !matched &&
+	    !waitlisted ? "1" : "");
+	vars_set(&v, "st_waitlisted", a.id && strcmp(a.status, "confirmed") == 0 && !matched &&
+	    waitlisted ? "1" : "");
 	vars_set(&v, "st_matched", matched ? "1" : "");
 	vars_set(&v, "st_withdrawn", "");
 	vars_set(&v, "partner_name", matched ? partner.name : "");

@@ -90,13 +90,22 @@ class ApplicantJourney(ProgrammeTest):
         near = self.send(addr, mail(p["who"], p["typo"], headers=DKIM_OK), "suggestion",
                          day + "09:50")
         self.assertIn(p["typo_says"], text_of(near))
-        self.send(addr, mail(p["who"], p["status"], headers=DKIM_OK), "status", day + "10:00")
+        status = self.send(addr, mail(p["who"], p["status"], headers=DKIM_OK), "status",
+                           day + "10:00")
+        self.assertIn(p["fix"].split(":")[1].strip(), text_of(status))
         # 6. waitlisted: no mentor this round; what can she do?
         self.cli("match", now=day + "11:00")
         self.cli("approve", "all", now=day + "11:05")
         self.once(now=day + "11:05")
         waitlist = [m for m in self.mine(addr) if m["X-Mentord-Kind"] == "waitlist"]
         self.assertEqual(len(waitlist), 1)
+        # a later status says so, rather than "you will hear from us"
+        later = self.send(addr, mail(p["who"], p["status"], headers=DKIM_OK), "status",
+                          day + "11:30")
+        self.assertNotIn("either way", text_of(later))
+        self.assertNotIn("dans tous les cas", text_of(later))
+        self.assertTrue("no partner could be found" in text_of(later)
+                        or "aucun bin\u00f4me n'a pu" in text_of(later), text_of(later))
         self.send(addr, reply(waitlist[0], addr, p["after_waitlist"], client, DKIM_OK),
                   "passed-on", day + "12:00")
         # 7. (the next day) a problem in plain words, and an addition by reply

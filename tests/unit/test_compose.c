@@ -915,6 +915,8 @@ static const struct {
 	{ "file", "report-2026.csv" },
 	{ "command", "oubliez-moi" },
 	{ "applied", "1" },
+	{ "st_waitlisted", "" },
+	{ "opened", "2026-03-02" },
 	{ "wrote", "Stauts de ma candidature, s'il vous pla\xc3\xaet" },
 	{ "previous", "2025" },
 	{ "report", "Cohort 2026: opened 2026-03-02, closed 2026-09-15.\n\n"

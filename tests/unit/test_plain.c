@@ -213,6 +213,18 @@ static void test_case_reference_and_addition(void **state)
 	free(ref);
 }
 
+/* status shows the application as it stands and when the cohort opened */
+static void test_status_shows_the_application(void **state)
+{
+	struct fx *f = *state;
+
+	fx_applicant(f, "eve@example.org", FX_EVE);
+	assert_int_equal(fx_handle(f, fx_msg(f, "eve@example.org", "status", "")), 0);
+	assert_true(fx_out_has(f, "status", "eve@example.org", "Field: Law"));
+	assert_true(fx_out_has(f, "status", "eve@example.org", "opened on"));
+	assert_true(fx_out_has(f, "status", "eve@example.org", "is confirmed"));
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, fx_setup_cohort, fx_teardown)
@@ -223,6 +235,7 @@ int main(void)
 		T(test_form_completed_by_reply),
 		T(test_lines_in_a_reply_update),
 		T(test_case_reference_and_addition),
+		T(test_status_shows_the_application),
 	};
 #undef T
 
