@@ -89,6 +89,7 @@ static const struct key keys[] = {
 	{ "matching", "topics", K_DOUBLE, OFF(matching.topics), 0, 100 },
 	{ "matching", "language", K_DOUBLE, OFF(matching.language), 0, 100 },
 	{ "matching", "preferences", K_DOUBLE, OFF(matching.preferences), 0, 100 },
+	{ "matching", "departments", K_STR, OFF(matching.departments), 0, 0 },
 	{ "paths", "database", K_PATH, OFF(paths.database), 0, 0 },
 	{ "paths", "spool", K_PATH, OFF(paths.spool), 0, 0 },
 	{ "paths", "templates", K_PATH, OFF(paths.templates), 0, 0 },
@@ -650,6 +651,7 @@ void config_free(struct config **cp)
 	free(c->oauth2.scope);
 	free(c->oauth2.refresh_token_file);
 	free(c->oauth2.ca_file);
+	free(c->matching.departments);
 	free(c->paths.database);
 	free(c->paths.spool);
 	free(c->paths.templates);

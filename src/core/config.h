@@ -115,6 +115,10 @@ struct config {
 		double topics;
 		double language;
 		double preferences;
+		/* "IT = Information Technology, IT dept; HR = Human Resources":
+		 * the departments, each with its other names (form.h
+		 * form_department()); NULL: departments kept as written */
+		char *departments;
 	} matching;
 
 	struct {

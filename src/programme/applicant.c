@@ -90,6 +90,43 @@ static int send_form_errors_draft(struct msgctx *c, const struct strlist *errors
 	return ret;
 }
 
+/* How the department of the form being handled was read against
+ * [matching] departments, for the next message about its application;
+ * NULL when there is nothing to say. One message is handled at a time. */
+static char *dept_note;
+
+static void read_department(struct msgctx *c, struct form *f, const char *lang)
+{
+	const char *list = c->e->cfg->matching.departments;
+	int fr = lang != NULL && strcmp(lang, "fr") == 0;
+	char *dept = NULL, *shown;
+	int r;
+
+	xfree(&dept_note);
+	if (list == NULL || *list == '\0' || !(f->present & FK_DEPARTMENT) || f->department == NULL)
+		return;
+	r = form_department(list, f->department, &dept);
+	shown = str_shown(f->department, 0);
+	if (r == 1 && strcmp(dept, f->department) != 0) {
+		dept_note = xasprintf(fr ? "D\xc3\xa9partement : %s (vous avez \xc3\xa9" "crit"
+		    " \xc2\xab %s \xc2\xbb)" : "Department: %s (you wrote '%s')", dept, shown);
+		free(f->department);
+		f->department = dept;
+		dept = NULL;
+	} else if (r == 0) {
+		dept_note = xasprintf(fr ? "D\xc3\xa9partement : \xc2\xab %s \xc2\xbb n'est pas"
+		    " dans la liste du programme ; gard\xc3\xa9 tel quel." : "Department: '%s' is"
+		    " not one of the programme's list; kept as written.", shown);
+	} else if (r < 0) {
+		dept_note = xasprintf(fr ? "D\xc3\xa9partement : \xc2\xab %s \xc2\xbb peut"
+		    " \xc3\xaatre %s ; gard\xc3\xa9 tel quel, r\xc3\xa9pondez avec celui que"
+		    " vous voulez dire." : "Department: '%s' could be %s; kept as written: reply"
+		    " with the one you mean.", shown, dept);
+	}
+	free(shown);
+	free(dept);
+}
+
 /* A message about an application, in its language: the confirmation
  * request (with the token, answered by reply) or a notice. */
 static int send_application(struct msgctx *c, const struct application *a, const char *kind,
@@ -101,6 +138,13 @@ static int send_application(struct msgctx *c, const struct application *a, const
 	char *cohort = NULL, *summary = roster_summary(a, lang);
 	int ret = -1;
 
+	if (dept_note != NULL) {
+		char *with = xasprintf("%s\n\n%s", summary, dept_note);
+
+		free(summary);
+		summary = with;
+		xfree(&dept_note);
+	}
 	if (roster_cohort_name(c->e, a->cohort_id, &cohort) < 0)
 		goto out;
 	vars_set(&v, "name", a->name);
@@ -217,6 +261,7 @@ static int apply(struct msgctx *c, const char *kw_lang, int explicit, char **err
 		ret = form_errors_kept(c, &f, lang, error_r);
 		goto out;
 	}
+	read_department(c, &f, lang);
 	r = roster_open_cohort(c->e, &cohort, NULL);
 	if (r < 0)
 		goto out;
@@ -250,6 +295,7 @@ static int apply(struct msgctx *c, const char *kw_lang, int explicit, char **err
 	ret = send_confirm_request(c, &a, error_r);
 	inbound_outcome(c, "application #%lld recorded, confirmation asked", (long long)a.id);
 out:
+	xfree(&dept_note);
 	form_deinit(&f);
 	roster_application_deinit(&live);
 	roster_application_deinit(&a);
@@ -290,6 +336,7 @@ int applicant_update(struct msgctx *c, const char *arg, const char *kw_lang, cha
 		ret = both_roles(c, &live, notify_language(c->e, live.language, f.written_lang, 0), error_r);
 		goto out;
 	}
+	read_department(c, &f, notify_language(c->e, live.language, f.written_lang, 0));
 	if (roster_application_update(c->e, live.id, &f) < 0 ||
 	    roster_application_by_id(c->e, live.id, &a) != 1)
 		goto out;
@@ -300,6 +347,7 @@ int applicant_update(struct msgctx *c, const char *arg, const char *kw_lang, cha
 	    : send_app_notice(c, &a, "updated", error_r);
 	inbound_outcome(c, "application updated");
 out:
+	xfree(&dept_note);
 	form_deinit(&f);
 	roster_application_deinit(&live);
 	roster_application_deinit(&a);

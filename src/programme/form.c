@@ -781,6 +781,76 @@ out:
 	return found >= min;
 }
 
+/* Does the folded phrase stand in the folded text as whole words? */
+static int has_words(const char *text, const char *phrase)
+{
+	size_t n = strlen(phrase);
+	const char *p = text;
+
+	if (n == 0)
+		return 0;
+	while ((p = strstr(p, phrase)) != NULL) {
+		if ((p == text || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' '))
+			return 1;
+		p++;
+	}
+	return 0;
+}
+
+int form_department(const char *list, const char *written, char **dept_r)
+{
+	struct strlist entries = { NULL, 0 }, names = { NULL, 0 };
+	struct buf found;
+	char *w = str_fold(written), *f, *eq, *canon;
+	size_t i, k;
+	int n = 0, exact = 0, hit;
+
+	*dept_r = NULL;
+	buf_init(&found, 4096);
+	buf_add(&found, "", 0);
+	strlist_split(&entries, list != NULL ? list : "", ';');
+	for (i = 0; i < entries.n; i++) {
+		eq = strchr(entries.v[i], '=');
+		canon = str_trim(xstrndup(entries.v[i], eq != NULL ? (size_t)(eq - entries.v[i])
+		    : strlen(entries.v[i])));
+		strlist_split(&names, eq != NULL ? eq + 1 : "", ',');
+		strlist_add(&names, canon);
+		hit = 0;
+		for (k = 0; k < names.n; k++) {
+			f = str_fold(names.v[k]);
+			if (*f != '\0' && strcmp(f, w) == 0)
+				hit = 2;
+			else if (!hit && has_words(w, f))
+				hit = 1;
+			free(f);
+		}
+		if (hit > 0 && *canon != '\0') {
+			if (hit == 2 && !exact) {
+				/* its very name: no other entry counts */
+				exact = 1;
+				n = 0;
+				buf_reset(&found);
+				buf_add(&found, "", 0);
+			}
+			if (hit == 2 || !exact) {
+				if (n++ > 0)
+					buf_adds(&found, ", ");
+				buf_adds(&found, canon);
+			}
+		}
+		strlist_deinit(&names);
+		free(canon);
+	}
+	strlist_deinit(&entries);
+	free(w);
+	if (n == 0) {
+		buf_deinit(&found);
+		return 0;
+	}
+	*dept_r = buf_steal(&found);
+	return n == 1 ? 1 : -1;
+}
+
 /* The keys of text's key lines, as bits of key_bit. */
 static unsigned keys_of(const char *text)
 {

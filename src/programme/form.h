@@ -69,6 +69,13 @@ void form_deinit(struct form *f);
  * been set up by form_init(); what it held is freed first. */
 enum form_mode { FORM_NEW, FORM_UPDATE, FORM_CHANGE };
 int form_parse(const char *text, enum form_mode mode, struct form *f);
+/* The department of list ("IT = Information Technology, IT dept; HR =
+ * Human Resources") that written names: its very name or another name,
+ * compared folded, or one standing as whole words among others ("IT dept.
+ * (infrastructure team)"). 1 with the listed name in *dept_r; 0 when none
+ * is named (*dept_r NULL); -1 when several are, *dept_r listing them
+ * ("IT, HR"). *dept_r is allocated. Pure. */
+int form_department(const char *list, const char *written, char **dept_r);
 /* A form text with the key lines of changes put in place of base's lines
  * of the same keys (and the lines that go on their values), for a form
  * completed in a second message. Allocated. Pure. */

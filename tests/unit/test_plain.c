@@ -225,6 +225,26 @@ static void test_status_shows_the_application(void **state)
 	assert_true(fx_out_has(f, "status", "eve@example.org", "is confirmed"));
 }
 
+/* A department written otherwise is read as the listed one, and the
+ * confirmation says how; one of no entry is kept, and said so. */
+static void test_department_aliases(void **state)
+{
+	struct fx *f = *state;
+
+	f->cfg->matching.departments = xstrdup("IT = Information Technology, IT dept;"
+	    " HR = Human Resources");
+	assert_int_equal(fx_handle(f, fx_msg(f, "ian@example.org", "apply", "Role: mentee\n"
+	    "Name: Ian Roy\nDepartment: IT dept. (infrastructure team)\nField: Networks\n")), 0);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM applications WHERE department = 'IT'"), 1);
+	assert_true(fx_out_has(f, "confirm-request", "ian@example.org",
+	    "Department: IT (you wrote 'IT dept. (infrastructure team)')"));
+	assert_int_equal(fx_handle(f, fx_msg(f, "jo@example.org", "apply", "Role: mentee\n"
+	    "Name: Jo Lee\nDepartment: Legal\nField: Contracts\n")), 0);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM applications WHERE department = 'Legal'"),
+	    1);
+	assert_true(fx_out_has(f, "confirm-request", "jo@example.org", "kept as written"));
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, fx_setup_cohort, fx_teardown)
@@ -236,6 +256,7 @@ int main(void)
 		T(test_lines_in_a_reply_update),
 		T(test_case_reference_and_addition),
 		T(test_status_shows_the_application),
+		T(test_department_aliases),
 	};
 #undef T
 
