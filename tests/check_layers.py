@@ -40,7 +40,7 @@ LAYERS = [
     ("parse", True, ["command", "form", "match", "classify", "survey"]),
     ("state", False, ["roster"]),
     ("mail out", True, ["inbound", "outbox", "notify"]),
-    ("steps", False, ["confirm", "cases", "invite", "overview", "report", "erase"]),
+    ("steps", False, ["confirm", "cases", "invite", "overview", "report", "erase", "standing"]),
     ("features", False, ["applicant", "pairing", "training", "followup", "digest", "bounce",
                          "export", "edition"]),
     ("commands", False, ["committee"]),

@@ -49,7 +49,7 @@ static const struct {
 	{ "partner-withdrawn", "partner_name" },
 	{ "pair-ended", "partner_name" },
 	{ "committee-withdrawn", "who role pair" },
-	{ "waitlist", "role cohort" },
+	{ "waitlist", "role cohort no_room narrowed other field next" },
 	{ "introduction", "mentor_name mentor_address mentor_department mentor_field "
 	    "mentor_topics mentor_about mentee_name mentee_address mentee_department "
 	    "mentee_field mentee_topics mentee_about cohort" },

@@ -99,6 +99,11 @@ class ApplicantJourney(ProgrammeTest):
         self.once(now=day + "11:05")
         waitlist = [m for m in self.mine(addr) if m["X-Mentord-Kind"] == "waitlist"]
         self.assertEqual(len(waitlist), 1)
+        # why, in words she can act on: nobody with room in her field
+        why = " ".join(text_of(waitlist[0]).split())
+        self.assertIn(p["fix"].split(":")[1].strip(), why)
+        self.assertTrue("no mentor with room" in why or "aucun\u00b7e mentor disponible" in why,
+                        why)
         # a later status says so, rather than "you will hear from us"
         later = self.send(addr, mail(p["who"], p["status"], headers=DKIM_OK), "status",
                           day + "11:30")
