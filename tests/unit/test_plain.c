@@ -3,6 +3,8 @@
  * done, a real question gets one note that a person will read it, and an
  * update may change a single line. */
 #include "fixture.h"
+#include "roster.h"
+#include "standing.h"
 
 /* One message from a new sender: the kind of the one answer, or "" for
  * none; every message gets at most one. */
@@ -245,6 +247,33 @@ static void test_department_aliases(void **state)
 	assert_true(fx_out_has(f, "confirm-request", "jo@example.org", "kept as written"));
 }
 
+/* Why no partner: nobody with room in her field, or her preference. */
+static void test_waitlist_reason(void **state)
+{
+	struct fx *f = *state;
+	struct vars v = { { NULL }, { NULL }, 0 };
+	struct application a;
+	int64_t eve, gus;
+
+	fx_applicant(f, "alice@example.org", FX_ALICE);
+	eve = fx_applicant(f, "eve@example.org", FX_EVE);
+	gus = fx_applicant(f, "gus@example.org", "Role: mentee\nName: Gus Berg\nDepartment: HR\n"
+	    "Field: software, Testing\nPreference: same-department\n");
+	assert_int_equal(roster_application_by_id(&f->e, eve, &a), 1);
+	assert_int_equal(standing_waitlist_vars(&f->e, &a, &v), 0);
+	assert_string_equal(vars_get(&v, "no_room"), "1");
+	assert_string_equal(vars_get(&v, "narrowed"), "");
+	assert_string_equal(vars_get(&v, "field"), "Law");
+	roster_application_deinit(&a);
+	vars_deinit(&v);
+	assert_int_equal(roster_application_by_id(&f->e, gus, &a), 1);
+	assert_int_equal(standing_waitlist_vars(&f->e, &a, &v), 0);
+	assert_string_equal(vars_get(&v, "no_room"), "");
+	assert_string_equal(vars_get(&v, "narrowed"), "1");
+	roster_application_deinit(&a);
+	vars_deinit(&v);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, fx_setup_cohort, fx_teardown)
@@ -257,6 +286,7 @@ int main(void)
 		T(test_case_reference_and_addition),
 		T(test_status_shows_the_application),
 		T(test_department_aliases),
+		T(test_waitlist_reason),
 	};
 #undef T
 
