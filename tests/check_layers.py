@@ -41,7 +41,7 @@ LAYERS = [
     ("state", False, ["roster"]),
     ("mail out", True, ["inbound", "outbox", "notify"]),
     ("steps", False, ["confirm", "cases", "invite", "overview", "report", "erase",
-                      "quarantine"]),
+                      "quarantine", "standing"]),
     ("features", False, ["applicant", "pairing", "training", "followup", "digest", "bounce",
                          "export", "edition", "choosing", "repair"]),
     ("commands", False, ["committee"]),

@@ -104,6 +104,7 @@ static const struct key keys[] = {
 	{ "matching", "choices_days", K_LONG, OFF(matching.choices_days), 1, 365 },
 	{ "matching", "consent", K_BOOL, OFF(matching.consent), 0, 0 },
 	{ "matching", "consent_days", K_LONG, OFF(matching.consent_days), 1, 60 },
+	{ "matching", "departments", K_STR, OFF(matching.departments), 0, 0 },
 	{ "paths", "database", K_PATH, OFF(paths.database), 0, 0 },
 	{ "paths", "spool", K_PATH, OFF(paths.spool), 0, 0 },
 	{ "paths", "templates", K_PATH, OFF(paths.templates), 0, 0 },
@@ -845,6 +846,7 @@ void config_free(struct config **cp)
 	free(c->oauth2.scope);
 	free(c->oauth2.refresh_token_file);
 	free(c->oauth2.ca_file);
+	free(c->matching.departments);
 	free(c->paths.database);
 	free(c->paths.spool);
 	free(c->paths.templates);

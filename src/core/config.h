@@ -130,6 +130,10 @@ struct config {
 		long choices_days;  /* a mentee may change her choice this long after the profiles */
 		int consent;        /* both sides agree before an introduction */
 		long consent_days;  /* to answer; once more after a nudge */
+		/* "IT = Information Technology, IT dept; HR = Human Resources":
+		 * the departments, each with its other names (form.h
+		 * form_department()); NULL: departments kept as written */
+		char *departments;
 	} matching;
 
 	struct {

@@ -123,7 +123,9 @@ CREATE TABLE cases(
  id INTEGER PRIMARY KEY, person_id INTEGER, pair_id INTEGER,
  text TEXT, status TEXT NOT NULL DEFAULT 'open',
  opened_at INTEGER NOT NULL, closed_at INTEGER, inbound_id INTEGER,
- cohort_id INTEGER);
+ cohort_id INTEGER,
+ ref TEXT);                                     -- the reporter's reference, random
+CREATE UNIQUE INDEX cases_ref ON cases(ref);
 
 -- ---- mail in ----
 CREATE TABLE inbound(

@@ -237,6 +237,10 @@ static const char *const migrations[] = {
 	" person_id INTEGER NOT NULL, asked_at INTEGER NOT NULL, nudged_at INTEGER, answer TEXT,"
 	" answered_at INTEGER, UNIQUE(pair_id, person_id));"
 	"ALTER TABLE pairs ADD COLUMN declined_at INTEGER;",
+	/* 9 -> 10: a case's reference for its reporter, random so that it says
+	 * nothing of how many cases there were */
+	"ALTER TABLE cases ADD COLUMN ref TEXT;"
+	"CREATE UNIQUE INDEX cases_ref ON cases(ref);",
 };
 
 _Static_assert(ARRAY_SIZE(migrations) == STORE_SCHEMA_VERSION,

@@ -26,7 +26,7 @@
 
 struct store;
 
-#define STORE_SCHEMA_VERSION 9
+#define STORE_SCHEMA_VERSION 10
 
 /* Opens (or creates) the database, and its key. A file that is not a
  * mentord database (not SQLite, another program's), that is cut short or

@@ -31,6 +31,8 @@ static const struct {
 	const char *vars;
 } registry[] = {
 	{ "help", "" },
+	{ "suggestion", "command wrote" },
+	{ "passed-on", "" },
 	{ "confirm-request", "token role cohort summary" },
 	{ "confirm-reminder", "token role cohort days" },
 	{ "confirm-withdraw", "token cohort" },
@@ -39,17 +41,17 @@ static const struct {
 	{ "confirm-command", "token commands" },
 	{ "confirmed", "role cohort summary profile" },
 	{ "updated", "role cohort summary profile" },
-	{ "form-errors", "errors" },
+	{ "form-errors", "errors applied summary" },
 	{ "both-roles", "role cohort" },
 	{ "no-cohort", "next" },
 	{ "nothing-to-confirm", "" },
 	{ "status", "role cohort st_none st_pending st_confirmed st_matched st_withdrawn "
-	    "partner_name partner_address token" },
+	    "st_waitlisted partner_name partner_address token summary opened next" },
 	{ "withdrawn", "cohort" },
 	{ "partner-withdrawn", "partner_name" },
 	{ "pair-ended", "partner_name" },
 	{ "committee-withdrawn", "who role pair" },
-	{ "waitlist", "role cohort" },
+	{ "waitlist", "role cohort no_room narrowed other field next" },
 	{ "introduction", "mentor_name mentor_address mentor_department mentor_field "
 	    "mentor_topics mentor_about mentee_name mentee_address mentee_department "
 	    "mentee_field mentee_topics mentee_about cohort" },
@@ -62,6 +64,7 @@ static const struct {
 	{ "checkin", "partner_name number" },
 	{ "checkin-nudge", "partner_name number asked" },
 	{ "issue-ack", "case" },
+	{ "issue-added", "case" },
 	{ "issue-notice", "case reporter reporter_name unverified role pair text" },
 	{ "checkin-end", "who pair" },
 	{ "proposal", "cohort count proposal unmatched" },

@@ -73,6 +73,7 @@ static const struct {
 struct entry {
 	enum words_list list;
 	char *folded;
+	char *shown;       /* as written, trimmed */
 	const char *value; /* a registry name, or an owned copy for open lists */
 	char *value_own;
 };
@@ -93,7 +94,7 @@ static int loaded;
 
 /* Every entry of each list over the languages, in their order. */
 struct item {
-	const char *folded, *value, *lang;
+	const char *folded, *value, *lang, *shown;
 };
 static struct item *items[WL_COUNT];
 static size_t n_items[WL_COUNT];
@@ -118,6 +119,7 @@ static void index_build(void)
 				if (words.l[l].e[k].list == (enum words_list)list) {
 					items[list][n_items[list]].folded = words.l[l].e[k].folded;
 					items[list][n_items[list]].value = words.l[l].e[k].value;
+					items[list][n_items[list]].shown = words.l[l].e[k].shown;
 					items[list][n_items[list]++].lang = words.l[l].lang;
 				}
 	}
@@ -197,6 +199,7 @@ static void language_free(struct language *l)
 
 	for (i = 0; i < l->n; i++) {
 		free(l->e[i].folded);
+		free(l->e[i].shown);
 		free(l->e[i].value_own);
 	}
 	free(l->e);
@@ -274,7 +277,8 @@ static void problem(struct buf *r, int *count, const char *lang, size_t line, co
 	buf_adds(r, "\n");
 }
 
-static void add_entry(struct language *l, enum words_list list, char *folded, const char *value)
+static void add_entry(struct language *l, enum words_list list, char *folded, const char *value,
+    const char *shown)
 {
 	struct entry *e;
 
@@ -285,6 +289,7 @@ static void add_entry(struct language *l, enum words_list list, char *folded, co
 	e = &l->e[l->n++];
 	e->list = list;
 	e->folded = folded;
+	e->shown = str_trim(xstrdup(shown));
 	e->value_own = lists[list].open != NULL ? xstrdup(value) : NULL;
 	e->value = e->value_own != NULL ? e->value_own : value;
 }
@@ -353,7 +358,7 @@ static void parse_line(struct language *l, const char *s, size_t n, size_t line,
 		    strcmp(find_in(l, (enum words_list)list, f)->value, v) != 0)
 			problem(r, count, l->lang, line, "a phrase with two values:", ph, pn);
 		else if (find_in(l, (enum words_list)list, f) == NULL) {
-			add_entry(l, (enum words_list)list, f, v);
+			add_entry(l, (enum words_list)list, f, v, raw);
 			f = NULL;
 		}
 		free(f);
@@ -765,6 +770,7 @@ static void consider(struct candidate *c, size_t *n, size_t max, const struct it
 	}
 	c[i].s.value = it->value;
 	c[i].s.phrase = it->folded;
+	c[i].s.shown = it->shown;
 	c[i].s.lang = it->lang;
 	c[i].s.distance = dist;
 	c[i].s.words = k;
@@ -830,7 +836,19 @@ out:
 	return n < max ? n : max;
 }
 
+unsigned words_intent_bit(const char *value)
+{
+	int i = words_value_index(WL_INTENT, value);
+
+	return i > 0 ? 1u << (i - 1) : 0;
+}
+
 unsigned words_intents(const char *text)
+{
+	return words_intents_lang(text, NULL);
+}
+
+unsigned words_intents_lang(const char *text, const char **lang_r)
 {
 	struct strlist w = { NULL, 0 };
 	char *f = str_fold(text);
@@ -839,6 +857,8 @@ unsigned words_intents(const char *text)
 	unsigned r = 0;
 
 	builtin_load();
+	if (lang_r != NULL)
+		*lang_r = NULL;
 	strlist_split(&w, f, ' ');
 	for (i = 0; i < n_items[WL_INTENT]; i++) {
 		it = &items[WL_INTENT][i];
@@ -854,7 +874,9 @@ unsigned words_intents(const char *text)
 				p += l + (p[l] == ' ');
 			}
 			if (m == k) {
-				r |= 1u << (words_value_index(WL_INTENT, it->value) - 1);
+				if (r == 0 && lang_r != NULL)
+					*lang_r = it->lang;
+				r |= words_intent_bit(it->value);
 				break;
 			}
 		}

@@ -124,6 +124,7 @@ struct words_suggestion {
 	const char *lang;
 	int distance;       /* 0: an alias or the word itself */
 	size_t words;       /* words of text it stands for */
+	const char *shown;  /* the command word as the words file writes it ("problème") */
 };
 
 /* The commands of the audience closest to the start of text (a subject or
@@ -142,6 +143,11 @@ size_t words_nearest(enum words_audience audience, const char *text,
  * "status", "apply") whose phrases occur as whole words in text folded; a
  * bit (1u << (index - 1)) for each, by words_value_index(WL_INTENT, ...). */
 unsigned words_intents(const char *text);
+/* The same, *lang_r (may be NULL) set to the language of the first
+ * phrase found, NULL when none is. */
+unsigned words_intents_lang(const char *text, const char **lang_r);
+/* The bit of an intent's value for words_intents(). */
+unsigned words_intent_bit(const char *value);
 
 /* The Damerau-Levenshtein distance (optimal string alignment) of two
  * strings of at most 64 bytes, by bytes; a larger value when longer. */

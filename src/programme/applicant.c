@@ -29,8 +29,45 @@ static int handled(int r)
 	return r < 0 ? -1 : 1;
 }
 
+/* Someone who has an application is shown it, never the blank form:
+ * "applied" and "summary" of v. 0, or -1 on a database error. */
+static int application_of_sender(struct msgctx *c, const char *lang, struct vars *v)
+{
+	struct application a;
+	int64_t cohort = 0;
+	char *summary;
+	int r;
+
+	memset(&a, 0, sizeof(a));
+	r = roster_open_cohort(c->e, &cohort, NULL);
+	if (r == 1)
+		r = roster_application_live(c->e, cohort, c->m->from_addr, &a);
+	if (r == 1) {
+		summary = roster_summary(&a, lang);
+		vars_set(v, "applied", "1");
+		vars_set(v, "summary", summary);
+		free(summary);
+	} else {
+		vars_set(v, "applied", "");
+		vars_set(v, "summary", "");
+	}
+	roster_application_deinit(&a);
+	return r < 0 ? -1 : 0;
+}
+
+/* draft: the confirmations row keeping the form read (0: none), which a
+ * reply to these errors completes (applicant_draft_reply). */
+static int send_form_errors_draft(struct msgctx *c, const struct strlist *errors,
+    const char *lang, int64_t draft, char **error_r);
+
 static int send_form_errors(struct msgctx *c, const struct strlist *errors, const char *lang,
     char **error_r)
+{
+	return send_form_errors_draft(c, errors, lang, 0, error_r);
+}
+
+static int send_form_errors_draft(struct msgctx *c, const struct strlist *errors,
+    const char *lang, int64_t draft, char **error_r)
 {
 	struct vars v = { { NULL }, { NULL }, 0 };
 	struct buf b;
@@ -43,11 +80,52 @@ static int send_form_errors(struct msgctx *c, const struct strlist *errors, cons
 		buf_printf(&b, "  - %s\n", errors->v[i]);
 	vars_set(&v, "errors", b.s);
 	buf_deinit(&b);
-	ret = notify_answer(c, &(struct notice){ .kind = "form-errors", .lang = lang, .vars = &v },
-	    error_r);
+	if (application_of_sender(c, lang, &v) < 0) {
+		vars_deinit(&v);
+		return -1;
+	}
+	ret = notify_answer(c, &(struct notice){ .kind = "form-errors", .lang = lang, .vars = &v,
+	    .ref_kind = draft != 0 ? "form" : NULL, .ref_id = draft }, error_r);
 	vars_deinit(&v);
 	inbound_outcome(c, "form with errors answered; nothing stored");
 	return ret;
+}
+
+/* How the department of the form being handled was read against
+ * [matching] departments, for the next message about its application;
+ * NULL when there is nothing to say. One message is handled at a time. */
+static char *dept_note;
+
+static void read_department(struct msgctx *c, struct form *f, const char *lang)
+{
+	const char *list = c->e->cfg->matching.departments;
+	int fr = lang != NULL && strcmp(lang, "fr") == 0;
+	char *dept = NULL, *shown;
+	int r;
+
+	xfree(&dept_note);
+	if (list == NULL || *list == '\0' || !(f->present & FK_DEPARTMENT) || f->department == NULL)
+		return;
+	r = form_department(list, f->department, &dept);
+	shown = str_shown(f->department, 0);
+	if (r == 1 && strcmp(dept, f->department) != 0) {
+		dept_note = xasprintf(fr ? "D\xc3\xa9partement : %s (vous avez \xc3\xa9" "crit"
+		    " \xc2\xab %s \xc2\xbb)" : "Department: %s (you wrote '%s')", dept, shown);
+		free(f->department);
+		f->department = dept;
+		dept = NULL;
+	} else if (r == 0) {
+		dept_note = xasprintf(fr ? "D\xc3\xa9partement : \xc2\xab %s \xc2\xbb n'est pas"
+		    " dans la liste du programme ; gard\xc3\xa9 tel quel." : "Department: '%s' is"
+		    " not one of the programme's list; kept as written.", shown);
+	} else if (r < 0) {
+		dept_note = xasprintf(fr ? "D\xc3\xa9partement : \xc2\xab %s \xc2\xbb peut"
+		    " \xc3\xaatre %s ; gard\xc3\xa9 tel quel, r\xc3\xa9pondez avec celui que"
+		    " vous voulez dire." : "Department: '%s' could be %s; kept as written: reply"
+		    " with the one you mean.", shown, dept);
+	}
+	free(shown);
+	free(dept);
 }
 
 /* A message about an application, in its language: the confirmation
@@ -61,6 +139,13 @@ static int send_application(struct msgctx *c, const struct application *a, const
 	char *cohort = NULL, *summary = roster_summary(a, lang), *profile = NULL;
 	int ret = -1;
 
+	if (dept_note != NULL) {
+		char *with = xasprintf("%s\n\n%s", summary, dept_note);
+
+		free(summary);
+		summary = with;
+		xfree(&dept_note);
+	}
 	if (roster_cohort_name(c->e, a->cohort_id, &cohort) < 0)
 		goto out;
 	vars_set(&v, "name", a->name);
@@ -134,6 +219,28 @@ static int both_roles(struct msgctx *c, const struct application *live, const ch
 	return ret;
 }
 
+/* A form with errors from someone without an application is kept, so
+ * that a reply with the lines corrected completes it. */
+static int form_errors_kept(struct msgctx *c, const struct form *f, const char *lang,
+    char **error_r)
+{
+	struct application live;
+	char token[16];
+	int64_t cohort = 0, rowid = 0;
+	int r;
+
+	memset(&live, 0, sizeof(live));
+	r = roster_open_cohort(c->e, &cohort, NULL);
+	if (r == 1)
+		r = roster_application_live(c->e, cohort, c->m->from_addr, &live);
+	roster_application_deinit(&live);
+	if (r < 0)
+		return -1;
+	if (r == 0 && confirm_new(c, "form", 0, c->text, token, &rowid) < 0)
+		return -1;
+	return send_form_errors_draft(c, &f->errors, lang, rowid, error_r);
+}
+
 /* An application form, new or applying again (which is an update). */
 static int apply(struct msgctx *c, const char *kw_lang, int explicit, char **error_r)
 {
@@ -159,9 +266,10 @@ static int apply(struct msgctx *c, const char *kw_lang, int explicit, char **err
 		goto out;
 	}
 	if (f.errors.n > 0) {
-		ret = send_form_errors(c, &f.errors, lang, error_r);
+		ret = form_errors_kept(c, &f, lang, error_r);
 		goto out;
 	}
+	read_department(c, &f, lang);
 	r = roster_open_cohort(c->e, &cohort, NULL);
 	if (r < 0)
 		goto out;
@@ -204,6 +312,7 @@ static int apply(struct msgctx *c, const char *kw_lang, int explicit, char **err
 	ret = send_confirm_request(c, &a, error_r);
 	inbound_outcome(c, "application #%lld recorded, confirmation asked", (long long)a.id);
 out:
+	xfree(&dept_note);
 	form_deinit(&f);
 	roster_application_deinit(&live);
 	roster_application_deinit(&a);
@@ -221,7 +330,7 @@ int applicant_update(struct msgctx *c, const char *arg, const char *kw_lang, cha
 	form_init(&f);
 	memset(&live, 0, sizeof(live));
 	memset(&a, 0, sizeof(a));
-	form_parse(c->text, FORM_UPDATE, &f);
+	form_parse(c->text, FORM_CHANGE, &f);
 	if (f.present == 0 && f.errors.n == 0)
 		strlist_add(&f.errors, kw_lang != NULL && strcmp(kw_lang, "fr") == 0
 		    ? "Aucune ligne « Clé : valeur » à modifier n'a été trouvée."
@@ -244,6 +353,7 @@ int applicant_update(struct msgctx *c, const char *arg, const char *kw_lang, cha
 		ret = both_roles(c, &live, notify_language(c->e, live.language, f.written_lang, 0), error_r);
 		goto out;
 	}
+	read_department(c, &f, notify_language(c->e, live.language, f.written_lang, 0));
 	/* from a message nobody vouches for, a request confirmed by reply */
 	r = applicant_change_vouched(c);
 	if (r != 1) {
@@ -261,10 +371,43 @@ int applicant_update(struct msgctx *c, const char *arg, const char *kw_lang, cha
 	    : applicant_notice(c, &a, "updated", error_r);
 	inbound_outcome(c, "application updated");
 out:
+	xfree(&dept_note);
 	form_deinit(&f);
 	roster_application_deinit(&live);
 	roster_application_deinit(&a);
 	return handled(ret);
+}
+
+/* What a status adds: the application as it stands ("summary"), when the
+ * cohort opened ("opened"), when the next is expected ("next", as the
+ * committee recorded it), and whether she was waitlisted. 0 or -1. */
+static int status_more(struct msgctx *c, const struct application *a, const char *lang,
+    int *waitlisted_r, struct vars *v)
+{
+	char *summary = a->id ? roster_summary(a, lang) : NULL, *next = NULL, opened[16] = "";
+	int64_t w = 0, at = 0;
+	int ret = -1;
+
+	*waitlisted_r = 0;
+	if (a->id && (store_query_int(c->e->st, &w, "SELECT waitlisted_at IS NOT NULL FROM"
+	    " applications WHERE id = ?", "i", a->id) < 0 ||
+	    store_query_int(c->e->st, &at, "SELECT opened_at FROM cohorts WHERE id = ?", "i",
+	    a->cohort_id) < 0))
+		goto out;
+	if (store_query_text(c->e->st, &next, "SELECT value FROM meta WHERE key = 'next_cohort'",
+	    NULL) < 0)
+		goto out;
+	if (at > 0)
+		time_local_date((time_t)at, opened, sizeof(opened));
+	*waitlisted_r = w != 0;
+	vars_set(v, "summary", summary);
+	vars_set(v, "opened", opened);
+	vars_set(v, "next", next);
+	ret = 0;
+out:
+	free(summary);
+	free(next);
+	return ret;
 }
 
 int applicant_status(struct msgctx *c, const char *arg, const char *kw_lang, char **error_r)
@@ -274,7 +417,7 @@ int applicant_status(struct msgctx *c, const char *arg, const char *kw_lang, cha
 	char *cohort = NULL, *plang = roster_person_language(c->e, c->m->from_addr);
 	const char *lang = notify_language(c->e, plang, kw_lang, 0);
 	int64_t cohort_id = 0, pair = 0, partner_id = 0;
-	int r, matched = 0, ret = -1;
+	int r, matched = 0, waitlisted = 0, ret = -1;
 
 	(void)arg;
 	memset(&a, 0, sizeof(a));
@@ -290,11 +433,16 @@ int applicant_status(struct msgctx *c, const char *arg, const char *kw_lang, cha
 			goto out;
 		matched = r == 1;
 	}
+	if (status_more(c, &a, lang, &waitlisted, &v) < 0)
+		goto out;
 	vars_set(&v, "role", a.id ? roster_role_word(a.role, lang) : "");
 	vars_set(&v, "cohort", cohort != NULL ? cohort : "");
 	vars_set(&v, "st_none", a.id == 0 ? "1" : "");
 	vars_set(&v, "st_pending", a.id && strcmp(a.status, "pending") == 0 ? "1" : "");
-	vars_set(&v, "st_confirmed", a.id && strcmp(a.status, "confirmed") == 0 && !matched ? "1" : "");
+	vars_set(&v, "st_confirmed", a.id && strcmp(a.status, "confirmed") == 0 && !matched &&
+	    !waitlisted ? "1" : "");
+	vars_set(&v, "st_waitlisted", a.id && strcmp(a.status, "confirmed") == 0 && !matched &&
+	    waitlisted ? "1" : "");
 	vars_set(&v, "st_matched", matched ? "1" : "");
 	vars_set(&v, "st_withdrawn", "");
 	vars_set(&v, "partner_name", matched ? partner.name : "");
@@ -453,6 +601,34 @@ int applicant_help(struct msgctx *c, const char *arg, const char *lang, char **e
 	return handled(ret);
 }
 
+int applicant_draft_reply(struct msgctx *c, int64_t rowid, char **error_r)
+{
+	struct confirmation k;
+	struct form f;
+	char *merged, *own;
+	int r;
+
+	form_init(&f);
+	r = confirm_by_id(c->e, rowid, &k);
+	if (r == 1 && (k.payload == NULL || k.done || !str_eq_ci(k.address, c->m->from_addr) ||
+	    form_parse(c->text, FORM_CHANGE, &f) == 0))
+		r = 0;
+	form_deinit(&f);
+	if (r == 1) {
+		/* the lines written now, in place of the same lines of the form */
+		merged = form_merge(k.payload, c->text);
+		own = c->text;
+		c->text = merged;
+		r = handled(apply(c, NULL, 1, error_r));
+		c->text = own;
+		free(merged);
+		if (r == 1 && confirm_close(c->e, k.rowid) < 0)
+			r = -1;
+	}
+	confirm_deinit(&k);
+	return r;
+}
+
 /* ---- confirmations ---- */
 
 static int confirm_application(struct msgctx *c, struct application *a, char **error_r)
@@ -474,6 +650,18 @@ static int confirm_application(struct msgctx *c, struct application *a, char **e
 	return 0;
 }
 
+/* Does text hold "Key: value" lines of the form? */
+static int has_form_lines(const char *text)
+{
+	struct form f;
+	int r;
+
+	form_init(&f);
+	r = form_parse(text, FORM_CHANGE, &f);
+	form_deinit(&f);
+	return r;
+}
+
 int applicant_reply(struct msgctx *c, int64_t app_id, char **error_r)
 {
 	struct application a;
@@ -482,6 +670,12 @@ int applicant_reply(struct msgctx *c, int64_t app_id, char **error_r)
 	r = roster_application_by_id(c->e, app_id, &a);
 	if (r <= 0)
 		return r;
+	/* lines to change, not a confirmation: the update asks again */
+	if (has_form_lines(c->text) && str_eq_ci(a.address, c->m->from_addr) &&
+	    strcmp(a.status, "pending") == 0) {
+		roster_application_deinit(&a);
+		return applicant_update(c, NULL, NULL, error_r);
+	}
 	r = confirm_application(c, &a, error_r);
 	roster_application_deinit(&a);
 	return handled(r);

@@ -34,6 +34,23 @@ int applicant_help(struct msgctx *c, const char *arg, const char *lang, char **e
 /* A form in the body of a message without a keyword. */
 int applicant_form(struct msgctx *c, char **error_r);
 
+/* A message in the sender's own words that no keyword names
+ * (applicant_plain.c). applicant_suggest: the closest command of a near
+ * one ("staus") suggested; 0 when nothing is near. applicant_passed_on:
+ * the message is left for the committee (why: the outcome's reason), and
+ * the sender told so once per conversation (never again in a thread that
+ * had the note or a member's message). */
+int applicant_suggest(struct msgctx *c, char **error_r);
+int applicant_passed_on(struct msgctx *c, const char *why, char **error_r);
+/* A reply to any of our messages, holding "Key: value" lines, from someone
+ * with an application: read as an update of those lines; 0 otherwise. */
+int applicant_change_by_reply(struct msgctx *c, char **error_r);
+
+/* A reply to the errors of a form kept as the confirmations row rowid
+ * (kind "form"): the lines it holds completed with the form's others and
+ * read as an application; 0 when it holds none. */
+int applicant_draft_reply(struct msgctx *c, int64_t rowid, char **error_r);
+
 /* A reply to our confirmation request of application app_id; 0 if there
  * is no such application. */
 int applicant_reply(struct msgctx *c, int64_t app_id, char **error_r);

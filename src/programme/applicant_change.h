@@ -4,8 +4,10 @@
  * change and the application as it would then read, and applies it only
  * on a "yes" (or "confirm TOKEN"); "no" drops it. A message the receiving
  * server vouches for (auth.h: trusted Authentication-Results, or the
- * provider's marks) changes it at once. What the address proved before
- * counts for nothing here: anyone may write in its name. A "yes" to the
+ * provider's marks) changes it at once, as does a reply to a message the
+ * robot sent that address alone (its keyed Message-ID, which only the
+ * recipient has seen). What the address proved before counts for nothing
+ * here: anyone may write in its name. A "yes" to the
  * change of a pending application confirms the application too: the
  * reply proves the address, and the person saw the whole application.
  *
@@ -19,7 +21,8 @@ struct confirmation;
 struct form;
 struct msgctx;
 
-/* Does the receiving server vouch for c->m's From? 1 yes, 0 no. */
+/* Is c->m's From proven: vouched for by the receiving server, or the
+ * message answers one the robot sent that address alone? 1 yes, 0 no. */
 int applicant_change_vouched(struct msgctx *c);
 
 /* Asks the sender to confirm the change f (its present bits; reapply:

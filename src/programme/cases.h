@@ -34,6 +34,14 @@ struct case_report {
  * (with *error_r as notify.h says). */
 int cases_open(struct msgctx *c, const struct case_report *r, int64_t *id_r, char **error_r);
 
+/* A reply to a case's acknowledgement (ref_kind "case"): its words are
+ * added to the case, passed to the committee as confidentially as the
+ * first report, and acknowledged ("added to case K7Q3"). The reporter's
+ * reference is random (not the case's number, which the committee uses).
+ * Follows applicant.h's return rule: 0 when the sender is not the
+ * reporter. */
+int cases_reply(struct msgctx *c, int64_t case_id, char **error_r);
+
 /* The committee's "close N". Appends what it did to out; 0 or -1. */
 int cases_command(struct engine *e, const struct committee_command *cmd, int64_t cause,
     struct buf *out, char **error_r);

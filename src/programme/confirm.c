@@ -56,6 +56,12 @@ int confirm_new(struct msgctx *c, const char *kind, int64_t ref_id, const char *
 	return confirm_new_for(c->e, c->m->from_addr, kind, ref_id, payload, token_r, rowid_r);
 }
 
+int confirm_close(struct engine *e, int64_t rowid)
+{
+	return store_exec(e->st, "UPDATE confirmations SET done_at = ?, payload = NULL WHERE rowid = ?",
+	    "ti", e->now, rowid);
+}
+
 int confirm_reopen(struct engine *e, int64_t rowid)
 {
 	return store_exec(e->st, "UPDATE confirmations SET done_at = NULL WHERE rowid = ?", "i", rowid);

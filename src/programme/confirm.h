@@ -38,6 +38,9 @@ int confirm_new(struct msgctx *c, const char *kind, int64_t ref_id, const char *
  * to carry an application over: kind "carry-over"). */
 int confirm_new_for(struct engine *e, const char *address, const char *kind, int64_t ref_id,
     const char *payload, char token_r[16], int64_t *rowid_r);
+/* A request that has served (a form completed by a second message):
+ * settled, and its payload gone. 0 or -1. */
+int confirm_close(struct engine *e, int64_t rowid);
 /* A request settled by a reply that said neither yes nor no waits again
  * for its answer. 0 or -1. */
 int confirm_reopen(struct engine *e, int64_t rowid);

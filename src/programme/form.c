@@ -745,12 +745,14 @@ static void validate(struct form *f, struct collect *c, enum form_mode mode)
 int form_parse(const char *text, enum form_mode mode, struct form *f)
 {
 	struct collect c;
-	int found, fr;
+	int found, fr, min;
 
 	form_deinit(f);
 	collect_init(&c);
 	found = collect_text(&c, text);
-	if (found < 2)
+	/* a change may be one line; a form needs two keys at least */
+	min = mode == FORM_CHANGE ? 1 : 2;
+	if (found < min)
 		goto out;
 	if (c.n_en + c.n_fr > 0)
 		fr = c.n_fr > c.n_en;
@@ -764,7 +766,127 @@ int form_parse(const char *text, enum form_mode mode, struct form *f)
 		f->language = xstrdup(f->written_lang);
 out:
 	collect_deinit(&c);
-	return found >= 2;
+	return found >= min;
+}
+
+/* Does the folded phrase stand in the folded text as whole words? */
+static int has_words(const char *text, const char *phrase)
+{
+	size_t n = strlen(phrase);
+	const char *p = text;
+
+	if (n == 0)
+		return 0;
+	while ((p = strstr(p, phrase)) != NULL) {
+		if ((p == text || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' '))
+			return 1;
+		p++;
+	}
+	return 0;
+}
+
+int form_department(const char *list, const char *written, char **dept_r)
+{
+	struct strlist entries = { NULL, 0 }, names = { NULL, 0 };
+	struct buf found;
+	char *w = str_fold(written), *f, *eq, *canon;
+	size_t i, k;
+	int n = 0, exact = 0, hit;
+
+	*dept_r = NULL;
+	buf_init(&found, 4096);
+	buf_add(&found, "", 0);
+	strlist_split(&entries, list != NULL ? list : "", ';');
+	for (i = 0; i < entries.n; i++) {
+		eq = strchr(entries.v[i], '=');
+		canon = str_trim(xstrndup(entries.v[i], eq != NULL ? (size_t)(eq - entries.v[i])
+		    : strlen(entries.v[i])));
+		strlist_split(&names, eq != NULL ? eq + 1 : "", ',');
+		strlist_add(&names, canon);
+		hit = 0;
+		for (k = 0; k < names.n; k++) {
+			f = str_fold(names.v[k]);
+			if (*f != '\0' && strcmp(f, w) == 0)
+				hit = 2;
+			else if (!hit && has_words(w, f))
+				hit = 1;
+			free(f);
+		}
+		if (hit > 0 && *canon != '\0') {
+			if (hit == 2 && !exact) {
+				/* its very name: no other entry counts */
+				exact = 1;
+				n = 0;
+				buf_reset(&found);
+				buf_add(&found, "", 0);
+			}
+			if (hit == 2 || !exact) {
+				if (n++ > 0)
+					buf_adds(&found, ", ");
+				buf_adds(&found, canon);
+			}
+		}
+		strlist_deinit(&names);
+		free(canon);
+	}
+	strlist_deinit(&entries);
+	free(w);
+	if (n == 0) {
+		buf_deinit(&found);
+		return 0;
+	}
+	*dept_r = buf_steal(&found);
+	return n == 1 ? 1 : -1;
+}
+
+/* The keys of text's key lines, as bits of key_bit. */
+static unsigned keys_of(const char *text)
+{
+	const char *p = text;
+	struct keyline kl;
+	unsigned seen = 0;
+	size_t n;
+
+	while (*p != '\0') {
+		n = strcspn(p, "\r\n");
+		if (key_line(p, n, &kl))
+			seen |= key_bit[kl.key];
+		p += n;
+		p += strspn(p, "\r\n");
+	}
+	return seen;
+}
+
+char *form_merge(const char *base, const char *changes)
+{
+	unsigned changed = keys_of(changes);
+	const char *p = base;
+	struct keyline kl;
+	struct buf b;
+	size_t n;
+	int skip = 0;
+
+	buf_init(&b, 2 * TEXT_BYTES_MAX);
+	buf_adds(&b, changes);
+	buf_adds(&b, "\n");
+	while (*p != '\0') {
+		n = strcspn(p, "\r\n");
+		if (key_line(p, n, &kl))
+			skip = (changed & key_bit[kl.key]) != 0;
+		else if (n == 0)
+			skip = 0;
+		/* a changed key's line and the lines that go on its value */
+		if (!skip) {
+			buf_add(&b, p, n);
+			buf_addc(&b, '\n');
+		}
+		p += n;
+		if (*p == '\r')
+			p++;
+		if (*p == '\n')
+			p++;
+	}
+	return buf_steal(&b);
 }
 
 int form_detect(const char *text)

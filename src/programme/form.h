@@ -18,7 +18,8 @@
  * becomes U+FFFD. Every value is at most FORM_FIELD_BYTES_MAX bytes.
  *
  * form_parse() returns 1 when the text holds a form (a Role/Rôle line, or at
- * least two recognised keys), 0 when it holds none (and then leaves f as
+ * least two recognised keys; one is enough for FORM_CHANGE, the lines an
+ * applicant changes), 0 when it holds none (and then leaves f as
  * form_init() does). Every problem found is appended to errors, as one
  * sentence in written_lang naming the key in that language, so that one
  * answer can list them all. Pure. */
@@ -64,10 +65,21 @@ struct form {
 void form_init(struct form *f);
 void form_deinit(struct form *f);
 /* FORM_NEW requires Role, Name, Department and Field; FORM_UPDATE accepts
- * any subset. Every value given is validated in both modes. f must have
+ * any subset; FORM_CHANGE too, and one key line is enough. Every value given is validated in both modes. f must have
  * been set up by form_init(); what it held is freed first. */
-enum form_mode { FORM_NEW, FORM_UPDATE };
+enum form_mode { FORM_NEW, FORM_UPDATE, FORM_CHANGE };
 int form_parse(const char *text, enum form_mode mode, struct form *f);
+/* The department of list ("IT = Information Technology, IT dept; HR =
+ * Human Resources") that written names: its very name or another name,
+ * compared folded, or one standing as whole words among others ("IT dept.
+ * (infrastructure team)"). 1 with the listed name in *dept_r; 0 when none
+ * is named (*dept_r NULL); -1 when several are, *dept_r listing them
+ * ("IT, HR"). *dept_r is allocated. Pure. */
+int form_department(const char *list, const char *written, char **dept_r);
+/* A form text with the key lines of changes put in place of base's lines
+ * of the same keys (and the lines that go on their values), for a form
+ * completed in a second message. Allocated. Pure. */
+char *form_merge(const char *base, const char *changes);
 /* Cheap test used by the classifier: does text hold a form? */
 int form_detect(const char *text);
 const char *form_role_name(enum form_role role); /* "mentor", "mentee" */

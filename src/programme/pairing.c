@@ -19,6 +19,7 @@
 #include "match.h"
 #include "notify.h"
 #include "roster.h"
+#include "standing.h"
 #include "store.h"
 #include "template.h"
 #include "util.h"
@@ -489,8 +490,10 @@ static int waitlist(struct engine *e, int64_t cohort, int64_t cause, struct buf 
 			goto out;
 		vars_set(&v, "role", roster_role_word(a.role, a.language));
 		vars_set(&v, "cohort", name);
-		r = notify_person(e, &a, &(struct notice){ .kind = "waitlist", .vars = &v,
-		    .cause = cause }, error_r);
+		r = standing_waitlist_vars(e, &a, &v);
+		if (r == 0)
+			r = notify_person(e, &a, &(struct notice){ .kind = "waitlist", .vars = &v,
+			    .cause = cause }, error_r);
 		vars_deinit(&v);
 		if (r == 0)
 			r = store_exec(e->st, "UPDATE applications SET waitlisted_at = ? WHERE id = ?",

@@ -14,6 +14,7 @@
 #include "applicant.h"
 #include "applicant_change.h"
 #include "auth.h"
+#include "cases.h"
 #include "bounce.h"
 #include "choosing.h"
 #include "classify.h"
@@ -35,6 +36,7 @@
 #include "store.h"
 #include "training.h"
 #include "util.h"
+#include "words.h"
 
 typedef int (*keyword_fn)(struct msgctx *c, const char *arg, const char *lang, char **error_r);
 typedef int (*confirmed_fn)(struct msgctx *c, const struct confirmation *k, char **error_r);
@@ -42,6 +44,7 @@ typedef int (*reply_fn)(struct msgctx *c, int64_t ref_id, char **error_r);
 typedef int (*class_fn)(struct msgctx *c, const struct classification *cl, char **error_r);
 
 static int keyword_confirm(struct msgctx *c, const char *arg, const char *lang, char **error_r);
+static const char *sender_unusable(const struct engine *e, const struct mime_msg *m);
 static int reply_confirmation(struct msgctx *c, int64_t rowid, char **error_r);
 
 /* An applicant's subject keyword (command.h). */
@@ -79,6 +82,8 @@ static const struct {
 	reply_fn fn;
 } replies[] = {
 	{ "application", 0, applicant_reply },
+	{ "form", 0, applicant_draft_reply },
+	{ "case", 0, cases_reply },
 	{ "confirmation", 0, reply_confirmation },
 	{ "proposal", 1, committee_reply },
 	{ "event", 0, training_text_reply },
@@ -177,6 +182,79 @@ static int on_calendar(struct msgctx *c, const struct classification *cl, char *
 	return training_calendar_reply(c, error_r);
 }
 
+/* A request in plain words, by the first intent found (words.h), the
+ * strongest first: erasure (which withdraws too), withdrawal, a
+ * confidential issue, status, help. */
+static const struct {
+	const char *intent;
+	keyword_fn fn;
+} intents[] = {
+	{ "erase", applicant_forget },
+	{ "withdraw", applicant_withdraw },
+	{ "issue", applicant_issue },
+	{ "status", applicant_status },
+	{ "help", applicant_help },
+	{ "apply", applicant_help },
+};
+
+/* The subject and the first lines of the sender's words, where a request
+ * in plain words is looked for; *subject_r: the subject without prefixes
+ * ("" for a reply). */
+#define PLAIN_LINES 3
+#define PLAIN_BYTES_MAX 1000
+
+static char *plain_text(const struct msgctx *c, char **subject_r)
+{
+	struct buf b;
+	const char *p = c->text, *e;
+	int lines = 0;
+
+	/* the subject of a reply is often ours ("how to take part"): only the
+	 * sender's own words count then */
+	*subject_r = c->m->n_references > 0 ? xstrdup("") : command_subject_strip(c->m->subject);
+	buf_init(&b, PLAIN_BYTES_MAX);
+	buf_adds(&b, *subject_r);
+	while (*p != '\0' && lines < PLAIN_LINES) {
+		e = p + strcspn(p, "\r\n");
+		if (e > p) {
+			buf_addc(&b, '\n');
+			buf_add(&b, p, (size_t)(e - p));
+			lines++;
+		}
+		p = *e != '\0' ? e + 1 : e;
+	}
+	return buf_steal(&b);
+}
+
+/* Mail no keyword names, from someone not on the committee: a request in
+ * plain words, else the closest command suggested, else a note that a
+ * person will read it. A member's is left as it is. */
+static int plain_words(struct msgctx *c, const char *why, char **error_r)
+{
+	char *subject = NULL, *text;
+	const char *lang = NULL;
+	unsigned found;
+	size_t i;
+	int r = 0;
+
+	if (sender_unusable(c->e, c->m) != NULL || config_is_member(c->e->cfg, c->m->from_addr)) {
+		inbound_leave(c, why);
+		return 1;
+	}
+	text = plain_text(c, &subject);
+	found = words_intents_lang(text, &lang);
+	for (i = 0; i < ARRAY_SIZE(intents) && r == 0; i++)
+		if (found & words_intent_bit(intents[i].intent))
+			r = intents[i].fn(c, subject, lang, error_r);
+	free(text);
+	free(subject);
+	if (r == 0)
+		r = applicant_suggest(c, error_r);
+	if (r == 0)
+		r = applicant_passed_on(c, why, error_r);
+	return r;
+}
+
 /* A member's committee command, an applicant's keyword, or a form. */
 static int on_fresh(struct msgctx *c, char **error_r)
 {
@@ -201,6 +279,9 @@ static int on_fresh(struct msgctx *c, char **error_r)
 			return r;
 	}
 	cmd = command_applicant(c->m->subject, &arg, &lang);
+	/* "withdraw" with "and delete my data": the erasure withdraws too */
+	if (cmd == ACMD_WITHDRAW && (words_intents(c->text) & words_intent_bit("erase")))
+		cmd = ACMD_FORGET;
 	for (i = 0; i < ARRAY_SIZE(keywords); i++)
 		if (keywords[i].cmd == cmd) {
 			r = keywords[i].fn(c, arg, lang, error_r);
@@ -208,10 +289,12 @@ static int on_fresh(struct msgctx *c, char **error_r)
 			return r;
 		}
 	free(arg);
+	r = applicant_change_by_reply(c, error_r);
+	if (r != 0)
+		return r;
 	if (form_detect(c->text))
 		return applicant_form(c, error_r);
-	inbound_leave(c, "not understood");
-	return 1;
+	return plain_words(c, "not understood", error_r);
 }
 
 static int on_command(struct msgctx *c, const struct classification *cl, char **error_r)
@@ -238,6 +321,7 @@ static int by_reference(struct msgctx *c, const struct classification *cl, char 
 			free(ref_kind);
 			return -1;
 		}
+		c->reply_proven = r == 1;
 	}
 	if (r == 1 && ref_kind != NULL) {
 		r = 0;
@@ -268,9 +352,7 @@ static int on_reply(struct msgctx *c, const struct classification *cl, char **er
 static int on_human(struct msgctx *c, const struct classification *cl, char **error_r)
 {
 	(void)cl;
-	(void)error_r;
-	inbound_leave(c, "human mail");
-	return 1;
+	return plain_words(c, "human mail", error_r);
 }
 
 /* Did the SMTP server offer SMTPUTF8 (RFC 6531) when the sender last
@@ -348,7 +430,7 @@ int programme_handle(struct engine *e, const struct mime_msg *m, int64_t inbound
 {
 	struct classify_ctx cc = { is_ours, is_member, e };
 	struct classification cl;
-	struct msgctx c = { e, m, inbound_id, h, NULL };
+	struct msgctx c = { e, m, inbound_id, h, NULL, 0 };
 	size_t i;
 	int r = 0;
 

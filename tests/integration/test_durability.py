@@ -113,7 +113,7 @@ class StraceOrder(MentordTest):
         #    sync must follow every WAL write made before its first event
         #    (the daemon goes on writing beside it meanwhile)
         mail_from = [i for i, e in enumerate(events) if e[1] == "sendto" and "MAIL FROM" in e[3]]
-        self.assertEqual(len(mail_from), 2, "two help answers expected")
+        self.assertEqual(len(mail_from), 3, "two help answers and a note to the question expected")
         sender = events[mail_from[0]][0]
         born = min(i for i, e in enumerate(events) if e[0] == sender)
         w = last_before(born, lambda e: e[1] == "pwrite64" and is_wal(e[2]))

@@ -43,7 +43,10 @@ class HelpRoundTrip(MentordTest):
                                       "Hello, could I join as both?"))
         self.env.dovecot.deliver(mail("dan@example.com", "help"))
         self.once()
-        self.assertEqual(kinds(self.env), ["help"])
+        # the question is left for a person, and its sender told so once
+        self.assertEqual(sorted(kinds(self.env)), ["help", "passed-on"])
+        told = [rcpts for _, rcpts, m in delivered(self.env) if m["X-Mentord-Kind"] == "passed-on"]
+        self.assertEqual(told, [["carol@example.com"]])
         imap = self.env.dovecot.imap()
         imap.select("INBOX", readonly=True)
         typ, data = imap.fetch("1:*", "(FLAGS BODY.PEEK[HEADER.FIELDS (FROM)])")

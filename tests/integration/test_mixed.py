@@ -2,6 +2,8 @@
 and replies from many clients (the corpus), commands, forms and human mail.
 Each is recorded in the class it belongs to; human mail stays unread and
 unflagged in the mailbox; nothing is answered that should not be."""
+import email
+import email.utils
 import os
 
 from common import DKIM_OK, REPO, MentordTest, form, mail, delivered
@@ -91,11 +93,19 @@ class Mixed(MentordTest):
                  if row[1] != exp and not (exp == "command" and row[1] == "command")]
         self.assertEqual(wrong, [], f"{len(wrong)} of 200 in another class")
         # answers only to those who asked: help x20, confirm-request x20,
-        # command-result x10
+        # command-result x10; and a note that a person will read it to each
+        # human message that starts a conversation (not to a reply in a
+        # thread the robot never saw)
         kinds = {}
         for _, rcpts, msg in delivered(env):
             kinds[msg["X-Mentord-Kind"]] = kinds.get(msg["X-Mentord-Kind"], 0) + 1
-        self.assertEqual(kinds, {"help": 20, "confirm-request": 20, "command-result": 10})
+        # (an address that has not proven itself gets one message: one note
+        # per sender)
+        fresh = len({email.utils.parseaddr(email.message_from_bytes(raw)["From"])[1].lower()
+                     for raw, exp in zip(batch, expected) if exp == "human" and not
+                     any(email.message_from_bytes(raw).get(h) for h in ("In-Reply-To", "References"))})
+        self.assertEqual(kinds, {"help": 20, "confirm-request": 20, "command-result": 10,
+                                 "passed-on": fresh})
         # human mail is untouched: not seen, not flagged; the rest flagged
         imap = env.dovecot.imap()
         imap.select("INBOX", readonly=True)

@@ -195,6 +195,11 @@ static struct error_case error_cases[] = {
 	{ "update: values still checked", "Name: X\nCapacity: 99\n", FORM_UPDATE, 1,
 	  { "Capacity: expected a whole number from 1 to 10, not \"99\"." } },
 	{ "one key is not a form", "Topics: a, b\n", FORM_UPDATE, 0, { NULL } },
+	{ "one key is a change", "Topics: a, b\n", FORM_CHANGE, 1, { NULL } },
+	{ "one line changed, checked", "Preference: nearby\n", FORM_CHANGE, 1,
+	  { "Preference: \"nearby\" is not understood; write same-department, other-department or "
+	    "any, a mentor's gender, or up to 3 mentors' addresses." } },
+	{ "no key is no change", "Hello,\nplease change my topics\n", FORM_CHANGE, 0, { NULL } },
 	{ "all problems at once", "errors-everywhere", FORM_NEW, 1,
 	  { "Role: expected mentor or mentee, not \"both\".",
 	    "Language: expected en or fr, not \"german\".",
@@ -386,6 +391,55 @@ static void test_detect(void **state)
 	form_deinit(&f);
 }
 
+/* ---- departments of the list ---- */
+
+static void test_departments(void **state)
+{
+	static const char list[] = "IT = Information Technology, IT dept; HR = Human Resources,"
+	    " People; Finance; Physique = Physics, D\xc3\xa9partement de physique";
+	static const struct {
+		const char *written;
+		int r;
+		const char *dept;
+	} cases[] = {
+		{ "IT", 1, "IT" },
+		{ "it", 1, "IT" },
+		{ "IT dept. (infrastructure team)", 1, "IT" },
+		{ "Information Technology", 1, "IT" },
+		{ "human resources", 1, "HR" },
+		{ "Finances", 0, NULL },
+		{ "finance", 1, "Finance" },
+		{ "physique", 1, "Physique" },
+		{ "D\xc3\xa9partement de Physique", 1, "Physique" },
+		{ "departement de physique", 1, "Physique" },
+		/* two named: not guessed */
+		{ "IT and HR", -1, "IT, HR" },
+		{ "People in IT", -1, "IT, HR" },
+		/* its very name wins over a word of another */
+		{ "Legal", 0, NULL },
+		{ "", 0, NULL },
+		{ "Audit", 0, NULL },
+	};
+	char *dept;
+	size_t i;
+	int r;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		r = form_department(list, cases[i].written, &dept);
+		if (r != cases[i].r)
+			fail_msg("'%s': %d, expected %d", cases[i].written, r, cases[i].r);
+		if (cases[i].dept == NULL)
+			assert_null(dept);
+		else
+			assert_string_equal(dept, cases[i].dept);
+		free(dept);
+	}
+	assert_int_equal(form_department(NULL, "IT", &dept), 0);
+	assert_int_equal(form_department("", "IT", &dept), 0);
+	assert_int_equal(form_department(";;=;, ,", "IT", &dept), 0);
+}
+
 /* ---- every prefix ---- */
 
 static int single_line_ok(const char *s)
@@ -515,6 +569,7 @@ int main(void)
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_written_language),
 		cmocka_unit_test(test_detect),
+		cmocka_unit_test(test_departments),
 		cmocka_unit_test(test_every_prefix),
 		cmocka_unit_test(test_random_pieces),
 		cmocka_unit_test(test_large_text),

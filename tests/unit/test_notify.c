@@ -257,6 +257,11 @@ static void test_person_and_pair(void **state)
 	chloe.language = fr;
 	vars_set(&v, "role", "mentee");
 	vars_set(&v, "cohort", "2026");
+	vars_set(&v, "no_room", "");
+	vars_set(&v, "narrowed", "");
+	vars_set(&v, "other", "mentor");
+	vars_set(&v, "field", "Physique");
+	vars_set(&v, "next", "");
 	assert_int_equal(notify_person(&f->e, &chloe, &(struct notice){ .kind = "waitlist",
 	    .vars = &v }, &err), 0);
 	assert_string_equal(vars_get(&v, "name"), "Chlo\xc3\xa9 Petit");
@@ -264,6 +269,11 @@ static void test_person_and_pair(void **state)
 	vars_deinit(&v);
 	vars_set(&v, "role", "mentor");
 	vars_set(&v, "cohort", "2026");
+	vars_set(&v, "no_room", "1");
+	vars_set(&v, "narrowed", "");
+	vars_set(&v, "other", "mentee");
+	vars_set(&v, "field", "Software");
+	vars_set(&v, "next", "");
 	assert_int_equal(notify_person(&f->e, &alice, &(struct notice){ .kind = "waitlist",
 	    .vars = &v }, &err), 0);
 	fx_out(f, "waitlist", "alice@example.org", &o);

@@ -34,7 +34,9 @@ static void test_human_mail_is_left_unflagged(void **state)
 	assert_string_equal(f->h.class_name, "human");
 	assert_string_equal(f->h.outcome, "left for the committee: human mail");
 	assert_int_equal(f->h.needs_flag, 0);
-	assert_int_equal(fx_int(f, "SELECT count(*) FROM outbound"), 0);
+	/* the sender is told, once, that a person will read it */
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM outbound"), 1);
+	assert_true(fx_out_has(f, "passed-on", "bob@example.net", "a member of the"));
 }
 
 static void test_own_and_automatic_mail_are_never_answered(void **state)

@@ -96,6 +96,8 @@ static void test_unproven_hours_migrated(void **state)
 	assert_int_equal(store_exec(f->st, "DROP TABLE fits", NULL), 0);
 	assert_int_equal(store_exec(f->st, "DROP TABLE consents", NULL), 0);
 	assert_int_equal(store_exec(f->st, "ALTER TABLE pairs DROP COLUMN declined_at", NULL), 0);
+	assert_int_equal(store_exec(f->st, "DROP INDEX cases_ref", NULL), 0);
+	assert_int_equal(store_exec(f->st, "ALTER TABLE cases DROP COLUMN ref", NULL), 0);
 	assert_int_equal(store_exec(f->st, "PRAGMA user_version = 4", NULL), 0);
 	store_close(&f->st);
 	assert_int_equal(store_open(f->path, &again, &err), 0);

@@ -1066,7 +1066,7 @@ static void test_help_form_lines(void **state)
 static void test_status_states(void **state)
 {
 	static const char *const flags[] = { "st_none", "st_pending", "st_confirmed",
-	    "st_matched", "st_withdrawn" };
+	    "st_matched", "st_withdrawn", "st_waitlisted" };
 	static const char *const langs[] = { "en", "fr" };
 	char *shipped = source_templates(), *bodies[ARRAY_SIZE(flags)];
 	struct template_dirs dirs = { NULL, shipped };
@@ -1087,6 +1087,9 @@ static void test_status_states(void **state)
 			vars_set(&v, "partner_name", "Ada Lovelace");
 			vars_set(&v, "partner_address", "ada@example.org");
 			vars_set(&v, "token", "T0K3N");
+			vars_set(&v, "summary", "");
+			vars_set(&v, "opened", "");
+			vars_set(&v, "next", "");
 			for (k = 0; k < ARRAY_SIZE(flags); k++)
 				vars_set(&v, flags[k], k == i ? "1" : "");
 			if (template_render(&dirs, langs[j], "status", &v, &s, &bodies[i], &e) < 0)
