@@ -630,6 +630,17 @@ static void apply_provider(struct loader *l)
 	}
 }
 
+/* Did the provider's preset give this key its value? */
+static int from_provider(const struct config *c, const char *section, const char *name)
+{
+	size_t k;
+
+	for (k = 0; k < ARRAY_SIZE(keys); k++)
+		if (strcmp(keys[k].section, section) == 0 && strcmp(keys[k].name, name) == 0)
+			return c->origins != NULL && c->origins[k] == FROM_PROVIDER;
+	return 0;
+}
+
 static void validate(struct loader *l)
 {
 	struct config *c = l->cfg;
@@ -738,10 +749,10 @@ static void validate(struct loader *l)
 	    !(c->smtp.user != NULL && CONFIG_AUTH_BEARER(c->smtp.auth)))
 		warn(l, 0, "[oauth2] is set, but neither [imap] nor [smtp] has auth = xoauth2 or"
 		    " oauthbearer: it is not used");
-	/* the provider's server takes mail only from a signed-in account:
-	 * which one is the organisation's to say */
-	if (c->smtp.user == NULL && c->programme.provider != PROVIDER_OTHER &&
-	    c->programme.provider != PROVIDER_EXCHANGE)
+	/* the provider's own server takes mail only from a signed-in
+	 * account: which one is the organisation's to say (a relay of its
+	 * own, written in the file, may need none) */
+	if (c->smtp.user == NULL && from_provider(c, "smtp", "url"))
 		err(l, 0, "[smtp] user is required with provider = %s: the account that sends (the"
 		    " mailbox itself, or the delegate allowed to send as it)",
 		    provider_name(c->programme.provider));

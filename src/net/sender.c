@@ -41,6 +41,7 @@ struct batch {
 	time_t down_until;  /* set by SMTP_DOWN or throttling: the queue waits */
 	long hold;          /* the provider's own wait (a quota): at least that */
 	char *held_for;     /* why the server cannot take mail now, and what to do */
+	int account;        /* held_for is a refusal of the account (refusal.h) */
 	struct pace pace;   /* the provider's limits (pace.h) */
 	int journal;        /* fd of SPOOL/sent.journal, locked; -1: none */
 	char *journal_path;
@@ -458,8 +459,10 @@ static int try_rcpt(struct batch *b, const struct store_outbound *o, const struc
 	}
 	if (smtp_stalled(b->smtp))
 		b->stop = 1;
-	if (r == SMTP_DOWN && b->held_for == NULL)
+	if (r == SMTP_DOWN && b->held_for == NULL) {
 		b->held_for = held_reason(b, err, smtp_refusal(b->smtp));
+		b->account = smtp_refusal(b->smtp) != NULL;
+	}
 	free(err);
 	return 0;
 }
@@ -577,11 +580,19 @@ static int postpone(struct batch *b, time_t until)
 	n = store_changes(e->st);
 	if ((b->hold > 0 ? store_exec(e->st, "DELETE FROM meta WHERE key = '" HELD_KEY "'", NULL)
 	    : store_exec(e->st, "INSERT OR REPLACE INTO meta(key, value) VALUES('" HELD_KEY "', ?)",
-	    "t", until)) < 0 ||
-	    store_exec(e->st, "INSERT OR REPLACE INTO meta(key, value) VALUES('" REASON_KEY
-	    "', ?), ('" HOLD_UNTIL_KEY "', ?)", "st", why, until) < 0)
+	    "t", until)) < 0)
 		return -1;
 	time_local_str(until, when, sizeof(when));
+	/* a server out of reach is waited for (the health report counts the
+	 * hours); a refusal of the account waits for an administrator, and is
+	 * said at once, by the health report and the digest */
+	if (!b->account) {
+		log_err("smtp: sending postponed until %s (%ld more message(s) waiting)", when, n);
+		return 0;
+	}
+	if (store_exec(e->st, "INSERT OR REPLACE INTO meta(key, value) VALUES('" REASON_KEY
+	    "', ?), ('" HOLD_UNTIL_KEY "', ?)", "st", why, until) < 0)
+		return -1;
 	log_err("smtp: sending held until %s (%ld more message(s) waiting): %s", when, n, why);
 	return 0;
 }
