@@ -295,12 +295,12 @@ int command_address_valid(const char *addr)
 
 /* "cohort" alone (the last value of the list committee): the second
  * word decides */
-#define CCMD_COHORT_WORD (CCMD_REPORT + 1)
+#define CCMD_COHORT_WORD (CCMD_HELP + 1)
 
 static const char *const ccmd_names[] = {
 	"", "commands", "match", "approve", "reject", "pair", "unpair", "training",
 	"training update", "training cancel", "close", "cohort open", "cohort close", "digest",
-	"status", "report",
+	"status", "report", "help",
 };
 
 const char *command_committee_name(enum committee_cmd cmd)
@@ -744,6 +744,17 @@ static void parse_training(struct committee_command *c, const char *rest)
 	}
 }
 
+/* "help", "help training", "aide formation modifier": the command's words
+ * name the topic; other words ("help me please") ask for the whole help. */
+static void parse_help(struct committee_command *c, const char *rest)
+{
+	struct keyword k;
+	const char *end = NULL;
+
+	if (match_words(WL_COMMITTEE, rest, &end, &k) && k.value != CCMD_HELP)
+		c->topic = k.value == CCMD_COHORT_WORD ? CCMD_COHORT_OPEN : (enum committee_cmd)k.value;
+}
+
 static void no_arguments(struct committee_command *c, const char *rest)
 {
 	if (!is_empty_folded(rest))
@@ -781,6 +792,9 @@ static void parse_arguments(struct committee_command *c, int verb, const char *r
 	case CCMD_REPORT:
 		parse_report(c, rest);
 		break;
+	case CCMD_HELP:
+		parse_help(c, rest);
+		break;
 	case CCMD_COHORT_WORD:
 		c->cmd = CCMD_COHORT_OPEN;
 		c->error = xstrdup("cohort: expected open NAME or close");
@@ -803,6 +817,7 @@ int command_committee_parse(const char *line, struct committee_command *c)
 		return 0;
 	}
 	c->cmd = k.value == CCMD_COHORT_WORD ? CCMD_COHORT_OPEN : (enum committee_cmd)k.value;
+	c->lang = k.lang;
 	rest = skip_ws(rest);
 	if (*rest == ':')
 		rest = skip_ws(rest + 1);

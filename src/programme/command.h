@@ -52,6 +52,7 @@ enum committee_cmd {
 	CCMD_DIGEST,          /* digest / résumé */
 	CCMD_STATUS,          /* status / statut */
 	CCMD_REPORT,          /* report [--cohort NAME | NAME] / rapport, bilan */
+	CCMD_HELP,            /* help [COMMAND] / aide [COMMANDE]: the committee's help */
 };
 
 #define COMMAND_NUMS_MAX 200
@@ -70,6 +71,8 @@ struct committee_command {
 	char *title;                   /* NULL: the default title */
 	char *error;                   /* why the line could not be read, English */
 	int announce;                  /* cohort open NAME --announce (--annoncer) */
+	const char *lang;              /* the language of the command word (borrowed) */
+	enum committee_cmd topic;      /* help COMMAND: that command (CCMD_NONE: all) */
 };
 
 /* Parses one command line (anything after a CR or LF is ignored).
@@ -87,7 +90,8 @@ struct committee_command {
  * cohort name, unpair reason) lose their control characters and are at most
  * SUBJECT_BYTES_MAX bytes. "cohort open NAME --announce" (also --annonce,
  * --annoncer) sets announce; "report" takes a cohort's NAME, alone or after
- * --cohort (--cohorte), or nothing (arg1 NULL).
+ * --cohort (--cohorte), or nothing (arg1 NULL). "help" takes a command's
+ * words (topic), or anything else, read as no topic.
  *
  * c is overwritten: a struct filled by an earlier call must be given to
  * command_committee_deinit() first. */

@@ -22,10 +22,14 @@
 #include "template.h"
 #include "training.h"
 #include "util.h"
+#include "words.h"
 
 #define COMMAND_TEXT_MAX (64u * 1024)
 
 typedef int (*command_fn)(struct engine *e, const struct committee_command *cmd, int64_t cause,
+    struct buf *out, char **error_r);
+
+static int help_command(struct engine *e, const struct committee_command *cmd, int64_t cause,
     struct buf *out, char **error_r);
 
 /* Each command line to the feature that does it; what changes the
@@ -49,7 +53,28 @@ static const struct {
 	{ CCMD_DIGEST, digest_command, 1 },
 	{ CCMD_STATUS, digest_command, 0 },
 	{ CCMD_REPORT, edition_report, 0 },
+	{ CCMD_HELP, help_command, 0 },
 };
+
+enum committee_cmd committee_command_at(size_t i)
+{
+	return i < ARRAY_SIZE(commands) ? commands[i].cmd : CCMD_NONE;
+}
+
+/* "help" among other lines: the help goes into the report. */
+static int help_command(struct engine *e, const struct committee_command *cmd, int64_t cause,
+    struct buf *out, char **error_r)
+{
+	char *text = NULL;
+
+	(void)cause;
+	if (committee_help_text(e, notify_language(e, NULL, cmd->lang, 1), cmd->topic, &text,
+	    error_r) < 0)
+		return -1;
+	buf_printf(out, "%s\n", text);
+	free(text);
+	return 0;
+}
 
 /* A second feature that goes on from where a command's left off: the call
  * for participants of a cohort just opened (--announce). */
@@ -84,6 +109,20 @@ int committee_exec(struct engine *e, const char *actor, const struct committee_c
 	return ret;
 }
 
+/* A line that is no command, with the commands nearest to it. */
+static void not_a_command(const char *line, struct buf *out)
+{
+	struct words_suggestion s[WORDS_NEAREST_MAX];
+	size_t i, n = words_nearest(WORDS_COMMITTEE, line, s, WORDS_NEAREST_MAX);
+
+	buf_printf(out, "not a command; nothing done");
+	for (i = 0; i < n; i++)
+		buf_printf(out, "%s%s", i == 0 ? " (the closest: " : ", ",
+		    command_committee_name((enum committee_cmd)words_value_index(WL_COMMITTEE,
+		    s[i].value)));
+	buf_printf(out, "%s\n", n > 0 ? ")" : "");
+}
+
 int committee_exec_lines(struct engine *e, const char *actor, const char *text, int64_t cause,
     struct buf *out, char **error_r)
 {
@@ -106,7 +145,7 @@ int committee_exec_lines(struct engine *e, const char *actor, const char *text, 
 		buf_printf(out, "> %s\n", line);
 		r = command_committee_parse(line, &cmd);
 		if (r == 0)
-			buf_printf(out, "not a command; nothing done\n");
+			not_a_command(line, out);
 		else if (committee_exec(e, actor, &cmd, cause, out, error_r) < 0)
 			r = -1;
 		command_committee_deinit(&cmd);
@@ -184,12 +223,31 @@ out:
 	return ret < 0 ? -1 : 1;
 }
 
+/* The subject "help" (or "help COMMAND"): the committee's help. Asked
+ * of the robot, it proves nothing and changes nothing, so it needs no
+ * confirmation. */
+static int help_subject(struct msgctx *c, char **error_r)
+{
+	struct committee_command cmd;
+	char *subject = command_subject_strip(c->m->subject);
+	int r = 0;
+
+	if (command_committee_parse(subject, &cmd) == 1 && cmd.error == NULL &&
+	    cmd.cmd == CCMD_HELP)
+		r = committee_help_answer(c, &cmd, error_r);
+	command_committee_deinit(&cmd);
+	free(subject);
+	return r;
+}
+
 int committee_message(struct msgctx *c, char **error_r)
 {
-	char *lines = command_lines(c);
-	int ret;
+	char *lines;
+	int ret = help_subject(c, error_r);
 
-	if (lines == NULL)
+	if (ret != 0)
+		return ret;
+	if ((lines = command_lines(c)) == NULL)
 		return 0;
 	ret = run_or_confirm(c, lines, error_r);
 	free(lines);
@@ -200,6 +258,38 @@ int committee_reply(struct msgctx *c, int64_t proposal_id, char **error_r)
 {
 	(void)proposal_id;
 	return run_or_confirm(c, c->text, error_r);
+}
+
+/* Does text hold a line that is a committee command? */
+static int holds_command(const char *text)
+{
+	const char *p = text;
+	size_t lines = 0;
+	int found = 0;
+
+	while (*p != '\0' && !found && lines++ < COMMAND_LINES_MAX) {
+		struct committee_command cmd;
+		size_t n = strcspn(p, "\r\n");
+		char *line = xstrndup(p, n);
+
+		found = command_committee_parse(line, &cmd) == 1;
+		command_committee_deinit(&cmd);
+		free(line);
+		p += n + (p[n] != '\0');
+	}
+	return found;
+}
+
+int committee_reply_any(struct msgctx *c, const char *ref_kind, char **error_r)
+{
+	if (holds_command(c->text))
+		return run_or_confirm(c, c->text, error_r);
+	/* an answer to our answer that holds no command is not answered */
+	if (ref_kind != NULL && strcmp(ref_kind, "unclear") == 0) {
+		inbound_leave(c, "a reply to an answer, not understood");
+		return 1;
+	}
+	return 0;
 }
 
 int committee_confirmed(struct msgctx *c, const struct confirmation *k, char **error_r)

@@ -29,6 +29,7 @@ struct msgctx {
 	int64_t inbound_id;
 	struct handled *h;
 	char *text;
+	int replied;      /* it answers a message of ours sent to its sender */
 };
 
 /* Says what was done with the message (printf-like, cut to fit). */

@@ -194,6 +194,8 @@ static int on_fresh(struct msgctx *c, char **error_r)
 	free(arg);
 	if (form_detect(c->text))
 		return applicant_form(c, error_r);
+	if (config_is_member(c->e->cfg, c->m->from_addr))
+		return committee_unclear(c, error_r);
 	inbound_leave(c, "not understood");
 	return 1;
 }
@@ -223,14 +225,18 @@ static int by_reference(struct msgctx *c, const struct classification *cl, char 
 			return -1;
 		}
 	}
-	if (r == 1 && ref_kind != NULL) {
+	if (r == 1) {
+		c->replied = 1;
 		r = 0;
-		for (i = 0; i < ARRAY_SIZE(replies); i++)
+		for (i = 0; ref_kind != NULL && i < ARRAY_SIZE(replies); i++)
 			if (strcmp(ref_kind, replies[i].ref_kind) == 0 && (!replies[i].members_only ||
 			    config_is_member(c->e->cfg, c->m->from_addr))) {
 				r = replies[i].fn(c, ref_id, error_r);
 				break;
 			}
+		/* a member's reply to anything else we sent her: commands */
+		if (r == 0 && config_is_member(c->e->cfg, c->m->from_addr))
+			r = committee_reply_any(c, ref_kind, error_r);
 	} else {
 		r = cl->token[0] != '\0' ? by_token(c, cl->token, error_r) : 0;
 	}
@@ -252,7 +258,9 @@ static int on_reply(struct msgctx *c, const struct classification *cl, char **er
 static int on_human(struct msgctx *c, const struct classification *cl, char **error_r)
 {
 	(void)cl;
-	(void)error_r;
+	/* a member is never met with silence when she writes to us alone */
+	if (c->m->from_addr != NULL && config_is_member(c->e->cfg, c->m->from_addr))
+		return committee_unclear(c, error_r);
 	inbound_leave(c, "human mail");
 	return 1;
 }
@@ -332,7 +340,7 @@ int programme_handle(struct engine *e, const struct mime_msg *m, int64_t inbound
 {
 	struct classify_ctx cc = { is_ours, is_member, e };
 	struct classification cl;
-	struct msgctx c = { e, m, inbound_id, h, NULL };
+	struct msgctx c = { e, m, inbound_id, h, NULL, 0 };
 	size_t i;
 	int r = 0;
 

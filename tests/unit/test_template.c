@@ -406,8 +406,9 @@ static void test_registry_renders(void **state)
 					fail_msg("%s/%s: no [token] in [%s]", langs[j], name, s);
 				if (strstr(b, "\n\n\n") != NULL || b[0] == '\n')
 					fail_msg("%s/%s: double empty line:\n%s", langs[j], name, b);
-				if (strlen(b) < strlen(sign[j]) ||
-				    strcmp(b + strlen(b) - strlen(sign[j]), sign[j]) != 0)
+				/* parts of another message (the committee's help) */
+				if (!str_has_prefix(name, "committee-command") && (strlen(b) < strlen(sign[j]) ||
+				    strcmp(b + strlen(b) - strlen(sign[j]), sign[j]) != 0))
 					fail_msg("%s/%s: not signed by the committee", langs[j], name);
 				assert_null(strstr(b, "{{"));
 				vars_deinit(&v);

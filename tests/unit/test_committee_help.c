@@ -1,0 +1,252 @@
+/* A committee member is never met with silence: the committee's help, its
+ * completeness and width, and the answer to what is no command. */
+#include "fixture.h"
+
+#include "words.h"
+
+#define TO_US "To: mentoring@example.org\r\n"
+#define MEMBER_OK TO_US FX_DKIM_OK
+
+/* Does the folded text hold phrase as whole words? */
+static int holds_words(const char *folded_text, const char *phrase)
+{
+	size_t n = strlen(phrase);
+	const char *p;
+
+	for (p = strstr(folded_text, phrase); p != NULL; p = strstr(p + 1, phrase))
+		if ((p == folded_text || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' '))
+			return 1;
+	return 0;
+}
+
+static void check_width(const char *what, const char *text)
+{
+	const char *p, *line = text;
+	size_t cols = 0;
+
+	for (p = text;; p++) {
+		if (*p == '\n' || *p == '\0') {
+			if (cols > 78)
+				fail_msg("%s: a line over 78 columns: %.*s", what, (int)(p - line), line);
+			if (*p == '\0')
+				break;
+			cols = 0;
+			line = p + 1;
+		} else if (((unsigned char)*p & 0xc0) != 0x80) {
+			cols++;
+		}
+	}
+}
+
+/* Every command of the dispatcher's table is in the committee's help in
+ * both languages, by one of its words of that language, and has a help
+ * of its own; every line within 78 columns. A command added to the table
+ * without its help fails here. */
+static void test_help_names_every_command(void **state)
+{
+	static const char *const langs[] = { "en", "fr" };
+	struct fx *f = *state;
+	size_t i, j, k;
+	enum committee_cmd cmd;
+
+	for (j = 0; j < ARRAY_SIZE(langs); j++) {
+		char *all = NULL, *err = NULL, *folded;
+
+		if (committee_help_text(&f->e, langs[j], CCMD_NONE, &all, &err) < 0)
+			fail_msg("%s", err);
+		check_width(langs[j], all);
+		folded = str_fold(all);
+		for (i = 0; (cmd = committee_command_at(i)) != CCMD_NONE; i++) {
+			const char *phrase, *value, *lang;
+			char *one = NULL;
+			int found = 0;
+
+			for (k = 0; words_entry(WL_COMMITTEE, k, &phrase, &value, &lang) == 0; k++)
+				if (strcmp(lang, langs[j]) == 0 &&
+				    words_value_index(WL_COMMITTEE, value) == (int)cmd)
+					found |= holds_words(folded, phrase);
+			if (!found)
+				fail_msg("%s: the help does not name \"%s\"", langs[j],
+				    command_committee_name(cmd));
+			assert_int_equal(committee_help_text(&f->e, langs[j], cmd, &one, &err), 0);
+			if (strlen(one) < 20)
+				fail_msg("%s: no help of its own for \"%s\"", langs[j],
+				    command_committee_name(cmd));
+			check_width(command_committee_name(cmd), one);
+			/* one command's help is that command's alone */
+			assert_true(strlen(one) < strlen(all) / 3);
+			free(one);
+		}
+		free(folded);
+		free(all);
+	}
+}
+
+static void test_help_by_mail(void **state)
+{
+	static const struct {
+		const char *subject, *lang, *has, *not;
+	} cases[] = {
+		{ "help", "en", "approve all", NULL },
+		{ "Re: help", "en", "training update 2026-05-15", NULL },
+		{ "committee help", "en", "cohort open 2026", NULL },
+		{ "aide", "fr", "approuver tout", NULL },
+		{ "help training", "en", "DURATION like 90m", "approve all" },
+		{ "aide formation", "fr", "formation 2026-05-14 14h 2h", "approuver tout" },
+		{ "help unpair", "en", "unpair 13 moved to another site", "approve all" },
+	};
+	struct fx *f = *state;
+	struct fx_out o;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		char lang[32];
+
+		assert_int_equal(fx_handle(f, fx_mail(f, "chair@example.org", cases[i].subject, "",
+		    NULL, MEMBER_OK)), 0);
+		assert_string_equal(f->h.outcome, "committee help sent");
+		fx_out(f, "committee-help", "chair@example.org", &o);
+		snprintf(lang, sizeof(lang), "Content-Language: %s", cases[i].lang);
+		if (strstr(o.data, lang) == NULL || strstr(o.data, cases[i].has) == NULL ||
+		    (cases[i].not != NULL && strstr(o.data, cases[i].not) != NULL))
+			fail_msg("%s:\n%s", cases[i].subject, o.data);
+		fx_out_deinit(&o);
+	}
+	/* an applicant's "help" is still the applicant's */
+	assert_int_equal(fx_handle(f, fx_msg(f, "someone@example.net", "help", "")), 0);
+	assert_int_equal(fx_count(f, "help"), 1);
+	assert_int_equal(fx_count(f, "committee-help"), (int64_t)ARRAY_SIZE(cases));
+}
+
+/* What a member's message that is no command gets: the nearest commands
+ * in her language, never a wrong one. */
+static void test_not_understood_is_answered(void **state)
+{
+	static const struct {
+		const char *subject, *body, *lang, *has, *not;
+	} cases[] = {
+		{ "hello", "Hi, how does this work?", "en", "left in the mailbox", "The closest" },
+		{ "stauts", "", "en", "status\r\n  Answers with the programme", "match\r\n" },
+		{ "end pair 13", "", "en", "unpair 13 moved to another site", "approve all" },
+		{ "pairs", "", "en", "match\r\n  Proposes pairs", "unpair" },
+		{ "training", "We would like a session in May, could you set it up?", "en",
+		    "What could not be read: training: expected", NULL },
+		{ "pair Olga Ivanova with Nadia Benali", "", "en",
+		    "pair anna@example.org bea@example.org", NULL },
+		{ "Bonjour, pouvez-vous d\xc3\xa9placer la formation au 15 mai ?", "", "fr",
+		    "formation modifier 2026-05-15", NULL },
+		{ "who is coming to the training?", "", "en", "training DATE START", NULL },
+		{ "Match results for March", "see the attached notes", "en", "match\r\n  Proposes",
+		    NULL },
+		{ "s\xc3\xa9parer", "", "fr", "s=C3=A9parer 13 a chang=C3=A9 de site", NULL },
+	};
+	struct fx *f = *state;
+	struct fx_out o;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		char lang[32];
+
+		assert_int_equal(fx_handle(f, fx_mail(f, "chair@example.org", cases[i].subject,
+		    cases[i].body, NULL, MEMBER_OK)), 0);
+		assert_string_equal(f->h.outcome,
+		    "left for the committee: not understood; the member was answered");
+		assert_false(f->h.needs_flag);
+		assert_int_equal(fx_count(f, "committee-unclear"), (int64_t)i + 1);
+		fx_out(f, "committee-unclear", "chair@example.org", &o);
+		snprintf(lang, sizeof(lang), "Content-Language: %s", cases[i].lang);
+		if (strstr(o.data, lang) == NULL || strstr(o.data, cases[i].has) == NULL ||
+		    (cases[i].not != NULL && strstr(o.data, cases[i].not) != NULL))
+			fail_msg("%s:\n%s", cases[i].subject, o.data);
+		fx_out_deinit(&o);
+	}
+}
+
+/* Mail to several people, a conversation passed on, or an unproven From:
+ * human mail, no answer. */
+static void test_human_mail_stays_human(void **state)
+{
+	struct fx *f = *state;
+
+	fx_applicant(f, "Alice Martin <alice@example.org>", FX_ALICE);
+	assert_int_equal(fx_handle(f, fx_mail(f, "chair@example.org", "lunch on Friday?", "",
+	    NULL, "To: mentoring@example.org, vice@example.org\r\n" FX_DKIM_OK)), 0);
+	assert_string_equal(f->h.outcome, "left for the committee: human mail");
+	assert_int_equal(fx_handle(f, fx_mail(f, "chair@example.org", "lunch on Friday?", "",
+	    NULL, TO_US "Cc: vice@example.org\r\n" FX_DKIM_OK)), 0);
+	assert_string_equal(f->h.outcome, "left for the committee: human mail");
+	assert_int_equal(fx_handle(f, fx_mail(f, "chair@example.org", "Fwd: my mentor",
+	    "For you.\n", NULL, MEMBER_OK)), 0);
+	assert_string_equal(f->h.outcome, "left for the committee: human mail");
+	assert_int_equal(fx_handle(f, fx_mail(f, "chair@example.org", "about Alice",
+	    "Have a look.\n\nOn Monday, Alice <alice@example.org> wrote:\n> my mentee never came\n",
+	    NULL, MEMBER_OK)), 0);
+	assert_string_equal(f->h.outcome, "left for the committee: human mail");
+	/* not proven: as today, no answer */
+	assert_int_equal(fx_handle(f, fx_mail(f, "chair@example.org", "stauts", "", NULL, TO_US)), 0);
+	assert_string_equal(f->h.outcome, "left for the committee: not understood");
+	assert_int_equal(fx_count(f, "committee-unclear"), 0);
+	/* an applicant's mail is not the committee's business here */
+	assert_int_equal(fx_handle(f, fx_mail(f, "alice@example.org", "stauts", "", NULL, MEMBER_OK)), 0);
+	assert_int_equal(fx_count(f, "committee-unclear"), 0);
+}
+
+/* A reply to any message of ours is read as commands; a reply to our
+ * "not understood" that is no command is not answered; the answers stop
+ * at the daily limit. */
+static void test_replies_and_no_loop(void **state)
+{
+	struct fx *f = *state;
+	struct fx_out o;
+	int i;
+
+	fx_applicant(f, "Alice Martin <alice@example.org>", FX_ALICE);
+	fx_applicant(f, "chloe@example.org", FX_CHLOE);
+	assert_int_equal(fx_handle(f, fx_mail(f, "chair@example.org", "status", "", NULL,
+	    MEMBER_OK)), 0);
+	assert_string_equal(f->h.outcome, "committee commands run");
+	/* approve lines sent as a reply to a command's result */
+	free(fx_command(f, "match"));
+	assert_int_equal(fx_handle(f, fx_reply(f, "chair@example.org", "command-result",
+	    "approve all\nstauts\n", MEMBER_OK)), 0);
+	assert_string_equal(f->h.outcome, "committee commands run");
+	assert_int_equal(fx_count(f, "introduction"), 1);
+	fx_out(f, "command-result", "chair@example.org", &o);
+	assert_non_null(strstr(o.data, "not a command; nothing done (the closest: status)"));
+	assert_non_null(strstr(o.data, "write \"help\" as the subject"));
+	fx_out_deinit(&o);
+	/* "thanks" in reply to the result: not understood, answered once */
+	assert_int_equal(fx_handle(f, fx_reply(f, "chair@example.org", "command-result",
+	    "thanks!\n", MEMBER_OK)), 0);
+	assert_int_equal(fx_count(f, "committee-unclear"), 1);
+	/* and a reply to that answer is not answered */
+	assert_int_equal(fx_handle(f, fx_reply(f, "chair@example.org", "committee-unclear",
+	    "ok thanks\n", MEMBER_OK)), 0);
+	assert_string_equal(f->h.outcome, "left for the committee: a reply to an answer, not understood");
+	assert_int_equal(fx_count(f, "committee-unclear"), 1);
+	/* but commands in it run */
+	assert_int_equal(fx_handle(f, fx_reply(f, "chair@example.org", "committee-unclear",
+	    "status\n", MEMBER_OK)), 0);
+	assert_string_equal(f->h.outcome, "committee commands run");
+	/* the daily limit holds (max_answers_per_day = 10) */
+	for (i = 0; i < 12; i++)
+		assert_int_equal(fx_handle(f, fx_mail(f, "vice@example.org", "hello", "", NULL,
+		    MEMBER_OK)), 0);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM outbound WHERE kind = 'committee-unclear'"
+	    " AND envelope_to LIKE '%vice@%'"), 10);
+}
+
+int main(void)
+{
+#define T(name) cmocka_unit_test_setup_teardown(name, fx_setup_cohort, fx_teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_help_names_every_command),
+		T(test_help_by_mail),
+		T(test_not_understood_is_answered),
+		T(test_human_mail_stays_human),
+		T(test_replies_and_no_loop),
+	};
+#undef T
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
