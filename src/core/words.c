@@ -38,7 +38,7 @@ static const struct {
 		{ "commands", "match", "approve", "reject", "pair", "unpair", "training",
 		  "training-update", "training-cancel", "close", "cohort-open", "cohort-close",
 		  "digest", "status", "report", "help", "cohort" } },
-	[WL_APPROVE_ALL] = { "approve-all", WORDS_FOLD_PLAIN, NULL, { "all" } },
+	[WL_APPROVE_ALL] = { "approve-all", WORDS_FOLD_PLAIN, NULL, { "all", "except" } },
 	[WL_RSVP] = { "rsvp", WORDS_FOLD_PLAIN, NULL, { "yes", "no", "maybe" } },
 	[WL_CHECKIN] = { "checkin", WORDS_FOLD_PLAIN, NULL,
 		{ "ok", "met", "problem", "pause", "end" } },
@@ -68,6 +68,7 @@ static const struct {
 	[WL_INTENT] = { "intent", WORDS_FOLD_PLAIN, NULL,
 		{ "help", "issue", "withdraw", "erase", "status", "apply" } },
 	[WL_ORDINARY] = { "ordinary", WORDS_FOLD_PLAIN, NULL, { "ordinary" } },
+	[WL_MONTH] = { "month", WORDS_FOLD_PLAIN, "number", { NULL } },
 };
 
 struct entry {

@@ -57,9 +57,16 @@ enum committee_cmd {
 
 #define COMMAND_NUMS_MAX 200
 
+/* What a training line gave: "training update" may give only what changes
+ * ("move training to 2026-05-15"); a new training gives all but the title. */
+#define TRAINING_GIVEN_DATE 1u
+#define TRAINING_GIVEN_TIME 2u
+#define TRAINING_GIVEN_DURATION 4u
+#define TRAINING_GIVEN_LOCATION 8u
+
 struct committee_command {
 	enum committee_cmd cmd;
-	int all;                       /* approve all */
+	int all;                       /* approve all (nums: the pairs excepted) */
 	long nums[COMMAND_NUMS_MAX];   /* approve/reject/unpair/close numbers */
 	size_t n_nums;
 	char *arg1;                    /* pair: mentor address; cohort open, report: name; unpair: reason */
@@ -71,6 +78,7 @@ struct committee_command {
 	char *title;                   /* NULL: the default title */
 	char *error;                   /* why the line could not be read, English */
 	int announce;                  /* cohort open NAME --announce (--annoncer) */
+	unsigned given;                /* training: what the line gave (TRAINING_GIVEN_*) */
 	const char *lang;              /* the language of the command word (borrowed) */
 	enum committee_cmd topic;      /* help COMMAND: that command (CCMD_NONE: all) */
 };
@@ -79,6 +87,16 @@ struct committee_command {
  * Returns 1 if it is a command, 0 if the line is not a command at all.
  * A command with bad arguments returns 1 with c->error set (one English
  * sentence, starting with the command's name) and nothing else to trust.
+ *
+ * Forgiving forms, each unambiguous: "approve all except 9" (but, sauf:
+ * all set, nums the exceptions); "end pair 13", "end 13" (unpair, whose
+ * REASON is asked for when missing); a training's date as YYYY-MM-DD,
+ * DD/MM/YYYY (refused naming both dates when day and month could be
+ * swapped: 05/06/2026), or "14 May 2026" (month names from the words);
+ * its time with a DURATION or an end time ("14:00-16:00", "14h-16h",
+ * "14:00 - 16:00"); "training update" and "move training to 2026-05-15"
+ * may give only what changes (given says what; to, on, at, au, le, à
+ * before a part are skipped).
  *
  * Numbers: "1 3 4", "1,3,4", "1-3" (ranges), "#2"; at most
  * COMMAND_NUMS_MAX, in the order given, without repeats, each 1..1000000.

@@ -448,16 +448,15 @@ static int pair_row_cb(const struct store_row *row, void *arg)
 	return 0;
 }
 
+/* "approve all" takes every pair but those it names ("all except 9"). */
 static int wanted(const struct committee_command *cmd, int64_t number)
 {
 	size_t i;
 
-	if (cmd->all)
-		return 1;
 	for (i = 0; i < cmd->n_nums; i++)
 		if (cmd->nums[i] == number)
-			return 1;
-	return 0;
+			return !cmd->all;
+	return cmd->all;
 }
 
 int pairing_decide(struct engine *e, const struct committee_command *cmd, int64_t cause,

@@ -147,6 +147,41 @@ out:
 	return ret;
 }
 
+/* An update gives only what changes ("move training to 2026-05-15"):
+ * the rest is the planned session's. */
+static int update(struct engine *e, int64_t cohort, const struct committee_command *cmd,
+    int64_t cause, struct buf *out, char **error_r)
+{
+	struct committee_command m = *cmd;
+	struct event ev;
+	struct tm tm;
+	int r;
+
+	r = invite_event_current(e, cohort, &ev);
+	if (r <= 0) {
+		if (r == 0)
+			buf_adds(out, "training: no training is planned\n");
+		return r;
+	}
+	localtime_r(&ev.start, &tm);
+	if (!(cmd->given & TRAINING_GIVEN_DATE)) {
+		m.year = tm.tm_year + 1900;
+		m.month = tm.tm_mon + 1;
+		m.day = tm.tm_mday;
+	}
+	if (!(cmd->given & TRAINING_GIVEN_TIME)) {
+		m.hour = tm.tm_hour;
+		m.minute = tm.tm_min;
+	}
+	if (!(cmd->given & TRAINING_GIVEN_DURATION))
+		m.duration_min = ev.duration;
+	if (!(cmd->given & TRAINING_GIVEN_LOCATION))
+		m.location = ev.location;
+	r = start_usable(e, &m, out) ? change(e, cohort, &m, cause, out, error_r) : 0;
+	invite_event_deinit(&ev);
+	return r;
+}
+
 int training_command(struct engine *e, const struct committee_command *cmd, int64_t cause,
     struct buf *out, char **error_r)
 {
@@ -160,6 +195,8 @@ int training_command(struct engine *e, const struct committee_command *cmd, int6
 			buf_adds(out, "training: no cohort is open\n");
 		return r;
 	}
+	if (cmd->cmd == CCMD_TRAINING_UPDATE)
+		return update(e, cohort, cmd, cause, out, error_r);
 	if (cmd->cmd != CCMD_TRAINING_CANCEL && !start_usable(e, cmd, out))
 		return 0;
 	if (cmd->cmd != CCMD_TRAINING)

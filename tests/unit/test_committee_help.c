@@ -236,6 +236,32 @@ static void test_replies_and_no_loop(void **state)
 	    " AND envelope_to LIKE '%vice@%'"), 10);
 }
 
+/* The forgiving forms do what their strict forms do: approve all but
+ * one, end a pair, move a session with only what changes. */
+static void test_forgiving_forms_run(void **state)
+{
+	struct fx *f = *state;
+
+	fx_applicant(f, "Alice Martin <alice@example.org>", FX_ALICE);
+	fx_applicant(f, "chloe@example.org", FX_CHLOE);
+	fx_applicant(f, "Eve Adams <eve@example.org>", FX_EVE);
+	fx_applicant(f, "Bob <bob@example.org>", "Role: mentor\nName: Bob Stone\n"
+	    "Department: HR\nField: Law\n");
+	free(fx_command(f, "match"));
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM pairs WHERE status = 'proposed'"), 2);
+	fx_expect_report(f, "approve all except 2", "approve 1");
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM pairs WHERE status = 'active'"), 1);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM pairs WHERE status = 'proposed'"), 1);
+	fx_expect_report(f, "end pair 1", "unpair: the reason is missing");
+	fx_expect_report(f, "training 14/05/2026 14h-16h Room 40-S2-A01, Basics", "planned");
+	fx_expect_report(f, "move training to 2026-05-15", "training update");
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM events WHERE location = 'Room 40-S2-A01'"
+	    " AND duration_min = 120 AND strftime('%Y-%m-%d %H:%M', start_at, 'unixepoch')"
+	    " = '2026-05-15 12:00'"), 1);
+	fx_expect_report(f, "end 1 moved to another site", "unpair 1");
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM pairs WHERE status = 'ended'"), 1);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, fx_setup_cohort, fx_teardown)
@@ -245,6 +271,7 @@ int main(void)
 		T(test_not_understood_is_answered),
 		T(test_human_mail_stays_human),
 		T(test_replies_and_no_loop),
+		T(test_forgiving_forms_run),
 	};
 #undef T
 
