@@ -506,23 +506,28 @@ static char *address_arg(struct committee_command *c, const char *t, size_t n)
 	return a;
 }
 
+static const char *ends_with_word(const char *s, const char *const *words, size_t n);
+
 static void parse_pair(struct committee_command *c, const char *rest)
 {
-	const char *t1, *t2, *t3;
-	size_t n1 = next_token(&rest, ",;", &t1);
-	size_t n2 = next_token(&rest, ",;", &t2);
-	size_t n3 = next_token(&rest, ",;", &t3);
+	static const char *const anyway[] = { "anyway", "--anyway", "quand m\xc3\xaame",
+		"malgr\xc3\xa9 tout" };
+	const char *t1, *t2, *t3, *flag = ends_with_word(rest, anyway, ARRAY_SIZE(anyway));
+	char *r = xstrndup(rest, flag != NULL ? (size_t)(flag - rest) : strlen(rest));
+	const char *p = r;
+	size_t n1 = next_token(&p, ",;", &t1);
+	size_t n2 = next_token(&p, ",;", &t2);
+	size_t n3 = next_token(&p, ",;", &t3);
 
 	(void)t3;
-	if (n1 == 0 || n2 == 0 || n3 != 0) {
-		set_error(c, "expected the mentor's address, then the mentee's");
-		return;
-	}
-	if ((c->arg1 = address_arg(c, t1, n1)) == NULL ||
-	    (c->arg2 = address_arg(c, t2, n2)) == NULL)
-		return;
-	if (strcmp(c->arg1, c->arg2) == 0)
+	c->anyway = flag != NULL;
+	if (n1 == 0 || n2 == 0 || n3 != 0)
+		set_error(c, "expected the mentor's address, then the mentee's, like pair "
+		    "anna@example.org bea@example.org");
+	else if ((c->arg1 = address_arg(c, t1, n1)) != NULL &&
+	    (c->arg2 = address_arg(c, t2, n2)) != NULL && strcmp(c->arg1, c->arg2) == 0)
 		set_error(c, "the mentor and the mentee must be two people");
+	free(r);
 }
 
 /* Text argument: control characters removed, 1..SUBJECT_BYTES_MAX bytes. */

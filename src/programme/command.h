@@ -78,6 +78,7 @@ struct committee_command {
 	char *title;                   /* NULL: the default title */
 	char *error;                   /* why the line could not be read, English */
 	int announce;                  /* cohort open NAME --announce (--annoncer) */
+	int anyway;                    /* pair MENTOR MENTEE anyway: past the mentor's capacity */
 	unsigned given;                /* training: what the line gave (TRAINING_GIVEN_*) */
 	const char *lang;              /* the language of the command word (borrowed) */
 	enum committee_cmd topic;      /* help COMMAND: that command (CCMD_NONE: all) */

@@ -279,8 +279,9 @@ int pairing_match(struct engine *e, const struct committee_command *cmd, int64_t
 	if (send_proposal(e, proposal, cohort_name, list.s, unmatched.s, res.n_pairs, cause,
 	    error_r) < 0)
 		goto out;
-	buf_printf(out, "match: proposal %" PRId64 " of %zu pair(s) sent to the committee; %zu without a partner\n",
-	    proposal, res.n_pairs, res.n_unmatched);
+	(void)proposal;
+	buf_printf(out, "match: a proposal of %zu pair%s sent to the committee; %zu without a "
+	    "partner\n", res.n_pairs, res.n_pairs == 1 ? "" : "s", res.n_unmatched);
 	ret = 0;
 out:
 	match_result_free(&res);
@@ -338,7 +339,7 @@ static int introduce(struct engine *e, int64_t pair, const struct application *m
 }
 
 static int activate(struct engine *e, int64_t pair, int64_t mentor_id, int64_t mentee_id,
-    int64_t cause, struct buf *out, const char *label, char **error_r)
+    int anyway, int64_t cause, struct buf *out, const char *label, char **error_r)
 {
 	struct application mentor, mentee;
 	int64_t other_pair = 0, other = 0;
@@ -357,7 +358,8 @@ static int activate(struct engine *e, int64_t pair, int64_t mentor_id, int64_t m
 		ret = roster_pair_move(e, pair, PAIR_REJECTED, NULL) < 0 ? -1 : 0;
 		goto out;
 	}
-	if (roster_active_pair_of(e, mentee_id, &other_pair, &other) != 0 || load >= mentor.capacity) {
+	if (roster_active_pair_of(e, mentee_id, &other_pair, &other) != 0 ||
+	    (load >= mentor.capacity && !anyway)) {
 		buf_printf(out, "%s: not approved: %s\n", label, load >= mentor.capacity
 		    ? "the mentor is at capacity" : "the mentee is already paired");
 		ret = roster_pair_move(e, pair, PAIR_REJECTED, NULL) < 0 ? -1 : 0;
@@ -488,7 +490,8 @@ int pairing_decide(struct engine *e, const struct committee_command *cmd, int64_
 		for (i = 0; i < pairs.n; i++)
 			known |= pairs.v[i].number == cmd->nums[j];
 		if (!known)
-			buf_printf(out, "%s %ld: no such pair waiting in proposal %" PRId64 "\n", what, cmd->nums[j], proposal);
+			buf_printf(out, "%s %ld: the latest proposal has no pair %ld waiting for a "
+			    "decision\n", what, cmd->nums[j], cmd->nums[j]);
 	}
 	for (i = 0; i < pairs.n; i++) {
 		char label[64];
@@ -500,7 +503,7 @@ int pairing_decide(struct engine *e, const struct committee_command *cmd, int64_
 			if (roster_pair_move(e, pairs.v[i].id, PAIR_REJECTED, NULL) < 0)
 				goto out;
 			buf_printf(out, "%s: pair rejected\n", label);
-		} else if (activate(e, pairs.v[i].id, pairs.v[i].mentor, pairs.v[i].mentee, cause, out,
+		} else if (activate(e, pairs.v[i].id, pairs.v[i].mentor, pairs.v[i].mentee, 0, cause, out,
 		    label, error_r) < 0) {
 			goto out;
 		}
@@ -512,13 +515,57 @@ int pairing_decide(struct engine *e, const struct committee_command *cmd, int64_
 		if (store_exec(e->st, "UPDATE proposals SET status = 'closed' WHERE id = ?", "i", proposal) < 0 ||
 		    waitlist(e, cohort, cause, out, error_r) < 0)
 			goto out;
-		buf_printf(out, "proposal %" PRId64 " is settled\n", proposal);
+		buf_adds(out, "the proposal is settled: every pair of it is decided\n");
 	} else {
-		buf_printf(out, "proposal %" PRId64 ": %" PRId64 " pair(s) still waiting for a decision\n", proposal, left);
+		buf_printf(out, "the proposal: %" PRId64 " pair%s still waiting for a decision\n", left,
+		    left == 1 ? "" : "s");
 	}
 	ret = 0;
 out:
 	free(pairs.v);
+	return ret;
+}
+
+static int address_cb(const struct store_row *row, void *arg)
+{
+	struct buf *b = arg;
+
+	buf_printf(b, "%s%s", b->len > 0 ? ", " : "", store_row_text(row, 0));
+	return 0;
+}
+
+/* A mentor at capacity is refused before any pair is made, saying how to
+ * go on: the mentors with room in the same field, and "anyway". 1 when
+ * refused, 0 when she has room (or the committee said anyway), -1. */
+static int at_capacity(struct engine *e, const struct committee_command *cmd,
+    const struct application *mentor, struct buf *out)
+{
+	struct buf room;
+	long load = 0;
+	int ret = -1;
+
+	if (roster_mentor_load(e, mentor->id, &load) < 0)
+		return -1;
+	if (load < mentor->capacity || cmd->anyway)
+		return 0;
+	buf_init(&room, 4096);
+	if (store_query(e->st, "SELECT p.address FROM applications a JOIN people p"
+	    " ON p.id = a.person_id WHERE a.cohort_id = ? AND a.role = 'mentor'"
+	    " AND a.status = 'confirmed' AND a.id != ? AND lower(a.field) = lower(?)"
+	    " AND (SELECT count(*) FROM pairs x WHERE x.mentor_app = a.id AND x.status = 'active')"
+	    " < a.capacity ORDER BY p.address LIMIT 5", address_cb, &room, "iis",
+	    mentor->cohort_id, mentor->id, mentor->field != NULL ? mentor->field : "") < 0)
+		goto out;
+	buf_printf(out, "pair: not paired: %s is at capacity (%ld of %ld); ", mentor->name, load,
+	    mentor->capacity);
+	if (room.len > 0)
+		buf_printf(out, "mentors with room in the same field: %.*s; ", (int)room.len, room.s);
+	else
+		buf_adds(out, "no other mentor in the same field has room; ");
+	buf_printf(out, "to pair anyway: pair %s %s anyway\n", cmd->arg1, cmd->arg2);
+	ret = 1;
+out:
+	buf_deinit(&room);
 	return ret;
 }
 
@@ -547,10 +594,14 @@ int pairing_pair(struct engine *e, const struct committee_command *cmd, int64_t 
 		ret = 0;
 		goto out;
 	}
+	if ((r = at_capacity(e, cmd, &mentor, out)) != 0) {
+		ret = r < 0 ? -1 : 0;
+		goto out;
+	}
 	if (roster_pair_new(e, &(struct pair_proposal){ .cohort_id = cohort, .mentor_app = mentor.id,
 	    .mentee_app = mentee.id, .reasons = "paired by the committee" }, &pair) < 0)
 		goto out;
-	ret = activate(e, pair, mentor.id, mentee.id, cause, out, "pair", error_r);
+	ret = activate(e, pair, mentor.id, mentee.id, cmd->anyway, cause, out, "pair", error_r);
 out:
 	roster_application_deinit(&mentor);
 	roster_application_deinit(&mentee);
@@ -589,8 +640,9 @@ int pairing_unpair(struct engine *e, const struct committee_command *cmd, int64_
 		if (r < 0)
 			goto out;
 	}
-	buf_printf(out, "unpair %" PRId64 ": %s and %s are no longer paired; both were told\n", pairs.v[0].id,
-	    a[0].name, a[1].name);
+	buf_printf(out, "unpair %" PRId64 ": %s and %s are no longer paired; both were told, each"
+	    " in their language, that their pair has ended (pair numbers are never reused)\n",
+	    pairs.v[0].id, a[0].name, a[1].name);
 	ret = 0;
 out:
 	free(pairs.v);

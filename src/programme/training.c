@@ -100,6 +100,14 @@ out:
 	return ret;
 }
 
+/* "st", "nd", "rd" or "th" after n (English). */
+static const char *ordinal_suffix(long n)
+{
+	if (n % 100 >= 11 && n % 100 <= 13)
+		return "th";
+	return n % 10 == 1 ? "st" : n % 10 == 2 ? "nd" : n % 10 == 3 ? "rd" : "th";
+}
+
 static int change(struct engine *e, int64_t cohort, const struct committee_command *cmd,
     int64_t cause, struct buf *out, char **error_r)
 {
@@ -137,8 +145,13 @@ static int change(struct engine *e, int64_t cohort, const struct committee_comma
 	/* people paired since the first invitation are invited now */
 	if (!cancel && invite_newcomers(e, &ev, &people, cause, &sent, error_r) < 0)
 		goto out;
-	buf_printf(out, "training %s: \"%s\", sequence %ld, sent to %zu people\n",
-	    cancel ? "cancel" : "update", ev.title, ev.sequence, sent);
+	if (cancel)
+		buf_printf(out, "training cancel: \"%s\" is cancelled; the cancellation was sent to "
+		    "%zu people\n", ev.title, sent);
+	else
+		buf_printf(out, "training update: \"%s\", the %ld%s version of the invitation, sent "
+		    "to %zu people\n", ev.title, ev.sequence + 1, ordinal_suffix(ev.sequence + 1),
+		    sent);
 	ret = 0;
 out:
 	free(invited.v);

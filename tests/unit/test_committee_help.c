@@ -262,6 +262,28 @@ static void test_forgiving_forms_run(void **state)
 	assert_int_equal(fx_int(f, "SELECT count(*) FROM pairs WHERE status = 'ended'"), 1);
 }
 
+/* A mentor at capacity: the refusal names the mentors with room in the
+ * same field and how to pair anyway, and makes no pair (no number lost). */
+static void test_capacity_refusal_says_how_to_go_on(void **state)
+{
+	struct fx *f = *state;
+
+	fx_applicant(f, "Bob <bob@example.org>", "Role: mentor\nName: Bob Stone\n"
+	    "Department: HR\nField: Software\n");
+	fx_applicant(f, "Dan <dan@example.org>", "Role: mentor\nName: Dan Roe\n"
+	    "Department: IT\nField: Software\nCapacity: 3\n");
+	fx_applicant(f, "chloe@example.org", FX_CHLOE);
+	fx_applicant(f, "Eve Adams <eve@example.org>", "Role: mentee\nName: Eve Adams\n"
+	    "Department: HR\nField: Software\n");
+	fx_expect_report(f, "pair bob@example.org chloe@example.org", "pair 1 approved");
+	fx_expect_report(f, "pair bob@example.org eve@example.org",
+	    "pair: not paired: Bob Stone is at capacity (1 of 1); mentors with room in the same "
+	    "field: dan@example.org; to pair anyway: pair bob@example.org eve@example.org anyway");
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM pairs"), 1);
+	fx_expect_report(f, "pair bob@example.org eve@example.org anyway", "pair 2 approved");
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM pairs WHERE status = 'active'"), 2);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, fx_setup_cohort, fx_teardown)
@@ -272,6 +294,7 @@ int main(void)
 		T(test_human_mail_stays_human),
 		T(test_replies_and_no_loop),
 		T(test_forgiving_forms_run),
+		T(test_capacity_refusal_says_how_to_go_on),
 	};
 #undef T
 

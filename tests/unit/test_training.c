@@ -32,10 +32,11 @@ static void test_update_and_cancel_keep_the_uid(void **state)
 
 	free(fx_command(f, PLAN));
 	fx_expect_report(f, "training update 2026-03-21 10:00 90m Room 2",
-	    "training update: \"Kick-off\", sequence 1, sent to 2 people");
+	    "training update: \"Kick-off\", the 2nd version of the invitation, sent to 2 people");
 	assert_int_equal(fx_count(f, "invitation-update"), 2);
 	assert_true(fx_out_has(f, "invitation-update", "chloe@example.org", "SEQUENCE:1"));
-	fx_expect_report(f, "training cancel", "training cancel: \"Kick-off\", sequence 2, sent to 2 people");
+	fx_expect_report(f, "training cancel",
+	    "training cancel: \"Kick-off\" is cancelled; the cancellation was sent to 2 people");
 	assert_true(fx_out_has(f, "invitation-cancel", "chloe@example.org", "method=CANCEL"));
 	fx_expect_report(f, "training cancel", "training: no training is planned");
 	assert_int_equal(fx_int(f, "SELECT count(DISTINCT uid) FROM events"), 1);
