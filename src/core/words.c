@@ -69,6 +69,7 @@ static const struct {
 		{ "help", "issue", "withdraw", "erase", "status", "apply" } },
 	[WL_ORDINARY] = { "ordinary", WORDS_FOLD_PLAIN, NULL, { "ordinary" } },
 	[WL_MONTH] = { "month", WORDS_FOLD_PLAIN, "number", { NULL } },
+	[WL_GREETING] = { "greeting", WORDS_FOLD_PLAIN, NULL, { "greeting" } },
 };
 
 struct entry {

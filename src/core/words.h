@@ -62,6 +62,7 @@ enum words_list {
 	WL_INTENT,            /* plain-word requests: help issue withdraw erase status apply */
 	WL_ORDINARY,          /* human words never taken for a misspelt command: ordinary */
 	WL_MONTH,             /* month names in a date: the month's number as value */
+	WL_GREETING,          /* greetings, which tell a message's language: greeting */
 	WL_COUNT
 };
 

@@ -159,14 +159,35 @@ int committee_exec_lines(struct engine *e, const char *actor, const char *text, 
 	return 0;
 }
 
-static int reply_results(struct msgctx *c, const char *results, char **error_r)
+/* The language of the first command of lines: the member's own. */
+static const char *lines_language(const char *lines)
+{
+	const char *p = lines, *lang = NULL;
+	size_t n = 0;
+
+	while (*p != '\0' && lang == NULL && n++ < COMMAND_LINES_MAX) {
+		struct committee_command cmd;
+		size_t l = strcspn(p, "\r\n");
+		char *line = xstrndup(p, l);
+
+		if (command_committee_parse(line, &cmd) == 1)
+			lang = cmd.lang;
+		command_committee_deinit(&cmd);
+		free(line);
+		p += l + (p[l] != '\0');
+	}
+	return lang;
+}
+
+static int reply_results(struct msgctx *c, const char *lines, const char *results,
+    char **error_r)
 {
 	struct vars v = { { NULL }, { NULL }, 0 };
 	int ret;
 
 	vars_set(&v, "results", results);
 	ret = notify_answer(c, &(struct notice){ .kind = "command-result",
-	    .lang = notify_language(c->e, NULL, NULL, 1), .vars = &v }, error_r);
+	    .lang = notify_language(c->e, NULL, lines_language(lines), 1), .vars = &v }, error_r);
 	vars_deinit(&v);
 	return ret;
 }
@@ -208,14 +229,15 @@ static int run_or_confirm(struct msgctx *c, const char *lines, char **error_r)
 		vars_set(&v, "token", token);
 		vars_set(&v, "commands", lines);
 		ret = notify_answer(c, &(struct notice){ .kind = "confirm-request",
-		    .tmpl = "confirm-command", .lang = notify_language(c->e, NULL, NULL, 1),
+		    .tmpl = "confirm-command", .lang = notify_language(c->e, NULL,
+		    lines_language(lines), 1),
 		    .vars = &v, .ref_kind = "confirmation", .ref_id = rowid }, error_r);
 		inbound_outcome(c, "committee commands held for confirmation");
 		goto out;
 	}
 	if (committee_exec_lines(c->e, c->m->from_addr, lines, c->inbound_id, &out, error_r) < 0)
 		goto out;
-	ret = reply_results(c, out.s, error_r);
+	ret = reply_results(c, lines, out.s, error_r);
 	inbound_outcome(c, "committee commands run");
 out:
 	vars_deinit(&v);
@@ -301,7 +323,7 @@ int committee_confirmed(struct msgctx *c, const struct confirmation *k, char **e
 	buf_add(&out, "", 0);
 	if (committee_exec_lines(c->e, c->m->from_addr, k->payload != NULL ? k->payload : "",
 	    c->inbound_id, &out, error_r) == 0)
-		ret = reply_results(c, out.s, error_r);
+		ret = reply_results(c, k->payload != NULL ? k->payload : "", out.s, error_r);
 	inbound_outcome(c, "confirmed committee commands run");
 	buf_deinit(&out);
 	return ret < 0 ? -1 : 1;

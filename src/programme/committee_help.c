@@ -269,6 +269,24 @@ static void near_line(struct near *nr, const char *line)
 	free(f);
 }
 
+/* The language of a greeting among the first words of line ("Bonjour,
+ * ..."), or NULL. */
+static const char *greeting_language(const char *line)
+{
+	struct strlist w = { NULL, 0 };
+	char *f = words_fold(WL_GREETING, line);
+	const char *lang = NULL;
+	size_t i;
+
+	strlist_split(&w, f, ' ');
+	for (i = 0; i < w.n && i < SCAN_WORDS_MAX && lang == NULL; i++)
+		if (words_find_folded(WL_GREETING, w.v[i], &lang, NULL) == NULL)
+			lang = NULL;
+	strlist_deinit(&w);
+	free(f);
+	return lang;
+}
+
 /* The first non-empty line of text (allocated; "" if none). */
 static char *first_line(const char *text)
 {
@@ -346,6 +364,8 @@ int committee_unclear(struct msgctx *c, char **error_r)
 	}
 	near_line(&nr, subject);
 	near_line(&nr, line);
+	if (nr.lang == NULL && (nr.lang = greeting_language(subject)) == NULL)
+		nr.lang = greeting_language(line);
 	lang = member_language(c, nr.lang);
 	if (suggest(c, &nr, lang, &suggestions, error_r) < 0) {
 		ret = -1;

@@ -358,10 +358,10 @@ static int activate(struct engine *e, int64_t pair, int64_t mentor_id, int64_t m
 		ret = roster_pair_move(e, pair, PAIR_REJECTED, NULL) < 0 ? -1 : 0;
 		goto out;
 	}
-	if (roster_active_pair_of(e, mentee_id, &other_pair, &other) != 0 ||
+	if ((r = roster_active_pair_of(e, mentee_id, &other_pair, &other)) != 0 ||
 	    (load >= mentor.capacity && !anyway)) {
-		buf_printf(out, "%s: not approved: %s\n", label, load >= mentor.capacity
-		    ? "the mentor is at capacity" : "the mentee is already paired");
+		buf_printf(out, "%s: not approved: %s\n", label, r != 0
+		    ? "the mentee is already paired" : "the mentor is at capacity");
 		ret = roster_pair_move(e, pair, PAIR_REJECTED, NULL) < 0 ? -1 : 0;
 		goto out;
 	}
