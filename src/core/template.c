@@ -67,7 +67,8 @@ static const struct {
 	{ "committee-help", "help" },
 	{ "committee-commands", "" },
 	{ "committee-command", "commands match approve reject pair unpair training training_update "
-	    "training_cancel close cohort_open cohort_close digest status report help" },
+	    "training_cancel close cohort_open cohort_close digest status report help "
+	    "training_answers" },
 	{ "committee-unclear", "subject problem suggestions" },
 	{ "digest", "date digest" },
 	{ "feedback", "cohort" },

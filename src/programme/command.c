@@ -295,12 +295,12 @@ int command_address_valid(const char *addr)
 
 /* "cohort" alone (the last value of the list committee): the second
  * word decides */
-#define CCMD_COHORT_WORD (CCMD_HELP + 1)
+#define CCMD_COHORT_WORD (CCMD_TRAINING_ANSWERS + 1)
 
 static const char *const ccmd_names[] = {
 	"", "commands", "match", "approve", "reject", "pair", "unpair", "training",
 	"training update", "training cancel", "close", "cohort open", "cohort close", "digest",
-	"status", "report", "help",
+	"status", "report", "help", "training answers",
 };
 
 const char *command_committee_name(enum committee_cmd cmd)
@@ -982,6 +982,25 @@ static void parse_help(struct committee_command *c, const char *rest)
 		c->topic = k.value == CCMD_COHORT_WORD ? CCMD_COHORT_OPEN : (enum committee_cmd)k.value;
 }
 
+/* A session's number before the rest ("training cancel 1"): in nums[0];
+ * what follows it. */
+static const char *session_number(struct committee_command *c, const char *rest)
+{
+	const char *p = rest, *tok;
+	size_t n = next_token(&p, "", &tok);
+	long v;
+
+	if (n > 1 && *tok == '#') {
+		tok++;
+		n--;
+	}
+	if (n == 0 || parse_num(tok, n, &v) < 0 || v < 1 || v > NUM_MAX)
+		return rest;
+	c->nums[0] = v;
+	c->n_nums = 1;
+	return skip_ws(p);
+}
+
 static void no_arguments(struct committee_command *c, const char *rest)
 {
 	if (!is_empty_folded(rest))
@@ -1007,8 +1026,16 @@ static void parse_arguments(struct committee_command *c, int verb, const char *r
 		parse_unpair(c, rest);
 		break;
 	case CCMD_TRAINING:
+		/* "training" alone: the sessions */
+		if (!is_empty_folded(rest))
+			parse_training(c, rest, 0);
+		break;
 	case CCMD_TRAINING_UPDATE:
-		parse_training(c, rest, verb == CCMD_TRAINING_UPDATE);
+		parse_training(c, session_number(c, rest), 1);
+		break;
+	case CCMD_TRAINING_CANCEL:
+	case CCMD_TRAINING_ANSWERS:
+		no_arguments(c, session_number(c, rest));
 		break;
 	case CCMD_CLOSE:
 		parse_close(c, rest);

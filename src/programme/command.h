@@ -53,6 +53,7 @@ enum committee_cmd {
 	CCMD_STATUS,          /* status / statut */
 	CCMD_REPORT,          /* report [--cohort NAME | NAME] / rapport, bilan */
 	CCMD_HELP,            /* help [COMMAND] / aide [COMMANDE]: the committee's help */
+	CCMD_TRAINING_ANSWERS, /* training answers [N] / status training: who answered */
 };
 
 #define COMMAND_NUMS_MAX 200
@@ -67,7 +68,7 @@ enum committee_cmd {
 struct committee_command {
 	enum committee_cmd cmd;
 	int all;                       /* approve all (nums: the pairs excepted) */
-	long nums[COMMAND_NUMS_MAX];   /* approve/reject/unpair/close numbers */
+	long nums[COMMAND_NUMS_MAX];   /* approve/reject/unpair/close numbers; training: its session */
 	size_t n_nums;
 	char *arg1;                    /* pair: mentor address; cohort open, report: name; unpair: reason */
 	char *arg2;                    /* pair: mentee address */
@@ -97,7 +98,10 @@ struct committee_command {
  * its time with a DURATION or an end time ("14:00-16:00", "14h-16h",
  * "14:00 - 16:00"); "training update" and "move training to 2026-05-15"
  * may give only what changes (given says what; to, on, at, au, le, à
- * before a part are skipped).
+ * before a part are skipped). "training update", "training cancel" and
+ * "training answers" may name the session by its number first
+ * ("training cancel 1"; n_nums 1); "training" alone lists the sessions
+ * (given 0, no error).
  *
  * Numbers: "1 3 4", "1,3,4", "1-3" (ranges), "#2"; at most
  * COMMAND_NUMS_MAX, in the order given, without repeats, each 1..1000000.

@@ -54,6 +54,7 @@ static const struct {
 	{ CCMD_STATUS, digest_command, 0 },
 	{ CCMD_REPORT, edition_report, 0 },
 	{ CCMD_HELP, help_command, 0 },
+	{ CCMD_TRAINING_ANSWERS, training_command, 0 },
 };
 
 enum committee_cmd committee_command_at(size_t i)

@@ -42,7 +42,7 @@ static void topic_var(enum committee_cmd cmd, char *out, size_t size)
 static const char *const topic_vars[] = {
 	"commands", "match", "approve", "reject", "pair", "unpair", "training", "training_update",
 	"training_cancel", "close", "cohort_open", "cohort_close", "digest", "status", "report",
-	"help",
+	"help", "training_answers",
 };
 
 int committee_help_text(struct engine *e, const char *lang, enum committee_cmd topic,
@@ -211,7 +211,7 @@ static enum committee_cmd value_cmd(const char *value)
 
 	if (i <= 0)
 		return CCMD_NONE;
-	if (i > CCMD_HELP)
+	if (strcmp(value, "cohort") == 0)
 		return CCMD_COHORT_OPEN;
 	return (enum committee_cmd)i;
 }

@@ -608,6 +608,29 @@ out:
 	return ret;
 }
 
+/* Whether the two people of an ended pair are still invited to a
+ * training session to come: ending a pair does not withdraw them. */
+static int still_invited(struct engine *e, const struct application *x,
+    const struct application *y, struct buf *out)
+{
+	int64_t n = 0, session = 0;
+
+	if (store_query_int(e->st, &n, "SELECT count(DISTINCT r.person_id) FROM rsvps r JOIN events e"
+	    " ON e.id = r.event_id WHERE r.person_id IN (?, ?) AND e.status = 'scheduled'"
+	    " AND e.start_at >= ?", "iit", x->person_id, y->person_id, e->now) < 0 ||
+	    store_query_int(e->st, &session, "SELECT max(e.id) FROM rsvps r JOIN events e"
+	    " ON e.id = r.event_id WHERE r.person_id IN (?, ?) AND e.status = 'scheduled'"
+	    " AND e.start_at >= ?", "iit", x->person_id, y->person_id, e->now) < 0)
+		return -1;
+	if (n == 0)
+		buf_adds(out, "neither of them is invited to a training session to come\n");
+	else
+		buf_printf(out, "%s still invited to training session %" PRId64 " (\"training "
+		    "answers %" PRId64 "\" lists who is)\n", n == 2 ? "both are" : "one of them is",
+		    session, session);
+	return 0;
+}
+
 int pairing_unpair(struct engine *e, const struct committee_command *cmd, int64_t cause,
     struct buf *out, char **error_r)
 {
@@ -643,6 +666,8 @@ int pairing_unpair(struct engine *e, const struct committee_command *cmd, int64_
 	buf_printf(out, "unpair %" PRId64 ": %s and %s are no longer paired; both were told, each"
 	    " in their language, that their pair has ended (pair numbers are never reused)\n",
 	    pairs.v[0].id, a[0].name, a[1].name);
+	if (still_invited(e, &a[0], &a[1], out) < 0)
+		goto out;
 	ret = 0;
 out:
 	free(pairs.v);

@@ -218,9 +218,8 @@ static const struct ccase committee_cases[] = {
 	{ "formation annuler", 1, CCMD_TRAINING_CANCEL, NULL, { 0 }, 0, NULL, NULL },
 	{ "training cancel now", 1, CCMD_TRAINING_CANCEL, "training cancel: takes no arguments",
 	  { 0 }, 0, NULL, NULL },
-	{ "training", 1, CCMD_TRAINING,
-	  "~training: expected DATE START DURATION PLACE[, TITLE], like training 2026-05-14 14:00 2h",
-	  { 0 }, 0, NULL, NULL },
+	{ "training", 1, CCMD_TRAINING, NULL, { 0 }, 0, NULL, NULL },
+	{ "training cancel 1", 1, CCMD_TRAINING_CANCEL, NULL, { 1 }, 0, NULL, NULL },
 	{ "approve 1\r\nreject 2", 1, CCMD_APPROVE, NULL, { 1 }, 0, NULL, NULL },
 	{ "  match", 1, CCMD_MATCH, NULL, { 0 }, 0, NULL, NULL },
 	/* not commands */

@@ -129,13 +129,13 @@ static void test_not_understood_is_answered(void **state)
 		{ "stauts", "", "en", "status\r\n  Answers with the programme", "match\r\n" },
 		{ "end pair 13", "", "en", "unpair 13 moved to another site", "approve all" },
 		{ "pairs", "", "en", "match\r\n  Proposes pairs", "unpair" },
-		{ "training", "We would like a session in May, could you set it up?", "en",
-		    "What could not be read: training: expected", NULL },
+		{ "training next month", "We would like a session in May, could you set it up?",
+		    "en", "What could not be read: training: \"next\" is not a date", NULL },
 		{ "pair Olga Ivanova with Nadia Benali", "", "en",
 		    "pair anna@example.org bea@example.org", NULL },
 		{ "Bonjour, pouvez-vous d\xc3\xa9placer la formation au 15 mai ?", "", "fr",
 		    "formation modifier 2026-05-15", NULL },
-		{ "who is coming to the training?", "", "en", "training DATE START", NULL },
+		{ "who is coming to the training?", "", "en", "training answers [NUMBER]", NULL },
 		{ "Match results for March", "see the attached notes", "en", "match\r\n  Proposes",
 		    NULL },
 		{ "s\xc3\xa9parer", "", "fr", "s=C3=A9parer 13 a chang=C3=A9 de site", NULL },
@@ -284,6 +284,41 @@ static void test_capacity_refusal_says_how_to_go_on(void **state)
 	assert_int_equal(fx_int(f, "SELECT count(*) FROM pairs WHERE status = 'active'"), 2);
 }
 
+/* Sessions a committee can manage: numbered, listed, their answers by
+ * name with totals that agree with the status, and whether the people
+ * of an ended pair are still invited. */
+static void test_training_sessions(void **state)
+{
+	struct fx *f = *state;
+	char *out;
+
+	fx_paired(f);
+	fx_expect_report(f, "training", "(no training planned)");
+	fx_expect_report(f, "training 2026-03-20 14:00 2h Room 1, Kick-off",
+	    "training: \"Kick-off\" planned, as session 1");
+	fx_expect_report(f, "training", "session 1: Kick-off");
+	fx_expect_report(f, "training", "training cancel 1: cancel it");
+	fx_expect_report(f, "training answers", "not answered (2): Alice Martin, Chlo");
+	assert_int_equal(fx_handle(f, fx_reply(f, "alice@example.org", "invitation", "yes\n",
+	    NULL)), 0);
+	out = fx_command(f, "status training");
+	assert_non_null(strstr(out, "  accepted (1): Alice Martin\n"));
+	assert_non_null(strstr(out, "  declined (0)\n"));
+	assert_non_null(strstr(out, "  not answered (1): Chlo"));
+	free(out);
+	/* the status's totals say the same */
+	fx_expect_report(f, "status", "accepted 1, declined 0, tentative 0, no answer 1");
+	fx_expect_report(f, "training cancel 2", "there is no planned session 2; the planned one is "
+	    "session 1");
+	fx_expect_report(f, "training update 1 15:00-16:00", "the 2nd version of the invitation");
+	out = fx_command(f, "training answers 1");
+	assert_non_null(strstr(out, "answered an earlier version only, not counted (1): Alice"));
+	assert_non_null(strstr(out, "  accepted (0)\n"));
+	free(out);
+	fx_expect_report(f, "status", "accepted 0, declined 0, tentative 0, no answer 2");
+	fx_expect_report(f, "unpair 1 moved away", "both are still invited to training session 1");
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, fx_setup_cohort, fx_teardown)
@@ -295,6 +330,7 @@ int main(void)
 		T(test_replies_and_no_loop),
 		T(test_forgiving_forms_run),
 		T(test_capacity_refusal_says_how_to_go_on),
+		T(test_training_sessions),
 	};
 #undef T
 
