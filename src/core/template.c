@@ -68,7 +68,7 @@ static const struct {
 	{ "committee-commands", "" },
 	{ "committee-command", "commands match approve reject pair unpair training training_update "
 	    "training_cancel close cohort_open cohort_close digest status report help "
-	    "training_answers" },
+	    "training_answers resend" },
 	{ "committee-unclear", "subject problem suggestions" },
 	{ "digest", "date digest" },
 	{ "feedback", "cohort" },

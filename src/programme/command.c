@@ -295,12 +295,12 @@ int command_address_valid(const char *addr)
 
 /* "cohort" alone (the last value of the list committee): the second
  * word decides */
-#define CCMD_COHORT_WORD (CCMD_TRAINING_ANSWERS + 1)
+#define CCMD_COHORT_WORD (CCMD_RESEND + 1)
 
 static const char *const ccmd_names[] = {
 	"", "commands", "match", "approve", "reject", "pair", "unpair", "training",
 	"training update", "training cancel", "close", "cohort open", "cohort close", "digest",
-	"status", "report", "help", "training answers",
+	"status", "report", "help", "training answers", "resend",
 };
 
 const char *command_committee_name(enum committee_cmd cmd)
@@ -1039,6 +1039,13 @@ static void parse_arguments(struct committee_command *c, int verb, const char *r
 		break;
 	case CCMD_CLOSE:
 		parse_close(c, rest);
+		break;
+	case CCMD_RESEND:
+		if (parse_numbers(c, rest, "expected the number of an undelivered message (the "
+		    "status lists them), like resend 12") == 0 && c->n_nums != 1) {
+			c->n_nums = 0;
+			set_error(c, "expected one number, like resend 12");
+		}
 		break;
 	case CCMD_COHORT_OPEN:
 		parse_cohort_open(c, rest);

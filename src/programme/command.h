@@ -54,6 +54,7 @@ enum committee_cmd {
 	CCMD_REPORT,          /* report [--cohort NAME | NAME] / rapport, bilan */
 	CCMD_HELP,            /* help [COMMAND] / aide [COMMANDE]: the committee's help */
 	CCMD_TRAINING_ANSWERS, /* training answers [N] / status training: who answered */
+	CCMD_RESEND,          /* resend N / renvoyer N: an undelivered message, again */
 };
 
 #define COMMAND_NUMS_MAX 200

@@ -31,6 +31,8 @@ typedef int (*command_fn)(struct engine *e, const struct committee_command *cmd,
 
 static int help_command(struct engine *e, const struct committee_command *cmd, int64_t cause,
     struct buf *out, char **error_r);
+static int resend_command(struct engine *e, const struct committee_command *cmd, int64_t cause,
+    struct buf *out, char **error_r);
 
 /* Each command line to the feature that does it; what changes the
  * programme goes in the audit log with its report. */
@@ -55,11 +57,32 @@ static const struct {
 	{ CCMD_REPORT, edition_report, 0 },
 	{ CCMD_HELP, help_command, 0 },
 	{ CCMD_TRAINING_ANSWERS, training_command, 0 },
+	{ CCMD_RESEND, resend_command, 1 },
 };
 
 enum committee_cmd committee_command_at(size_t i)
 {
 	return i < ARRAY_SIZE(commands) ? commands[i].cmd : CCMD_NONE;
+}
+
+/* "resend N": an undelivered message (the status lists them by number)
+ * goes out again, with a lifetime of its own; members have no shell for
+ * `mentord queue retry`. */
+static int resend_command(struct engine *e, const struct committee_command *cmd, int64_t cause,
+    struct buf *out, char **error_r)
+{
+	int r = store_outbound_retry_now(e->st, cmd->nums[0], e->now);
+
+	(void)cause;
+	(void)error_r;
+	if (r < 0)
+		return -1;
+	if (r == 0)
+		buf_printf(out, "resend %ld: no undelivered message has that number (the status lists"
+		    " them)\n", cmd->nums[0]);
+	else
+		buf_printf(out, "resend %ld: the message will be sent again now\n", cmd->nums[0]);
+	return 0;
 }
 
 /* "help" among other lines: the help goes into the report. */

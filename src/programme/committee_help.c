@@ -42,7 +42,7 @@ static void topic_var(enum committee_cmd cmd, char *out, size_t size)
 static const char *const topic_vars[] = {
 	"commands", "match", "approve", "reject", "pair", "unpair", "training", "training_update",
 	"training_cancel", "close", "cohort_open", "cohort_close", "digest", "status", "report",
-	"help", "training_answers",
+	"help", "training_answers", "resend",
 };
 
 int committee_help_text(struct engine *e, const char *lang, enum committee_cmd topic,

@@ -361,7 +361,7 @@ int overview_problems(struct engine *e, struct buf *b)
 	list_end(b, s.rows, "(none)");
 	s.rows = 0;
 	buf_adds(b, "\nMessages that could not be delivered, with the server's last answer\n"
-	    "(mentord queue retry ID sends one again)\n");
+	    "(\"resend N\", N its number, sends one again)\n");
 	if (store_query(e->st, "SELECT created_at, '#' || id || ' ' || kind, envelope_to, last_error"
 	    " FROM outbound WHERE status = 'failed' ORDER BY id", failed_row, &s, NULL) < 0)
 		return -1;

@@ -159,11 +159,18 @@ class CommitteeMember(ProgrammeTest):
         self.assertEqual(self.db_int("SELECT count(*) FROM events WHERE status != 'cancelled'"
                                      " AND date(start_at, 'unixepoch') = '2026-05-15'"), 1)
 
-        # 5. see who answered
+        # 5. see who answered: by name, for the committee only
         self.deliver(reply(self.latest_to("invitation-update", "anna@example.org"),
                            "anna@example.org", "yes"), now=NOW)
+        a = m.send(w["who"])
+        self.assertEqual(a["X-Mentord-Kind"], "committee-unclear")
+        self.assertIn(w["answers"], flat(a))
+        a = m.reply(a, w["answers"])
+        self.assertIn("accepted (1): Anna Keller", flat(a))
+        self.assertIn("not answered (4):", flat(a))
         a = m.send(w["status"])
-        self.assertIn("Cohort 2026", flat(a))
+        self.assertIn("session 1: Basics", flat(a))
+        self.assertIn("accepted 1, declined 0, tentative 0, no answer 4", flat(a))
 
         # 6. the digest, asked in reply to the status
         a = m.reply(a, w["digest"])
@@ -175,6 +182,7 @@ class CommitteeMember(ProgrammeTest):
         self.assertIn("the reason is missing", flat(a))
         a = m.reply(a, f"{w['end_pair']} {pair} moved to another site")
         self.assertIn("both were told", flat(a))
+        self.assertIn("still invited to training session 1", flat(a))
         self.assertEqual(self.db_int("SELECT count(*) FROM pairs WHERE status = 'ended'"), 1)
 
         # 8. the report
@@ -199,6 +207,7 @@ class CommitteeMember(ProgrammeTest):
             "move": "can we move the training to the 15th?", "move_body": "",
             "update_example": "move training to 2026-05-15", "move_training": "move training to",
             "status": "status", "digest": "digest", "end_pair": "end pair", "report": "report",
+            "who": "who is coming to the training?", "answers": "training answers",
             "footer": 'For the committee\'s commands, write "help" as the subject',
         })
 
@@ -215,5 +224,6 @@ class CommitteeMember(ProgrammeTest):
             "update_example": "déplacer formation au 15/05/2026",
             "move_training": "déplacer formation au",
             "status": "statut", "digest": "résumé", "end_pair": "séparer", "report": "rapport",
+            "who": "qui vient à la formation ?", "answers": "formation réponses",
             "footer": "Pour les commandes du comité, écrivez « aide » en objet",
         })

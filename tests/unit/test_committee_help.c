@@ -2,6 +2,8 @@
  * completeness and width, and the answer to what is no command. */
 #include "fixture.h"
 
+#include <inttypes.h>
+
 #include "words.h"
 
 #define TO_US "To: mentoring@example.org\r\n"
@@ -319,6 +321,24 @@ static void test_training_sessions(void **state)
 	fx_expect_report(f, "unpair 1 moved away", "both are still invited to training session 1");
 }
 
+/* A failed message is sent again by mail: members have no shell. */
+static void test_resend(void **state)
+{
+	struct fx *f = *state;
+	char line[64];
+	int64_t id;
+
+	fx_applicant(f, "Alice Martin <alice@example.org>", FX_ALICE);
+	id = fx_int(f, "SELECT max(id) FROM outbound");
+	assert_int_equal(store_exec(f->st, "UPDATE outbound SET status = 'failed',"
+	    " last_error = '550 no such user' WHERE id = ?", "i", id), 0);
+	fx_expect_report(f, "status", "\"resend N\", N its number, sends one again");
+	snprintf(line, sizeof(line), "resend %" PRId64, id);
+	fx_expect_report(f, line, "the message will be sent again now");
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM outbound WHERE status = 'failed'"), 0);
+	fx_expect_report(f, "renvoyer 99999", "no undelivered message has that number");
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, fx_setup_cohort, fx_teardown)
@@ -331,6 +351,7 @@ int main(void)
 		T(test_forgiving_forms_run),
 		T(test_capacity_refusal_says_how_to_go_on),
 		T(test_training_sessions),
+		T(test_resend),
 	};
 #undef T
 

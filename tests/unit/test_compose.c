@@ -912,7 +912,7 @@ static const struct {
 	{ "match", "1" }, { "approve", "" }, { "reject", "" }, { "unpair", "" },
 	{ "training", "" }, { "training_update", "" }, { "training_cancel", "" },
 	{ "close", "" }, { "cohort_open", "" }, { "cohort_close", "" }, { "status", "" },
-	{ "training_answers", "" },
+	{ "training_answers", "" }, { "resend", "" },
 	{ "backup_date", "2026-03-01 03:00" },
 	{ "restored_date", "2026-03-02 09:15" },
 	{ "sent", "  2026-03-01 10:00  help               to zoe@example.org: WIT Mentoring: how to "

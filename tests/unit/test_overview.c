@@ -38,7 +38,7 @@ static void test_sections(void **state)
 	expect(t, "answers this week: none\n");
 	expect(t, "Open cases (the text is in each case's notice)\n");
 	expect(t, "Messages that could not be delivered, with the server's last answer"
-	    "\n(mentord queue retry ID sends one again)\n  (none)\n");
+	    "\n(\"resend N\", N its number, sends one again)\n  (none)\n");
 	free(t);
 }
 
