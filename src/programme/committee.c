@@ -306,7 +306,8 @@ int committee_reply(struct msgctx *c, int64_t proposal_id, char **error_r)
 	return run_or_confirm(c, c->text, error_r);
 }
 
-/* Does text hold a line that is a committee command? */
+/* Does text hold a line that is a whole committee command? ("End of the
+ * week suits me" starts like one, but is not one.) */
 static int holds_command(const char *text)
 {
 	const char *p = text;
@@ -318,7 +319,7 @@ static int holds_command(const char *text)
 		size_t n = strcspn(p, "\r\n");
 		char *line = xstrndup(p, n);
 
-		found = command_committee_parse(line, &cmd) == 1;
+		found = command_committee_parse(line, &cmd) == 1 && cmd.error == NULL;
 		command_committee_deinit(&cmd);
 		free(line);
 		p += n + (p[n] != '\0');

@@ -321,6 +321,67 @@ static void test_training_sessions(void **state)
 	fx_expect_report(f, "unpair 1 moved away", "both are still invited to training session 1");
 }
 
+/* The nearest commands of the committee, in both languages: what each
+ * misspelling or near word must suggest, and what must suggest nothing. */
+static void test_nearest_table(void **state)
+{
+	static const struct {
+		const char *text, *value, *lang;
+	} cases[] = {
+		{ "stauts", "status", NULL }, { "statu", "status", NULL },
+		{ "aparier", "match", "fr" }, { "apprrove", "approve", "en" },
+		{ "pairs", "match", "en" }, { "paires", "match", "fr" },
+		{ "end pair 13", "unpair", "en" }, { "dgest", "digest", "en" },
+		{ "reprot", "report", "en" }, { "rapport", "report", "fr" },
+		{ "aide", "help", "fr" }, { "committee help", "help", "en" },
+		{ "who is coming", "training-answers", "en" },
+		{ "qui vient", "training-answers", "fr" },
+		{ "formations", "training", "fr" }, { "resnd 12", "resend", "en" },
+		{ "hello", NULL, NULL }, { "state", NULL, NULL }, { "statue", NULL, NULL },
+		{ "helo", NULL, NULL }, { "thanks for the digest, see you on Friday", NULL, NULL },
+		{ "pear", NULL, NULL }, { "ok", NULL, NULL },
+	};
+	struct words_suggestion s[WORDS_NEAREST_MAX];
+	size_t i, n;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		n = words_nearest(WORDS_COMMITTEE, cases[i].text, s, WORDS_NEAREST_MAX);
+		if (cases[i].value == NULL) {
+			if (n != 0)
+				fail_msg("\"%s\" suggests %s", cases[i].text, s[0].value);
+			continue;
+		}
+		if (n == 0 || strcmp(s[0].value, cases[i].value) != 0)
+			fail_msg("\"%s\": expected %s, got %s", cases[i].text, cases[i].value,
+			    n > 0 ? s[0].value : "nothing");
+		if (cases[i].lang != NULL && strcmp(s[0].lang, cases[i].lang) != 0)
+			fail_msg("\"%s\": in %s, not %s", cases[i].text, s[0].lang, cases[i].lang);
+	}
+}
+
+/* "help" among command lines puts the help in the results; a reply
+ * whose first line only starts like a command is not run. */
+static void test_help_line_and_near_commands_in_replies(void **state)
+{
+	struct fx *f = *state;
+	struct fx_out o;
+
+	assert_int_equal(fx_handle(f, fx_mail(f, "chair@example.org", "commands",
+	    "status\nhelp reject\n", NULL, MEMBER_OK)), 0);
+	fx_out(f, "command-result", "chair@example.org", &o);
+	assert_non_null(strstr(o.data, "Rejects pairs of the latest proposal"));
+	fx_out_deinit(&o);
+	assert_int_equal(fx_handle(f, fx_reply(f, "chair@example.org", "command-result",
+	    "End of the week suits me.\n", MEMBER_OK)), 0);
+	assert_string_equal(f->h.outcome,
+	    "left for the committee: not understood; the member was answered");
+	fx_out(f, "committee-unclear", "chair@example.org", &o);
+	assert_non_null(strstr(o.data, "unpair: expected a pair number"));
+	fx_out_deinit(&o);
+	assert_int_equal(fx_count(f, "command-result"), 1);
+}
+
 /* A failed message is sent again by mail: members have no shell. */
 static void test_resend(void **state)
 {
@@ -352,6 +413,8 @@ int main(void)
 		T(test_capacity_refusal_says_how_to_go_on),
 		T(test_training_sessions),
 		T(test_resend),
+		T(test_nearest_table),
+		T(test_help_line_and_near_commands_in_replies),
 	};
 #undef T
 
