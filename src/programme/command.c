@@ -902,6 +902,18 @@ static int time_at(struct committee_command *c, const char **s)
 	return 1;
 }
 
+/* A part a new training must give is missing at rest: says which. */
+static void part_missing(struct committee_command *c, const char *rest, const char *what)
+{
+	const char *p = rest, *tok;
+	size_t n = next_token(&p, "", &tok);
+
+	if (n == 0)
+		set_error(c, TRAINING_USAGE);
+	else
+		set_error_word(c, tok, n, what);
+}
+
 static void parse_training(struct committee_command *c, const char *rest, int partial)
 {
 	const char *dur, *comma, *p;
@@ -913,12 +925,7 @@ static void parse_training(struct committee_command *c, const char *rest, int pa
 	if ((r = date_at(c, &rest)) < 0)
 		return;
 	if (r == 0 && !partial) {
-		p = rest;
-		nu = next_token(&p, "", &dur);
-		if (nu == 0)
-			set_error(c, TRAINING_USAGE);
-		else
-			set_error_word(c, dur, nu, "is not a date of the calendar; " TRAINING_USAGE);
+		part_missing(c, rest, "is not a date of the calendar; " TRAINING_USAGE);
 		return;
 	}
 	c->given |= r == 1 ? TRAINING_GIVEN_DATE : 0;
@@ -927,12 +934,7 @@ static void parse_training(struct committee_command *c, const char *rest, int pa
 	if ((r = time_at(c, &rest)) < 0)
 		return;
 	if (r == 0 && !partial) {
-		p = rest;
-		nu = next_token(&p, "", &dur);
-		if (nu == 0)
-			set_error(c, TRAINING_USAGE);
-		else
-			set_error_word(c, dur, nu, "is not a time of day; " TRAINING_USAGE);
+		part_missing(c, rest, "is not a time of day; " TRAINING_USAGE);
 		return;
 	}
 	if (!(c->given & TRAINING_GIVEN_DURATION)) {

@@ -114,6 +114,25 @@ static int is_session(const struct event *ev, const struct committee_command *cm
 	return 0;
 }
 
+/* The planned session, when the line names it or names none: 1, or 0
+ * with the reason in out, or -1. */
+static int planned(struct engine *e, int64_t cohort, const struct committee_command *cmd,
+    struct event *ev, struct buf *out)
+{
+	int r = invite_event_current(e, cohort, ev);
+
+	if (r <= 0) {
+		if (r == 0)
+			buf_adds(out, "training: no training is planned\n");
+		return r;
+	}
+	if (!is_session(ev, cmd, out)) {
+		invite_event_deinit(ev);
+		return 0;
+	}
+	return 1;
+}
+
 /* "training" alone: the sessions, and what can be done with them. */
 static int sessions(struct engine *e, int64_t cohort, struct buf *out)
 {
@@ -176,16 +195,8 @@ static int change(struct engine *e, int64_t cohort, const struct committee_comma
 	int64_t id;
 	int r, ret = -1;
 
-	r = invite_event_current(e, cohort, &ev);
-	if (r <= 0) {
-		if (r == 0)
-			buf_adds(out, "training: no training is planned\n");
+	if ((r = planned(e, cohort, cmd, &ev, out)) <= 0)
 		return r;
-	}
-	if (!is_session(&ev, cmd, out)) {
-		invite_event_deinit(&ev);
-		return 0;
-	}
 	if (cancel) {
 		r = store_exec(e->st, "UPDATE events SET status = 'cancelled', sequence = sequence + 1,"
 		    " updated_at = ? WHERE id = ?", "ti", e->now, ev.id);
@@ -232,16 +243,8 @@ static int update(struct engine *e, int64_t cohort, const struct committee_comma
 	struct tm tm;
 	int r;
 
-	r = invite_event_current(e, cohort, &ev);
-	if (r <= 0) {
-		if (r == 0)
-			buf_adds(out, "training: no training is planned\n");
+	if ((r = planned(e, cohort, cmd, &ev, out)) <= 0)
 		return r;
-	}
-	if (!is_session(&ev, cmd, out)) {
-		invite_event_deinit(&ev);
-		return 0;
-	}
 	localtime_r(&ev.start, &tm);
 	if (!(cmd->given & TRAINING_GIVEN_DATE)) {
 		m.year = tm.tm_year + 1900;

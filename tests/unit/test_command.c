@@ -147,7 +147,8 @@ static const struct ccase committee_cases[] = {
 	  "except 9", { 0 }, 0, NULL, NULL },
 	{ "approve 0", 1, CCMD_APPROVE, "~approve: \"0\" is not a number", { 0 }, 0, NULL, NULL },
 	{ "approve 3-1", 1, CCMD_APPROVE, "~approve: \"3-1\" is not", { 0 }, 0, NULL, NULL },
-	{ "approve all 3", 1, CCMD_APPROVE, "~approve: expected all, all except NUMBERS", { 0 }, 0, NULL, NULL },
+	{ "approve all 3", 1, CCMD_APPROVE, "~approve: expected all, all except NUMBERS", { 0 }, 0,
+	  NULL, NULL },
 	{ "approve 1-1000000", 1, CCMD_APPROVE, "approve: at most 200 numbers at a time",
 	  { 0 }, 0, NULL, NULL },
 	{ "approve 1-200 201", 1, CCMD_APPROVE, "approve: at most 200 numbers at a time",
@@ -277,13 +278,15 @@ static void test_committee(void **state)
 	assert_string_equal(command_committee_name(CCMD_NONE), "");
 }
 
-static const struct {
+struct tcase {
 	const char *line;
 	enum committee_cmd cmd;
 	int year, month, day, hour, minute;
 	long duration;
 	const char *location, *title;
-} training_cases[] = {
+};
+
+static const struct tcase training_cases[] = {
 	{ "training 2026-03-10 14:00 90m Room 1, Kick-off meeting", CCMD_TRAINING,
 	  2026, 3, 10, 14, 0, 90, "Room 1", "Kick-off meeting" },
 	{ "Formation 2026-03-10 9:30 1h30 Salle B", CCMD_TRAINING, 2026, 3, 10, 9, 30, 90,
@@ -299,41 +302,64 @@ static const struct {
 	{ "training 2026-03-10 08:00 1m x", CCMD_TRAINING, 2026, 3, 10, 8, 0, 1, "x", NULL },
 };
 
+/* Parses t->line into *c and checks every field t gives (a NULL location
+ * or title: none). */
+static void check_training(const struct tcase *t, struct committee_command *c)
+{
+	assert_int_equal(command_committee_parse(t->line, c), 1);
+	if (c->error != NULL)
+		fail_msg("\"%s\": %s", t->line, c->error);
+	assert_int_equal(c->cmd, t->cmd);
+	assert_int_equal(c->year, t->year);
+	assert_int_equal(c->month, t->month);
+	assert_int_equal(c->day, t->day);
+	assert_int_equal(c->hour, t->hour);
+	assert_int_equal(c->minute, t->minute);
+	assert_int_equal(c->duration_min, t->duration);
+	if (t->location == NULL)
+		assert_null(c->location);
+	else
+		assert_string_equal(c->location, t->location);
+	if (t->title == NULL)
+		assert_null(c->title);
+	else
+		assert_string_equal(c->title, t->title);
+}
+
 /* The forgiving forms: each accepted one read as the strict form would be,
  * each ambiguous one refused with its candidates named. */
 static void test_forgiving_forms(void **state)
 {
 	static const struct {
-		const char *line;
-		enum committee_cmd cmd;
-		int year, month, day, hour, minute;
-		long duration;
+		struct tcase t;
 		unsigned given;
-		const char *location;
 	} trainings[] = {
-		{ "training 14 May 2026 14:00-16:00 room 40-S2-A01", CCMD_TRAINING, 2026, 5, 14, 14, 0,
-		  120, 15, "room 40-S2-A01" },
-		{ "formation 14/05/2026 14h-16h Salle 3", CCMD_TRAINING, 2026, 5, 14, 14, 0, 120, 15,
-		  "Salle 3" },
-		{ "formation 14 mai 2026 14h30 - 16h Salle 3", CCMD_TRAINING, 2026, 5, 14, 14, 30, 90,
-		  15, "Salle 3" },
-		{ "training May 14, 2026 9:30 90m Room 1", CCMD_TRAINING, 2026, 5, 14, 9, 30, 90, 15,
-		  "Room 1" },
-		{ "training 05/05/2026 10:00 1h Room 1", CCMD_TRAINING, 2026, 5, 5, 10, 0, 60, 15,
-		  "Room 1" },
-		{ "training 14.05.2026 10:00 1h Room 1", CCMD_TRAINING, 2026, 5, 14, 10, 0, 60, 15,
-		  "Room 1" },
-		{ "training 05/14/2026 10:00 1h Room 1", CCMD_TRAINING, 2026, 5, 14, 10, 0, 60, 15,
-		  "Room 1" },
-		{ "move training to 2026-05-15", CCMD_TRAINING_UPDATE, 2026, 5, 15, 0, 0, 0, 1, NULL },
-		{ "move training to 15 May 2026 at 15:00", CCMD_TRAINING_UPDATE, 2026, 5, 15, 15, 0, 0,
-		  3, NULL },
-		{ "training update 16:00-17:30", CCMD_TRAINING_UPDATE, 0, 0, 0, 16, 0, 90, 6, NULL },
-		{ "training update Room 7", CCMD_TRAINING_UPDATE, 0, 0, 0, 0, 0, 0, 8, "Room 7" },
-		{ "d\xc3\xa9placer formation au 15/05/2026", CCMD_TRAINING_UPDATE, 2026, 5, 15, 0, 0,
-		  0, 1, NULL },
-		{ "formation modifier 2026-05-15 14h 2h Salle 4", CCMD_TRAINING_UPDATE, 2026, 5, 15,
-		  14, 0, 120, 15, "Salle 4" },
+		{ { "training 14 May 2026 14:00-16:00 room 40-S2-A01", CCMD_TRAINING, 2026, 5, 14,
+		    14, 0, 120, "room 40-S2-A01", NULL }, 15 },
+		{ { "formation 14/05/2026 14h-16h Salle 3", CCMD_TRAINING, 2026, 5, 14, 14, 0, 120,
+		    "Salle 3", NULL }, 15 },
+		{ { "formation 14 mai 2026 14h30 - 16h Salle 3", CCMD_TRAINING, 2026, 5, 14, 14, 30,
+		    90, "Salle 3", NULL }, 15 },
+		{ { "training May 14, 2026 9:30 90m Room 1", CCMD_TRAINING, 2026, 5, 14, 9, 30, 90,
+		    "Room 1", NULL }, 15 },
+		{ { "training 05/05/2026 10:00 1h Room 1", CCMD_TRAINING, 2026, 5, 5, 10, 0, 60,
+		    "Room 1", NULL }, 15 },
+		{ { "training 14.05.2026 10:00 1h Room 1", CCMD_TRAINING, 2026, 5, 14, 10, 0, 60,
+		    "Room 1", NULL }, 15 },
+		{ { "training 05/14/2026 10:00 1h Room 1", CCMD_TRAINING, 2026, 5, 14, 10, 0, 60,
+		    "Room 1", NULL }, 15 },
+		{ { "move training to 2026-05-15", CCMD_TRAINING_UPDATE, 2026, 5, 15, 0, 0, 0, NULL,
+		    NULL }, 1 },
+		{ { "move training to 15 May 2026 at 15:00", CCMD_TRAINING_UPDATE, 2026, 5, 15, 15,
+		    0, 0, NULL, NULL }, 3 },
+		{ { "training update 16:00-17:30", CCMD_TRAINING_UPDATE, 0, 0, 0, 16, 0, 90, NULL,
+		    NULL }, 6 },
+		{ { "training update Room 7", CCMD_TRAINING_UPDATE, 0, 0, 0, 0, 0, 0, "Room 7",
+		    NULL }, 8 },
+		{ { "d\xc3\xa9placer formation au 15/05/2026", CCMD_TRAINING_UPDATE, 2026, 5, 15, 0,
+		    0, 0, NULL, NULL }, 1 },
+		{ { "formation modifier 2026-05-15 14h 2h Salle 4", CCMD_TRAINING_UPDATE, 2026, 5,
+		    15, 14, 0, 120, "Salle 4", NULL }, 15 },
 	};
 	static const struct {
 		const char *line, *error;
@@ -354,21 +380,8 @@ static void test_forgiving_forms(void **state)
 
 	(void)state;
 	for (i = 0; i < ARRAY_SIZE(trainings); i++) {
-		assert_int_equal(command_committee_parse(trainings[i].line, &c), 1);
-		if (c.error != NULL)
-			fail_msg("\"%s\": %s", trainings[i].line, c.error);
-		assert_int_equal(c.cmd, trainings[i].cmd);
+		check_training(&trainings[i].t, &c);
 		assert_int_equal(c.given, trainings[i].given);
-		assert_int_equal(c.year, trainings[i].year);
-		assert_int_equal(c.month, trainings[i].month);
-		assert_int_equal(c.day, trainings[i].day);
-		assert_int_equal(c.hour, trainings[i].hour);
-		assert_int_equal(c.minute, trainings[i].minute);
-		assert_int_equal(c.duration_min, trainings[i].duration);
-		if (trainings[i].location == NULL)
-			assert_null(c.location);
-		else
-			assert_string_equal(c.location, trainings[i].location);
 		command_committee_deinit(&c);
 	}
 	for (i = 0; i < ARRAY_SIZE(refused); i++) {
@@ -431,21 +444,7 @@ static void test_training(void **state)
 
 	(void)state;
 	for (i = 0; i < ARRAY_SIZE(training_cases); i++) {
-		assert_int_equal(command_committee_parse(training_cases[i].line, &c), 1);
-		if (c.error != NULL)
-			fail_msg("\"%s\": %s", training_cases[i].line, c.error);
-		assert_int_equal(c.cmd, training_cases[i].cmd);
-		assert_int_equal(c.year, training_cases[i].year);
-		assert_int_equal(c.month, training_cases[i].month);
-		assert_int_equal(c.day, training_cases[i].day);
-		assert_int_equal(c.hour, training_cases[i].hour);
-		assert_int_equal(c.minute, training_cases[i].minute);
-		assert_int_equal(c.duration_min, training_cases[i].duration);
-		assert_string_equal(c.location, training_cases[i].location);
-		if (training_cases[i].title == NULL)
-			assert_null(c.title);
-		else
-			assert_string_equal(c.title, training_cases[i].title);
+		check_training(&training_cases[i], &c);
 		command_committee_deinit(&c);
 	}
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
