@@ -14,8 +14,8 @@
  * name (the recipient's name, or their address when unknown). Every value
  * is plain text; flags (st_*) are "1" or "", exactly one of them "1".
  * Multi-line values (summary, errors, commands, proposal, unmatched,
- * results, digest, text, recorded, unclear, report, help, suggestions) come formatted, one
- * item a line; role may be empty in announcement. days (in
+ * results, digest, text, recorded, unclear, report, help, suggestions)
+ * come formatted, one item a line; role may be empty in announcement. days (in
  * confirm-reminder) counts the days since the confirmation request; next
  * (no-cohort) is free text such as "September 2026", or "". A template
  * never puts a value that may hold confidential text (text, about, errors,

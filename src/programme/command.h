@@ -69,7 +69,7 @@ enum committee_cmd {
 struct committee_command {
 	enum committee_cmd cmd;
 	int all;                       /* approve all (nums: the pairs excepted) */
-	long nums[COMMAND_NUMS_MAX];   /* approve/reject/unpair/close numbers; training: its session */
+	long nums[COMMAND_NUMS_MAX];   /* approve/reject/unpair/close/resend, a session */
 	size_t n_nums;
 	char *arg1;                    /* pair: mentor address; cohort open, report: name; unpair: reason */
 	char *arg2;                    /* pair: mentee address */

@@ -142,6 +142,7 @@ static void not_a_command(const char *line, struct buf *out)
 	buf_printf(out, "not a command; nothing done");
 	for (i = 0; i < n; i++)
 		buf_printf(out, "%s%s", i == 0 ? " (the closest: " : ", ",
+		    strcmp(s[i].value, "cohort") == 0 ? "cohort open" :
 		    command_committee_name((enum committee_cmd)words_value_index(WL_COMMITTEE,
 		    s[i].value)));
 	buf_printf(out, "%s\n", n > 0 ? ")" : "");
@@ -183,23 +184,35 @@ int committee_exec_lines(struct engine *e, const char *actor, const char *text, 
 	return 0;
 }
 
-/* The language of the first command of lines: the member's own. */
-static const char *lines_language(const char *lines)
+/* The first line of text that is a committee command (whole: without an
+ * error): 1 and its language in *lang_r (may be NULL), or 0. */
+static int first_command(const char *text, int whole, const char **lang_r)
 {
-	const char *p = lines, *lang = NULL;
+	const char *p = text;
 	size_t n = 0;
+	int found = 0;
 
-	while (*p != '\0' && lang == NULL && n++ < COMMAND_LINES_MAX) {
+	while (*p != '\0' && !found && n++ < COMMAND_LINES_MAX) {
 		struct committee_command cmd;
 		size_t l = strcspn(p, "\r\n");
 		char *line = xstrndup(p, l);
 
-		if (command_committee_parse(line, &cmd) == 1)
-			lang = cmd.lang;
+		found = command_committee_parse(line, &cmd) == 1 && (!whole || cmd.error == NULL);
+		if (found && lang_r != NULL)
+			*lang_r = cmd.lang;
 		command_committee_deinit(&cmd);
 		free(line);
 		p += l + (p[l] != '\0');
 	}
+	return found;
+}
+
+/* The language of the first command of lines: the member's own. */
+static const char *lines_language(const char *lines)
+{
+	const char *lang = NULL;
+
+	first_command(lines, 0, &lang);
 	return lang;
 }
 
@@ -306,30 +319,10 @@ int committee_reply(struct msgctx *c, int64_t proposal_id, char **error_r)
 	return run_or_confirm(c, c->text, error_r);
 }
 
-/* Does text hold a line that is a whole committee command? ("End of the
- * week suits me" starts like one, but is not one.) */
-static int holds_command(const char *text)
-{
-	const char *p = text;
-	size_t lines = 0;
-	int found = 0;
-
-	while (*p != '\0' && !found && lines++ < COMMAND_LINES_MAX) {
-		struct committee_command cmd;
-		size_t n = strcspn(p, "\r\n");
-		char *line = xstrndup(p, n);
-
-		found = command_committee_parse(line, &cmd) == 1 && cmd.error == NULL;
-		command_committee_deinit(&cmd);
-		free(line);
-		p += n + (p[n] != '\0');
-	}
-	return found;
-}
-
 int committee_reply_any(struct msgctx *c, const char *ref_kind, char **error_r)
 {
-	if (holds_command(c->text))
+	/* a whole command: "End of the week suits me" only starts like one */
+	if (first_command(c->text, 1, NULL))
 		return run_or_confirm(c, c->text, error_r);
 	/* an answer to our answer that holds no command is not answered */
 	if (ref_kind != NULL && strcmp(ref_kind, "unclear") == 0) {

@@ -561,7 +561,6 @@ static int tally_show(struct engine *e, const struct tally *x, struct buf *out)
 struct answers {
 	struct buf *b;
 	size_t rows[5];
-	const char *group;
 };
 
 static int named_row(const struct store_row *row, void *arg)

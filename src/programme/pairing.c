@@ -279,7 +279,6 @@ int pairing_match(struct engine *e, const struct committee_command *cmd, int64_t
 	if (send_proposal(e, proposal, cohort_name, list.s, unmatched.s, res.n_pairs, cause,
 	    error_r) < 0)
 		goto out;
-	(void)proposal;
 	buf_printf(out, "match: a proposal of %zu pair%s sent to the committee; %zu without a "
 	    "partner\n", res.n_pairs, res.n_pairs == 1 ? "" : "s", res.n_unmatched);
 	ret = 0;
