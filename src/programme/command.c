@@ -807,7 +807,7 @@ static int date_at(struct committee_command *c, const char **s)
 		{
 			int x = digits(t1, a), y = digits(t1 + a + 1, b), yr = digits(t1 + a + 2 + b, 4);
 
-			if (x <= 12 && y <= 12 && x != y) {
+			if (x >= 1 && y >= 1 && x <= 12 && y <= 12 && x != y) {
 				char *msg = xasprintf("could be %d %s or %d %s %d: write it as YYYY-MM-DD,"
 				    " like %04d-%02d-%02d or %04d-%02d-%02d", x, month_names[y - 1], y,
 				    month_names[x - 1], yr, yr, y, x, yr, x, y);

@@ -367,6 +367,8 @@ static void test_forgiving_forms(void **state)
 		{ "training 05/06/2026 10:00 1h Room", "could be 5 June or 6 May 2026" },
 		{ "training 05/06/2026 10:00 1h Room", "2026-06-05 or 2026-05-06" },
 		{ "training 14 May 10:00 1h Room", "day, month and year" },
+		{ "formation 08/00/2026 14h-16h Salle", "is not a date of the calendar" },
+		{ "training 0/5/2026 10:00 1h Room", "is not a date of the calendar" },
 		{ "training 2026-05-14 16:00-14:00 Room", "ends before the start" },
 		{ "training 2026-05-14 14:00 Room 1", "is not a duration" },
 		{ "training update", "nothing to change" },
