@@ -70,6 +70,7 @@ static const struct {
 	[WL_ORDINARY] = { "ordinary", WORDS_FOLD_PLAIN, NULL, { "ordinary" } },
 	[WL_MONTH] = { "month", WORDS_FOLD_PLAIN, "number", { NULL } },
 	[WL_GREETING] = { "greeting", WORDS_FOLD_PLAIN, NULL, { "greeting" } },
+	[WL_PAIR_WITH] = { "pair-with", WORDS_FOLD_PLAIN, NULL, { "with" } },
 };
 
 struct entry {

@@ -63,6 +63,7 @@ enum words_list {
 	WL_ORDINARY,          /* human words never taken for a misspelt command: ordinary */
 	WL_MONTH,             /* month names in a date: the month's number as value */
 	WL_GREETING,          /* greetings, which tell a message's language: greeting */
+	WL_PAIR_WITH,         /* "pair NAME with NAME": with */
 	WL_COUNT
 };
 

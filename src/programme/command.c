@@ -507,6 +507,37 @@ static char *address_arg(struct committee_command *c, const char *t, size_t n)
 }
 
 static const char *ends_with_word(const char *s, const char *const *words, size_t n);
+static char *text_arg(struct committee_command *c, const char *s, size_t n, const char *what);
+
+/* "Olga Ivanova with Nadia Benali": the two names either side of the
+ * first word of the list pair-with; 0, or -1 when there is none. */
+static int pair_names(struct committee_command *c, const char *s)
+{
+	const char *p = s, *tok, *before = NULL;
+	size_t n;
+
+	for (;;) {
+		n = next_token(&p, "", &tok);
+		if (n == 0)
+			return -1;
+		if (before != NULL && n < 16) {
+			char *f = fold_n(tok, n);
+			int with = words_find_folded(WL_PAIR_WITH, f, NULL, NULL) != NULL;
+
+			free(f);
+			if (with)
+				break;
+		}
+		before = tok;
+	}
+	c->by_name = 1;
+	c->arg1 = text_arg(c, s, (size_t)(tok - s), "expected two names, like pair Olga Ivanova "
+	    "with Nadia Benali");
+	if (c->arg1 != NULL)
+		c->arg2 = text_arg(c, p, strlen(p), "expected two names, like pair Olga Ivanova "
+		    "with Nadia Benali");
+	return 0;
+}
 
 static void parse_pair(struct committee_command *c, const char *rest)
 {
@@ -521,6 +552,11 @@ static void parse_pair(struct committee_command *c, const char *rest)
 
 	(void)t3;
 	c->anyway = flag != NULL;
+	/* names rather than addresses: "pair Olga Ivanova with Nadia Benali" */
+	if (n1 > 0 && memchr(t1, '@', n1) == NULL && pair_names(c, r) == 0) {
+		free(r);
+		return;
+	}
 	if (n1 == 0 || n2 == 0 || n3 != 0)
 		set_error(c, "expected the mentor's address, then the mentee's, like pair "
 		    "anna@example.org bea@example.org");

@@ -81,6 +81,7 @@ struct committee_command {
 	char *error;                   /* why the line could not be read, English */
 	int announce;                  /* cohort open NAME --announce (--annoncer) */
 	int anyway;                    /* pair MENTOR MENTEE anyway: past the mentor's capacity */
+	int by_name;                   /* pair NAME with NAME: arg1, arg2 are names */
 	unsigned given;                /* training: what the line gave (TRAINING_GIVEN_*) */
 	const char *lang;              /* the language of the command word (borrowed) */
 	enum committee_cmd topic;      /* help COMMAND: that command (CCMD_NONE: all) */
@@ -102,7 +103,10 @@ struct committee_command {
  * before a part are skipped). "training update", "training cancel" and
  * "training answers" may name the session by its number first
  * ("training cancel 1"; n_nums 1); "training" alone lists the sessions
- * (given 0, no error).
+ * (given 0, no error). "pair Olga Ivanova with Nadia Benali" (and, avec,
+ * et) names the two people (by_name; the mentor first), whom the pairing
+ * finds among the applicants, naming the candidates when a name is not
+ * one person's.
  *
  * Numbers: "1 3 4", "1,3,4", "1-3" (ranges), "#2"; at most
  * COMMAND_NUMS_MAX, in the order given, without repeats, each 1..1000000.

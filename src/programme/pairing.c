@@ -568,11 +568,90 @@ out:
 	return ret;
 }
 
+struct named {
+	struct buf list;   /* "address (Name)", ... */
+	char *address;     /* the first one's */
+	size_t n;
+};
+
+static int named_cb(const struct store_row *row, void *arg)
+{
+	struct named *x = arg;
+
+	if (x->n++ == 0)
+		x->address = xstrdup(store_row_text(row, 0));
+	if (x->n <= 5)
+		buf_printf(&x->list, "%s%s (%s)", x->n > 1 ? ", " : "", store_row_text(row, 0),
+		    store_row_text(row, 1));
+	return 0;
+}
+
+/* The address of the one confirmed applicant of the role in the cohort
+ * whose name is name, else whose name holds it ("Olga"): 1 with
+ * *address_r, 0 with why not in out (no one, or the candidates), -1. */
+static int address_by_name(struct engine *e, int64_t cohort, const char *role, const char *name,
+    char **address_r, struct buf *out)
+{
+	static const char *const sql[] = {
+		"SELECT p.address, a.name FROM applications a JOIN people p ON p.id = a.person_id"
+		" WHERE a.cohort_id = ? AND a.role = ? AND a.status = 'confirmed'"
+		" AND lower(a.name) = lower(?) ORDER BY p.address",
+		"SELECT p.address, a.name FROM applications a JOIN people p ON p.id = a.person_id"
+		" WHERE a.cohort_id = ? AND a.role = ? AND a.status = 'confirmed'"
+		" AND instr(lower(a.name), lower(?)) > 0 ORDER BY p.address",
+	};
+	struct named x;
+	size_t i;
+	int ret = -1;
+
+	memset(&x, 0, sizeof(x));
+	buf_init(&x.list, 4096);
+	for (i = 0; i < ARRAY_SIZE(sql) && x.n == 0; i++)
+		if (store_query(e->st, sql[i], named_cb, &x, "iss", cohort, role, name) < 0)
+			goto out;
+	ret = x.n == 1;
+	if (x.n == 0)
+		buf_printf(out, "pair: no confirmed %s named \"%s\" in this cohort\n", role, name);
+	else if (x.n > 1)
+		buf_printf(out, "pair: \"%s\" could be %zu %ss: %.*s%s; write the address instead,"
+		    " like pair ADDRESS ADDRESS\n", name, x.n, role, (int)x.list.len, x.list.s,
+		    x.n > 5 ? ", ..." : "");
+	if (ret == 1) {
+		*address_r = x.address;
+		x.address = NULL;
+	}
+out:
+	free(x.address);
+	buf_deinit(&x.list);
+	return ret;
+}
+
+/* "pair Olga Ivanova with Nadia Benali": the two found by name, then
+ * paired as by their addresses. */
+static int pair_by_names(struct engine *e, int64_t cohort, const struct committee_command *cmd,
+    int64_t cause, struct buf *out, char **error_r)
+{
+	struct committee_command m = *cmd;
+	char *mentor = NULL, *mentee = NULL;
+	int r;
+
+	if ((r = address_by_name(e, cohort, "mentor", cmd->arg1, &mentor, out)) == 1 &&
+	    (r = address_by_name(e, cohort, "mentee", cmd->arg2, &mentee, out)) == 1) {
+		m.by_name = 0;
+		m.arg1 = mentor;
+		m.arg2 = mentee;
+		r = pairing_pair(e, &m, cause, out, error_r);
+	}
+	free(mentor);
+	free(mentee);
+	return r;
+}
+
 int pairing_pair(struct engine *e, const struct committee_command *cmd, int64_t cause,
     struct buf *out, char **error_r)
 {
 	struct application mentor, mentee;
-	int64_t cohort = 0, pair = 0;
+	int64_t cohort = 0, pair = 0, other = 0;
 	int r, ret = -1;
 
 	memset(&mentor, 0, sizeof(mentor));
@@ -580,6 +659,8 @@ int pairing_pair(struct engine *e, const struct committee_command *cmd, int64_t 
 	r = open_cohort(e, "pair", out, &cohort, NULL);
 	if (r <= 0)
 		return r;
+	if (cmd->by_name)
+		return pair_by_names(e, cohort, cmd, cause, out, error_r);
 	if (roster_application_live(e, cohort, cmd->arg1, &mentor) < 0 ||
 	    roster_application_live(e, cohort, cmd->arg2, &mentee) < 0)
 		goto out;
@@ -591,6 +672,14 @@ int pairing_pair(struct engine *e, const struct committee_command *cmd, int64_t 
 	if (mentee.id == 0 || strcmp(mentee.role, "mentee") != 0 || strcmp(mentee.status, "confirmed") != 0) {
 		buf_printf(out, "pair: %s has no confirmed mentee application in this cohort\n", cmd->arg2);
 		ret = 0;
+		goto out;
+	}
+	if ((r = roster_active_pair_of(e, mentee.id, &pair, &other)) != 0) {
+		if (r > 0)
+			buf_printf(out, "pair: not paired: %s is in pair %" PRId64 " already; to give"
+			    " them another mentor, end that pair first (unpair %" PRId64 " REASON)\n",
+			    mentee.name, pair, pair);
+		ret = r < 0 ? -1 : 0;
 		goto out;
 	}
 	if ((r = at_capacity(e, cmd, &mentor, out)) != 0) {

@@ -140,7 +140,8 @@ class CommitteeMember(ProgrammeTest):
                            " ON x.id = a.person_id WHERE a.role = 'mentee' AND NOT EXISTS"
                            " (SELECT 1 FROM pairs p WHERE p.mentee_app = a.id"
                            " AND p.status = 'active') ORDER BY x.address LIMIT 1")
-        a = m.send(f"{w['pair']} anna@example.org {left}")
+        name = self.db_str(f"SELECT name FROM people WHERE address = '{left}'")
+        a = m.send(f"{w['pair']} Anna Keller {w['with']} {name}")
         self.assertIn("pair: not paired: Anna Keller is at capacity (1 of 1)", flat(a))
         a = m.reply(a, f"{w['pair']} anna@example.org {left} {w['anyway']}")
         self.assertIn("approved", flat(a))
@@ -203,7 +204,8 @@ class CommitteeMember(ProgrammeTest):
             "help_training": "help training", "training_example": "training 2026-05-14 14:00 2h",
             "misspelt": "stauts", "misspelt_help": "Answers with the programme in one screen",
             "pairs": "pairs", "match": "match", "approve_all_but": "approve all except",
-            "reject": "reject", "pair": "pair", "anyway": "anyway", "training": "training",
+            "reject": "reject", "pair": "pair", "with": "with", "anyway": "anyway",
+            "training": "training",
             "move": "can we move the training to the 15th?", "move_body": "",
             "update_example": "move training to 2026-05-15", "move_training": "move training to",
             "status": "status", "digest": "digest", "end_pair": "end pair", "report": "report",
@@ -218,7 +220,7 @@ class CommitteeMember(ProgrammeTest):
             "help_training": "aide formation", "training_example": "formation 2026-05-14 14h 2h",
             "misspelt": "aparier", "misspelt_help": "Propose des paires",
             "pairs": "paires", "match": "apparier", "approve_all_but": "approuver tout sauf",
-            "reject": "rejeter", "pair": "associer", "anyway": "quand même",
+            "reject": "rejeter", "pair": "associer", "with": "avec", "anyway": "quand même",
             "training": "formation",
             "move": "Bonjour, pouvez-vous déplacer la formation au 15 mai ?", "move_body": "",
             "update_example": "déplacer formation au 15/05/2026",

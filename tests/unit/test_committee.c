@@ -81,7 +81,9 @@ static void test_pair_and_unpair(void **state)
 	assert_int_equal(fx_int(f, "SELECT count(*) FROM pairs WHERE status = 'active'"
 	    " AND reasons = 'paired by the committee'"), 1);
 	fx_expect_report(f, "pair alice@example.org eve@example.org",
-	    "pair: not approved: the mentee is already paired");
+	    "pair: not paired: Eve Adams is in pair 1 already");
+	/* a refusal makes no pair: no number is lost */
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM pairs"), 1);
 	fx_expect_report(f, "unpair 9 gone", "unpair 9: no such active pair");
 	fx_expect_report(f, "unpair 1 they asked", "unpair 1: Alice Martin and Eve Adams are no longer paired");
 	assert_int_equal(fx_int(f, "SELECT count(*) FROM pairs WHERE status = 'ended'"

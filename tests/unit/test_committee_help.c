@@ -133,8 +133,7 @@ static void test_not_understood_is_answered(void **state)
 		{ "pairs", "", "en", "match\r\n  Proposes pairs", "unpair" },
 		{ "training next month", "We would like a session in May, could you set it up?",
 		    "en", "What could not be read: training: \"next\" is not a date", NULL },
-		{ "pair Olga Ivanova with Nadia Benali", "", "en",
-		    "pair anna@example.org bea@example.org", NULL },
+		{ "pair Olga Ivanova", "", "en", "pair anna@example.org bea@example.org", NULL },
 		{ "Bonjour, pouvez-vous d\xc3\xa9placer la formation au 15 mai ?", "", "fr",
 		    "formation modifier 2026-05-15", NULL },
 		{ "who is coming to the training?", "", "en", "training answers [NUMBER]", NULL },
@@ -284,6 +283,15 @@ static void test_capacity_refusal_says_how_to_go_on(void **state)
 	assert_int_equal(fx_int(f, "SELECT count(*) FROM pairs"), 1);
 	fx_expect_report(f, "pair bob@example.org eve@example.org anyway", "pair 2 approved");
 	assert_int_equal(fx_int(f, "SELECT count(*) FROM pairs WHERE status = 'active'"), 2);
+	/* by names: one person's name pairs; one that is not names the candidates */
+	fx_expect_report(f, "pair o with Eve Adams", "pair: \"o\" could be 2 mentors: "
+	    "bob@example.org (Bob Stone), dan@example.org (Dan Roe); write the address instead");
+	fx_expect_report(f, "pair Olga Ivanova with Eve Adams",
+	    "pair: no confirmed mentor named \"Olga Ivanova\" in this cohort");
+	fx_expect_report(f, "associer dan roe avec Chlo", "pair: not paired: Chlo\xc3\xa9 Petit is in "
+	    "pair 1 already; to give them another mentor, end that pair first (unpair 1 REASON)");
+	free(fx_command(f, "unpair 2 Bob had no room"));
+	fx_expect_report(f, "pair Dan and Eve Adams", "approved: Dan Roe and Eve Adams introduced");
 }
 
 /* Sessions a committee can manage: numbered, listed, their answers by
