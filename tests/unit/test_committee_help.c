@@ -408,6 +408,34 @@ static void test_resend(void **state)
 	fx_expect_report(f, "renvoyer 99999", "no undelivered message has that number");
 }
 
+/* Every message the committee receives says, last before the signature,
+ * how to get its help. */
+static void test_committee_mail_says_where_help_is(void **state)
+{
+	static const char *const kinds[] = { "command-result", "proposal", "digest",
+		"issue-notice", "checkin-end", "committee-withdrawn", "feedback-received",
+		"notice-limit", "report", "restore-notice" };
+	static const char *const line[] = {
+		"For the committee's commands, write \"help\" as the subject to {{address}}.\n\n"
+		"With best wishes,",
+		"Pour les commandes du comit\xc3\xa9, \xc3\xa9" "crivez \xc2\xab aide \xc2\xbb en "
+		"objet \xc3\xa0 {{address}}.\n\nBien cordialement," };
+	static const char *const langs[] = { "en", "fr" };
+	size_t i, j;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(kinds); i++)
+		for (j = 0; j < ARRAY_SIZE(langs); j++) {
+			char *rel = xasprintf("templates/%s/%s", langs[j], kinds[i]);
+			char *text = tu_read_source(rel, NULL);
+
+			if (strstr(text, line[j]) == NULL)
+				fail_msg("%s does not end with where the help is", rel);
+			free(text);
+			free(rel);
+		}
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, fx_setup_cohort, fx_teardown)
@@ -421,6 +449,7 @@ int main(void)
 		T(test_capacity_refusal_says_how_to_go_on),
 		T(test_training_sessions),
 		T(test_resend),
+		T(test_committee_mail_says_where_help_is),
 		T(test_nearest_table),
 		T(test_help_line_and_near_commands_in_replies),
 	};
