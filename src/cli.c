@@ -25,6 +25,7 @@
 static const char *const commands[] = { "run", "once", "check-config", "status", "queue", "backup",
 	"restore",
 	"match", "approve", "reject", "pair", "unpair", "training", "close", "cohort", "digest",
+	"resend",
 	"forget", "export", "oauth2", "report", "profiles", "rematch", "test-send" };
 
 int cli_known(const char *cmd)

@@ -15,8 +15,8 @@
  * programme's subject_tag, which ends a subject, before a [token]). Every value
  * is plain text; flags (st_*) are "1" or "", exactly one of them "1".
  * Multi-line values (summary, errors, commands, proposal, unmatched,
- * results, digest, text, recorded, unclear, report) come formatted, one
- * item a line; role may be empty in announcement. days (in
+ * results, digest, text, recorded, unclear, report, help, suggestions)
+ * come formatted, one item a line; role may be empty in announcement. days (in
  * confirm-reminder) counts the days since the confirmation request; next
  * (no-cohort) is free text such as "September 2026", or "". A template
  * never puts a value that may hold confidential text (text, about, errors,
@@ -69,6 +69,12 @@ static const struct {
 	{ "checkin-end", "who pair" },
 	{ "proposal", "cohort count proposal unmatched" },
 	{ "command-result", "results" },
+	{ "committee-help", "help" },
+	{ "committee-commands", "" },
+	{ "committee-command", "commands match approve reject pair unpair training training_update "
+	    "training_cancel close cohort_open cohort_close digest status report help "
+	    "training_answers resend profiles rematch" },
+	{ "committee-unclear", "subject problem suggestions" },
 	{ "digest", "date digest" },
 	{ "feedback", "cohort" },
 	{ "feedback-nudge", "cohort asked" },

@@ -20,7 +20,7 @@ struct builtin_words {
 };
 #include "words_builtin.h"
 
-#define VALUES_MAX 20
+#define VALUES_MAX 24
 
 /* A list: its name in the files, how it folds, and the values it allows
  * (NULL-terminated; an empty set allows any value of the kind named by
@@ -37,8 +37,9 @@ static const struct {
 	[WL_COMMITTEE] = { "committee", WORDS_FOLD_PLAIN, NULL,
 		{ "commands", "match", "approve", "reject", "pair", "unpair", "training",
 		  "training-update", "training-cancel", "close", "cohort-open", "cohort-close",
-		  "digest", "status", "report", "profiles", "rematch", "cohort" } },
-	[WL_APPROVE_ALL] = { "approve-all", WORDS_FOLD_PLAIN, NULL, { "all" } },
+		  "digest", "status", "report", "profiles", "rematch", "help", "training-answers",
+		  "resend", "cohort" } },
+	[WL_APPROVE_ALL] = { "approve-all", WORDS_FOLD_PLAIN, NULL, { "all", "except" } },
 	[WL_RSVP] = { "rsvp", WORDS_FOLD_PLAIN, NULL, { "yes", "no", "maybe" } },
 	[WL_CHECKIN] = { "checkin", WORDS_FOLD_PLAIN, NULL,
 		{ "ok", "met", "problem", "pause", "end" } },
@@ -64,10 +65,14 @@ static const struct {
 	[WL_COMMITTEE_ALIAS] = { "committee-alias", WORDS_FOLD_PLAIN, NULL,
 		{ "commands", "match", "approve", "reject", "pair", "unpair", "training",
 		  "training-update", "training-cancel", "close", "cohort-open", "cohort-close",
-		  "digest", "status", "report", "profiles", "rematch", "cohort" } },
+		  "digest", "status", "report", "profiles", "rematch", "help", "training-answers",
+		  "resend", "cohort" } },
 	[WL_INTENT] = { "intent", WORDS_FOLD_PLAIN, NULL,
 		{ "help", "issue", "withdraw", "erase", "status", "apply" } },
 	[WL_ORDINARY] = { "ordinary", WORDS_FOLD_PLAIN, NULL, { "ordinary" } },
+	[WL_MONTH] = { "month", WORDS_FOLD_PLAIN, "number", { NULL } },
+	[WL_GREETING] = { "greeting", WORDS_FOLD_PLAIN, NULL, { "greeting" } },
+	[WL_PAIR_WITH] = { "pair-with", WORDS_FOLD_PLAIN, NULL, { "with" } },
 };
 
 struct entry {

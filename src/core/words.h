@@ -42,7 +42,7 @@ enum words_list {
 	WL_PREFIX,            /* reply and forward prefixes of subjects: prefix */
 	WL_APPLICANT,         /* applicant subject keywords: apply confirm ... forget */
 	WL_COMMITTEE,         /* committee command words: commands match ... report cohort */
-	WL_APPROVE_ALL,       /* "approve all": all */
+	WL_APPROVE_ALL,       /* "approve all": all; "all except 9": except */
 	WL_RSVP,              /* one-line invitation answers: yes no maybe */
 	WL_CHECKIN,           /* check-in answers: ok met problem pause end */
 	WL_COURTESY,          /* words that may follow an answer: courtesy */
@@ -61,6 +61,9 @@ enum words_list {
 	WL_COMMITTEE_ALIAS,   /* other words for a committee command: its value */
 	WL_INTENT,            /* plain-word requests: help issue withdraw erase status apply */
 	WL_ORDINARY,          /* human words never taken for a misspelt command: ordinary */
+	WL_MONTH,             /* month names in a date: the month's number as value */
+	WL_GREETING,          /* greetings, which tell a message's language: greeting */
+	WL_PAIR_WITH,         /* "pair NAME with NAME": with */
 	WL_COUNT
 };
 

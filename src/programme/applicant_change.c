@@ -28,7 +28,7 @@
 
 int applicant_change_vouched(struct msgctx *c)
 {
-	return c->reply_proven || inbound_sender_proven(c->e, c->m);
+	return c->replied || inbound_sender_proven(c->e, c->m);
 }
 
 /* The fields f gives, one "Key: value" line each, keys in lang. */

@@ -50,7 +50,7 @@ static void reporter_vars(struct msgctx *c, struct vars *v, int64_t id)
 	vars_setf(v, "case", "%" PRId64, id);
 	vars_set(v, "reporter", c->m->from_addr);
 	vars_set(v, "reporter_name", c->m->from_name != NULL ? c->m->from_name : c->m->from_addr);
-	vars_set(v, "unverified", c->reply_proven || inbound_sender_proven(c->e, c->m) ? "" : "1");
+	vars_set(v, "unverified", c->replied || inbound_sender_proven(c->e, c->m) ? "" : "1");
 }
 
 int cases_open(struct msgctx *c, const struct case_report *r, int64_t *id_r, char **error_r)

@@ -295,12 +295,12 @@ int command_address_valid(const char *addr)
 
 /* "cohort" alone (the last value of the list committee): the second
  * word decides */
-#define CCMD_COHORT_WORD (CCMD_REMATCH + 1)
+#define CCMD_COHORT_WORD (CCMD_RESEND + 1)
 
 static const char *const ccmd_names[] = {
 	"", "commands", "match", "approve", "reject", "pair", "unpair", "training",
 	"training update", "training cancel", "close", "cohort open", "cohort close", "digest",
-	"status", "report", "profiles", "rematch",
+	"status", "report", "profiles", "rematch", "help", "training answers", "resend",
 };
 
 const char *command_committee_name(enum committee_cmd cmd)
@@ -310,7 +310,9 @@ const char *command_committee_name(enum committee_cmd cmd)
 	return ccmd_names[cmd];
 }
 
-#define TRAINING_USAGE "expected YYYY-MM-DD HH:MM DURATION LOCATION[, TITLE]"
+#define TRAINING_USAGE "expected DATE START DURATION PLACE[, TITLE], like training 2026-05-14 " \
+    "14:00 2h Room 40-S2-A01, Mentoring basics (DURATION like 90m, 2h or 1h30, or an end time: " \
+    "14:00-16:00)"
 
 static void set_error(struct committee_command *c, const char *msg)
 {
@@ -461,9 +463,24 @@ static int is_empty_folded(const char *s)
 
 static void parse_approve(struct committee_command *c, const char *rest)
 {
-	c->all = words_find(WL_APPROVE_ALL, rest, NULL, NULL) != NULL;
-	if (!c->all)
-		parse_numbers(c, rest, "expected all or pair numbers, like approve 1 3 4");
+	static const char usage[] = "expected all, all except NUMBERS, or pair numbers, like "
+	    "approve 1 3 4 or approve all except 9";
+	struct keyword k;
+	const char *after = NULL;
+
+	if (match_words(WL_APPROVE_ALL, rest, &after, &k) && k.value == 1) {
+		c->all = 1;
+		after = skip_ws(after);
+		if (is_empty_folded(after))
+			return;
+		/* "all except 9", "tout sauf 9" */
+		if (match_words(WL_APPROVE_ALL, after, &after, &k) && k.value == 2)
+			parse_numbers(c, after, usage);
+		else
+			set_error(c, usage);
+		return;
+	}
+	parse_numbers(c, rest, usage);
 }
 
 /* One address token: "<a@b>", "mailto:a@b" or "a@b"; lower case. */
@@ -489,23 +506,64 @@ static char *address_arg(struct committee_command *c, const char *t, size_t n)
 	return a;
 }
 
+static const char *ends_with_word(const char *s, const char *const *words, size_t n);
+static char *text_arg(struct committee_command *c, const char *s, size_t n, const char *what);
+
+/* "Olga Ivanova with Nadia Benali": the two names either side of the
+ * first word of the list pair-with; 0, or -1 when there is none. */
+static int pair_names(struct committee_command *c, const char *s)
+{
+	const char *p = s, *tok, *before = NULL;
+	size_t n;
+
+	for (;;) {
+		n = next_token(&p, "", &tok);
+		if (n == 0)
+			return -1;
+		if (before != NULL && n < 16) {
+			char *f = fold_n(tok, n);
+			int with = words_find_folded(WL_PAIR_WITH, f, NULL, NULL) != NULL;
+
+			free(f);
+			if (with)
+				break;
+		}
+		before = tok;
+	}
+	c->by_name = 1;
+	c->arg1 = text_arg(c, s, (size_t)(tok - s), "expected two names, like pair Olga Ivanova "
+	    "with Nadia Benali");
+	if (c->arg1 != NULL)
+		c->arg2 = text_arg(c, p, strlen(p), "expected two names, like pair Olga Ivanova "
+		    "with Nadia Benali");
+	return 0;
+}
+
 static void parse_pair(struct committee_command *c, const char *rest)
 {
-	const char *t1, *t2, *t3;
-	size_t n1 = next_token(&rest, ",;", &t1);
-	size_t n2 = next_token(&rest, ",;", &t2);
-	size_t n3 = next_token(&rest, ",;", &t3);
+	static const char *const anyway[] = { "anyway", "--anyway", "quand m\xc3\xaame",
+		"malgr\xc3\xa9 tout" };
+	const char *t1, *t2, *t3, *flag = ends_with_word(rest, anyway, ARRAY_SIZE(anyway));
+	char *r = xstrndup(rest, flag != NULL ? (size_t)(flag - rest) : strlen(rest));
+	const char *p = r;
+	size_t n1 = next_token(&p, ",;", &t1);
+	size_t n2 = next_token(&p, ",;", &t2);
+	size_t n3 = next_token(&p, ",;", &t3);
 
 	(void)t3;
-	if (n1 == 0 || n2 == 0 || n3 != 0) {
-		set_error(c, "expected the mentor's address, then the mentee's");
+	c->anyway = flag != NULL;
+	/* names rather than addresses: "pair Olga Ivanova with Nadia Benali" */
+	if (n1 > 0 && memchr(t1, '@', n1) == NULL && pair_names(c, r) == 0) {
+		free(r);
 		return;
 	}
-	if ((c->arg1 = address_arg(c, t1, n1)) == NULL ||
-	    (c->arg2 = address_arg(c, t2, n2)) == NULL)
-		return;
-	if (strcmp(c->arg1, c->arg2) == 0)
+	if (n1 == 0 || n2 == 0 || n3 != 0)
+		set_error(c, "expected the mentor's address, then the mentee's, like pair "
+		    "anna@example.org bea@example.org");
+	else if ((c->arg1 = address_arg(c, t1, n1)) != NULL &&
+	    (c->arg2 = address_arg(c, t2, n2)) != NULL && strcmp(c->arg1, c->arg2) == 0)
 		set_error(c, "the mentor and the mentee must be two people");
+	free(r);
 }
 
 /* Text argument: control characters removed, 1..SUBJECT_BYTES_MAX bytes. */
@@ -538,6 +596,14 @@ static void parse_unpair(struct committee_command *c, const char *rest)
 	}
 	c->nums[0] = v;
 	c->n_nums = 1;
+	if (is_empty_folded(rest)) {
+		char *msg = xasprintf("the reason is missing (it stays with the committee): write it "
+		    "after the number, like unpair %ld moved to another site", v);
+
+		set_error(c, msg);
+		free(msg);
+		return;
+	}
 	c->arg1 = text_arg(c, rest, strlen(rest), usage);
 }
 
@@ -707,34 +773,233 @@ static int parse_duration(struct committee_command *c, const char *s, size_t n)
 	return 0;
 }
 
-static void parse_training(struct committee_command *c, const char *rest)
+/* Words that may stand before a part of a training line: "move training
+ * to 2026-05-15 at 15:00". */
+static const char *skip_filler(const char *s)
 {
-	const char *date, *time, *dur, *comma;
-	size_t nd = next_token(&rest, "", &date);
-	size_t nt = next_token(&rest, "", &time);
-	size_t nu = next_token(&rest, "", &dur);
+	static const char *const fillers[] = { "to", "on", "at", "from", "au", "le", "\xc3\xa0",
+		"a", "du", "pour" };
+	const char *tok, *p = s;
+	size_t n = next_token(&p, "", &tok), i;
 
-	if (nd == 0 || nt == 0 || nu == 0) {
+	for (i = 0; i < ARRAY_SIZE(fillers); i++)
+		if (n == strlen(fillers[i]) && strncasecmp(tok, fillers[i], n) == 0)
+			return skip_ws(p);
+	return s;
+}
+
+/* A month's name of the words (list month): 1..12, or 0. */
+static int month_word(const char *s, size_t n)
+{
+	char *f = fold_n(s, n);
+	const char *v = words_find_folded(WL_MONTH, f, NULL, NULL);
+	long m = 0;
+
+	free(f);
+	if (v == NULL || parse_num(v, strlen(v), &m) < 0 || m < 1 || m > 12)
+		return 0;
+	return (int)m;
+}
+
+static const char *const month_names[] = { "January", "February", "March", "April", "May",
+	"June", "July", "August", "September", "October", "November", "December" };
+
+static int set_date(struct committee_command *c, int y, int m, int d)
+{
+	if (y < 1970 || y > 9999 || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m))
+		return -1;
+	c->year = y;
+	c->month = m;
+	c->day = d;
+	return 0;
+}
+
+/* The date at *s: YYYY-MM-DD, DD/MM/YYYY (DD.MM.YYYY), "14 May 2026" or
+ * "May 14, 2026". 1 and *s past it, 0 when *s is no date (untouched), -1
+ * with c->error set when it is one that cannot be used. */
+static int date_at(struct committee_command *c, const char **s)
+{
+	const char *p = *s, *t1, *t2, *t3;
+	size_t n1 = next_token(&p, "", &t1), n2, n3, a, b;
+	int m;
+
+	if (n1 == 10 && count_digits(t1, 4) == 4 && t1[4] == '-') {
+		if (parse_date(c, t1, n1) < 0) {
+			set_error_word(c, t1, n1, "is not a date of the calendar; " TRAINING_USAGE);
+			return -1;
+		}
+		*s = p;
+		return 1;
+	}
+	a = count_digits(t1, n1);
+	if (a >= 1 && a <= 2 && a < n1 && (t1[a] == '/' || t1[a] == '.')) {
+		/* D/M/YYYY: the day first, unless it cannot be */
+		b = count_digits(t1 + a + 1, n1 - a - 1);
+		if (b < 1 || b > 2 || a + 1 + b >= n1 || t1[a + 1 + b] != t1[a] ||
+		    count_digits(t1 + a + 2 + b, n1 - a - 2 - b) != 4 || a + 2 + b + 4 != n1) {
+			set_error_word(c, t1, n1, "is not a date like 14/05/2026; " TRAINING_USAGE);
+			return -1;
+		}
+		{
+			int x = digits(t1, a), y = digits(t1 + a + 1, b), yr = digits(t1 + a + 2 + b, 4);
+
+			if (x >= 1 && y >= 1 && x <= 12 && y <= 12 && x != y) {
+				char *msg = xasprintf("could be %d %s or %d %s %d: write it as YYYY-MM-DD,"
+				    " like %04d-%02d-%02d or %04d-%02d-%02d", x, month_names[y - 1], y,
+				    month_names[x - 1], yr, yr, y, x, yr, x, y);
+
+				set_error_word(c, t1, n1, msg);
+				free(msg);
+				return -1;
+			}
+			/* the day first; the month first only when the day cannot be */
+			if (set_date(c, yr, y > 12 ? x : y, y > 12 ? y : x) < 0) {
+				set_error_word(c, t1, n1, "is not a date of the calendar; " TRAINING_USAGE);
+				return -1;
+			}
+		}
+		*s = p;
+		return 1;
+	}
+	/* "14 May 2026", "May 14, 2026", "14 mai 2026" */
+	n2 = next_token(&p, ",", &t2);
+	n3 = next_token(&p, ",", &t3);
+	if (a == n1 && a <= 2 && (m = month_word(t2, n2)) > 0) {
+		if (n3 != 4 || count_digits(t3, 4) != 4 || set_date(c, digits(t3, 4), m,
+		    digits(t1, a)) < 0) {
+			set_error(c, "the date needs its day, month and year, like 14 May 2026; "
+			    TRAINING_USAGE);
+			return -1;
+		}
+		*s = p;
+		return 1;
+	}
+	if ((m = month_word(t1, n1)) > 0 && (b = count_digits(t2, n2)) >= 1 && b <= 2 && b == n2) {
+		if (n3 != 4 || count_digits(t3, 4) != 4 || set_date(c, digits(t3, 4), m,
+		    digits(t2, b)) < 0) {
+			set_error(c, "the date needs its day, month and year, like May 14, 2026; "
+			    TRAINING_USAGE);
+			return -1;
+		}
+		*s = p;
+		return 1;
+	}
+	return 0;
+}
+
+/* The start at *s, with its end when one is given ("14:00-16:00",
+ * "14h-16h", "14:00 - 16:00"): 1 and *s past it, 0 when *s is no time,
+ * -1 with c->error set. */
+static int time_at(struct committee_command *c, const char **s)
+{
+	const char *p = *s, *t, *dash, *q, *e;
+	size_t n = next_token(&p, "", &t), ne;
+	struct committee_command end;
+	int start;
+
+	if (n == 0 || !isdigit((unsigned char)t[0]))
+		return 0;
+	dash = memchr(t, '-', n);
+	if (parse_time(c, t, dash != NULL ? (size_t)(dash - t) : n) < 0) {
+		memset(&end, 0, sizeof(end));
+		/* a duration is the next part; anything else with a digit first is a bad time */
+		if (dash != NULL || parse_duration(&end, t, n) < 0) {
+			set_error_word(c, t, n, "is not a time of day; " TRAINING_USAGE);
+			return -1;
+		}
+		return 0;
+	}
+	c->given |= TRAINING_GIVEN_TIME;
+	*s = p;
+	/* an end time: stuck to the start, or after a lone dash */
+	if (dash != NULL) {
+		e = dash + 1;
+		ne = n - (size_t)(e - t);
+	} else {
+		q = p;
+		if (next_token(&q, "", &e) != 1 || *e != '-')
+			return 1;
+		p = q;
+		ne = next_token(&p, "", &e);
+	}
+	memset(&end, 0, sizeof(end));
+	if (parse_time(&end, e, ne) < 0) {
+		set_error_word(c, e, ne, "is not an end time; " TRAINING_USAGE);
+		return -1;
+	}
+	start = c->hour * 60 + c->minute;
+	if (end.hour * 60 + end.minute <= start) {
+		set_error_word(c, e, ne, "ends before the start; " TRAINING_USAGE);
+		return -1;
+	}
+	c->duration_min = end.hour * 60 + end.minute - start;
+	c->given |= TRAINING_GIVEN_DURATION;
+	*s = p;
+	return 1;
+}
+
+/* A part a new training must give is missing at rest: says which. */
+static void part_missing(struct committee_command *c, const char *rest, const char *what)
+{
+	const char *p = rest, *tok;
+	size_t n = next_token(&p, "", &tok);
+
+	if (n == 0)
 		set_error(c, TRAINING_USAGE);
+	else
+		set_error_word(c, tok, n, what);
+}
+
+static void parse_training(struct committee_command *c, const char *rest, int partial)
+{
+	const char *dur, *comma, *p;
+	size_t nu;
+	int r;
+
+	if (partial)
+		rest = skip_filler(skip_ws(rest));
+	if ((r = date_at(c, &rest)) < 0)
+		return;
+	if (r == 0 && !partial) {
+		part_missing(c, rest, "is not a date of the calendar; " TRAINING_USAGE);
 		return;
 	}
-	if (parse_date(c, date, nd) < 0) {
-		set_error_word(c, date, nd, "is not a date of the calendar; " TRAINING_USAGE);
+	c->given |= r == 1 ? TRAINING_GIVEN_DATE : 0;
+	if (partial)
+		rest = skip_filler(skip_ws(rest));
+	if ((r = time_at(c, &rest)) < 0)
+		return;
+	if (r == 0 && !partial) {
+		part_missing(c, rest, "is not a time of day; " TRAINING_USAGE);
 		return;
 	}
-	if (parse_time(c, time, nt) < 0) {
-		set_error_word(c, time, nt, "is not a time of day; " TRAINING_USAGE);
-		return;
-	}
-	if (parse_duration(c, dur, nu) < 0) {
-		set_error_word(c, dur, nu, "is not a duration from 1 minute to 24 hours, "
-		    "like 90m, 2h or 1h30; " TRAINING_USAGE);
-		return;
+	if (!(c->given & TRAINING_GIVEN_DURATION)) {
+		p = rest;
+		nu = next_token(&p, "", &dur);
+		if (nu > 0 && parse_duration(c, dur, nu) == 0) {
+			c->given |= TRAINING_GIVEN_DURATION;
+			rest = p;
+		} else if (!partial || (nu > 0 && isdigit((unsigned char)dur[0]))) {
+			if (nu == 0)
+				set_error(c, "a DURATION is missing; " TRAINING_USAGE);
+			else
+				set_error_word(c, dur, nu, "is not a duration from 1 minute to 24 "
+				    "hours, like 90m, 2h or 1h30; " TRAINING_USAGE);
+			return;
+		}
 	}
 	rest = skip_ws(rest);
+	if (partial && *rest == '\0') {
+		if (c->given == 0)
+			set_error(c, "nothing to change: give what changes, like training update "
+			    "2026-05-15, or move training to 2026-05-15 15:00");
+		return;
+	}
 	comma = strchr(rest, ',');
 	c->location = text_arg(c, rest, comma != NULL ? (size_t)(comma - rest) : strlen(rest),
-	    "a LOCATION is missing; " TRAINING_USAGE);
+	    "a PLACE is missing; " TRAINING_USAGE);
+	if (c->location != NULL)
+		c->given |= TRAINING_GIVEN_LOCATION;
 	if (c->location != NULL && comma != NULL) {
 		c->title = clean_text(comma + 1, strlen(comma + 1));
 		if (*c->title == '\0')
@@ -742,6 +1007,36 @@ static void parse_training(struct committee_command *c, const char *rest)
 		else if (strlen(c->title) > SUBJECT_BYTES_MAX)
 			set_error(c, "the TITLE is too long");
 	}
+}
+
+/* "help", "help training", "aide formation modifier": the command's words
+ * name the topic; other words ("help me please") ask for the whole help. */
+static void parse_help(struct committee_command *c, const char *rest)
+{
+	struct keyword k;
+	const char *end = NULL;
+
+	if (match_words(WL_COMMITTEE, rest, &end, &k) && k.value != CCMD_HELP)
+		c->topic = k.value == CCMD_COHORT_WORD ? CCMD_COHORT_OPEN : (enum committee_cmd)k.value;
+}
+
+/* A session's number before the rest ("training cancel 1"): in nums[0];
+ * what follows it. */
+static const char *session_number(struct committee_command *c, const char *rest)
+{
+	const char *p = rest, *tok;
+	size_t n = next_token(&p, "", &tok);
+	long v;
+
+	if (n > 1 && *tok == '#') {
+		tok++;
+		n--;
+	}
+	if (n == 0 || parse_num(tok, n, &v) < 0 || v < 1 || v > NUM_MAX)
+		return rest;
+	c->nums[0] = v;
+	c->n_nums = 1;
+	return skip_ws(p);
 }
 
 static void no_arguments(struct committee_command *c, const char *rest)
@@ -769,8 +1064,16 @@ static void parse_arguments(struct committee_command *c, int verb, const char *r
 		parse_unpair(c, rest);
 		break;
 	case CCMD_TRAINING:
+		/* "training" alone: the sessions */
+		if (!is_empty_folded(rest))
+			parse_training(c, rest, 0);
+		break;
 	case CCMD_TRAINING_UPDATE:
-		parse_training(c, rest);
+		parse_training(c, session_number(c, rest), 1);
+		break;
+	case CCMD_TRAINING_CANCEL:
+	case CCMD_TRAINING_ANSWERS:
+		no_arguments(c, session_number(c, rest));
 		break;
 	case CCMD_CLOSE:
 		parse_close(c, rest);
@@ -782,11 +1085,21 @@ static void parse_arguments(struct committee_command *c, int verb, const char *r
 			set_error(c, "expected one pair number, like rematch 3");
 		}
 		break;
+	case CCMD_RESEND:
+		if (parse_numbers(c, rest, "expected the number of an undelivered message (the "
+		    "status lists them), like resend 12") == 0 && c->n_nums != 1) {
+			c->n_nums = 0;
+			set_error(c, "expected one number, like resend 12");
+		}
+		break;
 	case CCMD_COHORT_OPEN:
 		parse_cohort_open(c, rest);
 		break;
 	case CCMD_REPORT:
 		parse_report(c, rest);
+		break;
+	case CCMD_HELP:
+		parse_help(c, rest);
 		break;
 	case CCMD_COHORT_WORD:
 		c->cmd = CCMD_COHORT_OPEN;
@@ -810,6 +1123,7 @@ int command_committee_parse(const char *line, struct committee_command *c)
 		return 0;
 	}
 	c->cmd = k.value == CCMD_COHORT_WORD ? CCMD_COHORT_OPEN : (enum committee_cmd)k.value;
+	c->lang = k.lang;
 	rest = skip_ws(rest);
 	if (*rest == ':')
 		rest = skip_ws(rest + 1);

@@ -54,14 +54,24 @@ enum committee_cmd {
 	CCMD_REPORT,          /* report [--cohort NAME | NAME] / rapport, bilan */
 	CCMD_PROFILES,        /* profiles / profils */
 	CCMD_REMATCH,         /* rematch N / réapparier N */
+	CCMD_HELP,            /* help [COMMAND] / aide [COMMANDE]: the committee's help */
+	CCMD_TRAINING_ANSWERS, /* training answers [N] / status training: who answered */
+	CCMD_RESEND,          /* resend N / renvoyer N: an undelivered message, again */
 };
 
 #define COMMAND_NUMS_MAX 200
 
+/* What a training line gave: "training update" may give only what changes
+ * ("move training to 2026-05-15"); a new training gives all but the title. */
+#define TRAINING_GIVEN_DATE 1u
+#define TRAINING_GIVEN_TIME 2u
+#define TRAINING_GIVEN_DURATION 4u
+#define TRAINING_GIVEN_LOCATION 8u
+
 struct committee_command {
 	enum committee_cmd cmd;
-	int all;                       /* approve all */
-	long nums[COMMAND_NUMS_MAX];   /* approve/reject/unpair/close numbers */
+	int all;                       /* approve all (nums: the pairs excepted) */
+	long nums[COMMAND_NUMS_MAX];   /* approve/reject/unpair/close/resend, a session */
 	size_t n_nums;
 	char *arg1;                    /* pair: mentor address; cohort open, report: name; unpair: reason */
 	char *arg2;                    /* pair: mentee address */
@@ -72,12 +82,33 @@ struct committee_command {
 	char *title;                   /* NULL: the default title */
 	char *error;                   /* why the line could not be read, English */
 	int announce;                  /* cohort open NAME --announce (--annoncer) */
+	int anyway;                    /* pair MENTOR MENTEE anyway: past the mentor's capacity */
+	int by_name;                   /* pair NAME with NAME: arg1, arg2 are names */
+	unsigned given;                /* training: what the line gave (TRAINING_GIVEN_*) */
+	const char *lang;              /* the language of the command word (borrowed) */
+	enum committee_cmd topic;      /* help COMMAND: that command (CCMD_NONE: all) */
 };
 
 /* Parses one command line (anything after a CR or LF is ignored).
  * Returns 1 if it is a command, 0 if the line is not a command at all.
  * A command with bad arguments returns 1 with c->error set (one English
  * sentence, starting with the command's name) and nothing else to trust.
+ *
+ * Forgiving forms, each unambiguous: "approve all except 9" (but, sauf:
+ * all set, nums the exceptions); "end pair 13", "end 13" (unpair, whose
+ * REASON is asked for when missing); a training's date as YYYY-MM-DD,
+ * DD/MM/YYYY (refused naming both dates when day and month could be
+ * swapped: 05/06/2026), or "14 May 2026" (month names from the words);
+ * its time with a DURATION or an end time ("14:00-16:00", "14h-16h",
+ * "14:00 - 16:00"); "training update" and "move training to 2026-05-15"
+ * may give only what changes (given says what; to, on, at, au, le, à
+ * before a part are skipped). "training update", "training cancel" and
+ * "training answers" may name the session by its number first
+ * ("training cancel 1"; n_nums 1); "training" alone lists the sessions
+ * (given 0, no error). "pair Olga Ivanova with Nadia Benali" (and, avec,
+ * et) names the two people (by_name; the mentor first), whom the pairing
+ * finds among the applicants, naming the candidates when a name is not
+ * one person's.
  *
  * Numbers: "1 3 4", "1,3,4", "1-3" (ranges), "#2"; at most
  * COMMAND_NUMS_MAX, in the order given, without repeats, each 1..1000000.
@@ -89,7 +120,8 @@ struct committee_command {
  * cohort name, unpair reason) lose their control characters and are at most
  * SUBJECT_BYTES_MAX bytes. "cohort open NAME --announce" (also --annonce,
  * --annoncer) sets announce; "report" takes a cohort's NAME, alone or after
- * --cohort (--cohorte), or nothing (arg1 NULL).
+ * --cohort (--cohorte), or nothing (arg1 NULL). "help" takes a command's
+ * words (topic), or anything else, read as no topic.
  *
  * c is overwritten: a struct filled by an earlier call must be given to
  * command_committee_deinit() first. */

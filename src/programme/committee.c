@@ -23,10 +23,16 @@
 #include "template.h"
 #include "training.h"
 #include "util.h"
+#include "words.h"
 
 #define COMMAND_TEXT_MAX (64u * 1024)
 
 typedef int (*command_fn)(struct engine *e, const struct committee_command *cmd, int64_t cause,
+    struct buf *out, char **error_r);
+
+static int help_command(struct engine *e, const struct committee_command *cmd, int64_t cause,
+    struct buf *out, char **error_r);
+static int resend_command(struct engine *e, const struct committee_command *cmd, int64_t cause,
     struct buf *out, char **error_r);
 
 /* Each command line to the feature that does it; what changes the
@@ -52,7 +58,50 @@ static const struct {
 	{ CCMD_REPORT, edition_report, 0 },
 	{ CCMD_PROFILES, choosing_profiles, 1 },
 	{ CCMD_REMATCH, repair_rematch, 1 },
+	{ CCMD_HELP, help_command, 0 },
+	{ CCMD_TRAINING_ANSWERS, training_command, 0 },
+	{ CCMD_RESEND, resend_command, 1 },
 };
+
+enum committee_cmd committee_command_at(size_t i)
+{
+	return i < ARRAY_SIZE(commands) ? commands[i].cmd : CCMD_NONE;
+}
+
+/* "resend N": an undelivered message (the status lists them by number)
+ * goes out again, with a lifetime of its own; members have no shell for
+ * `mentord queue retry`. */
+static int resend_command(struct engine *e, const struct committee_command *cmd, int64_t cause,
+    struct buf *out, char **error_r)
+{
+	int r = store_outbound_retry_now(e->st, cmd->nums[0], e->now);
+
+	(void)cause;
+	(void)error_r;
+	if (r < 0)
+		return -1;
+	if (r == 0)
+		buf_printf(out, "resend %ld: no undelivered message has that number (the status lists"
+		    " them)\n", cmd->nums[0]);
+	else
+		buf_printf(out, "resend %ld: the message will be sent again now\n", cmd->nums[0]);
+	return 0;
+}
+
+/* "help" among other lines: the help goes into the report. */
+static int help_command(struct engine *e, const struct committee_command *cmd, int64_t cause,
+    struct buf *out, char **error_r)
+{
+	char *text = NULL;
+
+	(void)cause;
+	if (committee_help_text(e, notify_language(e, NULL, cmd->lang, 1), cmd->topic, &text,
+	    error_r) < 0)
+		return -1;
+	buf_printf(out, "%s\n", text);
+	free(text);
+	return 0;
+}
 
 /* A second feature that goes on from where a command's left off: the call
  * for participants of a cohort just opened (--announce). */
@@ -87,6 +136,21 @@ int committee_exec(struct engine *e, const char *actor, const struct committee_c
 	return ret;
 }
 
+/* A line that is no command, with the commands nearest to it. */
+static void not_a_command(const char *line, struct buf *out)
+{
+	struct words_suggestion s[WORDS_NEAREST_MAX];
+	size_t i, n = words_nearest(WORDS_COMMITTEE, line, s, WORDS_NEAREST_MAX);
+
+	buf_printf(out, "not a command; nothing done");
+	for (i = 0; i < n; i++)
+		buf_printf(out, "%s%s", i == 0 ? " (the closest: " : ", ",
+		    strcmp(s[i].value, "cohort") == 0 ? "cohort open" :
+		    command_committee_name((enum committee_cmd)words_value_index(WL_COMMITTEE,
+		    s[i].value)));
+	buf_printf(out, "%s\n", n > 0 ? ")" : "");
+}
+
 int committee_exec_lines(struct engine *e, const char *actor, const char *text, int64_t cause,
     struct buf *out, char **error_r)
 {
@@ -109,7 +173,7 @@ int committee_exec_lines(struct engine *e, const char *actor, const char *text, 
 		buf_printf(out, "> %s\n", line);
 		r = command_committee_parse(line, &cmd);
 		if (r == 0)
-			buf_printf(out, "not a command; nothing done\n");
+			not_a_command(line, out);
 		else if (committee_exec(e, actor, &cmd, cause, out, error_r) < 0)
 			r = -1;
 		command_committee_deinit(&cmd);
@@ -123,14 +187,47 @@ int committee_exec_lines(struct engine *e, const char *actor, const char *text, 
 	return 0;
 }
 
-static int reply_results(struct msgctx *c, const char *results, char **error_r)
+/* The first line of text that is a committee command (whole: without an
+ * error): 1 and its language in *lang_r (may be NULL), or 0. */
+static int first_command(const char *text, int whole, const char **lang_r)
+{
+	const char *p = text;
+	size_t n = 0;
+	int found = 0;
+
+	while (*p != '\0' && !found && n++ < COMMAND_LINES_MAX) {
+		struct committee_command cmd;
+		size_t l = strcspn(p, "\r\n");
+		char *line = xstrndup(p, l);
+
+		found = command_committee_parse(line, &cmd) == 1 && (!whole || cmd.error == NULL);
+		if (found && lang_r != NULL)
+			*lang_r = cmd.lang;
+		command_committee_deinit(&cmd);
+		free(line);
+		p += l + (p[l] != '\0');
+	}
+	return found;
+}
+
+/* The language of the first command of lines: the member's own. */
+static const char *lines_language(const char *lines)
+{
+	const char *lang = NULL;
+
+	first_command(lines, 0, &lang);
+	return lang;
+}
+
+static int reply_results(struct msgctx *c, const char *lines, const char *results,
+    char **error_r)
 {
 	struct vars v = { { NULL }, { NULL }, 0 };
 	int ret;
 
 	vars_set(&v, "results", results);
 	ret = notify_answer(c, &(struct notice){ .kind = "command-result",
-	    .lang = notify_language(c->e, NULL, NULL, 1), .vars = &v }, error_r);
+	    .lang = notify_language(c->e, NULL, lines_language(lines), 1), .vars = &v }, error_r);
 	vars_deinit(&v);
 	return ret;
 }
@@ -172,14 +269,15 @@ static int run_or_confirm(struct msgctx *c, const char *lines, char **error_r)
 		vars_set(&v, "token", token);
 		vars_set(&v, "commands", lines);
 		ret = notify_answer(c, &(struct notice){ .kind = "confirm-request",
-		    .tmpl = "confirm-command", .lang = notify_language(c->e, NULL, NULL, 1),
+		    .tmpl = "confirm-command", .lang = notify_language(c->e, NULL,
+		    lines_language(lines), 1),
 		    .vars = &v, .ref_kind = "confirmation", .ref_id = rowid }, error_r);
 		inbound_outcome(c, "committee commands held for confirmation");
 		goto out;
 	}
 	if (committee_exec_lines(c->e, c->m->from_addr, lines, c->inbound_id, &out, error_r) < 0)
 		goto out;
-	ret = reply_results(c, out.s, error_r);
+	ret = reply_results(c, lines, out.s, error_r);
 	inbound_outcome(c, "committee commands run");
 out:
 	vars_deinit(&v);
@@ -187,12 +285,31 @@ out:
 	return ret < 0 ? -1 : 1;
 }
 
+/* The subject "help" (or "help COMMAND"): the committee's help. Asked
+ * of the robot, it proves nothing and changes nothing, so it needs no
+ * confirmation. */
+static int help_subject(struct msgctx *c, char **error_r)
+{
+	struct committee_command cmd;
+	char *subject = command_subject_strip(c->m->subject);
+	int r = 0;
+
+	if (command_committee_parse(subject, &cmd) == 1 && cmd.error == NULL &&
+	    cmd.cmd == CCMD_HELP)
+		r = committee_help_answer(c, &cmd, error_r);
+	command_committee_deinit(&cmd);
+	free(subject);
+	return r;
+}
+
 int committee_message(struct msgctx *c, char **error_r)
 {
-	char *lines = command_lines(c);
-	int ret;
+	char *lines;
+	int ret = help_subject(c, error_r);
 
-	if (lines == NULL)
+	if (ret != 0)
+		return ret;
+	if ((lines = command_lines(c)) == NULL)
 		return 0;
 	ret = run_or_confirm(c, lines, error_r);
 	free(lines);
@@ -205,6 +322,19 @@ int committee_reply(struct msgctx *c, int64_t proposal_id, char **error_r)
 	return run_or_confirm(c, c->text, error_r);
 }
 
+int committee_reply_any(struct msgctx *c, const char *ref_kind, char **error_r)
+{
+	/* a whole command: "End of the week suits me" only starts like one */
+	if (first_command(c->text, 1, NULL))
+		return run_or_confirm(c, c->text, error_r);
+	/* an answer to our answer that holds no command is not answered */
+	if (ref_kind != NULL && strcmp(ref_kind, "unclear") == 0) {
+		inbound_leave(c, "a reply to an answer, not understood");
+		return 1;
+	}
+	return 0;
+}
+
 int committee_confirmed(struct msgctx *c, const struct confirmation *k, char **error_r)
 {
 	struct buf out;
@@ -214,7 +344,7 @@ int committee_confirmed(struct msgctx *c, const struct confirmation *k, char **e
 	buf_add(&out, "", 0);
 	if (committee_exec_lines(c->e, c->m->from_addr, k->payload != NULL ? k->payload : "",
 	    c->inbound_id, &out, error_r) == 0)
-		ret = reply_results(c, out.s, error_r);
+		ret = reply_results(c, k->payload != NULL ? k->payload : "", out.s, error_r);
 	inbound_outcome(c, "confirmed committee commands run");
 	buf_deinit(&out);
 	return ret < 0 ? -1 : 1;

@@ -29,10 +29,10 @@ struct msgctx {
 	int64_t inbound_id;
 	struct handled *h;
 	char *text;
-	/* an answer to a message the robot sent this From alone (its keyed
+	/* it answers a message of ours sent to its sender alone (its keyed
 	 * Message-ID in In-Reply-To or References): the address is who it
 	 * claims, as a trusted Authentication-Results would say */
-	int reply_proven;
+	int replied;
 };
 
 /* Says what was done with the message (printf-like, cut to fit). */

@@ -626,8 +626,9 @@ int overview_problems(struct engine *e, struct buf *b)
 		return -1;
 	list_end(b, s.rows, "(none)");
 	s.rows = 0;
-	buf_adds(b, "\nMessages that could not be delivered, with the server's last answer\n");
-	if (store_query(e->st, "SELECT created_at, kind, envelope_to, last_error"
+	buf_adds(b, "\nMessages that could not be delivered, with the server's last answer\n"
+	    "(\"resend N\", N its number, sends one again)\n");
+	if (store_query(e->st, "SELECT created_at, '#' || id || ' ' || kind, envelope_to, last_error"
 	    " FROM outbound WHERE status = 'failed' ORDER BY id", failed_row, &s, NULL) < 0)
 		return -1;
 	list_end(b, s.rows, "(none)");
@@ -800,9 +801,10 @@ static int tally_show(struct engine *e, const struct tally *x, struct buf *out)
 	char date[32];
 
 	time_local_str(x->start, date, sizeof(date));
-	/* the title fits the line with the date after it: 2 + 2 + 16 + 12 */
-	buf_adds(out, "  ");
-	buf_add_fit(out, x->title, TEXT_LINE_MAX - 32);
+	/* the title fits the line with its number and the date after it:
+	 * 2 + 12 + 2 + 16 + 12 */
+	buf_printf(out, "  session %" PRId64 ": ", x->id);
+	buf_add_fit(out, x->title, TEXT_LINE_MAX - 44);
 	buf_printf(out, ", %s%s\n", date, x->cancelled ? " (cancelled)" : "");
 	if (x->cancelled) {
 		buf_adds(out, "    cancelled: no answer counts\n");
@@ -822,6 +824,65 @@ static int tally_show(struct engine *e, const struct tally *x, struct buf *out)
 		return -1;
 	list_end(out, s.rows, "(none)");
 	return 0;
+}
+
+/* One answer of the session: who, in its group. */
+struct answers {
+	struct buf *b;
+	size_t rows[5];
+};
+
+static int named_row(const struct store_row *row, void *arg)
+{
+	struct answers *a = arg;
+	int g = (int)store_row_int(row, 1);
+
+	if (g < 0 || g > 4 || ++a->rows[g] > LIST_MAX)
+		return 0;
+	buf_printf(a->b, "%s%s", a->rows[g] > 1 ? ", " : "", store_row_text(row, 0));
+	return 0;
+}
+
+int overview_training_answers(struct engine *e, int64_t event, struct buf *out)
+{
+	/* the groups of overview_training(), by the same rules */
+	static const char *const groups[] = { "accepted", "declined", "tentative",
+		"not answered", "answered an earlier version only, not counted" };
+	static const int order[] = { 0, 1, 2, 4, 3 };
+	struct answers a;
+	struct buf line;
+	char head[96];
+	size_t i;
+	int ret = -1;
+
+	buf_init(&line, 64 * 1024);
+	for (i = 0; i < ARRAY_SIZE(order); i++) {
+		memset(&a, 0, sizeof(a));
+		a.b = &line;
+		line.len = 0;
+		buf_add(&line, "", 0);
+		if (store_query(e->st, "SELECT coalesce(p.name, p.address), CASE"
+		    " WHEN r.partstat IN ('ACCEPTED', 'DECLINED', 'TENTATIVE')"
+		    " AND coalesce(r.reply_seq >= e.sequence, 0) THEN"
+		    " CASE r.partstat WHEN 'ACCEPTED' THEN 0 WHEN 'DECLINED' THEN 1 ELSE 2 END"
+		    " WHEN r.partstat IN ('ACCEPTED', 'DECLINED', 'TENTATIVE') THEN 4 ELSE 3 END AS g"
+		    " FROM rsvps r JOIN events e ON e.id = r.event_id JOIN people p ON p.id = r.person_id"
+		    " WHERE r.event_id = ? AND g = ? ORDER BY p.name, p.id", named_row, &a, "ii",
+		    event, (int64_t)order[i]) < 0)
+			goto out;
+		snprintf(head, sizeof(head), "  %s (%zu)%s", groups[order[i]], a.rows[order[i]],
+		    a.rows[order[i]] > 0 ? ": " : "\n");
+		buf_adds(out, head);
+		if (a.rows[order[i]] > 0) {
+			buf_fill(out, line.s, line.len, strlen(head), 4, TEXT_LINE_MAX, "\n");
+			if (a.rows[order[i]] > LIST_MAX)
+				buf_printf(out, "    ... and %zu more\n", a.rows[order[i]] - LIST_MAX);
+		}
+	}
+	ret = 0;
+out:
+	buf_deinit(&line);
+	return ret;
 }
 
 int overview_training(struct engine *e, struct buf *out)

@@ -45,6 +45,10 @@ int overview_repair(struct engine *e, int64_t cohort, struct buf *out);
  * answer, counting only the answers for the session as it stands, and who
  * answered an earlier version only; a cancelled session counts none. */
 int overview_training(struct engine *e, struct buf *out);
+/* Who answered session event, by name: accepted, declined, tentative,
+ * an earlier version only, not answered; each group with its count, by
+ * the rules of overview_training(), so that the totals agree. */
+int overview_training_answers(struct engine *e, int64_t event, struct buf *out);
 int overview_checkins(struct engine *e, int64_t cohort, struct buf *out);
 int overview_cases(struct engine *e, struct buf *out);
 /* Bouncing addresses, undelivered and quarantined messages, human mail. */

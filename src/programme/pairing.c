@@ -335,8 +335,8 @@ int pairing_match(struct engine *e, const struct committee_command *cmd, int64_t
 	if (send_proposal(e, proposal, cohort_name, list.s, unmatched.s, res.n_pairs, cause,
 	    error_r) < 0)
 		goto out;
-	buf_printf(out, "match: proposal %" PRId64 " of %zu pair(s) sent to the committee; %zu without a partner\n",
-	    proposal, res.n_pairs, res.n_unmatched);
+	buf_printf(out, "match: a proposal of %zu pair%s sent to the committee; %zu without a "
+	    "partner\n", res.n_pairs, res.n_pairs == 1 ? "" : "s", res.n_unmatched);
 	ret = 0;
 out:
 	match_result_free(&res);
@@ -396,7 +396,7 @@ static int introduce(struct engine *e, int64_t pair, const struct application *m
 }
 
 static int activate(struct engine *e, int64_t pair, int64_t mentor_id, int64_t mentee_id,
-    int64_t cause, struct buf *out, const char *label, char **error_r)
+    int anyway, int64_t cause, struct buf *out, const char *label, char **error_r)
 {
 	struct application mentor, mentee;
 	int64_t other_pair = 0, other = 0, waiting = 0;
@@ -422,9 +422,9 @@ static int activate(struct engine *e, int64_t pair, int64_t mentor_id, int64_t m
 	    " AND mentee_app = ?", "i", mentee_id) < 0)
 		goto out;
 	load += (long)waiting;
-	if (other != 0 || roster_active_pair_of(e, mentee_id, &other_pair, &other) != 0 ||
-	    load >= mentor.capacity) {
-		buf_printf(out, "%s: not approved: %s\n", label, load >= mentor.capacity
+	if (other != 0 || (r = roster_active_pair_of(e, mentee_id, &other_pair, &other)) != 0 ||
+	    (load >= mentor.capacity && !anyway)) {
+		buf_printf(out, "%s: not approved: %s\n", label, load >= mentor.capacity && !anyway
 		    ? "the mentor is at capacity" : "the mentee is already paired");
 		ret = roster_pair_move(e, pair, PAIR_REJECTED, NULL) < 0 ? -1 : 0;
 		goto out;
@@ -533,16 +533,15 @@ static int pair_row_cb(const struct store_row *row, void *arg)
 	return 0;
 }
 
+/* "approve all" takes every pair but those it names ("all except 9"). */
 static int wanted(const struct committee_command *cmd, int64_t number)
 {
 	size_t i;
 
-	if (cmd->all)
-		return 1;
 	for (i = 0; i < cmd->n_nums; i++)
 		if (cmd->nums[i] == number)
-			return 1;
-	return 0;
+			return !cmd->all;
+	return cmd->all;
 }
 
 int pairing_decide(struct engine *e, const struct committee_command *cmd, int64_t cause,
@@ -574,7 +573,8 @@ int pairing_decide(struct engine *e, const struct committee_command *cmd, int64_
 		for (i = 0; i < pairs.n; i++)
 			known |= pairs.v[i].number == cmd->nums[j];
 		if (!known)
-			buf_printf(out, "%s %ld: no such pair waiting in proposal %" PRId64 "\n", what, cmd->nums[j], proposal);
+			buf_printf(out, "%s %ld: the latest proposal has no pair %ld waiting for a "
+			    "decision\n", what, cmd->nums[j], cmd->nums[j]);
 	}
 	for (i = 0; i < pairs.n; i++) {
 		char label[64];
@@ -586,7 +586,7 @@ int pairing_decide(struct engine *e, const struct committee_command *cmd, int64_
 			if (roster_pair_move(e, pairs.v[i].id, PAIR_REJECTED, NULL) < 0)
 				goto out;
 			buf_printf(out, "%s: pair rejected\n", label);
-		} else if (activate(e, pairs.v[i].id, pairs.v[i].mentor, pairs.v[i].mentee, cause, out,
+		} else if (activate(e, pairs.v[i].id, pairs.v[i].mentor, pairs.v[i].mentee, 0, cause, out,
 		    label, error_r) < 0) {
 			goto out;
 		}
@@ -598,9 +598,10 @@ int pairing_decide(struct engine *e, const struct committee_command *cmd, int64_
 		if (store_exec(e->st, "UPDATE proposals SET status = 'closed' WHERE id = ?", "i", proposal) < 0 ||
 		    waitlist(e, cohort, cause, out, error_r) < 0)
 			goto out;
-		buf_printf(out, "proposal %" PRId64 " is settled\n", proposal);
+		buf_adds(out, "the proposal is settled: every pair of it is decided\n");
 	} else {
-		buf_printf(out, "proposal %" PRId64 ": %" PRId64 " pair(s) still waiting for a decision\n", proposal, left);
+		buf_printf(out, "the proposal: %" PRId64 " pair%s still waiting for a decision\n", left,
+		    left == 1 ? "" : "s");
 	}
 	ret = 0;
 out:
@@ -608,11 +609,133 @@ out:
 	return ret;
 }
 
+static int address_cb(const struct store_row *row, void *arg)
+{
+	struct buf *b = arg;
+
+	buf_printf(b, "%s%s", b->len > 0 ? ", " : "", store_row_text(row, 0));
+	return 0;
+}
+
+/* A mentor at capacity is refused before any pair is made, saying how to
+ * go on: the mentors with room in the same field, and "anyway". 1 when
+ * refused, 0 when she has room (or the committee said anyway), -1. */
+static int at_capacity(struct engine *e, const struct committee_command *cmd,
+    const struct application *mentor, struct buf *out)
+{
+	struct buf room;
+	long load = 0;
+	int ret = -1;
+
+	if (roster_mentor_load(e, mentor->id, &load) < 0)
+		return -1;
+	if (load < mentor->capacity || cmd->anyway)
+		return 0;
+	buf_init(&room, 4096);
+	if (store_query(e->st, "SELECT p.address FROM applications a JOIN people p"
+	    " ON p.id = a.person_id WHERE a.cohort_id = ? AND a.role = 'mentor'"
+	    " AND a.status = 'confirmed' AND a.id != ? AND lower(a.field) = lower(?)"
+	    " AND (SELECT count(*) FROM pairs x WHERE x.mentor_app = a.id AND x.status = 'active')"
+	    " < a.capacity ORDER BY p.address LIMIT 5", address_cb, &room, "iis",
+	    mentor->cohort_id, mentor->id, mentor->field != NULL ? mentor->field : "") < 0)
+		goto out;
+	buf_printf(out, "pair: not paired: %s is at capacity (%ld of %ld); ", mentor->name, load,
+	    mentor->capacity);
+	if (room.len > 0)
+		buf_printf(out, "mentors with room in the same field: %.*s; ", (int)room.len, room.s);
+	else
+		buf_adds(out, "no other mentor in the same field has room; ");
+	buf_printf(out, "to pair anyway: pair %s %s anyway\n", cmd->arg1, cmd->arg2);
+	ret = 1;
+out:
+	buf_deinit(&room);
+	return ret;
+}
+
+struct named {
+	struct buf list;   /* "address (Name)", ... */
+	char *address;     /* the first one's */
+	size_t n;
+};
+
+static int named_cb(const struct store_row *row, void *arg)
+{
+	struct named *x = arg;
+
+	if (x->n++ == 0)
+		x->address = xstrdup(store_row_text(row, 0));
+	if (x->n <= 5)
+		buf_printf(&x->list, "%s%s (%s)", x->n > 1 ? ", " : "", store_row_text(row, 0),
+		    store_row_text(row, 1));
+	return 0;
+}
+
+/* The address of the one confirmed applicant of the role in the cohort
+ * whose name is name, else whose name holds it ("Olga"): 1 with
+ * *address_r, 0 with why not in out (no one, or the candidates), -1. */
+static int address_by_name(struct engine *e, int64_t cohort, const char *role, const char *name,
+    char **address_r, struct buf *out)
+{
+	static const char *const sql[] = {
+		"SELECT p.address, a.name FROM applications a JOIN people p ON p.id = a.person_id"
+		" WHERE a.cohort_id = ? AND a.role = ? AND a.status = 'confirmed'"
+		" AND lower(a.name) = lower(?) ORDER BY p.address",
+		"SELECT p.address, a.name FROM applications a JOIN people p ON p.id = a.person_id"
+		" WHERE a.cohort_id = ? AND a.role = ? AND a.status = 'confirmed'"
+		" AND instr(lower(a.name), lower(?)) > 0 ORDER BY p.address",
+	};
+	struct named x;
+	size_t i;
+	int ret = -1;
+
+	memset(&x, 0, sizeof(x));
+	buf_init(&x.list, 4096);
+	for (i = 0; i < ARRAY_SIZE(sql) && x.n == 0; i++)
+		if (store_query(e->st, sql[i], named_cb, &x, "iss", cohort, role, name) < 0)
+			goto out;
+	ret = x.n == 1;
+	if (x.n == 0)
+		buf_printf(out, "pair: no confirmed %s named \"%s\" in this cohort\n", role, name);
+	else if (x.n > 1)
+		buf_printf(out, "pair: \"%s\" could be %zu %ss: %.*s%s; write the address instead,"
+		    " like pair ADDRESS ADDRESS\n", name, x.n, role, (int)x.list.len, x.list.s,
+		    x.n > 5 ? ", ..." : "");
+	if (ret == 1) {
+		*address_r = x.address;
+		x.address = NULL;
+	}
+out:
+	free(x.address);
+	buf_deinit(&x.list);
+	return ret;
+}
+
+/* "pair Olga Ivanova with Nadia Benali": the two found by name, then
+ * paired as by their addresses. */
+static int pair_by_names(struct engine *e, int64_t cohort, const struct committee_command *cmd,
+    int64_t cause, struct buf *out, char **error_r)
+{
+	struct committee_command m = *cmd;
+	char *mentor = NULL, *mentee = NULL;
+	int r;
+
+	if ((r = address_by_name(e, cohort, "mentor", cmd->arg1, &mentor, out)) == 1 &&
+	    (r = address_by_name(e, cohort, "mentee", cmd->arg2, &mentee, out)) == 1) {
+		m.by_name = 0;
+		m.arg1 = mentor;
+		m.arg2 = mentee;
+		r = pairing_pair(e, &m, cause, out, error_r);
+	}
+	free(mentor);
+	free(mentee);
+	return r;
+}
+
 int pairing_pair(struct engine *e, const struct committee_command *cmd, int64_t cause,
     struct buf *out, char **error_r)
 {
 	struct application mentor, mentee;
-	int64_t cohort = 0, pair = 0;
+	int64_t cohort = 0, pair = 0, other = 0;
 	int r, ret = -1;
 
 	memset(&mentor, 0, sizeof(mentor));
@@ -620,6 +743,8 @@ int pairing_pair(struct engine *e, const struct committee_command *cmd, int64_t 
 	r = open_cohort(e, "pair", out, &cohort, NULL);
 	if (r <= 0)
 		return r;
+	if (cmd->by_name)
+		return pair_by_names(e, cohort, cmd, cause, out, error_r);
 	if (roster_application_live(e, cohort, cmd->arg1, &mentor) < 0 ||
 	    roster_application_live(e, cohort, cmd->arg2, &mentee) < 0)
 		goto out;
@@ -633,14 +758,49 @@ int pairing_pair(struct engine *e, const struct committee_command *cmd, int64_t 
 		ret = 0;
 		goto out;
 	}
+	if ((r = roster_active_pair_of(e, mentee.id, &pair, &other)) != 0) {
+		if (r > 0)
+			buf_printf(out, "pair: not paired: %s is in pair %" PRId64 " already; to give"
+			    " them another mentor, end that pair first (unpair %" PRId64 " REASON)\n",
+			    mentee.name, pair, pair);
+		ret = r < 0 ? -1 : 0;
+		goto out;
+	}
+	if ((r = at_capacity(e, cmd, &mentor, out)) != 0) {
+		ret = r < 0 ? -1 : 0;
+		goto out;
+	}
 	if (roster_pair_new(e, &(struct pair_proposal){ .cohort_id = cohort, .mentor_app = mentor.id,
 	    .mentee_app = mentee.id, .reasons = "paired by the committee" }, &pair) < 0)
 		goto out;
-	ret = activate(e, pair, mentor.id, mentee.id, cause, out, "pair", error_r);
+	ret = activate(e, pair, mentor.id, mentee.id, cmd->anyway, cause, out, "pair", error_r);
 out:
 	roster_application_deinit(&mentor);
 	roster_application_deinit(&mentee);
 	return ret;
+}
+
+/* Whether the two people of an ended pair are still invited to a
+ * training session to come: ending a pair does not withdraw them. */
+static int still_invited(struct engine *e, const struct application *x,
+    const struct application *y, struct buf *out)
+{
+	int64_t n = 0, session = 0;
+
+	if (store_query_int(e->st, &n, "SELECT count(DISTINCT r.person_id) FROM rsvps r JOIN events e"
+	    " ON e.id = r.event_id WHERE r.person_id IN (?, ?) AND e.status = 'scheduled'"
+	    " AND e.start_at >= ?", "iit", x->person_id, y->person_id, e->now) < 0 ||
+	    store_query_int(e->st, &session, "SELECT max(e.id) FROM rsvps r JOIN events e"
+	    " ON e.id = r.event_id WHERE r.person_id IN (?, ?) AND e.status = 'scheduled'"
+	    " AND e.start_at >= ?", "iit", x->person_id, y->person_id, e->now) < 0)
+		return -1;
+	if (n == 0)
+		buf_adds(out, "neither of them is invited to a training session to come\n");
+	else
+		buf_printf(out, "%s still invited to training session %" PRId64 " (\"training "
+		    "answers %" PRId64 "\" lists who is)\n", n == 2 ? "both are" : "one of them is",
+		    session, session);
+	return 0;
 }
 
 int pairing_unpair(struct engine *e, const struct committee_command *cmd, int64_t cause,
@@ -675,8 +835,11 @@ int pairing_unpair(struct engine *e, const struct committee_command *cmd, int64_
 		if (r < 0)
 			goto out;
 	}
-	buf_printf(out, "unpair %" PRId64 ": %s and %s are no longer paired; both were told\n", pairs.v[0].id,
-	    a[0].name, a[1].name);
+	buf_printf(out, "unpair %" PRId64 ": %s and %s are no longer paired; both were told, each"
+	    " in their language, that their pair has ended (pair numbers are never reused)\n",
+	    pairs.v[0].id, a[0].name, a[1].name);
+	if (still_invited(e, &a[0], &a[1], out) < 0)
+		goto out;
 	ret = 0;
 out:
 	free(pairs.v);

@@ -294,6 +294,8 @@ static int on_fresh(struct msgctx *c, char **error_r)
 		return r;
 	if (form_detect(c->text))
 		return applicant_form(c, error_r);
+	if (config_is_member(c->e->cfg, c->m->from_addr))
+		return committee_unclear(c, error_r);
 	return plain_words(c, "not understood", error_r);
 }
 
@@ -321,16 +323,19 @@ static int by_reference(struct msgctx *c, const struct classification *cl, char 
 			free(ref_kind);
 			return -1;
 		}
-		c->reply_proven = r == 1;
 	}
-	if (r == 1 && ref_kind != NULL) {
+	if (r == 1) {
+		c->replied = 1;
 		r = 0;
-		for (i = 0; i < ARRAY_SIZE(replies); i++)
+		for (i = 0; ref_kind != NULL && i < ARRAY_SIZE(replies); i++)
 			if (strcmp(ref_kind, replies[i].ref_kind) == 0 && (!replies[i].members_only ||
 			    config_is_member(c->e->cfg, c->m->from_addr))) {
 				r = replies[i].fn(c, ref_id, error_r);
 				break;
 			}
+		/* a member's reply to anything else we sent her: commands */
+		if (r == 0 && config_is_member(c->e->cfg, c->m->from_addr))
+			r = committee_reply_any(c, ref_kind, error_r);
 	} else {
 		r = cl->token[0] != '\0' ? by_token(c, cl->token, error_r) : 0;
 	}
@@ -352,6 +357,9 @@ static int on_reply(struct msgctx *c, const struct classification *cl, char **er
 static int on_human(struct msgctx *c, const struct classification *cl, char **error_r)
 {
 	(void)cl;
+	/* a member is never met with silence when she writes to us alone */
+	if (c->m->from_addr != NULL && config_is_member(c->e->cfg, c->m->from_addr))
+		return committee_unclear(c, error_r);
 	return plain_words(c, "human mail", error_r);
 }
 

@@ -16,6 +16,7 @@
 #include "mime.h"
 #include "inbound.h"
 #include "outbox.h"
+#include "overview.h"
 #include "roster.h"
 #include "store.h"
 #include "template.h"
@@ -91,13 +92,97 @@ static int create(struct engine *e, int64_t cohort, const struct committee_comma
 		goto out;
 	if (invite_newcomers(e, &ev, &people, cause, NULL, error_r) < 0)
 		goto out;
-	buf_printf(out, "training: \"%s\" planned; %zu matched people invited\n", ev.title, people.n);
+	buf_printf(out, "training: \"%s\" planned, as session %" PRId64 "; %zu matched people "
+	    "invited\n", ev.title, ev.id, people.n);
 	ret = 0;
 out:
 	free(title);
 	free(people.v);
 	invite_event_deinit(&ev);
 	return ret;
+}
+
+/* Does the number the line gave (if any) name the planned session? It
+ * may be left out: only one is planned at a time. */
+static int is_session(const struct event *ev, const struct committee_command *cmd,
+    struct buf *out)
+{
+	if (cmd->n_nums == 0 || cmd->nums[0] == ev->id)
+		return 1;
+	buf_printf(out, "%s: there is no planned session %ld; the planned one is session %" PRId64
+	    " (\"%s\")\n", command_committee_name(cmd->cmd), cmd->nums[0], ev->id, ev->title);
+	return 0;
+}
+
+/* The planned session, when the line names it or names none: 1, or 0
+ * with the reason in out, or -1. */
+static int planned(struct engine *e, int64_t cohort, const struct committee_command *cmd,
+    struct event *ev, struct buf *out)
+{
+	int r = invite_event_current(e, cohort, ev);
+
+	if (r <= 0) {
+		if (r == 0)
+			buf_adds(out, "training: no training is planned\n");
+		return r;
+	}
+	if (!is_session(ev, cmd, out)) {
+		invite_event_deinit(ev);
+		return 0;
+	}
+	return 1;
+}
+
+/* "training" alone: the sessions, and what can be done with them. */
+static int sessions(struct engine *e, int64_t cohort, struct buf *out)
+{
+	struct event ev;
+	int r;
+
+	if (overview_training(e, out) < 0 || (r = invite_event_current(e, cohort, &ev)) < 0)
+		return -1;
+	if (r == 1) {
+		buf_printf(out, "training answers %" PRId64 ": who answered, by name\n"
+		    "training update %" PRId64 " 2026-05-15: move it (give only what changes)\n"
+		    "training cancel %" PRId64 ": cancel it\n", ev.id, ev.id, ev.id);
+		invite_event_deinit(&ev);
+	} else {
+		buf_adds(out, "to plan one: training 2026-05-14 14:00 2h Room 40-S2-A01, "
+		    "Mentoring basics\n");
+	}
+	return 0;
+}
+
+/* "training answers [N]": who answered the session, by name. */
+static int answers(struct engine *e, int64_t cohort, const struct committee_command *cmd,
+    struct buf *out)
+{
+	struct event ev;
+	int64_t id = cmd->n_nums > 0 ? cmd->nums[0] : 0;
+	int r;
+
+	memset(&ev, 0, sizeof(ev));
+	r = id != 0 ? invite_event_by_id(e, id, &ev) : invite_event_current(e, cohort, &ev);
+	if (r < 0)
+		return -1;
+	if (r == 0) {
+		buf_printf(out, "training answers: %s\n", id != 0 ? "no such session (\"training\" "
+		    "lists them)" : "no training is planned");
+		return 0;
+	}
+	buf_printf(out, "training answers: session %" PRId64 ", \"%s\"%s\n", ev.id, ev.title,
+	    strcmp(ev.status, "cancelled") == 0 ? " (cancelled: no answer counts)" : "");
+	r = overview_training_answers(e, ev.id, out);
+	invite_event_deinit(&ev);
+	return r;
+}
+
+/* "st", "nd", "rd" or "th" after n (English). */
+static const char *ordinal_suffix(long n)
+{
+	if (n % 100 >= 11 && n % 100 <= 13)
+		return "th";
+	return n % 10 == 1 ? "st" : n % 10 == 2 ? "nd" : n % 10 == 3 ? "rd" : "th";
 }
 
 static int change(struct engine *e, int64_t cohort, const struct committee_command *cmd,
@@ -110,12 +195,8 @@ static int change(struct engine *e, int64_t cohort, const struct committee_comma
 	int64_t id;
 	int r, ret = -1;
 
-	r = invite_event_current(e, cohort, &ev);
-	if (r <= 0) {
-		if (r == 0)
-			buf_adds(out, "training: no training is planned\n");
+	if ((r = planned(e, cohort, cmd, &ev, out)) <= 0)
 		return r;
-	}
 	if (cancel) {
 		r = store_exec(e->st, "UPDATE events SET status = 'cancelled', sequence = sequence + 1,"
 		    " updated_at = ? WHERE id = ?", "ti", e->now, ev.id);
@@ -137,14 +218,50 @@ static int change(struct engine *e, int64_t cohort, const struct committee_comma
 	/* people paired since the first invitation are invited now */
 	if (!cancel && invite_newcomers(e, &ev, &people, cause, &sent, error_r) < 0)
 		goto out;
-	buf_printf(out, "training %s: \"%s\", sequence %ld, sent to %zu people\n",
-	    cancel ? "cancel" : "update", ev.title, ev.sequence, sent);
+	if (cancel)
+		buf_printf(out, "training cancel: \"%s\" (session %" PRId64 ") is cancelled; the "
+		    "cancellation was sent to %zu people\n", ev.title, ev.id, sent);
+	else
+		buf_printf(out, "training update: \"%s\" (session %" PRId64 "), the %ld%s version of "
+		    "the invitation, sent to %zu people\n", ev.title, ev.id, ev.sequence + 1,
+		    ordinal_suffix(ev.sequence + 1), sent);
 	ret = 0;
 out:
 	free(invited.v);
 	free(people.v);
 	invite_event_deinit(&ev);
 	return ret;
+}
+
+/* An update gives only what changes ("move training to 2026-05-15"):
+ * the rest is the planned session's. */
+static int update(struct engine *e, int64_t cohort, const struct committee_command *cmd,
+    int64_t cause, struct buf *out, char **error_r)
+{
+	struct committee_command m = *cmd;
+	struct event ev;
+	struct tm tm;
+	int r;
+
+	if ((r = planned(e, cohort, cmd, &ev, out)) <= 0)
+		return r;
+	localtime_r(&ev.start, &tm);
+	if (!(cmd->given & TRAINING_GIVEN_DATE)) {
+		m.year = tm.tm_year + 1900;
+		m.month = tm.tm_mon + 1;
+		m.day = tm.tm_mday;
+	}
+	if (!(cmd->given & TRAINING_GIVEN_TIME)) {
+		m.hour = tm.tm_hour;
+		m.minute = tm.tm_min;
+	}
+	if (!(cmd->given & TRAINING_GIVEN_DURATION))
+		m.duration_min = ev.duration;
+	if (!(cmd->given & TRAINING_GIVEN_LOCATION))
+		m.location = ev.location;
+	r = start_usable(e, &m, out) ? change(e, cohort, &m, cause, out, error_r) : 0;
+	invite_event_deinit(&ev);
+	return r;
 }
 
 int training_command(struct engine *e, const struct committee_command *cmd, int64_t cause,
@@ -160,6 +277,12 @@ int training_command(struct engine *e, const struct committee_command *cmd, int6
 			buf_adds(out, "training: no cohort is open\n");
 		return r;
 	}
+	if (cmd->cmd == CCMD_TRAINING_ANSWERS)
+		return answers(e, cohort, cmd, out);
+	if (cmd->cmd == CCMD_TRAINING && cmd->given == 0)
+		return sessions(e, cohort, out);
+	if (cmd->cmd == CCMD_TRAINING_UPDATE)
+		return update(e, cohort, cmd, cause, out, error_r);
 	if (cmd->cmd != CCMD_TRAINING_CANCEL && !start_usable(e, cmd, out))
 		return 0;
 	if (cmd->cmd != CCMD_TRAINING)

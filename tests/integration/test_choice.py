@@ -129,7 +129,7 @@ class Choice(Played):
         # Noé, whose 1st choice she was; Marc to Léa (1st choice, and before
         # Kim, who chose him later, in input order); Kim is left out
         out = self.cli("match", now=at(9))
-        self.assertIn("proposal 1 of 3 pair(s)", out)
+        self.assertIn("a proposal of 3 pairs", out)
         self.once(now=at(9))
         proposal = text_of(self.phase("proposal", proposal=1)[0][2])
         self.assertIn("mentee's 1st choice", proposal)
@@ -209,7 +209,7 @@ matching.consent = yes"""
                      now=at(0))
         self.phase("applications", confirm_request=8, confirmed=8)
 
-        self.assertIn("proposal 1 of 3 pair(s)", self.cli("match", now=at(0)))
+        self.assertIn("a proposal of 3 pairs", self.cli("match", now=at(0)))
         out = self.cli("approve", "all", now=at(0))
         self.assertIn("asked to agree before the introduction", out)
         self.once(now=at(0))
@@ -286,7 +286,7 @@ matching.consent = yes"""
         # the second match: Sam with someone else, never Anna; Dora and Léa
         # never with whom they declined or ignored
         out = self.cli("match", now=at(17))
-        self.assertIn("proposal 2 of 2 pair(s)", out)
+        self.assertIn("a proposal of 2 pairs", out)
         self.once(now=at(17))
         proposal = text_of(self.phase("second proposal", proposal=1)[0][2])
         self.assertIn("not proposed again with Anna Keller", " ".join(proposal.split()))

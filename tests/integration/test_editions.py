@@ -153,7 +153,7 @@ programme.retention_days = 200"""
         self.phase("applications and their confirmations", confirm_request=12, confirmed=12)
 
         out = self.cli("match", now=at(0))
-        self.assertIn("proposal 1 of 5 pair(s)", out)
+        self.assertIn("a proposal of 5 pairs", out)
         out = self.cli("approve", "all", now=at(0))
         self.assertIn("waitlist: 2 applicant(s)", out)
         self.run_once(0)
@@ -417,7 +417,7 @@ programme.retention_days = 200"""
         self.phase("returning and new applicants", confirm_request=3, confirmed=3)
 
         out = self.cli("match", now=at(366))
-        self.assertIn("proposal 2 of 1 pair(s)", out)
+        self.assertIn("a proposal of 1 pair sent", out)
         self.run_once(366)
         msgs = self.phase("the proposal", proposal=1)
         proposal = text_of(msgs[0][2]).replace("\r\n", "\n")

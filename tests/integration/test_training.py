@@ -215,7 +215,7 @@ class Training(ProgrammeTest):
 
         # the committee sees the tally, and who answered an earlier version
         out = self.cli("status", now="2026-03-09T18:00")
-        self.assertIn("  Mentoring basics, 2026-03-10 15:00\n"
+        self.assertIn("  session 1: Mentoring basics, 2026-03-10 15:00\n"
                       "    accepted 2, declined 0, tentative 0, no answer 4\n"
                       "    not counted, 3 answered an earlier version only:\n", out)
         for who, what in (("Béatrice Roux", "declined"), ("Carl Weber", "tentative"),
@@ -244,6 +244,6 @@ class Training(ProgrammeTest):
         self.assertIn("calendar answer recorded as stale, not counted (ACCEPTED, sequence 0;"
                       " the training is cancelled)", r.stderr)
         out = self.cli("status", now="2026-03-09T20:00")
-        self.assertIn("  Mentoring basics, 2026-03-10 15:00 (cancelled)\n"
+        self.assertIn("  session 1: Mentoring basics, 2026-03-10 15:00 (cancelled)\n"
                       "    cancelled: no answer counts\n", out)
         self.assertNotIn("accepted", out.split("Training\n")[1].split("\n\n")[0])

@@ -140,13 +140,15 @@ static const struct ccase committee_cases[] = {
 	{ "approve: 1-3", 1, CCMD_APPROVE, NULL, { 1, 2, 3 }, 0, NULL, NULL },
 	{ "approuver 5 ; #7, 2\xe2\x80\x93" "3", 1, CCMD_APPROVE, NULL, { 5, 7, 2, 3 }, 0, NULL, NULL },
 	{ "approve 3 3 1", 1, CCMD_APPROVE, NULL, { 3, 1 }, 0, NULL, NULL },
-	{ "approve", 1, CCMD_APPROVE, "approve: expected all or pair numbers, like approve 1 3 4",
-	  { 0 }, 0, NULL, NULL },
+	{ "approve", 1, CCMD_APPROVE, "approve: expected all, all except NUMBERS, or pair numbers, "
+	  "like approve 1 3 4 or approve all except 9", { 0 }, 0, NULL, NULL },
 	{ "approve x", 1, CCMD_APPROVE, "approve: \"x\" is not a number from 1 to 1000000; "
-	  "expected all or pair numbers, like approve 1 3 4", { 0 }, 0, NULL, NULL },
+	  "expected all, all except NUMBERS, or pair numbers, like approve 1 3 4 or approve all "
+	  "except 9", { 0 }, 0, NULL, NULL },
 	{ "approve 0", 1, CCMD_APPROVE, "~approve: \"0\" is not a number", { 0 }, 0, NULL, NULL },
 	{ "approve 3-1", 1, CCMD_APPROVE, "~approve: \"3-1\" is not", { 0 }, 0, NULL, NULL },
-	{ "approve all 3", 1, CCMD_APPROVE, "~approve: \"all\" is not", { 0 }, 0, NULL, NULL },
+	{ "approve all 3", 1, CCMD_APPROVE, "~approve: expected all, all except NUMBERS", { 0 }, 0,
+	  NULL, NULL },
 	{ "approve 1-1000000", 1, CCMD_APPROVE, "approve: at most 200 numbers at a time",
 	  { 0 }, 0, NULL, NULL },
 	{ "approve 1-200 201", 1, CCMD_APPROVE, "approve: at most 200 numbers at a time",
@@ -160,7 +162,10 @@ static const struct ccase committee_cases[] = {
 	{ "associer <Alice@Example.org>, mailto:BOB@example.org", 1, CCMD_PAIR, NULL, { 0 }, 0,
 	  "alice@example.org", "bob@example.org" },
 	{ "pair alice@example.org", 1, CCMD_PAIR,
-	  "pair: expected the mentor's address, then the mentee's", { 0 }, 0, NULL, NULL },
+	  "~pair: expected the mentor's address, then the mentee's, like pair anna@", { 0 }, 0,
+	  NULL, NULL },
+	{ "pair alice@example.org bob@example.org anyway", 1, CCMD_PAIR, NULL, { 0 }, 0,
+	  "alice@example.org", "bob@example.org" },
 	{ "pair a@b@example.org bob@example.org", 1, CCMD_PAIR,
 	  "pair: \"a@b@example.org\" is not a valid address", { 0 }, 0, NULL, NULL },
 	{ "pair alice@example.org bob@exa_mple.org", 1, CCMD_PAIR,
@@ -172,8 +177,8 @@ static const struct ccase committee_cases[] = {
 	{ "unpair 3 moved to another site", 1, CCMD_UNPAIR, NULL, { 3 }, 0,
 	  "moved to another site", NULL },
 	{ "dissocier #2 d\xc3\xa9part", 1, CCMD_UNPAIR, NULL, { 2 }, 0, "d\xc3\xa9part", NULL },
-	{ "unpair 3", 1, CCMD_UNPAIR, "unpair: expected a pair number and a reason, like unpair 3 "
-	  "moved away", { 0 }, 0, NULL, NULL },
+	{ "unpair 3", 1, CCMD_UNPAIR, "unpair: the reason is missing (it stays with the committee): "
+	  "write it after the number, like unpair 3 moved to another site", { 0 }, 0, NULL, NULL },
 	{ "unpair x because", 1, CCMD_UNPAIR, "~unpair: expected a pair number", { 0 }, 0, NULL, NULL },
 	{ "close 4", 1, CCMD_CLOSE, NULL, { 4 }, 0, NULL, NULL },
 	{ "clore 4", 1, CCMD_CLOSE, NULL, { 4 }, 0, NULL, NULL },
@@ -214,8 +219,8 @@ static const struct ccase committee_cases[] = {
 	{ "formation annuler", 1, CCMD_TRAINING_CANCEL, NULL, { 0 }, 0, NULL, NULL },
 	{ "training cancel now", 1, CCMD_TRAINING_CANCEL, "training cancel: takes no arguments",
 	  { 0 }, 0, NULL, NULL },
-	{ "training", 1, CCMD_TRAINING,
-	  "training: expected YYYY-MM-DD HH:MM DURATION LOCATION[, TITLE]", { 0 }, 0, NULL, NULL },
+	{ "training", 1, CCMD_TRAINING, NULL, { 0 }, 0, NULL, NULL },
+	{ "training cancel 1", 1, CCMD_TRAINING_CANCEL, NULL, { 1 }, 0, NULL, NULL },
 	{ "approve 1\r\nreject 2", 1, CCMD_APPROVE, NULL, { 1 }, 0, NULL, NULL },
 	{ "  match", 1, CCMD_MATCH, NULL, { 0 }, 0, NULL, NULL },
 	/* not commands */
@@ -273,13 +278,15 @@ static void test_committee(void **state)
 	assert_string_equal(command_committee_name(CCMD_NONE), "");
 }
 
-static const struct {
+struct tcase {
 	const char *line;
 	enum committee_cmd cmd;
 	int year, month, day, hour, minute;
 	long duration;
 	const char *location, *title;
-} training_cases[] = {
+};
+
+static const struct tcase training_cases[] = {
 	{ "training 2026-03-10 14:00 90m Room 1, Kick-off meeting", CCMD_TRAINING,
 	  2026, 3, 10, 14, 0, 90, "Room 1", "Kick-off meeting" },
 	{ "Formation 2026-03-10 9:30 1h30 Salle B", CCMD_TRAINING, 2026, 3, 10, 9, 30, 90,
@@ -295,6 +302,146 @@ static const struct {
 	{ "training 2026-03-10 08:00 1m x", CCMD_TRAINING, 2026, 3, 10, 8, 0, 1, "x", NULL },
 };
 
+/* Parses t->line into *c and checks every field t gives (a NULL location
+ * or title: none). */
+static void check_training(const struct tcase *t, struct committee_command *c)
+{
+	assert_int_equal(command_committee_parse(t->line, c), 1);
+	if (c->error != NULL)
+		fail_msg("\"%s\": %s", t->line, c->error);
+	assert_int_equal(c->cmd, t->cmd);
+	assert_int_equal(c->year, t->year);
+	assert_int_equal(c->month, t->month);
+	assert_int_equal(c->day, t->day);
+	assert_int_equal(c->hour, t->hour);
+	assert_int_equal(c->minute, t->minute);
+	assert_int_equal(c->duration_min, t->duration);
+	if (t->location == NULL)
+		assert_null(c->location);
+	else
+		assert_string_equal(c->location, t->location);
+	if (t->title == NULL)
+		assert_null(c->title);
+	else
+		assert_string_equal(c->title, t->title);
+}
+
+/* The forgiving forms: each accepted one read as the strict form would be,
+ * each ambiguous one refused with its candidates named. */
+static void test_forgiving_forms(void **state)
+{
+	static const struct {
+		struct tcase t;
+		unsigned given;
+	} trainings[] = {
+		{ { "training 14 May 2026 14:00-16:00 room 40-S2-A01", CCMD_TRAINING, 2026, 5, 14,
+		    14, 0, 120, "room 40-S2-A01", NULL }, 15 },
+		{ { "formation 14/05/2026 14h-16h Salle 3", CCMD_TRAINING, 2026, 5, 14, 14, 0, 120,
+		    "Salle 3", NULL }, 15 },
+		{ { "formation 14 mai 2026 14h30 - 16h Salle 3", CCMD_TRAINING, 2026, 5, 14, 14, 30,
+		    90, "Salle 3", NULL }, 15 },
+		{ { "training May 14, 2026 9:30 90m Room 1", CCMD_TRAINING, 2026, 5, 14, 9, 30, 90,
+		    "Room 1", NULL }, 15 },
+		{ { "training 05/05/2026 10:00 1h Room 1", CCMD_TRAINING, 2026, 5, 5, 10, 0, 60,
+		    "Room 1", NULL }, 15 },
+		{ { "training 14.05.2026 10:00 1h Room 1", CCMD_TRAINING, 2026, 5, 14, 10, 0, 60,
+		    "Room 1", NULL }, 15 },
+		{ { "training 05/14/2026 10:00 1h Room 1", CCMD_TRAINING, 2026, 5, 14, 10, 0, 60,
+		    "Room 1", NULL }, 15 },
+		{ { "move training to 2026-05-15", CCMD_TRAINING_UPDATE, 2026, 5, 15, 0, 0, 0, NULL,
+		    NULL }, 1 },
+		{ { "move training to 15 May 2026 at 15:00", CCMD_TRAINING_UPDATE, 2026, 5, 15, 15,
+		    0, 0, NULL, NULL }, 3 },
+		{ { "training update 16:00-17:30", CCMD_TRAINING_UPDATE, 0, 0, 0, 16, 0, 90, NULL,
+		    NULL }, 6 },
+		{ { "training update Room 7", CCMD_TRAINING_UPDATE, 0, 0, 0, 0, 0, 0, "Room 7",
+		    NULL }, 8 },
+		{ { "d\xc3\xa9placer formation au 15/05/2026", CCMD_TRAINING_UPDATE, 2026, 5, 15, 0,
+		    0, 0, NULL, NULL }, 1 },
+		{ { "formation modifier 2026-05-15 14h 2h Salle 4", CCMD_TRAINING_UPDATE, 2026, 5,
+		    15, 14, 0, 120, "Salle 4", NULL }, 15 },
+	};
+	static const struct {
+		const char *line, *error;
+	} refused[] = {
+		{ "training 05/06/2026 10:00 1h Room", "could be 5 June or 6 May 2026" },
+		{ "training 05/06/2026 10:00 1h Room", "2026-06-05 or 2026-05-06" },
+		{ "training 14 May 10:00 1h Room", "day, month and year" },
+		{ "formation 08/00/2026 14h-16h Salle", "is not a date of the calendar" },
+		{ "training 0/5/2026 10:00 1h Room", "is not a date of the calendar" },
+		{ "training 2026-05-14 16:00-14:00 Room", "ends before the start" },
+		{ "training 2026-05-14 14:00 Room 1", "is not a duration" },
+		{ "training update", "nothing to change" },
+		{ "end 13", "the reason is missing" },
+		{ "end pair 13", "like unpair 13 moved to another site" },
+		{ "approve all 9", "approve all except 9" },
+		{ "approve all except", "approve all except 9" },
+	};
+	struct committee_command c;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(trainings); i++) {
+		check_training(&trainings[i].t, &c);
+		assert_int_equal(c.given, trainings[i].given);
+		command_committee_deinit(&c);
+	}
+	for (i = 0; i < ARRAY_SIZE(refused); i++) {
+		assert_int_equal(command_committee_parse(refused[i].line, &c), 1);
+		if (c.error == NULL || strstr(c.error, refused[i].error) == NULL)
+			fail_msg("\"%s\": error %s", refused[i].line, c.error ? c.error : "NULL");
+		command_committee_deinit(&c);
+	}
+	/* approve all except, and unpair by its other words */
+	assert_int_equal(command_committee_parse("approve all except 9", &c), 1);
+	assert_null(c.error);
+	assert_true(c.all);
+	assert_int_equal(c.n_nums, 1);
+	assert_int_equal(c.nums[0], 9);
+	command_committee_deinit(&c);
+	assert_int_equal(command_committee_parse("Approuver tout sauf 2, 4", &c), 1);
+	assert_null(c.error);
+	assert_true(c.all);
+	assert_int_equal(c.n_nums, 2);
+	command_committee_deinit(&c);
+	assert_int_equal(command_committee_parse("approve all but #3", &c), 1);
+	assert_true(c.all && c.n_nums == 1 && c.nums[0] == 3);
+	command_committee_deinit(&c);
+	assert_int_equal(command_committee_parse("pair Olga Ivanova with Nadia Benali", &c), 1);
+	assert_null(c.error);
+	assert_true(c.by_name);
+	assert_string_equal(c.arg1, "Olga Ivanova");
+	assert_string_equal(c.arg2, "Nadia Benali");
+	command_committee_deinit(&c);
+	assert_int_equal(command_committee_parse("associer Olga avec Nadia quand m\xc3\xaame", &c), 1);
+	assert_true(c.by_name && c.anyway);
+	assert_string_equal(c.arg2, "Nadia");
+	command_committee_deinit(&c);
+	assert_int_equal(command_committee_parse("pair Olga Ivanova", &c), 1);
+	assert_non_null(c.error);
+	command_committee_deinit(&c);
+	assert_int_equal(command_committee_parse("pair with Nadia", &c), 1);
+	assert_non_null(c.error);
+	command_committee_deinit(&c);
+	assert_int_equal(command_committee_parse("end pair 13 moved away", &c), 1);
+	assert_null(c.error);
+	assert_int_equal(c.cmd, CCMD_UNPAIR);
+	assert_string_equal(c.arg1, "moved away");
+	command_committee_deinit(&c);
+	assert_int_equal(command_committee_parse("s\xc3\xa9parer 13 d\xc3\xa9part", &c), 1);
+	assert_int_equal(c.cmd, CCMD_UNPAIR);
+	assert_null(c.error);
+	command_committee_deinit(&c);
+	assert_int_equal(command_committee_parse("help training update", &c), 1);
+	assert_int_equal(c.cmd, CCMD_HELP);
+	assert_int_equal(c.topic, CCMD_TRAINING_UPDATE);
+	command_committee_deinit(&c);
+	assert_int_equal(command_committee_parse("aide", &c), 1);
+	assert_int_equal(c.topic, CCMD_NONE);
+	assert_string_equal(c.lang, "fr");
+	command_committee_deinit(&c);
+}
+
 static void test_training(void **state)
 {
 	static const char *const bad[] = {
@@ -305,7 +452,9 @@ static void test_training(void **state)
 		"training 2026-03-10 10:00 25h Room", "training 2026-03-10 10:00 1h60 Room",
 		"training 2026-03-10 10:00 90 Room", "training 2026-03-10 10:00 1h3 Room",
 		"training 2026-03-10 10:00 1441m Room", "training 2026-03-10 10:00 1h",
-		"training 2026-03-10 10:00 1h , title only", "training update 2026-03-10",
+		"training 2026-03-10 10:00 1h , title only", "training update 2026-03-10 25:00",
+		"training 2026-03-10 16:00-14:00 Room", "training 31/02/2026 10:00 1h Room",
+		"training 14 May 10:00 1h Room", "training update 2026-03-10 10:00 2",
 		"formation 2026-03-10 10:00 2 heures Salle",
 	};
 	struct committee_command c;
@@ -313,33 +462,20 @@ static void test_training(void **state)
 
 	(void)state;
 	for (i = 0; i < ARRAY_SIZE(training_cases); i++) {
-		assert_int_equal(command_committee_parse(training_cases[i].line, &c), 1);
-		if (c.error != NULL)
-			fail_msg("\"%s\": %s", training_cases[i].line, c.error);
-		assert_int_equal(c.cmd, training_cases[i].cmd);
-		assert_int_equal(c.year, training_cases[i].year);
-		assert_int_equal(c.month, training_cases[i].month);
-		assert_int_equal(c.day, training_cases[i].day);
-		assert_int_equal(c.hour, training_cases[i].hour);
-		assert_int_equal(c.minute, training_cases[i].minute);
-		assert_int_equal(c.duration_min, training_cases[i].duration);
-		assert_string_equal(c.location, training_cases[i].location);
-		if (training_cases[i].title == NULL)
-			assert_null(c.title);
-		else
-			assert_string_equal(c.title, training_cases[i].title);
+		check_training(&training_cases[i], &c);
 		command_committee_deinit(&c);
 	}
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		assert_int_equal(command_committee_parse(bad[i], &c), 1);
 		if (c.error == NULL || !str_has_prefix(c.error, "training") ||
-		    strstr(c.error, "expected YYYY-MM-DD HH:MM DURATION LOCATION[, TITLE]") == NULL)
+		    strstr(c.error, "expected DATE START DURATION PLACE[, TITLE], like training "
+		    "2026-05-14 14:00 2h Room 40-S2-A01, Mentoring basics") == NULL)
 			fail_msg("\"%s\": error %s", bad[i], c.error ? c.error : "NULL");
 		command_committee_deinit(&c);
 	}
 	assert_int_equal(command_committee_parse("training 2026-02-30 10:00 1h Room", &c), 1);
-	assert_string_equal(c.error, "training: \"2026-02-30\" is not a date of the calendar; "
-	    "expected YYYY-MM-DD HH:MM DURATION LOCATION[, TITLE]");
+	assert_true(str_has_prefix(c.error, "training: \"2026-02-30\" is not a date of the calendar; "
+	    "expected DATE START DURATION PLACE[, TITLE]"));
 	command_committee_deinit(&c);
 }
 
@@ -542,7 +678,8 @@ static void test_random_pieces(void **state)
 		"2026-03-10", "2026-02-29", "10:00", "9h", "1h30", "90m", "min", ",", ";", "#", "-",
 		"\xe2\x80\x93", "1", "200", "all", "a@b.org", "<", ">", "mailto:", " ", "\t", "\r",
 		"\n", "\xc2\xa0", "yes", "non", "peut", "-\xc3\xaatre", "problem", "ok", ":", "Re:",
-		"[EXT]", "\xff", "\xc3", "forget", "me", "help",
+		"[EXT]", "\xff", "\xc3", "forget", "me", "help", "except", "sauf", "14/05/2026",
+		"May", "14h-16h", "move", "end", "to",
 	};
 	uint32_t seed = 123456789u;
 	char buf[200];
@@ -562,6 +699,7 @@ int main(void)
 		cmocka_unit_test(test_applicant),
 		cmocka_unit_test(test_committee),
 		cmocka_unit_test(test_training),
+		cmocka_unit_test(test_forgiving_forms),
 		cmocka_unit_test(test_addresses),
 		cmocka_unit_test(test_rsvp),
 		cmocka_unit_test(test_checkin),

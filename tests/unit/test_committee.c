@@ -24,7 +24,7 @@ static void test_match_proposes_and_approve_introduces(void **state)
 	fx_applicant(f, "Alice Martin <alice@example.org>", FX_ALICE);
 	fx_applicant(f, "chloe@example.org", FX_CHLOE);
 	fx_applicant(f, "eve@example.org", FX_EVE);
-	fx_expect_report(f, "match", "match: proposal 1 of 1 pair(s) sent to the committee; 1 without a partner");
+	fx_expect_report(f, "match", "match: a proposal of 1 pair sent to the committee; 1 without a partner");
 	fx_out(f, "proposal", NULL, &o);
 	assert_non_null(strstr(o.to, "chair@example.org"));
 	assert_non_null(strstr(o.to, "vice@example.org"));
@@ -33,7 +33,7 @@ static void test_match_proposes_and_approve_introduces(void **state)
 	fx_out_deinit(&o);
 	assert_int_equal(fx_int(f, "SELECT count(*) FROM pairs WHERE status = 'proposed'"), 1);
 	assert_int_equal(fx_count(f, "introduction"), 0);
-	fx_expect_report(f, "approve 7", "approve 7: no such pair waiting in proposal 1");
+	fx_expect_report(f, "approve 7", "approve 7: the latest proposal has no pair 7 waiting for a decision");
 	fx_expect_report(f, "approve all", "approve 1: pair 1 approved: Alice Martin and Chlo");
 	fx_out(f, "introduction", "alice@example.org", &o);
 	assert_non_null(strstr(o.to, "chloe@example.org"));
@@ -44,8 +44,8 @@ static void test_match_proposes_and_approve_introduces(void **state)
 	/* Eve is told she has no partner, once */
 	assert_int_equal(fx_count(f, "waitlist"), 1);
 	assert_true(fx_out_has(f, "waitlist", "eve@example.org", "No partner this time"));
-	fx_expect_report(f, "match", "match: proposal 2 of 0 pair(s)");
-	fx_expect_report(f, "approve all", "proposal 2 is settled");
+	fx_expect_report(f, "match", "match: a proposal of 0 pairs");
+	fx_expect_report(f, "approve all", "the proposal is settled");
 	assert_int_equal(fx_count(f, "waitlist"), 1);
 	/* the audit log names the actor */
 	assert_true(fx_int(f, "SELECT count(*) FROM audit WHERE actor = 'test'") >= 4);
@@ -59,7 +59,7 @@ static void test_reject_and_a_newer_proposal(void **state)
 	fx_applicant(f, "chloe@example.org", FX_CHLOE);
 	free(fx_command(f, "match"));
 	/* a second match replaces the first proposal */
-	fx_expect_report(f, "match", "proposal 2 of 1 pair(s)");
+	fx_expect_report(f, "match", "a proposal of 1 pair sent");
 	assert_int_equal(fx_int(f, "SELECT count(*) FROM pairs WHERE status = 'rejected'"), 1);
 	assert_int_equal(fx_int(f, "SELECT count(*) FROM proposals WHERE status = 'closed'"), 1);
 	fx_expect_report(f, "reject 1", "reject 1: pair rejected");
@@ -81,7 +81,9 @@ static void test_pair_and_unpair(void **state)
 	assert_int_equal(fx_int(f, "SELECT count(*) FROM pairs WHERE status = 'active'"
 	    " AND reasons = 'paired by the committee'"), 1);
 	fx_expect_report(f, "pair alice@example.org eve@example.org",
-	    "pair: not approved: the mentee is already paired");
+	    "pair: not paired: Eve Adams is in pair 1 already");
+	/* a refusal makes no pair: no number is lost */
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM pairs"), 1);
 	fx_expect_report(f, "unpair 9 gone", "unpair 9: no such active pair");
 	fx_expect_report(f, "unpair 1 they asked", "unpair 1: Alice Martin and Eve Adams are no longer paired");
 	assert_int_equal(fx_int(f, "SELECT count(*) FROM pairs WHERE status = 'ended'"

@@ -956,6 +956,16 @@ static const struct {
 	    "frobnicate: unknown command" },
 	{ "digest", "New applications: 3\nPending confirmation: 1\nPairs: 11\n"
 	    "RSVP: 18 yes, 2 no, 2 no answer\nOpen cases: 1 (case 17, 4 days)" },
+	{ "help", "Pairs\n  match                   propose pairs to the committee\n"
+	    "  approve all             approve every pair of the proposal\n" },
+	{ "subject", "Bonjour, pouvez-vous déplacer la formation au 15 mai ?" },
+	{ "problem", "pair: expected the mentor's address, then the mentee's" },
+	{ "suggestions", "pair MENTOR MENTEE\n  Pairs a mentor and a mentee by hand.\n"
+	    "  Example:\n    pair anna@example.org bea@example.org\n" },
+	{ "match", "1" }, { "approve", "" }, { "reject", "" }, { "unpair", "" },
+	{ "training", "" }, { "training_update", "" }, { "training_cancel", "" },
+	{ "close", "" }, { "cohort_open", "" }, { "cohort_close", "" }, { "status", "" },
+	{ "training_answers", "" }, { "resend", "" }, { "rematch", "" },
 	{ "backup_date", "2026-03-01 03:00" },
 	{ "restored_date", "2026-03-02 09:15" },
 	{ "sent", "  2026-03-01 10:00  help               to zoe@example.org: WIT Mentoring: how to "

@@ -40,7 +40,7 @@ static void test_sections(void **state)
 	expect(t, "answers this week: none\n");
 	expect(t, "Open cases (the text is in each case's notice)\n");
 	expect(t, "Messages that could not be delivered, with the server's last answer"
-	    "\n  (none)\n");
+	    "\n(\"resend N\", N its number, sends one again)\n  (none)\n");
 	/* no word of the operator's for the committee */
 	assert_null(strstr(t, "mentord "));
 	assert_null(strstr(t, "spool"));
@@ -75,7 +75,7 @@ static void test_problems_and_human_mail(void **state)
 	t = render(f);
 	expect(t, "gone@example.net              5.1.1: no such user\n");
 	expect(t, "bob@example.net               Lunch?\n");
-	expect(t, "  2026-03-02  help                          to ann@example.com\n"
+	expect(t, "  2026-03-02  #77 help                      to ann@example.com\n"
 	    "              RCPT TO: 550 5.1.1 no such user\n");
 	free(t);
 }
@@ -260,7 +260,7 @@ static void test_status_fits_one_screen(void **state)
 	expect(t, "Cohort 2026, open since 2026-03-02.\n");
 	expect(t, "Applications  awaiting confirmation 1; confirmed mentors 1, mentees 1\n");
 	expect(t, "Pairs         going on 1; mentees paired 1, waiting 0\n");
-	expect(t, "Training\n  Kick-off, 2026-03-20 14:00\n"
+	expect(t, "Training\n  session 1: Kick-off, 2026-03-20 14:00\n"
 	    "    accepted 0, declined 0, tentative 0, no answer 2\n");
 	expect(t, "Cases         open 1");
 	assert_null(strstr(t, "shouts"));

@@ -70,7 +70,7 @@ static void play(struct fx *f)
 	fx_handle(f, fx_msg(f, "Ivy Moss <ivy@example.org>", "apply", "Role: mentor\nName: Ivy Moss\n"
 	    "Department: IT\nField: Software\n"));
 	out = fx_command(f, "match");
-	assert_non_null(strstr(out, "4 pair(s)"));
+	assert_non_null(strstr(out, "a proposal of 4 pairs"));
 	free(out);
 	out = fx_command(f, "approve all");
 	assert_non_null(strstr(out, "waitlist: 1 applicant(s)"));

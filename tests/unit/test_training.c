@@ -14,7 +14,7 @@ static void test_plan_invites_each_person_alone(void **state)
 	struct fx *f = *state;
 	struct fx_out o;
 
-	fx_expect_report(f, PLAN, "training: \"Kick-off\" planned; 2 matched people invited");
+	fx_expect_report(f, PLAN, "training: \"Kick-off\" planned, as session 1; 2 matched people invited");
 	assert_int_equal(fx_count(f, "invitation"), 2);
 	fx_out(f, "invitation", "alice@example.org", &o);
 	assert_string_equal(o.to, "alice@example.org");
@@ -32,10 +32,11 @@ static void test_update_and_cancel_keep_the_uid(void **state)
 
 	free(fx_command(f, PLAN));
 	fx_expect_report(f, "training update 2026-03-21 10:00 90m Room 2",
-	    "training update: \"Kick-off\", sequence 1, sent to 2 people");
+	    "training update: \"Kick-off\" (session 1), the 2nd version of the invitation, sent to 2 people");
 	assert_int_equal(fx_count(f, "invitation-update"), 2);
 	assert_true(fx_out_has(f, "invitation-update", "chloe@example.org", "SEQUENCE:1"));
-	fx_expect_report(f, "training cancel", "training cancel: \"Kick-off\", sequence 2, sent to 2 people");
+	fx_expect_report(f, "training cancel",
+	    "training cancel: \"Kick-off\" (session 1) is cancelled; the cancellation was sent to 2 people");
 	assert_true(fx_out_has(f, "invitation-cancel", "chloe@example.org", "method=CANCEL"));
 	fx_expect_report(f, "training cancel", "training: no training is planned");
 	assert_int_equal(fx_int(f, "SELECT count(DISTINCT uid) FROM events"), 1);
@@ -323,7 +324,7 @@ static void test_stale_answer_to_a_cancelled_session(void **state)
 	    "calendar answer recorded as stale, not counted (ACCEPTED, sequence 2;"
 	    " the training is cancelled)");
 	assert_int_equal(f->h.needs_flag, 1);
-	expect_status(f, "  Kick-off, 2026-03-21 10:00 (cancelled)\n"
+	expect_status(f, "  session 1: Kick-off, 2026-03-21 10:00 (cancelled)\n"
 	    "    cancelled: no answer counts\n");
 	/* a plain yes to the cancellation is stale too */
 	expect_outcome(f, fx_reply(f, "chloe@example.org", "invitation-cancel", "Oui\n", NULL),
@@ -339,10 +340,10 @@ static void test_stale_answer_after_an_update(void **state)
 	free(fx_command(f, PLAN));
 	expect_outcome(f, calendar_reply(f, 0, 3, "ACCEPTED"),
 	    "calendar answer recorded (ACCEPTED, sequence 0)");
-	expect_status(f, "  Kick-off, 2026-03-20 14:00\n"
+	expect_status(f, "  session 1: Kick-off, 2026-03-20 14:00\n"
 	    "    accepted 1, declined 0, tentative 0, no answer 1\n\n");
 	free(fx_command(f, "training update 2026-03-21 10:00 90m Room 2"));
-	expect_status(f, "  Kick-off, 2026-03-21 10:00\n"
+	expect_status(f, "  session 1: Kick-off, 2026-03-21 10:00\n"
 	    "    accepted 0, declined 0, tentative 0, no answer 2\n"
 	    "    not counted, 1 answered an earlier version only:\n"
 	    "      Alice Martin                                      accepted\n\n");
@@ -424,7 +425,7 @@ static void test_tally_in_the_status(void **state)
 	free(fx_command(f, PLAN));
 	fx_handle(f, fx_reply(f, "chloe@example.org", "invitation", "yes\n", NULL));
 	out = fx_command(f, "status");
-	assert_non_null(strstr(out, "  Kick-off, 2026-03-20 14:00\n"
+	assert_non_null(strstr(out, "  session 1: Kick-off, 2026-03-20 14:00\n"
 	    "    accepted 1, declined 0, tentative 0, no answer 1\n"));
 	free(out);
 }
