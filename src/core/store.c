@@ -609,6 +609,24 @@ static const char schema_sql[] =
 #include "schema.inc"
     ;
 
+/* Runs sql and sets the schema version, in one transaction; what names
+ * it in the error. */
+static int run_to(struct store *st, const char *sql, size_t version, const char *what,
+    char **error_r)
+{
+	char *all = xasprintf("BEGIN IMMEDIATE; %s PRAGMA user_version = %zu; COMMIT;", sql, version);
+	char *msg = NULL;
+	int rc = sqlite3_exec(st->db, all, NULL, NULL, &msg);
+
+	free(all);
+	if (rc == SQLITE_OK)
+		return 0;
+	*error_r = xasprintf("%s: %s", what, msg ? msg : "?");
+	sqlite3_free(msg);
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
 /* Brings the database from its version up to `to`: a new one (version 0
  * and no table) going to today's version is made from schema.sql in one
  * transaction, unless by_migrations asks for every migration from the
@@ -618,37 +636,18 @@ static int migrate_to(struct store *st, size_t to, int by_migrations, char **err
 {
 	int64_t version = 0, tables = 0;
 	size_t v;
-	char *msg = NULL;
 
 	if (store_query_int(st, &version, "PRAGMA user_version", NULL) < 0 ||
 	    store_query_int(st, &tables, "SELECT count(*) FROM sqlite_master", NULL) < 0)
 		goto fail;
-	if (version == 0 && tables == 0 && !by_migrations && to == ARRAY_SIZE(migrations)) {
-		char *sql = xasprintf("BEGIN IMMEDIATE; %s PRAGMA user_version = %zu; COMMIT;",
-		    schema_sql, ARRAY_SIZE(migrations));
-		int rc = sqlite3_exec(st->db, sql, NULL, NULL, &msg);
-
-		free(sql);
-		if (rc != SQLITE_OK) {
-			*error_r = xasprintf("creating the schema: %s", msg ? msg : "?");
-			sqlite3_free(msg);
-			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-			return -1;
-		}
-		return 0;
-	}
+	if (version == 0 && tables == 0 && !by_migrations && to == ARRAY_SIZE(migrations))
+		return run_to(st, schema_sql, ARRAY_SIZE(migrations), "creating the schema", error_r);
 	for (v = (size_t)version; v < to; v++) {
-		char *sql = xasprintf("BEGIN IMMEDIATE; %s PRAGMA user_version = %zu; COMMIT;",
-		    migrations[v], v + 1);
-		int rc = sqlite3_exec(st->db, sql, NULL, NULL, &msg);
+		char what[48];
 
-		free(sql);
-		if (rc != SQLITE_OK) {
-			*error_r = xasprintf("schema migration %zu: %s", v + 1, msg ? msg : "?");
-			sqlite3_free(msg);
-			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		snprintf(what, sizeof(what), "schema migration %zu", v + 1);
+		if (run_to(st, migrations[v], v + 1, what, error_r) < 0)
 			return -1;
-		}
 	}
 	return 0;
 fail:
