@@ -163,6 +163,29 @@ int buf_printf(struct buf *b, const char *fmt, ...)
 	return ret;
 }
 
+int buf_add_base64(struct buf *b, const void *data, size_t n, int url)
+{
+	static const char std[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	static const char safe[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+	const char *tbl = url ? safe : std;
+	const unsigned char *p = data;
+	char q[4];
+	size_t i, k, out;
+	uint32_t v;
+
+	for (i = 0; i < n; i += 3) {
+		v = (uint32_t)p[i] << 16 | (i + 1 < n ? (uint32_t)p[i + 1] << 8 : 0) |
+		    (i + 2 < n ? p[i + 2] : 0);
+		/* 2, 3 or 4 characters carry the 1, 2 or 3 bytes left */
+		out = n - i >= 3 ? 4 : n - i + 1;
+		for (k = 0; k < 4; k++)
+			q[k] = k < out ? tbl[(v >> (18 - 6 * k)) & 63] : '=';
+		if (buf_add(b, q, url ? out : 4) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int buf_add_utf8(struct buf *b, uint32_t cp)
 {
 	char s[4];

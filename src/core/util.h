@@ -44,6 +44,10 @@ int buf_addc(struct buf *b, char c);
 int buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Returns the content (never NULL) and leaves b empty; the caller frees. */
 char *buf_steal(struct buf *b);
+/* Appends n bytes in base64 (RFC 4648 4, with its '=' padding) or, url
+ * set, in base64url without padding (RFC 4648 5, as RFC 7636 uses it);
+ * no line breaks. The one base64 encoder. */
+int buf_add_base64(struct buf *b, const void *data, size_t n, int url);
 /* Appends a code point as UTF-8; NUL, surrogates and values past U+10FFFF
  * become U+FFFD, so that decoded text never holds them. */
 int buf_add_utf8(struct buf *b, uint32_t cp);

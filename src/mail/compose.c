@@ -160,20 +160,12 @@ static size_t ew_take(const unsigned char *p, size_t n, size_t room, int b64)
 
 static void ew_write(struct buf *w, const unsigned char *p, size_t n, int b64)
 {
-	static const char tbl[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	static const char hex[] = "0123456789ABCDEF";
 	size_t i;
 
 	buf_adds(w, b64 ? "=?UTF-8?B?" : "=?UTF-8?Q?");
-	for (i = 0; b64 && i < n; i += 3) {
-		unsigned v = (unsigned)p[i] << 16 | (i + 1 < n ? (unsigned)p[i + 1] << 8 : 0) |
-		    (i + 2 < n ? p[i + 2] : 0);
-
-		buf_addc(w, tbl[v >> 18 & 63]);
-		buf_addc(w, tbl[v >> 12 & 63]);
-		buf_addc(w, i + 1 < n ? tbl[v >> 6 & 63] : '=');
-		buf_addc(w, i + 2 < n ? tbl[v & 63] : '=');
-	}
+	if (b64)
+		buf_add_base64(w, p, n, 0);
 	for (i = 0; !b64 && i < n; i++) {
 		if (p[i] == ' ') {
 			buf_addc(w, '_');
@@ -593,29 +585,13 @@ static void text_part(struct buf *b, const char *type, const char *body)
 /* RFC 2045 6.8: base64 in lines of 76 characters, CRLF after each */
 static void base64_part(struct buf *b, const unsigned char *p, size_t n)
 {
-	static const char alphabet[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	size_t i, col = 0;
-	uint32_t v;
+	size_t i;
 
-	for (i = 0; i < n; i += 3) {
-		v = (uint32_t)p[i] << 16;
-		if (i + 1 < n)
-			v |= (uint32_t)p[i + 1] << 8;
-		if (i + 2 < n)
-			v |= p[i + 2];
-		buf_addc(b, alphabet[(v >> 18) & 63]);
-		buf_addc(b, alphabet[(v >> 12) & 63]);
-		buf_addc(b, i + 1 < n ? alphabet[(v >> 6) & 63] : '=');
-		buf_addc(b, i + 2 < n ? alphabet[v & 63] : '=');
-		col += 4;
-		if (col == 76) {
-			buf_adds(b, "\r\n");
-			col = 0;
-		}
-	}
-	if (col > 0)
+	/* 57 bytes make the 76 characters of a line */
+	for (i = 0; i < n; i += 57) {
+		buf_add_base64(b, p + i, n - i < 57 ? n - i : 57, 0);
 		buf_adds(b, "\r\n");
+	}
 }
 
 static void headers(struct buf *b, const struct compose *c)

@@ -58,22 +58,6 @@ static int opaque_ok(const char *t)
 	return 1;
 }
 
-static void base64(struct buf *out, const unsigned char *p, size_t n)
-{
-	static const char tbl[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	size_t i;
-	unsigned v;
-
-	for (i = 0; i < n; i += 3) {
-		v = (unsigned)p[i] << 16 | (i + 1 < n ? (unsigned)p[i + 1] << 8 : 0) |
-		    (i + 2 < n ? p[i + 2] : 0);
-		buf_addc(out, tbl[v >> 18 & 63]);
-		buf_addc(out, tbl[v >> 12 & 63]);
-		buf_addc(out, i + 1 < n ? tbl[v >> 6 & 63] : '=');
-		buf_addc(out, i + 2 < n ? tbl[v & 63] : '=');
-	}
-}
-
 char *oauth2_sasl_initial(enum config_auth mech, const char *user, const char *host, long port,
     const char *token)
 {
@@ -99,7 +83,7 @@ char *oauth2_sasl_initial(enum config_auth mech, const char *user, const char *h
 	}
 	buf_init(&out, 8 * SECRET_BYTES_MAX);
 	buf_add(&out, "", 0);
-	base64(&out, (const unsigned char *)raw.s, raw.len);
+	buf_add_base64(&out, (const unsigned char *)raw.s, raw.len, 0);
 	explicit_bzero(raw.s, raw.len);
 	buf_deinit(&raw);
 	ret = buf_steal(&out);

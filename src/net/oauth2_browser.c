@@ -94,24 +94,6 @@ char *oauth2_query_get(const char *s, const char *name)
 
 /* ---- the start: PKCE, the listener, the address ---- */
 
-static void base64url(struct buf *b, const unsigned char *p, size_t n)
-{
-	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-	uint32_t v;
-	size_t i, k;
-
-	/* RFC 7636 appendix A: base64url without padding */
-	for (i = 0; i < n; i += 3) {
-		v = (uint32_t)p[i] << 16;
-		if (i + 1 < n)
-			v |= (uint32_t)p[i + 1] << 8;
-		if (i + 2 < n)
-			v |= p[i + 2];
-		for (k = 0; k < 4 && k <= n - i; k++)
-			buf_addc(b, tab[(v >> (18 - 6 * k)) & 63]);
-	}
-}
-
 static int listen_loopback(long port, struct oauth2_browser *b, char **error_r)
 {
 	struct sockaddr_in a;
@@ -155,7 +137,7 @@ int oauth2_browser_start(const struct config *cfg, long port, struct oauth2_brow
 	mac_sha256(b->verifier, strlen(b->verifier), digest);
 	buf_init(&challenge, 64);
 	buf_add(&challenge, "", 0);
-	base64url(&challenge, digest, sizeof(digest));
+	buf_add_base64(&challenge, digest, sizeof(digest), 1);
 	buf_init(&u, 16384);
 	buf_add(&u, "", 0);
 	oauth2_form_add(&u, "response_type", "code");

@@ -139,9 +139,39 @@ static void test_fs_space(void **state)
 	tu_rmdir(dir);
 }
 
+/* RFC 4648 section 10's vectors, padded; base64url without padding. */
+static void test_base64(void **state)
+{
+	static const struct {
+		const char *in, *std, *url;
+	} cases[] = {
+		{ "", "", "" }, { "f", "Zg==", "Zg" }, { "fo", "Zm8=", "Zm8" }, { "foo", "Zm9v", "Zm9v" },
+		{ "foob", "Zm9vYg==", "Zm9vYg" }, { "fooba", "Zm9vYmE=", "Zm9vYmE" },
+		{ "foobar", "Zm9vYmFy", "Zm9vYmFy" }, { "\xfb\xff", "+/8=", "-_8" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct buf a, b;
+
+		buf_init(&a, 64);
+		buf_init(&b, 64);
+		buf_add(&a, "", 0);
+		buf_add(&b, "", 0);
+		assert_int_equal(buf_add_base64(&a, cases[i].in, strlen(cases[i].in), 0), 0);
+		assert_int_equal(buf_add_base64(&b, cases[i].in, strlen(cases[i].in), 1), 0);
+		assert_string_equal(a.s, cases[i].std);
+		assert_string_equal(b.s, cases[i].url);
+		buf_deinit(&a);
+		buf_deinit(&b);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_base64),
 		cmocka_unit_test(test_candidates),
 		cmocka_unit_test(test_add_days_keeps_the_time_of_day),
 		cmocka_unit_test(test_day_in_words),
