@@ -99,11 +99,10 @@ $(PREFIX_STAMP):
 	@touch $@
 $(BUILD)/obj/cycle.o: $(PREFIX_STAMP)
 
-# Today's schema (src/core/schema.sql) built into store.o as a C string:
-# each line quoted, its backslashes and quotes escaped, the SQL comments kept
-$(BUILD)/gen/schema.inc: src/core/schema.sql
+# Today's schema (src/core/schema.sql) built into store.o as a C string
+$(BUILD)/gen/schema.inc: src/core/schema.sql scripts/schema_builtin.sh
 	@mkdir -p $(@D)
-	sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $< > $@
+	scripts/schema_builtin.sh $@ $<
 $(BUILD)/obj/core/store.o: $(BUILD)/gen/schema.inc
 
 # The shipped words files, built into words.o (src/core/words.h)

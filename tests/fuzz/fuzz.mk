@@ -74,6 +74,11 @@ $(BUILD)/gen/words_builtin.h: $(WORDS_FILES) scripts/words_builtin.sh
 	@mkdir -p $(@D)
 	scripts/words_builtin.sh $@ $(WORDS_FILES)
 $(BUILD)/obj/core/words.o: $(BUILD)/gen/words_builtin.h
+# and today's schema (see the Makefile)
+$(BUILD)/gen/schema.inc: src/core/schema.sql scripts/schema_builtin.sh
+	@mkdir -p $(@D)
+	scripts/schema_builtin.sh $@ $<
+$(BUILD)/obj/core/store.o: $(BUILD)/gen/schema.inc
 
 $(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(OBJ)
 	@mkdir -p $(@D)
