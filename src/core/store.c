@@ -968,7 +968,7 @@ int store_schema_describe(struct store *st, char **text_r)
 	    " f.\"table\" || '.' || coalesce(f.\"to\", '') FROM sqlite_master m,"
 	    " pragma_foreign_key_list(m.name) f WHERE m.type = 'table' ORDER BY 1",
 	    describe_line, &d, NULL) < 0 ||
-	    store_query(st, "SELECT type || ' ' || name FROM sqlite_master"
+	    store_query(st, "SELECT type || ' ' || name || ' ' || tbl_name FROM sqlite_master"
 	    " WHERE type NOT IN ('table', 'index') ORDER BY 1", describe_line, &d, NULL) < 0)
 		goto out;
 	if (d.b.toobig)
@@ -1342,7 +1342,7 @@ static char *first_extra(const char *have, const char *want)
 		line = xstrndup(p, (size_t)(nl - p + 1));
 		hit = strstr(want, line);
 		if (hit == NULL || (hit != want && hit[-1] != '\n')) {
-			line[strcspn(line, ":")] = '\0';
+			line[strcspn(line, ":\n")] = '\0';
 			return line;
 		}
 		free(line);
