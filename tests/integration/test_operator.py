@@ -6,6 +6,7 @@ import datetime
 import os
 import pwd
 import re
+import shutil
 import signal
 import subprocess
 import time
@@ -133,7 +134,7 @@ class FilesOfAnotherUser(Operator):
     the rights)."""
 
     def as_runner(self, *args):
-        cmd = [self.env.mentord_bin, "-c", self.env.config, *args]
+        cmd = [self.bin, "-c", self.env.config, *args]
         if os.geteuid() == 0:
             cmd = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"] + cmd
         return subprocess.run(cmd, capture_output=True, text=True, timeout=60)
@@ -143,8 +144,22 @@ class FilesOfAnotherUser(Operator):
         os.chmod(self.env.root, 0o755)
         os.chmod(self.env.config, 0o644)
         self.user = "nobody" if os.geteuid() == 0 else pwd.getpwuid(os.geteuid()).pw_name
+        self.bin = self.env.mentord_bin
         with open(self.env.config) as f:
             text = f.read()
+        if os.geteuid() == 0:
+            # the clone may be in a folder nobody cannot enter (/root): the
+            # program and its templates as an installation has them
+            self.bin = os.path.join(self.env.root, "mentord")
+            shutil.copy(self.env.mentord_bin, self.bin)
+            os.chmod(self.bin, 0o755)
+            shipped = re.search(r"^templates = (.*)$", text, re.M).group(1)
+            copy = os.path.join(self.env.root, "templates")
+            shutil.copytree(shipped, copy)
+            subprocess.run(["chmod", "-R", "a+rX", copy], check=True)
+            text = text.replace(f"templates = {shipped}", f"templates = {copy}")
+            with open(self.env.config, "w") as f:
+                f.write(text)
         self.secret = re.search(r"^password_file = (.*)$", text, re.M).group(1)
         self.line = text.splitlines().index(f"password_file = {self.secret}") + 1
         if os.geteuid() != 0:
