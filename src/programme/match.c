@@ -1047,6 +1047,20 @@ static void sep(struct buf *t)
 		buf_adds(t, "; ");
 }
 
+/* What a reason adds to the score, " +4" (hundredths written as the
+ * weights are: " +1.5"), so that the reasons add up to it. */
+static void plus(struct buf *t, long hundredths)
+{
+	if (hundredths <= 0)
+		return;
+	if (hundredths % 100 == 0)
+		buf_printf(t, " +%ld", hundredths / 100);
+	else if (hundredths % 10 == 0)
+		buf_printf(t, " +%ld.%ld", hundredths / 100, hundredths / 10 % 10);
+	else
+		buf_printf(t, " +%ld.%02ld", hundredths / 100, hundredths % 100);
+}
+
 static void reasons_lists(const struct prep *p, const struct person *m, const struct person *e,
     const struct match_person *ei, struct buf *t)
 {
@@ -1058,12 +1072,14 @@ static void reasons_lists(const struct prep *p, const struct person *m, const st
 	if (n > 0) {
 		sep(t);
 		buf_printf(t, "shared field%s: %s", n > 1 ? "s" : "", items.s);
+		plus(t, p->wf * (n < 2 ? n : 2));
 	}
 	buf_reset(&items);
 	n = shared_items(p, ei->topics, p->ids + e->topics, e->n_topics, p->ids + m->topics, m->n_topics, &items);
 	if (n > 0) {
 		sep(t);
 		buf_printf(t, "shared topic%s: %s", n > 1 ? "s" : "", items.s);
+		plus(t, p->wt * (n < 3 ? n : 3));
 	}
 	buf_deinit(&items);
 }
@@ -1082,24 +1098,32 @@ static char *pair_reasons(const struct prep *p, size_t mi_, size_t ei_, const st
 		buf_printf(&t, "mentee's %s choice", v.choice == 1 ? "1st" : v.choice == 2 ? "2nd" : "3rd");
 	if (v.same_dept) {
 		sep(&t);
-		buf_printf(&t, "same department (%s)%s", or_empty(ei->department),
-		    e->pref == PREF_SAME ? ", as the mentee asked" : "");
+		buf_printf(&t, "same department (%s)", or_empty(ei->department));
+		plus(&t, p->wd);
+		if (e->pref == PREF_SAME && v.pref_ok) {
+			buf_adds(&t, ", as the mentee asked");
+			plus(&t, p->wp);
+		}
 	} else if (e->pref == PREF_OTHER && v.pref_ok) {
 		sep(&t);
 		buf_printf(&t, "other department (%s), as the mentee asked", or_empty(mi->department));
+		plus(&t, p->wp);
 	}
 	reasons_lists(p, m, e, ei, &t);
 	if (v.same_lang) {
 		sep(&t);
 		buf_printf(&t, "same language (%s)", or_empty(ei->language));
+		plus(&t, p->wl);
 	}
 	if (v.named) {
 		sep(&t);
 		buf_adds(&t, "mentor named by the mentee");
+		plus(&t, 2 * p->wp);
 	}
 	if (v.gender_ok) {
 		sep(&t);
 		buf_printf(&t, "preferred mentor gender (%s)", or_empty(ei->pref_gender));
+		plus(&t, p->wp);
 	}
 	if (ei->carried_from != NULL) {
 		sep(&t);

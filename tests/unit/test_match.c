@@ -30,42 +30,41 @@ static const struct score_case score_cases[] = {
 	{ "same department only",
 	  MENTOR("Ann", "ann@x.org", "IT", "software", NULL, "en", "woman", 1),
 	  MENTEE("Eve", "eve@x.org", "IT", "law", NULL, "fr", NULL, NULL, NULL),
-	  1, 400, "same department (IT)" },
+	  1, 400, "same department (IT) +4" },
 	{ "one shared field, other departments",
 	  MENTOR("Ann", "ann@x.org", "IT", "software, data", NULL, "en", "woman", 1),
 	  MENTEE("Eve", "eve@x.org", "HR", "Software", NULL, "fr", NULL, NULL, NULL),
-	  1, 400, "shared field: Software" },
+	  1, 400, "shared field: Software +4" },
 	{ "two shared fields",
 	  MENTOR("Ann", "ann@x.org", "IT", "software, data", NULL, "en", "woman", 1),
 	  MENTEE("Eve", "eve@x.org", "HR", "data, software", NULL, "fr", NULL, NULL, NULL),
-	  1, 800, "shared fields: data, software" },
+	  1, 800, "shared fields: data, software +8" },
 	{ "shared fields count at most twice, all are listed",
 	  MENTOR("Ann", "ann@x.org", "IT", "a, b, c", NULL, "en", "woman", 1),
 	  MENTEE("Eve", "eve@x.org", "HR", "c, b, a", NULL, "fr", NULL, NULL, NULL),
-	  1, 800, "shared fields: c, b, a" },
+	  1, 800, "shared fields: c, b, a +8" },
 	{ "a field listed twice counts once",
 	  MENTOR("Ann", "ann@x.org", "IT", "software", NULL, "en", "woman", 1),
 	  MENTEE("Eve", "eve@x.org", "HR", "software, SOFTWARE", NULL, "fr", NULL, NULL, NULL),
-	  1, 400, "shared field: software" },
+	  1, 400, "shared field: software +4" },
 	{ "one shared topic",
 	  MENTOR("Ann", "ann@x.org", "IT", "x", "leadership, writing", "en", "woman", 1),
 	  MENTEE("Eve", "eve@x.org", "HR", "x", "Leadership", "fr", NULL, NULL, NULL),
-	  1, 500, "shared field: x; shared topic: Leadership" },
+	  1, 500, "shared field: x +4; shared topic: Leadership +1" },
 	{ "shared topics count at most three times",
 	  MENTOR("Ann", "ann@x.org", "IT", "x", "a, b, c, d", "en", "woman", 1),
 	  MENTEE("Eve", "eve@x.org", "HR", "x", "a, b, c, d", "fr", NULL, NULL, NULL),
-	  1, 700, "shared field: x; shared topics: a, b, c, d" },
+	  1, 700, "shared field: x +4; shared topics: a, b, c, d +3" },
 	{ "same language",
 	  MENTOR("Ann", "ann@x.org", "IT", "x", NULL, "fr", "woman", 1),
 	  MENTEE("Eve", "eve@x.org", "HR", "x", NULL, "FR", NULL, NULL, NULL),
-	  1, 600, "shared field: x; same language (FR)" },
+	  1, 600, "shared field: x +4; same language (FR) +2" },
 	{ "the full example",
 	  MENTOR("Ann", "ann@x.org", "IT", "software", "leadership, public speaking", "fr", "man", 1),
 	  MENTEE("Eve", "eve@x.org", "IT", "software", "leadership, public speaking", "fr", NULL, NULL,
 	      "ann@x.org"),
 	  1, 400 + 400 + 200 + 200 + 600,
-	  "same department (IT); shared field: software; shared topics: leadership, public speaking; "
-	  "same language (fr); mentor named by the mentee" },
+	  "same department (IT) +4; shared field: software +4; shared topics: leadership, public speaking +2; same language (fr) +2; mentor named by the mentee +6" },
 	{ "nothing shared but the language",
 	  MENTOR("Ann", "ann@x.org", "IT", "software", "a", "en", "woman", 1),
 	  MENTEE("Eve", "eve@x.org", "HR", "law", "a", "en", NULL, NULL, "ann@x.org"),
@@ -73,7 +72,7 @@ static const struct score_case score_cases[] = {
 	{ "same-department satisfied",
 	  MENTOR("Ann", "ann@x.org", "IT", "software", NULL, "en", "woman", 1),
 	  MENTEE("Eve", "eve@x.org", "IT", "law", NULL, "fr", "same-department", NULL, NULL),
-	  1, 700, "same department (IT), as the mentee asked" },
+	  1, 700, "same department (IT) +4, as the mentee asked +3" },
 	{ "same-department refuses a shared field elsewhere",
 	  MENTOR("Ann", "ann@x.org", "HR", "software", NULL, "en", "woman", 1),
 	  MENTEE("Eve", "eve@x.org", "IT", "software", NULL, "fr", "same-department", NULL, NULL),
@@ -81,7 +80,7 @@ static const struct score_case score_cases[] = {
 	{ "other-department satisfied",
 	  MENTOR("Ann", "ann@x.org", "Finance", "software", NULL, "en", "woman", 1),
 	  MENTEE("Eve", "eve@x.org", "IT", "software", NULL, "fr", "other-department", NULL, NULL),
-	  1, 700, "other department (Finance), as the mentee asked; shared field: software" },
+	  1, 700, "other department (Finance), as the mentee asked +3; shared field: software +4" },
 	{ "other-department refuses the same department",
 	  MENTOR("Ann", "ann@x.org", "IT", "software", NULL, "en", "woman", 1),
 	  MENTEE("Eve", "eve@x.org", " it ", "software", NULL, "fr", "other-department", NULL, NULL),
@@ -93,35 +92,35 @@ static const struct score_case score_cases[] = {
 	{ "any is no preference",
 	  MENTOR("Ann", "ann@x.org", "IT", "software", NULL, "en", "woman", 1),
 	  MENTEE("Eve", "eve@x.org", "IT", "law", NULL, "fr", "any", "any", NULL),
-	  1, 400, "same department (IT)" },
+	  1, 400, "same department (IT) +4" },
 	{ "preferred gender matched",
 	  MENTOR("Ann", "ann@x.org", "IT", "x", NULL, "en", "nonbinary", 1),
 	  MENTEE("Eve", "eve@x.org", "IT", "y", NULL, "fr", NULL, "Nonbinary", NULL),
-	  1, 700, "same department (IT); preferred mentor gender (Nonbinary)" },
+	  1, 700, "same department (IT) +4; preferred mentor gender (Nonbinary) +3" },
 	{ "preferred gender not matched",
 	  MENTOR("Ann", "ann@x.org", "IT", "x", NULL, "en", "man", 1),
 	  MENTEE("Eve", "eve@x.org", "IT", "y", NULL, "fr", NULL, "woman", NULL),
-	  1, 400, "same department (IT)" },
+	  1, 400, "same department (IT) +4" },
 	{ "preferred gender, mentor gave none",
 	  MENTOR("Ann", "ann@x.org", "IT", "x", NULL, "en", NULL, 1),
 	  MENTEE("Eve", "eve@x.org", "IT", "y", NULL, "fr", NULL, "woman", NULL),
-	  1, 400, "same department (IT)" },
+	  1, 400, "same department (IT) +4" },
 	{ "named mentor, address in another case and spaced",
 	  MENTOR("Ann", "ann@x.org", "IT", "x", NULL, "en", "woman", 1),
 	  MENTEE("Eve", "eve@x.org", "IT", "y", NULL, "fr", NULL, NULL, "bob@x.org,  Ann@X.org "),
-	  1, 1000, "same department (IT); mentor named by the mentee" },
+	  1, 1000, "same department (IT) +4; mentor named by the mentee +6" },
 	{ "only the first three named mentors count",
 	  MENTOR("Ann", "ann@x.org", "IT", "x", NULL, "en", "woman", 1),
 	  MENTEE("Eve", "eve@x.org", "IT", "y", NULL, "fr", NULL, NULL, "a@x.org, b@x.org, c@x.org, ann@x.org"),
-	  1, 400, "same department (IT)" },
+	  1, 400, "same department (IT) +4" },
 	{ "departments fold case, accents and punctuation",
 	  MENTOR("Ann", "ann@x.org", "departement it", "x", NULL, "en", "woman", 1),
 	  MENTEE("Eve", "eve@x.org", "Département  IT", "y", NULL, "fr", NULL, NULL, NULL),
-	  1, 400, "same department (Département  IT)" },
+	  1, 400, "same department (Département  IT) +4" },
 	{ "fields fold too, the mentee's spelling is shown",
 	  MENTOR("Ann", "ann@x.org", "A", "genie logiciel", NULL, "en", "woman", 1),
 	  MENTEE("Eve", "eve@x.org", "B", "Génie-Logiciel", NULL, "fr", NULL, NULL, NULL),
-	  1, 400, "shared field: Génie-Logiciel" },
+	  1, 400, "shared field: Génie-Logiciel +4" },
 	{ "nobody is paired with themself",
 	  MENTOR("Ann", "ann@x.org", "IT", "software", NULL, "en", "woman", 1),
 	  MENTEE("Ann", "ANN@x.org", "IT", "software", NULL, "en", NULL, NULL, NULL),
@@ -240,10 +239,8 @@ static void test_reasons_and_why(void **state)
 	assert_null(r.error);
 	assert_int_equal(r.n_pairs, 2);
 	expect_pair(&r, 0, 0, 0, 400 + 400 + 100 + 200,
-	    "same department (departement it); shared field: Software; shared topic: Leadership; "
-	    "same language (fr)");
-	expect_pair(&r, 1, 1, 2, 400 + 400 + 200 + 300, "same department (HR), as the mentee asked; "
-	    "shared field: law; same language (en)");
+	    "same department (departement it) +4; shared field: Software +4; shared topic: Leadership +1; same language (fr) +2");
+	expect_pair(&r, 1, 1, 2, 400 + 400 + 200 + 300, "same department (HR) +4, as the mentee asked +3; shared field: law +4; same language (en) +2");
 	assert_int_equal(r.total_score, 1100 + 1300);
 	assert_int_equal(r.n_unmatched, 7);
 	expect_unmatched(&r, 0, 1, 0, "no mentor in department Facilities or in field Safety");
@@ -278,7 +275,7 @@ static void test_capacity_names_and_more(void **state)
 	assert_int_equal(match_propose(mentors, 4, mentees, 6, &W, &r), 0);
 	assert_int_equal(r.n_pairs, 5);
 	for (i = 0; i < 5; i++)
-		expect_pair(&r, i, i < 2 ? i : i - 1, i, 600, "same department (IT); same language (en)");
+		expect_pair(&r, i, i < 2 ? i : i - 1, i, 600, "same department (IT) +4; same language (en) +2");
 	assert_int_equal(r.n_unmatched, 1);
 	expect_unmatched(&r, 0, 5, 0, "all suitable mentors are at capacity: M0, M1, M2 and 1 more");
 	match_result_free(&r);
@@ -299,7 +296,7 @@ static void test_capacity_names_and_more(void **state)
 	match_result_free(&r);
 	/* two equal mentors for one mentee: the second is told why */
 	assert_int_equal(match_propose(&mentors[3], 2, &mentees[2], 1, &W, &r), 0);
-	expect_pair(&r, 0, 0, 0, 600, "same department (IT); same language (en)");
+	expect_pair(&r, 0, 0, 0, 600, "same department (IT) +4; same language (en) +2");
 	expect_unmatched(&r, 0, 1, 1, "the only suitable mentee has another mentor");
 	match_result_free(&r);
 	/* the same mentee asking for the same department cannot have M4 */
@@ -422,9 +419,8 @@ static void test_earlier_partners_and_carried(void **state)
 	mentees[0].past_partners = "Ann@X.org, zed@x.org";
 	assert_int_equal(match_propose(mentors, 2, mentees, 2, &W, &r), 0);
 	assert_int_equal(r.n_pairs, 2);
-	expect_pair(&r, 0, 0, 1, 400, "shared field: software");
-	expect_pair(&r, 1, 1, 0, 400 + 200, "same department (IT); same language (en); "
-	    "not proposed again with Ann Lee: paired in an earlier cohort");
+	expect_pair(&r, 0, 0, 1, 400, "shared field: software +4");
+	expect_pair(&r, 1, 1, 0, 400 + 200, "same department (IT) +4; same language (en) +2; not proposed again with Ann Lee: paired in an earlier cohort");
 	match_result_free(&r);
 	/* with only Ann there, Eve is left out, and told why */
 	assert_int_equal(match_propose(mentors, 1, mentees, 1, &W, &r), 0);
@@ -441,8 +437,7 @@ static void test_earlier_partners_and_carried(void **state)
 	mentees[0].carried_from = "2026";
 	assert_int_equal(match_propose(mentors, 1, mentees, 2, &W, &r), 0);
 	assert_int_equal(r.n_pairs, 1);
-	expect_pair(&r, 0, 0, 0, 400, "shared field: software; mentee carried over from the waitlist"
-	    " of 2026, ranked before newcomers of an equal score");
+	expect_pair(&r, 0, 0, 0, 400, "shared field: software +4; mentee carried over from the waitlist of 2026, ranked before newcomers of an equal score");
 	match_result_free(&r);
 	/* a newcomer with a better score still gets it */
 	mentees[1].department = "IT";

@@ -45,7 +45,7 @@ static void test_choice_over_score(void **state)
 	assert_int_equal(match_propose(mentors, 2, mentees, 1, &W, &r), 0);
 	assert_int_equal(r.n_pairs, 1);
 	has_pair(&r, 1, 0, 1);
-	assert_string_equal(r.pairs[0].reasons, "mentee's 1st choice; same language (en)");
+	assert_string_equal(r.pairs[0].reasons, "mentee's 1st choice; same language (en) +2");
 	assert_int_equal(r.pairs[0].score, 200); /* the choice's weight is not in the score */
 	assert_int_equal(r.total_score, 200);
 	match_result_free(&r);
