@@ -20,9 +20,10 @@
  * Every template the robot sends is in a registry with the variables it is
  * given (template_registry()), besides four common ones: programme (the
  * programme's name), address (its mailbox), name (the recipient's name, or
- * their address when unknown), tag (the programme's subject_tag: a subject
- * says what the message is first, then " – tag", then a [token] if any,
- * so that a list of mail shows what each one is).
+ * empty when unknown: a greeting is "Hello{{#name}} {{name}}{{/name}},",
+ * never an address), tag (the programme's subject_tag: a subject says what
+ * the message is first, then " – tag", then a [token] if any, so that a
+ * list of mail shows what each one is).
  *
  * Lookup order, file by file: the site folder ([paths] templates), then the
  * shipped folder (TEMPLATEDIR, where `make install` puts templates/). A

@@ -338,9 +338,13 @@ int outbox_queue(struct engine *e, const struct outbox_msg *m, int64_t *id_r, ch
 	vars_set(m->vars, "programme", cfg->programme.name);
 	vars_set(m->vars, "address", cfg->programme.address);
 	vars_set(m->vars, "tag", cfg->programme.subject_tag);
-	if (vars_get(m->vars, "name") == NULL || vars_get(m->vars, "name")[0] == '\0')
-		vars_set(m->vars, "name", m->to[0].name != NULL && m->to[0].name[0] != '\0'
-		    ? m->to[0].name : m->to[0].addr);
+	/* the name the programme or the message gave; else no name at all
+	 * ("Hello,"), never the address */
+	if ((vars_get(m->vars, "name") == NULL || vars_get(m->vars, "name")[0] == '\0') &&
+	    m->to[0].name != NULL)
+		vars_set(m->vars, "name", m->to[0].name);
+	if (vars_get(m->vars, "name") == NULL)
+		vars_set(m->vars, "name", "");
 	if (m->lang != NULL)
 		ret = template_render(&e->dirs, m->lang, tmpl, m->vars, &subject, &body, error_r);
 	else

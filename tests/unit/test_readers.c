@@ -15,10 +15,23 @@ static void test_greeted_by_name(void **state)
 	if (strstr(text, "Hello Alice Martin,") == NULL)
 		fail_msg("%s", text);
 	free(text);
-	/* somebody the programme does not know: the address, as before */
-	assert_int_equal(fx_handle(f, fx_msg(f, "zed@example.net", "help", "")), 0);
+	/* somebody the programme does not know: the name the message gives,
+	 * else none, never the address */
+	assert_int_equal(fx_handle(f, fx_msg(f, "Zed Ames <zed@example.net>", "help", "")), 0);
 	text = fx_out_read(f, "help", "zed@example.net");
-	if (strstr(text, "Hello zed@example.net,") == NULL)
+	if (strstr(text, "Hello Zed Ames,") == NULL)
+		fail_msg("%s", text);
+	free(text);
+	assert_int_equal(fx_handle(f, fx_msg(f, "yan@example.net", "help", "")), 0);
+	text = fx_out_read(f, "help", "yan@example.net");
+	if (strstr(text, "Hello, Thank you") == NULL || strstr(text, "Hello yan") != NULL ||
+	    strstr(text, "Bonjour, Merci") == NULL)
+		fail_msg("%s", text);
+	free(text);
+	/* a committee member, by name when the programme knows none */
+	free(fx_command(f, "digest"));
+	text = fx_out_read(f, "digest", "chair@example.org");
+	if (strstr(text, "chair@example.org,") != NULL)
 		fail_msg("%s", text);
 	free(text);
 }
